@@ -1,0 +1,50 @@
+# The README's commands. `make run` serves the archive; `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_WORKS ?= 300
+# Everything pip installs is pinned in constraints.txt, so every machine tests the same versions.
+CONSTRAINTS := constraints.txt
+
+.PHONY: run test lint format install install-dev browser epubcheck bench clean
+
+run: install
+	$(BIN)/fanarchive serve --host $(HOST) --port $(PORT) --demo-works $(DEMO_WORKS)
+
+test: install-dev browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
+	$(PIP) install -c $(CONSTRAINTS) -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
+	$(PIP) install -c $(CONSTRAINTS) -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache

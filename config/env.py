@@ -1,0 +1,140 @@
+"""The one reader of environment variables.
+
+Every deployment difference is an environment variable read here; settings.py
+only turns these values into Django settings. An integration switches on when
+its variable is set (DATABASE_URL, REDIS_URL, EMAIL_URL).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(RuntimeError):
+    """An environment variable holds a value we cannot use."""
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    backend: str
+    host: str = ""
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    file_path: str = ""
+
+
+def parse_email_url(url: str | None) -> EmailConfig:
+    """EMAIL_URL: smtp://user:pass@host:587 (STARTTLS), smtps://... (TLS), console:, file:///dir."""
+    if not url or url.startswith("console:"):
+        return EmailConfig(backend="django.core.mail.backends.console.EmailBackend")
+    if url.startswith("memory:"):
+        return EmailConfig(backend="django.core.mail.backends.locmem.EmailBackend")
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return EmailConfig(
+            backend="django.core.mail.backends.filebased.EmailBackend", file_path=parts.path
+        )
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ConfigError(f"EMAIL_URL scheme must be smtp, smtps, console or file, not {url!r}")
+    query = parse_qs(parts.query)
+    return EmailConfig(
+        backend="django.core.mail.backends.smtp.EmailBackend",
+        host=parts.hostname or "localhost",
+        port=parts.port or (465 if parts.scheme == "smtps" else 587),
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_ssl=parts.scheme == "smtps",
+        use_tls=parts.scheme == "smtp" and query.get("tls", ["true"])[0] != "false",
+    )
+
+
+def _secret_key(data_dir: Path) -> str:
+    """FANARCHIVE_SECRET_KEY, or a random key kept in the data directory.
+
+    Generating one on first start keeps the two-command install working while
+    never shipping a key that is the same on every machine.
+    """
+    explicit = os.environ.get("FANARCHIVE_SECRET_KEY")
+    if explicit:
+        return explicit
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Env:
+    data_dir: Path
+    debug: bool
+    https: bool
+    secret_key: str
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    database_url: str | None
+    redis_url: str | None
+    email: EmailConfig
+    email_confirmation: bool
+    default_from_email: str
+    site_name: str
+    admins: list[str] = field(default_factory=list)
+
+
+def load() -> Env:
+    data_dir = Path(os.environ.get("FANARCHIVE_DATA_DIR", BASE_DIR / "data")).resolve()
+    email_url = os.environ.get("EMAIL_URL")
+    email = parse_email_url(email_url)
+    return Env(
+        data_dir=data_dir,
+        debug=_flag("FANARCHIVE_DEBUG", False),
+        https=_flag("FANARCHIVE_HTTPS", False),
+        secret_key=_secret_key(data_dir),
+        allowed_hosts=_list("FANARCHIVE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]),
+        csrf_trusted_origins=_list("FANARCHIVE_CSRF_TRUSTED_ORIGINS", []),
+        database_url=os.environ.get("DATABASE_URL") or None,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        email=email,
+        # Requiring a confirmed address only makes sense when mail really leaves
+        # the machine, so by default it follows EMAIL_URL.
+        email_confirmation=_flag("FANARCHIVE_EMAIL_CONFIRMATION", bool(email_url)),
+        default_from_email=os.environ.get(
+            "FANARCHIVE_FROM_EMAIL", "Fanarchive <noreply@localhost>"
+        ),
+        site_name=os.environ.get("FANARCHIVE_SITE_NAME", "Fanarchive"),
+        admins=_list("FANARCHIVE_ADMINS", []),
+    )

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import AllowAllUsersModelBackend
+from django.http import HttpRequest
+
+from fanarchive.accounts.models import User
+
+
+class UsernameOrEmailBackend(AllowAllUsersModelBackend):
+    """Log in with the user name (any case) or the e-mail address.
+
+    Inactive users are let through to the login form, which then tells them to
+    confirm their address instead of claiming the password was wrong.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if not username or not password:
+            return None
+        field = "email__iexact" if "@" in username else "username__iexact"
+        user = User.objects.filter(**{field: username}).order_by("id").first()
+        if user is None:
+            User().set_password(password)  # same time as a real check: no user enumeration
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    def get_user(self, user_id: int) -> User | None:
+        # Letting inactive users reach the login form must not keep a
+        # deactivated account's existing sessions alive.
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None

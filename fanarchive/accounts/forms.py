@@ -1,0 +1,162 @@
+"""Forms parse what the browser sent; the services decide whether it is allowed.
+
+Most fields are optional here on purpose: the services give the messages for
+missing or wrong values, so the site, the CLI and any API say the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.db import models
+
+from fanarchive.accounts.models import Preference, Pseud
+from fanarchive.accounts.services import (
+    ABOUT_MAX,
+    PSEUD_DESCRIPTION_MAX,
+    PSEUD_MAX,
+    USERNAME_MAX,
+    USERNAME_MIN,
+)
+
+UNCONFIRMED_MESSAGE = "Please confirm your e-mail address first: we sent you a link."
+DEACTIVATED_MESSAGE = (
+    "This account has been deactivated. Please contact the archive's administrators."
+)
+
+
+class RegisterForm(forms.Form):
+    username = forms.CharField(
+        label="User name",
+        required=False,
+        help_text=(
+            f"{USERNAME_MIN} to {USERNAME_MAX} letters, numbers or underscores. "
+            "It is also the name of your first pseud."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    email = forms.CharField(
+        label="E-mail address",
+        required=False,
+        help_text="We never show it to anyone.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label="Password",
+        required=False,
+        strip=False,
+        help_text=password_validators_help_text_html(),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Confirm password",
+        required=False,
+        strip=False,
+        help_text="Type the same password again.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    terms = forms.BooleanField(
+        label="I am at least 13 years old and agree to the Terms of Service",
+        required=False,
+    )
+
+
+class LoginForm(AuthenticationForm):
+    """Log in with user name or e-mail; unconfirmed accounts are told to confirm.
+
+    The backend lets inactive accounts with the right password through to here,
+    so they learn what to do instead of hearing that their password is wrong.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter a correct user name or e-mail address and password. "
+            "The password is case-sensitive."
+        ),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "User name or e-mail"
+        self.fields["username"].widget.attrs["autocapitalize"] = "none"
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        if not user.is_active:
+            # An account that has never logged in is waiting for its confirmation link;
+            # one that has was switched off by an administrator.
+            if user.last_login is None:
+                raise forms.ValidationError(UNCONFIRMED_MESSAGE, code="unconfirmed")
+            raise forms.ValidationError(DEACTIVATED_MESSAGE, code="inactive")
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.CharField(
+        label="E-mail address",
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class ProfileForm(forms.Form):
+    about = forms.CharField(
+        label="About me",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=f"Plain text, up to {ABOUT_MAX:,} characters. Blank lines start a new paragraph.",
+    )
+
+
+class PseudForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        required=False,
+        help_text=(
+            f"1 to {PSEUD_MAX} letters, numbers, spaces, underscores or hyphens. "
+            "It must be different from your other pseuds."
+        ),
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"Optional, plain text, up to {PSEUD_DESCRIPTION_MAX:,} characters.",
+    )
+    make_default = forms.BooleanField(label="Make this my default pseud", required=False)
+
+    def __init__(self, *args: Any, pseud: Pseud | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pseud is not None and pseud.is_default:
+            # Already the default: the way to move it is to make another pseud the default.
+            del self.fields["make_default"]
+
+    @staticmethod
+    def initial_for(pseud: Pseud) -> dict[str, Any]:
+        return {"name": pseud.name, "description": pseud.description}
+
+
+def _model_boolean(name: str) -> forms.BooleanField:
+    """A checkbox labelled like the Preference field it edits."""
+    field = Preference._meta.get_field(name)
+    if not isinstance(field, models.BooleanField):
+        raise TypeError(f"Preference.{name} is not a yes/no field")
+    return forms.BooleanField(
+        label=str(field.verbose_name), help_text=str(field.help_text), required=False
+    )
+
+
+class PreferencesForm(forms.Form):
+    view_adult = _model_boolean("view_adult")
+    hide_warnings = _model_boolean("hide_warnings")
+    hide_freeform = _model_boolean("hide_freeform")
+
+    @staticmethod
+    def initial_for(preference: Preference) -> dict[str, Any]:
+        return {
+            "view_adult": preference.view_adult,
+            "hide_warnings": preference.hide_warnings,
+            "hide_freeform": preference.hide_freeform,
+        }

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class User(AbstractUser):
+    """An account. Works are never posted by a user directly, only under one of their pseuds."""
+
+    about = models.TextField("about me", blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", args=[self.username])
+
+    @property
+    def default_pseud(self) -> Pseud:
+        return self.pseuds.get(is_default=True)
+
+
+class Pseud(models.Model):
+    """A name a user writes under; every account has a default one named after it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pseuds")
+    name = models.CharField(max_length=40)
+    description = models.TextField(blank=True)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint("user", Lower("name"), name="pseud_name_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.byline
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:pseud", args=[self.user.username, self.name])
+
+    @property
+    def byline(self) -> str:
+        """AO3's byline: the pseud, with the account name when they differ."""
+        if self.name.lower() == self.user.username.lower():
+            return self.name
+        return f"{self.name} ({self.user.username})"
+
+
+class Preference(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preference")
+    view_adult = models.BooleanField(
+        "Show me adult content without checking",
+        default=False,
+        help_text="Skip the warning page before works rated Not Rated, Mature or Explicit.",
+    )
+    hide_warnings = models.BooleanField(
+        "Hide warnings (you can still choose to show them)", default=False
+    )
+    hide_freeform = models.BooleanField(
+        "Hide additional tags (you can still choose to show them)", default=False
+    )
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user}"

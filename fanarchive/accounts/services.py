@@ -1,0 +1,385 @@
+"""Writes to accounts, pseuds and preferences."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+
+from fanarchive.accounts.emails import email_confirmation_token, send_confirmation_email
+from fanarchive.accounts.models import Preference, Pseud, User
+
+USERNAME_MIN = 3
+USERNAME_MAX = 40
+PSEUD_MAX = 40
+PSEUD_DESCRIPTION_MAX = 500
+ABOUT_MAX = 2000
+# AO3: letters, digits and underscores, beginning and ending with a letter or digit.
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?$")
+# Pseuds may also hold spaces and hyphens.
+PSEUD_PATTERN = re.compile(r"^[\w](?:[\w \-]*[\w])?$")
+# Names that would clash with the site's own addresses: /users/confirm/..., /users/password/...
+# and /users/<name>/pseuds/new/ (every account has a pseud named like it).
+RESERVED_USERNAMES = frozenset({"confirm", "password", "new"})
+RESERVED_PSEUD_NAMES = frozenset({"new"})
+
+TERMS_MESSAGE = (
+    "You must be at least 13 years old and agree to the Terms of Service to create an account."
+)
+
+Errors = dict[str, list[str]]
+
+
+def _add(errors: Errors, key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def username_errors(username: str) -> list[str]:
+    errors = []
+    if not USERNAME_MIN <= len(username) <= USERNAME_MAX:
+        errors.append(f"User names must be {USERNAME_MIN} to {USERNAME_MAX} characters long.")
+    if username and not USERNAME_PATTERN.match(username):
+        errors.append(
+            "User names can only contain letters, numbers and underscores, "
+            "and must begin and end with a letter or number."
+        )
+    if username.lower() in RESERVED_USERNAMES:
+        errors.append("That user name is reserved by the archive. Please choose another.")
+    elif username and User.objects.filter(username__iexact=username).exists():
+        errors.append("That user name is already taken.")
+    return errors
+
+
+def pseud_name_errors(name: str, *, user: User | None, exclude_id: int | None = None) -> list[str]:
+    errors = []
+    if not 1 <= len(name) <= PSEUD_MAX:
+        errors.append(f"Pseud names must be 1 to {PSEUD_MAX} characters long.")
+    elif not PSEUD_PATTERN.match(name):
+        errors.append(
+            "Pseud names can contain letters, numbers, spaces, underscores and hyphens, "
+            "and must begin and end with a letter or number."
+        )
+    elif name.lower() in RESERVED_PSEUD_NAMES:
+        errors.append("That pseud name is reserved by the archive. Please choose another.")
+    if user is not None and name:
+        taken = Pseud.objects.filter(user=user, name__iexact=name)
+        if exclude_id is not None:
+            taken = taken.exclude(pk=exclude_id)
+        if taken.exists():
+            errors.append("You already have a pseud with that name.")
+    return errors
+
+
+def _account_errors(
+    *, username: str, email: str, password: str | None, check_password_strength: bool
+) -> Errors:
+    """What is wrong with a new account's user name, e-mail address and password."""
+    errors: Errors = {}
+    if found := username_errors(username):
+        errors["username"] = found
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["Enter a valid e-mail address."]
+    else:
+        if User.objects.filter(email__iexact=email).exists():
+            errors["email"] = ["An account with that e-mail address already exists."]
+    if check_password_strength and password is not None:
+        try:
+            validate_password(password, User(username=username, email=email))
+        except ValidationError as error:
+            errors["password1"] = list(error.messages)
+    return errors
+
+
+def user_create(
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    is_active: bool = True,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    check_password_strength: bool = True,
+) -> User:
+    """Create an account with its default pseud (named like the account) and its preferences.
+
+    `password=None` makes an account nobody can log in to until its owner resets
+    the password by e-mail: accounts made for someone else (demo writers, imports).
+    """
+    username = username.strip()
+    email = email.strip()
+    errors = _account_errors(
+        username=username,
+        email=email,
+        password=password,
+        check_password_strength=check_password_strength,
+    )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            user = User(
+                username=username,
+                email=email,
+                is_active=is_active,
+                is_staff=is_staff,
+                is_superuser=is_superuser,
+            )
+            if password is None:
+                user.set_unusable_password()
+            else:
+                user.set_password(password)
+            user.save()
+            Pseud.objects.create(user=user, name=username, is_default=True)
+            Preference.objects.create(user=user)
+    except IntegrityError:
+        # Someone took the name between our check and the insert.
+        raise ValidationError({"username": ["That user name is already taken."]}) from None
+    return user
+
+
+def user_ensure_defaults(*, user: User) -> None:
+    """Give an account made some other way (the admin, Django's createsuperuser) what
+    `user_create` gives every account: a default pseud and preferences."""
+    with transaction.atomic():
+        if not user.pseuds.filter(is_default=True).exists():
+            existing = user.pseuds.filter(name__iexact=user.username).first()
+            if existing is not None:
+                existing.is_default = True
+                existing.save(update_fields=["is_default"])
+            else:
+                Pseud.objects.create(user=user, name=user.username, is_default=True)
+        Preference.objects.get_or_create(user=user)
+
+
+# -- registration and e-mail confirmation -------------------------------------
+
+
+def user_register(
+    *,
+    username: str,
+    email: str,
+    password1: str,
+    password2: str,
+    terms: bool,
+    site_url: str,
+) -> User:
+    """Sign someone up.
+
+    With settings.EMAIL_CONFIRMATION_REQUIRED the account starts inactive and a
+    confirmation link is mailed (once the account is committed) to `email`;
+    `site_url` ("https://archive.example") is where that link points. Otherwise
+    the account is active at once. The caller tells which by `user.is_active`.
+    """
+    username = username.strip()
+    email = email.strip()
+    errors = _account_errors(
+        username=username, email=email, password=password1, check_password_strength=True
+    )
+    if not password1:
+        errors["password1"] = ["Enter a password."]
+    elif password1 != password2:
+        _add(errors, "password2", "The two passwords do not match. Please type them again.")
+    if not terms:
+        _add(errors, "terms", TERMS_MESSAGE)
+    if errors:
+        raise ValidationError(errors)
+
+    confirm = bool(settings.EMAIL_CONFIRMATION_REQUIRED)
+    with transaction.atomic():
+        user = user_create(
+            username=username, email=email, password=password1, is_active=not confirm
+        )
+        if confirm:
+            transaction.on_commit(
+                partial(send_confirmation_email, user=user, site_url=site_url), robust=True
+            )
+    return user
+
+
+INVALID_LINK_MESSAGE = (
+    "This confirmation link is not valid: it may have expired or been copied incompletely. "
+    "You can ask for a new one below."
+)
+ALREADY_CONFIRMED_MESSAGE = "Your account is already confirmed. Please log in."
+
+
+def _user_from_uidb64(uidb64: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return User.objects.filter(pk=pk).first()
+
+
+def user_confirm_email(*, uidb64: str, token: str) -> User:
+    """Activate the account a confirmation link was sent for, and return it.
+
+    Raises ValidationError (code "invalid" or "already_confirmed") when the link
+    cannot be used; a link works once, and not after PASSWORD_RESET_TIMEOUT.
+    """
+    user = _user_from_uidb64(uidb64)
+    if user is None:
+        raise ValidationError(INVALID_LINK_MESSAGE, code="invalid")
+    if not email_confirmation_token.check_token(user, token):
+        if user.is_active:
+            raise ValidationError(ALREADY_CONFIRMED_MESSAGE, code="already_confirmed")
+        raise ValidationError(INVALID_LINK_MESSAGE, code="invalid")
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+def confirmation_resend(*, email: str, site_url: str) -> None:
+    """Mail a new confirmation link to an unconfirmed account with this address, if any.
+
+    Says nothing either way, so the form cannot be used to find out who has an account.
+    An account an administrator deactivated (it has logged in before) gets nothing.
+    """
+    email = email.strip()
+    if not email:
+        raise ValidationError({"email": ["Enter the e-mail address you signed up with."]})
+    for user in User.objects.filter(email__iexact=email, is_active=False, last_login=None):
+        transaction.on_commit(
+            partial(send_confirmation_email, user=user, site_url=site_url), robust=True
+        )
+
+
+# -- profile, pseuds, preferences ---------------------------------------------
+
+
+def _require_self(user: User, owner: User) -> None:
+    if user.pk != owner.pk:
+        raise PermissionDenied("You can only change your own account.")
+
+
+def profile_update(*, user: User, owner: User, about: str) -> User:
+    """Change `owner`'s profile text; `user` is who asks and must be `owner`."""
+    _require_self(user, owner)
+    about = about.strip()
+    if len(about) > ABOUT_MAX:
+        raise ValidationError(
+            {
+                "about": [
+                    f"Your profile text can be at most {ABOUT_MAX:,} characters long "
+                    f"(it has {len(about):,})."
+                ]
+            }
+        )
+    with transaction.atomic():
+        owner.about = about
+        owner.save(update_fields=["about"])
+    return owner
+
+
+def _pseud_errors(
+    *, owner: User, name: str, description: str, exclude_id: int | None = None
+) -> Errors:
+    errors: Errors = {}
+    if found := pseud_name_errors(name, user=owner, exclude_id=exclude_id):
+        errors["name"] = found
+    if len(description) > PSEUD_DESCRIPTION_MAX:
+        _add(
+            errors,
+            "description",
+            f"Pseud descriptions can be at most {PSEUD_DESCRIPTION_MAX:,} characters long "
+            f"(it has {len(description):,}).",
+        )
+    return errors
+
+
+def _make_default(pseud: Pseud) -> None:
+    """Make `pseud` its user's one default pseud (inside the caller's transaction)."""
+    Pseud.objects.filter(user_id=pseud.user_id, is_default=True).exclude(pk=pseud.pk).update(
+        is_default=False
+    )
+    if not pseud.is_default:
+        pseud.is_default = True
+        pseud.save(update_fields=["is_default"])
+
+
+def pseud_create(
+    *,
+    user: User,
+    owner: User,
+    name: str,
+    description: str = "",
+    make_default: bool = False,
+) -> Pseud:
+    """A new pseud for `owner`; `user` is who asks and must be `owner`."""
+    _require_self(user, owner)
+    name = name.strip()
+    description = description.strip()
+    errors = _pseud_errors(owner=owner, name=name, description=description)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            pseud = Pseud.objects.create(user=owner, name=name, description=description)
+            if make_default:
+                _make_default(pseud)
+    except IntegrityError:
+        raise ValidationError({"name": ["You already have a pseud with that name."]}) from None
+    return pseud
+
+
+def pseud_update(
+    *,
+    user: User,
+    pseud: Pseud,
+    name: str,
+    description: str,
+    make_default: bool = False,
+) -> Pseud:
+    """Rename or describe a pseud, or make it the default one.
+
+    `make_default` is an action, not a state: False leaves the default where it
+    is, so a user always has exactly one default pseud. To move the default,
+    make another pseud the default.
+    """
+    _require_self(user, pseud.user)
+    name = name.strip()
+    description = description.strip()
+    errors = _pseud_errors(
+        owner=pseud.user, name=name, description=description, exclude_id=pseud.pk
+    )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            pseud.name = name
+            pseud.description = description
+            pseud.save(update_fields=["name", "description"])
+            if make_default:
+                _make_default(pseud)
+    except IntegrityError:
+        raise ValidationError({"name": ["You already have a pseud with that name."]}) from None
+    return pseud
+
+
+def preferences_update(
+    *,
+    user: User,
+    owner: User,
+    view_adult: bool,
+    hide_warnings: bool,
+    hide_freeform: bool,
+) -> Preference:
+    """Save `owner`'s preferences; `user` is who asks and must be `owner`."""
+    _require_self(user, owner)
+    with transaction.atomic():
+        preference, _ = Preference.objects.get_or_create(user=owner)
+        preference.view_adult = view_adult
+        preference.hide_warnings = hide_warnings
+        preference.hide_freeform = hide_freeform
+        preference.save()
+    return preference

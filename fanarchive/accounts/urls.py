@@ -1,0 +1,36 @@
+from django.urls import path
+
+from fanarchive.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("signup/", views.register, name="register"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    # Fixed /users/... addresses come before /users/<username>/...; the names they use
+    # ("confirm", "password") are reserved user names, and "new" a reserved pseud name.
+    path("users/confirm/resend/", views.confirm_email_resend, name="confirm_email_resend"),
+    path("users/confirm/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),
+    path("users/password/change/", views.password_change, name="password_change"),
+    path("users/password/change/done/", views.password_change_done, name="password_change_done"),
+    path("users/password/reset/", views.password_reset, name="password_reset"),
+    path("users/password/reset/done/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "users/password/reset/complete/",
+        views.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path(
+        "users/password/reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("users/<str:username>/", views.profile, name="profile"),
+    path("users/<str:username>/profile/edit/", views.profile_edit, name="profile_edit"),
+    path("users/<str:username>/pseuds/", views.pseuds, name="pseuds"),
+    path("users/<str:username>/pseuds/new/", views.pseud_new, name="pseud_new"),
+    path("users/<str:username>/pseuds/<str:name>/", views.pseud, name="pseud"),
+    path("users/<str:username>/pseuds/<str:name>/edit/", views.pseud_edit, name="pseud_edit"),
+    path("users/<str:username>/preferences/", views.preferences, name="preferences"),
+    path("users/<str:username>/drafts/", views.drafts, name="drafts"),
+]

@@ -1,0 +1,317 @@
+"""Sign-up, logging in and out, passwords, profiles, pseuds, preferences and drafts.
+
+Thin: parse with a form, call one service or selector, render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from fanarchive.accounts import selectors, services
+from fanarchive.accounts.forms import (
+    LoginForm,
+    PreferencesForm,
+    ProfileForm,
+    PseudForm,
+    RegisterForm,
+    ResendConfirmationForm,
+)
+from fanarchive.accounts.models import User
+from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
+from fanarchive.works.selectors import drafts_of, works_by_user_for
+
+
+def site_url(request: HttpRequest) -> str:
+    """This site's address as the browser used it, for links in e-mail."""
+    return request.build_absolute_uri("/")
+
+
+def log_in(request: HttpRequest, user: User) -> None:
+    """Log in an account that just proved itself (signed up, or followed its link)."""
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+
+
+# -- signing up and confirming ------------------------------------------------
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        messages.info(request, "You already have an account and are logged in.")
+        return redirect("accounts:profile", request.user.get_username())
+    form = RegisterForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_register(
+                username=data["username"],
+                email=data["email"],
+                password1=data["password1"],
+                password2=data["password2"],
+                terms=data["terms"],
+                site_url=site_url(request),
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            if user.is_active:
+                log_in(request, user)
+                messages.success(
+                    request,
+                    f"Welcome, {user.username}! Your account is ready and you are logged in.",
+                )
+                return redirect(user)
+            messages.success(
+                request,
+                f"Almost done! We sent a confirmation link to {user.email}. "
+                "Follow it to activate your account; until then you cannot log in.",
+            )
+            return redirect("accounts:login")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user = services.user_confirm_email(uidb64=uidb64, token=token)
+    except ValidationError as error:
+        if error.code == "already_confirmed":
+            messages.info(request, " ".join(error.messages))
+            return redirect("accounts:login")
+        return render(
+            request,
+            "registration/confirm_email_failed.html",
+            {"message": " ".join(error.messages)},
+            status=400,
+        )
+    log_in(request, user)
+    messages.success(
+        request, f"Thank you for confirming your e-mail address, {user.username}. Welcome!"
+    )
+    return redirect(user)
+
+
+def confirm_email_resend(request: HttpRequest) -> HttpResponse:
+    form = ResendConfirmationForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirmation_resend(
+                email=form.cleaned_data["email"], site_url=site_url(request)
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            messages.success(
+                request,
+                "If an account is waiting for confirmation at that address, "
+                "we sent it a new link. Please check your e-mail.",
+            )
+            return redirect("accounts:login")
+    return render(request, "registration/confirm_email_resend.html", {"form": form})
+
+
+# -- logging in and out, passwords (Django's views, our templates) ------------
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Successfully logged in.")
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's own rule since 5.0): a link or an image cannot log anyone out."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You have logged out.")
+        return response
+
+
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="registration/change_password.html",
+    success_url=reverse_lazy("accounts:password_change_done"),
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="registration/change_password_done.html",
+)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/reset_password.html"
+    email_template_name = "registration/reset_password_email.txt"
+    subject_template_name = "registration/reset_password_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.extra_email_context = {"site_title": settings.SITE_NAME}
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view()
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="registration/reset_password_sent.html",
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="registration/reset_password_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="registration/reset_password_complete.html",
+)
+
+
+# -- profile ------------------------------------------------------------------
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    owner = selectors.user_get(username)
+    page = paginate(request, works_by_user_for(request.user, owner))
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "owner": owner,
+            "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
+            "pseuds": selectors.pseuds_for(request.user, owner),
+            "page": page,
+        },
+    )
+
+
+@login_required
+def profile_edit(request: HttpRequest, username: str) -> HttpResponse:
+    owner = selectors.own_account(request.user, username)
+    form = ProfileForm(posted(request), initial={"about": owner.about})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(
+                user=authenticated_user(request), owner=owner, about=form.cleaned_data["about"]
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            messages.success(request, "Your profile was updated.")
+            return redirect(owner)
+    return render(request, "accounts/profile_edit.html", {"form": form, "owner": owner})
+
+
+# -- pseuds -------------------------------------------------------------------
+
+
+def pseuds(request: HttpRequest, username: str) -> HttpResponse:
+    owner = selectors.user_get(username)
+    return render(
+        request,
+        "accounts/pseuds.html",
+        {
+            "owner": owner,
+            "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
+            "pseuds": selectors.pseuds_for(request.user, owner),
+        },
+    )
+
+
+def pseud(request: HttpRequest, username: str, name: str) -> HttpResponse:
+    owner = selectors.user_get(username)
+    found = selectors.pseud_get(owner, name)
+    page = paginate(request, selectors.works_by_pseud_for(request.user, found))
+    return render(
+        request,
+        "accounts/pseud.html",
+        {
+            "owner": owner,
+            "pseud": found,
+            "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
+            "page": page,
+        },
+    )
+
+
+@login_required
+def pseud_new(request: HttpRequest, username: str) -> HttpResponse:
+    owner = selectors.own_account(request.user, username)
+    form = PseudForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.pseud_create(
+                user=authenticated_user(request),
+                owner=owner,
+                name=data["name"],
+                description=data["description"],
+                make_default=data["make_default"],
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            messages.success(request, f"Pseud {created.name} was created.")
+            return redirect("accounts:pseuds", owner.username)
+    return render(request, "accounts/pseud_form.html", {"form": form, "owner": owner})
+
+
+@login_required
+def pseud_edit(request: HttpRequest, username: str, name: str) -> HttpResponse:
+    owner = selectors.own_account(request.user, username)
+    found = selectors.pseud_get(owner, name)
+    form = PseudForm(posted(request), pseud=found, initial=PseudForm.initial_for(found))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.pseud_update(
+                user=authenticated_user(request),
+                pseud=found,
+                name=data["name"],
+                description=data["description"],
+                make_default=data.get("make_default", False),
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+            found.refresh_from_db()
+        else:
+            messages.success(request, f"Pseud {found.name} was updated.")
+            return redirect("accounts:pseuds", owner.username)
+    return render(
+        request, "accounts/pseud_form.html", {"form": form, "owner": owner, "pseud": found}
+    )
+
+
+# -- preferences and drafts ---------------------------------------------------
+
+
+@login_required
+def preferences(request: HttpRequest, username: str) -> HttpResponse:
+    owner = selectors.own_account(request.user, username)
+    initial = PreferencesForm.initial_for(selectors.preference_of(owner))
+    form = PreferencesForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.preferences_update(
+            user=authenticated_user(request),
+            owner=owner,
+            view_adult=data["view_adult"],
+            hide_warnings=data["hide_warnings"],
+            hide_freeform=data["hide_freeform"],
+        )
+        messages.success(request, "Your preferences were saved.")
+        return redirect("accounts:preferences", owner.username)
+    return render(request, "accounts/preferences.html", {"form": form, "owner": owner})
+
+
+@login_required
+def drafts(request: HttpRequest, username: str) -> HttpResponse:
+    owner = selectors.own_account(request.user, username)
+    page = paginate(request, drafts_of(owner))
+    return render(request, "accounts/drafts.html", {"owner": owner, "page": page})

@@ -1,0 +1,135 @@
+"""`fanarchive serve`: make the data directory ready, then serve the archive with gunicorn.
+
+Preparing is idempotent (migrations, cache table, static files), so the same
+command is the first start and every restart. The process then becomes
+gunicorn, so a process manager or Ctrl-C reaches the server directly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+
+from fanarchive.accounts.models import User
+from fanarchive.works.demo import DEMO_PASSWORD, DEMO_USERNAME, generate_demo_archive
+from fanarchive.works.models import Work
+
+ALL_INTERFACES = frozenset({"0.0.0.0", "::"})  # noqa: S104 - only named to recognise them
+
+
+def bind_address(host: str, port: int) -> str:
+    """gunicorn's --bind, with IPv6 addresses in brackets."""
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{host}:{port}"
+
+
+def _gunicorn_has_setting(name: str) -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(setting.name == name for setting in KNOWN_SETTINGS)
+
+
+def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
+    # The gunicorn installed next to this Python, so it serves from the same virtualenv.
+    script = Path(sys.executable).parent / "gunicorn"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "gunicorn"]
+    argv = [
+        *command,
+        "config.wsgi:application",
+        "--bind",
+        bind_address(host, port),
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]
+    # Newer gunicorns open a control socket at one fixed path in $HOME, so a second
+    # archive on the machine would take over the first one's; nothing here uses it.
+    if _gunicorn_has_setting("control_socket_disable"):
+        argv.append("--no-control-socket")
+    return argv
+
+
+def exec_gunicorn(argv: list[str]) -> NoReturn:
+    """Replace this process with gunicorn. Kept alone so tests can stop here."""
+    # Let go of the database so gunicorn's workers open their own connections.
+    connections.close_all()
+    os.execvp(argv[0], argv)  # noqa: S606 - argv is built above, never from user text
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate, collect static files, optionally add a demo archive to an empty "
+        "database, then serve the archive with gunicorn."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument(
+            "--demo-works",
+            type=int,
+            default=0,
+            help="when the archive has no works yet, generate a demo archive of this many",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host: str = options["host"]
+        port: int = options["port"]
+        workers: int = options["workers"]
+        demo_works: int = options["demo_works"]
+        if not 0 < port < 65536:
+            raise CommandError("--port must be between 1 and 65535.")
+        if workers < 1:
+            raise CommandError("--workers must be 1 or more.")
+        if demo_works < 0:
+            raise CommandError("--demo-works cannot be negative.")
+
+        self.prepare(demo_works=demo_works)
+        self.announce(host, port)
+        argv = gunicorn_argv(host=host, port=port, workers=workers)
+        # Nothing of this process survives the exec: write out what is buffered.
+        self.stdout.flush()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        exec_gunicorn(argv)
+
+    def prepare(self, *, demo_works: int) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        # Only an empty archive gets demo works: a restart must never add more.
+        if demo_works and not Work.objects.exists():
+            self.stdout.write(f"Generating a demo archive of {demo_works:,} works…")
+            summary = generate_demo_archive(works=demo_works, users=None, progress=True)
+            self.stdout.write(summary.describe())
+
+    def announce(self, host: str, port: int) -> None:
+        if host in ALL_INTERFACES:
+            self.stdout.write(f"Fanarchive is at http://127.0.0.1:{port}/ (on every interface).")
+            self.stdout.write(
+                "To reach it by another name, list that name in FANARCHIVE_ALLOWED_HOSTS."
+            )
+        else:
+            self.stdout.write(f"Fanarchive is at http://{bind_address(host, port)}/")
+            allowed = settings.ALLOWED_HOSTS
+            if host not in allowed and "*" not in allowed and f"[{host}]" not in allowed:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{host} is not in FANARCHIVE_ALLOWED_HOSTS, so requests to it will be "
+                        "refused."
+                    )
+                )
+        if User.objects.filter(username__iexact=DEMO_USERNAME).exists():
+            self.stdout.write(
+                f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD} (unless its password was changed)"
+            )

@@ -1,0 +1,63 @@
+"""Test data built through the real services, so tests exercise the rules users meet."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from fanarchive.accounts.models import User
+from fanarchive.accounts.services import user_create
+from fanarchive.tags.fixed import GENERAL, NO_WARNINGS
+from fanarchive.works.models import Work
+from fanarchive.works.services import ChapterInput, WorkInput, work_create
+
+PASSWORD = "correct-horse-battery-staple"
+_counter = itertools.count(1)
+
+CHAPTER_TEXT = (
+    "The lantern swung above the harbour as Mira counted the boats coming home.\n\n"
+    '"Seven," she said. "There should be eight."'
+)
+
+
+def make_user(username: str | None = None, **kwargs: Any) -> User:
+    username = username or f"reader{next(_counter)}"
+    kwargs.setdefault("email", f"{username}@example.org")
+    kwargs.setdefault("password", PASSWORD)
+    kwargs.setdefault("check_password_strength", False)
+    return user_create(username=username, **kwargs)
+
+
+def work_input(**overrides: Any) -> WorkInput:
+    values: dict[str, Any] = {
+        "title": f"The Lighthouse Keeper {next(_counter)}",
+        "rating": GENERAL,
+        "warnings": [NO_WARNINGS],
+        "fandoms": ["Harbour Tales"],
+        "categories": ["Gen"],
+        "characters": ["Mira Vale"],
+        "freeforms": ["Found Family"],
+        "summary": "A keeper counts the boats.",
+    }
+    values.update(overrides)
+    return WorkInput(**values)
+
+
+def make_work(
+    user: User | None = None,
+    *,
+    chapters: int = 1,
+    post: bool = True,
+    texts: list[str] | None = None,
+    **overrides: Any,
+) -> Work:
+    """A work by `user` (a new user when None) with `chapters` chapters."""
+    user = user or make_user()
+    overrides.setdefault("expected_chapters", chapters)
+    texts = texts or [f"{CHAPTER_TEXT}\n\nChapter {n} ends here." for n in range(1, chapters + 1)]
+    return work_create(
+        user=user,
+        data=work_input(**overrides),
+        chapters=[ChapterInput(text=text, text_format="plain") for text in texts],
+        post=post,
+    )

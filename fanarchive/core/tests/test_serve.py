@@ -1,0 +1,173 @@
+"""`fanarchive serve`: preparing the data directory, then handing over to gunicorn."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from fanarchive.core.management.commands import serve
+from fanarchive.core.testing import make_work
+from fanarchive.works.demo import DEMO_PASSWORD
+from fanarchive.works.models import Work
+
+
+@pytest.fixture
+def exec_calls(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> list[list[str]]:
+    """Record the gunicorn command instead of becoming gunicorn; static files go to tmp."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    calls: list[list[str]] = []
+    monkeypatch.setattr(serve, "exec_gunicorn", calls.append)
+    return calls
+
+
+def run_serve(*args: str) -> str:
+    out = StringIO()
+    call_command("serve", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_prepares_then_execs_gunicorn(exec_calls: list[list[str]], tmp_path: Path) -> None:
+    output = run_serve("--port", "8123", "--workers", "3", "--demo-works", "4")
+
+    [argv] = exec_calls
+    assert Path(argv[0]).name == "gunicorn"
+    assert Path(argv[0]).parent == Path(sys.executable).parent
+    assert "config.wsgi:application" in argv
+    assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
+    assert argv[argv.index("--workers") + 1] == "3"
+    assert argv[argv.index("--access-logfile") + 1] == "-"
+    # collectstatic ran, so whitenoise has the files to serve.
+    assert (tmp_path / "static" / "css" / "site.css").exists()
+    # The archive was empty, so it got the demo works and the login is shown.
+    assert Work.objects.count() == 4
+    assert "http://127.0.0.1:8123/" in output
+    assert DEMO_PASSWORD in output
+
+
+@pytest.mark.django_db
+def test_a_restart_adds_no_demo_works(exec_calls: list[list[str]]) -> None:
+    run_serve("--demo-works", "3")
+    run_serve("--demo-works", "3")
+
+    assert Work.objects.count() == 3
+    assert len(exec_calls) == 2
+
+
+@pytest.mark.django_db
+def test_no_demo_when_the_archive_has_works(exec_calls: list[list[str]]) -> None:
+    make_work()
+
+    output = run_serve("--demo-works", "5")
+
+    assert Work.objects.count() == 1
+    assert DEMO_PASSWORD not in output
+    assert len(exec_calls) == 1
+
+
+@pytest.mark.django_db
+def test_no_demo_unless_asked(exec_calls: list[list[str]]) -> None:
+    run_serve()
+
+    assert not Work.objects.exists()
+    assert len(exec_calls) == 1
+
+
+def test_bind_address_brackets_ipv6() -> None:
+    assert serve.bind_address("127.0.0.1", 8000) == "127.0.0.1:8000"
+    assert serve.bind_address("::1", 8000) == "[::1]:8000"
+    assert serve.bind_address("[::1]", 8000) == "[::1]:8000"
+
+
+def test_refuses_a_bad_port() -> None:
+    with pytest.raises(CommandError, match="--port"):
+        call_command("serve", "--port", "0")
+
+
+# -- the real thing -----------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"serve exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing listened on port {port} within {timeout} s")
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], str]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own server
+        return response.status, dict(response.headers), response.read().decode()
+
+
+def test_serve_really_serves(tmp_path: Path) -> None:
+    """Start `fanarchive serve` on a fresh SQLite data directory and read the site over HTTP."""
+    port = free_port()
+    # The subprocess gets its own data directory and SQLite, whatever this test run uses.
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("FANARCHIVE_") and name not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env["FANARCHIVE_DATA_DIR"] = str(tmp_path / "data")
+    fanarchive = Path(sys.executable).parent / "fanarchive"
+    log = (tmp_path / "serve.log").open("wb")
+    command = [str(fanarchive), "serve", "--port", str(port), "--workers", "1"]
+    process = subprocess.Popen(
+        [*command, "--demo-works", "5"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port, process, timeout=60)
+        status, headers, page = fetch(f"http://127.0.0.1:{port}/works/")
+        assert status == 200
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page)
+        assert stylesheet, "the page links no stylesheet"
+        status, headers, _ = fetch(f"http://127.0.0.1:{port}{stylesheet.group(1)}")
+        assert status == 200
+        assert headers["Content-Type"].startswith("text/css")
+    except AssertionError as error:
+        log.flush()
+        raise AssertionError(f"{error}\n--- serve output ---\n{_read(tmp_path)}") from error
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+    output = _read(tmp_path)
+    assert f"http://127.0.0.1:{port}/" in output
+    assert DEMO_PASSWORD in output
+
+
+def _read(tmp_path: Path) -> str:
+    return (tmp_path / "serve.log").read_text(errors="replace")

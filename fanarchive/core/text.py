@@ -1,0 +1,159 @@
+"""Turning what a writer typed into safe HTML, and counting its words.
+
+Three input formats are accepted: HTML (AO3's allowlist), Markdown, and plain
+text. Each ends as sanitised HTML, with blank lines as paragraph breaks and a
+line holding only a scene-break marker (***, * * *, ~~~, ---, ★, ☆) as
+<hr class="scene-break">.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from enum import StrEnum
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+
+from fanarchive.core.sanitize import sanitize_html
+
+
+class TextFormat(StrEnum):
+    HTML = "html"
+    MARKDOWN = "markdown"
+    PLAIN = "plain"
+
+    @property
+    def label(self) -> str:
+        return {"html": "Rich text (HTML)", "markdown": "Markdown", "plain": "Plain text"}[self]
+
+
+SCENE_BREAK_HTML = '<hr class="scene-break">'
+SCENE_BREAK_LINE = re.compile(r"^\s*(?:(?:\*\s*){3,}|~{3,}|-{3,}|(?:[★☆]\s*)+)$")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
+# Elements whose presence means the writer laid out paragraphs themselves.
+_BLOCK_TAG = re.compile(
+    r"<(?:p|div|br|blockquote|h[1-6]|ul|ol|dl|table|pre|hr|figure|details|center|address)\b",
+    re.IGNORECASE,
+)
+
+_markdown = MarkdownIt("commonmark", {"html": True, "typographer": False})
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def is_scene_break(line: str) -> bool:
+    return bool(SCENE_BREAK_LINE.match(line))
+
+
+def _blocks(text: str) -> list[str | None]:
+    """Split text into paragraphs (lists of lines joined by \\n), None marking a scene break."""
+    blocks: list[str | None] = []
+    for chunk in _BLANK_LINES.split(normalise_newlines(text).strip("\n")):
+        lines: list[str] = []
+        for line in chunk.split("\n"):
+            if is_scene_break(line):
+                if lines:
+                    blocks.append("\n".join(lines))
+                    lines = []
+                blocks.append(None)
+            elif line.strip():
+                lines.append(line.strip())
+        if lines:
+            blocks.append("\n".join(lines))
+    return blocks
+
+
+def _paragraphs(text: str, *, escape: bool) -> str:
+    out = []
+    for block in _blocks(text):
+        if block is None:
+            out.append(SCENE_BREAK_HTML)
+            continue
+        lines = [html.escape(line, quote=False) if escape else line for line in block.split("\n")]
+        out.append("<p>" + "<br>\n".join(lines) + "</p>")
+    return "\n".join(out)
+
+
+def plain_to_html(text: str) -> str:
+    return sanitize_html(_paragraphs(text, escape=True))
+
+
+def markdown_to_html(text: str) -> str:
+    lines = normalise_newlines(text).split("\n")
+    # Scene-break markers Markdown would not read as a break (★, ~~~ is a code
+    # fence, --- under text is a heading) become an explicit break first.
+    prepared = "\n".join(f"\n{SCENE_BREAK_HTML}\n" if is_scene_break(x) else x for x in lines)
+    rendered = _markdown.render(prepared)
+    rendered = rendered.replace("<hr />", SCENE_BREAK_HTML)
+    return sanitize_html(rendered)
+
+
+def html_to_html(text: str) -> str:
+    """Sanitise entered HTML; when it has no block layout of its own, add paragraphs as AO3 does."""
+    if _BLOCK_TAG.search(text):
+        return sanitize_html(text)
+    return sanitize_html(_paragraphs(text, escape=False))
+
+
+def render(text: str, text_format: TextFormat | str) -> str:
+    fmt = TextFormat(text_format)
+    if fmt is TextFormat.PLAIN:
+        return plain_to_html(text)
+    if fmt is TextFormat.MARKDOWN:
+        return markdown_to_html(text)
+    return html_to_html(text)
+
+
+class _TextExtractor(HTMLParser):
+    _BREAKS = frozenset({"p", "br", "div", "li", "hr", "tr", "td", "th", "blockquote"})
+    _BREAKS |= {f"h{n}" for n in range(1, 7)}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    """The visible text of an HTML fragment, block elements separated by newlines."""
+    parser = _TextExtractor()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.parts)
+
+
+# Scripts written without spaces between words: AO3 counts each character as a word.
+_PER_CHARACTER = (
+    "\u0e00-\u0e7f"  # Thai
+    "\u3040-\u309f"  # Hiragana
+    "\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"  # Katakana (with half-width)
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+    "\U00020000-\U0003134f"  # Han extensions
+)
+_WORD = re.compile(
+    rf"[{_PER_CHARACTER}]"  # one character of those scripts
+    rf"|(?:(?![{_PER_CHARACTER}])\w)+"  # or a run of other letters and digits
+    rf"(?:['’\-](?:(?![{_PER_CHARACTER}])\w)+)*"  # joined by apostrophes or hyphens
+)
+
+
+def count_words(text: str) -> int:
+    """Words in plain text: runs of letters and digits, and each Han, Kana or Thai character."""
+    return len(_WORD.findall(text))
+
+
+def count_html_words(fragment: str) -> int:
+    return count_words(html_to_text(fragment))

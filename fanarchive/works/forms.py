@@ -1,0 +1,269 @@
+"""Forms parse what the browser sent; the services decide whether it is allowed.
+
+Fields are mostly optional here on purpose: the services give the messages for
+missing or unknown values, so the site, the CLI and the API say the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from fanarchive.accounts.models import Pseud, User
+from fanarchive.core.text import TextFormat
+from fanarchive.tags.fixed import CATEGORIES, RATINGS, WARNINGS
+from fanarchive.tags.models import TagType
+from fanarchive.works.languages import LANGUAGES
+from fanarchive.works.models import Chapter, Work
+from fanarchive.works.services import ChapterInput, WorkInput
+
+TEXT_FORMAT_CHOICES = [(f.value, f.label) for f in TextFormat]
+
+
+class AnyChoicesField(forms.MultipleChoiceField):
+    """Checkboxes whose values the service checks, so an unknown one gets its message."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+def split_tags(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def parse_expected_chapters(value: str) -> int | None:
+    value = value.strip()
+    if value in {"", "?"}:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise forms.ValidationError(
+            "Enter the number of chapters you expect, or ? if you do not know yet."
+        ) from None
+
+
+class ChapterFieldsMixin(forms.Form):
+    text_format = forms.ChoiceField(
+        label="Text format", choices=TEXT_FORMAT_CHOICES, initial=TextFormat.HTML
+    )
+    text = forms.CharField(
+        label="Work text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"class": "work-text", "rows": 20}),
+        help_text="Leave a blank line between paragraphs. A line of *** or ★ is a scene break.",
+    )
+
+
+class WorkForm(forms.Form):
+    """A work's metadata; with `include_chapter` also its first chapter (new works)."""
+
+    pseuds = forms.ModelMultipleChoiceField(
+        label="Creator/Pseud(s)",
+        queryset=Pseud.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rating = forms.CharField(
+        label="Rating",
+        required=False,
+        widget=forms.Select(choices=[("", "Choose a rating"), *((r, r) for r in RATINGS)]),
+    )
+    warnings = AnyChoicesField(
+        label="Archive Warnings",
+        required=False,
+        choices=[(w, w) for w in WARNINGS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = AnyChoicesField(
+        label="Categories",
+        required=False,
+        choices=[(c, c) for c in CATEGORIES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fandoms = forms.CharField(
+        label="Fandoms", required=False, help_text="Separate tags with commas."
+    )
+    relationships = forms.CharField(
+        label="Relationships",
+        required=False,
+        help_text='"A/B" for a romantic relationship, "A & B" for a platonic one.',
+    )
+    characters = forms.CharField(label="Characters", required=False)
+    freeforms = forms.CharField(label="Additional Tags", required=False)
+    title = forms.CharField(label="Work Title", required=False, strip=False)
+    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
+    endnotes = forms.CharField(label="End Notes", required=False, widget=forms.Textarea)
+    language = forms.CharField(
+        label="Language", initial="en", widget=forms.Select(choices=LANGUAGES), required=False
+    )
+    restricted = forms.BooleanField(label="Only show your work to registered users", required=False)
+    expected_chapters = forms.CharField(
+        label="Expected number of chapters",
+        required=False,
+        initial="1",
+        help_text="Use ? if you do not know yet. The work is complete when this many are posted.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+    )
+
+    def __init__(self, *args: Any, user: User, include_chapter: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pseuds = Pseud.objects.filter(user=user)
+        pseud_field = self.fields["pseuds"]
+        if isinstance(pseud_field, forms.ModelMultipleChoiceField):
+            pseud_field.queryset = pseuds
+        if not self.is_bound and not self.initial.get("pseuds"):
+            self.initial["pseuds"] = [p.pk for p in pseuds if p.is_default]
+        self.include_chapter = include_chapter
+        if include_chapter:
+            self.fields["chapter_title"] = forms.CharField(
+                label="Chapter title", required=False, help_text="Optional."
+            )
+            self.fields.update(ChapterFieldsMixin().fields)
+
+    GROUPS = (
+        (
+            "Tags",
+            (
+                "rating",
+                "warnings",
+                "categories",
+                "fandoms",
+                "relationships",
+                "characters",
+                "freeforms",
+            ),
+        ),
+        ("Preface", ("pseuds", "title", "summary", "notes", "endnotes")),
+        ("Associations and privacy", ("language", "expected_chapters", "restricted")),
+        ("Work text", ("chapter_title", "text_format", "text")),
+    )
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The fields in fieldsets, as AO3's posting form lays them out."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.GROUPS
+            if any(name in self.fields for name in names)
+        ]
+
+    def clean_expected_chapters(self) -> int | None:
+        return parse_expected_chapters(self.cleaned_data.get("expected_chapters") or "")
+
+    def work_input(self) -> WorkInput:
+        data = self.cleaned_data
+        return WorkInput(
+            title=data["title"] or "",
+            rating=data["rating"] or "",
+            warnings=list(data["warnings"]),
+            categories=list(data["categories"]),
+            fandoms=split_tags(data["fandoms"]),
+            relationships=split_tags(data["relationships"]),
+            characters=split_tags(data["characters"]),
+            freeforms=split_tags(data["freeforms"]),
+            summary=data["summary"],
+            notes=data["notes"],
+            endnotes=data["endnotes"],
+            language=data["language"] or "en",
+            restricted=data["restricted"],
+            expected_chapters=data["expected_chapters"],
+            pseud_ids=[p.pk for p in data["pseuds"]],
+        )
+
+    def chapter_input(self) -> ChapterInput:
+        data = self.cleaned_data
+        return ChapterInput(
+            title=data.get("chapter_title", ""),
+            text=data.get("text", ""),
+            text_format=data.get("text_format", TextFormat.HTML),
+        )
+
+    @staticmethod
+    def initial_for(work: Work) -> dict[str, Any]:
+        def names(tag_type: TagType) -> list[str]:
+            return [t.name for t in work.tags_of(tag_type)]
+
+        ratings = names(TagType.RATING)
+        return {
+            "pseuds": [c.pseud_id for c in work.creatorships.all()],
+            "rating": ratings[0] if ratings else "",
+            "warnings": names(TagType.WARNING),
+            "categories": names(TagType.CATEGORY),
+            "fandoms": ", ".join(names(TagType.FANDOM)),
+            "relationships": ", ".join(names(TagType.RELATIONSHIP)),
+            "characters": ", ".join(names(TagType.CHARACTER)),
+            "freeforms": ", ".join(names(TagType.FREEFORM)),
+            "title": work.title,
+            "summary": work.summary,
+            "notes": work.notes,
+            "endnotes": work.endnotes,
+            "language": work.language,
+            "restricted": work.restricted,
+            "expected_chapters": "?"
+            if work.expected_chapters is None
+            else str(work.expected_chapters),
+        }
+
+
+class ChapterForm(ChapterFieldsMixin):
+    title = forms.CharField(label="Chapter title", required=False)
+    summary = forms.CharField(label="Chapter summary", required=False, widget=forms.Textarea)
+    notes = forms.CharField(label="Chapter notes", required=False, widget=forms.Textarea)
+    endnotes = forms.CharField(label="Chapter end notes", required=False, widget=forms.Textarea)
+    expected_chapters = forms.CharField(
+        label="Expected number of chapters in the work",
+        required=False,
+        help_text="Use ? if you do not know yet.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+    )
+
+    field_order = ["title", "summary", "notes", "text_format", "text", "endnotes"]
+
+    def __init__(self, *args: Any, with_expected: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_expected:
+            del self.fields["expected_chapters"]
+
+    def clean_expected_chapters(self) -> int | None:
+        return parse_expected_chapters(self.cleaned_data.get("expected_chapters") or "")
+
+    def chapter_input(self) -> ChapterInput:
+        data = self.cleaned_data
+        return ChapterInput(
+            title=data["title"],
+            summary=data["summary"],
+            notes=data["notes"],
+            endnotes=data["endnotes"],
+            text=data["text"],
+            text_format=data["text_format"],
+        )
+
+    @staticmethod
+    def initial_for(chapter: Chapter) -> dict[str, Any]:
+        return {
+            "title": chapter.title,
+            "summary": chapter.summary,
+            "notes": chapter.notes,
+            "endnotes": chapter.endnotes,
+            "text": chapter.source,
+            "text_format": chapter.text_format,
+        }
+
+
+class ReorderForm(forms.Form):
+    """One position box per chapter; the chapters are sorted by the numbers given."""
+
+    def __init__(self, *args: Any, chapters: list[Chapter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chapters = chapters
+        for chapter in chapters:
+            self.fields[f"position_{chapter.pk}"] = forms.IntegerField(
+                label=chapter.heading, initial=chapter.position, min_value=1
+            )
+
+    def ordered_ids(self) -> list[int]:
+        positions = {c.pk: self.cleaned_data[f"position_{c.pk}"] for c in self.chapters}
+        return sorted(positions, key=lambda pk: (positions[pk], pk))

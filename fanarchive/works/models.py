@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from fanarchive.accounts.models import Pseud
+from fanarchive.core.text import TextFormat
+from fanarchive.tags.models import Tag, TagType
+from fanarchive.works.languages import LANGUAGE_NAMES, LANGUAGES
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanarchive.accounts.models import User
+
+
+class WorkQuerySet(models.QuerySet["Work"]):
+    def visible_to(self, user: User | AnonymousUser) -> WorkQuerySet:
+        """Works `user` may see in any listing: posted, not hidden, and for guests not restricted.
+
+        A creator reaches their own drafts through `access_work` and their drafts
+        page, never through listings, as on AO3.
+        """
+        works = self.filter(posted=True, hidden_by_admin=False)
+        if not user.is_authenticated:
+            works = works.filter(restricted=False)
+        return works
+
+    def by_user(self, user: User) -> WorkQuerySet:
+        return self.filter(id__in=Creatorship.objects.filter(pseud__user=user).values("work_id"))
+
+    def by_pseud(self, pseud: Pseud) -> WorkQuerySet:
+        return self.filter(id__in=Creatorship.objects.filter(pseud=pseud).values("work_id"))
+
+    def with_tag(self, tag: Tag) -> WorkQuerySet:
+        return self.filter(id__in=WorkTag.objects.filter(tag=tag).values("work_id"))
+
+
+class Work(models.Model):
+    title = models.CharField(max_length=255)
+    # Summary and notes are stored as sanitised HTML.
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    endnotes = models.TextField(blank=True)
+    language = models.CharField(max_length=12, choices=LANGUAGES, default="en")
+    # None is AO3's "?": the writer does not know yet how many chapters there will be.
+    expected_chapters = models.PositiveIntegerField(null=True, blank=True)
+    # Kept up to date by the services from the posted chapters.
+    posted_chapters = models.PositiveIntegerField(default=0)
+    word_count = models.PositiveIntegerField(default=0)
+    complete = models.BooleanField(default=False)
+    posted = models.BooleanField(default=False)
+    restricted = models.BooleanField(default=False)
+    hidden_by_admin = models.BooleanField(default=False)
+    first_posted_at = models.DateTimeField(null=True, blank=True)
+    # When a reader last saw something new: posting, or a chapter added.
+    revised_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    pseuds: models.ManyToManyField[Pseud, Creatorship] = models.ManyToManyField(
+        Pseud, through="Creatorship", related_name="works"
+    )
+    tags: models.ManyToManyField[Tag, WorkTag] = models.ManyToManyField(
+        Tag, through="WorkTag", related_name="works"
+    )
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["-revised_at", "-id"],
+                name="work_listing_idx",
+                condition=Q(posted=True, hidden_by_admin=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:detail", args=[self.pk])
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
+    @property
+    def chapter_fraction(self) -> str:
+        """AO3's "2/5" or "2/?"."""
+        expected = "?" if self.expected_chapters is None else str(self.expected_chapters)
+        return f"{self.posted_chapters}/{expected}"
+
+    def tags_of(self, tag_type: TagType | str) -> list[Tag]:
+        """This work's tags of one type, in the order the writer gave them.
+
+        Uses prefetched `work_tags` when present, so blurbs cost no extra query.
+        """
+        return [wt.tag for wt in self.ordered_work_tags() if wt.tag.type == tag_type]
+
+    def ordered_work_tags(self) -> list[WorkTag]:
+        return sorted(self.work_tags.all(), key=lambda wt: (wt.tag.sort_order, wt.position))
+
+
+class Creatorship(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creatorships")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "pseud"], name="creatorship_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} on {self.work}"
+
+
+class WorkTag(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="work_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="work_tags")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["work", "tag"], name="worktag_unique")]
+        indexes = [models.Index(fields=["tag", "work"], name="worktag_tag_work_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.work}"
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=255, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    endnotes = models.TextField(blank=True)
+    # What the writer typed, in the format they chose, so editing shows their own words;
+    # `content` is the sanitised HTML readers get.
+    text_format = models.CharField(
+        max_length=10,
+        choices=[(f.value, f.label) for f in TextFormat],
+        default=TextFormat.HTML,
+    )
+    source = models.TextField()
+    content = models.TextField()
+    word_count = models.PositiveIntegerField(default=0)
+    posted = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "position"], name="chapter_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:chapter", args=[self.work_id, self.pk])
+
+    @property
+    def heading(self) -> str:
+        """AO3's chapter heading: "Chapter 2: The Storm", or "Chapter 2" when untitled."""
+        base = f"Chapter {self.position}"
+        return f"{base}: {self.title}" if self.title else base

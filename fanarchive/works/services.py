@@ -1,0 +1,432 @@
+"""Writes to works and chapters.
+
+Every rule about what a work may hold lives here, so the posting form, the
+CLI, the demo generator and (later) the API and importers all obey the same
+rules. Each service checks permission, validates everything before writing
+anything, and runs in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from fanarchive.accounts.models import Pseud, User
+from fanarchive.core.text import TextFormat, count_html_words, render
+from fanarchive.tags.models import FREE_TYPES, Tag, TagType
+from fanarchive.tags.selectors import fixed_tags_by_name
+from fanarchive.tags.services import tag_name_error, tags_find_or_create, unique_tag_names
+from fanarchive.works import limits
+from fanarchive.works.languages import LANGUAGE_NAMES
+from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
+from fanarchive.works.selectors import is_creator
+
+Errors = dict[str, list[str]]
+
+
+@dataclass
+class ChapterInput:
+    """One chapter as a writer (or an importer) gives it."""
+
+    text: str
+    text_format: str = TextFormat.HTML
+    title: str = ""
+    summary: str = ""
+    notes: str = ""
+    endnotes: str = ""
+
+
+@dataclass
+class WorkInput:
+    """A work's metadata as a writer (or an importer) gives it. Tag lists hold names."""
+
+    title: str
+    rating: str
+    warnings: list[str]
+    fandoms: list[str]
+    categories: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    characters: list[str] = field(default_factory=list)
+    freeforms: list[str] = field(default_factory=list)
+    summary: str = ""
+    notes: str = ""
+    endnotes: str = ""
+    language: str = "en"
+    restricted: bool = False
+    # None is "?": the writer does not know yet.
+    expected_chapters: int | None = 1
+    # Pseuds of the posting user; empty means their default pseud.
+    pseud_ids: list[int] = field(default_factory=list)
+
+
+FREE_TAG_FIELDS = {
+    TagType.FANDOM: "fandoms",
+    TagType.RELATIONSHIP: "relationships",
+    TagType.CHARACTER: "characters",
+    TagType.FREEFORM: "freeforms",
+}
+
+
+# -- validation ---------------------------------------------------------------
+
+
+def _add(errors: Errors, key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def _check_length(errors: Errors, key: str, label: str, value: str, maximum: int) -> None:
+    if len(value) > maximum:
+        _add(
+            errors,
+            key,
+            f"{label} must be {maximum:,} characters or fewer; it is {len(value):,}.",
+        )
+
+
+def validate_work_input(data: WorkInput) -> Errors:
+    errors: Errors = {}
+    title = data.title.strip()
+    if not title:
+        _add(errors, "title", "Please enter a title.")
+    _check_length(errors, "title", "The title", title, limits.TITLE_MAX)
+    _check_length(errors, "summary", "The summary", data.summary.strip(), limits.SUMMARY_MAX)
+    _check_length(errors, "notes", "The notes", data.notes.strip(), limits.NOTES_MAX)
+    _check_length(errors, "endnotes", "The end notes", data.endnotes.strip(), limits.NOTES_MAX)
+    if data.language not in LANGUAGE_NAMES:
+        _add(errors, "language", f'"{data.language}" is not a language this archive knows.')
+    if data.expected_chapters is not None and data.expected_chapters < 1:
+        _add(errors, "expected_chapters", "The expected number of chapters must be 1 or more.")
+
+    if not data.rating:
+        _add(errors, "rating", "Please choose a rating.")
+    else:
+        _, unknown = fixed_tags_by_name(TagType.RATING, [data.rating])
+        if unknown:
+            _add(errors, "rating", f'"{data.rating}" is not a rating.')
+    if not data.warnings:
+        _add(errors, "warnings", "Please choose at least one archive warning.")
+    for key, tag_type, names in (
+        ("warnings", TagType.WARNING, data.warnings),
+        ("categories", TagType.CATEGORY, data.categories),
+    ):
+        _, unknown = fixed_tags_by_name(tag_type, names)
+        for name in unknown:
+            _add(errors, key, f'"{name}" is not one of the {tag_type.label.lower()}s.')
+
+    if not unique_tag_names(data.fandoms):
+        _add(errors, "fandoms", "Please add at least one fandom.")
+    user_tag_count = 0
+    for key in FREE_TAG_FIELDS.values():
+        names = unique_tag_names(getattr(data, key))
+        user_tag_count += len(names)
+        for name in names:
+            problem = tag_name_error(name)
+            if problem:
+                _add(errors, key, problem)
+    if user_tag_count > limits.USER_TAGS_MAX:
+        _add(
+            errors,
+            "freeforms",
+            f"A work can have at most {limits.USER_TAGS_MAX} fandom, relationship, character "
+            f"and additional tags together; this one has {user_tag_count}.",
+        )
+    return errors
+
+
+def validate_chapter_input(data: ChapterInput, *, prefix: str = "") -> Errors:
+    """Errors keyed `prefix + field`, so the work form can show them on its chapter fields."""
+    errors: Errors = {}
+    text = data.text.strip()
+    if len(text) < limits.CHAPTER_TEXT_MIN:
+        _add(
+            errors,
+            "text",
+            f"The chapter text must be at least {limits.CHAPTER_TEXT_MIN} characters long."
+            if text
+            else "The chapter text is empty: please write or paste the chapter.",
+        )
+    _check_length(errors, "text", "The chapter text", text, limits.CHAPTER_TEXT_MAX)
+    if data.text_format not in {f.value for f in TextFormat}:
+        _add(errors, "text_format", f'"{data.text_format}" is not a text format.')
+    _check_length(
+        errors, f"{prefix}title", "The chapter title", data.title.strip(), limits.CHAPTER_TITLE_MAX
+    )
+    _check_length(
+        errors, f"{prefix}summary", "The chapter summary", data.summary.strip(), limits.SUMMARY_MAX
+    )
+    _check_length(
+        errors, f"{prefix}notes", "The chapter notes", data.notes.strip(), limits.NOTES_MAX
+    )
+    _check_length(
+        errors,
+        f"{prefix}endnotes",
+        "The chapter end notes",
+        data.endnotes.strip(),
+        limits.NOTES_MAX,
+    )
+    return errors
+
+
+def _expected_chapters_error(expected: int | None, chapter_count: int) -> str | None:
+    if expected is not None and expected < chapter_count:
+        return (
+            f"This work has {chapter_count} chapters, so it cannot expect fewer. "
+            "Enter a larger number, or leave it blank if you do not know yet."
+        )
+    return None
+
+
+def _raise_if(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# -- permission ---------------------------------------------------------------
+
+
+def _require_creator(user: User, work: Work) -> None:
+    if not is_creator(user, work):
+        raise PermissionDenied("Only the creators of this work can change it.")
+
+
+def _own_pseuds(user: User, pseud_ids: Sequence[int]) -> list[Pseud]:
+    if not pseud_ids:
+        return [user.default_pseud]
+    pseuds = list(Pseud.objects.filter(user=user, id__in=pseud_ids))
+    if len(pseuds) != len(set(pseud_ids)):
+        raise ValidationError({"pseuds": ["You can only post under your own pseuds."]})
+    return sorted(pseuds, key=lambda p: list(pseud_ids).index(p.id))
+
+
+# -- writing helpers ----------------------------------------------------------
+
+
+def _html(text: str) -> str:
+    """Summaries and notes: HTML as AO3 takes it, plain line breaks becoming paragraphs."""
+    return render(text.strip(), TextFormat.HTML) if text.strip() else ""
+
+
+def _apply_work_fields(work: Work, data: WorkInput) -> None:
+    work.title = data.title.strip()
+    work.summary = _html(data.summary)
+    work.notes = _html(data.notes)
+    work.endnotes = _html(data.endnotes)
+    work.language = data.language
+    work.restricted = data.restricted
+    work.expected_chapters = data.expected_chapters
+
+
+def _set_tags(work: Work, data: WorkInput) -> None:
+    tags: list[Tag] = []
+    tags += fixed_tags_by_name(TagType.RATING, [data.rating])[0]
+    tags += fixed_tags_by_name(TagType.WARNING, data.warnings)[0]
+    tags += fixed_tags_by_name(TagType.CATEGORY, data.categories)[0]
+    for tag_type in FREE_TYPES:
+        tags += tags_find_or_create(
+            tag_type=tag_type, names=getattr(data, FREE_TAG_FIELDS[tag_type])
+        )
+    WorkTag.objects.filter(work=work).delete()
+    WorkTag.objects.bulk_create(
+        [WorkTag(work=work, tag=tag, position=i) for i, tag in enumerate(tags)]
+    )
+
+
+def _apply_chapter_fields(chapter: Chapter, data: ChapterInput) -> None:
+    chapter.title = data.title.strip()
+    chapter.summary = _html(data.summary)
+    chapter.notes = _html(data.notes)
+    chapter.endnotes = _html(data.endnotes)
+    chapter.text_format = data.text_format
+    chapter.source = data.text
+    chapter.content = render(data.text, data.text_format)
+    # Counted from what readers get, so markup and markdown syntax are not words.
+    chapter.word_count = count_html_words(chapter.content)
+
+
+def _refresh_stats(work: Work) -> None:
+    """Recompute what is derived from the chapters: counts, words, completeness."""
+    chapters = work.chapters.all()
+    if work.posted:
+        chapters = chapters.filter(posted=True)
+    work.posted_chapters = chapters.count()
+    work.word_count = chapters.aggregate(total=Sum("word_count"))["total"] or 0
+    work.complete = work.expected_chapters == work.posted_chapters
+    work.save()
+
+
+# -- works --------------------------------------------------------------------
+
+
+def work_create(
+    *, user: User, data: WorkInput, chapters: Sequence[ChapterInput], post: bool
+) -> Work:
+    """Create a work with its chapters, posted at once or kept as a draft."""
+    errors = validate_work_input(data)
+    if not chapters:
+        _add(errors, "text", "A work needs at least one chapter.")
+    for chapter_data in chapters:
+        for key, messages in validate_chapter_input(chapter_data, prefix="chapter_").items():
+            errors.setdefault(key, []).extend(messages)
+    problem = _expected_chapters_error(data.expected_chapters, len(chapters))
+    if problem:
+        _add(errors, "expected_chapters", problem)
+    _raise_if(errors)
+    pseuds = _own_pseuds(user, data.pseud_ids)
+
+    now = timezone.now()
+    with transaction.atomic():
+        work = Work(posted=post)
+        _apply_work_fields(work, data)
+        if post:
+            work.first_posted_at = work.revised_at = now
+        work.save()
+        Creatorship.objects.bulk_create(
+            [Creatorship(work=work, pseud=pseud, position=i) for i, pseud in enumerate(pseuds)]
+        )
+        _set_tags(work, data)
+        for position, chapter_data in enumerate(chapters, start=1):
+            chapter = Chapter(work=work, position=position, posted=post)
+            chapter.published_at = now if post else None
+            _apply_chapter_fields(chapter, chapter_data)
+            chapter.save()
+        _refresh_stats(work)
+    return work
+
+
+def work_update(*, user: User, work: Work, data: WorkInput) -> Work:
+    """Change a work's metadata and tags. Its chapters are edited one by one."""
+    _require_creator(user, work)
+    errors = validate_work_input(data)
+    problem = _expected_chapters_error(data.expected_chapters, work.chapters.count())
+    if problem:
+        _add(errors, "expected_chapters", problem)
+    _raise_if(errors)
+    with transaction.atomic():
+        if data.pseud_ids:
+            # Pseuds of other co-creators stay; this user's own set is replaced.
+            pseuds = _own_pseuds(user, data.pseud_ids)
+            work.creatorships.filter(pseud__user=user).exclude(pseud__in=pseuds).delete()
+            for pseud in pseuds:
+                Creatorship.objects.get_or_create(work=work, pseud=pseud)
+        _apply_work_fields(work, data)
+        _set_tags(work, data)
+        _refresh_stats(work)
+    return work
+
+
+def work_post(*, user: User, work: Work) -> Work:
+    """Post a draft: the work and all its chapters become visible."""
+    _require_creator(user, work)
+    if work.posted:
+        raise ValidationError("This work is already posted.")
+    now = timezone.now()
+    with transaction.atomic():
+        work.chapters.filter(posted=False).update(posted=True, published_at=now)
+        work.posted = True
+        work.first_posted_at = work.revised_at = now
+        _refresh_stats(work)
+    return work
+
+
+def work_delete(*, user: User, work: Work) -> None:
+    _require_creator(user, work)
+    with transaction.atomic():
+        work.delete()
+
+
+# -- chapters -----------------------------------------------------------------
+
+
+def chapter_add(
+    *,
+    user: User,
+    work: Work,
+    data: ChapterInput,
+    post: bool,
+    expected_chapters: int | None,
+) -> Chapter:
+    """Add a chapter at the end. On a draft work it stays a draft until the work is posted."""
+    _require_creator(user, work)
+    errors = validate_chapter_input(data)
+    count = work.chapters.count() + 1
+    if expected_chapters is not None and expected_chapters < 1:
+        _add(errors, "expected_chapters", "The expected number of chapters must be 1 or more.")
+    else:
+        problem = _expected_chapters_error(expected_chapters, count)
+        if problem:
+            _add(errors, "expected_chapters", problem)
+    _raise_if(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        last = work.chapters.aggregate(last=Max("position"))["last"] or 0
+        chapter = Chapter(work=work, position=last + 1)
+        chapter.posted = post and work.posted
+        chapter.published_at = now if chapter.posted else None
+        _apply_chapter_fields(chapter, data)
+        chapter.save()
+        work.expected_chapters = expected_chapters
+        if chapter.posted:
+            work.revised_at = now
+        _refresh_stats(work)
+    return chapter
+
+
+def chapter_update(
+    *, user: User, chapter: Chapter, data: ChapterInput, post: bool = False
+) -> Chapter:
+    """Edit a chapter; `post` also posts it when it was a draft chapter of a posted work."""
+    work = chapter.work
+    _require_creator(user, work)
+    _raise_if(validate_chapter_input(data))
+    now = timezone.now()
+    with transaction.atomic():
+        _apply_chapter_fields(chapter, data)
+        if post and work.posted and not chapter.posted:
+            chapter.posted = True
+            chapter.published_at = now
+            work.revised_at = now
+        chapter.save()
+        _refresh_stats(work)
+    return chapter
+
+
+def chapter_delete(*, user: User, chapter: Chapter) -> None:
+    work = chapter.work
+    _require_creator(user, work)
+    if work.chapters.count() <= 1:
+        raise ValidationError(
+            "This is the work's only chapter. Delete the work instead if you want it gone."
+        )
+    with transaction.atomic():
+        chapter.delete()
+        _renumber(work, [c.id for c in work.chapters.order_by("position")])
+        remaining = work.chapters.count()
+        # Deleting a chapter of a finished work leaves it finished, as on AO3.
+        if work.complete and (work.expected_chapters or 0) > remaining:
+            work.expected_chapters = remaining
+        _refresh_stats(work)
+
+
+def chapters_reorder(*, user: User, work: Work, chapter_ids: Sequence[int]) -> None:
+    """Put the work's chapters in this order; `chapter_ids` must name each exactly once."""
+    _require_creator(user, work)
+    current = set(work.chapters.values_list("id", flat=True))
+    if len(chapter_ids) != len(current) or set(chapter_ids) != current:
+        raise ValidationError("Give every chapter of this work a place, each exactly once.")
+    with transaction.atomic():
+        _renumber(work, list(chapter_ids))
+        _refresh_stats(work)
+
+
+def _renumber(work: Work, ordered_ids: list[int]) -> None:
+    # Move everything out of the way first: positions are unique per work.
+    offset = (work.chapters.aggregate(m=Max("position"))["m"] or 0) + len(ordered_ids) + 1
+    for position, chapter_id in enumerate(ordered_ids, start=1):
+        Chapter.objects.filter(pk=chapter_id).update(position=offset + position)
+    for position, chapter_id in enumerate(ordered_ids, start=1):
+        Chapter.objects.filter(pk=chapter_id).update(position=position)

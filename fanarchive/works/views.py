@@ -1,0 +1,254 @@
+"""Work and chapter pages. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from fanarchive.accounts.models import User
+from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
+from fanarchive.works import selectors, services
+from fanarchive.works.forms import ChapterForm, ReorderForm, WorkForm
+from fanarchive.works.models import Chapter, Work
+
+ADULT_CONSENT_KEY = "adult_consent"
+
+
+def work_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.listed_works(request.user))
+    return render(request, "works/list.html", {"page": page, "heading": "Works"})
+
+
+@login_required
+def work_new(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    form = WorkForm(posted(request), user=user, include_chapter=True)
+    if request.method == "POST" and form.is_valid():
+        post = "save_draft" not in request.POST
+        try:
+            work = services.work_create(
+                user=user, data=form.work_input(), chapters=[form.chapter_input()], post=post
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            messages.success(
+                request, "Work was successfully posted." if post else "Draft was saved."
+            )
+            return redirect(work)
+    return render(request, "works/form.html", {"form": form, "is_new": True})
+
+
+def _creator_work(request: HttpRequest, work_id: int) -> tuple[User, Work]:
+    """A work the logged-in user may change (others get 404 or 403, as for reading)."""
+    user = authenticated_user(request)
+    work = selectors.access_work(user, work_id)
+    if not selectors.is_creator(user, work):
+        raise PermissionDenied("Only the creators of this work can change it.")
+    return user, work
+
+
+def _adult_gate(request: HttpRequest, work: Work) -> HttpResponse | None:
+    """The interstitial page, when this reader must first agree to see adult content."""
+    if request.GET.get("view_adult") == "true":
+        request.session[ADULT_CONSENT_KEY] = True
+    if not selectors.needs_adult_consent(
+        user=request.user,
+        work=work,
+        session_consented=bool(request.session.get(ADULT_CONSENT_KEY)),
+    ):
+        return None
+    query = request.GET.copy()
+    query["view_adult"] = "true"
+    return render(
+        request,
+        "works/adult_interstitial.html",
+        {"work": work, "continue_query": query.urlencode()},
+    )
+
+
+def _reading_page(
+    request: HttpRequest, work_id: int, chapter_id: int | None = None
+) -> HttpResponse:
+    work = selectors.access_work(request.user, work_id)
+    work = selectors.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    gate = _adult_gate(request, work)
+    if gate:
+        return gate
+    chapters = selectors.readable_chapters(request.user, work)
+    if not chapters:
+        raise Http404("This work has no chapters you can read.")
+    full = request.GET.get("view_full_work") == "true" or len(chapters) == 1
+    if chapter_id is not None:
+        current = next((c for c in chapters if c.pk == chapter_id), None)
+        if current is None:
+            raise Http404("No such chapter in this work.")
+        full = False
+    else:
+        current = chapters[0]
+    index = chapters.index(current)
+    return render(
+        request,
+        "works/detail.html",
+        {
+            "work": work,
+            "chapters": chapters,
+            "shown": chapters if full else [current],
+            "full": full,
+            "current": current,
+            "previous": chapters[index - 1] if not full and index > 0 else None,
+            "next": chapters[index + 1] if not full and index + 1 < len(chapters) else None,
+            "is_last": full or index == len(chapters) - 1,
+            "is_creator": selectors.is_creator(request.user, work),
+            "preference": getattr(request.user, "preference", None),
+        },
+    )
+
+
+def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
+    return _reading_page(request, work_id)
+
+
+def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    return _reading_page(request, work_id, chapter_id)
+
+
+def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
+    """The chapter index; with ?chapter=ID (the no-JavaScript jump menu) it goes there."""
+    work = selectors.access_work(request.user, work_id)
+    chapters = selectors.readable_chapters(request.user, work)
+    wanted = request.GET.get("chapter", "")
+    if wanted.isdigit() and any(c.pk == int(wanted) for c in chapters):
+        return redirect("works:chapter", work.pk, int(wanted))
+    return render(request, "works/navigate.html", {"work": work, "chapters": chapters})
+
+
+@login_required
+def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
+    user, work = _creator_work(request, work_id)
+    work = selectors.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    form = WorkForm(
+        posted(request), user=user, include_chapter=False, initial=WorkForm.initial_for(work)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.work_update(user=user, work=work, data=form.work_input())
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            messages.success(request, "Work was successfully updated.")
+            return redirect(work)
+    return render(request, "works/form.html", {"form": form, "work": work, "is_new": False})
+
+
+@login_required
+@require_POST
+def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
+    user, work = _creator_work(request, work_id)
+    try:
+        services.work_post(user=user, work=work)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Work was successfully posted.")
+    return redirect(work)
+
+
+@login_required
+def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
+    user, work = _creator_work(request, work_id)
+    if request.method == "POST":
+        title = work.title
+        services.work_delete(user=user, work=work)
+        messages.success(request, f'"{title}" was deleted.')
+        return redirect("accounts:profile", user.username)
+    return render(request, "works/confirm_delete.html", {"work": work})
+
+
+@login_required
+def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
+    user, work = _creator_work(request, work_id)
+    expected = "?" if work.expected_chapters is None else str(work.expected_chapters)
+    form = ChapterForm(posted(request), initial={"expected_chapters": expected})
+    if request.method == "POST" and form.is_valid():
+        post = "save_draft" not in request.POST
+        try:
+            chapter = services.chapter_add(
+                user=user,
+                work=work,
+                data=form.chapter_input(),
+                post=post,
+                expected_chapters=form.cleaned_data["expected_chapters"],
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            messages.success(request, "Chapter was successfully added.")
+            return redirect(chapter)
+    return render(request, "works/chapter_form.html", {"form": form, "work": work})
+
+
+def _creator_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> tuple[User, Chapter]:
+    user, work = _creator_work(request, work_id)
+    chapter = work.chapters.filter(pk=chapter_id).first()
+    if chapter is None:
+        raise Http404("No such chapter in this work.")
+    return user, chapter
+
+
+@login_required
+def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    user, chapter = _creator_chapter(request, work_id, chapter_id)
+    form = ChapterForm(
+        posted(request), initial=ChapterForm.initial_for(chapter), with_expected=False
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.chapter_update(
+                user=user, chapter=chapter, data=form.chapter_input(), post="post" in request.POST
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            messages.success(request, "Chapter was successfully updated.")
+            return redirect(chapter)
+    return render(
+        request,
+        "works/chapter_form.html",
+        {"form": form, "work": chapter.work, "chapter": chapter},
+    )
+
+
+@login_required
+def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    user, chapter = _creator_chapter(request, work_id, chapter_id)
+    work = chapter.work
+    if request.method == "POST":
+        try:
+            services.chapter_delete(user=user, chapter=chapter)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(chapter)
+        messages.success(request, "Chapter was deleted.")
+        return redirect(work)
+    return render(request, "works/confirm_delete.html", {"work": work, "chapter": chapter})
+
+
+@login_required
+def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
+    user, work = _creator_work(request, work_id)
+    chapters = list(work.chapters.order_by("position"))
+    form = ReorderForm(posted(request), chapters=chapters)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.chapters_reorder(user=user, work=work, chapter_ids=form.ordered_ids())
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            messages.success(request, "Chapter order was updated.")
+            return redirect(work)
+    return render(request, "works/chapters_manage.html", {"form": form, "work": work})
