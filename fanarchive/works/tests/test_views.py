@@ -414,3 +414,14 @@ def test_interstitial_does_not_leak_text_in_listings_but_shows_blurb(client):
 
 def test_chapter_model_heading():
     assert Chapter(position=2, title="Storm").heading == "Chapter 2: Storm"
+
+
+def test_refusals_use_the_site_layout(client, user):
+    work = make_work(user, title="Hidden Work")
+    Work.objects.filter(pk=work.pk).update(hidden_by_admin=True)
+    forbidden = client.get(work.get_absolute_url())
+    assert forbidden.status_code == 403
+    assert "hidden by an administrator" in forbidden.content.decode()
+    missing = client.get("/works/987654/")
+    assert missing.status_code == 404
+    assert "couldn't find that page" in missing.content.decode()
