@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "fanarchive.accounts",
     "fanarchive.tags",
     "fanarchive.works",
+    "fanarchive.discovery",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat, count_html_words, render
+from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
 from fanarchive.tags.selectors import fixed_tags_by_name
 from fanarchive.tags.services import tag_name_error, tags_find_or_create, unique_tag_names
@@ -249,7 +250,11 @@ def _apply_chapter_fields(chapter: Chapter, data: ChapterInput) -> None:
 
 
 def _refresh_stats(work: Work) -> None:
-    """Recompute what is derived from the chapters: counts, words, completeness."""
+    """Recompute what is derived from the chapters, save, and log the change.
+
+    Every service that changes a work ends here, inside its transaction, so the
+    catalogue's change log is complete by construction.
+    """
     chapters = work.chapters.all()
     if work.posted:
         chapters = chapters.filter(posted=True)
@@ -257,6 +262,7 @@ def _refresh_stats(work: Work) -> None:
     work.word_count = chapters.aggregate(total=Sum("word_count"))["total"] or 0
     work.complete = work.expected_chapters == work.posted_chapters
     work.save()
+    catalogue_work_changed(work_id=work.pk)
 
 
 # -- works --------------------------------------------------------------------
@@ -336,6 +342,7 @@ def work_post(*, user: User, work: Work) -> Work:
 def work_delete(*, user: User, work: Work) -> None:
     _require_creator(user, work)
     with transaction.atomic():
+        catalogue_work_changed(work_id=work.pk)
         work.delete()
 
 

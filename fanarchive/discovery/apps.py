@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DiscoveryConfig(AppConfig):
+    name = "fanarchive.discovery"
+    label = "discovery"
