@@ -17,7 +17,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.core.text import TextFormat, count_html_words, render
+from fanarchive.core.text import TextFormat, count_html_words, html_to_text, render
 from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
 from fanarchive.tags.selectors import fixed_tags_by_name
@@ -89,15 +89,27 @@ def _check_length(errors: Errors, key: str, label: str, value: str, maximum: int
         )
 
 
+# Markup around a summary or note may at most triple its length; beyond that the
+# field is refused whatever its visible length, so storage stays bounded.
+MARKUP_ALLOWANCE = 3
+
+
+def _check_html_length(errors: Errors, key: str, label: str, value: str, maximum: int) -> None:
+    """Limits count what readers see, so re-saving the stored HTML of an edit still fits."""
+    _check_length(errors, key, label, html_to_text(value).strip(), maximum)
+    if key not in errors and len(value) > maximum * MARKUP_ALLOWANCE:
+        _add(errors, key, f"{label} has too much markup for its {maximum:,} characters of text.")
+
+
 def validate_work_input(data: WorkInput) -> Errors:
     errors: Errors = {}
     title = data.title.strip()
     if not title:
         _add(errors, "title", "Please enter a title.")
     _check_length(errors, "title", "The title", title, limits.TITLE_MAX)
-    _check_length(errors, "summary", "The summary", data.summary.strip(), limits.SUMMARY_MAX)
-    _check_length(errors, "notes", "The notes", data.notes.strip(), limits.NOTES_MAX)
-    _check_length(errors, "endnotes", "The end notes", data.endnotes.strip(), limits.NOTES_MAX)
+    _check_html_length(errors, "summary", "The summary", data.summary, limits.SUMMARY_MAX)
+    _check_html_length(errors, "notes", "The notes", data.notes, limits.NOTES_MAX)
+    _check_html_length(errors, "endnotes", "The end notes", data.endnotes, limits.NOTES_MAX)
     if data.language not in LANGUAGE_NAMES:
         _add(errors, "language", f'"{data.language}" is not a language this archive knows.')
     if data.expected_chapters is not None and data.expected_chapters < 1:
@@ -157,18 +169,12 @@ def validate_chapter_input(data: ChapterInput, *, prefix: str = "") -> Errors:
     _check_length(
         errors, f"{prefix}title", "The chapter title", data.title.strip(), limits.CHAPTER_TITLE_MAX
     )
-    _check_length(
-        errors, f"{prefix}summary", "The chapter summary", data.summary.strip(), limits.SUMMARY_MAX
+    _check_html_length(
+        errors, f"{prefix}summary", "The chapter summary", data.summary, limits.SUMMARY_MAX
     )
-    _check_length(
-        errors, f"{prefix}notes", "The chapter notes", data.notes.strip(), limits.NOTES_MAX
-    )
-    _check_length(
-        errors,
-        f"{prefix}endnotes",
-        "The chapter end notes",
-        data.endnotes.strip(),
-        limits.NOTES_MAX,
+    _check_html_length(errors, f"{prefix}notes", "The chapter notes", data.notes, limits.NOTES_MAX)
+    _check_html_length(
+        errors, f"{prefix}endnotes", "The chapter end notes", data.endnotes, limits.NOTES_MAX
     )
     return errors
 

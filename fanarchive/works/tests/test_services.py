@@ -306,3 +306,19 @@ def test_delete_work_removes_chapters(user):
     work = create(user)
     work_delete(user=user, work=work)
     assert not Work.objects.exists() and not Chapter.objects.exists()
+
+
+def test_a_summary_at_the_limit_can_be_saved_again_as_its_stored_html(user):
+    typed = "word " * (limits.SUMMARY_MAX // 5)
+    work = create(user, summary=typed.strip())
+    # The edit form shows the stored HTML (with its <p>); saving it unchanged must work.
+    work_update(user=user, work=work, data=work_input(summary=work.summary))
+    work.refresh_from_db()
+    assert "word" in work.summary
+
+
+def test_markup_cannot_stretch_a_summary_without_bound(user):
+    bloated = "<b></b>" * limits.SUMMARY_MAX + "short"
+    with pytest.raises(ValidationError) as excinfo:
+        create(user, summary=bloated)
+    assert "too much markup" in errors_of(excinfo)["summary"][0]
