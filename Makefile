@@ -9,12 +9,12 @@ DEMO_WORKS ?= 300
 # Everything pip installs is pinned in constraints.txt, so every machine tests the same versions.
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint format install install-dev browser epubcheck bench clean
+.PHONY: run test lint format install install-dev browser epubcheck pdf-libs bench clean
 
-run: install
+run: install pdf-libs
 	$(BIN)/fanarchive serve --host $(HOST) --port $(PORT) --demo-works $(DEMO_WORKS)
 
-test: install-dev browser
+test: install-dev browser epubcheck pdf-libs
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -45,6 +45,22 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# Every EPUB the tests export is checked with Debian's epubcheck (a Java program).
+epubcheck:
+	@test -e /usr/bin/epubcheck || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq epubcheck; }
+
+# PDF downloads are made by WeasyPrint, which needs Pango (and a font) from Debian.
+pdf-libs:
+	@{ ldconfig -p | grep -q libpangoft2-1.0.so.0 && test -d /usr/share/fonts/truetype/dejavu; } || \
+		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+		libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+
+# Benchmarks of downloads and imports (by hand, not in CI); calibre is optional.
+bench: install pdf-libs
+	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/imports.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "fanarchive.tags",
     "fanarchive.works",
     "fanarchive.discovery",
+    "fanarchive.formats",
+    "fanarchive.engagement",
 ]
 
 MIDDLEWARE = [

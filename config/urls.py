@@ -4,8 +4,12 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="works:list", permanent=False), name="home"),
+    # Feeds, mutes, saved filters and the index's health; before the apps whose prefixes it shares.
+    path("", include("fanarchive.discovery.urls")),
     path("works/", include("fanarchive.works.urls")),
+    path("", include("fanarchive.tags.wrangling_urls")),
     path("tags/", include("fanarchive.tags.urls")),
+    path("", include("fanarchive.formats.urls")),
     path("", include("fanarchive.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

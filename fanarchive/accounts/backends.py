@@ -6,6 +6,7 @@ from django.contrib.auth.backends import AllowAllUsersModelBackend
 from django.http import HttpRequest
 
 from fanarchive.accounts.models import User
+from fanarchive.works.limits import ORPHAN_USERNAME
 
 
 class UsernameOrEmailBackend(AllowAllUsersModelBackend):
@@ -33,8 +34,17 @@ class UsernameOrEmailBackend(AllowAllUsersModelBackend):
             return user
         return None
 
+    def user_can_authenticate(self, user: Any) -> bool:
+        # The orphan account holds works nobody owns any more: nobody logs in to it,
+        # even if someone gave it a password.
+        if getattr(user, "username", "").lower() == ORPHAN_USERNAME:
+            return False
+        return super().user_can_authenticate(user)
+
     def get_user(self, user_id: int) -> User | None:
         # Letting inactive users reach the login form must not keep a
         # deactivated account's existing sessions alive.
         user = super().get_user(user_id)
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active or user.username.lower() == ORPHAN_USERNAME:
+            return None
+        return user

@@ -152,6 +152,17 @@ class PreferencesForm(forms.Form):
     view_adult = _model_boolean("view_adult")
     hide_warnings = _model_boolean("hide_warnings")
     hide_freeform = _model_boolean("hide_freeform")
+    accept_cocreator_invitations = _model_boolean("accept_cocreator_invitations")
+    refuse_gifts = _model_boolean("refuse_gifts")
+
+    READING = ("view_adult", "hide_warnings", "hide_freeform")
+    WRITING = ("accept_cocreator_invitations", "refuse_gifts")
+
+    def reading_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.READING]
+
+    def writing_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.WRITING]
 
     @staticmethod
     def initial_for(preference: Preference) -> dict[str, Any]:
@@ -159,4 +170,6 @@ class PreferencesForm(forms.Form):
             "view_adult": preference.view_adult,
             "hide_warnings": preference.hide_warnings,
             "hide_freeform": preference.hide_freeform,
+            "accept_cocreator_invitations": preference.accept_cocreator_invitations,
+            "refuse_gifts": preference.refuse_gifts,
         }

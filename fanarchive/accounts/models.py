@@ -66,6 +66,16 @@ class Preference(models.Model):
     hide_freeform = models.BooleanField(
         "Hide additional tags (you can still choose to show them)", default=False
     )
+    accept_cocreator_invitations = models.BooleanField(
+        "Accept co-creator invitations automatically",
+        default=False,
+        help_text="Other writers can add your pseuds to their works without asking you first.",
+    )
+    refuse_gifts = models.BooleanField(
+        "Do not accept gifts",
+        default=False,
+        help_text="Nobody can give you a work as a gift.",
+    )
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"

@@ -27,7 +27,7 @@ USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?$")
 PSEUD_PATTERN = re.compile(r"^[\w](?:[\w \-]*[\w])?$")
 # Names that would clash with the site's own addresses: /users/confirm/..., /users/password/...
 # and /users/<name>/pseuds/new/ (every account has a pseud named like it).
-RESERVED_USERNAMES = frozenset({"confirm", "password", "new"})
+RESERVED_USERNAMES = frozenset({"confirm", "password", "new", "orphan_account"})
 RESERVED_PSEUD_NAMES = frozenset({"new"})
 
 TERMS_MESSAGE = (
@@ -373,13 +373,22 @@ def preferences_update(
     view_adult: bool,
     hide_warnings: bool,
     hide_freeform: bool,
+    accept_cocreator_invitations: bool | None = None,
+    refuse_gifts: bool | None = None,
 ) -> Preference:
-    """Save `owner`'s preferences; `user` is who asks and must be `owner`."""
+    """Save `owner`'s preferences; `user` is who asks and must be `owner`.
+
+    The writing preferences are left as they are when not given (None).
+    """
     _require_self(user, owner)
     with transaction.atomic():
         preference, _ = Preference.objects.get_or_create(user=owner)
         preference.view_adult = view_adult
         preference.hide_warnings = hide_warnings
         preference.hide_freeform = hide_freeform
+        if accept_cocreator_invitations is not None:
+            preference.accept_cocreator_invitations = accept_cocreator_invitations
+        if refuse_gifts is not None:
+            preference.refuse_gifts = refuse_gifts
         preference.save()
     return preference

@@ -304,6 +304,8 @@ def preferences(request: HttpRequest, username: str) -> HttpResponse:
             view_adult=data["view_adult"],
             hide_warnings=data["hide_warnings"],
             hide_freeform=data["hide_freeform"],
+            accept_cocreator_invitations=data["accept_cocreator_invitations"],
+            refuse_gifts=data["refuse_gifts"],
         )
         messages.success(request, "Your preferences were saved.")
         return redirect("accounts:preferences", owner.username)

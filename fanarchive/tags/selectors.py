@@ -1,22 +1,63 @@
-"""Reads of tags."""
+"""Reads of tags: the fixed sets, autocomplete, the wrangling graph and queues."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from fanarchive.tags.models import Tag, TagType
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from fanarchive.accounts.models import User
+from fanarchive.tags.models import (
+    FANDOM_LINKED_TYPES,
+    FIXED_TYPES,
+    FandomLink,
+    MetaTagLink,
+    SuggestionDecision,
+    Tag,
+    TagType,
+    WranglerAssignment,
+    WranglingLog,
+    fold_name,
+)
+
+WRANGLERS_GROUP = "Wranglers"
+AUTOCOMPLETE_LIMIT = 10
+# Up to this many tags in the chosen fandoms, autocomplete starts from their ids.
+_FEW_MEMBERS = 2000
 
 
 def fixed_tags(tag_type: TagType | str) -> QuerySet[Tag]:
     return Tag.objects.filter(type=tag_type).order_by("sort_order")
 
 
+@dataclass(frozen=True)
+class FixedTags:
+    """The three fixed sets, read in one query: posting checks and sets them on every work."""
+
+    by_type: dict[str, dict[str, Tag]]
+
+    @classmethod
+    def load(cls) -> FixedTags:
+        by_type: dict[str, dict[str, Tag]] = {str(t): {} for t in FIXED_TYPES}
+        for tag in Tag.objects.filter(type__in=list(FIXED_TYPES)).order_by("sort_order"):
+            by_type[tag.type][tag.name] = tag
+        return cls(by_type)
+
+    def pick(self, tag_type: TagType | str, names: list[str]) -> tuple[list[Tag], list[str]]:
+        """The tags with these exact names, in AO3's order, and the names that are unknown."""
+        known = self.by_type.get(str(tag_type), {})
+        unknown = [name for name in names if name not in known]
+        found = [tag for name, tag in known.items() if name in names]
+        return found, unknown
+
+
 def fixed_tags_by_name(tag_type: TagType | str, names: list[str]) -> tuple[list[Tag], list[str]]:
     """The fixed tags with these exact names, in AO3's order, and the names that are unknown."""
-    known = {tag.name: tag for tag in fixed_tags(tag_type)}
-    unknown = [name for name in names if name not in known]
-    found = [tag for name, tag in known.items() if name in names]
-    return found, unknown
+    return FixedTags.load().pick(tag_type, names)
 
 
 def tag_with_visible_count(tag_id: int, *, visible_work_ids: QuerySet) -> Tag | None:
@@ -25,3 +66,318 @@ def tag_with_visible_count(tag_id: int, *, visible_work_ids: QuerySet) -> Tag | 
         .annotate(work_count=Count("work_tags", filter=Q(work_tags__work_id__in=visible_work_ids)))
         .first()
     )
+
+
+# -- the wrangling graph ------------------------------------------------------
+
+
+# Beyond this many tags, the whole wrangling graph is read at once (an index rebuild).
+_WHOLE_GRAPH_AT = 500
+
+
+def _metatag_parents(tag_ids: set[int]) -> dict[int, set[int]]:
+    """Direct metatags of these tags and of their metatags, up the graph."""
+    parents: dict[int, set[int]] = {}
+    if len(tag_ids) > _WHOLE_GRAPH_AT:
+        for sub_id, meta_id in MetaTagLink.objects.values_list("sub_id", "meta_id"):
+            parents.setdefault(sub_id, set()).add(meta_id)
+        return parents
+    seen: set[int] = set()
+    frontier = set(tag_ids)
+    while frontier:
+        seen |= frontier
+        links = MetaTagLink.objects.filter(sub_id__in=frontier).values_list("sub_id", "meta_id")
+        for sub_id, meta_id in links:
+            parents.setdefault(sub_id, set()).add(meta_id)
+        frontier = {meta for metas in parents.values() for meta in metas} - seen
+    return parents
+
+
+def _metatags_closure(tag_ids: set[int]) -> dict[int, set[int]]:
+    """For each tag, all its metatags transitively (not itself)."""
+    parents = _metatag_parents(tag_ids)
+    result: dict[int, set[int]] = {}
+    for tag_id in tag_ids:
+        found: set[int] = set()
+        stack = list(parents.get(tag_id, ()))
+        while stack:
+            meta = stack.pop()
+            if meta in found or meta == tag_id:
+                continue
+            found.add(meta)
+            if meta in result:
+                found |= result[meta]
+            else:
+                stack.extend(parents.get(meta, ()))
+        result[tag_id] = found
+    return result
+
+
+def implied_tag_ids(tag_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The filter tags each tag stands for.
+
+    A tag implies itself, its canonical tag when it is a synonym, and every metatag
+    of that canonical, transitively. The discovery index files a work under the
+    union of what its own tags imply (`discovery.tagging.filter_tag_ids`).
+    """
+    ids = set(tag_ids)
+    synonyms = Tag.objects.filter(synonym_of__isnull=False)
+    if len(ids) <= _WHOLE_GRAPH_AT:
+        synonyms = synonyms.filter(pk__in=ids)
+    synonym_of = dict(synonyms.values_list("pk", "synonym_of_id"))
+    filter_ids = {synonym_of.get(tag_id, tag_id) for tag_id in ids}
+    metas = _metatags_closure(filter_ids)
+    result = {}
+    for tag_id in ids:
+        canonical = synonym_of.get(tag_id, tag_id)
+        result[tag_id] = {tag_id, canonical} | metas.get(canonical, set())
+    return result
+
+
+def subtag_ids(tag_id: int) -> set[int]:
+    """Every subtag of the tag, transitively (not the tag itself)."""
+    found: set[int] = set()
+    frontier = {tag_id}
+    while frontier:
+        children = set(
+            MetaTagLink.objects.filter(meta_id__in=frontier).values_list("sub_id", flat=True)
+        )
+        frontier = children - found - {tag_id}
+        found |= frontier
+    return found
+
+
+def filter_closure_ids(tags: Iterable[Tag | int]) -> set[int]:
+    """The tags whose works are found when filtering by these tags (or any of them).
+
+    A synonym filters as its canonical; a canonical tag finds itself, its subtags
+    transitively, and the synonyms of all of them.
+    """
+    ids = {tag if isinstance(tag, int) else tag.pk for tag in tags}
+    canonical_ids = {
+        synonym or pk
+        for pk, synonym in Tag.objects.filter(pk__in=ids).values_list("pk", "synonym_of_id")
+    }
+    return family_ids(canonical_ids)
+
+
+def family_ids(tag_ids: Iterable[int]) -> set[int]:
+    """These tags, their subtags transitively, and the synonyms of all of them."""
+    family = set(tag_ids)
+    for tag_id in list(family):
+        family |= subtag_ids(tag_id)
+    family |= set(Tag.objects.filter(synonym_of_id__in=family).values_list("pk", flat=True))
+    return family
+
+
+def works_filtered_by_tag(tag: Tag) -> QuerySet:
+    """The database's answer to "works under this tag", wrangling included (all states)."""
+    from fanarchive.works.models import Work, WorkTag
+
+    closure = filter_closure_ids([tag])
+    return Work.objects.filter(
+        Exists(WorkTag.objects.filter(work_id=OuterRef("pk"), tag_id__in=closure))
+    )
+
+
+def work_ids_under(tag_ids: Iterable[int]) -> set[int]:
+    """Ids of every work (any state) carrying these tags, their synonyms or subtags."""
+    from fanarchive.works.models import WorkTag
+
+    closure = family_ids(tag_ids)
+    return set(WorkTag.objects.filter(tag_id__in=closure).values_list("work_id", flat=True))
+
+
+@dataclass
+class TagRelations:
+    tag: Tag
+    canonical: Tag | None
+    synonyms: list[Tag]
+    metatags: list[Tag]
+    subtags: list[Tag]
+    fandoms: list[Tag]
+    members: list[Tag]
+
+
+def tag_relations(tag: Tag) -> TagRelations:
+    """What a tag page shows: the canonical tag with its synonyms, metatags, subtags, fandoms."""
+    return TagRelations(
+        tag=tag,
+        canonical=tag.synonym_of,
+        synonyms=list(tag.synonyms.order_by("name")),
+        metatags=list(Tag.objects.filter(sub_links__sub=tag).order_by("name")),
+        subtags=list(Tag.objects.filter(meta_links__meta=tag).order_by("name")),
+        fandoms=list(Tag.objects.filter(member_links__tag=tag).order_by("name")),
+        members=list(
+            Tag.objects.filter(fandom_links__fandom=tag, canonical=True).order_by("type", "name")
+        )
+        if tag.type == TagType.FANDOM
+        else [],
+    )
+
+
+# -- autocomplete -------------------------------------------------------------
+
+
+def _prefix(field: str, prefix: str) -> Q:
+    if connection.vendor == "postgresql":
+        # LIKE 'x%' uses the pattern-opclass index whatever the database's locale.
+        return Q(**{f"{field}__startswith": prefix})
+    # A binary range is an index range scan in SQLite (its LIKE ignores indexes).
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+
+
+def fandom_ids_named(names: Iterable[str]) -> list[int]:
+    """Ids of the fandom tags with these names, as canonical tags where wrangled."""
+    folded = [fold_name(name) for name in names if name.strip()]
+    if not folded:
+        return []
+    rows = Tag.objects.filter(type=TagType.FANDOM, name_folded__in=folded).values_list(
+        "pk", "synonym_of_id"
+    )
+    return sorted({synonym or pk for pk, synonym in rows})
+
+
+def autocomplete_tags(
+    *,
+    tag_type: str,
+    query: str,
+    fandom_ids: Iterable[int] = (),
+    limit: int = AUTOCOMPLETE_LIMIT,
+) -> list[Tag]:
+    """Tags of one type whose folded name starts with the folded query.
+
+    Canonical tags first, then by use. Characters and relationships are limited to
+    the given fandoms when there are any (through their fandom links, or their
+    canonical's). Unwrangleable tags are left out.
+    """
+    folded = fold_name(query)
+    if not folded or tag_type not in TagType.values:
+        return []
+    tags = Tag.objects.filter(_prefix("name_folded", folded), type=tag_type, unwrangleable=False)
+    fandoms = {int(pk) for pk in fandom_ids}
+    if fandoms and tag_type in (TagType.CHARACTER, TagType.RELATIONSHIP):
+        # Links point at canonical fandoms: a synonym fandom stands for its canonical.
+        fandoms |= set(
+            Tag.objects.filter(pk__in=fandoms, synonym_of__isnull=False)
+            .order_by()
+            .values_list("synonym_of_id", flat=True)
+        )
+        links = FandomLink.objects.filter(fandom_id__in=fandoms).values_list("tag_id", flat=True)
+        # Most fandoms have few members: start from them. A huge fandom: scan the prefix.
+        few = list(links[: _FEW_MEMBERS + 1])
+        members: Any = few if len(few) <= _FEW_MEMBERS else links
+        tags = tags.filter(Q(pk__in=members) | Q(synonym_of_id__in=members))
+    # Ids first, from the index alone; then the few rows.
+    ids = list(
+        tags.order_by("-canonical", "-use_count", "name_folded").values_list("pk", flat=True)[
+            :limit
+        ]
+    )
+    found = Tag.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+# -- wranglers ----------------------------------------------------------------
+
+
+def is_admin(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.is_staff))
+
+
+def is_wrangler(user: User | AnonymousUser) -> bool:
+    """Admins, and members of the Wranglers group."""
+    if is_admin(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.groups.filter(name=WRANGLERS_GROUP).exists()
+    )
+
+
+def assigned_fandom_ids(user: User) -> set[int]:
+    return set(WranglerAssignment.objects.filter(user=user).values_list("fandom_id", flat=True))
+
+
+def tag_fandom_scope(tag: Tag) -> set[int]:
+    """The fandoms whose wranglers look after this tag; empty: any wrangler may.
+
+    A fandom tag belongs to itself once canonical (or to its canonical when a
+    synonym); characters, relationships and additional tags to the fandoms they are
+    linked to (or their canonical is). Unlinked and unwrangled tags belong to no one
+    yet, so every wrangler can pick them up, as AO3's unassigned bins.
+    """
+    if tag.type == TagType.FANDOM:
+        if tag.canonical:
+            return {tag.pk}
+        return {tag.synonym_of_id} if tag.synonym_of_id else set()
+    if tag.type not in FANDOM_LINKED_TYPES:
+        return set()
+    ids = [tag.pk] + ([tag.synonym_of_id] if tag.synonym_of_id else [])
+    return set(FandomLink.objects.filter(tag_id__in=ids).values_list("fandom_id", flat=True))
+
+
+def can_wrangle(user: User | AnonymousUser, tag: Tag) -> bool:
+    """Admins wrangle everything; a wrangler the tags of their fandoms and unclaimed ones."""
+    if tag.type in FIXED_TYPES:
+        return False
+    if is_admin(user):
+        return True
+    if not isinstance(user, User) or not is_wrangler(user):
+        return False
+    scope = tag_fandom_scope(tag)
+    return not scope or bool(scope & assigned_fandom_ids(user))
+
+
+# -- queues and the log -------------------------------------------------------
+
+
+def wrangler_fandoms(user: User) -> QuerySet[Tag]:
+    """The fandoms a wrangling home page lists: all canonical ones for admins."""
+    fandoms = Tag.objects.filter(type=TagType.FANDOM, canonical=True)
+    if not is_admin(user):
+        fandoms = fandoms.filter(wrangler_assignments__user=user)
+    return fandoms.order_by("name_folded")
+
+
+def unwrangled_tags(*, fandom: Tag | None, tag_type: str) -> QuerySet[Tag]:
+    """The queue: unwrangled tags of a type, with `uses` (works carrying them).
+
+    With a fandom: tags used on works of that fandom (or its synonyms) that are not
+    linked to any fandom yet, or are linked to this one. Without: every unwrangled
+    tag of the type. Most used first.
+    """
+    from fanarchive.works.models import WorkTag
+
+    tags = Tag.objects.filter(type=tag_type).unwrangled()
+    if fandom is not None:
+        fandom_family = [fandom.pk, *fandom.synonyms.values_list("pk", flat=True)]
+        fandom_works = WorkTag.objects.filter(tag_id__in=fandom_family).values("work_id")
+        tags = tags.filter(
+            Exists(WorkTag.objects.filter(tag_id=OuterRef("pk"), work_id__in=fandom_works))
+        ).filter(
+            ~Exists(FandomLink.objects.filter(tag_id=OuterRef("pk")))
+            | Exists(FandomLink.objects.filter(tag_id=OuterRef("pk"), fandom=fandom))
+        )
+    return tags.annotate(uses=Count("work_tags", distinct=True)).order_by("-uses", "name_folded")
+
+
+def wrangling_log(*, tag: Tag | None = None) -> QuerySet[WranglingLog]:
+    entries = WranglingLog.objects.select_related("user", "tag", "target")
+    if tag is not None:
+        entries = entries.filter(Q(tag=tag) | Q(target=tag))
+    return entries
+
+
+def rejected_target_ids(tag: Tag) -> set[int]:
+    return set(
+        SuggestionDecision.objects.filter(tag=tag, accepted=False).values_list(
+            "target_id", flat=True
+        )
+    )
+
+
+def tag_named(tag_type: str, name: str) -> Tag | None:
+    """The tag of this type with this name, in any case."""
+    return Tag.objects.filter(type=tag_type, name__iexact=" ".join(name.split())).first()

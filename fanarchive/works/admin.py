@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
+from fanarchive.works.models import (
+    Chapter,
+    CreatorInvitation,
+    Creatorship,
+    Gift,
+    Series,
+    SeriesWork,
+    Work,
+    WorkTag,
+)
 
 
 class ChapterInline(admin.TabularInline):
@@ -39,3 +48,32 @@ class ChapterAdmin(admin.ModelAdmin):
     list_display = ("__str__", "work", "posted", "word_count")
     raw_id_fields = ("work",)
     readonly_fields = ("content", "word_count")
+
+
+class SeriesWorkInline(admin.TabularInline):
+    model = SeriesWork
+    raw_id_fields = ("work",)
+    extra = 0
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ("title", "complete", "updated_at")
+    search_fields = ("title",)
+    inlines = (SeriesWorkInline,)
+    # Series are changed by their creators through the site; admins look and may delete.
+    readonly_fields = ("title", "summary", "notes", "complete")
+
+
+@admin.register(Gift)
+class GiftAdmin(admin.ModelAdmin):
+    list_display = ("work", "recipient", "refused", "created_at")
+    raw_id_fields = ("work", "pseud")
+    list_filter = ("refused",)
+
+
+@admin.register(CreatorInvitation)
+class CreatorInvitationAdmin(admin.ModelAdmin):
+    list_display = ("work", "pseud", "status", "created_at")
+    raw_id_fields = ("work", "pseud", "invited_by")
+    list_filter = ("status",)

@@ -15,7 +15,8 @@ from fanarchive.core.text import TextFormat
 from fanarchive.tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from fanarchive.tags.models import TagType
 from fanarchive.works.languages import LANGUAGES
-from fanarchive.works.models import Chapter, Work
+from fanarchive.works.models import Chapter, Series, SeriesWork, Work
+from fanarchive.works.selectors import series_of_user, shown_gifts
 from fanarchive.works.services import ChapterInput, WorkInput
 
 TEXT_FORMAT_CHOICES = [(f.value, f.label) for f in TextFormat]
@@ -84,15 +85,37 @@ class WorkForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     fandoms = forms.CharField(
-        label="Fandoms", required=False, help_text="Separate tags with commas."
+        label="Fandoms",
+        required=False,
+        help_text="Separate tags with commas.",
+        widget=forms.TextInput(attrs={"data-autocomplete-type": "fandom"}),
     )
     relationships = forms.CharField(
         label="Relationships",
         required=False,
         help_text='"A/B" for a romantic relationship, "A & B" for a platonic one.',
+        widget=forms.TextInput(
+            attrs={
+                "data-autocomplete-type": "relationship",
+                "data-autocomplete-fandoms-from": "id_fandoms",
+            }
+        ),
     )
-    characters = forms.CharField(label="Characters", required=False)
-    freeforms = forms.CharField(label="Additional Tags", required=False)
+    characters = forms.CharField(
+        label="Characters",
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "data-autocomplete-type": "character",
+                "data-autocomplete-fandoms-from": "id_fandoms",
+            }
+        ),
+    )
+    freeforms = forms.CharField(
+        label="Additional Tags",
+        required=False,
+        widget=forms.TextInput(attrs={"data-autocomplete-type": "freeform"}),
+    )
     title = forms.CharField(label="Work Title", required=False, strip=False)
     summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
@@ -107,6 +130,14 @@ class WorkForm(forms.Form):
         initial="1",
         help_text="Use ? if you do not know yet. The work is complete when this many are posted.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+    )
+    gifts = forms.CharField(
+        label="Gift this work to",
+        required=False,
+        help_text=(
+            'Pseuds on this archive ("name", or "name (user name)" when several writers share '
+            "it), or the names of people without an account. Separate them with commas."
+        ),
     )
 
     def __init__(self, *args: Any, user: User, include_chapter: bool, **kwargs: Any) -> None:
@@ -138,7 +169,7 @@ class WorkForm(forms.Form):
             ),
         ),
         ("Preface", ("pseuds", "title", "summary", "notes", "endnotes")),
-        ("Associations and privacy", ("language", "expected_chapters", "restricted")),
+        ("Associations and privacy", ("gifts", "language", "expected_chapters", "restricted")),
         ("Work text", ("chapter_title", "text_format", "text")),
     )
 
@@ -171,6 +202,7 @@ class WorkForm(forms.Form):
             restricted=data["restricted"],
             expected_chapters=data["expected_chapters"],
             pseud_ids=[p.pk for p in data["pseuds"]],
+            gifts=split_tags(data["gifts"]),
         )
 
     def chapter_input(self) -> ChapterInput:
@@ -205,6 +237,7 @@ class WorkForm(forms.Form):
             "expected_chapters": "?"
             if work.expected_chapters is None
             else str(work.expected_chapters),
+            "gifts": ", ".join(gift.recipient for gift in shown_gifts(work)),
         }
 
 
@@ -266,4 +299,80 @@ class ReorderForm(forms.Form):
 
     def ordered_ids(self) -> list[int]:
         positions = {c.pk: self.cleaned_data[f"position_{c.pk}"] for c in self.chapters}
+        return sorted(positions, key=lambda pk: (positions[pk], pk))
+
+
+# -- writers' tools -----------------------------------------------------------------
+
+
+class InviteForm(forms.Form):
+    pseud = forms.CharField(
+        label="Invite a co-creator",
+        required=False,
+        help_text='Their pseud, or "pseud (user name)" when several writers share it.',
+    )
+
+
+class OrphanForm(forms.Form):
+    keep_pseud = forms.TypedChoiceField(
+        label="Your name on the orphaned work",
+        choices=[
+            ("yes", 'Keep my pseud\'s name on it (it will read "name (orphan_account)")'),
+            ("no", 'Take my name off it (it will read "orphan_account")'),
+        ],
+        coerce=lambda value: value == "yes",
+        initial="yes",
+        widget=forms.RadioSelect,
+    )
+
+
+class SeriesForm(forms.Form):
+    title = forms.CharField(label="Series title", required=False)
+    summary = forms.CharField(label="Series summary", required=False, widget=forms.Textarea)
+    notes = forms.CharField(label="Series notes", required=False, widget=forms.Textarea)
+    complete = forms.BooleanField(label="This series is complete", required=False)
+
+    @staticmethod
+    def initial_for(series: Series) -> dict[str, Any]:
+        return {
+            "title": series.title,
+            "summary": series.summary,
+            "notes": series.notes,
+            "complete": series.complete,
+        }
+
+
+class SeriesAddForm(forms.Form):
+    series = forms.ModelChoiceField(
+        label="One of your series",
+        queryset=Series.objects.none(),
+        required=False,
+        empty_label="(a new series)",
+    )
+    new_title = forms.CharField(
+        label="Or the title of a new series",
+        required=False,
+        help_text="Used when no series is chosen.",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["series"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = series_of_user(user)
+
+
+class SeriesReorderForm(forms.Form):
+    """One position box per work of the series."""
+
+    def __init__(self, *args: Any, entries: list[SeriesWork], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+        for entry in entries:
+            self.fields[f"position_{entry.work_id}"] = forms.IntegerField(
+                label=entry.work.title, initial=entry.position, min_value=1
+            )
+
+    def ordered_ids(self) -> list[int]:
+        positions = {e.work_id: self.cleaned_data[f"position_{e.work_id}"] for e in self.entries}
         return sorted(positions, key=lambda pk: (positions[pk], pk))

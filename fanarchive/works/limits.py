@@ -7,3 +7,11 @@ CHAPTER_TITLE_MAX = 255
 CHAPTER_TEXT_MIN = 10
 CHAPTER_TEXT_MAX = 510_000
 USER_TAGS_MAX = 75
+
+# The account orphaned works are handed to (AO3's orphan_account). It cannot log in.
+ORPHAN_USERNAME = "orphan_account"
+# Version history: every revision younger than this is kept; older ones, one per day.
+REVISION_KEEP_ALL_DAYS = 30
+# The most an autosave may hold, all fields together (a chapter may hold 510,000).
+AUTOSAVE_MAX_CHARS = 600_000
+SERIES_TITLE_MAX = 240

@@ -174,3 +174,219 @@ class Chapter(models.Model):
         """AO3's chapter heading: "Chapter 2: The Storm", or "Chapter 2" when untitled."""
         base = f"Chapter {self.position}"
         return f"{base}: {self.title}" if self.title else base
+
+
+# -- series --------------------------------------------------------------------
+
+
+class Series(models.Model):
+    """Works in an order of their own, with the series' own title, summary and notes."""
+
+    title = models.CharField(max_length=255)
+    # Stored as sanitised HTML, like a work's.
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    # Set by the series' creators, as AO3's "Is this series complete?" checkbox.
+    complete = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    pseuds: models.ManyToManyField[Pseud, SeriesCreatorship] = models.ManyToManyField(
+        Pseud, through="SeriesCreatorship", related_name="series"
+    )
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:series", args=[self.pk])
+
+
+class SeriesCreatorship(models.Model):
+    """Who may change a series: pseuds of the users who made it."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="series_creatorships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "pseud"], name="seriescreatorship_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} on {self.series}"
+
+
+class SeriesWork(models.Model):
+    """A work's place in a series; a work may be in any number of series."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="series_works")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="series_works")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "work"], name="serieswork_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Part {self.position} of {self.series}"
+
+
+# -- co-creators and gifts -------------------------------------------------------------
+
+
+class CreatorInvitation(models.Model):
+    """A creator asked another user's pseud to co-create a work.
+
+    Until the invitee accepts, the work shows only its creators; accepting turns
+    the invitation into a Creatorship. Declined invitations are kept, so the
+    inviting creator can see the answer.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        DECLINED = "declined", "Declined"
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="invitations")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "pseud"], name="creatorinvitation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} invited to {self.work}"
+
+
+class Gift(models.Model):
+    """A work given to a pseud, or to a name for someone without an account."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="gifts")
+    pseud = models.ForeignKey(
+        Pseud, on_delete=models.CASCADE, null=True, blank=True, related_name="gifts"
+    )
+    recipient_name = models.CharField(max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    # A refused gift no longer shows the recipient; it is kept so that editing
+    # the work does not give it again.
+    refused = models.BooleanField(default=False)
+    # The recipient was told (by e-mail, later also the inbox); drafts wait until posted.
+    notified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "pseud"], name="gift_unique_pseud", condition=Q(pseud__isnull=False)
+            ),
+            models.UniqueConstraint(
+                fields=["work", "recipient_name"],
+                name="gift_unique_name",
+                condition=Q(pseud__isnull=True),
+            ),
+            models.CheckConstraint(
+                condition=Q(pseud__isnull=False) | ~Q(recipient_name=""), name="gift_has_recipient"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work} for {self.recipient}"
+
+    @property
+    def recipient(self) -> str:
+        return self.pseud.byline if self.pseud_id and self.pseud else self.recipient_name
+
+
+# -- version history and autosave ---------------------------------------------------
+
+
+class ChapterRevision(models.Model):
+    """A full snapshot of a chapter as it was saved: never a diff, so a restore is exact."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(db_index=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=255, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    endnotes = models.TextField(blank=True)
+    text_format = models.CharField(max_length=10, default=TextFormat.HTML)
+    source = models.TextField()
+    # len(source): the list of revisions shows how much each one added or removed.
+    size = models.PositiveIntegerField(default=0)
+    word_count = models.PositiveIntegerField(default=0)
+    # Set when this revision brought back an earlier one.
+    restored_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["chapter", "created_at"], name="chapterrev_chapter_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.chapter} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class WorkRevision(models.Model):
+    """A full snapshot of a work's metadata (see `revision_services.work_snapshot`)."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(db_index=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField()
+    size = models.PositiveIntegerField(default=0)
+    restored_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["work", "created_at"], name="workrev_work_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.work} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Autosave(models.Model):
+    """What a writer last typed into one posting or chapter form, before saving it.
+
+    One row per user and form (`key`: "work:new", "work:<id>", "chapter:new:<work id>",
+    "chapter:<id>"). It is never deleted by age. When the form is submitted
+    successfully or the writer discards it, `data` is emptied and `version`
+    still goes up, so a browser's older local copy knows it is stale.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="autosaves")
+    key = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="autosave_unique")]
+
+    def __str__(self) -> str:
+        return f"autosave {self.key} of {self.user_id}"
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.data)

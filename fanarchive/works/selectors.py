@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
+from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.errors import LoginRequired
 from fanarchive.tags.fixed import ADULT_RATINGS
 from fanarchive.tags.models import TagType
-from fanarchive.works.models import Chapter, Creatorship, Work, WorkQuerySet, WorkTag
+from fanarchive.works import limits
+from fanarchive.works.models import (
+    Autosave,
+    Chapter,
+    ChapterRevision,
+    CreatorInvitation,
+    Creatorship,
+    Gift,
+    Series,
+    SeriesCreatorship,
+    SeriesWork,
+    Work,
+    WorkQuerySet,
+    WorkRevision,
+    WorkTag,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from fanarchive.accounts.models import User
 
     AnyUser = User | AnonymousUser
 
@@ -62,6 +79,15 @@ def with_blurb_data(works: WorkQuerySet) -> WorkQuerySet:
         Prefetch(
             "creatorships", queryset=Creatorship.objects.select_related("pseud", "pseud__user")
         ),
+        Prefetch(
+            "series_works",
+            queryset=SeriesWork.objects.select_related("series").order_by("series_id"),
+        ),
+        Prefetch(
+            "gifts",
+            queryset=Gift.objects.filter(refused=False).select_related("pseud", "pseud__user"),
+            to_attr="shown_gifts",
+        ),
     )
 
 
@@ -98,3 +124,302 @@ def needs_adult_consent(*, user: AnyUser, work: Work, session_consented: bool) -
         if is_creator(user, work):
             return False
     return True
+
+
+# -- pseuds named by a writer ------------------------------------------------------------
+
+_BYLINE = re.compile(r"^(?P<pseud>.+?)\s*\((?P<user>[^()]+)\)$")
+
+
+class PseudNotFound(Exception):
+    """No one pseud answers to a name; `ambiguous` when several do."""
+
+    def __init__(self, message: str, *, ambiguous: bool = False, explicit_user: bool = False):
+        super().__init__(message)
+        self.ambiguous = ambiguous
+        self.explicit_user = explicit_user
+
+
+def pseud_lookup(name: str) -> Pseud:
+    """The pseud a writer means by `name`: "pseud (user name)", a pseud name or a user name.
+
+    The orphan account is never found: nobody can invite it or give it gifts.
+    """
+    name = " ".join(name.split())
+    pseuds = Pseud.objects.select_related("user").exclude(
+        user__username__iexact=limits.ORPHAN_USERNAME
+    )
+    match = _BYLINE.match(name)
+    if match:
+        found = pseuds.filter(
+            name__iexact=match["pseud"].strip(), user__username__iexact=match["user"].strip()
+        ).first()
+        if found is None:
+            raise PseudNotFound(f'There is no pseud "{name}" on this archive.', explicit_user=True)
+        return found
+    candidates = list(pseuds.filter(name__iexact=name)[:5])
+    if len(candidates) == 1:
+        return candidates[0]
+    for pseud in candidates:
+        if pseud.is_default and pseud.user.username.lower() == name.lower():
+            return pseud
+    if candidates:
+        raise PseudNotFound(
+            f'Several writers use the pseud "{name}": write it as "{name} (user name)".',
+            ambiguous=True,
+        )
+    raise PseudNotFound(f'There is no pseud "{name}" on this archive.')
+
+
+def orphan_user() -> User | None:
+    return User.objects.filter(username__iexact=limits.ORPHAN_USERNAME).first()
+
+
+# -- co-creators and gifts -----------------------------------------------------------
+
+
+def invitations_for(user: User) -> QuerySet[CreatorInvitation]:
+    """Invitations waiting for `user`'s answer, newest first."""
+    return CreatorInvitation.objects.filter(
+        pseud__user=user, status=CreatorInvitation.Status.PENDING
+    ).select_related("work", "pseud", "invited_by")
+
+
+def invitation_get(user: User, invitation_id: int) -> CreatorInvitation:
+    """An invitation to `user`; 404 for anyone else's, so they cannot be probed."""
+    invitation = (
+        CreatorInvitation.objects.select_related("work", "pseud")
+        .filter(pk=invitation_id, pseud__user=user)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def invitations_sent(work: Work) -> QuerySet[CreatorInvitation]:
+    """The invitations of a work, for its creators."""
+    return work.invitations.select_related("pseud", "pseud__user")
+
+
+def gifts_received_by(viewer: AnyUser, owner: User, *, refused: bool = False) -> WorkQuerySet:
+    """Works given to `owner`'s pseuds that `viewer` may see; refused ones only when asked."""
+    gifts = Gift.objects.filter(pseud__user=owner, refused=refused).values("work_id")
+    return listed_works(viewer).filter(id__in=gifts)
+
+
+def gift_get(user: User, work_id: int) -> list[Gift]:
+    """`user`'s gifts on one work (one per pseud); 404 when there are none."""
+    gifts = list(Gift.objects.filter(work_id=work_id, pseud__user=user).select_related("work"))
+    if not gifts:
+        raise Http404("This work is not a gift to you.")
+    return gifts
+
+
+def shown_gifts(work: Work) -> list[Gift]:
+    """The gifts a work's page shows: those not refused."""
+    prefetched = getattr(work, "shown_gifts", None)
+    if prefetched is not None:
+        return list(prefetched)
+    return list(work.gifts.filter(refused=False).select_related("pseud", "pseud__user"))
+
+
+# -- series ---------------------------------------------------------------------------
+
+
+def is_series_creator(user: AnyUser, series: Series) -> bool:
+    if not user.is_authenticated:
+        return False
+    return series.creatorships.filter(pseud__user=user).exists()
+
+
+def series_works_for(viewer: AnyUser, series: Series) -> list[SeriesWork]:
+    """The series' works `viewer` may see, in order; creators also see their own drafts."""
+    visible = Work.objects.visible_to(viewer).values("id")
+    entries = series.series_works.select_related("work").order_by("position", "id")
+    if viewer.is_authenticated:
+        mine = Work.objects.by_user(viewer).values("id")
+        entries = entries.filter(Q(work__in=visible) | Q(work__in=mine))
+    else:
+        entries = entries.filter(work__in=visible)
+    works = with_blurb_data(Work.objects.filter(id__in=[e.work_id for e in entries]))
+    by_id = {work.pk: work for work in works}
+    result = []
+    for entry in entries:
+        entry.work = by_id[entry.work_id]
+        result.append(entry)
+    return result
+
+
+def series_get(viewer: AnyUser, series_id: int) -> Series:
+    """A series `viewer` may open: it has a work they may see, or they made it."""
+    series = Series.objects.filter(pk=series_id).first()
+    if series is None:
+        raise Http404("No such series.")
+    if is_series_creator(viewer, series):
+        return series
+    visible = Work.objects.visible_to(viewer).values("id")
+    if not series.series_works.filter(work__in=visible).exists():
+        raise Http404("No such series.")
+    return series
+
+
+def series_creators(series: Series) -> list[Pseud]:
+    return [
+        sc.pseud
+        for sc in SeriesCreatorship.objects.filter(series=series)
+        .select_related("pseud", "pseud__user")
+        .order_by("id")
+    ]
+
+
+def series_of_user(user: User) -> QuerySet[Series]:
+    return (
+        Series.objects.filter(
+            id__in=SeriesCreatorship.objects.filter(pseud__user=user).values("series_id")
+        )
+        .distinct()
+        .order_by("title", "id")
+    )
+
+
+def series_listed_for(viewer: AnyUser, owner: User) -> list[Series]:
+    """`owner`'s series that `viewer` may open."""
+    visible = Work.objects.visible_to(viewer).values("id")
+    series = series_of_user(owner)
+    if not (viewer.is_authenticated and viewer.pk == owner.pk):
+        series = series.filter(series_works__work__in=visible).distinct()
+    return list(series)
+
+
+@dataclass
+class SeriesStats:
+    works: int
+    words: int
+
+
+def series_stats(entries: list[SeriesWork]) -> SeriesStats:
+    return SeriesStats(works=len(entries), words=sum(entry.work.word_count for entry in entries))
+
+
+@dataclass
+class SeriesPlace:
+    """AO3's "← Previous Work  Part 2 of The Harbour Cycle  Next Work →"."""
+
+    series: Series
+    part: int
+    previous: Work | None
+    next: Work | None
+
+
+def series_navigation(viewer: AnyUser, work: Work) -> list[SeriesPlace]:
+    """Where `work` stands in each series it belongs to, among the works `viewer` may see."""
+    places = []
+    for entry in work.series_works.select_related("series").order_by("series_id"):
+        entries = series_works_for(viewer, entry.series)
+        ids = [e.work_id for e in entries]
+        if work.pk not in ids:
+            continue
+        index = ids.index(work.pk)
+        places.append(
+            SeriesPlace(
+                series=entry.series,
+                part=entry.position,
+                previous=entries[index - 1].work if index > 0 else None,
+                next=entries[index + 1].work if index + 1 < len(entries) else None,
+            )
+        )
+    return places
+
+
+def series_total_words(series: Series) -> int:
+    return series.series_works.aggregate(total=Sum("work__word_count"))["total"] or 0
+
+
+# -- version history -------------------------------------------------------------------
+
+
+def chapter_revisions(chapter: Chapter) -> list[ChapterRevision]:
+    """A chapter's revisions, newest first, each with `size_change` from the one before."""
+    revisions = list(chapter.revisions.select_related("created_by").order_by("-created_at", "-id"))
+    for index, revision in enumerate(revisions):
+        older = revisions[index + 1] if index + 1 < len(revisions) else None
+        revision.size_change = revision.size - (older.size if older else 0)  # type: ignore[attr-defined]
+    return revisions
+
+
+def work_revisions(work: Work) -> list[WorkRevision]:
+    revisions = list(work.revisions.select_related("created_by").order_by("-created_at", "-id"))
+    for index, revision in enumerate(revisions):
+        older = revisions[index + 1] if index + 1 < len(revisions) else None
+        revision.size_change = revision.size - (older.size if older else 0)  # type: ignore[attr-defined]
+    return revisions
+
+
+def chapter_revision_get(chapter: Chapter, revision_id: int) -> ChapterRevision:
+    revision = chapter.revisions.filter(pk=revision_id).first()
+    if revision is None:
+        raise Http404("No such revision of this chapter.")
+    return revision
+
+
+def work_revision_get(work: Work, revision_id: int) -> WorkRevision:
+    revision = work.revisions.filter(pk=revision_id).first()
+    if revision is None:
+        raise Http404("No such revision of this work.")
+    return revision
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of a comparison: kind is "same", "added", "removed" or "gap"."""
+
+    kind: str
+    text: str
+
+
+def text_diff(old: str, new: str, *, context: int = 3) -> list[DiffLine]:
+    """A line-by-line comparison of two texts (escaped by the template, never here)."""
+    lines: list[DiffLine] = []
+    before, after = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        if lines:
+            lines.append(DiffLine("gap", "…"))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [DiffLine("same", text) for text in before[i1:i2]]
+                continue
+            if tag in {"replace", "delete"}:
+                lines += [DiffLine("removed", text) for text in before[i1:i2]]
+            if tag in {"replace", "insert"}:
+                lines += [DiffLine("added", text) for text in after[j1:j2]]
+    return lines
+
+
+def chapter_revision_text(revision: ChapterRevision) -> str:
+    """A revision as one text, for comparing: title, notes and the chapter text."""
+    parts = [f"Title: {revision.title}", f"Summary: {revision.summary}"]
+    parts += [
+        f"Notes: {revision.notes}",
+        "",
+        revision.source,
+        "",
+        f"End notes: {revision.endnotes}",
+    ]
+    return "\n".join(parts)
+
+
+def work_revision_text(revision: WorkRevision) -> str:
+    lines = []
+    for key, value in revision.data.items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        lines.append(f"{key.replace('_', ' ').capitalize()}: {shown}")
+    return "\n".join(lines)
+
+
+# -- autosave ---------------------------------------------------------------------------
+
+
+def autosave_get(user: User, key: str) -> Autosave | None:
+    return Autosave.objects.filter(user=user, key=key).first()

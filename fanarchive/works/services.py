@@ -20,12 +20,15 @@ from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat, count_html_words, html_to_text, render
 from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
-from fanarchive.tags.selectors import fixed_tags_by_name
+from fanarchive.tags.selectors import FixedTags
 from fanarchive.tags.services import tag_name_error, tags_find_or_create, unique_tag_names
 from fanarchive.works import limits
+from fanarchive.works.creator_services import gift_recipients_resolve, gifts_notify, gifts_set
 from fanarchive.works.languages import LANGUAGE_NAMES
 from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
+from fanarchive.works.revision_services import chapter_revision_record, work_revision_record
 from fanarchive.works.selectors import is_creator
+from fanarchive.works.series_services import series_positions_close
 
 Errors = dict[str, list[str]]
 
@@ -63,6 +66,9 @@ class WorkInput:
     expected_chapters: int | None = 1
     # Pseuds of the posting user; empty means their default pseud.
     pseud_ids: list[int] = field(default_factory=list)
+    # Gift recipients: pseuds ("name" or "pseud (user)") or names of people without an
+    # account. None leaves a work's gifts as they are.
+    gifts: list[str] | None = None
 
 
 FREE_TAG_FIELDS = {
@@ -101,7 +107,8 @@ def _check_html_length(errors: Errors, key: str, label: str, value: str, maximum
         _add(errors, key, f"{label} has too much markup for its {maximum:,} characters of text.")
 
 
-def validate_work_input(data: WorkInput) -> Errors:
+def validate_work_input(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
+    fixed = fixed or FixedTags.load()
     errors: Errors = {}
     title = data.title.strip()
     if not title:
@@ -118,7 +125,7 @@ def validate_work_input(data: WorkInput) -> Errors:
     if not data.rating:
         _add(errors, "rating", "Please choose a rating.")
     else:
-        _, unknown = fixed_tags_by_name(TagType.RATING, [data.rating])
+        _, unknown = fixed.pick(TagType.RATING, [data.rating])
         if unknown:
             _add(errors, "rating", f'"{data.rating}" is not a rating.')
     if not data.warnings:
@@ -127,7 +134,7 @@ def validate_work_input(data: WorkInput) -> Errors:
         ("warnings", TagType.WARNING, data.warnings),
         ("categories", TagType.CATEGORY, data.categories),
     ):
-        _, unknown = fixed_tags_by_name(tag_type, names)
+        _, unknown = fixed.pick(tag_type, names)
         for name in unknown:
             _add(errors, key, f'"{name}" is not one of the {tag_type.label.lower()}s.')
 
@@ -228,11 +235,11 @@ def _apply_work_fields(work: Work, data: WorkInput) -> None:
     work.expected_chapters = data.expected_chapters
 
 
-def _set_tags(work: Work, data: WorkInput) -> None:
+def _set_tags(work: Work, data: WorkInput, fixed: FixedTags) -> None:
     tags: list[Tag] = []
-    tags += fixed_tags_by_name(TagType.RATING, [data.rating])[0]
-    tags += fixed_tags_by_name(TagType.WARNING, data.warnings)[0]
-    tags += fixed_tags_by_name(TagType.CATEGORY, data.categories)[0]
+    tags += fixed.pick(TagType.RATING, [data.rating])[0]
+    tags += fixed.pick(TagType.WARNING, data.warnings)[0]
+    tags += fixed.pick(TagType.CATEGORY, data.categories)[0]
     for tag_type in FREE_TYPES:
         tags += tags_find_or_create(
             tag_type=tag_type, names=getattr(data, FREE_TAG_FIELDS[tag_type])
@@ -275,10 +282,19 @@ def _refresh_stats(work: Work) -> None:
 
 
 def work_create(
-    *, user: User, data: WorkInput, chapters: Sequence[ChapterInput], post: bool
+    *,
+    user: User,
+    data: WorkInput,
+    chapters: Sequence[ChapterInput],
+    post: bool,
+    site_url: str = "",
 ) -> Work:
-    """Create a work with its chapters, posted at once or kept as a draft."""
-    errors = validate_work_input(data)
+    """Create a work with its chapters, posted at once or kept as a draft.
+
+    `site_url` ("https://archive.example") is where links in mail to gift recipients point.
+    """
+    fixed = FixedTags.load()
+    errors = validate_work_input(data, fixed=fixed)
     if not chapters:
         _add(errors, "text", "A work needs at least one chapter.")
     for chapter_data in chapters:
@@ -287,6 +303,7 @@ def work_create(
     problem = _expected_chapters_error(data.expected_chapters, len(chapters))
     if problem:
         _add(errors, "expected_chapters", problem)
+    gifts = gift_recipients_resolve(user=user, work=None, names=data.gifts or [])
     _raise_if(errors)
     pseuds = _own_pseuds(user, data.pseud_ids)
 
@@ -300,23 +317,46 @@ def work_create(
         Creatorship.objects.bulk_create(
             [Creatorship(work=work, pseud=pseud, position=i) for i, pseud in enumerate(pseuds)]
         )
-        _set_tags(work, data)
+        _set_tags(work, data, fixed)
         for position, chapter_data in enumerate(chapters, start=1):
             chapter = Chapter(work=work, position=position, posted=post)
             chapter.published_at = now if post else None
             _apply_chapter_fields(chapter, chapter_data)
             chapter.save()
+            chapter_revision_record(chapter=chapter, user=user, first=True)
+        if gifts:  # a new work has no gifts to clear or to tell about
+            gifts_set(work=work, recipients=gifts, site_url=site_url)
         _refresh_stats(work)
+        work_revision_record(work=work, user=user, first=True)
     return work
 
 
-def work_update(*, user: User, work: Work, data: WorkInput) -> Work:
-    """Change a work's metadata and tags. Its chapters are edited one by one."""
+def work_update(
+    *,
+    user: User,
+    work: Work,
+    data: WorkInput,
+    record_revision: bool = True,
+    site_url: str = "",
+) -> Work:
+    """Change a work's metadata and tags. Its chapters are edited one by one.
+
+    The new metadata is recorded in the work's version history unless
+    `record_revision` is False (a restore records its own).
+    """
     _require_creator(user, work)
-    errors = validate_work_input(data)
+    fixed = FixedTags.load()
+    errors = validate_work_input(data, fixed=fixed)
     problem = _expected_chapters_error(data.expected_chapters, work.chapters.count())
     if problem:
         _add(errors, "expected_chapters", problem)
+    gifts = None
+    if data.gifts is not None:
+        try:
+            gifts = gift_recipients_resolve(user=user, work=work, names=data.gifts)
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
     _raise_if(errors)
     with transaction.atomic():
         if data.pseud_ids:
@@ -326,12 +366,16 @@ def work_update(*, user: User, work: Work, data: WorkInput) -> Work:
             for pseud in pseuds:
                 Creatorship.objects.get_or_create(work=work, pseud=pseud)
         _apply_work_fields(work, data)
-        _set_tags(work, data)
+        _set_tags(work, data, fixed)
+        if gifts is not None:
+            gifts_set(work=work, recipients=gifts, site_url=site_url)
         _refresh_stats(work)
+        if record_revision:
+            work_revision_record(work=work, user=user)
     return work
 
 
-def work_post(*, user: User, work: Work) -> Work:
+def work_post(*, user: User, work: Work, site_url: str = "") -> Work:
     """Post a draft: the work and all its chapters become visible."""
     _require_creator(user, work)
     if work.posted:
@@ -341,6 +385,7 @@ def work_post(*, user: User, work: Work) -> Work:
         work.chapters.filter(posted=False).update(posted=True, published_at=now)
         work.posted = True
         work.first_posted_at = work.revised_at = now
+        gifts_notify(work=work, site_url=site_url)
         _refresh_stats(work)
     return work
 
@@ -349,7 +394,10 @@ def work_delete(*, user: User, work: Work) -> None:
     _require_creator(user, work)
     with transaction.atomic():
         catalogue_work_changed(work_id=work.pk)
+        series_ids = list(work.series_works.values_list("series_id", flat=True))
         work.delete()
+        # The series it was in close ranks: parts stay numbered 1, 2, 3...
+        series_positions_close(series_ids=series_ids)
 
 
 # -- chapters -----------------------------------------------------------------
@@ -382,6 +430,7 @@ def chapter_add(
         chapter.published_at = now if chapter.posted else None
         _apply_chapter_fields(chapter, data)
         chapter.save()
+        chapter_revision_record(chapter=chapter, user=user, first=True)
         work.expected_chapters = expected_chapters
         if chapter.posted:
             work.revised_at = now
@@ -390,9 +439,18 @@ def chapter_add(
 
 
 def chapter_update(
-    *, user: User, chapter: Chapter, data: ChapterInput, post: bool = False
+    *,
+    user: User,
+    chapter: Chapter,
+    data: ChapterInput,
+    post: bool = False,
+    record_revision: bool = True,
 ) -> Chapter:
-    """Edit a chapter; `post` also posts it when it was a draft chapter of a posted work."""
+    """Edit a chapter; `post` also posts it when it was a draft chapter of a posted work.
+
+    The new text is recorded in the chapter's version history unless
+    `record_revision` is False (a restore records its own).
+    """
     work = chapter.work
     _require_creator(user, work)
     _raise_if(validate_chapter_input(data))
@@ -404,6 +462,8 @@ def chapter_update(
             chapter.published_at = now
             work.revised_at = now
         chapter.save()
+        if record_revision:
+            chapter_revision_record(chapter=chapter, user=user)
         _refresh_stats(work)
     return chapter
 

@@ -2,25 +2,119 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
-from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
-from fanarchive.works import selectors, services
+from fanarchive.core.views import authenticated_user, form_error_from, posted
+from fanarchive.works import autosave_services, selectors, services
 from fanarchive.works.forms import ChapterForm, ReorderForm, WorkForm
 from fanarchive.works.models import Chapter, Work
 
 ADULT_CONSENT_KEY = "adult_consent"
 
 
+def site_url(request: HttpRequest) -> str:
+    """This site's address as the browser used it, for links in e-mail."""
+    return request.build_absolute_uri("/")
+
+
+# -- autosave -------------------------------------------------------------------------
+
+
+def _autosave_context(request: HttpRequest, form: forms.Form, key: str) -> dict[str, Any]:
+    """Put an autosave's text back into a form being opened, and say so.
+
+    Only on GET (an unbound form): a form sent back with errors shows what was sent.
+    """
+    user = authenticated_user(request)
+    autosave = selectors.autosave_get(user, key)
+    restored = False
+    if autosave is not None and autosave.has_data and not form.is_bound:
+        for name, values in autosave.data.items():
+            field = form.fields.get(name)
+            if field is None or not values:
+                continue
+            if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+                form.initial[name] = list(values)
+            elif isinstance(field, forms.BooleanField):
+                form.initial[name] = values[-1] not in {"", "false", "off", "0"}
+            else:
+                form.initial[name] = values[-1]
+        restored = True
+    return {
+        "autosave_key": key,
+        "autosave_version": autosave.version if autosave else 0,
+        "autosave_restored": autosave if restored else None,
+    }
+
+
+def autosave_form_url(key: str) -> str:
+    """The form an autosave key belongs to."""
+    parts = key.split(":")
+    if key == "work:new":
+        return reverse("works:new")
+    if len(parts) == 2 and parts[0] == "work" and parts[1].isdigit():
+        return reverse("works:edit", args=[int(parts[1])])
+    if len(parts) == 3 and parts[:2] == ["chapter", "new"] and parts[2].isdigit():
+        return reverse("works:chapter_new", args=[int(parts[2])])
+    if len(parts) == 2 and parts[0] == "chapter" and parts[1].isdigit():
+        chapter = Chapter.objects.filter(pk=int(parts[1])).first()
+        if chapter is not None:
+            return reverse("works:chapter_edit", args=[chapter.work_id, chapter.pk])
+    return reverse("works:list")
+
+
+@require_POST
+def autosave(request: HttpRequest) -> HttpResponse:
+    """Keep what a form holds (sent by static/js/autosave.js); answers JSON, never a redirect."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Your session has expired: log in again."}, status=403)
+    user = authenticated_user(request)
+    data = {name: values for name, values in request.POST.lists() if name != "autosave_key"}
+    try:
+        saved = autosave_services.autosave_store(
+            user=user, key=request.POST.get("autosave_key", ""), data=data
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    except PermissionDenied:
+        return JsonResponse({"error": "You cannot change this work."}, status=403)
+    except Http404:
+        return JsonResponse({"error": "No such work."}, status=404)
+    return JsonResponse({"version": saved.version, "saved_at": saved.saved_at.isoformat()})
+
+
+@login_required
+@require_POST
+def autosave_discard(request: HttpRequest) -> HttpResponse:
+    key = request.POST.get("autosave_key", "")
+    user = authenticated_user(request)
+    try:
+        autosave_services.autosave_key_check(user=user, key=key)
+    except ValidationError:
+        raise Http404("No such form.") from None
+    autosave_services.autosave_clear(user=user, key=key)
+    messages.success(request, "The unsaved text was discarded.")
+    return redirect(autosave_form_url(key))
+
+
+# -- works ----------------------------------------------------------------------------
+
+
 def work_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.listed_works(request.user))
-    return render(request, "works/list.html", {"page": page, "heading": "Works"})
+    """Filter, search and sort works: served by the catalogue index (discovery)."""
+    from fanarchive.discovery.views import find_works
+
+    return find_works(request)
 
 
 @login_required
@@ -31,16 +125,22 @@ def work_new(request: HttpRequest) -> HttpResponse:
         post = "save_draft" not in request.POST
         try:
             work = services.work_create(
-                user=user, data=form.work_input(), chapters=[form.chapter_input()], post=post
+                user=user,
+                data=form.work_input(),
+                chapters=[form.chapter_input()],
+                post=post,
+                site_url=site_url(request),
             )
         except ValidationError as error:
             form_error_from(form, error)
         else:
+            autosave_services.autosave_clear(user=user, key="work:new")
             messages.success(
                 request, "Work was successfully posted." if post else "Draft was saved."
             )
             return redirect(work)
-    return render(request, "works/form.html", {"form": form, "is_new": True})
+    context = {"form": form, "is_new": True, **_autosave_context(request, form, "work:new")}
+    return render(request, "works/form.html", context)
 
 
 def _creator_work(request: HttpRequest, work_id: int) -> tuple[User, Work]:
@@ -105,6 +205,15 @@ def _reading_page(
             "is_last": full or index == len(chapters) - 1,
             "is_creator": selectors.is_creator(request.user, work),
             "preference": getattr(request.user, "preference", None),
+            "series_places": selectors.series_navigation(request.user, work),
+            "gifts": selectors.shown_gifts(work),
+            "my_gifts": [
+                gift
+                for gift in work.gifts.all()
+                if request.user.is_authenticated
+                and gift.pseud is not None
+                and gift.pseud.user_id == request.user.pk
+            ],
         },
     )
 
@@ -136,13 +245,18 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.work_update(user=user, work=work, data=form.work_input())
+            services.work_update(
+                user=user, work=work, data=form.work_input(), site_url=site_url(request)
+            )
         except ValidationError as error:
             form_error_from(form, error)
         else:
+            autosave_services.autosave_clear(user=user, key=f"work:{work.pk}")
             messages.success(request, "Work was successfully updated.")
             return redirect(work)
-    return render(request, "works/form.html", {"form": form, "work": work, "is_new": False})
+    context = {"form": form, "work": work, "is_new": False}
+    context.update(_autosave_context(request, form, f"work:{work.pk}"))
+    return render(request, "works/form.html", context)
 
 
 @login_required
@@ -150,7 +264,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
 def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
     user, work = _creator_work(request, work_id)
     try:
-        services.work_post(user=user, work=work)
+        services.work_post(user=user, work=work, site_url=site_url(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -187,9 +301,17 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "Chapter was successfully added.")
+            autosave_services.autosave_clear(user=user, key=f"chapter:new:{work.pk}")
+            messages.success(
+                request,
+                "Chapter was successfully added."
+                if chapter.posted
+                else "Chapter was saved as a draft.",
+            )
             return redirect(chapter)
-    return render(request, "works/chapter_form.html", {"form": form, "work": work})
+    context = {"form": form, "work": work}
+    context.update(_autosave_context(request, form, f"chapter:new:{work.pk}"))
+    return render(request, "works/chapter_form.html", context)
 
 
 def _creator_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> tuple[User, Chapter]:
@@ -214,13 +336,12 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
         except ValidationError as error:
             form_error_from(form, error)
         else:
+            autosave_services.autosave_clear(user=user, key=f"chapter:{chapter.pk}")
             messages.success(request, "Chapter was successfully updated.")
             return redirect(chapter)
-    return render(
-        request,
-        "works/chapter_form.html",
-        {"form": form, "work": chapter.work, "chapter": chapter},
-    )
+    context = {"form": form, "work": chapter.work, "chapter": chapter}
+    context.update(_autosave_context(request, form, f"chapter:{chapter.pk}"))
+    return render(request, "works/chapter_form.html", context)
 
 
 @login_required

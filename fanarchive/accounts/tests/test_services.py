@@ -442,3 +442,20 @@ def test_user_create_without_a_password_makes_an_account_nobody_can_log_in_to(db
     assert not created.has_usable_password()
     assert created.default_pseud.name == "imported_writer"
     assert Preference.objects.filter(user=created).exists()
+
+
+def test_writing_preferences_are_saved_and_left_alone_when_not_given(user):
+    preference = preferences_update(
+        user=user,
+        owner=user,
+        view_adult=False,
+        hide_warnings=False,
+        hide_freeform=False,
+        accept_cocreator_invitations=True,
+        refuse_gifts=True,
+    )
+    assert preference.accept_cocreator_invitations and preference.refuse_gifts
+    preference = preferences_update(
+        user=user, owner=user, view_adult=True, hide_warnings=False, hide_freeform=False
+    )
+    assert preference.accept_cocreator_invitations and preference.refuse_gifts

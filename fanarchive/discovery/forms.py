@@ -1,0 +1,236 @@
+"""The filter form (GET, works without JavaScript), and the small forms for mutes and filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from fanarchive.discovery.index.catalogue import Filter
+from fanarchive.discovery.search import Query, QuerySyntaxError, parse
+from fanarchive.tags.models import FIXED_TYPES, Tag, TagType
+from fanarchive.tags.services import unique_tag_names
+from fanarchive.works.languages import LANGUAGES
+
+MAX_TAGS = 50
+# Sort choices: (value, label, descending by default)
+SORTS = [
+    ("updated", "Date updated", True),
+    ("posted", "Date posted", True),
+    ("title", "Title", False),
+    ("creator", "Creator", False),
+    ("words", "Word count", True),
+    ("kudos", "Kudos", True),
+    ("hits", "Hits", True),
+    ("comments", "Comments", True),
+    ("bookmarks", "Bookmarks", True),
+    ("relevance", "Best match", True),
+]
+SORT_DESCENDING = {value: descending for value, _, descending in SORTS}
+RANGES = ("words", "kudos", "hits", "comments", "bookmarks")
+NAME_FIELDS = {
+    "fandom_names": TagType.FANDOM,
+    "relationship_names": TagType.RELATIONSHIP,
+    "character_names": TagType.CHARACTER,
+    "freeform_names": TagType.FREEFORM,
+}
+
+
+class IdListField(forms.Field):
+    """Repeated ids in the query string (?include=3&include=9)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = []
+        for raw in values:
+            text = str(raw).strip()
+            if not text:
+                continue
+            if not text.isdigit() or len(text) > 10:
+                raise forms.ValidationError(f'"{text[:20]}" is not a tag number.')
+            ids.append(int(text))
+        return list(dict.fromkeys(ids))
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label="Search within results", required=False, max_length=500)
+    include = IdListField(required=False)
+    exclude = IdListField(required=False)
+    rating = IdListField(required=False)
+    fandom_names = forms.CharField(label="Fandoms", required=False, max_length=2000)
+    relationship_names = forms.CharField(label="Relationships", required=False, max_length=2000)
+    character_names = forms.CharField(label="Characters", required=False, max_length=2000)
+    freeform_names = forms.CharField(label="Additional tags", required=False, max_length=2000)
+    exclude_names = forms.CharField(label="Other tags to exclude", required=False, max_length=2000)
+    complete = forms.ChoiceField(
+        label="Completion status",
+        required=False,
+        choices=[("", "All works"), ("T", "Complete works only"), ("F", "Works in progress only")],
+        widget=forms.RadioSelect,
+    )
+    crossover = forms.ChoiceField(
+        label="Crossovers",
+        required=False,
+        choices=[
+            ("", "Include crossovers"),
+            ("exclude", "Exclude crossovers"),
+            ("only", "Only crossovers"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    single_chapter = forms.BooleanField(label="Single chapter only", required=False)
+    language = forms.ChoiceField(
+        label="Language", required=False, choices=[("", "Any language"), *LANGUAGES]
+    )
+    words_from = forms.IntegerField(label="Words from", required=False, min_value=0)
+    words_to = forms.IntegerField(label="Words to", required=False, min_value=0)
+    kudos_from = forms.IntegerField(label="Kudos from", required=False, min_value=0)
+    kudos_to = forms.IntegerField(label="Kudos to", required=False, min_value=0)
+    hits_from = forms.IntegerField(label="Hits from", required=False, min_value=0)
+    hits_to = forms.IntegerField(label="Hits to", required=False, min_value=0)
+    comments_from = forms.IntegerField(label="Comments from", required=False, min_value=0)
+    comments_to = forms.IntegerField(label="Comments to", required=False, min_value=0)
+    bookmarks_from = forms.IntegerField(label="Bookmarks from", required=False, min_value=0)
+    bookmarks_to = forms.IntegerField(label="Bookmarks to", required=False, min_value=0)
+    date_from = forms.DateField(
+        label="Updated from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Updated to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", required=False, choices=[(v, label) for v, label, _ in SORTS]
+    )
+    order = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[("", "Default"), ("desc", "Descending"), ("asc", "Ascending")],
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, data: QueryDict | None, *, fixed_tag: Tag | None = None) -> None:
+        super().__init__(data)
+        self.fixed_tag = fixed_tag
+        self.text_query: Query | None = None
+        self.tags: dict[int, Tag] = {}
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data.get("q", "").strip()
+        if text:
+            try:
+                self.text_query = parse(text)
+            except QuerySyntaxError as error:
+                raise forms.ValidationError(str(error)) from error
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        include = list(data.get("include") or [])
+        exclude = list(data.get("exclude") or [])
+        for key, tag_type in NAME_FIELDS.items():
+            include += self._named(key, tag_type)
+        exclude += self._named("exclude_names", None)
+        ratings = list(data.get("rating") or [])
+        wanted = set(include) | set(exclude) | set(ratings)
+        if len(wanted) > MAX_TAGS:
+            raise forms.ValidationError(f"A filter can use at most {MAX_TAGS} tags.")
+        self.tags.update(Tag.objects.in_bulk(wanted))
+        unknown = sorted(wanted - self.tags.keys())
+        if unknown:
+            self.add_error(
+                None,
+                "These tags do not exist (perhaps they were removed): "
+                + ", ".join(str(i) for i in unknown)
+                + ". Remove them from the filter.",
+            )
+        if any(self.tags[t].type != TagType.RATING for t in ratings if t in self.tags):
+            self.add_error(None, "Only ratings can be chosen as ratings.")
+        data["include"] = list(dict.fromkeys(include))
+        data["exclude"] = list(dict.fromkeys(exclude))
+        for name in (*RANGES, "date"):
+            low, high = data.get(f"{name}_from"), data.get(f"{name}_to")
+            if low is not None and high is not None and low > high:
+                self.add_error(f"{name}_to", "The upper bound must not be below the lower bound.")
+        if data.get("sort") == "relevance" and not data.get("q"):
+            data["sort"] = "updated"
+        return data
+
+    def _named(self, key: str, tag_type: str | None) -> list[int]:
+        names = unique_tag_names((self.cleaned_data.get(key) or "").split(","))
+        ids = []
+        for name in names:
+            tags = Tag.objects.filter(name__iexact=name)
+            if tag_type:
+                tags = tags.filter(type=tag_type)
+            found = list(tags)
+            if not found:
+                label = TagType(tag_type).label.lower() if tag_type else "tag"
+                self.add_error(key, f'There is no {label} called "{name}".')
+            for tag in found:
+                self.tags[tag.pk] = tag
+                ids.append(tag.pk)
+        return ids
+
+    # -- results -------------------------------------------------------------
+
+    def to_filter(self) -> Filter:
+        data = self.cleaned_data
+        include = list(data["include"])
+        if self.fixed_tag is not None and self.fixed_tag.pk not in include:
+            include.insert(0, self.fixed_tag.pk)
+        sort = data.get("sort") or ("relevance" if data.get("q") else "updated")
+        order = data.get("order")
+        ranges: dict[str, tuple[int | None, int | None]] = {
+            name: (data.get(f"{name}_from"), data.get(f"{name}_to")) for name in RANGES
+        }
+        ranges["updated"] = (_day_start(data.get("date_from")), _day_end(data.get("date_to")))
+        return Filter(
+            include=tuple(include),
+            exclude=tuple(data["exclude"]),
+            ratings=tuple(data.get("rating") or ()),
+            complete={"T": True, "F": False}.get(data.get("complete") or ""),
+            crossover=data.get("crossover") or "",
+            single_chapter=bool(data.get("single_chapter")),
+            language=data.get("language") or "",
+            ranges=ranges,
+            sort=sort,
+            descending=SORT_DESCENDING[sort] if not order else order == "desc",
+        )
+
+    def selected(self, key: str) -> list[Tag]:
+        """Chosen free tags (fixed ones have their own checkboxes), for the form's tick boxes."""
+        ids = self.cleaned_data.get(key, []) if hasattr(self, "cleaned_data") else []
+        return [
+            self.tags[i]
+            for i in ids
+            if i in self.tags
+            and self.tags[i].type not in FIXED_TYPES
+            and (self.fixed_tag is None or i != self.fixed_tag.pk)
+        ]
+
+
+def _day_start(day: date | None) -> int | None:
+    return int(datetime.combine(day, time.min, tzinfo=UTC).timestamp()) if day else None
+
+
+def _day_end(day: date | None) -> int | None:
+    return int(datetime.combine(day, time.max, tzinfo=UTC).timestamp()) if day else None
+
+
+class MuteTagForm(forms.Form):
+    tag = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MuteCreatorForm(forms.Form):
+    username = forms.CharField(label="Creator's account name", max_length=150)
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label="Name this filter", max_length=100)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)

@@ -1,0 +1,1 @@
+"""The catalogue index (roaring bitmaps) behind every listing; see `catalogue` and `live`."""

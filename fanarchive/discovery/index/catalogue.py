@@ -1,0 +1,437 @@
+"""The catalogue index: every listing's filter, facet counts and sort, in memory.
+
+The database is the truth; this is a copy shaped for speed, rebuilt from the
+database by `build` and kept fresh by `apply` (see `index.live` for catching up
+with the change log). A work is a 32-bit id; each filter tag, visibility class,
+flag, language and creator is a roaring bitmap of work ids; numbers used for
+sorts and ranges are numpy arrays indexed by work id.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from pyroaring import BitMap
+
+from fanarchive.discovery.index.source import (
+    FLAG_NAMES,
+    NUMBER_FIELDS,
+    TEXT_FIELDS,
+    Columns,
+    load_columns,
+    tag_types,
+)
+from fanarchive.discovery.index.structures import Ragged, SortOrder, bitmap_of, ids_of
+from fanarchive.tags.models import TagType
+from fanarchive.works.models import Work
+
+FACET_SIZE = 10
+FREE_TYPES = (TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM)
+FIXED_TYPES = (TagType.RATING, TagType.WARNING, TagType.CATEGORY)
+TYPE_CODES = {tag_type.value: code for code, tag_type in enumerate(TagType, start=1)}
+FIXED_VALUES = frozenset(tag_type.value for tag_type in FIXED_TYPES)
+SORTS = ("updated", "posted", "title", "creator", "words", "kudos", "hits", "comments", "bookmarks")
+# Fewer works than this in a result: count facets from each work's tags; more: by bitmaps.
+BINCOUNT_LIMIT = 40_000
+
+
+@dataclass
+class Viewer:
+    """Who is looking: guests never see restricted works; mutes are per account."""
+
+    authenticated: bool = False
+    muted_tags: tuple[int, ...] = ()
+    muted_creators: tuple[int, ...] = ()
+
+
+@dataclass
+class Filter:
+    """A listing's filter, in ids and numbers (the form turns a query string into this)."""
+
+    include: tuple[int, ...] = ()
+    exclude: tuple[int, ...] = ()
+    ratings: tuple[int, ...] = ()  # any of these
+    complete: bool | None = None
+    crossover: str = ""  # "", "exclude" or "only"
+    single_chapter: bool = False
+    language: str = ""
+    # (low, high) inclusive, either may be None: words, kudos, hits, comments,
+    # bookmarks, updated and posted (unix seconds).
+    ranges: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    sort: str = "updated"
+    descending: bool = True
+    # Full-text hits: work id -> score (None: no text query).
+    text_scores: dict[int, float] | None = None
+
+
+@dataclass
+class Found:
+    ids: list[int]
+    total: int
+    facets: dict[str, list[tuple[int, int]]]
+
+
+class Catalogue:
+    def __init__(self) -> None:
+        self.applied = 0  # the last change-log id this index covers
+        self.built_at = 0.0
+        self.tags: dict[int, BitMap] = {}
+        self.tag_type: dict[int, str] = {}
+        self.type_code = np.zeros(1, dtype=np.int8)
+        self.fixed: dict[str, list[int]] = {}
+        self.flags: dict[str, BitMap] = {name: BitMap() for name in FLAG_NAMES}
+        self.languages: dict[str, BitMap] = {}
+        self.creators: dict[int, BitMap] = {}
+        self.numbers: dict[str, np.ndarray] = {
+            name: np.zeros(1, dtype=np.int64) for name in NUMBER_FIELDS
+        }
+        self.texts: dict[str, list[str]] = {name: [""] for name in TEXT_FIELDS}
+        self.work_tags = Ragged()
+        self.work_creators = Ragged()
+        self.orders: dict[str, SortOrder] = {}
+        # Facets of big results: tags by size at the last sort, plus the ones grown since.
+        self.by_size: dict[str, list[int]] = {}
+        self.size_then: dict[int, int] = {}
+        self.grown: set[int] = set()
+        self._make_orders()
+
+    # -- building ------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls, *, progress: Callable[[int], None] | None = None, batch: int = 100_000
+    ) -> Catalogue:
+        """A fresh index of every work in the database."""
+        from fanarchive.discovery.models import CatalogueChange
+
+        started = time.monotonic()
+        catalogue = cls()
+        # Read the log's position first: changes made during the build are applied again
+        # when catching up, which is harmless because applying is idempotent.
+        catalogue.applied = (
+            CatalogueChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        )
+        catalogue.tag_type = tag_types()
+        high = (Work.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        catalogue._grow(high)
+        tag_rows: list[np.ndarray] = []
+        tag_values: list[np.ndarray] = []
+        creator_rows: list[np.ndarray] = []
+        creator_values: list[np.ndarray] = []
+        flag_ids: dict[str, list[np.ndarray]] = {name: [] for name in FLAG_NAMES}
+        language_ids: dict[str, list[int]] = {}
+        for low in range(0, high, batch):
+            columns = load_columns(types=catalogue.tag_type, id_range=(low, low + batch))
+            if not len(columns.ids):
+                continue
+            ids = columns.ids
+            for name in NUMBER_FIELDS:
+                catalogue.numbers[name][ids] = columns.numbers[name]
+            for name in TEXT_FIELDS:
+                texts = catalogue.texts[name]
+                for work_id, text in zip(ids.tolist(), columns.texts[name], strict=True):
+                    texts[work_id] = text
+            for name in FLAG_NAMES:
+                flag_ids[name].append(ids[columns.flags[name]])
+            for work_id, language in zip(ids.tolist(), columns.languages, strict=True):
+                language_ids.setdefault(language, []).append(work_id)
+            tag_rows.append(columns.tag_works)
+            tag_values.append(columns.tag_ids)
+            lengths = np.fromiter((len(c) for c in columns.creators), dtype=np.int64)
+            creator_rows.append(np.repeat(ids, lengths))
+            creator_values.append(
+                np.fromiter((c for cs in columns.creators for c in cs), dtype=np.int64)
+            )
+            if progress:
+                progress(len(columns.ids))
+        for name in FLAG_NAMES:
+            catalogue.flags[name] = bitmap_of(np.concatenate(flag_ids[name] or [np.zeros(0)]))
+        catalogue.languages = {lang: bitmap_of(ids) for lang, ids in language_ids.items()}
+        rows = np.concatenate(tag_rows or [np.zeros(0, dtype=np.int64)])
+        values = np.concatenate(tag_values or [np.zeros(0, dtype=np.int64)])
+        catalogue.work_tags = Ragged.from_pairs(rows, values, high)
+        catalogue.tags = _group(values, rows)
+        rows = np.concatenate(creator_rows or [np.zeros(0, dtype=np.int64)])
+        values = np.concatenate(creator_values or [np.zeros(0, dtype=np.int64)])
+        catalogue.work_creators = Ragged.from_pairs(rows, values, high)
+        catalogue.creators = _group(values, rows)
+        catalogue.finish()
+        catalogue.built_at = time.time()
+        catalogue.build_seconds = time.monotonic() - started
+        return catalogue
+
+    build_seconds = 0.0
+
+    def finish(self) -> None:
+        """Derived structures: type codes, sort orders, facet size order."""
+        for tag_id, tag_type in self.tag_type.items():
+            self._set_type(tag_id, tag_type)
+        everything = ids_of(self.flags["all"])
+        for order in self.orders.values():
+            order.build(everything)
+        self.resort_facets()
+
+    def _make_orders(self) -> None:
+        for name in NUMBER_FIELDS:
+            self.orders[name] = SortOrder(self._number_keys(name), self._number_key(name))
+        for name in TEXT_FIELDS:
+            self.orders[name] = SortOrder(self._text_keys(name), self._text_key(name))
+
+    def _number_keys(self, name: str) -> Callable[[np.ndarray], Any]:
+        return lambda ids: self.numbers[name][ids]
+
+    def _number_key(self, name: str) -> Callable[[int], Any]:
+        return lambda work_id: int(self.numbers[name][work_id])
+
+    def _text_keys(self, name: str) -> Callable[[np.ndarray], Any]:
+        return lambda ids: [self.texts[name][i] for i in ids]
+
+    def _text_key(self, name: str) -> Callable[[int], Any]:
+        return lambda work_id: self.texts[name][work_id]
+
+    def _grow(self, size: int) -> None:
+        current = len(self.numbers["words"])
+        if size <= current:
+            return
+        size = max(size, current * 2)
+        for name in NUMBER_FIELDS:
+            grown = np.zeros(size, dtype=np.int64)
+            grown[:current] = self.numbers[name]
+            self.numbers[name] = grown
+        for name in TEXT_FIELDS:
+            self.texts[name].extend([""] * (size - len(self.texts[name])))
+
+    def _set_type(self, tag_id: int, tag_type: str) -> None:
+        if tag_id >= len(self.type_code):
+            grown = np.zeros(max(tag_id + 1, len(self.type_code) * 2), dtype=np.int8)
+            grown[: len(self.type_code)] = self.type_code
+            self.type_code = grown
+        self.type_code[tag_id] = TYPE_CODES.get(tag_type, 0)
+        self.tag_type[tag_id] = tag_type
+        if tag_type in FIXED_VALUES and tag_id not in self.fixed.setdefault(tag_type, []):
+            self.fixed[tag_type].append(tag_id)
+
+    def resort_facets(self) -> None:
+        by_type: dict[str, list[int]] = {tag_type.value: [] for tag_type in FREE_TYPES}
+        for tag_id, bitmap in self.tags.items():
+            tag_type = self.tag_type.get(tag_id)
+            if tag_type in by_type and bitmap:
+                by_type[tag_type].append(tag_id)
+        self.size_then = {tag_id: len(bitmap) for tag_id, bitmap in self.tags.items()}
+        self.by_size = {
+            tag_type: sorted(ids, key=lambda t: (-self.size_then[t], t))
+            for tag_type, ids in by_type.items()
+        }
+        self.grown = set()
+
+    # -- keeping fresh -------------------------------------------------------
+
+    def apply(self, work_ids: Iterable[int]) -> None:
+        """Reload these works from the database (works that are gone are dropped)."""
+        ids = sorted(set(work_ids))
+        if not ids:
+            return
+        columns = load_columns(types=self.tag_type, work_ids=ids)
+        for work_id in ids:
+            if work_id in self.flags["all"]:
+                self._remove(work_id)
+        self._grow(max(ids) + 1)
+        for i, work_id in enumerate(columns.ids.tolist()):
+            self._add(columns, i, work_id)
+        if len(self.grown) > 5000:
+            self.resort_facets()
+
+    def _remove(self, work_id: int) -> None:
+        for order in self.orders.values():
+            order.remove(work_id, order.key(work_id))
+        for bitmap in self.flags.values():
+            bitmap.discard(work_id)
+        for bitmap in self.languages.values():
+            bitmap.discard(work_id)
+        for tag_id in self.work_tags.get(work_id):
+            self.tags[int(tag_id)].discard(work_id)
+        for creator_id in self.work_creators.get(work_id):
+            self.creators[int(creator_id)].discard(work_id)
+        self.work_tags.set(work_id, [])
+        self.work_creators.set(work_id, [])
+
+    def _add(self, columns: Columns, i: int, work_id: int) -> None:
+        for name in NUMBER_FIELDS:
+            self.numbers[name][work_id] = int(columns.numbers[name][i])
+        for name in TEXT_FIELDS:
+            self.texts[name][work_id] = columns.texts[name][i]
+        for name in FLAG_NAMES:
+            if columns.flags[name][i]:
+                self.flags[name].add(work_id)
+        self.languages.setdefault(columns.languages[i], BitMap()).add(work_id)
+        tags = columns.tags_of(work_id)
+        for tag_id in tags:
+            self.tags.setdefault(tag_id, BitMap()).add(work_id)
+            if tag_id >= len(self.type_code) or self.type_code[tag_id] == 0:
+                self._set_type(tag_id, self.tag_type.get(tag_id, ""))
+            self.grown.add(tag_id)
+        for creator_id in columns.creators[i]:
+            self.creators.setdefault(creator_id, BitMap()).add(work_id)
+        self.work_tags.set(work_id, tags)
+        self.work_creators.set(work_id, columns.creators[i])
+        for order in self.orders.values():
+            order.add(work_id)
+
+    # -- asking --------------------------------------------------------------
+
+    def visible(self, viewer: Viewer) -> BitMap:
+        """The visibility class of this viewer, less their mutes."""
+        works = self.flags["posted"] - self.flags["hidden"]
+        if not viewer.authenticated:
+            works -= self.flags["restricted"]
+        for tag_id in viewer.muted_tags:
+            works -= self.tags.get(tag_id, BitMap())
+        for creator_id in viewer.muted_creators:
+            works -= self.creators.get(creator_id, BitMap())
+        return works
+
+    def matching(self, spec: Filter, viewer: Viewer) -> BitMap:
+        base = self.visible(viewer)
+        includes = sorted((self.tags.get(t, BitMap()) for t in spec.include), key=len)
+        works = base
+        for bitmap in includes:
+            works = works & bitmap
+        if spec.ratings:
+            works = works & BitMap.union(*(self.tags.get(t, BitMap()) for t in spec.ratings))
+        for tag_id in spec.exclude:
+            works = works - self.tags.get(tag_id, BitMap())
+        if spec.complete is True:
+            works = works & self.flags["complete"]
+        elif spec.complete is False:
+            works = works - self.flags["complete"]
+        if spec.crossover == "only":
+            works = works & self.flags["crossover"]
+        elif spec.crossover == "exclude":
+            works = works - self.flags["crossover"]
+        if spec.single_chapter:
+            works = works & self.flags["single_chapter"]
+        if spec.language:
+            works = works & self.languages.get(spec.language, BitMap())
+        if spec.text_scores is not None:
+            works = works & bitmap_of(np.fromiter(spec.text_scores, dtype=np.int64))
+        for name, (low, high) in spec.ranges.items():
+            if low is None and high is None:
+                continue
+            ids = ids_of(works)
+            values = self.numbers[name][ids]
+            keep = np.ones(len(ids), dtype=bool)
+            if low is not None:
+                keep &= values >= low
+            if high is not None:
+                keep &= values <= high
+            works = bitmap_of(ids[keep])
+        return works
+
+    def find(
+        self, spec: Filter, viewer: Viewer, *, offset: int = 0, limit: int = 20, facets: bool = True
+    ) -> Found:
+        works = self.matching(spec, viewer)
+        ids = self.page(works, spec, offset, limit)
+        return Found(ids=ids, total=len(works), facets=self.facets(works) if facets else {})
+
+    def page(self, works: BitMap, spec: Filter, offset: int, limit: int) -> list[int]:
+        if spec.sort == "relevance" and spec.text_scores is not None:
+            scores = spec.text_scores
+            ids = ids_of(works)
+            keys = np.fromiter((scores[int(i)] for i in ids), dtype=np.float64, count=len(ids))
+            ordered = ids[np.lexsort((ids, -keys))]
+            return [int(i) for i in ordered[offset : offset + limit]]
+        order = self.orders.get(spec.sort) or self.orders["updated"]
+        return order.page(works, offset, limit, spec.descending)
+
+    def facets(self, works: BitMap) -> dict[str, list[tuple[int, int]]]:
+        """Tag counts within `works`: the top 10 of each free type, every fixed tag that occurs.
+
+        Ordered by count, then tag id. Exact in both strategies: small results
+        count their works' tags; big ones intersect tags in order of size and stop
+        when no remaining tag could enter the top 10.
+        """
+        if len(works) <= BINCOUNT_LIMIT:
+            return self._facets_by_counting(works)
+        return self._facets_by_bitmaps(works)
+
+    def _facets_by_counting(self, works: BitMap) -> dict[str, list[tuple[int, int]]]:
+        result: dict[str, list[tuple[int, int]]] = {}
+        values = self.work_tags.gather(works)
+        if not len(values):
+            return {tag_type.value: [] for tag_type in TagType}
+        counts = np.bincount(values)
+        present = np.flatnonzero(counts)
+        codes = self.type_code[present]
+        for tag_type in TagType:
+            chosen = present[codes == TYPE_CODES[tag_type.value]]
+            chosen_counts = counts[chosen]
+            order = np.lexsort((chosen, -chosen_counts))
+            if tag_type in FREE_TYPES:
+                order = order[:FACET_SIZE]
+            result[tag_type.value] = [(int(chosen[i]), int(chosen_counts[i])) for i in order]
+        return result
+
+    def _facets_by_bitmaps(self, works: BitMap) -> dict[str, list[tuple[int, int]]]:
+        result: dict[str, list[tuple[int, int]]] = {}
+        for tag_type in FIXED_TYPES:
+            counted = [
+                (tag_id, works.intersection_cardinality(self.tags[tag_id]))
+                for tag_id in self.fixed.get(tag_type.value, ())
+                if tag_id in self.tags
+            ]
+            result[tag_type.value] = sorted(
+                ((t, c) for t, c in counted if c), key=lambda tc: (-tc[1], tc[0])
+            )
+        for tag_type in FREE_TYPES:
+            best: list[tuple[int, int]] = []  # min-heap of (count, -tag id)
+            seen: set[int] = set()
+            for tag_id in self.by_size.get(tag_type.value, ()):
+                if len(best) == FACET_SIZE and self.size_then[tag_id] < best[0][0]:
+                    break
+                seen.add(tag_id)
+                _offer(best, tag_id, works.intersection_cardinality(self.tags[tag_id]))
+            for tag_id in self.grown:
+                if tag_id not in seen and self.tag_type.get(tag_id) == tag_type:
+                    _offer(best, tag_id, works.intersection_cardinality(self.tags[tag_id]))
+            result[tag_type.value] = sorted(
+                ((-negative, count) for count, negative in best if count),
+                key=lambda tc: (-tc[1], tc[0]),
+            )
+        return result
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "works": len(self.flags["all"]),
+            "listed": len(self.flags["posted"] - self.flags["hidden"]),
+            "tags": len(self.tags),
+            "applied": self.applied,
+            "built_at": self.built_at,
+        }
+
+
+def _offer(best: list[tuple[int, int]], tag_id: int, count: int) -> None:
+    item = (count, -tag_id)
+    if len(best) < FACET_SIZE:
+        heapq.heappush(best, item)
+    elif item > best[0]:
+        heapq.heapreplace(best, item)
+
+
+def _group(keys: np.ndarray, values: np.ndarray) -> dict[int, BitMap]:
+    """{key: bitmap of its values} from parallel arrays."""
+    if not len(keys):
+        return {}
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    starts = np.flatnonzero(np.diff(keys)) + 1
+    bounds = np.concatenate(([0], starts, [len(keys)]))
+    return {
+        int(keys[bounds[i]]): bitmap_of(np.sort(values[bounds[i] : bounds[i + 1]]))
+        for i in range(len(bounds) - 1)
+    }

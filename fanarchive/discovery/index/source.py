@@ -1,0 +1,172 @@
+"""What the catalogue index reads from the database, in columns.
+
+Both the full build (by ranges of work ids) and catching up (a handful of
+changed works) read through `load_columns`, so a work looks the same to the
+index however it got there. Filter tags come from `discovery.tagging` and
+engagement counts from `discovery.stats`: the two seams for later issues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from django.db import connection
+
+from fanarchive.accounts.models import Pseud
+from fanarchive.discovery.stats import STAT_NAMES, work_stats
+from fanarchive.discovery.tagging import filter_tag_pairs
+from fanarchive.tags.models import Tag, TagType
+from fanarchive.works.models import Creatorship, Work
+
+NUMBER_FIELDS = ("updated", "posted", "words", *STAT_NAMES)
+TEXT_FIELDS = ("title", "creator")
+FLAG_NAMES = ("all", "posted", "restricted", "hidden", "complete", "single_chapter", "crossover")
+
+
+def timestamp(moment: datetime | None) -> int:
+    return int(moment.timestamp()) if moment else 0
+
+
+def title_key(title: str) -> str:
+    return title.casefold().strip()
+
+
+@dataclass
+class Columns:
+    """Listing data of a set of works, as columns in `ids` order (tags as sorted pairs)."""
+
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    flags: dict[str, np.ndarray] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)
+    numbers: dict[str, np.ndarray] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    # Filter tags as parallel arrays (work id, tag id), sorted by work.
+    tag_works: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    tag_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    creators: list[list[int]] = field(default_factory=list)
+
+    def tags_of(self, work_id: int) -> list[int]:
+        low, high = np.searchsorted(self.tag_works, [work_id, work_id + 1])
+        return self.tag_ids[low:high].tolist()
+
+
+def tag_types(tag_ids: set[int] | None = None) -> dict[int, str]:
+    tags = Tag.objects.all() if tag_ids is None else Tag.objects.filter(id__in=tag_ids)
+    return dict(tags.values_list("id", "type").iterator(chunk_size=20000))
+
+
+def _epoch(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"COALESCE(FLOOR(EXTRACT(EPOCH FROM {column}))::bigint, 0)"
+    return f"COALESCE(CAST(strftime('%%s', {column}) AS INTEGER), 0)"
+
+
+def _raw(queryset: Any) -> list[tuple]:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def load_columns(
+    *,
+    types: dict[int, str],
+    work_ids: list[int] | None = None,
+    id_range: tuple[int, int] | None = None,
+) -> Columns:
+    """The index's view of these works (by ids, or by an id range [low, high)).
+
+    Works that no longer exist are simply absent from the result. `types` is the
+    caller's map of tag id to tag type; tags missing from it are looked up and added.
+    """
+    if work_ids is not None:
+        where, params = "id IN (" + ", ".join(["%s"] * len(work_ids)) + ")", list(work_ids)
+        creatorships = Creatorship.objects.filter(work_id__in=work_ids)
+    else:
+        low, high = id_range or (0, 2**62)
+        where, params = "id >= %s AND id < %s", [low, high]
+        creatorships = Creatorship.objects.filter(work_id__gte=low, work_id__lt=high)
+    columns = Columns()
+    if work_ids is not None and not work_ids:
+        rows: list[tuple] = []
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, posted, restricted, hidden_by_admin, complete, posted_chapters, "  # noqa: S608
+                f"COALESCE(expected_chapters, 0), language, word_count, {_epoch('revised_at')}, "
+                f"{_epoch('first_posted_at')}, title FROM {Work._meta.db_table} "
+                f"WHERE {where} ORDER BY id",
+                params,
+            )
+            rows = cursor.fetchall()
+    columns.flags = {name: np.zeros(0, dtype=bool) for name in FLAG_NAMES}
+    columns.numbers = {name: np.zeros(0, dtype=np.int64) for name in NUMBER_FIELDS}
+    columns.texts = {name: [] for name in TEXT_FIELDS}
+    if not rows:
+        return columns
+    (ids, posted, restricted, hidden, complete, chapters, expected, languages, words,
+     updated, first_posted, titles) = zip(*rows, strict=True)  # fmt: skip
+    columns.ids = np.asarray(ids, dtype=np.int64)
+    n = len(ids)
+    chapters_array = np.asarray(chapters, dtype=np.int64)
+    columns.flags = {
+        "all": np.ones(n, dtype=bool),
+        "posted": np.asarray(posted, dtype=bool),
+        "restricted": np.asarray(restricted, dtype=bool),
+        "hidden": np.asarray(hidden, dtype=bool),
+        "complete": np.asarray(complete, dtype=bool),
+        "single_chapter": (chapters_array == 1) & (np.asarray(expected, dtype=np.int64) == 1),
+        "crossover": np.zeros(n, dtype=bool),  # set below from the fandom tags
+    }
+    columns.languages = list(languages)
+    columns.numbers = {
+        "updated": np.asarray(updated, dtype=np.int64),
+        "posted": np.asarray(first_posted, dtype=np.int64),
+        "words": np.asarray(words, dtype=np.int64),
+    }
+    stats = work_stats(ids)
+    for name in STAT_NAMES:
+        columns.numbers[name] = np.fromiter(
+            (getattr(stats[i], name) for i in ids), dtype=np.int64, count=n
+        )
+    columns.texts["title"] = [title_key(title) for title in titles]
+    first_pseud: dict[int, int] = {}
+    creators: dict[int, list[int]] = {}
+    for work_id, pseud_id, user_id in _raw(
+        creatorships.order_by("work_id", "position", "id").values_list(
+            "work_id", "pseud_id", "pseud__user_id"
+        )
+    ):
+        creators.setdefault(work_id, []).append(user_id)
+        first_pseud.setdefault(work_id, pseud_id)
+    pseud_names = dict(
+        _raw(Pseud.objects.filter(id__in=set(first_pseud.values())).values_list("id", "name"))
+    )
+    columns.texts["creator"] = [pseud_names.get(first_pseud.get(i, 0), "").casefold() for i in ids]
+    columns.creators = [sorted(set(creators.get(i, ()))) for i in ids]
+    if work_ids is not None:
+        tag_works, tag_ids = filter_tag_pairs(work_ids=list(ids))
+    else:
+        tag_works, tag_ids = filter_tag_pairs(id_range=id_range)
+    columns.tag_works, columns.tag_ids = tag_works, tag_ids
+    unique_tags = np.unique(tag_ids)
+    _add_tag_types(types, unique_tags.tolist())
+    fandom_tags = np.fromiter(
+        (types.get(t) == TagType.FANDOM for t in unique_tags.tolist()),
+        dtype=bool,
+        count=len(unique_tags),
+    )
+    is_fandom = fandom_tags[np.searchsorted(unique_tags, tag_ids)]
+    crossover_works, counts = np.unique(tag_works[is_fandom], return_counts=True)
+    crossover_works = crossover_works[counts > 1]
+    columns.flags["crossover"] = np.isin(columns.ids, crossover_works)
+    return columns
+
+
+def _add_tag_types(types: dict[int, str], tag_ids: list[int]) -> None:
+    missing = [tag_id for tag_id in tag_ids if tag_id not in types]
+    for start in range(0, len(missing), 5000):
+        types.update(tag_types(set(missing[start : start + 5000])))

@@ -1,0 +1,39 @@
+"""`fanarchive reindex`: rebuild the catalogue index (and, with --search, the search documents)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from fanarchive.discovery.index import live, store
+from fanarchive.works.models import Work
+
+
+class Command(BaseCommand):
+    help = "Rebuild the catalogue index from the database and save it for every process to load."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--search",
+            action="store_true",
+            help="also rewrite every work's full-text search document (slow on big archives)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from fanarchive.discovery.services import search_document_refresh
+
+        total = Work.objects.count()
+        if options["search"]:
+            with tqdm(total=total, desc="search documents", unit="work") as bar:
+                for work_id in Work.objects.order_by("id").values_list("id", flat=True).iterator():
+                    search_document_refresh(work_id=work_id)
+                    bar.update(1)
+        with tqdm(total=total, desc="catalogue index", unit="work") as bar:
+            catalogue = live.rebuild(progress=bar.update)
+        self.stdout.write(
+            f"Indexed {len(catalogue.flags['all']):,} works and {len(catalogue.tags):,} tags "
+            f"in {catalogue.build_seconds:.1f} s, up to change {catalogue.applied}; "
+            f"saved to {store.index_path()}."
+        )

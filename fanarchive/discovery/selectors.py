@@ -1,0 +1,141 @@
+"""Reads of the discovery app: find works through the catalogue index, mutes, saved filters."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fanarchive.discovery.index.catalogue import Filter, Viewer
+from fanarchive.discovery.index.live import reading
+from fanarchive.discovery.models import MutedCreator, MutedTag, SavedFilter
+from fanarchive.discovery.search import Query, backend
+from fanarchive.tags.models import Tag, TagType
+from fanarchive.works.models import Work
+from fanarchive.works.selectors import with_blurb_data
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanarchive.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+@dataclass
+class FacetTag:
+    tag: Tag
+    count: int
+
+
+@dataclass
+class Listing:
+    """One page of a filtered listing, its total, and the sidebar's counts."""
+
+    works: list[Work]
+    total: int
+    number: int
+    per_page: int
+    facets: dict[str, list[FacetTag]] = field(default_factory=dict)
+    snippets: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def viewer_for(user: AnyUser, *, apply_mutes: bool = True) -> Viewer:
+    """What the index needs to know of a reader: logged in or not, and their mutes."""
+    if not user.is_authenticated:
+        return Viewer()
+    if not apply_mutes:
+        return Viewer(authenticated=True)
+    return Viewer(
+        authenticated=True,
+        muted_tags=tuple(MutedTag.objects.filter(user=user).values_list("tag_id", flat=True)),
+        muted_creators=tuple(
+            MutedCreator.objects.filter(user=user).values_list("creator_id", flat=True)
+        ),
+    )
+
+
+def works_find(
+    *,
+    viewer: Viewer,
+    spec: Filter,
+    page: int = 1,
+    per_page: int = 20,
+    text: Query | None = None,
+    facets: bool = True,
+) -> Listing:
+    """A page of the works `viewer` may see that match `spec` (and the text query, if any).
+
+    Pages past the end give the last page. Costs a fixed few queries whatever the page.
+    """
+    search = backend() if text is not None else None
+    if search is not None and text is not None:
+        spec.text_scores = search.hits(text, ranked=spec.sort == "relevance")
+    with reading() as catalogue:
+        works = catalogue.matching(spec, viewer)
+        total = len(works)
+        pages = max(1, math.ceil(total / per_page))
+        number = min(max(page, 1), pages)
+        ids = catalogue.page(works, spec, (number - 1) * per_page, per_page)
+        counts = catalogue.facets(works) if facets else {}
+    rows = with_blurb_data(Work.objects.filter(id__in=ids)).in_bulk(ids)
+    listing = Listing(
+        works=[rows[i] for i in ids if i in rows],
+        total=total,
+        number=number,
+        per_page=per_page,
+    )
+    if counts:
+        listing.facets = _facet_tags(counts)
+    if search is not None and text is not None:
+        listing.snippets = search.snippets(text, ids)
+    return listing
+
+
+def _facet_tags(counts: dict[str, list[tuple[int, int]]]) -> dict[str, list[FacetTag]]:
+    wanted = {tag_id for pairs in counts.values() for tag_id, _ in pairs}
+    tags = Tag.objects.in_bulk(wanted)
+    result: dict[str, list[FacetTag]] = {}
+    for tag_type in TagType:
+        pairs = [(tags[t], c) for t, c in counts.get(tag_type.value, []) if t in tags]
+        if tag_type.value in {TagType.RATING, TagType.WARNING, TagType.CATEGORY}:
+            pairs.sort(key=lambda pair: pair[0].sort_order)
+        result[tag_type.value] = [FacetTag(tag, count) for tag, count in pairs]
+    return result
+
+
+def tags_by_ids(ids: list[int]) -> list[Tag]:
+    found = Tag.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+def muted_tags_of(user: User) -> list[MutedTag]:
+    return list(MutedTag.objects.filter(user=user).select_related("tag").order_by("tag__name"))
+
+
+def muted_creators_of(user: User) -> list[MutedCreator]:
+    return list(
+        MutedCreator.objects.filter(user=user)
+        .select_related("creator")
+        .order_by("creator__username")
+    )
+
+
+def saved_filters_of(user: User) -> list[SavedFilter]:
+    return list(SavedFilter.objects.filter(user=user))
+
+
+def saved_filter_get(user: User, filter_id: int) -> SavedFilter | None:
+    return SavedFilter.objects.filter(user=user, pk=filter_id).first()

@@ -1,0 +1,67 @@
+"""The one place that says which tags a work is filed under.
+
+A work is found under its own tags and under everything they imply (a
+synonym's canonical tag, and that canonical's metatags, transitively: see
+`tags.selectors.implied_tag_ids`). The catalogue index, the facet counts, the
+search documents, the property tests' reference and the feeds all ask here.
+`filter_tag_pairs` is the bulk form (numpy arrays, for building the index at a
+million works); `filter_tag_ids` is the same answer as a dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from django.db import connection
+
+from fanarchive.tags.selectors import implied_tag_ids
+from fanarchive.works.models import WorkTag
+
+EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def filter_tag_pairs(
+    *, work_ids: Iterable[int] | None = None, id_range: tuple[int, int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(work ids, filter tag ids) as parallel arrays, sorted by work then tag, no repeats.
+
+    For the given works, or the works with ids in [low, high).
+    """
+    rows = WorkTag.objects.all()
+    if work_ids is not None:
+        rows = rows.filter(work_id__in=list(work_ids))
+    if id_range is not None:
+        rows = rows.filter(work_id__gte=id_range[0], work_id__lt=id_range[1])
+    sql, params = rows.values_list("work_id", "tag_id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if not fetched:
+        return EMPTY, EMPTY
+    pairs = np.asarray(fetched, dtype=np.int64)
+    works, tags = pairs[:, 0], pairs[:, 1]
+    own = np.unique(tags)
+    implied = implied_tag_ids(own.tolist())
+    expanded = [sorted(implied.get(int(tag), {int(tag)})) for tag in own]
+    counts = np.fromiter((len(e) for e in expanded), dtype=np.int64, count=len(own))
+    targets = np.fromiter((t for e in expanded for t in e), dtype=np.int64, count=int(counts.sum()))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    index = np.searchsorted(own, tags)
+    repeat = counts[index]
+    out_works = np.repeat(works, repeat)
+    shifts = np.repeat(starts[index] - np.cumsum(repeat) + repeat, repeat)
+    out_tags = targets[shifts + np.arange(int(repeat.sum()))]
+    key = np.unique(out_works * (1 << 32) + out_tags)
+    return key >> 32, key & ((1 << 32) - 1)
+
+
+def filter_tag_ids(work_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each work id, the ids of the tags it is found under (works without tags: empty)."""
+    ids = list(work_ids)
+    result: dict[int, set[int]] = {work_id: set() for work_id in ids}
+    for start in range(0, len(ids), 5000):
+        works, tags = filter_tag_pairs(work_ids=ids[start : start + 5000])
+        for work_id, tag_id in zip(works.tolist(), tags.tolist(), strict=True):
+            result[work_id].add(tag_id)
+    return result

@@ -1,0 +1,102 @@
+"""A brute-force reference for the catalogue: the same answers, computed in plain Python
+from the database with `Work.objects.visible_to` as the truth about visibility."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from fanarchive.discovery.index.catalogue import FACET_SIZE, FIXED_TYPES, FREE_TYPES, Filter
+from fanarchive.discovery.models import MutedCreator, MutedTag
+from fanarchive.discovery.stats import STAT_NAMES, work_stats
+from fanarchive.discovery.tagging import filter_tag_ids
+from fanarchive.tags.models import Tag, TagType
+from fanarchive.works.models import Creatorship, Work
+
+
+def _seconds(moment: Any) -> int:
+    return int(moment.timestamp()) if moment else 0
+
+
+def reference(user: Any, spec: Filter) -> tuple[list[int], dict[str, list[tuple[int, int]]]]:
+    """All matching work ids in order, and the facet counts."""
+    works = {w.pk: w for w in Work.objects.visible_to(user)}
+    tags = filter_tag_ids(works)
+    types = dict(Tag.objects.values_list("id", "type"))
+    creators: dict[int, set[int]] = {}
+    first_name: dict[int, str] = {}
+    for work_id, user_id, name in (
+        Creatorship.objects.filter(work_id__in=works)
+        .order_by("work_id", "position", "id")
+        .values_list("work_id", "pseud__user_id", "pseud__name")
+    ):
+        creators.setdefault(work_id, set()).add(user_id)
+        first_name.setdefault(work_id, name.casefold())
+    muted_tags: set[int] = set()
+    muted_creators: set[int] = set()
+    if user.is_authenticated:
+        muted_tags = set(MutedTag.objects.filter(user=user).values_list("tag_id", flat=True))
+        muted_creators = set(
+            MutedCreator.objects.filter(user=user).values_list("creator_id", flat=True)
+        )
+    stats = work_stats(works)
+
+    def number(work: Work, name: str) -> int:
+        if name == "updated":
+            return _seconds(work.revised_at)
+        if name == "posted":
+            return _seconds(work.first_posted_at)
+        if name == "words":
+            return work.word_count
+        return getattr(stats[work.pk], name)
+
+    def keep(work: Work) -> bool:
+        mine = tags[work.pk]
+        if mine & muted_tags or creators.get(work.pk, set()) & muted_creators:
+            return False
+        if not set(spec.include) <= mine or set(spec.exclude) & mine:
+            return False
+        if spec.ratings and not set(spec.ratings) & mine:
+            return False
+        if spec.complete is not None and work.complete != spec.complete:
+            return False
+        crossover = sum(1 for t in mine if types[t] == TagType.FANDOM) > 1
+        if (spec.crossover == "only" and not crossover) or (
+            spec.crossover == "exclude" and crossover
+        ):
+            return False
+        if spec.single_chapter and not (work.posted_chapters == 1 and work.expected_chapters == 1):
+            return False
+        if spec.language and work.language != spec.language:
+            return False
+        if spec.text_scores is not None and work.pk not in spec.text_scores:
+            return False
+        for name, (low, high) in spec.ranges.items():
+            value = number(work, name)
+            if (low is not None and value < low) or (high is not None and value > high):
+                return False
+        return True
+
+    found = [work for work in works.values() if keep(work)]
+
+    def key(work: Work) -> tuple[Any, int]:
+        if spec.sort == "relevance" and spec.text_scores is not None:
+            return (-spec.text_scores[work.pk], work.pk)
+        if spec.sort == "title":
+            return (work.title.casefold().strip(), work.pk)
+        if spec.sort == "creator":
+            return (first_name.get(work.pk, ""), work.pk)
+        name = spec.sort if spec.sort in ("updated", "posted", "words", *STAT_NAMES) else "updated"
+        return (number(work, name), work.pk)
+
+    found.sort(key=key)
+    if spec.descending and spec.sort != "relevance":
+        found.reverse()
+    counts = Counter(t for work in found for t in tags[work.pk])
+    facets: dict[str, list[tuple[int, int]]] = {}
+    for tag_type in (*FIXED_TYPES, *FREE_TYPES):
+        pairs = sorted(
+            ((t, c) for t, c in counts.items() if types[t] == tag_type), key=lambda p: (-p[1], p[0])
+        )
+        facets[tag_type.value] = pairs[:FACET_SIZE] if tag_type in FREE_TYPES else pairs
+    return [work.pk for work in found], facets

@@ -1,0 +1,132 @@
+"""Full-text search: syntax, fields, bodies, snippets, filters and visibility."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from fanarchive.core.testing import make_user, make_work
+from fanarchive.discovery.index.catalogue import Filter
+from fanarchive.discovery.search import QuerySyntaxError, parse
+from fanarchive.discovery.selectors import viewer_for, works_find
+from fanarchive.tags.fixed import EXPLICIT
+from fanarchive.tags.models import Tag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shelf(user):
+    other = make_user("tidewriter")
+    return {
+        "storm": make_work(
+            user,
+            title="The Storm Wall",
+            texts=["The lighthouse keeper watched the grey storm roll over the harbour."],
+        ),
+        "garden": make_work(
+            other,
+            title="A Garden of Salt",
+            summary="Nothing about weather.",
+            texts=["Roses grew in the salt garden where the lighthouse once stood."],
+            rating=EXPLICIT,
+        ),
+        "secret": make_work(
+            user,
+            title="Members Storm",
+            texts=["A storm that only members may read about, long and grey."],
+            restricted=True,
+        ),
+        "draft": make_work(
+            user, title="Draft Storm", post=False, texts=["An unposted storm story text."]
+        ),
+    }
+
+
+def search(text: str, user=None, sort: str = "relevance", **spec) -> list[str]:
+    listing = works_find(
+        viewer=viewer_for(user or AnonymousUser()),
+        spec=Filter(sort=sort, **spec),
+        text=parse(text),
+    )
+    return [work.title for work in listing.works]
+
+
+def test_bodies_titles_and_creators_are_searched(shelf):
+    assert search("grey storm") == ["The Storm Wall"]  # body words; restricted and drafts never
+    assert search('"salt garden"') == ["A Garden of Salt"]
+    assert search('"garden salt"') == []
+    assert search("lighthouse", sort="title", descending=False) == [
+        "A Garden of Salt",
+        "The Storm Wall",
+    ]
+    assert search("creator:tidewriter") == ["A Garden of Salt"]
+    assert search("title:storm") == ["The Storm Wall"]
+    assert search("title:lighthouse") == []
+
+
+def test_boolean_operators(shelf):
+    assert sorted(search("roses OR harbour")) == ["A Garden of Salt", "The Storm Wall"]
+    assert search("lighthouse NOT roses") == ["The Storm Wall"]
+    assert search("lighthouse -roses") == ["The Storm Wall"]
+    assert search("(roses OR harbour) AND keeper") == ["The Storm Wall"]
+
+
+def test_search_combines_with_filters_and_viewers(shelf, other_user):
+    explicit = Tag.objects.get(name=EXPLICIT).pk
+    assert search("lighthouse", ratings=(explicit,)) == ["A Garden of Salt"]
+    assert search("storm", other_user, sort="title", descending=False) == [
+        "Members Storm",
+        "The Storm Wall",
+    ]
+
+
+def test_best_match_puts_title_hits_first(user):
+    make_work(user, title="Rain", texts=["Lanterns, lanterns, and the harbour in the rain."])
+    make_work(user, title="Lanterns", texts=["A quiet night by the sea and nothing more."])
+    assert search("lanterns")[0] == "Lanterns"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('"open', "quotation mark"),
+        ("(storm", "bracket"),
+        ("storm)", "bracket"),
+        ("NOT storm", "at least one word"),
+        ("storm OR", "both sides"),
+        ("author:me", "not a search field"),
+        ("!!!", "nothing to search for"),
+        ("a OR NOT b", "NOT cannot be one side"),
+    ],
+)
+def test_bad_syntax_says_what_to_fix(text, message):
+    with pytest.raises(QuerySyntaxError, match=message):
+        parse(text)
+
+
+def test_the_page_shows_highlighted_snippets_and_syntax_errors(client, shelf):
+    page = client.get(reverse("works:list"), {"q": "roses"}).content.decode()
+    assert "1 Works found for" in page
+    assert "<mark>Roses</mark>" in page
+    page = client.get(reverse("works:list"), {"q": '"roses'})
+    assert page.status_code == 200
+    assert "A quotation mark is not closed" in page.content.decode()
+
+
+def test_editing_and_deleting_update_the_search(user, shelf):
+    from fanarchive.core.testing import work_input
+    from fanarchive.works.services import ChapterInput, chapter_update, work_delete, work_update
+
+    storm = shelf["storm"]
+    chapter = storm.chapters.get()
+    chapter_update(
+        user=user, chapter=chapter, data=ChapterInput(text="Calm seas only, no weather at all.")
+    )
+    assert search("grey storm") == []
+    assert search("calm seas") == ["The Storm Wall"]
+    work_update(user=user, work=storm, data=work_input(title="Calm Wall", freeforms=["Seafaring"]))
+    assert search("seafaring") == ["Calm Wall"]
+    work_delete(user=user, work=storm)
+    assert search("calm seas") == []

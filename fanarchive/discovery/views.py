@@ -1,0 +1,254 @@
+"""Finding works: the filter pages, mutes, saved filters and the index's health. Thin views."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from fanarchive.accounts import selectors as account_selectors
+from fanarchive.core.views import authenticated_user, form_error_from, posted
+from fanarchive.discovery import selectors, services
+from fanarchive.discovery.forms import (
+    RANGES,
+    FilterForm,
+    MuteCreatorForm,
+    MuteTagForm,
+    SavedFilterForm,
+)
+from fanarchive.discovery.index.live import health
+from fanarchive.discovery.selectors import Listing
+from fanarchive.tags.models import Tag, TagType
+from fanarchive.tags.selectors import fixed_tags
+
+FACET_GROUPS = [
+    (TagType.RATING, "Ratings"),
+    (TagType.WARNING, "Warnings"),
+    (TagType.CATEGORY, "Categories"),
+    (TagType.FANDOM, "Fandoms"),
+    (TagType.CHARACTER, "Characters"),
+    (TagType.RELATIONSHIP, "Relationships"),
+    (TagType.FREEFORM, "Additional tags"),
+]
+
+
+def _without(query: QueryDict, key: str, value: str | None = None) -> QueryDict:
+    copy = query.copy()
+    if value is None:
+        copy.pop(key, None)
+    else:
+        copy.setlist(key, [v for v in copy.getlist(key) if v != value])
+    return copy
+
+
+def _linker(query: QueryDict) -> Any:
+    """A maker of facet links: this query without its page, plus include= or exclude= a tag."""
+    pairs = [(k, v) for k, values in query.lists() if k != "page" for v in values]
+
+    def link(key: str, value: str) -> str:
+        kept = [(k, v) for k, v in pairs if not (k in ("include", "exclude") and v == value)]
+        return urlencode([*kept, (key, value)])
+
+    return link
+
+
+def find_works(request: HttpRequest, *, tag: Tag | None = None) -> HttpResponse:
+    """/works/ and /tags/<id>/works/: the filter form, the results and the facet sidebar."""
+    form = FilterForm(request.GET, fixed_tag=tag)
+    listing: Listing | None = None
+    if form.is_valid():
+        listing = selectors.works_find(
+            viewer=selectors.viewer_for(request.user),
+            spec=form.to_filter(),
+            page=form.cleaned_data.get("page") or 1,
+            per_page=settings.WORKS_PER_PAGE,
+            text=form.text_query,
+        )
+    query = _without(request.GET, "page")
+    facets = []
+    if listing is not None:
+        link = _linker(request.GET)
+        included = {str(i) for i in form.cleaned_data["include"]}
+        excluded = {str(i) for i in form.cleaned_data["exclude"]}
+        for tag_type, label in FACET_GROUPS:
+            entries = [
+                {
+                    "tag": facet.tag,
+                    "count": facet.count,
+                    "included": str(facet.tag.pk) in included
+                    or (tag is not None and facet.tag.pk == tag.pk),
+                    "excluded": str(facet.tag.pk) in excluded,
+                    "include_query": link("include", str(facet.tag.pk)),
+                    "exclude_query": link("exclude", str(facet.tag.pk)),
+                }
+                for facet in listing.facets.get(tag_type.value, [])
+            ]
+            facets.append({"type": tag_type.value, "label": label, "entries": entries})
+    context: dict[str, Any] = {
+        "form": form,
+        "listing": listing,
+        "page": listing,
+        "facets": facets,
+        "query": query.urlencode(),
+        "tag": tag,
+        "heading": "Works",
+        "ratings": fixed_tags(TagType.RATING),
+        "warnings": fixed_tags(TagType.WARNING),
+        "categories": fixed_tags(TagType.CATEGORY),
+        "chosen_include": form.selected("include") if form.is_bound and not form.errors else [],
+        "chosen_exclude": form.selected("exclude") if form.is_bound and not form.errors else [],
+        "chosen": _chosen(form),
+        "range_fields": [
+            form[f"{name}_{end}"] for name in (*RANGES, "date") for end in ("from", "to")
+        ],
+        "saved_filter_form": SavedFilterForm(initial={"query": query.urlencode()}),
+        "feed_query": _without(query, "sort").urlencode(),
+    }
+    return render(request, "discovery/works.html", context)
+
+
+def _chosen(form: FilterForm) -> dict[str, set[str]]:
+    data = form.data
+    if not isinstance(data, QueryDict):
+        return {"include": set(), "exclude": set(), "rating": set()}
+    return {
+        "include": set(data.getlist("include")),
+        "exclude": set(data.getlist("exclude")),
+        "rating": set(data.getlist("rating")),
+    }
+
+
+def tag_works(request: HttpRequest, tag_id: int) -> HttpResponse:
+    tag = get_object_or_404(Tag, pk=tag_id)
+    return find_works(request, tag=tag)
+
+
+# -- mutes --------------------------------------------------------------------
+
+
+@login_required
+def mutes(request: HttpRequest, username: str) -> HttpResponse:
+    owner = account_selectors.own_account(request.user, username)
+    creator_form = MuteCreatorForm(posted(request))
+    if request.method == "POST" and creator_form.is_valid():
+        try:
+            services.mute_creator_add(
+                user=authenticated_user(request),
+                owner=owner,
+                username=creator_form.cleaned_data["username"],
+            )
+        except ValidationError as error:
+            form_error_from(creator_form, error)
+        else:
+            messages.success(request, "Muted. Their works no longer appear for you.")
+            return redirect("discovery:mutes", owner.username)
+    return render(
+        request,
+        "discovery/mutes.html",
+        {
+            "owner": owner,
+            "is_owner": True,
+            "creator_form": creator_form,
+            "muted_tags": selectors.muted_tags_of(owner),
+            "muted_creators": selectors.muted_creators_of(owner),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mute_tag(request: HttpRequest, username: str) -> HttpResponse:
+    owner = account_selectors.own_account(request.user, username)
+    form = MuteTagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a tag to mute.")
+        return redirect("discovery:mutes", owner.username)
+    try:
+        muted = services.mute_tag_add(
+            user=authenticated_user(request), owner=owner, tag_id=form.cleaned_data["tag"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("discovery:mutes", owner.username)
+    messages.success(request, f"Muted {muted.tag.name}: works with it no longer appear for you.")
+    return redirect("discovery:mutes", owner.username)
+
+
+@login_required
+@require_POST
+def unmute_tag(request: HttpRequest, username: str, tag_id: int) -> HttpResponse:
+    owner = account_selectors.own_account(request.user, username)
+    services.mute_tag_remove(user=authenticated_user(request), owner=owner, tag_id=tag_id)
+    messages.success(request, "The tag is no longer muted.")
+    return redirect("discovery:mutes", owner.username)
+
+
+@login_required
+@require_POST
+def unmute_creator(request: HttpRequest, username: str, creator_id: int) -> HttpResponse:
+    owner = account_selectors.own_account(request.user, username)
+    services.mute_creator_remove(
+        user=authenticated_user(request), owner=owner, creator_id=creator_id
+    )
+    messages.success(request, "The creator is no longer muted.")
+    return redirect("discovery:mutes", owner.username)
+
+
+# -- saved filters ------------------------------------------------------------
+
+
+@login_required
+def saved_filters(request: HttpRequest, username: str) -> HttpResponse:
+    owner = account_selectors.own_account(request.user, username)
+    form = SavedFilterForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.saved_filter_create(
+                user=authenticated_user(request),
+                owner=owner,
+                name=form.cleaned_data["name"],
+                query_string=form.cleaned_data["query"],
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            messages.success(request, f'Saved the filter "{saved.name}".')
+            return redirect("discovery:saved_filters", owner.username)
+    return render(
+        request,
+        "discovery/saved_filters.html",
+        {
+            "owner": owner,
+            "is_owner": True,
+            "form": form,
+            "saved_filters": selectors.saved_filters_of(owner),
+        },
+    )
+
+
+@login_required
+@require_POST
+def saved_filter_delete(request: HttpRequest, username: str, filter_id: int) -> HttpResponse:
+    owner = account_selectors.own_account(request.user, username)
+    saved = selectors.saved_filter_get(owner, filter_id)
+    if saved is None:
+        raise Http404("No such filter.")
+    services.saved_filter_delete(user=authenticated_user(request), saved=saved)
+    messages.success(request, f'Deleted the filter "{saved.name}".')
+    return redirect("discovery:saved_filters", owner.username)
+
+
+# -- the index's health -------------------------------------------------------
+
+
+@staff_member_required
+def index_health(request: HttpRequest) -> HttpResponse:
+    return render(request, "discovery/health.html", {"health": health()})

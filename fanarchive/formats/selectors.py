@@ -1,0 +1,148 @@
+"""Reads for downloads and imports: what a reader may download, and what goes in the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+from fanarchive.formats.models import ImportRecord
+from fanarchive.tags.models import TagType
+from fanarchive.works.models import Work
+from fanarchive.works.selectors import access_work, with_blurb_data
+
+if TYPE_CHECKING:
+    from fanarchive.accounts.models import User
+    from fanarchive.works.selectors import AnyUser
+
+
+class DownloadRefused(Exception):
+    """The work exists for this reader but cannot be downloaded (a draft, a hidden work)."""
+
+
+def downloadable_work(user: AnyUser, work_id: int) -> Work:
+    """The work, if `user` may download it; access_work's refusals, or DownloadRefused.
+
+    Downloads follow the reading rules (restricted works for logged-in readers only),
+    and drafts and hidden works are never downloadable, not even by their creators.
+    """
+    work = access_work(user, work_id)
+    if not work.posted:
+        raise DownloadRefused("Drafts cannot be downloaded. Post the work first.")
+    if work.hidden_by_admin:
+        raise DownloadRefused("This work has been hidden by an administrator.")
+    return with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+
+
+@dataclass
+class ChapterDoc:
+    position: int
+    title: str
+    summary: str
+    notes: str
+    content: str
+    endnotes: str
+
+    @property
+    def heading(self) -> str:
+        base = f"Chapter {self.position}"
+        return f"{base}: {self.title}" if self.title else base
+
+
+@dataclass
+class ExportDocument:
+    """Everything a download holds, read once and handed to each exporter."""
+
+    work_id: int
+    title: str
+    creators: list[str]
+    tags: dict[str, list[str]]
+    language: str
+    language_name: str
+    summary: str
+    notes: str
+    endnotes: str
+    published: datetime | None
+    updated: datetime
+    revised: datetime | None
+    complete: bool
+    words: int
+    chapter_fraction: str
+    site_name: str
+    chapters: list[ChapterDoc] = field(default_factory=list)
+
+    @property
+    def rating(self) -> str:
+        return (self.tags.get(TagType.RATING) or [""])[0]
+
+    def stamp(self) -> str:
+        """Changes whenever anything in the download changes."""
+        import hashlib
+
+        parts = [self.updated.isoformat(), *self.creators, repr(sorted(self.tags.items()))]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+META_LABELS = [
+    (TagType.RATING, "Rating"),
+    (TagType.WARNING, "Archive Warning"),
+    (TagType.CATEGORY, "Category"),
+    (TagType.FANDOM, "Fandom"),
+    (TagType.RELATIONSHIP, "Relationship"),
+    (TagType.CHARACTER, "Character"),
+    (TagType.FREEFORM, "Additional Tags"),
+]
+
+
+def export_document(work: Work) -> ExportDocument:
+    """The work's posted chapters and metadata, as downloads show them."""
+    tags: dict[str, list[str]] = {}
+    for work_tag in work.ordered_work_tags():
+        tags.setdefault(work_tag.tag.type, []).append(work_tag.tag.name)
+    creators = [c.pseud.name for c in work.creatorships.all()]
+    chapters = [
+        ChapterDoc(
+            position=n,
+            title=c.title,
+            summary=c.summary,
+            notes=c.notes,
+            content=c.content,
+            endnotes=c.endnotes,
+        )
+        for n, c in enumerate(work.chapters.filter(posted=True).order_by("position"), start=1)
+    ]
+    return ExportDocument(
+        work_id=work.pk,
+        title=work.title,
+        creators=creators,
+        tags=tags,
+        language=work.language,
+        language_name=work.language_name,
+        summary=work.summary,
+        notes=work.notes,
+        endnotes=work.endnotes,
+        published=work.first_posted_at,
+        updated=work.updated_at,
+        revised=work.revised_at,
+        complete=work.complete,
+        words=work.word_count,
+        chapter_fraction=work.chapter_fraction,
+        site_name=settings.SITE_NAME,
+        chapters=chapters,
+    )
+
+
+def exportable_works() -> list[int]:
+    """Ids of every work a download can be made of (for `export --all`)."""
+    return list(
+        Work.objects.filter(posted=True, hidden_by_admin=False)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def imported_work_id(*, user: User, sha256: str) -> int | None:
+    record = ImportRecord.objects.filter(owner=user, sha256=sha256).only("work_id").first()
+    return record.work_id if record else None

@@ -1,0 +1,365 @@
+"""Writes of the formats app: importing works, and building the cached download files.
+
+`work_import` takes one file through an importer into the posting service's
+`work_create`, in one transaction with its ImportRecord, so a file is either
+imported whole or leaves nothing behind. `works_import` does that for many files
+(folders and zip archives expanded), one transaction per work. `work_export`
+builds (or reuses) a download file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from fanarchive.accounts.models import Pseud, User
+from fanarchive.formats import limits
+from fanarchive.formats.errors import ImportFailed
+from fanarchive.formats.exporters import FORMATS
+from fanarchive.formats.importers.registry import Source, parse_source
+from fanarchive.formats.importers.zipsafe import SafeZip
+from fanarchive.formats.models import ImportRecord
+from fanarchive.formats.parsed import ParsedWork
+from fanarchive.formats.selectors import export_document, imported_work_id
+from fanarchive.works.models import Work
+from fanarchive.works.services import (
+    validate_chapter_input,
+    validate_work_input,
+    work_create,
+)
+
+IMPORTED = "imported"
+DUPLICATE = "duplicate"
+FAILED = "failed"
+WOULD_IMPORT = "would import"
+
+
+@dataclass
+class ImportOptions:
+    """How to import: under whose pseud, posted or as a draft, and what to assume."""
+
+    pseud_ids: list[int] = field(default_factory=list)
+    post: bool = False
+    # Used when a file names no fandom.
+    fandoms: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one file: the line of the report."""
+
+    source: str
+    status: str
+    work_id: int | None = None
+    title: str = ""
+    importer: str = ""
+    reason: str = ""
+    location: str = ""
+    chapters: int = 0
+    notices: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _error_text(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return " ".join(m for messages in error.message_dict.values() for m in messages)
+    return " ".join(error.messages)
+
+
+def _pseuds_for(user: User, parsed: ParsedWork, options: ImportOptions) -> list[int]:
+    """The pseuds to post under: as asked, else the user's pseud named like the source's author."""
+    if options.pseud_ids:
+        return list(options.pseud_ids)
+    names = {n.lower() for n in parsed.creators}
+    match = [p.pk for p in Pseud.objects.filter(user=user) if p.name.lower() in names]
+    return match[:1]
+
+
+def _complete(parsed: ParsedWork, user: User, options: ImportOptions) -> None:
+    if not parsed.work.fandoms and options.fandoms:
+        parsed.work.fandoms = list(options.fandoms)
+        parsed.notices.append(f"No fandom given: {', '.join(options.fandoms)}.")
+    parsed.work.pseud_ids = _pseuds_for(user, parsed, options)
+
+
+def validate_parsed(parsed: ParsedWork) -> list[str]:
+    """Every rule of the posting service, as messages; chapter messages say which chapter."""
+    problems: list[str] = []
+    errors = validate_work_input(parsed.work)
+    for key, messages in errors.items():
+        for message in messages:
+            hint = " Give one in the file, or a default fandom." if key == "fandoms" else ""
+            problems.append(message + hint)
+    if not parsed.chapters:
+        problems.append("The file holds no chapter text.")
+    for number, chapter in enumerate(parsed.chapters, start=1):
+        for messages in validate_chapter_input(chapter).values():
+            prefix = f"Chapter {number}: " if len(parsed.chapters) > 1 else ""
+            problems += [prefix + m for m in messages]
+    return problems
+
+
+def parse_upload(*, user: User, source: Source, options: ImportOptions) -> ParsedWork:
+    """Parse a file and fill in the defaults, without writing: what the review page shows."""
+    parsed = parse_source(source)
+    _complete(parsed, user, options)
+    return parsed
+
+
+def work_import(*, user: User, source: Source, options: ImportOptions) -> ImportOutcome:
+    """Import one file as one work, or report why not. Never leaves half a work behind."""
+    sha256 = hashlib.sha256(source.data).hexdigest()
+    existing = imported_work_id(user=user, sha256=sha256)
+    if existing is not None:
+        return ImportOutcome(
+            source.name, DUPLICATE, work_id=existing, reason="already imported (same content)"
+        )
+    try:
+        parsed = parse_upload(user=user, source=source, options=options)
+    except ImportFailed as error:
+        return ImportOutcome(source.name, FAILED, reason=error.reason, location=error.location)
+    outcome = ImportOutcome(
+        source.name,
+        FAILED,
+        title=parsed.work.title,
+        importer=parsed.importer,
+        chapters=len(parsed.chapters),
+        notices=parsed.notices,
+        location=source.name,
+    )
+    if options.dry_run:
+        problems = validate_parsed(parsed)
+        if problems:
+            outcome.reason = " ".join(problems)
+        else:
+            outcome.status, outcome.location = WOULD_IMPORT, ""
+        return outcome
+    # work_create validates everything before writing; when it refuses, the same rules
+    # are asked again chapter by chapter, so the message says which chapter.
+    try:
+        with transaction.atomic():
+            work = work_create(
+                user=user, data=parsed.work, chapters=parsed.chapters, post=options.post
+            )
+            ImportRecord.objects.create(
+                work=work,
+                owner=user,
+                sha256=sha256,
+                source_name=source.name[:500],
+                importer=parsed.importer,
+            )
+    except ValidationError as error:
+        outcome.reason = " ".join(validate_parsed(parsed)) or _error_text(error)
+        return outcome
+    except IntegrityError:
+        # The same file, imported by another process a moment ago.
+        outcome.status, outcome.reason = DUPLICATE, "already imported (same content)"
+        outcome.work_id = imported_work_id(user=user, sha256=sha256)
+        return outcome
+    outcome.status, outcome.work_id, outcome.location = IMPORTED, work.pk, ""
+    return outcome
+
+
+# -- many files -----------------------------------------------------------------------
+
+SKIPPED_NAMES = ("__MACOSX/", ".DS_Store", "Thumbs.db")
+
+
+@dataclass
+class Item:
+    """One file to import, read when its turn comes."""
+
+    name: str
+    load: Callable[[], bytes]
+
+
+def _failing(error: ImportFailed) -> Callable[[], bytes]:
+    def load() -> bytes:
+        raise error
+
+    return load
+
+
+def _read_file(path: Path) -> Callable[[], bytes]:
+    def load() -> bytes:
+        size = path.stat().st_size
+        if size > limits.MAX_FILE_BYTES and path.suffix.lower() != ".zip":
+            raise ImportFailed(
+                str(path),
+                f"is {size / 1_048_576:.1f} MB; files over "
+                f"{limits.MAX_FILE_BYTES // 1_048_576} MB are not imported.",
+            )
+        return path.read_bytes()
+
+    return load
+
+
+def _zip_items(path: Path) -> Iterator[Item]:
+    size = path.stat().st_size
+    if size > limits.MAX_ARCHIVE_BYTES:
+        yield Item(str(path), _failing(ImportFailed(str(path), "is too large to import.")))
+        return
+    try:
+        archive = SafeZip(path.read_bytes(), str(path))
+    except ImportFailed as error:
+        yield Item(str(path), _failing(error))
+        return
+    for member in sorted(archive.names()):
+        base = member.rsplit("/", 1)[-1]
+        if member.endswith("/") or base.startswith(".") or member.startswith(SKIPPED_NAMES):
+            continue
+        name = f"{path}:{member}"
+        if base.lower().endswith(".zip"):
+            nested = ImportFailed(name, "is an archive inside an archive; unpack it first.")
+            yield Item(name, _failing(nested))
+            continue
+        yield Item(name, _member_reader(archive, member))
+
+
+def _member_reader(archive: SafeZip, member: str) -> Callable[[], bytes]:
+    def load() -> bytes:
+        return archive.read(member)
+
+    return load
+
+
+def collect(paths: Sequence[Path]) -> list[Item]:
+    """Every file to import under `paths`: files, folders (recursively) and zip archives."""
+    items: list[Item] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file())
+            files = [
+                p
+                for p in files
+                if not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
+        elif path.exists():
+            files = [path]
+        else:
+            items.append(Item(str(path), _failing(ImportFailed(str(path), "does not exist."))))
+            continue
+        for file in files:
+            if file.suffix.lower() == ".zip":
+                items += _zip_items(file)
+            else:
+                items.append(Item(str(file), _read_file(file)))
+    return items
+
+
+def works_import(
+    *,
+    user: User,
+    items: Sequence[Item],
+    options: ImportOptions,
+    progress: Callable[[ImportOutcome], None] | None = None,
+) -> list[ImportOutcome]:
+    """Import each item in its own transaction; one file's failure never stops the others."""
+    outcomes = []
+    for item in items:
+        try:
+            data = item.load()
+        except ImportFailed as error:
+            outcome = ImportOutcome(item.name, FAILED, reason=error.reason, location=error.location)
+        except OSError as error:
+            outcome = ImportOutcome(item.name, FAILED, reason=str(error), location=item.name)
+        else:
+            outcome = work_import(user=user, source=Source(item.name, data), options=options)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return outcomes
+
+
+# -- downloads --------------------------------------------------------------------------
+
+EXPORT_VERSION = "1"
+
+
+def downloads_dir() -> Path:
+    return Path(settings.DATA_DIR) / "downloads"
+
+
+def work_export(*, work: Work, fmt: str) -> Path:
+    """The download file of `work` in `fmt`, built now or reused from the cache.
+
+    Files live under DATA_DIR/downloads/<work id>/, named by a stamp of the work's
+    last change (its updated_at, creators and tags): any edit gives a new name, so
+    a stale file is never served; older files of the work are removed.
+    Visibility is the caller's business (see selectors.downloadable_work).
+    """
+    spec = FORMATS[fmt]
+    doc = export_document(work)
+    folder = downloads_dir() / str(work.pk)
+    target = folder / f"{EXPORT_VERSION}-{doc.stamp()}.{spec.extension}"
+    if target.exists():
+        return target
+    data = spec.build(doc)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, target)
+    for old in folder.glob(f"*.{spec.extension}"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def export_bytes(*, work: Work, fmt: str) -> bytes:
+    """The download built afresh, not cached (the CLI's `export -o`)."""
+    return FORMATS[fmt].build(export_document(work))
+
+
+# -- uploads waiting for review on the import page ---------------------------------------
+
+
+def _pending_dir() -> Path:
+    return Path(settings.DATA_DIR) / "imports" / "pending"
+
+
+def _pending_path(user: User, token: str) -> Path:
+    if not token.isalnum():
+        raise ImportFailed("upload", "This upload has expired. Please choose the file again.")
+    return _pending_dir() / f"{user.pk}-{token}.upload"
+
+
+def pending_upload_save(*, user: User, data: bytes) -> str:
+    """Keep an uploaded file until its owner confirms the import; returns its token.
+
+    Uploads older than a day are removed on the way.
+    """
+    import secrets
+    import time
+
+    folder = _pending_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - 86_400
+    for old in folder.glob("*.upload"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    _pending_path(user, token).write_bytes(data)
+    return token
+
+
+def pending_upload_load(*, user: User, token: str) -> bytes:
+    path = _pending_path(user, token)
+    if not path.exists():
+        raise ImportFailed("upload", "This upload has expired. Please choose the file again.")
+    return path.read_bytes()
+
+
+def pending_upload_delete(*, user: User, token: str) -> None:
+    _pending_path(user, token).unlink(missing_ok=True)

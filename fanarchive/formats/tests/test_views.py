@@ -1,0 +1,146 @@
+"""Download links and the import page, through the test client."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from fanarchive.accounts.models import User
+from fanarchive.core.testing import make_work
+from fanarchive.formats.tests import helpers
+from fanarchive.tags.fixed import EXPLICIT
+from fanarchive.works.models import Work
+
+
+def _body(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def _url(work: Work, fmt: str) -> str:
+    return reverse("formats:download", args=[work.pk, fmt])
+
+
+def test_work_page_links_every_format(client: Client, user: User) -> None:
+    work = make_work(user)
+    page = client.get(work.get_absolute_url()).content.decode()
+    for fmt in ("epub", "pdf", "html", "txt"):
+        assert _url(work, fmt) in page
+
+
+def test_download_text_and_epub(client: Client, user: User, epubcheck) -> None:
+    work = make_work(user, title="The Keeper's Log")
+    response = client.get(_url(work, "txt"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert 'filename="The_Keepers_Log.txt"' in response["Content-Disposition"]
+    assert b"Title: The Keeper's Log" in _body(response)
+    response = client.get(_url(work, "epub"))
+    assert response["Content-Type"] == "application/epub+zip"
+    epubcheck(_body(response))
+
+
+def test_unknown_format_is_404(client: Client, user: User) -> None:
+    assert (
+        client.get(reverse("formats:download", args=[make_work(user).pk, "docx"])).status_code
+        == 404
+    )
+
+
+def test_drafts_are_never_downloadable(client: Client, user: User, other_user: User) -> None:
+    draft = make_work(user, post=False)
+    client.force_login(other_user)
+    assert client.get(_url(draft, "txt")).status_code == 404
+    client.force_login(user)
+    response = client.get(_url(draft, "txt"))
+    assert response.status_code == 403
+    assert "Drafts cannot be downloaded" in response.content.decode()
+    assert "formats/_download_links" not in response.content.decode()
+    assert _url(draft, "txt") not in client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_restricted_works_download_only_for_logged_in_users(
+    client: Client, user: User, other_user: User
+) -> None:
+    work = make_work(user, restricted=True)
+    response = client.get(_url(work, "txt"))
+    assert response.status_code == 302 and "login" in response["Location"]
+    client.force_login(other_user)
+    assert client.get(_url(work, "txt")).status_code == 200
+
+
+def test_adult_works_ask_first(client: Client, user: User) -> None:
+    work = make_work(user, rating=EXPLICIT)
+    response = client.get(_url(work, "epub"))
+    assert response.status_code == 200
+    assert "This work could have adult content" in response.content.decode()
+    assert "view_adult=true" in response.content.decode()
+    response = client.get(_url(work, "txt") + "?view_adult=true")
+    assert response["Content-Type"].startswith("text/plain")
+    # Consent lasts for the session, as on the work page.
+    assert client.get(_url(work, "html"))["Content-Type"].startswith("text/html")
+
+
+def test_hidden_works_are_not_downloadable(client: Client, user: User) -> None:
+    work = make_work(user)
+    Work.objects.filter(pk=work.pk).update(hidden_by_admin=True)
+    assert client.get(_url(work, "txt")).status_code == 403
+
+
+def _upload(name: str, data: bytes) -> io.BytesIO:
+    handle = io.BytesIO(data)
+    handle.name = name
+    return handle
+
+
+def test_import_page_needs_login(client: Client) -> None:
+    response = client.get(reverse("formats:import"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_import_page_shows_the_parsed_work_then_saves_it(user_client: Client, user: User) -> None:
+    page = user_client.get(reverse("formats:import"))
+    assert page.status_code == 200 and b"csrfmiddlewaretoken" in page.content
+    response = user_client.post(
+        reverse("formats:import"),
+        {"file": _upload("harbour.txt", helpers.FLATTENED.encode()), "fandom": "Harbour Tales"},
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Review the import of harbour.txt" in text
+    assert "Harbour Tales" in text and "Not Rated" in text
+    assert "csrfmiddlewaretoken" in text
+    assert Work.objects.count() == 0
+    token = response.context["confirm"].initial["token"]
+    response = user_client.post(
+        reverse("formats:import_confirm"),
+        {"token": token, "fandom": "Harbour Tales", "pseud": "", "save_draft": "1"},
+    )
+    work = Work.objects.get()
+    assert response.status_code == 302 and response["Location"] == work.get_absolute_url()
+    assert not work.posted and work.title == "Harbour"
+    assert work.chapters.get().content.count('<hr class="scene-break">') == 2
+    assert "Thank you for reading!" in work.endnotes
+    # Confirming twice does not import twice.
+    again = user_client.post(reverse("formats:import_confirm"), {"token": token, "post": "1"})
+    assert again.status_code == 302 and Work.objects.count() == 1
+
+
+def test_import_page_explains_a_broken_file(user_client: Client) -> None:
+    response = user_client.post(
+        reverse("formats:import"), {"file": _upload("noise.txt", bytes(range(256)) * 20)}
+    )
+    assert response.status_code == 200
+    assert "noise.txt: is not a text file" in response.content.decode()
+    assert Work.objects.count() == 0
+
+
+def test_import_page_lists_what_must_be_fixed(user_client: Client) -> None:
+    response = user_client.post(
+        reverse("formats:import"), {"file": _upload("lost.txt", b"Title: Lost\n\nNo fandom here.")}
+    )
+    text = response.content.decode()
+    assert "Please add at least one fandom." in text
+    assert reverse("formats:import_confirm") not in text

@@ -1,0 +1,147 @@
+"""Downloads of works, and the "Import a work" page. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from fanarchive.core.views import authenticated_user, posted
+from fanarchive.formats import limits, selectors, services
+from fanarchive.formats.errors import ImportFailed
+from fanarchive.formats.exporters import FORMATS, download_name
+from fanarchive.formats.forms import ImportConfirmForm, ImportForm
+from fanarchive.formats.importers.registry import Source
+from fanarchive.works.selectors import needs_adult_consent
+from fanarchive.works.views import ADULT_CONSENT_KEY
+
+SESSION_NAMES = "pending_import_names"
+
+
+def download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponseBase:
+    """A work as EPUB, PDF, HTML or text, under the same rules as reading it."""
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise Http404("No such download format.")
+    try:
+        work = selectors.downloadable_work(request.user, work_id)
+    except selectors.DownloadRefused as refusal:
+        return render(request, "formats/unavailable.html", {"reason": str(refusal)}, status=403)
+    if request.GET.get("view_adult") == "true":
+        request.session[ADULT_CONSENT_KEY] = True
+    if needs_adult_consent(
+        user=request.user,
+        work=work,
+        session_consented=bool(request.session.get(ADULT_CONSENT_KEY)),
+    ):
+        query = request.GET.copy()
+        query["view_adult"] = "true"
+        return render(
+            request,
+            "works/adult_interstitial.html",
+            {"work": work, "continue_query": query.urlencode()},
+        )
+    path = services.work_export(work=work, fmt=fmt)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=download_name(work.title, work.pk, spec.extension),
+        content_type=spec.content_type,
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _options(user_pseuds: list[int], fandom: str, *, post: bool) -> services.ImportOptions:
+    return services.ImportOptions(
+        pseud_ids=user_pseuds, post=post, fandoms=[fandom.strip()] if fandom.strip() else []
+    )
+
+
+def _pseud_ids(form_value: str) -> list[int]:
+    return [int(form_value)] if form_value.isdigit() else []
+
+
+@login_required
+def import_work(request: HttpRequest) -> HttpResponse:
+    """Upload one file and see what it would become before anything is saved."""
+    user = authenticated_user(request)
+    form = ImportForm(posted(request), request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = upload.name or "upload"
+        if upload.size > limits.MAX_FILE_BYTES:
+            form.add_error(
+                "file",
+                f"{name} is {upload.size / 1_048_576:.1f} MB; files over "
+                f"{limits.MAX_FILE_BYTES // 1_048_576} MB cannot be imported.",
+            )
+        else:
+            data = upload.read()
+            options = _options(
+                _pseud_ids(form.cleaned_data["pseud"]), form.cleaned_data["fandom"], post=False
+            )
+            try:
+                parsed = services.parse_upload(
+                    user=user, source=Source(name, data), options=options
+                )
+            except ImportFailed as error:
+                form.add_error("file", str(error))
+            else:
+                token = services.pending_upload_save(user=user, data=data)
+                request.session.setdefault(SESSION_NAMES, {})[token] = name
+                request.session.modified = True
+                confirm = ImportConfirmForm(
+                    initial={
+                        "token": token,
+                        "fandom": form.cleaned_data["fandom"],
+                        "pseud": form.cleaned_data["pseud"],
+                    }
+                )
+                return render(
+                    request,
+                    "formats/import_review.html",
+                    {
+                        "parsed": parsed,
+                        "name": name,
+                        "problems": services.validate_parsed(parsed),
+                        "confirm": confirm,
+                    },
+                )
+    return render(request, "formats/import.html", {"form": form})
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Save the reviewed file as a work (posted, or as a draft)."""
+    user = authenticated_user(request)
+    form = ImportConfirmForm(request.POST)
+    names = request.session.get(SESSION_NAMES, {})
+    if not form.is_valid() or form.cleaned_data["token"] not in names:
+        messages.error(request, "This upload has expired. Please choose the file again.")
+        return redirect("formats:import")
+    token = form.cleaned_data["token"]
+    try:
+        data = services.pending_upload_load(user=user, token=token)
+    except ImportFailed as error:
+        messages.error(request, error.reason)
+        return redirect("formats:import")
+    post = "post" in request.POST
+    options = _options(
+        _pseud_ids(form.cleaned_data["pseud"]), form.cleaned_data["fandom"], post=post
+    )
+    outcome = services.work_import(user=user, source=Source(names[token], data), options=options)
+    services.pending_upload_delete(user=user, token=token)
+    names.pop(token, None)
+    request.session.modified = True
+    if outcome.status == services.IMPORTED:
+        messages.success(request, "Work was imported and posted." if post else "Draft was saved.")
+        return redirect("works:detail", outcome.work_id)
+    if outcome.status == services.DUPLICATE:
+        messages.info(request, "You have already imported this file; here is the work.")
+        return redirect("works:detail", outcome.work_id)
+    messages.error(request, f"{outcome.source} was not imported: {outcome.reason}")
+    return redirect("formats:import")

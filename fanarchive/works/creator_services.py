@@ -1,0 +1,340 @@
+"""Writes about who a work belongs to: co-creators, gifts, orphaning.
+
+Co-creators must accept: an invitation is not a creatorship, so until the
+invitee says yes the work shows, and may be changed by, only its creators.
+Gifts can be refused; a refused gift stays recorded (so editing the work does
+not give it again) but no longer shows. Orphaning hands a work to the orphan
+account for good.
+
+Mail goes out after the transaction commits. The engagement issue's inbox
+should hook in where `_notify` is called (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from fanarchive.accounts.models import Preference, Pseud, User
+from fanarchive.engagement.selectors import is_blocked
+from fanarchive.works import emails, limits
+from fanarchive.works.models import (
+    ChapterRevision,
+    CreatorInvitation,
+    Creatorship,
+    Gift,
+    Work,
+    WorkRevision,
+)
+from fanarchive.works.selectors import PseudNotFound, is_creator, orphan_user, pseud_lookup
+
+GIFT_NAME_MAX = 100
+GIFTS_MAX = 20
+
+
+def _require_creator(user: User, work: Work) -> None:
+    if not is_creator(user, work):
+        raise PermissionDenied("Only the creators of this work can change it.")
+
+
+def _refresh(work: Work) -> None:
+    from fanarchive.works.services import _refresh_stats
+
+    _refresh_stats(work)
+
+
+def _preference(user: User) -> Preference:
+    return Preference.objects.filter(user=user).first() or Preference(user=user)
+
+
+# -- co-creators ----------------------------------------------------------------------
+
+
+def _add_creator(work: Work, pseud: Pseud) -> Creatorship:
+    last = work.creatorships.aggregate(last=Max("position"))["last"]
+    creatorship, _ = Creatorship.objects.get_or_create(
+        work=work, pseud=pseud, defaults={"position": 0 if last is None else last + 1}
+    )
+    return creatorship
+
+
+def creator_invite(
+    *, user: User, work: Work, pseud_name: str, site_url: str = ""
+) -> CreatorInvitation | Creatorship:
+    """Invite a pseud to co-create `work`.
+
+    Returns the pending invitation, or the creatorship when the invitee accepts
+    invitations automatically (their preference) or the pseud is the user's own.
+    """
+    _require_creator(user, work)
+    try:
+        pseud = pseud_lookup(pseud_name)
+    except PseudNotFound as error:
+        raise ValidationError({"pseud": [str(error)]}) from None
+    if work.creatorships.filter(pseud=pseud).exists():
+        raise ValidationError({"pseud": [f"{pseud.byline} is already a creator of this work."]})
+    with transaction.atomic():
+        if pseud.user_id == user.pk:
+            creatorship = _add_creator(work, pseud)
+            _refresh(work)
+            return creatorship
+        if is_blocked(pseud.user, user):
+            raise ValidationError({"pseud": [f"You cannot invite {pseud.byline}."]})
+        if _preference(pseud.user).accept_cocreator_invitations:
+            creatorship = _add_creator(work, pseud)
+            CreatorInvitation.objects.filter(work=work, pseud=pseud).delete()
+            _refresh(work)
+            _notify(emails.send_cocreator_added, pseud=pseud, work=work, site_url=site_url)
+            return creatorship
+        invitation = CreatorInvitation.objects.filter(work=work, pseud=pseud).first()
+        if invitation is not None and invitation.status == CreatorInvitation.Status.PENDING:
+            raise ValidationError({"pseud": [f"{pseud.byline} has already been invited."]})
+        if invitation is None:
+            invitation = CreatorInvitation(work=work, pseud=pseud)
+        invitation.invited_by = user
+        invitation.status = CreatorInvitation.Status.PENDING
+        invitation.answered_at = None
+        invitation.created_at = timezone.now()
+        invitation.save()
+        _notify(emails.send_cocreator_invitation, pseud=pseud, work=work, site_url=site_url)
+    return invitation
+
+
+def _require_invitee(user: User, invitation: CreatorInvitation) -> None:
+    if invitation.pseud.user_id != user.pk:
+        raise PermissionDenied("This invitation is for someone else.")
+    if invitation.status != CreatorInvitation.Status.PENDING:
+        raise ValidationError("You have already answered this invitation.")
+
+
+def invitation_accept(*, user: User, invitation: CreatorInvitation) -> Creatorship:
+    """The invitee becomes a creator: the work now shows their pseud and they may edit it."""
+    _require_invitee(user, invitation)
+    work = invitation.work
+    with transaction.atomic():
+        creatorship = _add_creator(work, invitation.pseud)
+        invitation.delete()
+        _refresh(work)
+    return creatorship
+
+
+def invitation_decline(*, user: User, invitation: CreatorInvitation) -> CreatorInvitation:
+    _require_invitee(user, invitation)
+    with transaction.atomic():
+        invitation.status = CreatorInvitation.Status.DECLINED
+        invitation.answered_at = timezone.now()
+        invitation.save(update_fields=["status", "answered_at"])
+    return invitation
+
+
+def creator_remove_self(*, user: User, work: Work) -> None:
+    """Take all of `user`'s pseuds off `work`; another user must remain a creator."""
+    _require_creator(user, work)
+    if not work.creatorships.exclude(pseud__user=user).exists():
+        raise ValidationError(
+            "A work always keeps at least one creator, and you are its only one. "
+            "Orphan the work or delete it instead."
+        )
+    with transaction.atomic():
+        work.creatorships.filter(pseud__user=user).delete()
+        _refresh(work)
+
+
+# -- gifts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GiftRecipient:
+    """A checked gift recipient: a pseud, or a name for someone without an account."""
+
+    pseud: Pseud | None = None
+    name: str = ""
+
+
+def gift_recipients_resolve(
+    *, user: User, work: Work | None, names: Sequence[str]
+) -> list[GiftRecipient]:
+    """Check the recipients a giver typed; errors are keyed "gifts".
+
+    A name that is a pseud (or "pseud (user name)") gifts that pseud; any other
+    name is kept as written, for someone without an account. Gifts that already
+    exist are allowed as they are, so editing a work never fails because a
+    recipient changed their preference since.
+    """
+    errors: list[str] = []
+    existing = set() if work is None else set(work.gifts.values_list("pseud_id", flat=True))
+    recipients: list[GiftRecipient] = []
+    seen: set[object] = set()
+    for raw in names:
+        name = " ".join(raw.split())
+        if not name:
+            continue
+        try:
+            pseud = pseud_lookup(name)
+        except PseudNotFound as error:
+            if error.ambiguous or error.explicit_user:
+                errors.append(str(error))
+                continue
+            if len(name) > GIFT_NAME_MAX:
+                errors.append(f"Gift recipient names can be at most {GIFT_NAME_MAX} characters.")
+                continue
+            if name.lower() not in seen:
+                seen.add(name.lower())
+                recipients.append(GiftRecipient(name=name))
+            continue
+        if pseud.pk in seen:
+            continue
+        seen.add(pseud.pk)
+        if pseud.pk not in existing:
+            if pseud.user_id == user.pk:
+                errors.append("You cannot give a gift to yourself.")
+                continue
+            if _preference(pseud.user).refuse_gifts:
+                errors.append(f"{pseud.byline} does not accept gifts.")
+                continue
+            if is_blocked(pseud.user, user):
+                errors.append(f"You cannot give a gift to {pseud.byline}.")
+                continue
+        recipients.append(GiftRecipient(pseud=pseud))
+    if len(recipients) > GIFTS_MAX:
+        errors.append(f"A work can be a gift to at most {GIFTS_MAX} recipients.")
+    if errors:
+        raise ValidationError({"gifts": errors})
+    return recipients
+
+
+def gifts_set(*, work: Work, recipients: Sequence[GiftRecipient], site_url: str = "") -> None:
+    """Make `work` a gift to exactly these recipients (inside the caller's transaction).
+
+    Refused gifts stay refused; recipients are told once the work is posted.
+    """
+    keep: list[int] = []
+    for position, recipient in enumerate(recipients):
+        if recipient.pseud is not None:
+            gift, _ = Gift.objects.get_or_create(work=work, pseud=recipient.pseud)
+        else:
+            gift = Gift.objects.filter(
+                work=work, pseud=None, recipient_name__iexact=recipient.name
+            ).first() or Gift(work=work, recipient_name=recipient.name)
+        gift.position = position
+        gift.save()
+        keep.append(gift.pk)
+    # Refused gifts stay recorded, so naming the recipient again does not re-gift them.
+    work.gifts.exclude(pk__in=keep).exclude(refused=True).delete()
+    gifts_notify(work=work, site_url=site_url)
+
+
+def gifts_notify(*, work: Work, site_url: str = "") -> None:
+    """Tell the recipients of a posted work's new gifts (inside the caller's transaction)."""
+    if not work.posted:
+        return
+    pending = work.gifts.filter(notified=False, refused=False, pseud__isnull=False)
+    for gift in pending.select_related("pseud", "pseud__user"):
+        if gift.pseud is not None:
+            _notify(emails.send_gift, pseud=gift.pseud, work=work, site_url=site_url)
+    work.gifts.filter(notified=False).update(notified=True)
+
+
+def gift_refuse(*, user: User, gift: Gift) -> Gift:
+    """The recipient refuses a gift: it no longer shows them, on the work or their gifts."""
+    if gift.pseud is None or gift.pseud.user_id != user.pk:
+        raise PermissionDenied("Only the recipient can refuse a gift.")
+    with transaction.atomic():
+        gift.refused = True
+        gift.save(update_fields=["refused"])
+        _refresh(gift.work)
+    return gift
+
+
+def gift_accept_again(*, user: User, gift: Gift) -> Gift:
+    """Undo a refusal."""
+    if gift.pseud is None or gift.pseud.user_id != user.pk:
+        raise PermissionDenied("Only the recipient can accept a gift.")
+    with transaction.atomic():
+        gift.refused = False
+        gift.save(update_fields=["refused"])
+        _refresh(gift.work)
+    return gift
+
+
+# -- orphaning -------------------------------------------------------------------------
+
+
+def orphan_account_ensure() -> User:
+    """The orphan account, made on first use (it is a reserved user name, so nobody takes it)."""
+    existing = orphan_user()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        orphan = User(username=limits.ORPHAN_USERNAME, email="", is_active=True)
+        orphan.set_unusable_password()
+        orphan.save()
+        Pseud.objects.create(user=orphan, name=limits.ORPHAN_USERNAME, is_default=True)
+        Preference.objects.create(user=orphan, refuse_gifts=True)
+    return orphan
+
+
+def _orphan_pseud(orphan: User, name: str | None) -> Pseud:
+    if name is None:
+        return orphan.default_pseud
+    pseud = Pseud.objects.filter(user=orphan, name__iexact=name).first()
+    return pseud or Pseud.objects.create(user=orphan, name=name)
+
+
+def _orphan_one(user: User, work: Work, orphan: User, keep_pseud: bool) -> None:
+    for creatorship in list(work.creatorships.filter(pseud__user=user).select_related("pseud")):
+        target = _orphan_pseud(orphan, creatorship.pseud.name if keep_pseud else None)
+        if work.creatorships.filter(pseud=target).exists():
+            creatorship.delete()
+        else:
+            creatorship.pseud = target
+            creatorship.save(update_fields=["pseud"])
+    # The history must not tell the remaining creators who let the work go.
+    ChapterRevision.objects.filter(chapter__work=work, created_by=user).update(created_by=None)
+    WorkRevision.objects.filter(work=work, created_by=user).update(created_by=None)
+    CreatorInvitation.objects.filter(work=work, invited_by=user).update(invited_by=None)
+    _refresh(work)
+
+
+def work_orphan(*, user: User, work: Work, keep_pseud: bool) -> Work:
+    """Hand `user`'s part of `work` to the orphan account, for good.
+
+    With `keep_pseud` the byline keeps the pseud's name ("name (orphan_account)");
+    otherwise it reads "orphan_account". Co-creators stay. Drafts cannot be
+    orphaned: nobody could ever post or delete them.
+    """
+    _require_creator(user, work)
+    if not work.posted:
+        raise ValidationError("Drafts cannot be orphaned: post the work or delete it.")
+    orphan = orphan_account_ensure()
+    with transaction.atomic():
+        _orphan_one(user, work, orphan, keep_pseud)
+    return work
+
+
+def works_orphan_all(*, user: User, keep_pseud: bool) -> int:
+    """Orphan every posted work of `user`; returns how many. Drafts stay theirs."""
+    orphan = orphan_account_ensure()
+    if user.pk == orphan.pk:
+        raise PermissionDenied("The orphan account cannot orphan works.")
+    works = list(Work.objects.by_user(user).filter(posted=True))
+    with transaction.atomic():
+        for work in works:
+            _orphan_one(user, work, orphan, keep_pseud)
+    return len(works)
+
+
+# -- mail -------------------------------------------------------------------------------
+
+
+def _notify(sender: emails.Sender, *, pseud: Pseud, work: Work, site_url: str) -> None:
+    """Mail `pseud`'s user once the transaction commits (issue 5: also the inbox)."""
+    transaction.on_commit(
+        partial(sender, user=pseud.user, pseud=pseud, work=work, site_url=site_url), robust=True
+    )

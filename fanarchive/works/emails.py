@@ -1,0 +1,74 @@
+"""Mail about works: co-creator invitations and gifts.
+
+Sent after the transaction commits (the services queue them with on_commit).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from fanarchive.accounts.models import Pseud, User
+    from fanarchive.works.models import Work
+
+logger = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    def __call__(self, *, user: User, pseud: Pseud, work: Work, site_url: str) -> None: ...
+
+
+def _send(template: str, subject: str, *, user: User, context: dict[str, object]) -> None:
+    if not user.email:
+        return
+    context = {"site_name": settings.SITE_NAME, "user": user, **context}
+    body = render_to_string(f"works/emails/{template}.txt", context)
+    send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, [user.email])
+    logger.info("Sent %s mail to user %s", template, user.pk)
+
+
+def _url(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + path
+
+
+def send_cocreator_invitation(*, user: User, pseud: Pseud, work: Work, site_url: str) -> None:
+    _send(
+        "cocreator_invitation",
+        f"Co-creator invitation: {work.title}",
+        user=user,
+        context={
+            "pseud": pseud,
+            "work": work,
+            "work_url": _url(site_url, work.get_absolute_url()),
+            "answer_url": _url(site_url, reverse("works:invitations")),
+        },
+    )
+
+
+def send_cocreator_added(*, user: User, pseud: Pseud, work: Work, site_url: str) -> None:
+    _send(
+        "cocreator_added",
+        f"You were added as a co-creator: {work.title}",
+        user=user,
+        context={"pseud": pseud, "work": work, "work_url": _url(site_url, work.get_absolute_url())},
+    )
+
+
+def send_gift(*, user: User, pseud: Pseud, work: Work, site_url: str) -> None:
+    _send(
+        "gift",
+        f"A gift for you: {work.title}",
+        user=user,
+        context={
+            "pseud": pseud,
+            "work": work,
+            "work_url": _url(site_url, work.get_absolute_url()),
+            "gifts_url": _url(site_url, reverse("works:gifts", args=[user.username])),
+        },
+    )

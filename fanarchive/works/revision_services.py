@@ -1,0 +1,235 @@
+"""Version history: snapshots of chapters and work metadata, restore, and pruning.
+
+Every service that saves a chapter or a work's metadata records a full snapshot
+(never a diff), so restoring brings back exactly what was there. A restore is an
+ordinary save, so it becomes a new revision itself and nothing is ever lost by
+restoring.
+
+Pruning policy (`revisions_prune`, also run for one chapter or work whenever a
+revision is added to it, and by `fanarchive prune-revisions` for everything):
+every revision younger than REVISION_KEEP_ALL_DAYS (30) days is kept; of older
+ones, the newest of each calendar day (UTC) is kept; the newest revision of a
+chapter or work is never removed, however old.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from fanarchive.accounts.models import User
+from fanarchive.tags.models import TagType
+from fanarchive.works import limits
+from fanarchive.works.models import Chapter, ChapterRevision, Work, WorkRevision, WorkTag
+from fanarchive.works.selectors import is_creator
+
+# What a work revision holds, besides the tag names by type.
+WORK_FIELDS = (
+    "title",
+    "summary",
+    "notes",
+    "endnotes",
+    "language",
+    "restricted",
+    "expected_chapters",
+)
+TAG_FIELDS = {
+    TagType.RATING: "rating",
+    TagType.WARNING: "warnings",
+    TagType.CATEGORY: "categories",
+    TagType.FANDOM: "fandoms",
+    TagType.RELATIONSHIP: "relationships",
+    TagType.CHARACTER: "characters",
+    TagType.FREEFORM: "freeforms",
+}
+CHAPTER_FIELDS = ("title", "summary", "notes", "endnotes", "text_format", "source")
+
+
+def work_snapshot(work: Work) -> dict[str, Any]:
+    """A work's metadata as plain data: its fields and its tag names by type, in order.
+
+    Creators and gifts are not part of it: they change only with the consent of
+    the people named, never by restoring an old version.
+    """
+    data: dict[str, Any] = {name: getattr(work, name) for name in WORK_FIELDS}
+    for key in TAG_FIELDS.values():
+        data[key] = []
+    # Read afresh: a prefetched `work_tags` may be older than this transaction's changes.
+    work_tags = WorkTag.objects.filter(work=work).select_related("tag")
+    for wt in sorted(work_tags, key=lambda wt: (wt.tag.sort_order, wt.position)):
+        data[TAG_FIELDS[TagType(wt.tag.type)]].append(wt.tag.name)
+    data["rating"] = data["rating"][0] if data["rating"] else ""
+    return data
+
+
+def _work_size(data: dict[str, Any]) -> int:
+    return sum(len(str(value)) for value in data.values())
+
+
+def chapter_snapshot(chapter: Chapter) -> dict[str, Any]:
+    return {name: getattr(chapter, name) for name in CHAPTER_FIELDS}
+
+
+# -- recording (called by the services, inside their transaction) -----------------
+
+
+def work_revision_record(
+    *,
+    work: Work,
+    user: User | None,
+    restored_from: WorkRevision | None = None,
+    first: bool = False,
+) -> WorkRevision | None:
+    """Snapshot the work's metadata, unless it is the same as the newest revision.
+
+    `first` says the work was just created: it has no revision to compare with
+    or prune, so those queries are skipped (posting and imports stay cheap).
+    """
+    data = work_snapshot(work)
+    latest = None if first else work.revisions.order_by("-created_at", "-id").first()
+    if latest is not None and latest.data == data and restored_from is None:
+        return None
+    now = timezone.now()
+    revision = WorkRevision.objects.create(
+        work=work,
+        created_at=now,
+        created_by=user,
+        data=data,
+        size=_work_size(data),
+        restored_from=restored_from,
+    )
+    if not first:
+        _prune(WorkRevision.objects.filter(work=work), "work_id", now=now)
+    return revision
+
+
+def chapter_revision_record(
+    *,
+    chapter: Chapter,
+    user: User | None,
+    restored_from: ChapterRevision | None = None,
+    first: bool = False,
+) -> ChapterRevision | None:
+    """Snapshot the chapter, unless it is the same as the newest revision.
+
+    `first`: the chapter was just created (see `work_revision_record`).
+    """
+    data = chapter_snapshot(chapter)
+    latest = None if first else chapter.revisions.order_by("-created_at", "-id").first()
+    if (
+        latest is not None
+        and restored_from is None
+        and all(getattr(latest, name) == value for name, value in data.items())
+    ):
+        return None
+    now = timezone.now()
+    revision = ChapterRevision.objects.create(
+        chapter=chapter,
+        created_at=now,
+        created_by=user,
+        size=len(chapter.source),
+        word_count=chapter.word_count,
+        restored_from=restored_from,
+        **data,
+    )
+    if not first:
+        _prune(ChapterRevision.objects.filter(chapter=chapter), "chapter_id", now=now)
+    return revision
+
+
+# -- restoring ----------------------------------------------------------------------
+
+
+def _require_creator(user: User, work: Work) -> None:
+    if not is_creator(user, work):
+        raise PermissionDenied("Only the creators of this work can see and restore its history.")
+
+
+def chapter_revision_restore(*, user: User, revision: ChapterRevision) -> Chapter:
+    """Make the chapter what it was in `revision`; the restore is itself a new revision."""
+    from fanarchive.works.services import ChapterInput, chapter_update
+
+    chapter = revision.chapter
+    _require_creator(user, chapter.work)
+    data = ChapterInput(
+        text=revision.source,
+        text_format=revision.text_format,
+        title=revision.title,
+        summary=revision.summary,
+        notes=revision.notes,
+        endnotes=revision.endnotes,
+    )
+    with transaction.atomic():
+        chapter = chapter_update(user=user, chapter=chapter, data=data, record_revision=False)
+        chapter_revision_record(chapter=chapter, user=user, restored_from=revision)
+    return chapter
+
+
+def work_revision_restore(*, user: User, revision: WorkRevision) -> Work:
+    """Make the work's metadata what it was in `revision`; the restore is a new revision.
+
+    The expected chapter count is checked as on any edit: a work cannot expect
+    fewer chapters than it has now.
+    """
+    from fanarchive.works.services import WorkInput, work_update
+
+    work = revision.work
+    _require_creator(user, work)
+    data = dict(revision.data)
+    try:
+        work_input = WorkInput(
+            pseud_ids=[], **{k: data[k] for k in (*WORK_FIELDS, *TAG_FIELDS.values())}
+        )
+    except (KeyError, TypeError):
+        raise ValidationError("This revision cannot be restored: it is incomplete.") from None
+    with transaction.atomic():
+        work = work_update(user=user, work=work, data=work_input, record_revision=False)
+        work_revision_record(work=work, user=user, restored_from=revision)
+    return work
+
+
+# -- pruning ------------------------------------------------------------------------
+
+
+def _prune(revisions: QuerySet[Any], owner_field: str, *, now: dt.datetime) -> int:
+    """Delete what the policy lets go among `revisions` (of one or many chapters or works)."""
+    cutoff = now - dt.timedelta(days=limits.REVISION_KEEP_ALL_DAYS)
+    model: type[Model] = revisions.model
+    # Owners with revisions old enough to consider; the rest keep everything.
+    owners = revisions.filter(created_at__lt=cutoff).values_list(owner_field, flat=True).distinct()
+    doomed: list[int] = []
+    for owner_id in owners.iterator():
+        rows = (
+            model._default_manager.filter(**{owner_field: owner_id})
+            .order_by("-created_at", "-id")
+            .values_list("id", "created_at")
+        )
+        kept_days: set[dt.date] = set()
+        for index, (revision_id, created_at) in enumerate(rows.iterator()):
+            if index == 0 or created_at >= cutoff:
+                # The newest revision, and everything inside the window.
+                kept_days.add(created_at.astimezone(dt.UTC).date())
+                continue
+            day = created_at.astimezone(dt.UTC).date()
+            if day in kept_days:
+                doomed.append(revision_id)
+            else:
+                kept_days.add(day)
+    deleted = 0
+    for start in range(0, len(doomed), 500):
+        deleted += model._default_manager.filter(pk__in=doomed[start : start + 500]).delete()[0]
+    return deleted
+
+
+def revisions_prune(*, now: dt.datetime | None = None) -> int:
+    """Apply the pruning policy to every chapter and work; returns how many were removed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        removed = _prune(ChapterRevision.objects.all(), "chapter_id", now=now)
+        removed += _prune(WorkRevision.objects.all(), "work_id", now=now)
+    return removed

@@ -1,0 +1,87 @@
+"""Autosave in a real browser: text typed into a new chapter survives closing the page,
+and an expired login.
+
+Runs Debian's Chromium like test_browser.py (it fails, never skips, without it).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from playwright.sync_api import expect
+
+from fanarchive.core.testing import PASSWORD, make_user, make_work
+from fanarchive.works.tests.test_browser import (  # noqa: F401 (the fixture is used by name)
+    Browser,
+    browser,
+    labelled,
+    require_chromium,
+)
+
+pytestmark = pytest.mark.browser
+
+TYPED = "Mira climbed the lighthouse stairs, counting each one under her breath."
+MORE = "At the top, the lamp was cold, and the ninth boat was nowhere to be seen."
+
+
+def restore_fixed_tags() -> None:
+    """The live server's transactional database is emptied between tests, taking the
+    fixed tags a data migration made with it; put them back the same way."""
+    from django.apps import apps
+
+    migration = importlib.import_module("fanarchive.tags.migrations.0002_fixed_tag_sets")
+    migration.create_fixed_tags(apps, None)
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/login/")
+    labelled(page, "User name or e-mail").fill(username)
+    labelled(page, "Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("header.site-header").get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_typed_chapter_text_survives_closing_the_page_and_an_expired_login(request, live_server):
+    require_chromium()
+    session: Browser = request.getfixturevalue("browser")
+    page = session.page
+    restore_fixed_tags()
+    writer = make_user("stair_counter")
+    work = make_work(writer, title="The Ninth Boat", expected_chapters=None)
+    chapter_url = f"/works/{work.pk}/chapters/new/"
+
+    log_in(page, writer.username)
+    page.goto(chapter_url)
+    labelled(page, "Work text").fill(TYPED)
+    page.wait_for_timeout(1500)  # a moment of typing, as a writer would
+    context = page.context
+    page.close(run_before_unload=True)  # no Post, no Save: the tab is simply closed
+
+    page = context.new_page()
+    page.goto(chapter_url)
+    expect(labelled(page, "Work text")).to_have_value(TYPED)
+    expect(page.get_by_text("Restored unsaved text from")).to_be_visible()
+
+    # The login expires while the writer keeps typing: the archive cannot take the
+    # autosave, but the browser keeps it, and it comes back after logging in again.
+    context.clear_cookies()
+    labelled(page, "Work text").fill(f"{TYPED}\n\n{MORE}")
+    page.wait_for_timeout(1500)
+    page.close(run_before_unload=True)
+    page = context.new_page()
+    log_in(page, writer.username)
+    page.goto(chapter_url)
+    expect(labelled(page, "Work text")).to_have_value(f"{TYPED}\n\n{MORE}")
+    expect(page.get_by_text("Restored unsaved text from")).to_be_visible()
+
+    # Posting it empties the autosave: the next new chapter starts blank.
+    labelled(page, "Text format").select_option(label="Plain text")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.get_by_text("Chapter was successfully added.")).to_be_visible()
+    expect(page.get_by_text(MORE)).to_be_visible()
+    page.goto(chapter_url)
+    expect(labelled(page, "Work text")).to_have_value("")
+    expect(page.get_by_text("Restored unsaved text from")).to_have_count(0)
+
+    assert not session.csp_violations(), "\n".join(session.csp_violations())

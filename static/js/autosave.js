@@ -1,0 +1,197 @@
+/* Autosave for the posting and chapter forms (no inline script: loaded with <script src defer>).
+ *
+ * While the writer types, the form is kept in this browser's localStorage (about once a
+ * second) and sent to the archive every 30 seconds and when the page is hidden or left
+ * (navigator.sendBeacon). The archive puts its copy back into the form the next time it
+ * opens. The local copy covers what the archive never got (an expired login, a lost
+ * connection): it is restored when it holds changes the archive's copy does not.
+ *
+ * Versions, not clocks, decide which copy is newer: the page carries the version of the
+ * archive's copy (data-autosave-version); each local copy records the version it builds
+ * on and whether the archive has it. Saving or discarding the form on the archive raises
+ * the version, so older local copies are dropped.
+ */
+(function () {
+  "use strict";
+
+  var SEND_EVERY_MS = 30000;
+  var KEEP_LOCAL_EVERY_MS = 1000;
+
+  function init(form) {
+    var key = form.getAttribute("data-autosave-key");
+    var url = form.getAttribute("data-autosave-url");
+    var serverVersion = parseInt(form.getAttribute("data-autosave-version") || "0", 10);
+    var storageKey = "fanarchive:autosave:" + form.getAttribute("data-autosave-user") + ":" + key;
+    var status = form.querySelector(".autosave-status");
+    var base = serverVersion;
+    var dirty = false;
+    var submitting = false;
+    var sendTimer = null;
+    var localTimer = null;
+
+    function fields() {
+      return Array.prototype.filter.call(form.elements, function (el) {
+        return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "submit" &&
+          el.type !== "button" && el.type !== "hidden";
+      });
+    }
+
+    function snapshot() {
+      var data = {};
+      fields().forEach(function (el) {
+        if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { return; }
+        (data[el.name] = data[el.name] || []).push(el.value);
+      });
+      return data;
+    }
+
+    function apply(data) {
+      fields().forEach(function (el) {
+        var values = data[el.name];
+        if (el.type === "checkbox" || el.type === "radio") {
+          el.checked = !!values && values.indexOf(el.value) !== -1;
+        } else if (values && values.length) {
+          el.value = values[values.length - 1];
+        } else if (el.tagName === "TEXTAREA" || el.type === "text") {
+          el.value = "";
+        }
+      });
+    }
+
+    function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+    function readLocal() {
+      try { return JSON.parse(window.localStorage.getItem(storageKey) || "null"); } catch (e) { return null; }
+    }
+
+    function writeLocal(synced) {
+      try {
+        window.localStorage.setItem(storageKey, JSON.stringify({
+          base: base, synced: synced, savedAt: new Date().toISOString(), data: snapshot()
+        }));
+      } catch (e) { /* storage full or disabled: the archive's copy still works */ }
+    }
+
+    function dropLocal() {
+      try { window.localStorage.removeItem(storageKey); } catch (e) { /* nothing to drop */ }
+    }
+
+    function say(text) { if (status) { status.textContent = text; } }
+
+    function payload() {
+      var body = new FormData(form);
+      body.set("autosave_key", key);
+      return body;
+    }
+
+    function send() {
+      if (!dirty || submitting) { return; }
+      dirty = false;
+      writeLocal(false);
+      window.fetch(url, { method: "POST", body: payload(), credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.json();
+        })
+        .then(function (answer) {
+          base = answer.version;
+          writeLocal(true);
+          say("Draft autosaved at " + new Date().toLocaleTimeString() + ".");
+        })
+        .catch(function () {
+          say("Could not autosave to the archive (are you still logged in?). " +
+              "Your text is kept in this browser until you save it.");
+        });
+    }
+
+    function sendOnLeave() {
+      if (!dirty || submitting) { return; }
+      dirty = false;
+      writeLocal(false);
+      if (navigator.sendBeacon) { navigator.sendBeacon(url, payload()); }
+    }
+
+    function changed() {
+      if (submitting) { return; }
+      dirty = true;
+      if (!localTimer) {
+        localTimer = window.setTimeout(function () { localTimer = null; writeLocal(false); }, KEEP_LOCAL_EVERY_MS);
+      }
+      if (!sendTimer) {
+        sendTimer = window.setTimeout(function () { sendTimer = null; send(); }, SEND_EVERY_MS);
+      }
+    }
+
+    function restoreNotice(savedAt, original) {
+      var text = document.createElement("p");
+      var when = new Date(savedAt);
+      var time = document.createElement("time");
+      time.setAttribute("datetime", savedAt);
+      time.textContent = when.toLocaleString();
+      text.appendChild(document.createTextNode("Restored unsaved text from "));
+      text.appendChild(time);
+      text.appendChild(document.createTextNode(" (kept in this browser). It is not saved to the work until you post, save or update."));
+      var existing = document.querySelector(".autosave-notice");
+      if (existing) {
+        // The archive restored an older copy: one notice, whose Discard drops both.
+        existing.replaceChild(text, existing.querySelector("p"));
+        return;
+      }
+      var notice = document.createElement("div");
+      notice.className = "notice autosave-notice";
+      notice.setAttribute("role", "status");
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "secondary";
+      discard.textContent = "Discard the unsaved text";
+      discard.addEventListener("click", function () {
+        apply(original);
+        dropLocal();
+        dirty = false;
+        notice.remove();
+      });
+      notice.appendChild(text);
+      notice.appendChild(discard);
+      form.parentNode.insertBefore(notice, form);
+    }
+
+    // On opening: put back a local copy the archive never got.
+    var local = readLocal();
+    if (local && local.base === serverVersion && !local.synced && local.data &&
+        !same(local.data, snapshot())) {
+      var original = snapshot();
+      apply(local.data);
+      restoreNotice(local.savedAt, original);
+      changed();
+    } else if (local && local.base !== serverVersion) {
+      dropLocal();
+    }
+
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    form.addEventListener("submit", function () {
+      // The form itself carries the text now; a late autosave must not outlive it.
+      submitting = true;
+      window.clearTimeout(sendTimer);
+      window.clearTimeout(localTimer);
+      writeLocal(false);
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { sendOnLeave(); }
+    });
+    window.addEventListener("pagehide", sendOnLeave);
+
+    var discardForm = document.querySelector("form.autosave-discard");
+    if (discardForm) { discardForm.addEventListener("submit", dropLocal); }
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave-key]"), init);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());
