@@ -151,8 +151,11 @@ class FilterForm(forms.Form):
             )
         if any(self.tags[t].type != TagType.RATING for t in ratings if t in self.tags):
             self.add_error(None, "Only ratings can be chosen as ratings.")
-        data["include"] = list(dict.fromkeys(include))
-        data["exclude"] = list(dict.fromkeys(exclude))
+        # A synonym filters as its canonical tag, whose works include the synonym's.
+        canonicals = {t.synonym_of_id for t in self.tags.values() if t.synonym_of_id}
+        self.tags.update(Tag.objects.in_bulk(canonicals - self.tags.keys()))
+        data["include"] = list(dict.fromkeys(self._canonical(i) for i in include))
+        data["exclude"] = list(dict.fromkeys(self._canonical(i) for i in exclude))
         for name in (*RANGES, "date"):
             low, high = data.get(f"{name}_from"), data.get(f"{name}_to")
             if low is not None and high is not None and low > high:
@@ -160,6 +163,10 @@ class FilterForm(forms.Form):
         if data.get("sort") == "relevance" and not data.get("q"):
             data["sort"] = "updated"
         return data
+
+    def _canonical(self, tag_id: int) -> int:
+        tag = self.tags.get(tag_id)
+        return tag.synonym_of_id if tag is not None and tag.synonym_of_id else tag_id
 
     def _named(self, key: str, tag_type: str | None) -> list[int]:
         names = unique_tag_names((self.cleaned_data.get(key) or "").split(","))

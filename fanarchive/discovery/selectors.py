@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef, Q
+
 from fanarchive.discovery.index.catalogue import Filter, Viewer
 from fanarchive.discovery.index.live import reading
 from fanarchive.discovery.models import MutedCreator, MutedTag, SavedFilter
@@ -139,3 +141,30 @@ def saved_filters_of(user: User) -> list[SavedFilter]:
 
 def saved_filter_get(user: User, filter_id: int) -> SavedFilter | None:
     return SavedFilter.objects.filter(user=user, pk=filter_id).first()
+
+
+def muted_works_q(user: AnyUser) -> Q | None:
+    """The works `user` muted, as a condition for database listings (profiles, pseuds).
+
+    The index applies mutes to filtered listings itself; this is the same rule
+    for the listings read straight from the database: a muted tag hides works
+    filed under it (its synonyms and subtags too), a muted creator their works.
+    """
+    if not user.is_authenticated:
+        return None
+    from fanarchive.tags.selectors import filter_closure_ids
+    from fanarchive.works.models import Creatorship, WorkTag
+
+    tag_ids = list(MutedTag.objects.filter(user=user).values_list("tag_id", flat=True))
+    creator_ids = list(MutedCreator.objects.filter(user=user).values_list("creator_id", flat=True))
+    condition = Q(pk__in=[])
+    if tag_ids:
+        closure = filter_closure_ids(tag_ids)
+        condition |= Q(Exists(WorkTag.objects.filter(work_id=OuterRef("pk"), tag_id__in=closure)))
+    if creator_ids:
+        condition |= Q(
+            Exists(
+                Creatorship.objects.filter(work_id=OuterRef("pk"), pseud__user_id__in=creator_ids)
+            )
+        )
+    return condition if tag_ids or creator_ids else None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from html import unescape
 from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.html import strip_tags
 
 from fanarchive.accounts.models import User
+from fanarchive.core.text import html_to_text
 from fanarchive.discovery.models import (
     CatalogueChange,
     MutedCreator,
@@ -37,7 +36,7 @@ def catalogue_work_changed(*, work_id: int) -> None:
 
 
 def _plain(html: str) -> str:
-    return unescape(strip_tags(html)).strip()
+    return html_to_text(html).strip()
 
 
 def search_document_refresh(*, work_id: int) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 from django.db import connection
 
+from fanarchive.tags.models import TagType
 from fanarchive.tags.selectors import implied_tag_ids
 from fanarchive.works.models import WorkTag
 
@@ -65,3 +66,29 @@ def filter_tag_ids(work_ids: Iterable[int]) -> dict[int, set[int]]:
         for work_id, tag_id in zip(works.tolist(), tags.tolist(), strict=True):
             result[work_id].add(tag_id)
     return result
+
+
+def crossover_work_ids(
+    *, work_ids: Iterable[int] | None = None, id_range: tuple[int, int] | None = None
+) -> set[int]:
+    """The crossovers among these works (or the works with ids in [low, high)).
+
+    As on AO3, a work is a crossover when its own fandom tags have no fandom in
+    common: a synonym and its canonical, or two subtags of one metatag ("X
+    (Books)" and "X (Movies)" under "X"), are one fandom, not a crossover.
+    """
+    rows = WorkTag.objects.filter(tag__type=TagType.FANDOM)
+    if work_ids is not None:
+        rows = rows.filter(work_id__in=list(work_ids))
+    if id_range is not None:
+        rows = rows.filter(work_id__gte=id_range[0], work_id__lt=id_range[1])
+    fandoms: dict[int, list[int]] = {}
+    for work_id, tag_id in rows.values_list("work_id", "tag_id").iterator(chunk_size=20_000):
+        fandoms.setdefault(work_id, []).append(tag_id)
+    several = {work: tags for work, tags in fandoms.items() if len(tags) > 1}
+    implied = implied_tag_ids(sorted({tag for tags in several.values() for tag in tags}))
+    return {
+        work
+        for work, tags in several.items()
+        if not set.intersection(*(implied.get(tag, {tag}) for tag in tags))
+    }

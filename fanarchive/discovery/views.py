@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts import selectors as account_selectors
@@ -27,7 +28,7 @@ from fanarchive.discovery.forms import (
 from fanarchive.discovery.index.live import health
 from fanarchive.discovery.selectors import Listing
 from fanarchive.tags.models import Tag, TagType
-from fanarchive.tags.selectors import fixed_tags
+from fanarchive.tags.selectors import can_wrangle, fixed_tags, tag_relations
 
 FACET_GROUPS = [
     (TagType.RATING, "Ratings"),
@@ -99,6 +100,8 @@ def find_works(request: HttpRequest, *, tag: Tag | None = None) -> HttpResponse:
         "facets": facets,
         "query": query.urlencode(),
         "tag": tag,
+        "tag_relations": tag_relations(tag) if tag is not None and not tag.is_fixed else None,
+        "can_wrangle": tag is not None and can_wrangle(request.user, tag),
         "heading": "Works",
         "ratings": fixed_tags(TagType.RATING),
         "warnings": fixed_tags(TagType.WARNING),
@@ -128,6 +131,11 @@ def _chosen(form: FilterForm) -> dict[str, set[str]]:
 
 def tag_works(request: HttpRequest, tag_id: int) -> HttpResponse:
     tag = get_object_or_404(Tag, pk=tag_id)
+    if tag.synonym_of_id:
+        # As on AO3, a synonym's page is its canonical's, whose works include its own.
+        url = reverse("tags:works", args=[tag.synonym_of_id])
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
     return find_works(request, tag=tag)
 
 

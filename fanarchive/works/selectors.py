@@ -92,8 +92,14 @@ def with_blurb_data(works: WorkQuerySet) -> WorkQuerySet:
 
 
 def listed_works(user: AnyUser) -> WorkQuerySet:
-    """Works for listings, newest update first."""
-    return with_blurb_data(Work.objects.visible_to(user)).order_by("-revised_at", "-id")
+    """Works for listings, newest update first, without the works `user` muted."""
+    from fanarchive.discovery.selectors import muted_works_q
+
+    works = Work.objects.visible_to(user)
+    muted = muted_works_q(user)
+    if muted is not None:
+        works = works.exclude(muted)
+    return with_blurb_data(works).order_by("-revised_at", "-id")
 
 
 def works_by_user_for(viewer: AnyUser, owner: User) -> WorkQuerySet:

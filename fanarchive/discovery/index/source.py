@@ -17,8 +17,8 @@ from django.db import connection
 
 from fanarchive.accounts.models import Pseud
 from fanarchive.discovery.stats import STAT_NAMES, work_stats
-from fanarchive.discovery.tagging import filter_tag_pairs
-from fanarchive.tags.models import Tag, TagType
+from fanarchive.discovery.tagging import crossover_work_ids, filter_tag_pairs
+from fanarchive.tags.models import Tag
 from fanarchive.works.models import Creatorship, Work
 
 NUMBER_FIELDS = ("updated", "posted", "words", *STAT_NAMES)
@@ -152,17 +152,14 @@ def load_columns(
     else:
         tag_works, tag_ids = filter_tag_pairs(id_range=id_range)
     columns.tag_works, columns.tag_ids = tag_works, tag_ids
-    unique_tags = np.unique(tag_ids)
-    _add_tag_types(types, unique_tags.tolist())
-    fandom_tags = np.fromiter(
-        (types.get(t) == TagType.FANDOM for t in unique_tags.tolist()),
-        dtype=bool,
-        count=len(unique_tags),
+    _add_tag_types(types, np.unique(tag_ids).tolist())
+    if work_ids is not None:
+        crossovers = crossover_work_ids(work_ids=list(ids))
+    else:
+        crossovers = crossover_work_ids(id_range=id_range)
+    columns.flags["crossover"] = np.isin(
+        columns.ids, np.fromiter(crossovers, dtype=np.int64, count=len(crossovers))
     )
-    is_fandom = fandom_tags[np.searchsorted(unique_tags, tag_ids)]
-    crossover_works, counts = np.unique(tag_works[is_fandom], return_counts=True)
-    crossover_works = crossover_works[counts > 1]
-    columns.flags["crossover"] = np.isin(columns.ids, crossover_works)
     return columns
 
 

@@ -11,7 +11,8 @@ from fanarchive.discovery.models import MutedCreator, MutedTag
 from fanarchive.discovery.stats import STAT_NAMES, work_stats
 from fanarchive.discovery.tagging import filter_tag_ids
 from fanarchive.tags.models import Tag, TagType
-from fanarchive.works.models import Creatorship, Work
+from fanarchive.tags.selectors import implied_tag_ids
+from fanarchive.works.models import Creatorship, Work, WorkTag
 
 
 def _seconds(moment: Any) -> int:
@@ -23,6 +24,12 @@ def reference(user: Any, spec: Filter) -> tuple[list[int], dict[str, list[tuple[
     works = {w.pk: w for w in Work.objects.visible_to(user)}
     tags = filter_tag_ids(works)
     types = dict(Tag.objects.values_list("id", "type"))
+    own_fandom_tags: dict[int, list[int]] = {}
+    for work_id, tag_id in WorkTag.objects.filter(
+        work_id__in=list(works), tag__type=TagType.FANDOM
+    ).values_list("work_id", "tag_id"):
+        own_fandom_tags.setdefault(work_id, []).append(tag_id)
+    implied = implied_tag_ids(sorted({t for ts in own_fandom_tags.values() for t in ts}))
     creators: dict[int, set[int]] = {}
     first_name: dict[int, str] = {}
     for work_id, user_id, name in (
@@ -60,7 +67,12 @@ def reference(user: Any, spec: Filter) -> tuple[list[int], dict[str, list[tuple[
             return False
         if spec.complete is not None and work.complete != spec.complete:
             return False
-        crossover = sum(1 for t in mine if types[t] == TagType.FANDOM) > 1
+        # AO3's rule, worked out here independently of the index: own fandom tags
+        # with no implied fandom in common.
+        own_fandoms = own_fandom_tags.get(work.pk, [])
+        crossover = len(own_fandoms) > 1 and not set.intersection(
+            *(implied.get(t, {t}) for t in own_fandoms)
+        )
         if (spec.crossover == "only" and not crossover) or (
             spec.crossover == "exclude" and crossover
         ):

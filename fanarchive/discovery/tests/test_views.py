@@ -233,3 +233,63 @@ def test_reindex_command(capsys, user, archive):
     call_command("reindex", "--search")
     out = capsys.readouterr().out
     assert "Indexed 5 works" in out
+
+
+def test_one_fandom_under_several_names_is_not_a_crossover(client):
+    from fanarchive.tags.services import tag_add_metatag, tag_make_synonym, tag_set_canonical
+
+    admin = make_user("wrangling_admin", is_staff=True)
+    author = make_user("fandom_writer")
+    make_work(author, title="Synonym Only", fandoms=["Lantern Isles", "The Lantern Isles"])
+    make_work(author, title="Books And Films", fandoms=["Lantern (Books)", "Lantern (Films)"])
+    make_work(author, title="Truly Crossed", fandoms=["Lantern Isles", "Owl Song"])
+    for name in ("Lantern Isles", "Lantern (Books)", "Lantern (Films)", "Owl Song"):
+        tag_set_canonical(user=admin, tag=tag(name), canonical=True)
+    tag_make_synonym(user=admin, tag=tag("The Lantern Isles"), canonical=tag("Lantern Isles"))
+    for name in ("Lantern (Books)", "Lantern (Films)"):
+        tag_add_metatag(user=admin, tag=tag(name), metatag=tag("Lantern Isles"))
+
+    url = reverse("works:list")
+    assert listed(client.get(url, {"crossover": "only"}).content.decode()) == ["Truly Crossed"]
+    excluded = listed(client.get(url, {"crossover": "exclude"}).content.decode())
+    assert sorted(excluded) == ["Books And Films", "Synonym Only"]
+
+
+def test_a_synonym_filters_and_pages_as_its_canonical(client):
+    from fanarchive.tags.services import tag_make_synonym, tag_set_canonical
+
+    admin = make_user("synonym_admin", is_staff=True)
+    author = make_user("synonym_writer")
+    make_work(author, title="Under Canonical", characters=["Mira Vale"])
+    make_work(author, title="Under Synonym", characters=["Mira"])
+    tag_set_canonical(user=admin, tag=tag("Mira Vale"), canonical=True)
+    tag_make_synonym(user=admin, tag=tag("Mira"), canonical=tag("Mira Vale"))
+
+    url = reverse("works:list")
+    found = listed(client.get(url, {"include": tag("Mira").pk}).content.decode())
+    assert sorted(found) == ["Under Canonical", "Under Synonym"]
+    named = listed(client.get(url, {"character_names": "mira"}).content.decode())
+    assert sorted(named) == ["Under Canonical", "Under Synonym"]
+    excluded = listed(client.get(url, {"exclude": tag("Mira").pk}).content.decode())
+    assert "Under Canonical" not in excluded and "Under Synonym" not in excluded
+
+    page = client.get(reverse("tags:works", args=[tag("Mira").pk]), {"sort": "title"})
+    assert page.status_code == 302
+    assert page.url == reverse("tags:works", args=[tag("Mira Vale").pk]) + "?sort=title"
+    canonical_page = client.get(page.url).content.decode()
+    assert "Synonyms" in canonical_page and "Mira</a>" in canonical_page
+
+
+def test_mutes_apply_to_profile_listings_too(client, user, other_user):
+    make_work(other_user, title="Stormy Story", freeforms=["Storms"])
+    make_work(other_user, title="Calm Story", freeforms=["Calm Seas"])
+    client.force_login(user)
+    profile = reverse("accounts:profile", args=[other_user.username])
+    assert sorted(listed(client.get(profile).content.decode())) == ["Calm Story", "Stormy Story"]
+    from fanarchive.discovery.services import mute_tag_add
+
+    mute_tag_add(user=user, owner=user, tag_id=tag("Storms").pk)
+    assert listed(client.get(profile).content.decode()) == ["Calm Story"]
+    # Nobody else is affected by this reader's mutes.
+    client.logout()
+    assert len(listed(client.get(profile).content.decode())) == 2
