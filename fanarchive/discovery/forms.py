@@ -63,10 +63,41 @@ class FilterForm(forms.Form):
     include = IdListField(required=False)
     exclude = IdListField(required=False)
     rating = IdListField(required=False)
-    fandom_names = forms.CharField(label="Fandoms", required=False, max_length=2000)
-    relationship_names = forms.CharField(label="Relationships", required=False, max_length=2000)
-    character_names = forms.CharField(label="Characters", required=False, max_length=2000)
-    freeform_names = forms.CharField(label="Additional tags", required=False, max_length=2000)
+    # data-autocomplete-* let static/js/tag-autocomplete.js suggest tags as on the posting form.
+    fandom_names = forms.CharField(
+        label="Fandoms",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"data-autocomplete-type": "fandom"}),
+    )
+    relationship_names = forms.CharField(
+        label="Relationships",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(
+            attrs={
+                "data-autocomplete-type": "relationship",
+                "data-autocomplete-fandoms-from": "id_fandom_names",
+            }
+        ),
+    )
+    character_names = forms.CharField(
+        label="Characters",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(
+            attrs={
+                "data-autocomplete-type": "character",
+                "data-autocomplete-fandoms-from": "id_fandom_names",
+            }
+        ),
+    )
+    freeform_names = forms.CharField(
+        label="Additional tags",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"data-autocomplete-type": "freeform"}),
+    )
     exclude_names = forms.CharField(label="Other tags to exclude", required=False, max_length=2000)
     complete = forms.ChoiceField(
         label="Completion status",

@@ -128,7 +128,12 @@ def test_pagination_reaches_the_last_page(client, user, settings):
 def test_the_filter_form_is_a_plain_get_form(client, archive):
     page = client.get(reverse("works:list")).content.decode()
     assert re.search(r'<form method="get" action="/works/"', page)
-    assert "<script" not in page and "style=" not in page
+    # Works without JavaScript: no inline script or style, and the one script file is
+    # the optional tag autocomplete.
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/static/js/tag-autocomplete.js" defer>'
+    ]
+    assert "style=" not in page
 
 
 def test_feeds_never_hold_restricted_works_or_drafts(client, user, archive):
@@ -293,3 +298,11 @@ def test_mutes_apply_to_profile_listings_too(client, user, other_user):
     # Nobody else is affected by this reader's mutes.
     client.logout()
     assert len(listed(client.get(profile).content.decode())) == 2
+
+
+def test_filter_tag_fields_offer_autocomplete(client):
+    page = client.get(reverse("works:list")).content.decode()
+    assert 'data-autocomplete-type="fandom"' in page
+    assert 'data-autocomplete-type="character"' in page
+    assert 'data-autocomplete-fandoms-from="id_fandom_names"' in page
+    assert "js/tag-autocomplete.js" in page
