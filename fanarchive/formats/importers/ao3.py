@@ -15,7 +15,6 @@ import re
 import lxml.html
 
 from fanarchive.core.text import TextFormat
-from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.importers import htmltools
 from fanarchive.formats.importers.base import Importer, Source, fallback_title, register
 from fanarchive.formats.parsed import Metadata, ParsedWork, build_work, series_from, split_tags
@@ -200,13 +199,10 @@ class Ao3EpubImporter(Importer):
     extensions = (".epub",)
 
     def sniff(self, source: Source) -> int:
-        from fanarchive.formats.importers.epubread import is_epub, open_book
+        from fanarchive.formats.importers.epubread import book_for_sniffing
 
-        if not is_epub(source):
-            return 0
-        try:
-            book = open_book(source)
-        except ImportFailed:
+        book = book_for_sniffing(source)
+        if book is None:
             return 0
         if "Archive of Our Own" in book.package or "Fanarchive" in book.package:
             return 90

@@ -172,3 +172,13 @@ def open_book(source: Source) -> Book:
 
 def is_epub(source: Source) -> bool:
     return source.is_zip and (b"application/epub+zip" in source.head or source.extension == ".epub")
+
+
+def book_for_sniffing(source: Source) -> Book | None:
+    """The EPUB when `source` is one that opens, else None: importers sniff with this."""
+    if not is_epub(source):
+        return None
+    try:
+        return open_book(source)
+    except ImportFailed:
+        return None

@@ -11,11 +11,10 @@ import re
 
 import lxml.html
 
-from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.importers import htmltools
 from fanarchive.formats.importers.base import Importer, Source, fallback_title, register
 from fanarchive.formats.importers.epub import chapters_of
-from fanarchive.formats.importers.epubread import Book, Document, is_epub, open_book
+from fanarchive.formats.importers.epubread import Book, Document, book_for_sniffing, open_book
 from fanarchive.formats.parsed import Metadata, ParsedWork, build_work, series_from, split_tags
 
 _FIELDS = {
@@ -102,13 +101,8 @@ class FanFicFareImporter(Importer):
     extensions = (".epub",)
 
     def sniff(self, source: Source) -> int:
-        if not is_epub(source):
-            return 0
-        try:
-            book = open_book(source)
-        except ImportFailed:
-            return 0
-        return 95 if "fanficfare" in book.package.lower() else 0
+        book = book_for_sniffing(source)
+        return 95 if book is not None and "fanficfare" in book.package.lower() else 0
 
     def parse(self, source: Source) -> ParsedWork:
         book = open_book(source)
