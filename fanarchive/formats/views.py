@@ -14,8 +14,7 @@ from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.exporters import FORMATS, download_name
 from fanarchive.formats.forms import ImportConfirmForm, ImportForm
 from fanarchive.formats.importers.registry import Source
-from fanarchive.works.selectors import needs_adult_consent
-from fanarchive.works.views import ADULT_CONSENT_KEY
+from fanarchive.works.views import adult_gate
 
 SESSION_NAMES = "pending_import_names"
 
@@ -29,20 +28,9 @@ def download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponseBase:
         work = selectors.downloadable_work(request.user, work_id)
     except selectors.DownloadRefused as refusal:
         return render(request, "formats/unavailable.html", {"reason": str(refusal)}, status=403)
-    if request.GET.get("view_adult") == "true":
-        request.session[ADULT_CONSENT_KEY] = True
-    if needs_adult_consent(
-        user=request.user,
-        work=work,
-        session_consented=bool(request.session.get(ADULT_CONSENT_KEY)),
-    ):
-        query = request.GET.copy()
-        query["view_adult"] = "true"
-        return render(
-            request,
-            "works/adult_interstitial.html",
-            {"work": work, "continue_query": query.urlencode()},
-        )
+    gate = adult_gate(request, work)
+    if gate:
+        return gate
     path = services.work_export(work=work, fmt=fmt)
     response = FileResponse(
         path.open("rb"),

@@ -152,8 +152,11 @@ def _creator_work(request: HttpRequest, work_id: int) -> tuple[User, Work]:
     return user, work
 
 
-def _adult_gate(request: HttpRequest, work: Work) -> HttpResponse | None:
-    """The interstitial page, when this reader must first agree to see adult content."""
+def adult_gate(request: HttpRequest, work: Work) -> HttpResponse | None:
+    """The interstitial page, when this reader must first agree to see adult content.
+
+    Every way into a work's text (reading pages, downloads) passes through here.
+    """
     if request.GET.get("view_adult") == "true":
         request.session[ADULT_CONSENT_KEY] = True
     if not selectors.needs_adult_consent(
@@ -176,7 +179,7 @@ def _reading_page(
 ) -> HttpResponse:
     work = selectors.access_work(request.user, work_id)
     work = selectors.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
-    gate = _adult_gate(request, work)
+    gate = adult_gate(request, work)
     if gate:
         return gate
     chapters = selectors.readable_chapters(request.user, work)
