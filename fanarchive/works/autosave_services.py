@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.utils import timezone
 from fanarchive.accounts.models import User
 from fanarchive.works import limits
 from fanarchive.works.models import Autosave, Chapter
-from fanarchive.works.selectors import access_work, is_creator
+from fanarchive.works.selectors import access_work, require_creator
 
 KEY_PATTERN = re.compile(
     r"^(?:work:new|work:(?P<work>\d+)|chapter:new:(?P<new_chapter>\d+)|chapter:(?P<chapter>\d+))$"
@@ -68,8 +68,7 @@ def autosave_key_check(*, user: User, key: str) -> None:
         work_id = str(chapter.work_id)
     if work_id:
         work = access_work(user, int(work_id))
-        if not is_creator(user, work):
-            raise PermissionDenied("Only the creators of this work can change it.")
+        require_creator(user, work)
 
 
 def autosave_store(*, user: User, key: str, data: Mapping[str, Sequence[str]]) -> Autosave:

@@ -32,15 +32,15 @@ from fanarchive.works.models import (
     Work,
     WorkRevision,
 )
-from fanarchive.works.selectors import PseudNotFound, is_creator, orphan_user, pseud_lookup
+from fanarchive.works.selectors import (
+    PseudNotFound,
+    orphan_user,
+    pseud_lookup,
+    require_creator,
+)
 
 GIFT_NAME_MAX = 100
 GIFTS_MAX = 20
-
-
-def _require_creator(user: User, work: Work) -> None:
-    if not is_creator(user, work):
-        raise PermissionDenied("Only the creators of this work can change it.")
 
 
 def _refresh(work: Work) -> None:
@@ -72,7 +72,7 @@ def creator_invite(
     Returns the pending invitation, or the creatorship when the invitee accepts
     invitations automatically (their preference) or the pseud is the user's own.
     """
-    _require_creator(user, work)
+    require_creator(user, work)
     try:
         pseud = pseud_lookup(pseud_name)
     except PseudNotFound as error:
@@ -135,7 +135,7 @@ def invitation_decline(*, user: User, invitation: CreatorInvitation) -> CreatorI
 
 def creator_remove_self(*, user: User, work: Work) -> None:
     """Take all of `user`'s pseuds off `work`; another user must remain a creator."""
-    _require_creator(user, work)
+    require_creator(user, work)
     if not work.creatorships.exclude(pseud__user=user).exists():
         raise ValidationError(
             "A work always keeps at least one creator, and you are its only one. "
@@ -309,7 +309,7 @@ def work_orphan(*, user: User, work: Work, keep_pseud: bool) -> Work:
     otherwise it reads "orphan_account". Co-creators stay. Drafts cannot be
     orphaned: nobody could ever post or delete them.
     """
-    _require_creator(user, work)
+    require_creator(user, work)
     if not work.posted:
         raise ValidationError("Drafts cannot be orphaned: post the work or delete it.")
     orphan = orphan_account_ensure()

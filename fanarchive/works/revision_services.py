@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -26,7 +26,7 @@ from fanarchive.accounts.models import User
 from fanarchive.tags.models import TagType
 from fanarchive.works import limits
 from fanarchive.works.models import Chapter, ChapterRevision, Work, WorkRevision, WorkTag
-from fanarchive.works.selectors import is_creator
+from fanarchive.works.selectors import require_creator
 
 # What a work revision holds, besides the tag names by type.
 WORK_FIELDS = (
@@ -145,17 +145,12 @@ def chapter_revision_record(
 # -- restoring ----------------------------------------------------------------------
 
 
-def _require_creator(user: User, work: Work) -> None:
-    if not is_creator(user, work):
-        raise PermissionDenied("Only the creators of this work can see and restore its history.")
-
-
 def chapter_revision_restore(*, user: User, revision: ChapterRevision) -> Chapter:
     """Make the chapter what it was in `revision`; the restore is itself a new revision."""
     from fanarchive.works.services import ChapterInput, chapter_update
 
     chapter = revision.chapter
-    _require_creator(user, chapter.work)
+    require_creator(user, chapter.work, to="see and restore its history")
     data = ChapterInput(
         text=revision.source,
         text_format=revision.text_format,
@@ -179,7 +174,7 @@ def work_revision_restore(*, user: User, revision: WorkRevision) -> Work:
     from fanarchive.works.services import WorkInput, work_update
 
     work = revision.work
-    _require_creator(user, work)
+    require_creator(user, work, to="see and restore its history")
     data = dict(revision.data)
     try:
         work_input = WorkInput(

@@ -44,6 +44,12 @@ def is_creator(user: AnyUser, work: Work) -> bool:
     return work.creatorships.filter(pseud__user=user).exists()
 
 
+def require_creator(user: AnyUser, work: Work, *, to: str = "change it") -> None:
+    """Refuse (403) anyone but the work's creators: "Only the creators of this work can {to}."."""
+    if not is_creator(user, work):
+        raise PermissionDenied(f"Only the creators of this work can {to}.")
+
+
 def access_work(user: AnyUser, work_id: int) -> Work:
     """The work, if `user` may open it; otherwise the right refusal.
 

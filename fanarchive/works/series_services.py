@@ -18,7 +18,7 @@ from fanarchive.core.text import TextFormat, html_to_text, render
 from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.works import limits
 from fanarchive.works.models import Series, SeriesCreatorship, SeriesWork, Work
-from fanarchive.works.selectors import is_creator, is_series_creator
+from fanarchive.works.selectors import is_creator, is_series_creator, require_creator
 
 Errors = dict[str, list[str]]
 
@@ -96,8 +96,7 @@ def series_work_add(
     *, user: User, work: Work, series: Series | None = None, new_title: str = ""
 ) -> SeriesWork:
     """Put `work` at the end of `series`, or of a new series called `new_title`."""
-    if not is_creator(user, work):
-        raise PermissionDenied("Only the creators of this work can add it to a series.")
+    require_creator(user, work, to="add it to a series")
     if series is None:
         if not new_title.strip():
             raise ValidationError(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
@@ -27,7 +27,7 @@ from fanarchive.works.creator_services import gift_recipients_resolve, gifts_not
 from fanarchive.works.languages import LANGUAGE_NAMES
 from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
 from fanarchive.works.revision_services import chapter_revision_record, work_revision_record
-from fanarchive.works.selectors import is_creator
+from fanarchive.works.selectors import require_creator
 from fanarchive.works.series_services import series_positions_close
 
 Errors = dict[str, list[str]]
@@ -203,11 +203,6 @@ def _raise_if(errors: Errors) -> None:
 # -- permission ---------------------------------------------------------------
 
 
-def _require_creator(user: User, work: Work) -> None:
-    if not is_creator(user, work):
-        raise PermissionDenied("Only the creators of this work can change it.")
-
-
 def _own_pseuds(user: User, pseud_ids: Sequence[int]) -> list[Pseud]:
     if not pseud_ids:
         return [user.default_pseud]
@@ -344,7 +339,7 @@ def work_update(
     The new metadata is recorded in the work's version history unless
     `record_revision` is False (a restore records its own).
     """
-    _require_creator(user, work)
+    require_creator(user, work)
     fixed = FixedTags.load()
     errors = validate_work_input(data, fixed=fixed)
     problem = _expected_chapters_error(data.expected_chapters, work.chapters.count())
@@ -377,7 +372,7 @@ def work_update(
 
 def work_post(*, user: User, work: Work, site_url: str = "") -> Work:
     """Post a draft: the work and all its chapters become visible."""
-    _require_creator(user, work)
+    require_creator(user, work)
     if work.posted:
         raise ValidationError("This work is already posted.")
     now = timezone.now()
@@ -391,7 +386,7 @@ def work_post(*, user: User, work: Work, site_url: str = "") -> Work:
 
 
 def work_delete(*, user: User, work: Work) -> None:
-    _require_creator(user, work)
+    require_creator(user, work)
     with transaction.atomic():
         catalogue_work_changed(work_id=work.pk)
         series_ids = list(work.series_works.values_list("series_id", flat=True))
@@ -412,7 +407,7 @@ def chapter_add(
     expected_chapters: int | None,
 ) -> Chapter:
     """Add a chapter at the end. On a draft work it stays a draft until the work is posted."""
-    _require_creator(user, work)
+    require_creator(user, work)
     errors = validate_chapter_input(data)
     count = work.chapters.count() + 1
     if expected_chapters is not None and expected_chapters < 1:
@@ -452,7 +447,7 @@ def chapter_update(
     `record_revision` is False (a restore records its own).
     """
     work = chapter.work
-    _require_creator(user, work)
+    require_creator(user, work)
     _raise_if(validate_chapter_input(data))
     now = timezone.now()
     with transaction.atomic():
@@ -470,7 +465,7 @@ def chapter_update(
 
 def chapter_delete(*, user: User, chapter: Chapter) -> None:
     work = chapter.work
-    _require_creator(user, work)
+    require_creator(user, work)
     if work.chapters.count() <= 1:
         raise ValidationError(
             "This is the work's only chapter. Delete the work instead if you want it gone."
@@ -487,7 +482,7 @@ def chapter_delete(*, user: User, chapter: Chapter) -> None:
 
 def chapters_reorder(*, user: User, work: Work, chapter_ids: Sequence[int]) -> None:
     """Put the work's chapters in this order; `chapter_ids` must name each exactly once."""
-    _require_creator(user, work)
+    require_creator(user, work)
     current = set(work.chapters.values_list("id", flat=True))
     if len(chapter_ids) != len(current) or set(chapter_ids) != current:
         raise ValidationError("Give every chapter of this work a place, each exactly once.")

@@ -147,8 +147,7 @@ def _creator_work(request: HttpRequest, work_id: int) -> tuple[User, Work]:
     """A work the logged-in user may change (others get 404 or 403, as for reading)."""
     user = authenticated_user(request)
     work = selectors.access_work(user, work_id)
-    if not selectors.is_creator(user, work):
-        raise PermissionDenied("Only the creators of this work can change it.")
+    selectors.require_creator(user, work)
     return user, work
 
 
