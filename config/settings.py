@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "fanarchive.core",
     "fanarchive.accounts",
     "fanarchive.tags",
@@ -103,6 +106,15 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background tasks (django-tasks, the backport of Django 6's task framework): queued in
+# the database and run by `db_worker` until REDIS_URL is set, then queued in Redis and
+# run by RQ. Code enqueues with `some_task.enqueue(...)` and never names a backend.
+if ENV.redis_url:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": ENV.redis_url}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["fanarchive.accounts.backends.UsernameOrEmailBackend"]
