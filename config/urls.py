@@ -6,6 +6,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="works:list", permanent=False), name="home"),
     # Feeds, mutes, saved filters and the index's health; before the apps whose prefixes it shares.
     path("", include("fanarchive.discovery.urls")),
+    # Kudos, comments, blocks: /works/<id>/kudos/, /comments/..., /users/<name>/block...
+    path("", include("fanarchive.engagement.urls")),
     path("works/", include("fanarchive.works.urls")),
     path("", include("fanarchive.tags.wrangling_urls")),
     path("tags/", include("fanarchive.tags.urls")),

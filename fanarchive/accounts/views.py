@@ -28,6 +28,7 @@ from fanarchive.accounts.forms import (
 )
 from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
+from fanarchive.engagement.selectors import is_blocked
 from fanarchive.works.selectors import drafts_of, works_by_user_for
 
 
@@ -185,6 +186,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         {
             "owner": owner,
             "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
+            "owner_blocked": isinstance(request.user, User) and is_blocked(request.user, owner),
             "pseuds": selectors.pseuds_for(request.user, owner),
             "page": page,
         },

@@ -13,11 +13,14 @@ class CatalogueChange(models.Model):
     claims a change that was rolled back nor misses one that was committed. The
     auto-increment id is the monotonic sequence every process catches up from.
     `work_id` is a plain number, not a foreign key: a deleted work must still be
-    logged so that indexes drop it.
+    logged so that indexes drop it. `counts_only` entries say that only the work's
+    engagement counts changed (kudos, comments, bookmarks, hits): indexes then refresh
+    just those numbers, and no search document is rewritten.
     """
 
     id = models.BigAutoField(primary_key=True)
     work_id = models.BigIntegerField(db_index=True)
+    counts_only = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -1,9 +1,9 @@
-"""Kudos, hits, comments and bookmarks of works: the seam for the engagement issue.
+"""Kudos, hits, comments and bookmarks of works: the seam to the engagement app.
 
 The catalogue sorts and filters by these numbers but does not know where they
-come from. Until engagement exists every count is zero; the engagement issue
-fills `work_stats` (and logs `catalogue_work_changed` when a count changes),
-and sorting by kudos starts to mean something without touching the index.
+come from: `work_stats` asks `engagement.stats.counts_of`, and the engagement
+services log a counts-only change (`engagement.stats.stats_changed`) when a
+count changes, so the index refreshes just these numbers.
 """
 
 from __future__ import annotations
@@ -26,5 +26,9 @@ ZERO = WorkStats()
 
 
 def work_stats(work_ids: Iterable[int]) -> dict[int, WorkStats]:
-    """The engagement counts of these works (all zero until engagement lands)."""
-    return dict.fromkeys(work_ids, ZERO)
+    """The engagement counts of these works (every id is in the answer)."""
+    from fanarchive.engagement.stats import counts_of
+
+    ids = list(work_ids)
+    counts = counts_of(ids)
+    return {work_id: counts.get(work_id, ZERO) for work_id in ids}

@@ -2,10 +2,142 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
 from fanarchive.accounts.models import User
-from fanarchive.engagement.models import Block
+from fanarchive.engagement.models import Block, Comment, CommentState, Kudos
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanarchive.works.models import Chapter, Work
+
+    AnyUser = User | AnonymousUser
 
 
 def is_blocked(blocker: User, blocked: User) -> bool:
     """Whether `blocker` has blocked `blocked`."""
     return Block.objects.filter(blocker=blocker, blocked=blocked).exists()
+
+
+def blocked_by_creator(work: Work, user: User) -> bool:
+    """Whether any creator of `work` has blocked `user`."""
+    return Block.objects.filter(blocked=user, blocker__pseuds__creatorships__work=work).exists()
+
+
+def blocks_of(user: User) -> QuerySet[Block]:
+    return Block.objects.filter(blocker=user).select_related("blocked")
+
+
+def creator_users(work: Work) -> list[User]:
+    return list(User.objects.filter(pseuds__creatorships__work=work).distinct())
+
+
+# -- kudos -----------------------------------------------------------------------------
+
+
+@dataclass
+class KudosList:
+    """Who left kudos, as AO3 lists it: account names, then "and N guests"."""
+
+    users: list[User]
+    guests: int
+
+    @property
+    def total(self) -> int:
+        return len(self.users) + self.guests
+
+
+def kudos_list(work: Work) -> KudosList:
+    rows = list(Kudos.objects.filter(work=work).select_related("user").order_by("-created_at"))
+    return KudosList(
+        users=[row.user for row in rows if row.user is not None],
+        guests=sum(1 for row in rows if row.user is None),
+    )
+
+
+def has_given_kudos(work: Work, *, user: AnyUser, guest_key: str) -> bool:
+    if user.is_authenticated:
+        return Kudos.objects.filter(work=work, user_id=user.pk).exists()
+    return Kudos.objects.filter(work=work, guest_key=guest_key).exists()
+
+
+# -- comments --------------------------------------------------------------------------
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    replies: list[CommentNode] = field(default_factory=list)
+
+
+def visible_comments_q(viewer: AnyUser, *, is_creator: bool) -> Q:
+    """Published comments, plus pending ones for the work's creators and for their authors."""
+    if is_creator:
+        return Q()
+    shown = Q(state=CommentState.PUBLISHED)
+    if viewer.is_authenticated:
+        shown |= Q(user_id=viewer.pk)
+    return shown
+
+
+def comment_threads(
+    viewer: AnyUser, work: Work, chapters: Sequence[Chapter], *, is_creator: bool
+) -> dict[int, list[CommentNode]]:
+    """The comment threads of these chapters as trees, oldest first, keyed by chapter id.
+
+    A reply whose parent `viewer` may not see is left out with its parent.
+    """
+    comments = (
+        Comment.objects.filter(work=work, chapter__in=list(chapters))
+        .filter(visible_comments_q(viewer, is_creator=is_creator))
+        .select_related("pseud", "pseud__user", "user")
+        .order_by("created_at", "id")
+    )
+    nodes: dict[int, CommentNode] = {}
+    threads: dict[int, list[CommentNode]] = {chapter.pk: [] for chapter in chapters}
+    for comment in comments:
+        node = CommentNode(comment)
+        nodes[comment.pk] = node
+        if comment.parent_id is None:
+            threads.setdefault(comment.chapter_id, []).append(node)
+        elif comment.parent_id in nodes:
+            nodes[comment.parent_id].replies.append(node)
+    return threads
+
+
+def pending_comments(work: Work) -> QuerySet[Comment]:
+    return (
+        Comment.objects.filter(work=work, state=CommentState.PENDING, deleted=False)
+        .select_related("pseud", "pseud__user", "user", "chapter")
+        .order_by("created_at", "id")
+    )
+
+
+def reading_context(
+    viewer: AnyUser, work: Work, shown: Sequence[Chapter], *, is_creator: bool, guest_key: str
+) -> dict[str, object]:
+    """What the work page shows of kudos and comments below the text it shows."""
+    from fanarchive.works.models import CommentPolicy
+
+    threads = comment_threads(viewer, work, shown, is_creator=is_creator)
+    may_comment = (
+        work.posted
+        and not work.hidden_by_admin
+        and (
+            work.comment_policy == CommentPolicy.EVERYONE
+            or (work.comment_policy == CommentPolicy.REGISTERED and viewer.is_authenticated)
+        )
+    )
+    return {
+        "kudos": kudos_list(work),
+        "kudos_given": has_given_kudos(work, user=viewer, guest_key=guest_key),
+        "comment_threads": [(chapter, threads.get(chapter.pk, [])) for chapter in shown],
+        "comment_chapter": shown[-1] if shown else None,
+        "may_comment": may_comment,
+        "pending_count": pending_comments(work).count() if is_creator else 0,
+    }

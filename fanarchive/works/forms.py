@@ -15,7 +15,7 @@ from fanarchive.core.text import TextFormat
 from fanarchive.tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from fanarchive.tags.models import TagType
 from fanarchive.works.languages import LANGUAGES
-from fanarchive.works.models import Chapter, Series, SeriesWork, Work
+from fanarchive.works.models import Chapter, CommentPolicy, Series, SeriesWork, Work
 from fanarchive.works.selectors import series_of_user, shown_gifts
 from fanarchive.works.services import ChapterInput, WorkInput
 
@@ -124,6 +124,15 @@ class WorkForm(forms.Form):
         label="Language", initial="en", widget=forms.Select(choices=LANGUAGES), required=False
     )
     restricted = forms.BooleanField(label="Only show your work to registered users", required=False)
+    comment_policy = forms.ChoiceField(
+        label="Who can comment on this work",
+        choices=CommentPolicy.choices,
+        initial=CommentPolicy.REGISTERED,
+        required=False,
+    )
+    moderated_comments = forms.BooleanField(
+        label="Enable comment moderation (new comments wait for your approval)", required=False
+    )
     expected_chapters = forms.CharField(
         label="Expected number of chapters",
         required=False,
@@ -169,7 +178,17 @@ class WorkForm(forms.Form):
             ),
         ),
         ("Preface", ("pseuds", "title", "summary", "notes", "endnotes")),
-        ("Associations and privacy", ("gifts", "language", "expected_chapters", "restricted")),
+        (
+            "Associations and privacy",
+            (
+                "gifts",
+                "language",
+                "expected_chapters",
+                "restricted",
+                "comment_policy",
+                "moderated_comments",
+            ),
+        ),
         ("Work text", ("chapter_title", "text_format", "text")),
     )
 
@@ -200,6 +219,8 @@ class WorkForm(forms.Form):
             endnotes=data["endnotes"],
             language=data["language"] or "en",
             restricted=data["restricted"],
+            comment_policy=data["comment_policy"] or CommentPolicy.REGISTERED,
+            moderated_comments=data["moderated_comments"],
             expected_chapters=data["expected_chapters"],
             pseud_ids=[p.pk for p in data["pseuds"]],
             gifts=split_tags(data["gifts"]),
@@ -234,6 +255,8 @@ class WorkForm(forms.Form):
             "endnotes": work.endnotes,
             "language": work.language,
             "restricted": work.restricted,
+            "comment_policy": work.comment_policy,
+            "moderated_comments": work.moderated_comments,
             "expected_chapters": "?"
             if work.expected_chapters is None
             else str(work.expected_chapters),

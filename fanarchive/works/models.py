@@ -15,9 +15,38 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from fanarchive.accounts.models import User
+    from fanarchive.discovery.stats import WorkStats
 
 
 class WorkQuerySet(models.QuerySet["Work"]):
+    # Set by `with_engagement()`: fetched works get `engagement` (their counts), in one go.
+    _with_engagement = False
+
+    def with_engagement(self) -> WorkQuerySet:
+        """Attach each fetched work's kudos, hits, comments and bookmarks as `work.engagement`.
+
+        One batch of counts per fetch (`discovery.stats.work_stats`), not one per work.
+        """
+        clone = self._clone()
+        clone._with_engagement = True
+        return clone
+
+    def _clone(self) -> WorkQuerySet:
+        clone: WorkQuerySet = super()._clone()  # type: ignore[misc]
+        clone._with_engagement = self._with_engagement
+        return clone
+
+    def _fetch_all(self) -> None:
+        fetched = self._result_cache is None
+        super()._fetch_all()
+        if fetched and self._with_engagement and self._result_cache:
+            from fanarchive.discovery.stats import work_stats
+
+            works = [w for w in self._result_cache if isinstance(w, Work)]
+            stats = work_stats([w.pk for w in works])
+            for work in works:
+                work.engagement = stats[work.pk]
+
     def visible_to(self, user: User | AnonymousUser) -> WorkQuerySet:
         """Works `user` may see in any listing: posted, not hidden, and for guests not restricted.
 
@@ -39,6 +68,14 @@ class WorkQuerySet(models.QuerySet["Work"]):
         return self.filter(id__in=WorkTag.objects.filter(tag=tag).values("work_id"))
 
 
+class CommentPolicy(models.TextChoices):
+    """Who may comment on a work (AO3's default: registered users only)."""
+
+    EVERYONE = "everyone", "Everyone, including guests"
+    REGISTERED = "registered", "Registered users only"
+    NOBODY = "nobody", "No one (comments are disabled)"
+
+
 class Work(models.Model):
     title = models.CharField(max_length=255)
     # Summary and notes are stored as sanitised HTML.
@@ -55,6 +92,11 @@ class Work(models.Model):
     posted = models.BooleanField(default=False)
     restricted = models.BooleanField(default=False)
     hidden_by_admin = models.BooleanField(default=False)
+    comment_policy = models.CharField(
+        max_length=10, choices=CommentPolicy.choices, default=CommentPolicy.REGISTERED
+    )
+    # New comments wait until a creator approves them.
+    moderated_comments = models.BooleanField(default=False)
     first_posted_at = models.DateTimeField(null=True, blank=True)
     # When a reader last saw something new: posting, or a chapter added.
     revised_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -69,6 +111,8 @@ class Work(models.Model):
     )
 
     objects = WorkQuerySet.as_manager()
+    # Kudos, hits, comments, bookmarks: set on works fetched `with_engagement()`.
+    engagement: WorkStats
 
     class Meta:
         indexes = [

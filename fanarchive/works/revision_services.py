@@ -178,7 +178,11 @@ def work_revision_restore(*, user: User, revision: WorkRevision) -> Work:
     data = dict(revision.data)
     try:
         work_input = WorkInput(
-            pseud_ids=[], **{k: data[k] for k in (*WORK_FIELDS, *TAG_FIELDS.values())}
+            pseud_ids=[],
+            # Comment settings are not history: a restore keeps the current ones.
+            comment_policy=work.comment_policy,
+            moderated_comments=work.moderated_comments,
+            **{k: data[k] for k in (*WORK_FIELDS, *TAG_FIELDS.values())},
         )
     except (KeyError, TypeError):
         raise ValidationError("This revision cannot be restored: it is incomplete.") from None

@@ -80,7 +80,7 @@ def readable_chapters(user: AnyUser, work: Work) -> list[Chapter]:
 
 def with_blurb_data(works: WorkQuerySet) -> WorkQuerySet:
     """Prefetch what a blurb or meta block shows, so a page of works costs a fixed few queries."""
-    return works.prefetch_related(
+    return works.with_engagement().prefetch_related(
         Prefetch("work_tags", queryset=WorkTag.objects.select_related("tag")),
         Prefetch(
             "creatorships", queryset=Creatorship.objects.select_related("pseud", "pseud__user")

@@ -25,7 +25,7 @@ from fanarchive.tags.services import tag_name_error, tags_find_or_create, unique
 from fanarchive.works import limits
 from fanarchive.works.creator_services import gift_recipients_resolve, gifts_notify, gifts_set
 from fanarchive.works.languages import LANGUAGE_NAMES
-from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
+from fanarchive.works.models import Chapter, CommentPolicy, Creatorship, Work, WorkTag
 from fanarchive.works.revision_services import chapter_revision_record, work_revision_record
 from fanarchive.works.selectors import require_creator
 from fanarchive.works.series_services import series_positions_close
@@ -62,6 +62,9 @@ class WorkInput:
     endnotes: str = ""
     language: str = "en"
     restricted: bool = False
+    # Who may comment ("everyone", "registered", "nobody") and whether comments wait for approval.
+    comment_policy: str = "registered"
+    moderated_comments: bool = False
     # None is "?": the writer does not know yet.
     expected_chapters: int | None = 1
     # Pseuds of the posting user; empty means their default pseud.
@@ -119,6 +122,8 @@ def validate_work_input(data: WorkInput, *, fixed: FixedTags | None = None) -> E
     _check_html_length(errors, "endnotes", "The end notes", data.endnotes, limits.NOTES_MAX)
     if data.language not in LANGUAGE_NAMES:
         _add(errors, "language", f'"{data.language}" is not a language this archive knows.')
+    if data.comment_policy not in CommentPolicy.values:
+        _add(errors, "comment_policy", f'"{data.comment_policy}" is not a comment setting.')
     if data.expected_chapters is not None and data.expected_chapters < 1:
         _add(errors, "expected_chapters", "The expected number of chapters must be 1 or more.")
 
@@ -227,6 +232,8 @@ def _apply_work_fields(work: Work, data: WorkInput) -> None:
     work.endnotes = _html(data.endnotes)
     work.language = data.language
     work.restricted = data.restricted
+    work.comment_policy = data.comment_policy
+    work.moderated_comments = data.moderated_comments
     work.expected_chapters = data.expected_chapters
 
 

@@ -15,6 +15,10 @@ from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, posted
+from fanarchive.engagement.forms import CommentForm
+from fanarchive.engagement.hit_services import hit_record
+from fanarchive.engagement.selectors import reading_context
+from fanarchive.engagement.visitors import guest_key, visitor_key
 from fanarchive.works import autosave_services, selectors, services
 from fanarchive.works.forms import ChapterForm, ReorderForm, WorkForm
 from fanarchive.works.models import Chapter, Work
@@ -193,19 +197,27 @@ def _reading_page(
     else:
         current = chapters[0]
     index = chapters.index(current)
+    shown = chapters if full else [current]
+    creator = selectors.is_creator(request.user, work)
+    viewer = authenticated_user(request) if request.user.is_authenticated else None
+    hit_record(work=work, user=viewer, visitor=visitor_key(request))
     return render(
         request,
         "works/detail.html",
         {
+            **reading_context(
+                request.user, work, shown, is_creator=creator, guest_key=guest_key(request)
+            ),
+            "comment_form": CommentForm(user=request.user),
             "work": work,
             "chapters": chapters,
-            "shown": chapters if full else [current],
+            "shown": shown,
             "full": full,
             "current": current,
             "previous": chapters[index - 1] if not full and index > 0 else None,
             "next": chapters[index + 1] if not full and index + 1 < len(chapters) else None,
             "is_last": full or index == len(chapters) - 1,
-            "is_creator": selectors.is_creator(request.user, work),
+            "is_creator": creator,
             "preference": getattr(request.user, "preference", None),
             "series_places": selectors.series_navigation(request.user, work),
             "gifts": selectors.shown_gifts(work),

@@ -27,6 +27,7 @@ from fanarchive.discovery.index.source import (
     tag_types,
 )
 from fanarchive.discovery.index.structures import Ragged, SortOrder, bitmap_of, ids_of
+from fanarchive.discovery.stats import STAT_NAMES, work_stats
 from fanarchive.tags.models import TagType
 from fanarchive.works.models import Work
 
@@ -245,6 +246,22 @@ class Catalogue:
             self._add(columns, i, work_id)
         if len(self.grown) > 5000:
             self.resort_facets()
+
+    def apply_counts(self, work_ids: Iterable[int]) -> None:
+        """Refresh only the engagement counts of these works (kudos, hits, ...)."""
+        ids = sorted(work_id for work_id in set(work_ids) if work_id in self.flags["all"])
+        if not ids:
+            return
+        stats = work_stats(ids)
+        for name in STAT_NAMES:
+            order = self.orders[name]
+            for work_id in ids:
+                value = getattr(stats[work_id], name)
+                if int(self.numbers[name][work_id]) == value:
+                    continue
+                order.remove(work_id, order.key(work_id))
+                self.numbers[name][work_id] = value
+                order.add(work_id)
 
     def _remove(self, work_id: int) -> None:
         for order in self.orders.values():

@@ -103,7 +103,7 @@ def catch_up(catalogue: Catalogue) -> Catalogue:
     rows = list(
         CatalogueChange.objects.filter(id__gte=low)
         .order_by("id")
-        .values_list("id", "work_id", "created_at")
+        .values_list("id", "work_id", "created_at", "counts_only")
     )
     if catalogue.applied:
         mine = next((row for row in rows if row[0] == catalogue.applied), None)
@@ -119,7 +119,9 @@ def catch_up(catalogue: Catalogue) -> Catalogue:
             state.gaps.setdefault(missing, now)
     for row in fresh:
         state.gaps.pop(row[0], None)
-    catalogue.apply(row[1] for row in fresh)
+    whole = {row[1] for row in fresh if not row[3]}
+    catalogue.apply(whole)
+    catalogue.apply_counts({row[1] for row in fresh if row[3]} - whole)
     if newest[0] > catalogue.applied:
         catalogue.applied = newest[0]
         state.stamp = (newest[1], newest[2].isoformat())

@@ -1,0 +1,297 @@
+"""Comments: threaded, on chapters, under the work's comment policy (shared REFERENCE).
+
+Rules: the work's policy (everyone, registered users only, no one); moderated works
+hold new comments until a creator approves them; frozen threads take no replies;
+commenters edit and delete their own comments, creators delete any on their works;
+new accounts and guests may post `limits.COMMENT_RATE_COUNT` comments per
+`limits.COMMENT_RATE_WINDOW_MINUTES` minutes; users a creator blocked cannot comment.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from fanarchive.accounts.models import Pseud, User
+from fanarchive.core.text import TextFormat, render
+from fanarchive.engagement import limits, notices
+from fanarchive.engagement.models import Comment, CommentState
+from fanarchive.engagement.rules import check_open
+from fanarchive.engagement.selectors import creator_users, is_blocked
+from fanarchive.engagement.stats import stats_changed
+from fanarchive.works.models import Chapter, CommentPolicy, Work
+from fanarchive.works.selectors import is_creator, require_creator
+
+DELETED_TEXT = "(Previous comment deleted.)"
+
+
+def _rate_limit_error(*, user: User | None, guest_key: str) -> str | None:
+    """The rate-limit message for new accounts and guests, or None when they may post."""
+    now = timezone.now()
+    if user is not None:
+        if user.date_joined <= now - timedelta(days=limits.NEW_ACCOUNT_DAYS):
+            return None
+        recent = Comment.objects.filter(user=user)
+        who = "while your account is new"
+    else:
+        recent = Comment.objects.filter(user__isnull=True, guest_key=guest_key)
+        who = "as a guest"
+    window = timedelta(minutes=limits.COMMENT_RATE_WINDOW_MINUTES)
+    times = list(
+        recent.filter(created_at__gt=now - window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[: limits.COMMENT_RATE_COUNT]
+    )
+    if len(times) < limits.COMMENT_RATE_COUNT:
+        return None
+    wait = max(1, math.ceil((times[-1] + window - now).total_seconds() / 60))
+    return (
+        f"You can post {limits.COMMENT_RATE_COUNT} comments every "
+        f"{limits.COMMENT_RATE_WINDOW_MINUTES} minutes {who}. "
+        f"Try again in {wait} minute{'s' if wait != 1 else ''}."
+    )
+
+
+def _clean_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": ["Please write a comment."]})
+    if len(text) > limits.COMMENT_MAX:
+        raise ValidationError(
+            {
+                "text": [
+                    f"A comment can be at most {limits.COMMENT_MAX:,} characters long; "
+                    f"this one has {len(text):,}."
+                ]
+            }
+        )
+    html = render(text, TextFormat.HTML)
+    if not html.strip():
+        raise ValidationError({"text": ["Please write a comment."]})
+    return html
+
+
+def _url(site_url: str, comment: Comment) -> str:
+    return f"{site_url.rstrip('/')}{comment.chapter.get_absolute_url()}#comment_{comment.pk}"
+
+
+def _thread_frozen(comment: Comment) -> bool:
+    return comment.frozen
+
+
+def comment_create(
+    *,
+    chapter: Chapter,
+    user: User | None,
+    text: str,
+    pseud: Pseud | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+    guest_key: str = "",
+    parent: Comment | None = None,
+    site_url: str = "",
+) -> Comment:
+    """A new comment on `chapter` (or a reply to `parent`) by `user`, or by a guest.
+
+    Moderated works keep it pending until a creator approves it (creators' own
+    comments never wait). Creators are notified, and the parent's author of a reply.
+    """
+    work: Work = chapter.work
+    if parent is not None and parent.work_id != work.pk:
+        raise ValidationError({"text": ["That comment is not on this work."]})
+    check_open(work=work, user=user, key="text", doing="comment on")
+    if not chapter.posted:
+        raise ValidationError({"text": ["You cannot comment on a draft chapter."]})
+    if work.comment_policy == CommentPolicy.NOBODY:
+        raise ValidationError({"text": ["Sorry, this work doesn't allow comments."]})
+    if user is None and work.comment_policy == CommentPolicy.REGISTERED:
+        raise ValidationError(
+            {"text": ["Sorry, this work only allows comments from registered users."]}
+        )
+    if parent is not None:
+        if parent.deleted or parent.state != CommentState.PUBLISHED:
+            raise ValidationError({"text": ["You cannot reply to this comment."]})
+        if _thread_frozen(parent):
+            raise ValidationError(
+                {"text": ["This comment thread is frozen. No new replies can be made."]}
+            )
+        if user is not None and parent.user is not None and is_blocked(parent.user, user):
+            raise ValidationError({"text": ["You cannot reply to this comment."]})
+    errors: dict[str, list[str]] = {}
+    if user is None:
+        guest_name = guest_name.strip()
+        guest_email = guest_email.strip()
+        if not guest_name:
+            errors.setdefault("name", []).append("Please enter your name.")
+        elif len(guest_name) > limits.GUEST_NAME_MAX:
+            errors.setdefault("name", []).append(
+                f"A name can be at most {limits.GUEST_NAME_MAX} characters long."
+            )
+        if guest_email:
+            try:
+                validate_email(guest_email)
+            except ValidationError:
+                errors.setdefault("email", []).append("Please enter a valid e-mail address.")
+        if not guest_key:
+            raise ValueError("a guest's comment needs a guest key")
+    else:
+        if pseud is None:
+            pseud = user.default_pseud
+        elif pseud.user_id != user.pk:
+            errors.setdefault("pseud", []).append("You can only comment under your own pseuds.")
+    try:
+        html = _clean_text(text)
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    creator = user is not None and is_creator(user, work)
+    if not creator:
+        limited = _rate_limit_error(user=user, guest_key=guest_key)
+        if limited:
+            raise ValidationError({"text": [limited]})
+    pending = work.moderated_comments and not creator
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            work=work,
+            chapter=chapter,
+            parent=parent,
+            thread_root=parent.thread_root if parent is not None else None,
+            user=user,
+            pseud=pseud if user is not None else None,
+            guest_name=guest_name if user is None else "",
+            guest_email=guest_email if user is None else "",
+            guest_key=guest_key if user is None else "",
+            text=html,
+            state=CommentState.PENDING if pending else CommentState.PUBLISHED,
+        )
+        if parent is None:
+            comment.thread_root = comment
+            comment.save(update_fields=["thread_root"])
+        if pending:
+            notices.notify(
+                recipients=creator_users(work),
+                kind="comment_pending",
+                subject=f'A comment on "{work.title}" awaits your approval',
+                body=f"{comment.author_name} left a comment on {chapter.heading} of "
+                f'"{work.title}". It will appear once you approve it.',
+                url=_url(site_url, comment),
+                work=work,
+                comment_id=comment.pk,
+                actor=user,
+            )
+        else:
+            _announce(comment, site_url=site_url)
+            stats_changed(work_ids=[work.pk])
+    return comment
+
+
+def _announce(comment: Comment, *, site_url: str) -> None:
+    """Tell the creators about a published comment, and the parent's author about a reply."""
+    work = comment.work
+    creators = creator_users(work)
+    notices.notify(
+        recipients=creators,
+        kind="comment",
+        subject=f'New comment on "{work.title}"',
+        body=f'{comment.author_name} commented on {comment.chapter.heading} of "{work.title}".',
+        url=_url(site_url, comment),
+        work=work,
+        comment_id=comment.pk,
+        actor=comment.user,
+    )
+    parent = comment.parent
+    if parent is not None and parent.user is not None and parent.user not in creators:
+        notices.notify(
+            recipients=[parent.user],
+            kind="reply",
+            subject=f'Reply to your comment on "{work.title}"',
+            body=f'{comment.author_name} replied to your comment on "{work.title}".',
+            url=_url(site_url, comment),
+            work=work,
+            comment_id=comment.pk,
+            actor=comment.user,
+        )
+
+
+def comment_update(*, user: User, comment: Comment, text: str) -> Comment:
+    """The author edits their own comment (not a deleted or frozen one)."""
+    if comment.user_id != user.pk:
+        raise PermissionDenied("Only the person who wrote this comment can edit it.")
+    if comment.deleted:
+        raise ValidationError({"text": ["This comment was deleted."]})
+    if comment.frozen:
+        raise ValidationError({"text": ["This comment thread is frozen and cannot be edited."]})
+    html = _clean_text(text)
+    with transaction.atomic():
+        comment.text = html
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["text", "edited_at"])
+    return comment
+
+
+def comment_delete(*, user: User, comment: Comment) -> None:
+    """The author, or a creator of the work, deletes a comment.
+
+    With replies it stays as "(Previous comment deleted.)" so the thread holds together;
+    without, it goes, and so do deleted ancestors left without replies.
+    """
+    if comment.user_id != user.pk and not is_creator(user, comment.work):
+        raise PermissionDenied("Only the comment's author or the work's creators can delete it.")
+    if comment.deleted:
+        return
+    with transaction.atomic():
+        if comment.replies.exists():
+            comment.deleted = True
+            comment.text = ""
+            comment.save(update_fields=["deleted", "text"])
+        else:
+            parent = comment.parent
+            comment.delete()
+            while parent is not None and parent.deleted and not parent.replies.exists():
+                grandparent = parent.parent
+                parent.delete()
+                parent = grandparent
+        stats_changed(work_ids=[comment.work_id])
+
+
+def comment_approve(*, user: User, comment: Comment, site_url: str = "") -> Comment:
+    """A creator publishes a comment held for moderation."""
+    require_creator(user, comment.work, to="approve comments on it")
+    if comment.state == CommentState.PUBLISHED:
+        return comment
+    with transaction.atomic():
+        comment.state = CommentState.PUBLISHED
+        comment.save(update_fields=["state"])
+        _announce(comment, site_url=site_url)
+        stats_changed(work_ids=[comment.work_id])
+    return comment
+
+
+def _set_frozen(*, user: User, comment: Comment, frozen: bool) -> Comment:
+    require_creator(user, comment.work, to="freeze comment threads on it")
+    with transaction.atomic():
+        # The comment and every reply below it, level by level.
+        ids = [comment.pk]
+        level = [comment.pk]
+        while level:
+            level = list(Comment.objects.filter(parent_id__in=level).values_list("id", flat=True))
+            ids += level
+        Comment.objects.filter(id__in=ids).update(frozen=frozen)
+    comment.frozen = frozen
+    return comment
+
+
+def comment_freeze(*, user: User, comment: Comment) -> Comment:
+    """A creator freezes a thread: the comment and its replies take no replies or edits."""
+    return _set_frozen(user=user, comment=comment, frozen=True)
+
+
+def comment_unfreeze(*, user: User, comment: Comment) -> Comment:
+    return _set_frozen(user=user, comment=comment, frozen=False)

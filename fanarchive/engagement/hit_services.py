@@ -1,0 +1,137 @@
+"""Hits: one per visitor per work per day, whichever chapter is read (shared REFERENCE).
+
+Reading a work inserts a `HitMark` (work, visitor, day); the unique constraint keeps
+one per visitor and day, and nothing else is written while the page is served.
+`hits_flush`, run by a background task queued at most every `HIT_FLUSH_SECONDS`,
+adds the marks not yet counted to `WorkHitCount` and drops counted marks of past days.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fanarchive.accounts.models import User
+from fanarchive.engagement import limits
+from fanarchive.engagement.models import HitFlushSchedule, HitMark, WorkHitCount
+from fanarchive.engagement.stats import stats_changed
+from fanarchive.works.models import Work
+from fanarchive.works.selectors import is_creator
+
+# Marks this process already wrote, so a reader turning pages costs no query at all.
+_SEEN_MAX = 10_000
+_seen: OrderedDict[tuple[int, str, str], None] = OrderedDict()
+_seen_lock = threading.Lock()
+_last_queued = 0.0
+_BATCH = 500
+
+
+def _remember(key: tuple[int, str, str]) -> bool:
+    """True when `key` was not yet remembered (and remember it)."""
+    with _seen_lock:
+        if key in _seen:
+            return False
+        _seen[key] = None
+        if len(_seen) > _SEEN_MAX:
+            _seen.popitem(last=False)
+        return True
+
+
+def forget_seen() -> None:
+    """Drop what this process remembers (tests)."""
+    global _last_queued
+    with _seen_lock:
+        _seen.clear()
+        _last_queued = 0.0
+
+
+def hit_record(*, work: Work, user: User | None, visitor: str) -> bool:
+    """Count a visit by `visitor` (see `visitors.visitor_key`) to `work` today.
+
+    Not for drafts, hidden works or the work's creators. Returns whether a new mark
+    was written (False: not counted, or already counted today).
+    """
+    if not work.posted or work.hidden_by_admin:
+        return False
+    if user is not None and is_creator(user, work):
+        return False
+    day = timezone.now().date()
+    if not _remember((work.pk, visitor, day.isoformat())):
+        return False
+    created = HitMark.objects.bulk_create(
+        [HitMark(work=work, visitor=visitor, day=day)], ignore_conflicts=True
+    )
+    hits_flush_schedule()
+    return bool(created)
+
+
+def hits_flush_schedule() -> bool:
+    """Queue a flush unless one was queued less than `HIT_FLUSH_SECONDS` ago (any process)."""
+    global _last_queued
+    now_monotonic = time.monotonic()
+    if now_monotonic - _last_queued < limits.HIT_FLUSH_SECONDS:
+        return False
+    _last_queued = now_monotonic
+    now = timezone.now()
+    stale = now - timedelta(seconds=limits.HIT_FLUSH_SECONDS)
+    with transaction.atomic():
+        claimed = HitFlushSchedule.objects.filter(pk=1, queued_at__lt=stale).update(queued_at=now)
+        if not claimed:
+            _, created = HitFlushSchedule.objects.get_or_create(pk=1, defaults={"queued_at": now})
+            claimed = int(created)
+        if claimed:
+            transaction.on_commit(_enqueue_flush)
+    return bool(claimed)
+
+
+def _enqueue_flush() -> None:
+    from fanarchive.engagement.tasks import hits_flush_task
+
+    task = hits_flush_task
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + timedelta(seconds=limits.HIT_FLUSH_SECONDS))
+    task.enqueue()
+
+
+def hits_flush() -> int:
+    """Add the uncounted marks to the works' hit counts; returns how many were added.
+
+    Idempotent and safe to run concurrently: each mark is counted by the one
+    transaction whose UPDATE flips it, and its count is what that UPDATE reports.
+    """
+    added = 0
+    while True:
+        rows = list(
+            HitMark.objects.filter(counted=False)
+            .order_by("id")
+            .values_list("id", "work_id")[:_BATCH]
+        )
+        if not rows:
+            break
+        by_work: dict[int, list[int]] = {}
+        for mark_id, work_id in rows:
+            by_work.setdefault(work_id, []).append(mark_id)
+        with transaction.atomic():
+            counts: dict[int, int] = {}
+            for work_id, ids in by_work.items():
+                flipped = HitMark.objects.filter(id__in=ids, counted=False).update(counted=True)
+                if flipped:
+                    counts[work_id] = flipped
+            if counts:
+                WorkHitCount.objects.bulk_create(
+                    [WorkHitCount(work_id=work_id, hits=0) for work_id in counts],
+                    ignore_conflicts=True,
+                )
+                for work_id, flipped in counts.items():
+                    WorkHitCount.objects.filter(work_id=work_id).update(hits=F("hits") + flipped)
+                stats_changed(work_ids=counts)
+        added += sum(counts.values())
+    # Past days' marks are no longer needed to keep visits unique.
+    HitMark.objects.filter(counted=True, day__lt=timezone.now().date()).delete()
+    return added

@@ -1,0 +1,51 @@
+"""Kudos: one per account, or per guest, per work (shared REFERENCE, "Engagement")."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from fanarchive.accounts.models import User
+from fanarchive.engagement import notices
+from fanarchive.engagement.models import Kudos
+from fanarchive.engagement.rules import check_open
+from fanarchive.engagement.selectors import creator_users
+from fanarchive.engagement.stats import stats_changed
+from fanarchive.works.models import Work
+from fanarchive.works.selectors import is_creator
+
+ALREADY = "You have already left kudos here. :)"
+
+
+def kudos_give(*, work: Work, user: User | None, guest_key: str = "", site_url: str = "") -> Kudos:
+    """`user` (or the guest with `guest_key`, a keyed hash of their IP) leaves kudos on `work`.
+
+    Refused for drafts, hidden works, guests on restricted works, the work's creators,
+    users a creator blocked, and a second time. Creators are notified ("kudos").
+    """
+    if user is None and not guest_key:
+        raise ValueError("a guest's kudos needs a guest key")
+    check_open(work=work, user=user, key="kudos", doing="leave kudos on")
+    if user is not None and is_creator(user, work):
+        raise ValidationError({"kudos": ["You can't leave kudos on your own work."]})
+    try:
+        with transaction.atomic():
+            if user is not None:
+                kudos = Kudos.objects.create(work=work, user=user)
+            else:
+                kudos = Kudos.objects.create(work=work, guest_key=guest_key)
+            stats_changed(work_ids=[work.pk])
+            who = user.username if user is not None else "A guest"
+            notices.notify(
+                recipients=creator_users(work),
+                kind="kudos",
+                subject=f'{who} left kudos on "{work.title}"',
+                body=f'{who} left kudos on your work "{work.title}".',
+                url=site_url.rstrip("/") + work.get_absolute_url(),
+                work=work,
+                actor=user,
+            )
+    except IntegrityError:
+        # The unique constraint decides races between two requests of one reader.
+        raise ValidationError({"kudos": [ALREADY]}) from None
+    return kudos

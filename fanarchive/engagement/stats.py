@@ -1,0 +1,67 @@
+"""Engagement counts of works, and telling the catalogue when they change.
+
+`stats_changed` logs a counts-only entry in the catalogue's change log (in the
+caller's transaction): every process's index then refreshes just the work's
+kudos, hits, comments and bookmarks when it next catches up, without reloading
+the work or rewriting its search document, so sorting by kudos follows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from fanarchive.discovery.models import CatalogueChange
+from fanarchive.discovery.stats import WorkStats
+
+# Above this many ids, counts are read by id range instead of an IN list.
+_IN_MAX = 500
+
+
+def stats_changed(*, work_ids: Iterable[int]) -> None:
+    """Log that these works' engagement counts changed (call inside the change's transaction)."""
+    CatalogueChange.objects.bulk_create(
+        [CatalogueChange(work_id=work_id, counts_only=True) for work_id in sorted(set(work_ids))]
+    )
+
+
+def _by_work(queryset: QuerySet[Any], ids: list[int]) -> dict[int, int]:
+    if len(ids) > _IN_MAX:
+        queryset = queryset.filter(work_id__gte=ids[0], work_id__lte=ids[-1])
+    else:
+        queryset = queryset.filter(work_id__in=ids)
+    return dict(queryset.values("work_id").annotate(n=Count("pk")).values_list("work_id", "n"))
+
+
+def counts_of(work_ids: Iterable[int]) -> dict[int, WorkStats]:
+    """Kudos, hits, comments (published, not deleted) and public bookmarks of these works."""
+    from fanarchive.engagement.bookmark_selectors import bookmark_counts
+    from fanarchive.engagement.models import Comment, CommentState, Kudos, WorkHitCount
+
+    ids = sorted(set(work_ids))
+    if not ids:
+        return {}
+    kudos = _by_work(Kudos.objects.order_by(), ids)
+    comments = _by_work(
+        Comment.objects.order_by().filter(state=CommentState.PUBLISHED, deleted=False), ids
+    )
+    hit_rows = WorkHitCount.objects.order_by()
+    if len(ids) > _IN_MAX:
+        hit_rows = hit_rows.filter(work_id__gte=ids[0], work_id__lte=ids[-1])
+    else:
+        hit_rows = hit_rows.filter(work_id__in=ids)
+    hits = dict(hit_rows.values_list("work_id", "hits"))
+    bookmarks: dict[int, int] = {}
+    for start in range(0, len(ids), _IN_MAX):
+        bookmarks.update(bookmark_counts(ids[start : start + _IN_MAX]))
+    return {
+        work_id: WorkStats(
+            kudos=kudos.get(work_id, 0),
+            hits=hits.get(work_id, 0),
+            comments=comments.get(work_id, 0),
+            bookmarks=bookmarks.get(work_id, 0),
+        )
+        for work_id in ids
+    }

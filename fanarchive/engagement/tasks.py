@@ -1,0 +1,13 @@
+"""Background tasks of the engagement app (django-tasks; run by the worker)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from fanarchive.engagement.hit_services import hits_flush
+
+
+@task()
+def hits_flush_task() -> int:
+    """Add buffered hits to the works' counts (queued by `hit_services.hits_flush_schedule`)."""
+    return hits_flush()
