@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from fanarchive.accounts.models import User
-from fanarchive.core.testing import make_user, make_work
+from fanarchive.core.testing import make_user, make_work, work_input
 from fanarchive.engagement import limits
 from fanarchive.engagement.comment_services import (
     comment_approve,
@@ -25,6 +25,9 @@ from fanarchive.engagement.services import block_create
 from fanarchive.engagement.tests.conftest import notified
 from fanarchive.engagement.visitors import guest_key_of
 from fanarchive.works.models import CommentPolicy, Work
+from fanarchive.works.revision_services import work_revision_restore
+from fanarchive.works.services import work_update
+from fanarchive.works.tests.test_views import post_data
 
 pytestmark = pytest.mark.django_db
 GUEST = guest_key_of("192.0.2.44")
@@ -379,7 +382,28 @@ def test_deleted_comment_with_replies_shows_placeholder(client: Client, work, re
 
 def test_comment_policy_and_moderation_on_the_posting_form(client: Client, user):
     work = make_work(user)
+    assert work.comment_policy == CommentPolicy.REGISTERED and not work.moderated_comments
     client.force_login(user)
     form = client.get(f"/works/{work.pk}/edit/").content.decode()
     assert 'name="comment_policy"' in form and 'name="moderated_comments"' in form
-    assert Work.objects.get(pk=work.pk).comment_policy == CommentPolicy.REGISTERED
+    data = post_data(expected_chapters="1", comment_policy="everyone", moderated_comments="on")
+    assert client.post(f"/works/{work.pk}/edit/", data).status_code == 302
+    work.refresh_from_db()
+    assert work.comment_policy == CommentPolicy.EVERYONE and work.moderated_comments
+    bad = client.post(f"/works/{work.pk}/edit/", {**data, "comment_policy": "cats"})
+    assert bad.status_code == 200
+    work.refresh_from_db()
+    assert work.comment_policy == CommentPolicy.EVERYONE
+
+
+def test_comment_settings_are_checked_and_survive_restoring_a_revision(user):
+    with pytest.raises(ValidationError) as excinfo:
+        make_work(user, comment_policy="cats")
+    assert "comment_policy" in excinfo.value.message_dict
+    work = make_work(user, comment_policy=CommentPolicy.NOBODY, title="Before")
+    work_update(user=user, work=work, data=work_input(title="After", comment_policy="nobody"))
+    first = work.revisions.order_by("id").first()
+    assert first is not None
+    work_revision_restore(user=user, revision=first)
+    work.refresh_from_db()
+    assert work.title == "Before" and work.comment_policy == CommentPolicy.NOBODY
