@@ -8,6 +8,7 @@ adds the marks not yet counted to `WorkHitCount` and drops counted marks of past
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -23,6 +24,8 @@ from fanarchive.engagement.models import HitFlushSchedule, HitMark, WorkHitCount
 from fanarchive.engagement.stats import stats_changed
 from fanarchive.works.models import Work
 from fanarchive.works.selectors import is_creator
+
+logger = logging.getLogger(__name__)
 
 # Marks this process already wrote, so a reader turning pages costs no query at all.
 _SEEN_MAX = 10_000
@@ -91,12 +94,19 @@ def hits_flush_schedule() -> bool:
 
 
 def _enqueue_flush() -> None:
-    from fanarchive.engagement.tasks import hits_flush_task
+    """Queue the flush task; a queue that is down must never break reading (logged,
+    and the next claim in `HIT_FLUSH_SECONDS` tries again; the marks wait meanwhile)."""
+    from fanarchive.engagement import tasks
 
-    task = hits_flush_task
-    if task.get_backend().supports_defer:
-        task = task.using(run_after=timezone.now() + timedelta(seconds=limits.HIT_FLUSH_SECONDS))
-    task.enqueue()
+    task = tasks.hits_flush_task
+    try:
+        if task.get_backend().supports_defer:
+            task = task.using(
+                run_after=timezone.now() + timedelta(seconds=limits.HIT_FLUSH_SECONDS)
+            )
+        task.enqueue()
+    except Exception:
+        logger.exception("Could not queue the hit flush")
 
 
 def hits_flush() -> int:

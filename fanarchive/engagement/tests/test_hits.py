@@ -119,3 +119,20 @@ def test_flush_task_function_and_deferred_enqueue(user, settings):
 
     queued = default_task_backend.results  # type: ignore[attr-defined]
     assert queued and queued[-1].task.run_after is not None
+
+
+def test_a_queue_that_is_down_does_not_break_reading(client: Client, user, caplog):
+    work = make_work(user)
+    with (
+        mock.patch("fanarchive.engagement.tasks.hits_flush_task") as task,
+        override_settings(TASKS=IMMEDIATE),
+        django_capture_on_commit(),
+    ):
+        task.get_backend.return_value.supports_defer = False
+        task.enqueue.side_effect = ConnectionError("the queue is down")
+        response = client.get(work.get_absolute_url(), REMOTE_ADDR="192.0.2.77")
+    assert task.enqueue.called
+    assert response.status_code == 200
+    assert "Could not queue the hit flush" in caplog.text
+    assert HitMark.objects.filter(work=work).count() == 1
+    assert hits_flush() == 1
