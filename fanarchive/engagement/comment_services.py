@@ -80,10 +80,6 @@ def _url(site_url: str, comment: Comment) -> str:
     return f"{site_url.rstrip('/')}{comment.chapter.get_absolute_url()}#comment_{comment.pk}"
 
 
-def _thread_frozen(comment: Comment) -> bool:
-    return comment.frozen
-
-
 def comment_create(
     *,
     chapter: Chapter,
@@ -116,7 +112,7 @@ def comment_create(
     if parent is not None:
         if parent.deleted or parent.state != CommentState.PUBLISHED:
             raise ValidationError({"text": ["You cannot reply to this comment."]})
-        if _thread_frozen(parent):
+        if parent.frozen:
             raise ValidationError(
                 {"text": ["This comment thread is frozen. No new replies can be made."]}
             )

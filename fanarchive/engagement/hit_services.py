@@ -62,10 +62,14 @@ def hit_record(*, work: Work, user: User | None, visitor: str) -> bool:
     """
     if not work.posted or work.hidden_by_admin:
         return False
+    day = timezone.now().date()
+    key = (work.pk, visitor, day.isoformat())
+    with _seen_lock:
+        if key in _seen:
+            return False
     if user is not None and is_creator(user, work):
         return False
-    day = timezone.now().date()
-    if not _remember((work.pk, visitor, day.isoformat())):
+    if not _remember(key):
         return False
     created = HitMark.objects.bulk_create(
         [HitMark(work=work, visitor=visitor, day=day)], ignore_conflicts=True
