@@ -99,3 +99,12 @@ def test_hits_flush_reaches_the_catalogue(user):
     found = works_find(viewer=viewer_for(AnonymousUser()), spec=Filter(sort="hits"))
     assert [work.title for work in found.works][:2] == ["Second Light", "First Light"]
     assert first.pk != second.pk
+
+
+def test_stats_changed_is_importable_from_the_package(user):
+    from fanarchive import engagement
+
+    work = make_work(user)
+    before = CatalogueChange.objects.filter(work_id=work.pk, counts_only=True).count()
+    engagement.stats_changed(work_ids=[work.pk, work.pk])
+    assert CatalogueChange.objects.filter(work_id=work.pk, counts_only=True).count() == before + 1
