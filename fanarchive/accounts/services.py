@@ -146,6 +146,28 @@ def user_create(
     return user
 
 
+def user_legacy_password_set(*, user: User, md5_hex: str) -> User:
+    """Keep an old archive's unsalted MD5 password hash, wrapped so it can be upgraded.
+
+    Stored with `hashers.EfictionMD5WrappedHasher` (PBKDF2 over the MD5 digest): the
+    owner logs in with their old password and Django re-hashes it with its default
+    hasher then; the digest itself is not a password.
+    """
+    from django.contrib.auth.hashers import get_hasher
+
+    from fanarchive.accounts.hashers import MD5_HEX, EfictionMD5WrappedHasher
+
+    if not MD5_HEX.match(md5_hex):
+        raise ValidationError({"password": ["This is not an MD5 password hash."]})
+    hasher = get_hasher(EfictionMD5WrappedHasher.algorithm)
+    if not isinstance(hasher, EfictionMD5WrappedHasher):
+        raise ValidationError({"password": ["The eFiction password hasher is not configured."]})
+    with transaction.atomic():
+        user.password = hasher.encode_md5_hex(md5_hex, hasher.salt())
+        user.save(update_fields=["password"])
+    return user
+
+
 def user_ensure_defaults(*, user: User) -> None:
     """Give an account made some other way (the admin, Django's createsuperuser) what
     `user_create` gives every account: a default pseud and preferences."""

@@ -8,6 +8,7 @@ anything, and runs in one transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -323,6 +324,45 @@ def work_create(
             gifts_set(work=work, recipients=gifts, site_url=site_url)
         _refresh_stats(work)
         work_revision_record(work=work, user=user, first=True)
+    return work
+
+
+def work_history_set(
+    *, work: Work, first_posted_at: dt.datetime | None, revised_at: dt.datetime | None
+) -> Work:
+    """Give a work the dates it had on the archive it came from (migrations).
+
+    The work's posting date and last update, its creation date, and its posted
+    chapters' publication dates (the first chapter at the posting date, the last at the
+    update, those between spread evenly) replace the moment of the migration. A date
+    in the future or an update before the posting date is refused.
+    """
+    now = timezone.now()
+    errors: Errors = {}
+    for key, value in (("first_posted_at", first_posted_at), ("revised_at", revised_at)):
+        if value is not None and value > now:
+            _add(errors, key, "A date in the future cannot be kept.")
+    if first_posted_at and revised_at and revised_at < first_posted_at:
+        _add(errors, "revised_at", "The last update cannot come before the posting date.")
+    _raise_if(errors)
+    posted = first_posted_at or revised_at
+    if posted is None:
+        return work
+    updated = revised_at or posted
+    with transaction.atomic():
+        Work.objects.filter(pk=work.pk).update(created_at=posted)
+        work.created_at = posted
+        if work.posted:
+            work.first_posted_at = posted
+            work.revised_at = updated
+            chapters = list(work.chapters.filter(posted=True).order_by("position"))
+            step = (updated - posted) / max(len(chapters) - 1, 1)
+            for index, chapter in enumerate(chapters):
+                chapter.published_at = posted + step * index
+            Chapter.objects.bulk_update(chapters, ["published_at"])
+            Chapter.objects.filter(work=work).update(created_at=posted)
+        work.save(update_fields=["first_posted_at", "revised_at", "updated_at"])
+        catalogue_work_changed(work_id=work.pk)
     return work
 
 
