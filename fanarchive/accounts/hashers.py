@@ -31,11 +31,11 @@ class EfictionMD5WrappedHasher(PBKDF2PasswordHasher):
         if not MD5_HEX.match(md5_hex):
             raise ValueError("not an MD5 hex digest")
         wrapped = super().encode(md5_hex.lower(), salt, iterations)
-        return wrapped.replace(PBKDF2PasswordHasher.algorithm, self.algorithm, 1)
+        return self.algorithm + wrapped[wrapped.index("$") :]
 
     def verify(self, password: str, encoded: str) -> bool:
         decoded = self.decode(encoded)
-        candidate = self.encode(password, decoded["salt"], decoded["iterations"])
+        candidate = self.encode(password, str(decoded["salt"]), int(decoded["iterations"]))
         return constant_time_compare(encoded, candidate)
 
     def must_update(self, encoded: str) -> bool:

@@ -51,10 +51,14 @@ class LiveReader:
         self.prefix = prefix
         options = connection_options(url)
         try:
-            # binary: text arrives as the stored bytes, whatever the columns declare.
             self.connection = pymysql.connect(
-                **options, charset="binary", use_unicode=False, connect_timeout=10
+                **options, charset="utf8mb4", use_unicode=False, connect_timeout=10
             )
+            # Text arrives as the stored bytes, whatever the columns declare: a latin1
+            # column of an old eFiction often holds UTF-8 bytes, which conversion would
+            # garble twice.
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET character_set_results = binary")
         except pymysql.MySQLError as error:
             raise ImportFailed(self.url, f"cannot be reached: {error.args[-1]}") from None
 

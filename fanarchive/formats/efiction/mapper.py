@@ -413,12 +413,10 @@ class Migration:
 
     def _classes(self) -> None:
         types = self.archive.classtypes
-        for classtype in types.values():
-            kind = "archive warnings where they match" if _is_warning_type(classtype) else None
+        for known in types.values():
+            kind = "archive warnings where they match" if _is_warning_type(known) else None
             self.report.decide(
-                f'Class type "{classtype.title or classtype.name}": '
-                + (kind or "additional tags")
-                + "."
+                f'Class type "{known.title or known.name}": ' + (kind or "additional tags") + "."
             )
             self.report.count("classtypes", MAPPED)
         for item in sorted(self.archive.classes.values(), key=lambda c: c.class_id):

@@ -276,7 +276,7 @@ def generate(
     random. A share of chapters keeps its text in the stories folder; plain text with
     line breaks only and `<br><br>` HTML are both used, as eFiction writers did.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (made-up content, not secrets)
     folder.mkdir(parents=True, exist_ok=True)
     stories_dir = folder / "stories"
     authors = authors or max(2, stories // 10)
@@ -426,8 +426,13 @@ def generate(
             insert_sql(
                 f"{prefix}series",
                 [
-                    (i, f"Cycle {i}", "Stories that belong together.", rng.randint(1, authors))
-                    + (1, "0", "", "", 0, 0, "")
+                    (
+                        i,
+                        f"Cycle {i}",
+                        "Stories that belong together.",
+                        rng.randint(1, authors),
+                        *(1, "0", "", "", 0, 0, ""),
+                    )
                     for i in range(1, series_count + 1)
                 ],
             )
@@ -437,8 +442,10 @@ def generate(
         ]
         out.write(insert_sql(f"{prefix}inseries", inseries))
         reviews = [
-            (rid, rng.randint(1, stories), "ST", "A reader", "Lovely story, thank you!", 0)
-            + (when(3000), 0 if rid % 2 else rng.randint(1, authors), 0, "0")
+            (
+                *(rid, rng.randint(1, stories), "ST", "A reader", "Lovely story, thank you!", 0),
+                *(when(3000), 0 if rid % 2 else rng.randint(1, authors), 0, "0"),
+            )
             for rid in range(1, stories // 2 + 1)
         ]
         out.write(insert_sql(f"{prefix}reviews", reviews))

@@ -70,7 +70,7 @@ class Command(BaseCommand):
             raise CommandError(f"{stories} is not a folder.")
         if not options["archive"].strip():
             raise CommandError("--archive cannot be blank.")
-        err = self.stderr._out
+        err: Any = self.stderr._out
         quiet = options["no_progress"]
         if not quiet:
             err.write("Reading the eFiction archive...\n")
