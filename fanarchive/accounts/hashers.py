@@ -11,9 +11,12 @@ the first successful login.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher
 from django.utils.crypto import constant_time_compare
 
 MD5_HEX = re.compile(r"^[0-9a-fA-F]{32}$")
@@ -40,3 +43,19 @@ class EfictionMD5WrappedHasher(PBKDF2PasswordHasher):
 
     def must_update(self, encoded: str) -> bool:
         return True
+
+
+def wrap_md5_hex(digests: Sequence[str]) -> list[str]:
+    """Wrapped hashes of many MD5 digests, in order, computed on every core.
+
+    PBKDF2 is slow on purpose (about half a second each); hashlib releases the GIL
+    while it works, so threads spread a migration's thousands of accounts over the
+    machine's cores. Uses the configured hasher (and so its iteration count).
+    """
+    hasher = get_hasher(EfictionMD5WrappedHasher.algorithm)
+    if not isinstance(hasher, EfictionMD5WrappedHasher):
+        raise ValueError("the eFiction password hasher is not in PASSWORD_HASHERS")
+    if len(digests) < 2:
+        return [hasher.encode_md5_hex(d, hasher.salt()) for d in digests]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(lambda d: hasher.encode_md5_hex(d, hasher.salt()), digests))

@@ -146,24 +146,25 @@ def user_create(
     return user
 
 
-def user_legacy_password_set(*, user: User, md5_hex: str) -> User:
-    """Keep an old archive's unsalted MD5 password hash, wrapped so it can be upgraded.
+def user_legacy_password_set(*, user: User, wrapped_hash: str) -> User:
+    """Keep an old archive's password hash, wrapped so it is upgraded at the first login.
 
-    Stored with `hashers.EfictionMD5WrappedHasher` (PBKDF2 over the MD5 digest): the
-    owner logs in with their old password and Django re-hashes it with its default
-    hasher then; the digest itself is not a password.
+    `wrapped_hash` comes from `hashers.wrap_md5_hex` (PBKDF2 over eFiction's unsalted
+    MD5 digest): the owner logs in with their old password and Django re-hashes it
+    with its default hasher then; the digest itself is not a password.
     """
-    from django.contrib.auth.hashers import get_hasher
+    from django.contrib.auth.hashers import identify_hasher
 
-    from fanarchive.accounts.hashers import MD5_HEX, EfictionMD5WrappedHasher
+    from fanarchive.accounts.hashers import EfictionMD5WrappedHasher
 
-    if not MD5_HEX.match(md5_hex):
-        raise ValidationError({"password": ["This is not an MD5 password hash."]})
-    hasher = get_hasher(EfictionMD5WrappedHasher.algorithm)
-    if not isinstance(hasher, EfictionMD5WrappedHasher):
-        raise ValidationError({"password": ["The eFiction password hasher is not configured."]})
+    try:
+        algorithm = identify_hasher(wrapped_hash).algorithm
+    except ValueError:
+        algorithm = ""
+    if algorithm != EfictionMD5WrappedHasher.algorithm:
+        raise ValidationError({"password": ["This is not a wrapped eFiction password hash."]})
     with transaction.atomic():
-        user.password = hasher.encode_md5_hex(md5_hex, hasher.salt())
+        user.password = wrapped_hash
         user.save(update_fields=["password"])
     return user
 

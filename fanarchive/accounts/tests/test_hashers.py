@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.hashers import check_password, identify_hasher
 from django.core.exceptions import ValidationError
 
-from fanarchive.accounts.hashers import EfictionMD5WrappedHasher
+from fanarchive.accounts.hashers import EfictionMD5WrappedHasher, wrap_md5_hex
 from fanarchive.accounts.services import user_legacy_password_set
 from fanarchive.core.testing import make_user
 
@@ -50,7 +50,7 @@ def test_check_password_upgrades_to_the_default_hasher(settings):
 @pytest.mark.django_db
 def test_user_legacy_password_set():
     user = make_user("oldtimer", password=None)
-    user_legacy_password_set(user=user, md5_hex=md5("quay"))
+    user_legacy_password_set(user=user, wrapped_hash=wrap_md5_hex([md5("quay")])[0])
     user.refresh_from_db()
     assert identify_hasher(user.password).algorithm == "pbkdf2_wrapped_efiction_md5"
     assert user.check_password("quay")
@@ -58,4 +58,14 @@ def test_user_legacy_password_set():
     assert not user.password.startswith("pbkdf2_wrapped_efiction_md5$")  # upgraded
     assert user.check_password("quay")
     with pytest.raises(ValidationError):
-        user_legacy_password_set(user=user, md5_hex="plain-text-password")
+        user_legacy_password_set(user=user, wrapped_hash=md5("quay"))
+    with pytest.raises(ValidationError):
+        user_legacy_password_set(user=user, wrapped_hash="pbkdf2_sha256$1000$salt$abc")
+
+
+def test_wrap_md5_hex_hashes_many_in_order():
+    digests = [md5(f"pw{n}") for n in range(5)]
+    wrapped = wrap_md5_hex(digests)
+    hasher = EfictionMD5WrappedHasher()
+    assert [hasher.verify(f"pw{n}", w) for n, w in enumerate(wrapped)] == [True] * 5
+    assert len(set(wrapped)) == 5  # each with its own salt

@@ -30,7 +30,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from fanarchive.accounts.hashers import MD5_HEX
+from fanarchive.accounts.hashers import MD5_HEX, wrap_md5_hex
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.services import (
     ABOUT_MAX,
@@ -68,10 +68,10 @@ from fanarchive.works.models import Series, Work
 from fanarchive.works.series_services import series_create, series_work_append_migrated
 from fanarchive.works.services import (
     ChapterInput,
+    WorkHistory,
     WorkInput,
     chapter_add,
     work_create,
-    work_history_set,
 )
 
 Kind = EfictionMapping.Kind
@@ -137,6 +137,9 @@ class Migration:
         self.freeform_classes: dict[int, str] = {}
         self.category_names: dict[int, str] = {}
         self.character_names: dict[int, str] = {}
+        self._users: dict[int, User | None] = {}
+        self._pseuds: dict[int, Pseud | None] = {}
+        self._wrapped: dict[int, str] = {}
 
     # -- the new objects by eFiction id (also for engagement_stage) --------------
 
@@ -145,16 +148,26 @@ class Migration:
         return found.object_id if found else None
 
     def user_for_author(self, uid: int) -> User | None:
-        object_id = self._object_id(Kind.AUTHOR, uid)
-        return User.objects.filter(pk=object_id).first() if object_id else None
+        if uid not in self._users:
+            object_id = self._object_id(Kind.AUTHOR, uid)
+            user = User.objects.filter(pk=object_id).first() if object_id else None
+            if user is None:
+                return None
+            self._users[uid] = user
+        return self._users[uid]
 
     def pseud_for_author(self, uid: int) -> Pseud | None:
+        if uid in self._pseuds:
+            return self._pseuds[uid]
         found = self.mapped.get((Kind.AUTHOR, uid))
         if found is None:
             return None
         pseud_id = found.data.get("pseud_id")
         pseud = Pseud.objects.filter(pk=pseud_id).first() if pseud_id else None
-        return pseud or Pseud.objects.filter(user_id=found.object_id, is_default=True).first()
+        pseud = pseud or Pseud.objects.filter(user_id=found.object_id, is_default=True).first()
+        if pseud is not None:
+            self._pseuds[uid] = pseud
+        return pseud
 
     def work_for_story(self, sid: int) -> Work | None:
         object_id = self._object_id(Kind.STORY, sid)
@@ -228,6 +241,14 @@ class Migration:
     # -- authors ------------------------------------------------------------------
 
     def _authors(self) -> None:
+        # PBKDF2 is slow on purpose: every new account's hash is made up front, on all cores.
+        waiting = [
+            a
+            for a in self.archive.authors.values()
+            if (Kind.AUTHOR, a.uid) not in self.mapped and MD5_HEX.match(a.password)
+        ]
+        wrapped = wrap_md5_hex([a.password for a in waiting])
+        self._wrapped = {a.uid: w for a, w in zip(waiting, wrapped, strict=True)}
         for author in sorted(self.archive.authors.values(), key=lambda a: a.uid):
             self.progress("authors", 1)
             if (Kind.AUTHOR, author.uid) in self.mapped:
@@ -281,8 +302,8 @@ class Migration:
             password=None,
             check_password_strength=False,
         )
-        if MD5_HEX.match(author.password):
-            user_legacy_password_set(user=user, md5_hex=author.password)
+        if author.uid in self._wrapped:
+            user_legacy_password_set(user=user, wrapped_hash=self._wrapped[author.uid])
         else:
             self.report.decide(
                 f"Author {author.uid} ({author.penname}): the stored password is not an MD5 "
@@ -599,7 +620,9 @@ class Migration:
             data.expected_chapters = None
         try:
             with transaction.atomic():
-                work = work_create(user=user, data=data, chapters=first, post=post)
+                work = work_create(
+                    user=user, data=data, chapters=first, post=post, history=self._history(story)
+                )
                 for _, chapter_input in later:
                     chapter_add(
                         user=user,
@@ -609,7 +632,6 @@ class Migration:
                         expected_chapters=data.expected_chapters,
                     )
                 added = self._coauthors(story, work, coauthors)
-                self._history(story, work)
                 ordered = [c for c, _ in usable if c.validated or not post] + [c for c, _ in later]
                 chapter_ids = list(work.chapters.order_by("position").values_list("id", flat=True))
                 self._remember(
@@ -660,16 +682,15 @@ class Migration:
             added += 1
         return added
 
-    def _history(self, story: r.Story, work: Work) -> None:
+    def _history(self, story: r.Story) -> WorkHistory | None:
+        """The story's dates, made consistent (none in the future, no update before posting)."""
         now = timezone.now()
         posted = min(story.date, now) if story.date else None
         updated = min(story.updated, now) if story.updated else None
-        if posted and updated and updated < posted:
-            updated = posted
-        if posted is None and updated is not None:
-            posted = updated
-        if posted is not None:
-            work_history_set(work=work, first_posted_at=posted, revised_at=updated or posted)
+        posted = posted or updated
+        if posted is None:
+            return None
+        return WorkHistory(first_posted_at=posted, revised_at=max(updated or posted, posted))
 
     # -- series -------------------------------------------------------------------
 
