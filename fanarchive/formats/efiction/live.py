@@ -20,10 +20,10 @@ def connection_options(url: str) -> dict[str, Any]:
     """`mysql://user:password@host:3306/database` (also `mariadb://`) as PyMySQL options."""
     parts = urlsplit(url)
     if parts.scheme not in {"mysql", "mariadb"}:
-        raise ImportFailed(url, "is not a mysql:// or mariadb:// database address.")
+        raise ImportFailed(_redacted(url), "is not a mysql:// or mariadb:// database address.")
     database = unquote(parts.path.lstrip("/"))
     if not database:
-        raise ImportFailed(url, "names no database (mysql://user@host/DATABASE).")
+        raise ImportFailed(_redacted(url), "names no database (mysql://user@host/DATABASE).")
     return {
         "host": parts.hostname or "127.0.0.1",
         "port": parts.port or 3306,

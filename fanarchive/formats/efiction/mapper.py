@@ -49,8 +49,8 @@ from fanarchive.formats.efiction.report import ALREADY, MAPPED, MIGRATED, Report
 from fanarchive.formats.efiction.text import notes_html, story_html
 from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.models import EfictionMapping
-from fanarchive.formats.parsed import _WARNING_ALIASES, rating_from
-from fanarchive.tags.fixed import CHOSE_NOT_TO_WARN, NOT_RATED, WARNINGS
+from fanarchive.formats.parsed import archive_warning, rating_from
+from fanarchive.tags.fixed import CHOSE_NOT_TO_WARN, NO_WARNINGS, NOT_RATED
 from fanarchive.tags.models import FandomLink, MetaTagLink, Tag, TagType
 from fanarchive.tags.services import (
     FORBIDDEN_TAG_CHARACTERS,
@@ -448,7 +448,7 @@ class Migration:
             classtype = types.get(item.class_type)
             warning = None
             if classtype is not None and _is_warning_type(classtype):
-                warning = _warning_for(name)
+                warning = archive_warning(name)
             if warning:
                 self.warning_classes[item.class_id] = warning
                 self.report.decide(f'Warning "{item.name}" is the archive warning "{warning}".')
@@ -542,8 +542,8 @@ class Migration:
                 freeforms.append(self.freeform_classes[class_id])
         if not warnings:
             warnings = [CHOSE_NOT_TO_WARN]
-        elif len(warnings) > 1 and "No Archive Warnings Apply" in warnings:
-            warnings.remove("No Archive Warnings Apply")
+        elif len(warnings) > 1 and NO_WARNINGS in warnings:
+            warnings.remove(NO_WARNINGS)
         rating = self.ratings.get(story.rid)
         if rating is None:
             rating = NOT_RATED
@@ -796,14 +796,6 @@ class Migration:
 
 def _is_warning_type(classtype: r.ClassType) -> bool:
     return "warning" in f"{classtype.name} {classtype.title}".lower()
-
-
-def _warning_for(name: str) -> str | None:
-    lowered = name.lower()
-    for warning in WARNINGS:
-        if warning.lower() == lowered:
-            return warning
-    return _WARNING_ALIASES.get(lowered)
 
 
 def migrate(

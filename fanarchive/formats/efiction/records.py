@@ -164,16 +164,13 @@ class Archive:
     # Tables of the dump that the migration does not read, with their row counts.
     ignored_tables: dict[str, int] = field(default_factory=dict)
 
-    def chapters_of(self, sid: int) -> list[Chapter]:
-        return sorted(
-            (c for c in self._by_story().get(sid, [])), key=lambda c: (c.inorder, c.chapid)
-        )
+    # Chapters by story, built on first use (after reading).
+    _by_story: dict[int, list[Chapter]] | None = field(default=None, repr=False, compare=False)
 
-    def _by_story(self) -> dict[int, list[Chapter]]:
-        cache = getattr(self, "_chapter_index", None)
-        if cache is None or sum(len(v) for v in cache.values()) != len(self.chapters):
-            cache = {}
+    def chapters_of(self, sid: int) -> list[Chapter]:
+        """A story's chapters in eFiction's reading order (`inorder`, then id)."""
+        if self._by_story is None:
+            self._by_story = {}
             for chapter in self.chapters.values():
-                cache.setdefault(chapter.sid, []).append(chapter)
-            self._chapter_index = cache
-        return cache
+                self._by_story.setdefault(chapter.sid, []).append(chapter)
+        return sorted(self._by_story.get(sid, []), key=lambda c: (c.inorder, c.chapid))

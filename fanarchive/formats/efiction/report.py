@@ -53,6 +53,7 @@ class Report:
     # eFiction's hit counts, kept in the mapping until works count hits themselves.
     hits: int = 0
     ignored_tables: dict[str, int] = field(default_factory=dict)
+    _decided: set[str] = field(default_factory=set, repr=False)
 
     def count(self, kind: str, status: str, n: int = 1) -> None:
         if self.dry_run and status == MIGRATED:
@@ -68,15 +69,10 @@ class Report:
         self.skipped.append(Skipped(kind, str(efiction_id), reason))
 
     def decide(self, decision: str) -> None:
+        """Note a mapping decision once, however many rows it applies to."""
         if decision not in self._decided:
             self._decided.add(decision)
             self.decisions.append(decision)
-
-    @property
-    def _decided(self) -> set[str]:
-        if not hasattr(self, "_decision_set"):
-            self._decision_set: set[str] = set(self.decisions)
-        return self._decision_set
 
     def accounted(self, kind: str) -> int:
         return sum(self.outcomes.get(kind, Counter()).values())

@@ -207,8 +207,9 @@ def test_the_command_migrates_a_live_database(mariadb_database):
 
 
 def test_a_live_database_that_cannot_be_reached_is_a_clear_error():
-    with pytest.raises(ImportFailed, match="cannot be reached"):
+    with pytest.raises(ImportFailed, match="cannot be reached") as error:
         read_live("mysql://root:secret@127.0.0.1:1/none", prefix="fanfiction_")
+    assert "secret" not in str(error.value) and ":***@" in str(error.value)
     with pytest.raises(ImportFailed, match="names no database"):
         read_live("mysql://root@127.0.0.1:3306/", prefix="fanfiction_")
     with pytest.raises(ImportFailed, match="not a mysql://"):
