@@ -214,11 +214,15 @@ class Migration:
         for kind, reason in archive.unreadable:
             report.read[kind] += 1
             report.skip(kind, "?", reason)
+        if not self.options.dry_run:
+            # Each author, story and series commits on its own: an interrupted run keeps
+            # what it finished, and the next run adds the rest.
+            self._run()
+            return report
         try:
             with transaction.atomic():
                 self._run()
-                if self.options.dry_run:
-                    raise DryRunRollback
+                raise DryRunRollback
         except DryRunRollback:
             pass
         return report

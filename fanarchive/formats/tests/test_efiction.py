@@ -461,3 +461,36 @@ def test_a_generated_archive_migrates_whole(admin, tmp_path):
     assert report.outcomes["chapters"]["migrated"] == 30
     assert Work.objects.count() == 12
     assert Pseud.objects.filter(name="Writer 1").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_run_keeps_what_it_finished_and_a_rerun_adds_the_rest(tmp_path, monkeypatch):
+    from fanarchive.formats.efiction import mapper
+
+    make_user("archivist", is_staff=True)
+    fixture = efiction_fixture.build(tmp_path)
+    real_work_create = mapper.work_create
+
+    def failing(**kwargs):  # type: ignore[no-untyped-def]
+        if kwargs["data"].title == "Night Watch":
+            raise RuntimeError("the power went out")
+        return real_work_create(**kwargs)
+
+    monkeypatch.setattr(mapper, "work_create", failing)
+    args = ("--dump", str(fixture.dump), "--stories", str(fixture.stories), "--as", "archivist")
+    with pytest.raises(RuntimeError):
+        run(*args)
+    assert sorted(Work.objects.values_list("title", flat=True)) == [
+        "Lanterns Over the Quay",
+        "The Lamp",
+        "Unfinished Log",
+    ]
+    monkeypatch.setattr(mapper, "work_create", real_work_create)
+    report = run(*args)
+    assert report["counts"]["stories"] == {
+        "read": 6,
+        "already migrated": 3,
+        "migrated": 1,
+        "skipped": 2,
+    }
+    assert Work.objects.filter(title="Night Watch").count() == 1
