@@ -7,6 +7,7 @@ import json
 import re
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -471,7 +472,7 @@ def test_an_interrupted_run_keeps_what_it_finished_and_a_rerun_adds_the_rest(tmp
     fixture = efiction_fixture.build(tmp_path)
     real_work_create = mapper.work_create
 
-    def failing(**kwargs):  # type: ignore[no-untyped-def]
+    def failing(**kwargs: Any) -> Any:
         if kwargs["data"].title == "Night Watch":
             raise RuntimeError("the power went out")
         return real_work_create(**kwargs)
