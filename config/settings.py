@@ -121,6 +121,16 @@ AUTHENTICATION_BACKENDS = ["fanarchive.accounts.backends.UsernameOrEmailBackend"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "works:list"
 LOGOUT_REDIRECT_URL = "works:list"
+# Django's defaults, then the hashers of migrated archives: a password stored by one of
+# those is re-hashed with the first at its owner's first successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "fanarchive.accounts.hashers.EfictionMD5WrappedHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -146,6 +146,29 @@ def user_create(
     return user
 
 
+def user_legacy_password_set(*, user: User, wrapped_hash: str) -> User:
+    """Keep an old archive's password hash, wrapped so it is upgraded at the first login.
+
+    `wrapped_hash` comes from `hashers.wrap_md5_hex` (PBKDF2 over eFiction's unsalted
+    MD5 digest): the owner logs in with their old password and Django re-hashes it
+    with its default hasher then; the digest itself is not a password.
+    """
+    from django.contrib.auth.hashers import identify_hasher
+
+    from fanarchive.accounts.hashers import EfictionMD5WrappedHasher
+
+    try:
+        algorithm = identify_hasher(wrapped_hash).algorithm
+    except ValueError:
+        algorithm = ""
+    if algorithm != EfictionMD5WrappedHasher.algorithm:
+        raise ValidationError({"password": ["This is not a wrapped eFiction password hash."]})
+    with transaction.atomic():
+        user.password = wrapped_hash
+        user.save(update_fields=["password"])
+    return user
+
+
 def user_ensure_defaults(*, user: User) -> None:
     """Give an account made some other way (the admin, Django's createsuperuser) what
     `user_create` gives every account: a default pseud and preferences."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from fanarchive.accounts.hashers import EfictionMD5WrappedHasher
 from fanarchive.accounts.models import User
 from fanarchive.accounts.services import user_create
 from fanarchive.tags.fixed import GENERAL, NO_WARNINGS
@@ -12,6 +13,14 @@ from fanarchive.works.models import Work
 from fanarchive.works.services import ChapterInput, WorkInput, work_create
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+class FastEfictionHasher(EfictionMD5WrappedHasher):
+    """The eFiction MD5 wrapper with few PBKDF2 rounds: tests need speed, not strength."""
+
+    iterations = 1_000
+
+
 _counter = itertools.count(1)
 
 CHAPTER_TEXT = (

@@ -81,6 +81,11 @@ def decode_text(data: bytes, name: str, *, declared: str | None = None) -> str:
     if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise ImportFailed(name, "is not a text file (it looks like binary data).")
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return repair_text(text)
+
+
+def repair_text(text: str) -> str:
+    """Mojibake repaired with ftfy, only when the fast check and ftfy's badness check agree."""
     if _MOJIBAKE_HINT.search(text) and is_bad(text):
         text = ftfy.fix_text(text, _FTFY)
     return text

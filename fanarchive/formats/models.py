@@ -30,3 +30,39 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} -> {self.work_id}"
+
+
+class EfictionMapping(models.Model):
+    """What one eFiction row became here, so re-running a migration adds nothing twice.
+
+    Keyed by the archive's name (the `--archive` option; several old archives may be
+    migrated into one), the kind of row and its eFiction id. `object_id` is the new
+    object's id (a user, work, chapter, series or tag, by kind); `data` keeps what has
+    no place here yet, such as a story's hit count.
+    """
+
+    class Kind(models.TextChoices):
+        AUTHOR = "author", "author"
+        CATEGORY = "category", "category"
+        CHARACTER = "character", "character"
+        STORY = "story", "story"
+        CHAPTER = "chapter", "chapter"
+        SERIES = "series", "series"
+
+    archive = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    efiction_id = models.PositiveIntegerField()
+    object_id = models.PositiveIntegerField()
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["archive", "kind", "efiction_id"], name="efiction_mapping_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "efiction_id"], name="efiction_mapping_old_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.archive} {self.kind} {self.efiction_id} -> {self.object_id}"

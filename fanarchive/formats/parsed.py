@@ -137,12 +137,17 @@ def rating_from(value: str, notices: list[str]) -> str:
     return rating
 
 
+def archive_warning(name: str) -> str | None:
+    """The archive warning a source's warning names ("MCD", "None" ...), or None."""
+    known = next((w for w in WARNINGS if w.lower() == name.lower()), None)
+    return known or _WARNING_ALIASES.get(name.lower())
+
+
 def warnings_from(names: list[str], freeforms: list[str], notices: list[str]) -> list[str]:
     """Archive warnings; names that are not one of them become additional tags."""
     warnings: list[str] = []
     for name in names:
-        known = next((w for w in WARNINGS if w.lower() == name.lower()), None)
-        known = known or _WARNING_ALIASES.get(name.lower())
+        known = archive_warning(name)
         if known:
             if known not in warnings:
                 warnings.append(known)

@@ -146,3 +146,15 @@ def exportable_works() -> list[int]:
 def imported_work_id(*, user: User, sha256: str) -> int | None:
     record = ImportRecord.objects.filter(owner=user, sha256=sha256).only("work_id").first()
     return record.work_id if record else None
+
+
+def efiction_object_id(*, kind: str, efiction_id: int) -> int | None:
+    """The new object an eFiction id became (the first archive migrated wins), or None."""
+    from fanarchive.formats.models import EfictionMapping
+
+    return (
+        EfictionMapping.objects.filter(kind=kind, efiction_id=efiction_id)
+        .order_by("id")
+        .values_list("object_id", flat=True)
+        .first()
+    )

@@ -7,4 +7,8 @@ urlpatterns = [
     path("downloads/<int:work_id>/<slug:fmt>/", views.download, name="download"),
     path("import/", views.import_work, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
+    # Old addresses of a migrated eFiction archive (`fanarchive migrate-efiction`).
+    path("viewstory.php", views.efiction_story, name="efiction_story"),
+    path("viewuser.php", views.efiction_user, name="efiction_user"),
+    path("viewseries.php", views.efiction_series, name="efiction_series"),
 ]

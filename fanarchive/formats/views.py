@@ -133,3 +133,52 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("works:detail", outcome.work_id)
     messages.error(request, f"{outcome.source} was not imported: {outcome.reason}")
     return redirect("formats:import")
+
+
+# -- old eFiction addresses ---------------------------------------------------------------
+
+
+def _old_id(request: HttpRequest, name: str) -> int:
+    value = request.GET.get(name, "").strip()
+    if not value.isdigit():
+        raise Http404("This old address names no story, author or series.")
+    return int(value)
+
+
+def efiction_story(request: HttpRequest) -> HttpResponse:
+    """`/viewstory.php?sid=N[&chapter=M]` of a migrated eFiction archive: the work's page.
+
+    The work page applies its own rules (drafts, restricted works, adult content).
+    """
+    from fanarchive.works.models import Chapter
+
+    work_id = selectors.efiction_object_id(kind="story", efiction_id=_old_id(request, "sid"))
+    if work_id is None:
+        raise Http404("No story with this number was migrated.")
+    number = request.GET.get("chapter", "").strip()
+    if number.isdigit():
+        chapter = Chapter.objects.filter(work_id=work_id, position=int(number)).first()
+        if chapter is not None:
+            return redirect("works:chapter", work_id, chapter.pk, permanent=True)
+    return redirect("works:detail", work_id, permanent=True)
+
+
+def efiction_user(request: HttpRequest) -> HttpResponse:
+    """`/viewuser.php?uid=N`: the migrated author's profile."""
+    from fanarchive.accounts.models import User
+
+    user_id = selectors.efiction_object_id(kind="author", efiction_id=_old_id(request, "uid"))
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    if user is None:
+        raise Http404("No author with this number was migrated.")
+    return redirect("accounts:profile", user.username, permanent=True)
+
+
+def efiction_series(request: HttpRequest) -> HttpResponse:
+    """`/viewseries.php?seriesid=N`: the migrated series' page."""
+    series_id = selectors.efiction_object_id(
+        kind="series", efiction_id=_old_id(request, "seriesid")
+    )
+    if series_id is None:
+        raise Http404("No series with this number was migrated.")
+    return redirect("works:series", series_id, permanent=True)

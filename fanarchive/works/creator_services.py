@@ -64,6 +64,19 @@ def _add_creator(work: Work, pseud: Pseud) -> Creatorship:
     return creatorship
 
 
+def creator_add_migrated(*, work: Work, pseud: Pseud) -> Creatorship:
+    """Make `pseud` a co-creator at once, without an invitation (archive migrations).
+
+    Only for works carried over from another archive, where the co-creator agreed on
+    the old site long ago: nobody is asked or told. Not for anything a user does here.
+    """
+    with transaction.atomic():
+        creatorship = _add_creator(work, pseud)
+        CreatorInvitation.objects.filter(work=work, pseud=pseud).delete()
+        _refresh(work)
+    return creatorship
+
+
 def creator_invite(
     *, user: User, work: Work, pseud_name: str, site_url: str = ""
 ) -> CreatorInvitation | Creatorship:

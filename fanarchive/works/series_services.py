@@ -118,6 +118,22 @@ def series_work_add(
     return entry
 
 
+def series_work_append_migrated(*, series: Series, work: Work) -> SeriesWork:
+    """Put `work` at the end of `series` without a permission check (archive migrations).
+
+    An open series of the old archive could hold other writers' works, which they put
+    there themselves; a migration keeps that. Not for anything a user does here.
+    """
+    with transaction.atomic():
+        existing = series.series_works.filter(work=work).first()
+        if existing is not None:
+            return existing
+        last = series.series_works.aggregate(last=Max("position"))["last"] or 0
+        entry = SeriesWork.objects.create(series=series, work=work, position=last + 1)
+        catalogue_work_changed(work_id=work.pk)
+    return entry
+
+
 def series_work_remove(*, user: User, series: Series, work: Work) -> None:
     """Take `work` out of `series` (by a creator of either); the rest close ranks."""
     if not (is_creator(user, work) or is_series_creator(user, series)):

@@ -8,6 +8,7 @@ anything, and runs in one transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -290,10 +291,12 @@ def work_create(
     chapters: Sequence[ChapterInput],
     post: bool,
     site_url: str = "",
+    history: WorkHistory | None = None,
 ) -> Work:
     """Create a work with its chapters, posted at once or kept as a draft.
 
     `site_url` ("https://archive.example") is where links in mail to gift recipients point.
+    `history` keeps the dates of a work migrated from another archive.
     """
     fixed = FixedTags.load()
     errors = validate_work_input(data, fixed=fixed)
@@ -306,6 +309,9 @@ def work_create(
     if problem:
         _add(errors, "expected_chapters", problem)
     gifts = gift_recipients_resolve(user=user, work=None, names=data.gifts or [])
+    if history is not None:
+        for key, messages in _history_errors(history).items():
+            errors.setdefault(key, []).extend(messages)
     _raise_if(errors)
     pseuds = _own_pseuds(user, data.pseud_ids)
 
@@ -328,8 +334,60 @@ def work_create(
             chapter_revision_record(chapter=chapter, user=user, first=True)
         if gifts:  # a new work has no gifts to clear or to tell about
             gifts_set(work=work, recipients=gifts, site_url=site_url)
+        if history is not None:
+            _apply_history(work, history)
         _refresh_stats(work)
         work_revision_record(work=work, user=user, first=True)
+    return work
+
+
+@dataclass
+class WorkHistory:
+    """The dates a work had on the archive it came from (migrations)."""
+
+    first_posted_at: dt.datetime
+    revised_at: dt.datetime
+
+
+def _history_errors(history: WorkHistory) -> Errors:
+    errors: Errors = {}
+    now = timezone.now()
+    for key in ("first_posted_at", "revised_at"):
+        if getattr(history, key) > now:
+            _add(errors, key, "A date in the future cannot be kept.")
+    if history.revised_at < history.first_posted_at:
+        _add(errors, "revised_at", "The last update cannot come before the posting date.")
+    return errors
+
+
+def _apply_history(work: Work, history: WorkHistory) -> None:
+    """The work's creation and posting dates, and its posted chapters' publication dates
+    (the first at the posting date, the last at the update, those between evenly)."""
+    Work.objects.filter(pk=work.pk).update(created_at=history.first_posted_at)
+    Chapter.objects.filter(work=work).update(created_at=history.first_posted_at)
+    work.created_at = history.first_posted_at
+    if not work.posted:
+        return
+    work.first_posted_at = history.first_posted_at
+    work.revised_at = history.revised_at
+    chapters = list(work.chapters.filter(posted=True).order_by("position"))
+    step = (history.revised_at - history.first_posted_at) / max(len(chapters) - 1, 1)
+    for index, chapter in enumerate(chapters):
+        chapter.published_at = history.first_posted_at + step * index
+    Chapter.objects.bulk_update(chapters, ["published_at"])
+
+
+def work_history_set(*, work: Work, history: WorkHistory) -> Work:
+    """Give an existing work the dates it had on the archive it came from (migrations).
+
+    A date in the future, or an update before the posting date, is refused.
+    `work_create(history=...)` does the same for a new work.
+    """
+    _raise_if(_history_errors(history))
+    with transaction.atomic():
+        _apply_history(work, history)
+        work.save(update_fields=["first_posted_at", "revised_at", "updated_at"])
+        catalogue_work_changed(work_id=work.pk)
     return work
 
 

@@ -1,0 +1,176 @@
+"""The eFiction archive as read: one dataclass per table, with text already repaired.
+
+Every reader (dump or live database) fills an `Archive`; the mapper reads only this.
+Ids are eFiction's own; comma-separated id lists are parsed into lists of ints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Author:
+    uid: int
+    penname: str
+    realname: str = ""
+    email: str = ""
+    website: str = ""
+    bio: str = ""
+    password: str = ""
+    date: dt.datetime | None = None
+
+
+@dataclass
+class Category:
+    catid: int
+    parentcatid: int
+    name: str
+    description: str = ""
+    displayorder: int = 0
+
+
+@dataclass
+class Character:
+    charid: int
+    catid: int
+    name: str
+
+
+@dataclass
+class ClassType:
+    classtype_id: int
+    name: str
+    title: str
+
+
+@dataclass
+class Class:
+    class_id: int
+    class_type: int
+    name: str
+
+
+@dataclass
+class Rating:
+    rid: int
+    name: str
+
+
+@dataclass
+class Story:
+    sid: int
+    uid: int
+    title: str
+    summary: str = ""
+    storynotes: str = ""
+    catids: list[int] = field(default_factory=list)
+    charids: list[int] = field(default_factory=list)
+    classids: list[int] = field(default_factory=list)
+    rid: int = 0
+    date: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    completed: bool = False
+    validated: bool = True
+    wordcount: int = 0
+    hits: int = 0
+
+
+@dataclass
+class Chapter:
+    chapid: int
+    sid: int
+    uid: int
+    title: str = ""
+    inorder: int = 0
+    notes: str = ""
+    endnotes: str = ""
+    # Empty when the archive kept chapter text in files: {stories}/{uid}/{chapid}.txt.
+    storytext: str = ""
+    validated: bool = True
+    wordcount: int = 0
+    hits: int = 0
+
+
+@dataclass
+class Series:
+    seriesid: int
+    uid: int
+    title: str
+    summary: str = ""
+    isopen: bool = False
+
+
+@dataclass
+class InSeries:
+    seriesid: int
+    # Either a story or a nested series (subseriesid), never both.
+    sid: int = 0
+    subseriesid: int = 0
+    inorder: int = 0
+    confirmed: bool = True
+
+
+@dataclass
+class Review:
+    reviewid: int
+    # The story (type ST) or series (type SE) reviewed.
+    item: int
+    type: str
+    chapid: int = 0
+    # The reviewer's name as typed; uid 0 is a guest.
+    reviewer: str = ""
+    uid: int = 0
+    review: str = ""
+    rating: int | None = None
+    date: dt.datetime | None = None
+
+
+@dataclass
+class Favorite:
+    uid: int
+    item: int
+    # ST a story, SE a series, AU an author.
+    type: str
+    comments: str = ""
+
+
+@dataclass
+class CoAuthor:
+    sid: int
+    uid: int
+
+
+@dataclass
+class Archive:
+    """Everything read from one eFiction archive, by kind, in eFiction's id order."""
+
+    authors: dict[int, Author] = field(default_factory=dict)
+    categories: dict[int, Category] = field(default_factory=dict)
+    characters: dict[int, Character] = field(default_factory=dict)
+    classtypes: dict[int, ClassType] = field(default_factory=dict)
+    classes: dict[int, Class] = field(default_factory=dict)
+    ratings: dict[int, Rating] = field(default_factory=dict)
+    stories: dict[int, Story] = field(default_factory=dict)
+    chapters: dict[int, Chapter] = field(default_factory=dict)
+    series: dict[int, Series] = field(default_factory=dict)
+    inseries: list[InSeries] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    favorites: list[Favorite] = field(default_factory=list)
+    coauthors: list[CoAuthor] = field(default_factory=list)
+    # Rows the reader could not use (a missing id, a broken row), with the reason.
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    # Tables of the dump that the migration does not read, with their row counts.
+    ignored_tables: dict[str, int] = field(default_factory=dict)
+
+    # Chapters by story, built on first use (after reading).
+    _by_story: dict[int, list[Chapter]] | None = field(default=None, repr=False, compare=False)
+
+    def chapters_of(self, sid: int) -> list[Chapter]:
+        """A story's chapters in eFiction's reading order (`inorder`, then id)."""
+        if self._by_story is None:
+            self._by_story = {}
+            for chapter in self.chapters.values():
+                self._by_story.setdefault(chapter.sid, []).append(chapter)
+        return sorted(self._by_story.get(sid, []), key=lambda c: (c.inorder, c.chapid))

@@ -1,0 +1,122 @@
+"""The migration's report: every row of every kind accounted for, and every decision.
+
+Each row read ends in exactly one status per kind, so the counts of a kind add up to
+the rows read; skipped rows say why, and mapping decisions (a rating mapped to the
+closest one, a class kept as an additional tag ...) are listed once each.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+MIGRATED = "migrated"
+ALREADY = "already migrated"
+WOULD_MIGRATE = "would migrate"
+SKIPPED = "skipped"
+NOT_YET = "not migrated yet"
+# Rows folded into something else (a chapter into its work, a rating into the mapping).
+MAPPED = "mapped"
+
+KINDS = (
+    "authors",
+    "categories",
+    "characters",
+    "classtypes",
+    "classes",
+    "ratings",
+    "stories",
+    "chapters",
+    "series",
+    "inseries",
+    "coauthors",
+    "reviews",
+    "favorites",
+)
+
+
+@dataclass
+class Skipped:
+    kind: str
+    efiction_id: str
+    reason: str
+
+
+@dataclass
+class Report:
+    dry_run: bool = False
+    read: Counter[str] = field(default_factory=Counter)
+    outcomes: dict[str, Counter[str]] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    # eFiction's hit counts, kept in the mapping until works count hits themselves.
+    hits: int = 0
+    ignored_tables: dict[str, int] = field(default_factory=dict)
+    _decided: set[str] = field(default_factory=set, repr=False)
+
+    def count(self, kind: str, status: str, n: int = 1) -> None:
+        if self.dry_run and status == MIGRATED:
+            status = WOULD_MIGRATE
+        self.outcomes.setdefault(kind, Counter())[status] += n
+
+    def skip(self, kind: str, efiction_id: object, reason: str) -> None:
+        self.count(kind, SKIPPED)
+        self.skipped.append(Skipped(kind, str(efiction_id), reason))
+
+    def not_yet(self, kind: str, efiction_id: object, reason: str) -> None:
+        self.count(kind, NOT_YET)
+        self.skipped.append(Skipped(kind, str(efiction_id), reason))
+
+    def decide(self, decision: str) -> None:
+        """Note a mapping decision once, however many rows it applies to."""
+        if decision not in self._decided:
+            self._decided.add(decision)
+            self.decisions.append(decision)
+
+    def accounted(self, kind: str) -> int:
+        return sum(self.outcomes.get(kind, Counter()).values())
+
+    def unaccounted(self) -> dict[str, tuple[int, int]]:
+        """Kinds whose outcomes do not add up to the rows read: (read, accounted)."""
+        return {
+            kind: (self.read[kind], self.accounted(kind))
+            for kind in KINDS
+            if self.read[kind] != self.accounted(kind)
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "counts": {
+                kind: {"read": self.read[kind], **dict(self.outcomes.get(kind, Counter()))}
+                for kind in KINDS
+            },
+            "skipped": [s.__dict__ for s in self.skipped],
+            "decisions": list(self.decisions),
+            "hits": self.hits,
+            "ignored_tables": dict(self.ignored_tables),
+        }
+
+    def lines(self) -> list[str]:
+        out = ["Dry run: nothing was written." if self.dry_run else "eFiction migration report"]
+        out.append("")
+        width = max(len(k) for k in KINDS)
+        for kind in KINDS:
+            outcomes = self.outcomes.get(kind, Counter())
+            detail = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
+            out.append(f"  {kind:<{width}}  {self.read[kind]:>7} read: {detail or 'none'}")
+        if self.hits:
+            out.append(
+                f"  Hits kept from eFiction (in the migration records): {self.hits:,}; "
+                "works will show them when hit counts arrive."
+            )
+        for table, rows in sorted(self.ignored_tables.items()):
+            out.append(f"  Table {table} ({rows} rows) is not part of the migration.")
+        if self.decisions:
+            out += ["", "Mapping decisions:"]
+            out += [f"  - {d}" for d in self.decisions]
+        if self.skipped:
+            out += ["", "Not migrated:"]
+            out += [f"  - {s.kind} {s.efiction_id}: {s.reason}" for s in self.skipped]
+        return out
