@@ -6,6 +6,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="works:list", permanent=False), name="home"),
     # Feeds, mutes, saved filters and the index's health; before the apps whose prefixes it shares.
     path("", include("fanarchive.discovery.urls")),
+    # Bookmarks, subscriptions, the inbox and history (some under /works/ and /users/).
+    path("", include("fanarchive.engagement.social_urls")),
     path("works/", include("fanarchive.works.urls")),
     path("", include("fanarchive.tags.wrangling_urls")),
     path("tags/", include("fanarchive.tags.urls")),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, posted
+from fanarchive.engagement.history_services import history_record
 from fanarchive.works import autosave_services, selectors, services
 from fanarchive.works.forms import ChapterForm, ReorderForm, WorkForm
 from fanarchive.works.models import Chapter, Work
@@ -193,6 +194,14 @@ def _reading_page(
     else:
         current = chapters[0]
     index = chapters.index(current)
+    preference = getattr(request.user, "preference", None)
+    if isinstance(request.user, User) and work.posted and not work.hidden_by_admin:
+        history_record(
+            user=request.user,
+            work=work,
+            chapter_id=None if full else current.pk,
+            keep_history=preference is None or preference.keep_history,
+        )
     return render(
         request,
         "works/detail.html",
@@ -206,7 +215,7 @@ def _reading_page(
             "next": chapters[index + 1] if not full and index + 1 < len(chapters) else None,
             "is_last": full or index == len(chapters) - 1,
             "is_creator": selectors.is_creator(request.user, work),
-            "preference": getattr(request.user, "preference", None),
+            "preference": preference,
             "series_places": selectors.series_navigation(request.user, work),
             "gifts": selectors.shown_gifts(work),
             "my_gifts": [
