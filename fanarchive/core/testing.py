@@ -61,3 +61,22 @@ def make_work(
         chapters=[ChapterInput(text=text, text_format="plain") for text in texts],
         post=post,
     )
+
+
+def run_due_tasks() -> int:
+    """Run every background task that is due, in this process, as `fanarchive worker
+    --batch` would (without touching signal handlers); how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    worker.run()
+    return worker._run_tasks
