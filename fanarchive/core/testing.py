@@ -64,9 +64,11 @@ def make_work(
 
 
 def run_due_tasks() -> int:
-    """Run every background task that is due, in this process, as `fanarchive worker
-    --batch` would (without touching signal handlers); how many ran."""
+    """Run every background task that is due, in this process and the test's transaction,
+    as `fanarchive worker --batch` would; how many ran."""
+    from django.db import transaction
     from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
 
     worker = Worker(
         queue_names=["*"],
@@ -78,5 +80,12 @@ def run_due_tasks() -> int:
         worker_id="tests",
         excluded_queue_names=[],
     )
-    worker.run()
-    return worker._run_tasks
+    count = 0
+    while True:
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if result is None:
+                return count
+            result.claim("tests")
+        worker.run_task(result)
+        count += 1

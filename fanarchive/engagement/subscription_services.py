@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from fanarchive.accounts.models import User
-from fanarchive.engagement.models import NoticeKind, Subscription, SubscriptionKind
+from fanarchive.engagement.models import Notice, NoticeKind, Subscription, SubscriptionKind
 from fanarchive.engagement.notices import notify
 from fanarchive.works.models import Chapter, Series, SeriesWork, Work
 from fanarchive.works.selectors import access_work, series_get
@@ -109,6 +109,14 @@ def _subscribers(condition: Q, work: Work) -> QuerySet[User]:
     )
 
 
+def _not_told_of_work(recipients: QuerySet[User], work: Work) -> list[User]:
+    """Drop readers who already heard of this new work (through a creator or a series)."""
+    told = Notice.objects.filter(
+        kind=NoticeKind.SUBSCRIPTION, work=work, url=work.get_absolute_url()
+    ).values("recipient_id")
+    return list(recipients.exclude(id__in=told))
+
+
 def _byline(work: Work) -> str:
     return ", ".join(c.pseud.byline for c in work.creatorships.select_related("pseud__user"))
 
@@ -119,12 +127,13 @@ def subscription_notices_for_work(*, work_id: int) -> int:
     if work is None or not _noticeable(work):
         return 0
     series_ids = SeriesWork.objects.filter(work=work).values("series_id")
-    recipients = list(
+    recipients = _not_told_of_work(
         _subscribers(
             Q(kind=SubscriptionKind.CREATOR, creator_id__in=_creator_user_ids(work))
             | Q(kind=SubscriptionKind.SERIES, series_id__in=series_ids),
             work,
-        )
+        ),
+        work,
     )
     notify(
         recipients=recipients,
@@ -166,7 +175,9 @@ def subscription_notices_for_series(*, series_id: int, work_id: int) -> int:
     if entry is None or not _noticeable(entry.work):
         return 0
     work, series = entry.work, entry.series
-    recipients = list(_subscribers(Q(kind=SubscriptionKind.SERIES, series=series), work))
+    recipients = _not_told_of_work(
+        _subscribers(Q(kind=SubscriptionKind.SERIES, series=series), work), work
+    )
     notify(
         recipients=recipients,
         kind=NoticeKind.SUBSCRIPTION,
