@@ -7,6 +7,7 @@ web workers gunicorn forks.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fanarchive.core.worker import WorkerSupervisor, worker_process_argv
@@ -16,6 +17,15 @@ _supervisor: WorkerSupervisor | None = None
 
 def when_ready(server: Any) -> None:
     global _supervisor
+    # gunicorn's master never loads Django's LOGGING: give the supervisor's logger a voice.
+    logger = logging.getLogger("fanarchive.tasks")
+    if not logger.hasHandlers():
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            logging.Formatter("[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s")
+        )
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     _supervisor = WorkerSupervisor(worker_process_argv())
     _supervisor.start()
     server.log.info("Started the background task worker")
