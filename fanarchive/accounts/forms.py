@@ -151,6 +151,8 @@ def _model_boolean(name: str) -> forms.BooleanField:
 def _model_frequency(name: str) -> forms.ChoiceField:
     """A choice of e-mail frequency labelled like the Preference field it edits."""
     field = Preference._meta.get_field(name)
+    if not isinstance(field, models.CharField):
+        raise TypeError(f"Preference.{name} is not a choice")
     return forms.ChoiceField(
         label=str(field.verbose_name), choices=EmailFrequency.choices, required=False
     )

@@ -26,7 +26,7 @@ def bookmark_counts(work_ids: Iterable[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("work_id", "n")
     )
-    return {work_id: n for work_id, n in rows}
+    return dict(rows)
 
 
 def _visible(viewer: AnyUser) -> Q:
@@ -55,10 +55,14 @@ def bookmarks_of_work(viewer: AnyUser, work: Work) -> QuerySet[Bookmark]:
     return _listing(Bookmark.objects.filter(work=work, private=False).order_by("-created_at"))
 
 
-def bookmark_of(user: AnyUser, *, work: Work | None = None, series_id: int | None = None):
+def bookmark_of(
+    user: AnyUser, *, work: Work | None = None, series_id: int | None = None
+) -> Bookmark | None:
     """`user`'s own bookmark of this work or series, or None."""
     if not user.is_authenticated:
         return None
     if work is not None:
         return Bookmark.objects.filter(user=user, work=work).first()
+    if series_id is None:
+        return None
     return Bookmark.objects.filter(user=user, series_id=series_id).first()

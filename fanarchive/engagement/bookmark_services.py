@@ -77,7 +77,9 @@ def bookmark_create(
         raise ValidationError("Bookmark one work or one series.")
     _require_visible(user, work, series)
     errors = _validate(user=user, pseud=pseud, notes=notes, tags=tags)
-    target = {"work": work} if work is not None else {"series": series}
+    target: dict[str, Work | Series | None] = (
+        {"work": work} if work is not None else {"series": series}
+    )
     if Bookmark.objects.filter(user=user, **target).exists():
         errors.setdefault("__all__", []).append("You have already bookmarked this.")
     if errors:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
-
 from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User

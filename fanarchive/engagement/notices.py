@@ -40,7 +40,8 @@ def email_frequency(preference: Preference | None, kind: str) -> str:
     if field is None:
         return EmailFrequency.OFF
     if preference is None:
-        return str(Preference._meta.get_field(field).default)
+        model_field = Preference._meta.get_field(field)
+        return str(getattr(model_field, "default", EmailFrequency.OFF))
     return str(getattr(preference, field))
 
 

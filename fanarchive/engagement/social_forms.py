@@ -24,7 +24,8 @@ class BookmarkForm(forms.Form):
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         pseud_field = self.fields["pseud"]
-        assert isinstance(pseud_field, forms.ModelChoiceField)
+        if not isinstance(pseud_field, forms.ModelChoiceField):
+            raise TypeError("pseud must be a choice of pseuds")
         pseud_field.queryset = Pseud.objects.filter(user=user).order_by("-is_default", "name")
         if not self.is_bound and "pseud" not in self.initial:
             self.initial["pseud"] = user.default_pseud

@@ -8,6 +8,7 @@ Nobody hears of drafts or hidden works, and creators never hear of their own wor
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -35,13 +36,12 @@ def subscription_create(
         access_work(user, work.pk)  # 404/403 for works the user may not see
         if not work.posted:
             raise ValidationError({"work": ["You cannot subscribe to a draft."]})
-        lookup = {"kind": SubscriptionKind.WORK, "work": work}
+        lookup: dict[str, Any] = {"kind": SubscriptionKind.WORK, "work": work}
     elif creator is not None:
         if creator.pk == user.pk:
             raise ValidationError({"creator": ["You cannot subscribe to yourself."]})
         lookup = {"kind": SubscriptionKind.CREATOR, "creator": creator}
-    else:
-        assert series is not None
+    elif series is not None:
         series_get(user, series.pk)  # 404 for series the user may not open
         lookup = {"kind": SubscriptionKind.SERIES, "series": series}
     try:

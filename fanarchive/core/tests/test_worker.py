@@ -103,7 +103,7 @@ def test_the_gunicorn_hooks_start_and_stop_one_supervisor(monkeypatch) -> None:
     )
 
     class Server:
-        class log:  # noqa: N801 - gunicorn's attribute name
+        class log:
             messages: list[str] = []
 
             @classmethod

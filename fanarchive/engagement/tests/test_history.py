@@ -23,7 +23,11 @@ pytestmark = pytest.mark.django_db
 
 def history_off(user):
     preferences_update(
-        user=user, owner=user, view_adult=False, hide_warnings=False, hide_freeform=False,
+        user=user,
+        owner=user,
+        view_adult=False,
+        hide_warnings=False,
+        hide_freeform=False,
         keep_history=False,
     )
 
@@ -35,7 +39,10 @@ def test_reading_records_visits_and_the_chapter(client: Client, user, other_user
     client.get(work.get_absolute_url())
     entry = ReadingHistory.objects.get()
     assert (entry.user, entry.work, entry.visits, entry.chapter_id) == (
-        other_user, work, 1, first.pk
+        other_user,
+        work,
+        1,
+        first.pk,
     )
     client.get(second.get_absolute_url())
     entry.refresh_from_db()

@@ -76,9 +76,7 @@ def test_bulk_mark_read_unread_and_delete(user_client: Client, user, other_user)
     assert Notice.objects.filter(recipient=user).count() == 2
 
 
-def test_opening_a_notice_marks_it_read_and_follows_its_link(
-    user_client: Client, user, other_user
-):
+def test_opening_a_notice_marks_it_read_and_follows_its_link(user_client: Client, user, other_user):
     mine = notice(user)
     response = user_client.get(f"/inbox/{mine.pk}/")
     assert response.status_code == 302 and response["Location"] == "/works/"

@@ -98,10 +98,9 @@ def test_sending_a_notice_twice_mails_once(user, django_capture_on_commit_callba
 def test_a_rolled_back_notice_queues_no_mail(user, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            send([user])
-            transaction.set_rollback(True)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        send([user])
+        transaction.set_rollback(True)
     assert callbacks == [] and not Notice.objects.exists()
     assert not DBTaskResult.objects.exists()
 
@@ -215,3 +214,15 @@ def test_email_preferences_refuse_unknown_values(user):
         set_email(user, email_kudos="hourly")
     assert "email_kudos" in error.value.message_dict
     assert Preference.objects.get(user=user).email_kudos == "daily"
+
+
+def test_gifts_and_co_creator_invitations_reach_the_inbox(user, other_user):
+    from fanarchive.works.creator_services import creator_invite
+
+    work = make_work(user, title="For You", gifts=[other_user.username])
+    gift = Notice.objects.get(recipient=other_user)
+    assert (gift.kind, gift.subject, gift.work) == ("gift", "A gift for you: For You", work)
+    creator_invite(user=user, work=work, pseud_name=other_user.username)
+    invitation = Notice.objects.get(recipient=other_user, kind="invitation")
+    assert invitation.subject == "Co-creator invitation: For You"
+    assert invitation.url == "/works/invitations/"

@@ -68,7 +68,7 @@ def test_a_worker_process_writes_subscription_notices_and_mails_them(tmp_path):
 
     mail_dir = tmp_path / "mail"
     log = (tmp_path / "worker.log").open("w+")
-    worker = subprocess.Popen(  # noqa: S603 - our own command
+    worker = subprocess.Popen(
         [sys.executable, "-m", "fanarchive.cli", "worker", "--interval", "0.2"],
         cwd=ROOT,
         env=worker_environment(mail_dir),
