@@ -24,6 +24,15 @@ def django_db_modify_db_settings(
         database.setdefault("TEST", {})["NAME"] = str(path)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `flushes_database` run after all others (after pytest-django's own
+    ordering): they commit, and the flush after them empties the tables that the data
+    migrations filled, which the browser tests (also transactional, without serialized
+    rollback) rely on."""
+    items.sort(key=lambda item: item.get_closest_marker("flushes_database") is not None)
+
+
 @pytest.fixture
 def user(db: None) -> User:
     return make_user("writer")

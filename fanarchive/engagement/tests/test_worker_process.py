@@ -26,7 +26,12 @@ from fanarchive.works.services import ChapterInput, chapter_add
 ROOT = Path(__file__).resolve().parents[3]
 WAIT_SECONDS = 60
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional (committed rows, so another process sees them), restoring the migrations'
+# data first; flushing afterwards empties the database, so it runs last.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.flushes_database,
+]
 
 
 def worker_environment(mail_dir: Path) -> dict[str, str]:
