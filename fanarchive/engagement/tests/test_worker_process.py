@@ -7,6 +7,7 @@ the SQLite test file the root conftest puts on disk) and writes to it.
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -15,23 +16,35 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.engagement.models import Notice
 from fanarchive.engagement.subscription_services import subscription_create
+from fanarchive.tags.models import Tag
 from fanarchive.works.services import ChapterInput, chapter_add
 
 ROOT = Path(__file__).resolve().parents[3]
 WAIT_SECONDS = 60
 
-# Transactional (committed rows, so another process sees them), restoring the migrations'
-# data first; flushing afterwards empties the database, so it runs last.
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.flushes_database,
-]
+# Transactional: committed rows, so another process sees them. The flush afterwards
+# empties every table, data migrations' rows too, so it runs after all other tests.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.flushes_database]
+
+
+@pytest.fixture
+def fixed_tags() -> None:
+    """The data migrations' rows, put back when an earlier transactional test (the
+    browser tests) flushed them. (Serialized rollback cannot: that flush recreated the
+    content types under new ids.)"""
+    if not Tag.objects.filter(type="rating").exists():
+        for module, function in (
+            ("fanarchive.tags.migrations.0002_fixed_tag_sets", "create_fixed_tags"),
+            ("fanarchive.tags.migrations.0004_wrangling_data", "fill"),
+        ):
+            getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 def worker_environment(mail_dir: Path) -> dict[str, str]:
@@ -52,7 +65,7 @@ def worker_environment(mail_dir: Path) -> dict[str, str]:
     return env
 
 
-def test_a_worker_process_writes_subscription_notices_and_mails_them(tmp_path):
+def test_a_worker_process_writes_subscription_notices_and_mails_them(tmp_path, fixed_tags):
     if connection.vendor == "sqlite":
         assert Path(connection.settings_dict["NAME"]).name == "fanarchive.sqlite3"
     writer = make_user("lantern_writer")
