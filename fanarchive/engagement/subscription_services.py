@@ -67,21 +67,32 @@ def subscriptions_work_posted(*, work: Work) -> None:
     """A work was posted: tell its creators' and its series' subscribers, after commit."""
     from fanarchive.engagement.notice_tasks import subscription_work_posted
 
-    transaction.on_commit(partial(subscription_work_posted.enqueue, work.pk), robust=True)
+    # One indexed look first, so posting to an archive nobody follows queues nothing.
+    creators = work.creatorships.values("pseud__user_id")
+    series = SeriesWork.objects.filter(work=work).values("series_id")
+    if Subscription.objects.filter(
+        Q(kind=SubscriptionKind.CREATOR, creator_id__in=creators)
+        | Q(kind=SubscriptionKind.SERIES, series_id__in=series)
+    ).exists():
+        transaction.on_commit(partial(subscription_work_posted.enqueue, work.pk), robust=True)
 
 
 def subscriptions_chapter_posted(*, chapter: Chapter) -> None:
     """A chapter of a posted work was posted: tell the work's subscribers, after commit."""
     from fanarchive.engagement.notice_tasks import subscription_chapter_posted
 
-    transaction.on_commit(partial(subscription_chapter_posted.enqueue, chapter.pk), robust=True)
+    if Subscription.objects.filter(kind=SubscriptionKind.WORK, work_id=chapter.work_id).exists():
+        transaction.on_commit(partial(subscription_chapter_posted.enqueue, chapter.pk), robust=True)
 
 
 def subscriptions_series_work_added(*, series: Series, work: Work) -> None:
     """A work joined a series: tell the series' subscribers (if it is posted), after commit."""
     from fanarchive.engagement.notice_tasks import subscription_series_work_added
 
-    if work.posted:
+    if (
+        work.posted
+        and Subscription.objects.filter(kind=SubscriptionKind.SERIES, series=series).exists()
+    ):
         transaction.on_commit(
             partial(subscription_series_work_added.enqueue, series.pk, work.pk), robust=True
         )

@@ -184,8 +184,8 @@ def test_series_subscribers_hear_of_new_parts(user, other_user, commit):
         fourth = make_work(user, title="Part Four")
         series_work_add(user=user, work=fourth, series=series)
     assert subjects(other_user) == [
+        "New work in The Long Voyage: Part Four",
         "New work in The Long Voyage: Part Two",
-        "New work: Part Four",
     ]
     with commit():  # a draft added to the series is news only once it is posted
         draft = make_work(user, post=False, title="Part Three")
@@ -223,3 +223,13 @@ def test_the_catalogue_seam_is_untouched_by_subscriptions(user, other_user):
         before = discovery_services.CatalogueChange.objects.count()
         subscription_create(user=other_user, work=work)
     assert discovery_services.CatalogueChange.objects.count() == before
+
+
+def test_posting_without_subscribers_queues_no_task(user, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        work = make_work(user, expected_chapters=None)
+        add_chapter(user, work)
+        series_work_add(user=user, work=work, series=series_create(user=user, title="S"))
+    assert not DBTaskResult.objects.exists()
