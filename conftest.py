@@ -9,6 +9,30 @@ from fanarchive.accounts.models import User
 from fanarchive.core.testing import PASSWORD, make_user
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """SQLite tests use a file, not memory, so another process (the real task worker in
+    engagement/tests/test_worker_process.py) can open the same test database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Named as the data directory names it, so a worker given FANARCHIVE_DATA_DIR finds it.
+        path = tmp_path_factory.mktemp("database") / "fanarchive.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `flushes_database` run after all others (after pytest-django's own
+    ordering): they commit, and the flush after them empties the tables that the data
+    migrations filled, which the browser tests (also transactional, without serialized
+    rollback) rely on."""
+    items.sort(key=lambda item: item.get_closest_marker("flushes_database") is not None)
+
+
 @pytest.fixture
 def user(db: None) -> User:
     return make_user("writer")

@@ -112,6 +112,7 @@ class Env:
     email_confirmation: bool
     default_from_email: str
     site_name: str
+    site_url: str = "http://127.0.0.1:8000"
     admins: list[str] = field(default_factory=list)
 
 
@@ -136,5 +137,7 @@ def load() -> Env:
             "FANARCHIVE_FROM_EMAIL", "Fanarchive <noreply@localhost>"
         ),
         site_name=os.environ.get("FANARCHIVE_SITE_NAME", "Fanarchive"),
+        # Where links in mail sent by background tasks (no request to ask) point.
+        site_url=os.environ.get("FANARCHIVE_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
         admins=_list("FANARCHIVE_ADMINS", []),
     )

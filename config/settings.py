@@ -16,6 +16,7 @@ DEBUG = ENV.debug
 ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
 SITE_NAME = ENV.site_name
+SITE_URL = ENV.site_url
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fanarchive.core.context_processors.site",
+                "fanarchive.engagement.context_processors.inbox",
             ],
         },
     },

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("fanarchive.discovery.urls")),
     # Kudos, comments, blocks: /works/<id>/kudos/, /comments/..., /users/<name>/block...
     path("", include("fanarchive.engagement.urls")),
+    # Bookmarks, subscriptions, the inbox and history (some under /works/ and /users/).
+    path("", include("fanarchive.engagement.social_urls")),
     path("works/", include("fanarchive.works.urls")),
     path("", include("fanarchive.tags.wrangling_urls")),
     path("tags/", include("fanarchive.tags.urls")),

@@ -13,7 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.db import models
 
-from fanarchive.accounts.models import Preference, Pseud
+from fanarchive.accounts.models import EmailFrequency, Preference, Pseud
 from fanarchive.accounts.services import (
     ABOUT_MAX,
     PSEUD_DESCRIPTION_MAX,
@@ -148,15 +148,38 @@ def _model_boolean(name: str) -> forms.BooleanField:
     )
 
 
+def _model_frequency(name: str) -> forms.ChoiceField:
+    """A choice of e-mail frequency labelled like the Preference field it edits."""
+    field = Preference._meta.get_field(name)
+    if not isinstance(field, models.CharField):
+        raise TypeError(f"Preference.{name} is not a choice")
+    return forms.ChoiceField(
+        label=str(field.verbose_name), choices=EmailFrequency.choices, required=False
+    )
+
+
 class PreferencesForm(forms.Form):
     view_adult = _model_boolean("view_adult")
     hide_warnings = _model_boolean("hide_warnings")
     hide_freeform = _model_boolean("hide_freeform")
+    keep_history = _model_boolean("keep_history")
     accept_cocreator_invitations = _model_boolean("accept_cocreator_invitations")
     refuse_gifts = _model_boolean("refuse_gifts")
+    email_comments = _model_frequency("email_comments")
+    email_replies = _model_frequency("email_replies")
+    email_kudos = _model_frequency("email_kudos")
+    email_subscriptions = _model_frequency("email_subscriptions")
 
-    READING = ("view_adult", "hide_warnings", "hide_freeform")
+    READING = ("view_adult", "hide_warnings", "hide_freeform", "keep_history")
     WRITING = ("accept_cocreator_invitations", "refuse_gifts")
+    EMAIL = ("email_comments", "email_replies", "email_kudos", "email_subscriptions")
+
+    def email_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.EMAIL]
+
+    def email_choices(self) -> dict[str, str]:
+        """The chosen frequencies; a field left out of the form keeps its saved value."""
+        return {name: self.cleaned_data[name] for name in self.EMAIL if self.cleaned_data[name]}
 
     def reading_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.READING]
@@ -172,4 +195,6 @@ class PreferencesForm(forms.Form):
             "hide_freeform": preference.hide_freeform,
             "accept_cocreator_invitations": preference.accept_cocreator_invitations,
             "refuse_gifts": preference.refuse_gifts,
+            "keep_history": preference.keep_history,
+            **{name: getattr(preference, name) for name in PreferencesForm.EMAIL},
         }

@@ -53,6 +53,12 @@ class Pseud(models.Model):
         return f"{self.name} ({self.user.username})"
 
 
+class EmailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", "At once"
+    DAILY = "daily", "In a daily digest"
+    OFF = "off", "Never"
+
+
 class Preference(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preference")
     view_adult = models.BooleanField(
@@ -75,6 +81,36 @@ class Preference(models.Model):
         "Do not accept gifts",
         default=False,
         help_text="Nobody can give you a work as a gift.",
+    )
+    # E-mail about inbox notices, per kind: at once, in one daily digest, or never.
+    email_comments = models.CharField(
+        "E-mail me about comments on my works",
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
+    )
+    email_replies = models.CharField(
+        "E-mail me about replies to my comments",
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
+    )
+    email_kudos = models.CharField(
+        "E-mail me about kudos on my works",
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.DAILY,
+    )
+    email_subscriptions = models.CharField(
+        "E-mail me about my subscriptions",
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
+    )
+    keep_history = models.BooleanField(
+        "Keep my reading history",
+        default=True,
+        help_text="Remember the works you read. Turning it off stops recording.",
     )
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
 from fanarchive.accounts.emails import email_confirmation_token, send_confirmation_email
-from fanarchive.accounts.models import Preference, Pseud, User
+from fanarchive.accounts.models import EmailFrequency, Preference, Pseud, User
 
 USERNAME_MIN = 3
 USERNAME_MAX = 40
@@ -280,6 +280,9 @@ def confirmation_resend(*, email: str, site_url: str) -> None:
 # -- profile, pseuds, preferences ---------------------------------------------
 
 
+EMAIL_PREFERENCES = ("email_comments", "email_replies", "email_kudos", "email_subscriptions")
+
+
 def _require_self(user: User, owner: User) -> None:
     if user.pk != owner.pk:
         raise PermissionDenied("You can only change your own account.")
@@ -398,12 +401,25 @@ def preferences_update(
     hide_freeform: bool,
     accept_cocreator_invitations: bool | None = None,
     refuse_gifts: bool | None = None,
+    keep_history: bool | None = None,
+    email: dict[str, str] | None = None,
 ) -> Preference:
     """Save `owner`'s preferences; `user` is who asks and must be `owner`.
 
-    The writing preferences are left as they are when not given (None).
+    The writing, history and e-mail preferences are left as they are when not given
+    (None). `email` maps `email_comments`, `email_replies`, `email_kudos` and
+    `email_subscriptions` to "immediate", "daily" or "off". Turning history off
+    clears it (works marked for later stay marked).
     """
     _require_self(user, owner)
+    email = email or {}
+    errors = {
+        name: [f"Choose one of: {', '.join(EmailFrequency.values)}."]
+        for name, value in email.items()
+        if name not in EMAIL_PREFERENCES or value not in EmailFrequency.values
+    }
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         preference, _ = Preference.objects.get_or_create(user=owner)
         preference.view_adult = view_adult
@@ -413,5 +429,14 @@ def preferences_update(
             preference.accept_cocreator_invitations = accept_cocreator_invitations
         if refuse_gifts is not None:
             preference.refuse_gifts = refuse_gifts
+        for name, value in email.items():
+            setattr(preference, name, value)
+        stop_history = keep_history is False and preference.keep_history
+        if keep_history is not None:
+            preference.keep_history = keep_history
         preference.save()
+        if stop_history:
+            from fanarchive.engagement.history_services import history_clear
+
+            history_clear(user=owner)
     return preference

@@ -300,17 +300,23 @@ def preferences(request: HttpRequest, username: str) -> HttpResponse:
     form = PreferencesForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.preferences_update(
-            user=authenticated_user(request),
-            owner=owner,
-            view_adult=data["view_adult"],
-            hide_warnings=data["hide_warnings"],
-            hide_freeform=data["hide_freeform"],
-            accept_cocreator_invitations=data["accept_cocreator_invitations"],
-            refuse_gifts=data["refuse_gifts"],
-        )
-        messages.success(request, "Your preferences were saved.")
-        return redirect("accounts:preferences", owner.username)
+        try:
+            services.preferences_update(
+                user=authenticated_user(request),
+                owner=owner,
+                view_adult=data["view_adult"],
+                hide_warnings=data["hide_warnings"],
+                hide_freeform=data["hide_freeform"],
+                accept_cocreator_invitations=data["accept_cocreator_invitations"],
+                refuse_gifts=data["refuse_gifts"],
+                keep_history=data["keep_history"],
+                email=form.email_choices(),
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+        else:
+            messages.success(request, "Your preferences were saved.")
+            return redirect("accounts:preferences", owner.username)
     return render(request, "accounts/preferences.html", {"form": form, "owner": owner})
 
 

@@ -70,3 +70,31 @@ def make_work(
         chapters=[ChapterInput(text=text, text_format="plain") for text in texts],
         post=post,
     )
+
+
+def run_due_tasks() -> int:
+    """Run every background task that is due, in this process and the test's transaction,
+    as `fanarchive worker --batch` would; how many ran."""
+    from django.db import transaction
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    count = 0
+    while True:
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if result is None:
+                return count
+            result.claim("tests")
+        worker.run_task(result)
+        count += 1

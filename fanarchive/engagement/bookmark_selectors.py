@@ -1,10 +1,68 @@
-"""The bookmarks seam (owned by engage-social)."""
+"""Reads of bookmarks. Only bookmarks of what the viewer may see are ever listed: drafts
+and hidden works never, restricted works only to logged-in users (as the work page)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+
+from fanarchive.accounts.models import User
+from fanarchive.engagement.models import Bookmark
+from fanarchive.works.models import SeriesWork, Work
+
+AnyUser = User | AnonymousUser
+
 
 def bookmark_counts(work_ids: Iterable[int]) -> dict[int, int]:
-    """placeholder: replaced by engage-social at merge"""
-    return {}
+    """Public bookmarks per work (works with none may be missing)."""
+    ids = list(work_ids)
+    if not ids:
+        return {}
+    rows = (
+        Bookmark.objects.filter(work_id__in=ids, private=False)
+        .values("work_id")
+        .annotate(n=Count("id"))
+        .values_list("work_id", "n")
+    )
+    return dict(rows)
+
+
+def _visible(viewer: AnyUser) -> Q:
+    """Bookmarks whose work or series `viewer` may see."""
+    visible_works = Work.objects.visible_to(viewer).values("id")
+    series_with_visible = SeriesWork.objects.filter(work__in=visible_works).values("series_id")
+    return Q(work__in=visible_works) | Q(series__in=series_with_visible)
+
+
+def _listing(bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:
+    return bookmarks.select_related("pseud", "pseud__user", "work", "series").prefetch_related(
+        "tags"
+    )
+
+
+def bookmarks_of_user(viewer: AnyUser, owner: User) -> QuerySet[Bookmark]:
+    """`owner`'s bookmarks as `viewer` sees them: private ones only for the owner."""
+    bookmarks = Bookmark.objects.filter(user=owner).filter(_visible(viewer))
+    if not (viewer.is_authenticated and viewer.pk == owner.pk):
+        bookmarks = bookmarks.filter(private=False)
+    return _listing(bookmarks.order_by("-created_at", "-id"))
+
+
+def bookmarks_of_work(viewer: AnyUser, work: Work) -> QuerySet[Bookmark]:
+    """The public bookmarks of a work the viewer may open (the caller checked that)."""
+    return _listing(Bookmark.objects.filter(work=work, private=False).order_by("-created_at"))
+
+
+def bookmark_of(
+    user: AnyUser, *, work: Work | None = None, series_id: int | None = None
+) -> Bookmark | None:
+    """`user`'s own bookmark of this work or series, or None."""
+    if not user.is_authenticated:
+        return None
+    if work is not None:
+        return Bookmark.objects.filter(user=user, work=work).first()
+    if series_id is None:
+        return None
+    return Bookmark.objects.filter(user=user, series_id=series_id).first()

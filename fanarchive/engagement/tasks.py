@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django_tasks import task
-
+from fanarchive.core.tasks import retrying_task
 from fanarchive.engagement.hit_services import hits_flush
 
 
-@task()
+@retrying_task()
 def hits_flush_task() -> int:
     """Add buffered hits to the works' counts (queued by `hit_services.hits_flush_schedule`)."""
     return hits_flush()

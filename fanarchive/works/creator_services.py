@@ -6,8 +6,8 @@ Gifts can be refused; a refused gift stays recorded (so editing the work does
 not give it again) but no longer shows. Orphaning hands a work to the orphan
 account for good.
 
-Mail goes out after the transaction commits. The engagement issue's inbox
-should hook in where `_notify` is called (see docs/architecture.md).
+Mail goes out after the transaction commits; `_notify` also puts a notice in the
+recipient's inbox (`engagement.notices.notify`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from functools import partial
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from fanarchive.accounts.models import Preference, Pseud, User
+from fanarchive.engagement.notices import notify
 from fanarchive.engagement.selectors import is_blocked
 from fanarchive.works import emails, limits
 from fanarchive.works.models import (
@@ -346,8 +348,36 @@ def works_orphan_all(*, user: User, keep_pseud: bool) -> int:
 # -- mail -------------------------------------------------------------------------------
 
 
+# What the inbox says for each kind of mail: (notice kind, subject, body, link).
+_INBOX: dict[emails.Sender, tuple[str, str, str, str]] = {
+    emails.send_gift: ("gift", "A gift for you: {title}", "{title} was given to {pseud}.", ""),
+    emails.send_cocreator_invitation: (
+        "invitation",
+        "Co-creator invitation: {title}",
+        "You are invited to be a co-creator of {title} as {pseud}.",
+        "works:invitations",
+    ),
+    emails.send_cocreator_added: (
+        "invitation",
+        "You are now a co-creator of {title}",
+        "{pseud} was added as a co-creator of {title}.",
+        "",
+    ),
+}
+
+
 def _notify(sender: emails.Sender, *, pseud: Pseud, work: Work, site_url: str) -> None:
-    """Mail `pseud`'s user once the transaction commits (issue 5: also the inbox)."""
+    """A notice in `pseud`'s user's inbox now, and mail once the transaction commits."""
+    kind, subject, body, link = _INBOX[sender]
+    words = {"title": work.title, "pseud": pseud.name}
+    notify(
+        recipients=[pseud.user],
+        kind=kind,
+        subject=subject.format(**words),
+        body=body.format(**words),
+        url=reverse(link) if link else work.get_absolute_url(),
+        work=work,
+    )
     transaction.on_commit(
         partial(sender, user=pseud.user, pseud=pseud, work=work, site_url=site_url), robust=True
     )

@@ -16,6 +16,7 @@ from django.db.models import Max
 from fanarchive.accounts.models import User
 from fanarchive.core.text import TextFormat, html_to_text, render
 from fanarchive.discovery.services import catalogue_work_changed
+from fanarchive.engagement.subscription_services import subscriptions_series_work_added
 from fanarchive.works import limits
 from fanarchive.works.models import Series, SeriesCreatorship, SeriesWork, Work
 from fanarchive.works.selectors import is_creator, is_series_creator, require_creator
@@ -115,6 +116,7 @@ def series_work_add(
         last = series.series_works.aggregate(last=Max("position"))["last"] or 0
         entry = SeriesWork.objects.create(series=series, work=work, position=last + 1)
         catalogue_work_changed(work_id=work.pk)
+        subscriptions_series_work_added(series=series, work=work)
     return entry
 
 

@@ -20,6 +20,10 @@ from django.utils import timezone
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat, count_html_words, html_to_text, render
 from fanarchive.discovery.services import catalogue_work_changed
+from fanarchive.engagement.subscription_services import (
+    subscriptions_chapter_posted,
+    subscriptions_work_posted,
+)
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
 from fanarchive.tags.selectors import FixedTags
 from fanarchive.tags.services import tag_name_error, tags_find_or_create, unique_tag_names
@@ -338,6 +342,8 @@ def work_create(
             _apply_history(work, history)
         _refresh_stats(work)
         work_revision_record(work=work, user=user, first=True)
+        if post:
+            subscriptions_work_posted(work=work)
     return work
 
 
@@ -447,6 +453,7 @@ def work_post(*, user: User, work: Work, site_url: str = "") -> Work:
         work.first_posted_at = work.revised_at = now
         gifts_notify(work=work, site_url=site_url)
         _refresh_stats(work)
+        subscriptions_work_posted(work=work)
     return work
 
 
@@ -495,6 +502,8 @@ def chapter_add(
         if chapter.posted:
             work.revised_at = now
         _refresh_stats(work)
+        if chapter.posted:
+            subscriptions_chapter_posted(chapter=chapter)
     return chapter
 
 
@@ -517,11 +526,14 @@ def chapter_update(
     now = timezone.now()
     with transaction.atomic():
         _apply_chapter_fields(chapter, data)
-        if post and work.posted and not chapter.posted:
+        newly_posted = post and work.posted and not chapter.posted
+        if newly_posted:
             chapter.posted = True
             chapter.published_at = now
             work.revised_at = now
         chapter.save()
+        if newly_posted:
+            subscriptions_chapter_posted(chapter=chapter)
         if record_revision:
             chapter_revision_record(chapter=chapter, user=user)
         _refresh_stats(work)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, posted
 from fanarchive.engagement.forms import CommentForm
+from fanarchive.engagement.history_services import history_record
 from fanarchive.engagement.hit_services import hit_record
 from fanarchive.engagement.selectors import reading_context
 from fanarchive.engagement.visitors import guest_key, visitor_key
@@ -201,6 +202,14 @@ def _reading_page(
     creator = selectors.is_creator(request.user, work)
     viewer = authenticated_user(request) if request.user.is_authenticated else None
     hit_record(work=work, user=viewer, visitor=visitor_key(request))
+    preference = getattr(request.user, "preference", None)
+    if viewer is not None and work.posted and not work.hidden_by_admin:
+        history_record(
+            user=viewer,
+            work=work,
+            chapter_id=None if full else current.pk,
+            keep_history=preference is None or preference.keep_history,
+        )
     return render(
         request,
         "works/detail.html",
@@ -218,7 +227,7 @@ def _reading_page(
             "next": chapters[index + 1] if not full and index + 1 < len(chapters) else None,
             "is_last": full or index == len(chapters) - 1,
             "is_creator": creator,
-            "preference": getattr(request.user, "preference", None),
+            "preference": preference,
             "series_places": selectors.series_navigation(request.user, work),
             "gifts": selectors.shown_gifts(work),
             "my_gifts": [

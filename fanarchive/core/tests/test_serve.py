@@ -43,6 +43,7 @@ def test_prepares_then_execs_gunicorn(exec_calls: list[list[str]], tmp_path: Pat
     output = run_serve("--port", "8123", "--workers", "3", "--demo-works", "4")
 
     [argv] = exec_calls
+    assert argv[argv.index("--config") + 1] == "python:fanarchive.core.gunicorn_conf"
     assert Path(argv[0]).name == "gunicorn"
     assert Path(argv[0]).parent == Path(sys.executable).parent
     assert "config.wsgi:application" in argv
@@ -55,6 +56,14 @@ def test_prepares_then_execs_gunicorn(exec_calls: list[list[str]], tmp_path: Pat
     assert Work.objects.count() == 4
     assert "http://127.0.0.1:8123/" in output
     assert DEMO_PASSWORD in output
+
+
+@pytest.mark.django_db
+def test_no_worker_leaves_the_tasks_to_a_separate_worker(exec_calls: list[list[str]]) -> None:
+    output = run_serve("--no-worker")
+    [argv] = exec_calls
+    assert "--config" not in argv
+    assert "fanarchive worker" in output
 
 
 @pytest.mark.django_db
@@ -167,6 +176,12 @@ def test_serve_really_serves(tmp_path: Path) -> None:
     output = _read(tmp_path)
     assert f"http://127.0.0.1:{port}/" in output
     assert DEMO_PASSWORD in output
+    # The background task worker ran beside the server and stopped with it.
+    assert "Running background tasks queued in the database." in output
+    started = re.search(r"Started the task worker \(pid (\d+)\)", output)
+    assert started, output
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.group(1)), 0)
 
 
 def _read(tmp_path: Path) -> str:

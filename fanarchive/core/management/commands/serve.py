@@ -2,7 +2,9 @@
 
 Preparing is idempotent (migrations, cache table, static files), so the same
 command is the first start and every restart. The process then becomes
-gunicorn, so a process manager or Ctrl-C reaches the server directly.
+gunicorn, so a process manager or Ctrl-C reaches the server directly. Unless
+`--no-worker`, gunicorn's master also runs the background task worker
+(`fanarchive worker`) and restarts it if it crashes (see core/worker.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fanarchive.accounts.models import User
 from fanarchive.works.demo import DEMO_PASSWORD, DEMO_USERNAME, generate_demo_archive
 from fanarchive.works.models import Work
 
+GUNICORN_CONF = "fanarchive.core.gunicorn_conf"
 ALL_INTERFACES = frozenset({"0.0.0.0", "::"})  # noqa: S104 - only named to recognise them
 
 
@@ -37,7 +40,7 @@ def _gunicorn_has_setting(name: str) -> bool:
     return any(setting.name == name for setting in KNOWN_SETTINGS)
 
 
-def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
+def gunicorn_argv(*, host: str, port: int, workers: int, task_worker: bool = True) -> list[str]:
     # The gunicorn installed next to this Python, so it serves from the same virtualenv.
     script = Path(sys.executable).parent / "gunicorn"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "gunicorn"]
@@ -55,6 +58,9 @@ def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
     # archive on the machine would take over the first one's; nothing here uses it.
     if _gunicorn_has_setting("control_socket_disable"):
         argv.append("--no-control-socket")
+    if task_worker:
+        # gunicorn's master runs and supervises `fanarchive worker` (core/gunicorn_conf.py).
+        argv += ["--config", f"python:{GUNICORN_CONF}"]
     return argv
 
 
@@ -68,7 +74,7 @@ def exec_gunicorn(argv: list[str]) -> NoReturn:
 class Command(BaseCommand):
     help = (
         "Migrate, collect static files, optionally add a demo archive to an empty "
-        "database, then serve the archive with gunicorn."
+        "database, then serve the archive with gunicorn and a background task worker."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -80,6 +86,11 @@ class Command(BaseCommand):
             type=int,
             default=0,
             help="when the archive has no works yet, generate a demo archive of this many",
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not run the background task worker (run `fanarchive worker` yourself)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -96,7 +107,13 @@ class Command(BaseCommand):
 
         self.prepare(demo_works=demo_works)
         self.announce(host, port)
-        argv = gunicorn_argv(host=host, port=port, workers=workers)
+        argv = gunicorn_argv(
+            host=host, port=port, workers=workers, task_worker=not options["no_worker"]
+        )
+        if options["no_worker"]:
+            self.stdout.write("Background tasks wait for `fanarchive worker` (--no-worker).")
+        else:
+            self.stdout.write("A background task worker runs beside the server.")
         # Nothing of this process survives the exec: write out what is buffered.
         self.stdout.flush()
         sys.stdout.flush()

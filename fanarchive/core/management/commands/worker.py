@@ -1,0 +1,42 @@
+"""`fanarchive worker`: run background tasks (e-mail, digests, subscription notices).
+
+Runs django-tasks' database worker, or RQ's worker when REDIS_URL is set. In
+production run it as its own process (and `fanarchive serve --no-worker`); `fanarchive
+serve` alone runs one for you.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fanarchive.core.worker import uses_rq, worker_command
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker (database queue, or RQ when REDIS_URL is set)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="run every task that is due, then exit (for cron, tests and one-off runs)",
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="seconds between looks at an empty database queue (default 1)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        interval: float = options["interval"]
+        if interval < 0:
+            raise CommandError("--interval cannot be negative.")
+        name, argv = worker_command(batch=options["batch"], interval=interval)
+        backend = "RQ (Redis)" if uses_rq() else "the database"
+        self.stdout.write(f"Running background tasks queued in {backend}.")
+        self.stdout.flush()
+        call_command(name, *argv, verbosity=options["verbosity"])

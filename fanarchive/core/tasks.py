@@ -1,0 +1,77 @@
+"""Background tasks that retry: every project task is declared with `retrying_task`.
+
+django-tasks runs a task once; the database backend never retries. A task declared with
+`@retrying_task()` logs a failure on the `fanarchive.tasks` logger and queues itself
+again with exponential backoff (`run_after`), up to `max_attempts` runs in all; the last
+failure is logged as final. The failed run itself still raises, so the backend records
+it as failed too. Tasks must therefore be idempotent (each of ours is).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from django.utils import timezone
+from django_tasks import task
+from django_tasks.base import Task
+
+logger = logging.getLogger("fanarchive.tasks")
+
+T = TypeVar("T")
+
+ATTEMPT_KWARG = "_attempt"
+DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_BACKOFF = timedelta(seconds=30)
+
+
+def backoff_delay(attempt: int, base: timedelta = DEFAULT_BACKOFF) -> timedelta:
+    """How long to wait before attempt `attempt + 1`: base, 2x, 4x... capped at a day."""
+    return min(base * 2 ** (attempt - 1), timedelta(days=1))
+
+
+def retrying_task(
+    *, max_attempts: int = DEFAULT_MAX_ATTEMPTS, backoff: timedelta = DEFAULT_BACKOFF
+) -> Callable[[Callable[..., T]], Task[..., T | None]]:
+    """Declare a django-tasks task that retries on failure (see the module's docstring)."""
+    if max_attempts < 1:
+        raise ValueError("max_attempts must be 1 or more")
+
+    def decorate(func: Callable[..., T]) -> Task[..., T | None]:
+        name = f"{func.__module__}.{func.__qualname__}"
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> T | None:
+            attempt = int(kwargs.pop(ATTEMPT_KWARG, 1))
+            try:
+                return func(*args, **kwargs)
+            except Exception:
+                if attempt >= max_attempts:
+                    logger.exception(
+                        "Task %s failed for good after %d attempts (args=%r kwargs=%r)",
+                        name,
+                        attempt,
+                        args,
+                        kwargs,
+                    )
+                    raise
+                delay = backoff_delay(attempt, backoff)
+                logger.exception(
+                    "Task %s failed (attempt %d of %d); retrying in %d s",
+                    name,
+                    attempt,
+                    max_attempts,
+                    delay.total_seconds(),
+                )
+                declared.using(run_after=timezone.now() + delay).enqueue(
+                    *args, **kwargs, **{ATTEMPT_KWARG: attempt + 1}
+                )
+                raise
+
+        declared: Task[..., T | None] = task(run)
+        return declared
+
+    return decorate

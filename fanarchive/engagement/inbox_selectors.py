@@ -1,0 +1,64 @@
+"""Reads of the inbox and of subscriptions and history pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, QuerySet
+
+from fanarchive.accounts.models import User
+from fanarchive.engagement.models import Notice, ReadingHistory, Subscription, SubscriptionKind
+from fanarchive.works.models import Work
+
+INBOX_FILTERS = ("all", "unread", "read")
+
+
+def inbox_of(user: User, *, show: str = "all") -> QuerySet[Notice]:
+    notices = Notice.objects.filter(recipient=user)
+    if show == "unread":
+        notices = notices.filter(read_at__isnull=True)
+    elif show == "read":
+        notices = notices.filter(read_at__isnull=False)
+    return notices.select_related("actor", "work").order_by("-created_at", "-id")
+
+
+def unread_count(user: User | AnonymousUser) -> int:
+    """The header's number: one indexed COUNT on (recipient, read_at)."""
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def subscriptions_of(user: User) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(user=user).select_related("work", "creator", "series")
+
+
+def subscription_of(
+    user: User | AnonymousUser, *, kind: str, target_id: int
+) -> Subscription | None:
+    """`user`'s subscription to the work, creator or series `target_id`, or None."""
+    if not user.is_authenticated:
+        return None
+    field = {
+        SubscriptionKind.WORK: "work_id",
+        SubscriptionKind.CREATOR: "creator_id",
+        SubscriptionKind.SERIES: "series_id",
+    }[SubscriptionKind(kind)]
+    return Subscription.objects.filter(user=user, kind=kind, **{field: target_id}).first()
+
+
+def history_of(user: User, *, marked_only: bool = False) -> QuerySet[ReadingHistory]:
+    """The works `user` read (or marked), newest first, only those they may still see."""
+    entries = ReadingHistory.objects.filter(
+        user=user, work__in=Work.objects.visible_to(user).values("id")
+    )
+    if marked_only:
+        entries = entries.filter(marked_for_later=True)
+    else:
+        entries = entries.filter(last_read_at__isnull=False) | entries.filter(marked_for_later=True)
+    return entries.select_related("work").order_by(F("last_read_at").desc(nulls_last=True), "-id")
+
+
+def history_entry(user: User | AnonymousUser, work: Work) -> ReadingHistory | None:
+    if not user.is_authenticated:
+        return None
+    return ReadingHistory.objects.filter(user=user, work=work).first()

@@ -1,0 +1,99 @@
+"""Background tasks of the inbox: notice e-mails, daily digests, subscription notices.
+
+Every task is idempotent (a run after a failure or a duplicate does nothing twice):
+an e-mail marks its notices `emailed_at` in the same transaction that sends it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from fanarchive.accounts.models import EmailFrequency, User
+from fanarchive.core.tasks import retrying_task
+from fanarchive.engagement import subscription_services
+from fanarchive.engagement.models import Notice
+
+logger = logging.getLogger("fanarchive.tasks")
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path if path.startswith("/") else path
+
+
+def _mail(user: User, subject: str, template: str, context: dict[str, object]) -> None:
+    context = {
+        "site_name": settings.SITE_NAME,
+        "user": user,
+        "inbox_url": absolute(reverse("social:inbox")),
+        "preferences_url": absolute(reverse("accounts:preferences", args=[user.username])),
+        **context,
+    }
+    body = render_to_string(f"engagement/emails/{template}.txt", context)
+    send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, [user.email])
+
+
+@retrying_task()
+def notice_email_send(notice_id: int) -> bool:
+    """Mail one notice now; False when it was mailed already or no longer wants mail."""
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update()
+            .filter(pk=notice_id, email=EmailFrequency.IMMEDIATE, emailed_at__isnull=True)
+            .first()
+        )
+        if notice is None:
+            return False
+        user = User.objects.get(pk=notice.recipient_id)
+        if not user.email or not user.is_active:
+            return False
+        _mail(user, notice.subject, "notice", {"notice": notice, "url": absolute(notice.url)})
+        notice.emailed_at = timezone.now()
+        notice.save(update_fields=["emailed_at"])
+    logger.info("Mailed notice %s to user %s", notice_id, user.pk)
+    return True
+
+
+@retrying_task()
+def digest_send(user_id: int) -> int:
+    """Mail `user_id` one digest of their notices waiting for it; the number included."""
+    with transaction.atomic():
+        notices = list(
+            Notice.objects.select_for_update()
+            .filter(recipient_id=user_id, email=EmailFrequency.DAILY, emailed_at__isnull=True)
+            .order_by("created_at", "id")
+        )
+        if not notices:
+            return 0
+        user = User.objects.get(pk=user_id)
+        if user.email and user.is_active:
+            entries = [(notice, absolute(notice.url)) for notice in notices]
+            count = len(notices)
+            subject = f"Your daily digest: {count} new notice{'s' if count != 1 else ''}"
+            _mail(user, subject, "digest", {"entries": entries})
+        Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
+    logger.info("Mailed a digest of %d notices to user %s", len(notices), user_id)
+    return len(notices)
+
+
+@retrying_task()
+def subscription_work_posted(work_id: int) -> int:
+    return subscription_services.subscription_notices_for_work(work_id=work_id)
+
+
+@retrying_task()
+def subscription_chapter_posted(chapter_id: int) -> int:
+    return subscription_services.subscription_notices_for_chapter(chapter_id=chapter_id)
+
+
+@retrying_task()
+def subscription_series_work_added(series_id: int, work_id: int) -> int:
+    return subscription_services.subscription_notices_for_series(
+        series_id=series_id, work_id=work_id
+    )

@@ -1,0 +1,200 @@
+"""Subscriptions: to a work (new chapters), a creator (new works) or a series (new parts).
+
+The works services call the `subscriptions_*` hooks inside their transaction; each
+queues one background task on commit, which writes the notices (`notices.notify`).
+Nobody hears of drafts or hidden works, and creators never hear of their own work.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+
+from fanarchive.accounts.models import User
+from fanarchive.engagement.models import Notice, NoticeKind, Subscription, SubscriptionKind
+from fanarchive.engagement.notices import notify
+from fanarchive.works.models import Chapter, Series, SeriesWork, Work
+from fanarchive.works.selectors import access_work, series_get
+
+
+def subscription_create(
+    *,
+    user: User,
+    work: Work | None = None,
+    creator: User | None = None,
+    series: Series | None = None,
+) -> Subscription:
+    """Subscribe `user` to exactly one of a work, a creator or a series; twice is once."""
+    targets = [t for t in (work, creator, series) if t is not None]
+    if len(targets) != 1:
+        raise ValidationError("Subscribe to one work, creator or series at a time.")
+    if work is not None:
+        access_work(user, work.pk)  # 404/403 for works the user may not see
+        if not work.posted:
+            raise ValidationError({"work": ["You cannot subscribe to a draft."]})
+        lookup: dict[str, Any] = {"kind": SubscriptionKind.WORK, "work": work}
+    elif creator is not None:
+        if creator.pk == user.pk:
+            raise ValidationError({"creator": ["You cannot subscribe to yourself."]})
+        lookup = {"kind": SubscriptionKind.CREATOR, "creator": creator}
+    elif series is not None:
+        series_get(user, series.pk)  # 404 for series the user may not open
+        lookup = {"kind": SubscriptionKind.SERIES, "series": series}
+    try:
+        with transaction.atomic():
+            subscription, _ = Subscription.objects.get_or_create(user=user, **lookup)
+    except IntegrityError:  # a double click raced us
+        subscription = Subscription.objects.get(user=user, **lookup)
+    return subscription
+
+
+def subscription_delete(*, user: User, subscription: Subscription) -> None:
+    """Unsubscribe; only the subscriber may."""
+    if subscription.user_id != user.pk:
+        raise ValidationError("This is not your subscription.")
+    with transaction.atomic():
+        subscription.delete()
+
+
+# -- hooks for the works services (inside their transaction) ----------------------------
+
+
+def subscriptions_work_posted(*, work: Work) -> None:
+    """A work was posted: tell its creators' and its series' subscribers, after commit."""
+    from fanarchive.engagement.notice_tasks import subscription_work_posted
+
+    # One indexed look first, so posting to an archive nobody follows queues nothing.
+    creators = work.creatorships.values("pseud__user_id")
+    series = SeriesWork.objects.filter(work=work).values("series_id")
+    if Subscription.objects.filter(
+        Q(kind=SubscriptionKind.CREATOR, creator_id__in=creators)
+        | Q(kind=SubscriptionKind.SERIES, series_id__in=series)
+    ).exists():
+        transaction.on_commit(partial(subscription_work_posted.enqueue, work.pk), robust=True)
+
+
+def subscriptions_chapter_posted(*, chapter: Chapter) -> None:
+    """A chapter of a posted work was posted: tell the work's subscribers, after commit."""
+    from fanarchive.engagement.notice_tasks import subscription_chapter_posted
+
+    if Subscription.objects.filter(kind=SubscriptionKind.WORK, work_id=chapter.work_id).exists():
+        transaction.on_commit(partial(subscription_chapter_posted.enqueue, chapter.pk), robust=True)
+
+
+def subscriptions_series_work_added(*, series: Series, work: Work) -> None:
+    """A work joined a series: tell the series' subscribers (if it is posted), after commit."""
+    from fanarchive.engagement.notice_tasks import subscription_series_work_added
+
+    if (
+        work.posted
+        and Subscription.objects.filter(kind=SubscriptionKind.SERIES, series=series).exists()
+    ):
+        transaction.on_commit(
+            partial(subscription_series_work_added.enqueue, series.pk, work.pk), robust=True
+        )
+
+
+# -- the notices (run by the background tasks) --------------------------------------------
+
+
+def _noticeable(work: Work) -> bool:
+    return work.posted and not work.hidden_by_admin
+
+
+def _creator_user_ids(work: Work) -> set[int]:
+    return set(work.creatorships.values_list("pseud__user_id", flat=True))
+
+
+def _subscribers(condition: Q, work: Work) -> QuerySet[User]:
+    """Active subscribers matching `condition`, never the work's own creators."""
+    return (
+        User.objects.filter(
+            id__in=Subscription.objects.filter(condition).values("user_id"), is_active=True
+        )
+        .exclude(id__in=_creator_user_ids(work))
+        .order_by("id")
+    )
+
+
+def _not_told_of_work(recipients: QuerySet[User], work: Work) -> list[User]:
+    """Drop readers who already heard of this new work (through a creator or a series)."""
+    told = Notice.objects.filter(
+        kind=NoticeKind.SUBSCRIPTION, work=work, url=work.get_absolute_url()
+    ).values("recipient_id")
+    return list(recipients.exclude(id__in=told))
+
+
+def _byline(work: Work) -> str:
+    return ", ".join(c.pseud.byline for c in work.creatorships.select_related("pseud__user"))
+
+
+def subscription_notices_for_work(*, work_id: int) -> int:
+    """Notices of a newly posted work, to subscribers of its creators and its series."""
+    work = Work.objects.filter(pk=work_id).first()
+    if work is None or not _noticeable(work):
+        return 0
+    series_ids = SeriesWork.objects.filter(work=work).values("series_id")
+    recipients = _not_told_of_work(
+        _subscribers(
+            Q(kind=SubscriptionKind.CREATOR, creator_id__in=_creator_user_ids(work))
+            | Q(kind=SubscriptionKind.SERIES, series_id__in=series_ids),
+            work,
+        ),
+        work,
+    )
+    notify(
+        recipients=recipients,
+        kind=NoticeKind.SUBSCRIPTION,
+        subject=f"New work: {work.title}",
+        body=f"{_byline(work)} posted a new work, {work.title}.",
+        url=work.get_absolute_url(),
+        work=work,
+    )
+    return len(recipients)
+
+
+def subscription_notices_for_chapter(*, chapter_id: int) -> int:
+    """Notices of a newly posted chapter, to the work's subscribers."""
+    chapter = Chapter.objects.select_related("work").filter(pk=chapter_id).first()
+    if chapter is None or not chapter.posted or not _noticeable(chapter.work):
+        return 0
+    work = chapter.work
+    recipients = list(_subscribers(Q(kind=SubscriptionKind.WORK, work=work), work))
+    title = f": {chapter.title}" if chapter.title else ""
+    notify(
+        recipients=recipients,
+        kind=NoticeKind.SUBSCRIPTION,
+        subject=f"New chapter of {work.title}",
+        body=f"Chapter {chapter.position}{title} of {work.title} by {_byline(work)} is posted.",
+        url=chapter.get_absolute_url(),
+        work=work,
+    )
+    return len(recipients)
+
+
+def subscription_notices_for_series(*, series_id: int, work_id: int) -> int:
+    """Notices of a posted work joining a series, to the series' subscribers."""
+    entry = (
+        SeriesWork.objects.select_related("series", "work")
+        .filter(series_id=series_id, work_id=work_id)
+        .first()
+    )
+    if entry is None or not _noticeable(entry.work):
+        return 0
+    work, series = entry.work, entry.series
+    recipients = _not_told_of_work(
+        _subscribers(Q(kind=SubscriptionKind.SERIES, series=series), work), work
+    )
+    notify(
+        recipients=recipients,
+        kind=NoticeKind.SUBSCRIPTION,
+        subject=f"New work in {series.title}: {work.title}",
+        body=f"{work.title} by {_byline(work)} is part {entry.position} of {series.title}.",
+        url=work.get_absolute_url(),
+        work=work,
+    )
+    return len(recipients)
