@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from fanarchive.core.testing import make_user, make_work
-from fanarchive.engagement.models import Notice, Subscription
+from fanarchive.engagement.comment_services import comment_create, comment_freeze
+from fanarchive.engagement.models import Comment, Notice, Subscription
 from fanarchive.engagement.notices import notify
 from fanarchive.works.series_services import series_create, series_work_add
 
@@ -85,22 +86,43 @@ def test_opening_a_notice_marks_it_read_and_follows_its_link(user_client: Client
     assert user_client.get(f"/inbox/{notice(other_user).pk}/").status_code == 404
 
 
-def test_no_reply_box_while_comments_have_no_reply_page(user_client: Client, user):
-    notice(user, comment_id=41)
-    assert "inbox-reply" not in user_client.get("/inbox/").content.decode()
-
-
-def test_comment_notices_offer_a_reply_that_returns_to_the_inbox(
-    user_client: Client, user, settings
+def test_reply_from_the_inbox_answers_the_comment_and_returns_to_the_inbox(
+    client: Client, user, other_user
 ):
-    settings.ROOT_URLCONF = "fanarchive.engagement.tests.reply_urls"
-    notice(user, comment_id=41)
-    notice(user, "A comment awaits approval", kind="comment_pending", comment_id=42)
-    notice(user, "Kudos!", kind="kudos")
-    page = user_client.get("/inbox/").content.decode()
+    work = make_work(user, title="Harbour Lights")
+    comment = comment_create(chapter=work.chapters.get(), user=other_user, text="What a storm!")
+    kudos_notice = notice(user, "Kudos!", kind="kudos")
+    client.force_login(user)
+    page = client.get("/inbox/").content.decode()
+    # The comment's notice offers a reply box aimed at the real reply page; kudos do not.
     assert page.count('class="inbox-reply"') == 1
-    assert 'action="/comments/41/reply/"' in page
-    assert 'name="next" value="/inbox/"' in page and 'name="text"' in page
+    assert f'action="/comments/{comment.pk}/reply/"' in page
+    assert 'name="next" value="/inbox/"' in page
+    assert kudos_notice.subject in page
+
+    response = client.post(
+        f"/comments/{comment.pk}/reply/", {"text": "Thank you, sailor.", "next": "/inbox/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/inbox/"
+    reply = Comment.objects.get(parent=comment)
+    assert reply.user == user and "Thank you, sailor." in reply.text
+    # The commenter hears of the reply in their own inbox.
+    answered = Notice.objects.get(recipient=other_user, kind="reply")
+    assert answered.comment_id == reply.pk
+
+
+def test_reply_from_the_inbox_refused_on_a_frozen_thread_changes_nothing(
+    client: Client, user, other_user
+):
+    work = make_work(user)
+    comment = comment_create(chapter=work.chapters.get(), user=other_user, text="Lovely waves.")
+    comment_freeze(user=user, comment=comment)
+    client.force_login(user)
+    response = client.post(
+        f"/comments/{comment.pk}/reply/", {"text": "Thanks!", "next": "/inbox/"}, follow=True
+    )
+    assert "frozen" in response.content.decode().lower()
+    assert not Comment.objects.filter(parent=comment).exists()
 
 
 # -- subscribing from pages ------------------------------------------------------------------
