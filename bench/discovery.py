@@ -5,6 +5,9 @@
     .venv/bin/python bench/discovery.py --skip-index --fulltext-works 50000 \\
         --postgres postgres://postgres@127.0.0.1:5432/postgres          # full text only
 
+With --postgres, a throwaway database named after the URL's database (fanarchive_bench_<pid>
+for `postgres`, <name>_bench_<pid> otherwise) is created beside it and dropped afterwards.
+
 Builds a throwaway archive in a temporary directory (SQLite), with ~14 tags per
 work drawn from 200,000 tags with Zipf-like popularity: fandoms hold up to ~9%
 of works, characters and relationships mostly come from the work's own fandom.
@@ -739,7 +742,11 @@ def main() -> None:
             if args.postgres:
                 import psycopg
 
-                name = f"fanarchive_bench_{os.getpid()}"
+                # Named after the database in the URL (unless it is a system one), so
+                # a shared server's databases say whose they are.
+                given = args.postgres.rsplit("/", 1)[1].split("?")[0]
+                prefix = "fanarchive" if given in ("", "postgres", "template1") else given
+                name = f"{prefix}_bench_{os.getpid()}"
                 with psycopg.connect(args.postgres, autocommit=True) as admin:
                     admin.execute(f"CREATE DATABASE {name}")
                 try:
