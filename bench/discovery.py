@@ -318,17 +318,21 @@ def _tag_pairs(plan, rng, works, fandom_of, crossover, second_fandom, tag_ids, f
     return key >> 32, key & ((1 << 32) - 1)
 
 
+def _vocabulary() -> np.ndarray:
+    syllables = ["ka", "ri", "mo", "ne", "sa", "lu", "ta", "vi", "en", "or", "al", "is", "ma"]
+    made: set[str] = set()
+    vocab_rng = random.Random(SEED)
+    while len(made) < 20_000:
+        made.add("".join(vocab_rng.choice(syllables) for _ in range(vocab_rng.randint(2, 4))))
+    ordered = sorted(made)
+    vocab_rng.shuffle(ordered)  # frequency must not follow spelling
+    return np.array(ordered)
+
+
 def _documents(cursor: Any, ids: list[int], words: int, rng: np.random.Generator) -> None:
     global VOCABULARY
     if VOCABULARY is None:
-        syllables = ["ka", "ri", "mo", "ne", "sa", "lu", "ta", "vi", "en", "or", "al", "is", "ma"]
-        made = set()
-        vocab_rng = random.Random(SEED)
-        while len(made) < 20_000:
-            made.add("".join(vocab_rng.choice(syllables) for _ in range(vocab_rng.randint(2, 4))))
-        ordered = sorted(made)
-        vocab_rng.shuffle(ordered)  # frequency must not follow spelling
-        VOCABULARY = np.array(ordered)
+        VOCABULARY = _vocabulary()
     p = zipf_weights(len(VOCABULARY), 1.05)
     rows = []
     for work_id in ids:
@@ -663,17 +667,27 @@ def fulltext_child(args: argparse.Namespace) -> None:
     from fanarchive.discovery.selectors import works_find
 
     label = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
-    print(
-        f"Full text on {label}: generating {args.fulltext_works:,} works "
-        f"of ~{args.body_words:,} words ..."
-    )
-    made = generate(args.fulltext_works, bodies=args.body_words)
+    from fanarchive.tags.models import Tag
+    from fanarchive.works.models import Work
+
+    if args.reuse and Work.objects.exists():
+        # An archive this script generated before (same seed, same size): measure again.
+        print(f"Full text on {label}: reusing the {Work.objects.count():,} works in the database")
+        vocabulary = _vocabulary()
+    else:
+        print(
+            f"Full text on {label}: generating {args.fulltext_works:,} works "
+            f"of ~{args.body_words:,} words ..."
+        )
+        generate(args.fulltext_works, bodies=args.body_words)
+        vocabulary = VOCABULARY
     live.rebuild()
     rng = random.Random(SEED)
-    vocabulary = VOCABULARY
     if vocabulary is None:
         raise SystemExit("no vocabulary: generate() made no bodies")
-    ratings = [int(t) for t in made["fixed"]["rating"]]
+    ratings = list(
+        Tag.objects.filter(type="rating").order_by("sort_order").values_list("id", flat=True)
+    )
     from fanarchive.discovery.search import backend
 
     search = backend()
@@ -726,6 +740,11 @@ def main() -> None:
     parser.add_argument("--fulltext-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-database", help=argparse.SUPPRESS)
     parser.add_argument("--child-data", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --fulltext-child: measure an archive this script made before, if any",
+    )
     args = parser.parse_args()
     if args.fulltext_child:
         fulltext_child(args)
