@@ -71,4 +71,4 @@ def test_the_works_page_shows_blurbs(client, rich_work):
     assert "Salt &amp; &lt;Storms&gt;" not in page  # restricted: guests do not see it
     client.force_login(rich_work.creatorships.get().pseud.user)
     page = client.get(reverse("works:list")).content.decode()
-    assert 'id="work_%d"' % rich_work.pk in page and "Salt &amp; &lt;Storms&gt;" in page
+    assert f'id="work_{rich_work.pk}"' in page and "Salt &amp; &lt;Storms&gt;" in page
