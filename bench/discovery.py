@@ -5,6 +5,9 @@
     .venv/bin/python bench/discovery.py --skip-index --fulltext-works 50000 \\
         --postgres postgres://postgres@127.0.0.1:5432/postgres          # full text only
 
+With --postgres, a throwaway database named after the URL's database (fanarchive_bench_<pid>
+for `postgres`, <name>_bench_<pid> otherwise) is created beside it and dropped afterwards.
+
 Builds a throwaway archive in a temporary directory (SQLite), with ~14 tags per
 work drawn from 200,000 tags with Zipf-like popularity: fandoms hold up to ~9%
 of works, characters and relationships mostly come from the work's own fandom.
@@ -315,17 +318,21 @@ def _tag_pairs(plan, rng, works, fandom_of, crossover, second_fandom, tag_ids, f
     return key >> 32, key & ((1 << 32) - 1)
 
 
+def _vocabulary() -> np.ndarray:
+    syllables = ["ka", "ri", "mo", "ne", "sa", "lu", "ta", "vi", "en", "or", "al", "is", "ma"]
+    made: set[str] = set()
+    vocab_rng = random.Random(SEED)
+    while len(made) < 20_000:
+        made.add("".join(vocab_rng.choice(syllables) for _ in range(vocab_rng.randint(2, 4))))
+    ordered = sorted(made)
+    vocab_rng.shuffle(ordered)  # frequency must not follow spelling
+    return np.array(ordered)
+
+
 def _documents(cursor: Any, ids: list[int], words: int, rng: np.random.Generator) -> None:
     global VOCABULARY
     if VOCABULARY is None:
-        syllables = ["ka", "ri", "mo", "ne", "sa", "lu", "ta", "vi", "en", "or", "al", "is", "ma"]
-        made = set()
-        vocab_rng = random.Random(SEED)
-        while len(made) < 20_000:
-            made.add("".join(vocab_rng.choice(syllables) for _ in range(vocab_rng.randint(2, 4))))
-        ordered = sorted(made)
-        vocab_rng.shuffle(ordered)  # frequency must not follow spelling
-        VOCABULARY = np.array(ordered)
+        VOCABULARY = _vocabulary()
     p = zipf_weights(len(VOCABULARY), 1.05)
     rows = []
     for work_id in ids:
@@ -660,17 +667,27 @@ def fulltext_child(args: argparse.Namespace) -> None:
     from fanarchive.discovery.selectors import works_find
 
     label = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
-    print(
-        f"Full text on {label}: generating {args.fulltext_works:,} works "
-        f"of ~{args.body_words:,} words ..."
-    )
-    made = generate(args.fulltext_works, bodies=args.body_words)
+    from fanarchive.tags.models import Tag
+    from fanarchive.works.models import Work
+
+    if args.reuse and Work.objects.exists():
+        # An archive this script generated before (same seed, same size): measure again.
+        print(f"Full text on {label}: reusing the {Work.objects.count():,} works in the database")
+        vocabulary = _vocabulary()
+    else:
+        print(
+            f"Full text on {label}: generating {args.fulltext_works:,} works "
+            f"of ~{args.body_words:,} words ..."
+        )
+        generate(args.fulltext_works, bodies=args.body_words)
+        vocabulary = VOCABULARY
     live.rebuild()
     rng = random.Random(SEED)
-    vocabulary = VOCABULARY
     if vocabulary is None:
         raise SystemExit("no vocabulary: generate() made no bodies")
-    ratings = [int(t) for t in made["fixed"]["rating"]]
+    ratings = list(
+        Tag.objects.filter(type="rating").order_by("sort_order").values_list("id", flat=True)
+    )
     from fanarchive.discovery.search import backend
 
     search = backend()
@@ -692,7 +709,7 @@ def fulltext_child(args: argparse.Namespace) -> None:
         times.append(time.perf_counter() - started)
         hits.append(listing.total)
         started = time.perf_counter()
-        search.hits(parse(text), ranked=spec.sort == "relevance")
+        search.candidates(parse(text))
         hit_times.append(time.perf_counter() - started)
         started = time.perf_counter()
         search.snippets(parse(text), [w.pk for w in listing.works])
@@ -701,7 +718,7 @@ def fulltext_child(args: argparse.Namespace) -> None:
         f"Full text ({label}, {args.fulltext_works:,} works): two-word query + filter + facets + "
         f"snippets, {len(times)} queries: p50 {pct(times, 0.5):.1f} ms, "
         f"p99 {pct(times, 0.99):.1f} ms; "
-        f"results median {int(statistics.median(hits)):,}; of which matching (hits) "
+        f"results median {int(statistics.median(hits)):,}; of which the index's candidates "
         f"p50 {pct(hit_times, 0.5):.1f} / p99 {pct(hit_times, 0.99):.1f} ms, "
         f"snippets p50 {pct(snippet_times, 0.5):.1f} / p99 {pct(snippet_times, 0.99):.1f} ms"
     )
@@ -723,6 +740,11 @@ def main() -> None:
     parser.add_argument("--fulltext-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-database", help=argparse.SUPPRESS)
     parser.add_argument("--child-data", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --fulltext-child: measure an archive this script made before, if any",
+    )
     args = parser.parse_args()
     if args.fulltext_child:
         fulltext_child(args)
@@ -739,7 +761,11 @@ def main() -> None:
             if args.postgres:
                 import psycopg
 
-                name = f"fanarchive_bench_{os.getpid()}"
+                # Named after the database in the URL (unless it is a system one), so
+                # a shared server's databases say whose they are.
+                given = args.postgres.rsplit("/", 1)[1].split("?")[0]
+                prefix = "fanarchive" if given in ("", "postgres", "template1") else given
+                name = f"{prefix}_bench_{os.getpid()}"
                 with psycopg.connect(args.postgres, autocommit=True) as admin:
                     admin.execute(f"CREATE DATABASE {name}")
                 try:

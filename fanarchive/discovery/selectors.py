@@ -10,11 +10,12 @@ from django.db.models import Exists, OuterRef, Q
 
 from fanarchive.discovery.index.catalogue import Filter, Viewer
 from fanarchive.discovery.index.live import reading
+from fanarchive.discovery.index.structures import bitmap_of, ids_of
 from fanarchive.discovery.models import MutedCreator, MutedTag, SavedFilter
 from fanarchive.discovery.search import Query, backend
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.works.models import Work
-from fanarchive.works.selectors import with_blurb_data
+from fanarchive.works.selectors import with_listing_data
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -40,6 +41,11 @@ class Listing:
     per_page: int
     facets: dict[str, list[FacetTag]] = field(default_factory=dict)
     snippets: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[tuple[Work, str]]:
+        """The page's works, each with its matching passage ("" without a text query)."""
+        return [(work, self.snippets.get(work.pk, "")) for work in self.works]
 
     @property
     def num_pages(self) -> int:
@@ -83,16 +89,24 @@ def works_find(
     Pages past the end give the last page. Costs a fixed few queries whatever the page.
     """
     search = backend() if text is not None else None
+    exact = True
     if search is not None and text is not None:
-        spec.text_scores = search.hits(text, ranked=spec.sort == "relevance")
+        # Every hit, unranked; the filter first, then only the survivors are checked
+        # (when the candidates were a superset) and scored.
+        spec.text_ids, exact = search.candidates(text)
     with reading() as catalogue:
         works = catalogue.matching(spec, viewer)
+        if search is not None and text is not None:
+            if not exact:
+                works = bitmap_of(search.confirm(text, ids_of(works)))
+            if spec.sort == "relevance":
+                spec.text_scores = search.scores(text, ids_of(works))
         total = len(works)
         pages = max(1, math.ceil(total / per_page))
         number = min(max(page, 1), pages)
         ids = catalogue.page(works, spec, (number - 1) * per_page, per_page)
         counts = catalogue.facets(works) if facets else {}
-    rows = with_blurb_data(Work.objects.filter(id__in=ids)).in_bulk(ids)
+    rows = with_listing_data(Work.objects.filter(id__in=ids)).in_bulk(ids)
     listing = Listing(
         works=[rows[i] for i in ids if i in rows],
         total=total,

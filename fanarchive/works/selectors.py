@@ -97,6 +97,65 @@ def with_blurb_data(works: WorkQuerySet) -> WorkQuerySet:
     )
 
 
+# The columns a blurb or a feed entry reads (see works_tags.blurb_html and
+# discovery.feeds): listings of many works load only these, which halves the cost
+# of building a page's ~700 model instances. Reading any other field of these
+# objects would cost a query per object, so anything new a blurb shows goes here.
+_LISTED_PSEUD = ("pseud__id", "pseud__name", "pseud__user_id", "pseud__user__id")
+_LISTED_USER = ("pseud__user__username",)
+
+
+def with_listing_data(works: WorkQuerySet) -> WorkQuerySet:
+    """`with_blurb_data` for pages of blurbs: the same objects, only the columns shown."""
+    return (
+        works.with_engagement()
+        .defer("notes", "endnotes", "created_at")
+        .prefetch_related(
+            Prefetch(
+                "work_tags",
+                queryset=WorkTag.objects.select_related("tag").only(
+                    "id",
+                    "work_id",
+                    "tag_id",
+                    "position",
+                    "tag__id",
+                    "tag__name",
+                    "tag__type",
+                    "tag__sort_order",
+                ),
+            ),
+            Prefetch(
+                "creatorships",
+                queryset=Creatorship.objects.select_related("pseud", "pseud__user").only(
+                    "id", "work_id", "pseud_id", "position", *_LISTED_PSEUD, *_LISTED_USER
+                ),
+            ),
+            Prefetch(
+                "series_works",
+                queryset=SeriesWork.objects.select_related("series")
+                .only("id", "work_id", "series_id", "position", "series__id", "series__title")
+                .order_by("series_id"),
+            ),
+            Prefetch(
+                "gifts",
+                queryset=Gift.objects.filter(refused=False)
+                .select_related("pseud", "pseud__user")
+                .only(
+                    "id",
+                    "work_id",
+                    "pseud_id",
+                    "recipient_name",
+                    "position",
+                    "refused",
+                    *_LISTED_PSEUD,
+                    *_LISTED_USER,
+                ),
+                to_attr="shown_gifts",
+            ),
+        )
+    )
+
+
 def listed_works(user: AnyUser) -> WorkQuerySet:
     """Works for listings, newest update first, without the works `user` muted."""
     from fanarchive.discovery.selectors import muted_works_q

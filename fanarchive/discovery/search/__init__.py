@@ -2,14 +2,19 @@
 
 `parse` turns what a reader typed into a small query tree (phrases, AND/OR/NOT,
 title: and creator: fields); `backend()` compiles it for the database in use.
-Hits come back as {work id: score}; the catalogue index intersects them with the
-reader's filter and visibility, so search obeys every rule a listing does.
+A listing asks for `candidates` (every matching work id, no ranking: cheap), lets
+the catalogue index intersect them with the reader's filter and visibility, so
+search obeys every rule a listing does, then has the backend `confirm` the
+survivors when the candidates were a superset, and `scores` only them for "best
+match". `hits` does it all at once over the whole archive: the reference the
+tests compare the fast path against.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
+import numpy as np
 from django.db import connection
 
 from fanarchive.discovery.search.parser import Query, QuerySyntaxError, parse
@@ -20,6 +25,18 @@ __all__ = ["Query", "QuerySyntaxError", "SearchBackend", "backend", "parse"]
 class SearchBackend(Protocol):
     def hits(self, query: Query, *, ranked: bool) -> dict[int, float]:
         """Matching work ids with a score (higher is better; 0 when not `ranked`)."""
+        ...
+
+    def candidates(self, query: Query) -> tuple[np.ndarray, bool]:
+        """Work ids (int64, ascending) that may match, and whether they all do (exact)."""
+        ...
+
+    def confirm(self, query: Query, work_ids: np.ndarray) -> np.ndarray:
+        """Those of `work_ids` (candidates) that really match."""
+        ...
+
+    def scores(self, query: Query, work_ids: np.ndarray) -> dict[int, float]:
+        """The "best match" score of each of `work_ids` (all matching): as `hits` gives."""
         ...
 
     def snippets(self, query: Query, work_ids: list[int]) -> dict[int, str]:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from django.db import connection, transaction
 
-from fanarchive.discovery.search.parser import Node, Not, Or, Query, Term
-from fanarchive.discovery.search.sqlite import START, STOP, mark
+from fanarchive.discovery.search.parser import And, Node, Not, Or, Query, Term
+from fanarchive.discovery.search.sqlite import START, STOP, id_array, mark
 
 WEIGHT = {"title": "A", "creator": "B"}
 
@@ -27,6 +28,24 @@ def compile_tsquery(node: Node) -> str:
     return "(" + " & ".join(compile_tsquery(item) for item in node.items) + ")"
 
 
+def relaxed(node: Node) -> Node:
+    """A query matching every work `node` matches (and maybe more) that the GIN index
+    answers without reading any work's vector: phrases become all their words, fields
+    are dropped (a word in the title is a word of the work). Word positions and
+    weights are what makes PostgreSQL re-read ("recheck") each candidate's whole
+    vector, ~20 KB for a 3,000-word work. Under NOT nothing may be loosened (that
+    would match fewer works), so negated parts stay exact."""
+    if isinstance(node, Term):
+        if len(node.words) == 1:
+            return Term(node.words)
+        return And(tuple(Term((word,)) for word in node.words))
+    if isinstance(node, Not):
+        return node
+    if isinstance(node, Or):
+        return Or(tuple(relaxed(item) for item in node.items))
+    return And(tuple(relaxed(item) for item in node.items))
+
+
 class PostgresSearch:
     def hits(self, query: Query, *, ranked: bool) -> dict[int, float]:
         """Matches from the GIN index; scores from the small head vector (title, creators,
@@ -41,6 +60,46 @@ class PostgresSearch:
                 f"SELECT work_id, {score} FROM discovery_searchdocument, "  # noqa: S608
                 "to_tsquery('simple', %s) q WHERE vector @@ q",
                 [text],
+            )
+            return {row[0]: float(row[1]) for row in cursor.fetchall()}
+
+    def candidates(self, query: Query) -> tuple[np.ndarray, bool]:
+        """Matches of the relaxed query, straight from the GIN index: exact when nothing
+        was relaxed, else a superset for `confirm` to check after the filter."""
+        loose = relaxed(query.root)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                "SELECT string_agg(work_id::text, ',') FROM discovery_searchdocument, "
+                "to_tsquery('simple', %s) q WHERE vector @@ q",
+                [compile_tsquery(loose)],
+            )
+            text = cursor.fetchone()[0]
+        return id_array(text), loose == query.root
+
+    def confirm(self, query: Query, work_ids: np.ndarray) -> np.ndarray:
+        """The exact query on these candidates only, found by primary key: `ts_match_vq`
+        is `@@` in a form the planner does not hand to the GIN index."""
+        if not len(work_ids):
+            return work_ids
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT string_agg(work_id::text, ',') FROM discovery_searchdocument "
+                "WHERE work_id = ANY(%s) AND ts_match_vq(vector, to_tsquery('simple', %s))",
+                [work_ids.tolist(), compile_tsquery(query.root)],
+            )
+            return id_array(cursor.fetchone()[0])
+
+    def scores(self, query: Query, work_ids: np.ndarray) -> dict[int, float]:
+        """As `hits` scores, for these (matching) works only, found by primary key."""
+        if not len(work_ids):
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT work_id, ts_rank_cd(head_vector, q) + 0.001 "
+                "FROM discovery_searchdocument, to_tsquery('simple', %s) q "
+                "WHERE work_id = ANY(%s)",
+                [compile_tsquery(query.root), work_ids.tolist()],
             )
             return {row[0]: float(row[1]) for row in cursor.fetchall()}
 

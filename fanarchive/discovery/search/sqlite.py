@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 from django.db import connection
 from django.utils.html import escape
 
@@ -30,6 +33,13 @@ def compile_match(node: Node) -> str:
     return text
 
 
+def id_array(text: str | None) -> np.ndarray:
+    """Ids from a comma-separated string (`group_concat`, `string_agg`), sorted."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.sort(np.fromstring(text, dtype=np.int64, sep=","))
+
+
 def mark(text: str) -> str:
     return escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
 
@@ -47,6 +57,37 @@ class SqliteSearch:
                 return {row[0]: -row[1] for row in cursor.fetchall()}
             cursor.execute(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [match])  # noqa: S608
             return dict.fromkeys((row[0] for row in cursor.fetchall()), 0.0)
+
+    def candidates(self, query: Query) -> tuple[np.ndarray, bool]:
+        """Every match, exact (FTS5 checks phrases and columns itself). The ids come back
+        as one comma-separated string: a row per hit costs three times as much."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT group_concat(rowid) FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
+                [compile_match(query.root)],
+            )
+            text = cursor.fetchone()[0]
+        return id_array(text), True
+
+    def confirm(self, query: Query, work_ids: np.ndarray) -> np.ndarray:
+        return work_ids  # candidates are exact
+
+    def scores(self, query: Query, work_ids: np.ndarray) -> dict[int, float]:
+        """bm25 for `work_ids` only: bm25 costs ~1 µs a hit, so with a selective filter
+        only the filtered hits are scored. The `+` keeps SQLite from handing the IN to
+        FTS5 as a rowid constraint (which would run the text query once per id): it
+        filters each hit against a lookup table built once from the list, before the
+        result column (bm25) is computed. The scores are those `hits` gives: bm25
+        uses archive-wide statistics only."""
+        if not len(work_ids):
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, bm25({TABLE}, {WEIGHTS}) FROM {TABLE} "  # noqa: S608
+                f"WHERE {TABLE} MATCH %s AND +rowid IN (SELECT value FROM json_each(%s))",
+                [compile_match(query.root), json.dumps(work_ids.tolist())],
+            )
+            return {row[0]: -row[1] for row in cursor.fetchall()}
 
     def snippets(self, query: Query, work_ids: list[int]) -> dict[int, str]:
         if not work_ids:

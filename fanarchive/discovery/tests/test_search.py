@@ -10,7 +10,7 @@ from fanarchive.core.testing import make_user, make_work
 from fanarchive.discovery.index.catalogue import Filter
 from fanarchive.discovery.search import QuerySyntaxError, parse
 from fanarchive.discovery.selectors import viewer_for, works_find
-from fanarchive.tags.fixed import EXPLICIT
+from fanarchive.tags.fixed import EXPLICIT, GENERAL
 from fanarchive.tags.models import Tag
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,97 @@ def test_editing_and_deleting_update_the_search(user, shelf):
     assert search("seafaring") == ["Calm Wall"]
     work_delete(user=user, work=storm)
     assert search("calm seas") == []
+
+
+# -- the fast path against the reference ----------------------------------------
+#
+# `works_find` takes every candidate unranked, filters them in the index, then
+# confirms (PostgreSQL, after relaxing phrases and fields) and scores only what
+# is left. The reference ranks every hit of the whole archive with `hits` and
+# filters by brute force: pages, totals and order must be the same.
+
+WORDS = ["amber", "quiet", "harbour", "lantern", "storm", "salt"]
+
+
+@pytest.fixture
+def mixed_shelf(user):
+    import random
+
+    other_user = make_user("fastpathwriter")
+    rng = random.Random(7)
+    explicit = Tag.objects.get(name=EXPLICIT).pk
+    for n in range(14):
+        body = " ".join(rng.choice(WORDS) for _ in range(30))
+        make_work(
+            user if n % 3 else other_user,
+            title=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {n}",
+            texts=[body, f"The end of {rng.choice(WORDS)} {rng.choice(WORDS)}."],
+            rating=EXPLICIT if n % 4 == 0 else GENERAL,
+            restricted=n % 5 == 0,
+            chapters=2,
+            expected_chapters=2 if n % 2 == 0 else None,
+        )
+    return explicit
+
+
+FAST_PATH_QUERIES = [
+    "amber quiet",
+    '"amber quiet"',
+    '"quiet harbour storm"',
+    "title:amber",
+    'title:"amber quiet"',
+    "storm -salt",
+    'lantern NOT "salt amber"',
+    '"harbour lantern" OR title:salt',
+    "(amber OR quiet) AND lantern",
+    "creator:fastpathwriter",
+    "nothingmatches",
+]
+
+
+def test_the_fast_path_gives_the_references_pages(mixed_shelf, user):
+    from fanarchive.discovery.search import backend
+    from fanarchive.discovery.tests.reference import reference
+
+    seen = set()
+    for text in FAST_PATH_QUERIES:
+        query = parse(text)
+        scores = backend().hits(query, ranked=True)
+        for viewer in (AnonymousUser(), user):
+            for extra in ({}, {"ratings": (mixed_shelf,)}, {"complete": True}):
+                for sort in ("relevance", "updated", "title"):
+                    spec = Filter(sort=sort, text_scores=scores, **extra)
+                    expected, _ = reference(viewer, spec)
+                    seen.add(len(expected))
+                    listing = works_find(
+                        viewer=viewer_for(viewer),
+                        spec=Filter(sort=sort, **extra),
+                        text=query,
+                        per_page=100,
+                    )
+                    assert [work.pk for work in listing.works] == expected, (text, extra, sort)
+                    assert listing.total == len(expected)
+                    second = works_find(
+                        viewer=viewer_for(viewer),
+                        spec=Filter(sort=sort, **extra),
+                        text=query,
+                        page=2,
+                        per_page=3,
+                    )
+                    number = 2 if len(expected) > 3 else 1  # past the end: the last page
+                    assert [work.pk for work in second.works] == expected[
+                        (number - 1) * 3 : number * 3
+                    ]
+    assert 0 in seen and max(seen) > 6  # the queries match nothing, a few and many
+
+
+def test_relaxing_loosens_only_what_is_not_negated():
+    from fanarchive.discovery.search.parser import And, Not, Term
+    from fanarchive.discovery.search.postgres import relaxed
+
+    assert relaxed(parse("amber quiet").root) == parse("amber quiet").root
+    assert relaxed(parse('"amber quiet"').root) == And((Term(("amber",)), Term(("quiet",))))
+    assert relaxed(parse("title:amber").root) == Term(("amber",))
+    negated = parse('lantern -"salt amber"').root
+    loose = relaxed(negated)
+    assert isinstance(loose, And) and Not(Term(("salt", "amber"))) in loose.items
