@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from fanarchive.accounts.models import User
-from fanarchive.core.testing import PASSWORD, make_user
+from fanarchive.core.testing import PASSWORD, make_user, restore_migration_data
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +61,18 @@ def _fast_password_hashing(settings) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "fanarchive.core.testing.FastEfictionHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_for_transactional_tests(request: pytest.FixtureRequest) -> None:
+    """A transactional test starts from the data migrations' rows even when an earlier
+    one's flush removed them (as every other test does, inside its rolled-back transaction)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in (
+        request.fixturenames
+    )
+    if marker is not None and marker.kwargs.get("transaction"):
+        transactional = True
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        restore_migration_data()

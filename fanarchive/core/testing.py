@@ -98,3 +98,22 @@ def run_due_tasks() -> int:
             result.claim("tests")
         worker.run_task(result)
         count += 1
+
+
+def restore_migration_data() -> None:
+    """Put back the rows data migrations made (the fixed tag sets, the wrangling group)
+    when a transactional test's flush emptied them; does nothing when they are there.
+    (Serialized rollback cannot: the flush recreates content types under new ids.)"""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from fanarchive.tags.models import Tag
+
+    if Tag.objects.filter(type="rating").exists():
+        return
+    for module, function in (
+        ("fanarchive.tags.migrations.0002_fixed_tag_sets", "create_fixed_tags"),
+        ("fanarchive.tags.migrations.0004_wrangling_data", "fill"),
+    ):
+        getattr(importlib.import_module(module), function)(django_apps, None)

@@ -7,7 +7,6 @@ the SQLite test file the root conftest puts on disk) and writes to it.
 
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 import sys
@@ -16,14 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from fanarchive.core.testing import make_user, make_work
+from fanarchive.core.testing import make_user, make_work, restore_migration_data
 from fanarchive.engagement.models import Notice
 from fanarchive.engagement.subscription_services import subscription_create
-from fanarchive.tags.models import Tag
 from fanarchive.works.services import ChapterInput, chapter_add
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -36,15 +33,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.flushes_datab
 
 @pytest.fixture
 def fixed_tags() -> None:
-    """The data migrations' rows, put back when an earlier transactional test (the
-    browser tests) flushed them. (Serialized rollback cannot: that flush recreated the
-    content types under new ids.)"""
-    if not Tag.objects.filter(type="rating").exists():
-        for module, function in (
-            ("fanarchive.tags.migrations.0002_fixed_tag_sets", "create_fixed_tags"),
-            ("fanarchive.tags.migrations.0004_wrangling_data", "fill"),
-        ):
-            getattr(importlib.import_module(module), function)(django_apps, None)
+    """The data migrations' rows, put back when an earlier transactional test flushed them."""
+    restore_migration_data()
 
 
 def worker_environment(mail_dir: Path) -> dict[str, str]:

@@ -7,7 +7,6 @@ a browser of its own. Run just this file with `.venv/bin/pytest -m browser`.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect, sync_playwright
+
+from fanarchive.core.testing import restore_migration_data
 
 pytestmark = pytest.mark.browser
 
@@ -67,13 +68,8 @@ def browser(live_server, settings, tmp_path, monkeypatch) -> Iterator[Browser]:
     so a missing browser is reported as a failed test rather than a setup error.
     """
     require_chromium()
-    # Transactional tests that ran before (any app's) emptied the database, taking the
-    # fixed tags a data migration made with it; put them back the same way.
-    from django.apps import apps
-
-    importlib.import_module("fanarchive.tags.migrations.0002_fixed_tag_sets").create_fixed_tags(
-        apps, None
-    )
+    # Transactional tests that ran before (any app's) may have emptied the database.
+    restore_migration_data()
     # Playwright's sync API runs an event loop in this thread; the ORM calls that
     # pytest-django and the live server make here are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
