@@ -27,10 +27,12 @@ from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.importers.registry import Source, parse_source
 from fanarchive.formats.importers.zipsafe import SafeZip
 from fanarchive.formats.models import ImportRecord
-from fanarchive.formats.parsed import ParsedWork
+from fanarchive.formats.parsed import ParsedWork, SeriesPart
 from fanarchive.formats.selectors import export_document, imported_work_id
 from fanarchive.tags.selectors import fixed_tags_kept
 from fanarchive.works.models import Work
+from fanarchive.works.selectors import series_titled
+from fanarchive.works.series_services import series_work_add
 from fanarchive.works.services import (
     validate_chapter_input,
     validate_work_input,
@@ -175,6 +177,7 @@ def _import(
             work = work_create(
                 user=user, data=parsed.work, chapters=parsed.chapters, post=options.post
             )
+            outcome.notices += _series_attach(user, work, parsed.series)
             ImportRecord.objects.create(
                 work=work,
                 owner=user,
@@ -192,6 +195,34 @@ def _import(
         return outcome
     outcome.status, outcome.work_id, outcome.location = IMPORTED, work.pk, ""
     return outcome
+
+
+def _series_attach(user: User, work: Work, parts: list[SeriesPart]) -> list[str]:
+    """Put a new work in the series its file names, in the import's transaction: the
+    user's own series of that title, made when missing, as the part number the file
+    gives when the series has the parts before it (else at the end, said in a notice).
+    A series the rules refuse (a title too long) is left out with a notice."""
+    notices = []
+    for part in parts:
+        series = series_titled(user, part.title)
+        try:
+            with transaction.atomic():
+                entry = series_work_add(
+                    user=user,
+                    work=work,
+                    series=series,
+                    new_title="" if series else part.title,
+                    position=part.part,
+                )
+        except ValidationError as error:
+            notices.append(f'Not added to the series "{part.title}": {_error_text(error)}')
+            continue
+        if part.part is not None and entry.position != part.part:
+            notices.append(
+                f'Part {part.part} of "{entry.series.title}" is part {entry.position} for '
+                "now: the series has fewer parts before it. Reorder it on the series page."
+            )
+    return notices
 
 
 # -- many files -----------------------------------------------------------------------
