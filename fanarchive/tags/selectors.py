@@ -151,14 +151,27 @@ def implied_tag_ids(tag_ids: Iterable[int]) -> dict[int, set[int]]:
 
 
 def implied_by_tags(tags: Iterable[Tag]) -> dict[int, set[int]]:
-    """`implied_tag_ids` for tags read in this transaction (so their `synonym_of` is
-    current): one query fewer, for a work being posted."""
-    return _implied({tag.pk: tag.synonym_of_id for tag in tags})
+    """`implied_tag_ids` for tags read in this transaction (so their `synonym_of` and
+    `canonical` are current), for a work being posted: no synonym query, and no metatag
+    query unless a tag can have metatags. Only canonical tags have them (the wrangling
+    services refuse a metatag for any other tag, and refuse to take `canonical` away
+    while it has one), and the fixed tags cannot be wrangled at all."""
+    tags = list(tags)
+    linked = {
+        tag.synonym_of_id or tag.pk
+        for tag in tags
+        if tag.synonym_of_id or (tag.canonical and not tag.is_fixed)
+    }
+    return _implied({tag.pk: tag.synonym_of_id for tag in tags}, linked)
 
 
-def _implied(synonym_of: dict[int, int | None]) -> dict[int, set[int]]:
+def _implied(
+    synonym_of: dict[int, int | None], linked: set[int] | None = None
+) -> dict[int, set[int]]:
+    """What each tag implies, given its canonical (None: itself). Metatags are looked up
+    for the canonical tags in `linked` (all of them when None)."""
     filter_ids = {canonical or tag_id for tag_id, canonical in synonym_of.items()}
-    metas = _metatags_closure(filter_ids)
+    metas = _metatags_closure(filter_ids if linked is None else filter_ids & linked)
     result = {}
     for tag_id, canonical in synonym_of.items():
         canonical = canonical or tag_id

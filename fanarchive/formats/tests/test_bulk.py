@@ -40,7 +40,7 @@ STORY = """Title: The Eighth Boat
 Author: {author}
 Rating: Teen
 Warnings: No Archive Warnings Apply
-Fandom: HT Books
+Fandom: HT Books, Harbour Tales (Books)
 Relationship: Mira/Tomas
 Characters: Mira Vale, Tomas
 Additional Tags: Found Family, Storms
