@@ -119,6 +119,7 @@ def test_a_work_imported_in_a_batch_is_stored_as_the_service_posts_it(
     (folder / "other.txt").write_text(text.replace("Eighth", "Ninth"), encoding="utf-8")
     outcomes = works_import(user=user, items=collect([folder]), options=ImportOptions(post=True))
     assert [o.status for o in outcomes] == [IMPORTED, IMPORTED], outcomes
+    assert outcomes[0].work_id is not None
     imported = Work.objects.get(pk=outcomes[0].work_id)
 
     parsed = parse_upload(
@@ -171,6 +172,6 @@ def test_imported_works_are_found_by_text_and_by_wrangled_filters(
 def test_a_draft_import_has_no_search_document(user: User, tmp_path: Path) -> None:
     (tmp_path / "boat.txt").write_text(STORY.format(author=user.username), encoding="utf-8")
     outcomes = works_import(user=user, items=collect([tmp_path]), options=ImportOptions())
-    assert outcomes[0].status == IMPORTED
+    assert outcomes[0].status == IMPORTED and outcomes[0].work_id is not None
     assert not SearchDocument.objects.exists()
     assert CatalogueChange.objects.filter(work_id=outcomes[0].work_id).count() == 1

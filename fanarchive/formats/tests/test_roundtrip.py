@@ -120,7 +120,7 @@ def test_series_come_back(user: User, fmt: str, epubcheck) -> None:
     outcome = work_import(
         user=importer, source=Source(f"export.{fmt}", data), options=ImportOptions(post=True)
     )
-    assert outcome.status == IMPORTED, outcome.reason
+    assert outcome.status == IMPORTED and outcome.work_id is not None, outcome.reason
     copy = Work.objects.get(pk=outcome.work_id)
     placed = sorted(
         (entry.series.title, entry.position, entry.series_id)
