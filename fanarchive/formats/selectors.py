@@ -155,5 +155,5 @@ def exportable_works() -> list[int]:
 
 
 def imported_work_id(*, user: User, sha256: str) -> int | None:
-    record = ImportRecord.objects.filter(owner=user, sha256=sha256).only("work_id").first()
-    return record.work_id if record else None
+    records = ImportRecord.objects.filter(owner=user, sha256=sha256)
+    return records.values_list("work_id", flat=True).first()
