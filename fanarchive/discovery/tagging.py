@@ -15,8 +15,8 @@ from collections.abc import Iterable
 import numpy as np
 from django.db import connection
 
-from fanarchive.tags.models import TagType
-from fanarchive.tags.selectors import implied_tag_ids
+from fanarchive.tags.models import Tag, TagType
+from fanarchive.tags.selectors import implied_by_tags, implied_tag_ids
 from fanarchive.works.models import WorkTag
 
 EMPTY = np.zeros(0, dtype=np.int64)
@@ -55,6 +55,13 @@ def filter_tag_pairs(
     out_tags = targets[shifts + np.arange(int(repeat.sum()))]
     key = np.unique(out_works * (1 << 32) + out_tags)
     return key >> 32, key & ((1 << 32) - 1)
+
+
+def filed_under(tags: Iterable[Tag]) -> set[int]:
+    """The filter tags of a work carrying these tags, read in this transaction (a work
+    being posted, before its tags can be read back): what `filter_tag_ids` says once
+    they are stored."""
+    return set().union(*implied_by_tags(tags).values())
 
 
 def filter_tag_ids(work_ids: Iterable[int]) -> dict[int, set[int]]:

@@ -27,9 +27,12 @@ from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.importers.registry import Source, parse_source
 from fanarchive.formats.importers.zipsafe import SafeZip
 from fanarchive.formats.models import ImportRecord
-from fanarchive.formats.parsed import ParsedWork
+from fanarchive.formats.parsed import ParsedWork, SeriesPart
 from fanarchive.formats.selectors import export_document, imported_work_id
+from fanarchive.tags.selectors import fixed_tags_kept
 from fanarchive.works.models import Work
+from fanarchive.works.selectors import series_titled
+from fanarchive.works.series_services import series_work_add
 from fanarchive.works.services import (
     validate_chapter_input,
     validate_work_input,
@@ -77,20 +80,34 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _pseuds_for(user: User, parsed: ParsedWork, options: ImportOptions) -> list[int]:
+def _user_pseuds(user: User) -> list[tuple[int, str]]:
+    """The user's pseuds as (id, name), in creation order."""
+    return list(Pseud.objects.filter(user=user).order_by("id").values_list("pk", "name"))
+
+
+def _pseuds_for(
+    parsed: ParsedWork, options: ImportOptions, pseuds: list[tuple[int, str]]
+) -> list[int]:
     """The pseuds to post under: as asked, else the user's pseud named like the source's author."""
     if options.pseud_ids:
         return list(options.pseud_ids)
     names = {n.lower() for n in parsed.creators}
-    match = [p.pk for p in Pseud.objects.filter(user=user) if p.name.lower() in names]
+    match = [pk for pk, name in pseuds if name.lower() in names]
     return match[:1]
 
 
-def _complete(parsed: ParsedWork, user: User, options: ImportOptions) -> None:
+def _complete(
+    parsed: ParsedWork,
+    user: User,
+    options: ImportOptions,
+    pseuds: list[tuple[int, str]] | None = None,
+) -> None:
     if not parsed.work.fandoms and options.fandoms:
         parsed.work.fandoms = list(options.fandoms)
         parsed.notices.append(f"No fandom given: {', '.join(options.fandoms)}.")
-    parsed.work.pseud_ids = _pseuds_for(user, parsed, options)
+    if pseuds is None and not options.pseud_ids:
+        pseuds = _user_pseuds(user)
+    parsed.work.pseud_ids = _pseuds_for(parsed, options, pseuds or [])
 
 
 def validate_parsed(parsed: ParsedWork) -> list[str]:
@@ -119,6 +136,13 @@ def parse_upload(*, user: User, source: Source, options: ImportOptions) -> Parse
 
 def work_import(*, user: User, source: Source, options: ImportOptions) -> ImportOutcome:
     """Import one file as one work, or report why not. Never leaves half a work behind."""
+    return _import(user, source, options, pseuds=None)
+
+
+def _import(
+    user: User, source: Source, options: ImportOptions, *, pseuds: list[tuple[int, str]] | None
+) -> ImportOutcome:
+    """`work_import`; `pseuds` are the user's, when a batch has read them already."""
     sha256 = hashlib.sha256(source.data).hexdigest()
     existing = imported_work_id(user=user, sha256=sha256)
     if existing is not None:
@@ -126,7 +150,8 @@ def work_import(*, user: User, source: Source, options: ImportOptions) -> Import
             source.name, DUPLICATE, work_id=existing, reason="already imported (same content)"
         )
     try:
-        parsed = parse_upload(user=user, source=source, options=options)
+        parsed = parse_source(source)
+        _complete(parsed, user, options, pseuds)
     except ImportFailed as error:
         return ImportOutcome(source.name, FAILED, reason=error.reason, location=error.location)
     outcome = ImportOutcome(
@@ -152,6 +177,7 @@ def work_import(*, user: User, source: Source, options: ImportOptions) -> Import
             work = work_create(
                 user=user, data=parsed.work, chapters=parsed.chapters, post=options.post
             )
+            outcome.notices += _series_attach(user, work, parsed.series)
             ImportRecord.objects.create(
                 work=work,
                 owner=user,
@@ -169,6 +195,34 @@ def work_import(*, user: User, source: Source, options: ImportOptions) -> Import
         return outcome
     outcome.status, outcome.work_id, outcome.location = IMPORTED, work.pk, ""
     return outcome
+
+
+def _series_attach(user: User, work: Work, parts: list[SeriesPart]) -> list[str]:
+    """Put a new work in the series its file names, in the import's transaction: the
+    user's own series of that title, made when missing, as the part number the file
+    gives when the series has the parts before it (else at the end, said in a notice).
+    A series the rules refuse (a title too long) is left out with a notice."""
+    notices = []
+    for part in parts:
+        series = series_titled(user, part.title)
+        try:
+            with transaction.atomic():
+                entry = series_work_add(
+                    user=user,
+                    work=work,
+                    series=series,
+                    new_title="" if series else part.title,
+                    position=part.part,
+                )
+        except ValidationError as error:
+            notices.append(f'Not added to the series "{part.title}": {_error_text(error)}')
+            continue
+        if part.part is not None and entry.position != part.part:
+            notices.append(
+                f'Part {part.part} of "{entry.series.title}" is part {entry.position} for '
+                "now: the series has fewer parts before it. Reorder it on the series page."
+            )
+    return notices
 
 
 # -- many files -----------------------------------------------------------------------
@@ -265,20 +319,28 @@ def works_import(
     options: ImportOptions,
     progress: Callable[[ImportOutcome], None] | None = None,
 ) -> list[ImportOutcome]:
-    """Import each item in its own transaction; one file's failure never stops the others."""
+    """Import each item in its own transaction; one file's failure never stops the others.
+
+    Each file goes through `work_import`'s own steps; what every file would look up
+    the same way (the user's pseuds, the fixed tag sets) is read once for the batch.
+    """
     outcomes = []
-    for item in items:
-        try:
-            data = item.load()
-        except ImportFailed as error:
-            outcome = ImportOutcome(item.name, FAILED, reason=error.reason, location=error.location)
-        except OSError as error:
-            outcome = ImportOutcome(item.name, FAILED, reason=str(error), location=item.name)
-        else:
-            outcome = work_import(user=user, source=Source(item.name, data), options=options)
-        outcomes.append(outcome)
-        if progress:
-            progress(outcome)
+    pseuds = _user_pseuds(user)
+    with fixed_tags_kept():
+        for item in items:
+            try:
+                data = item.load()
+            except ImportFailed as error:
+                outcome = ImportOutcome(
+                    item.name, FAILED, reason=error.reason, location=error.location
+                )
+            except OSError as error:
+                outcome = ImportOutcome(item.name, FAILED, reason=str(error), location=item.name)
+            else:
+                outcome = _import(user, Source(item.name, data), options, pseuds=pseuds)
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
     return outcomes
 
 

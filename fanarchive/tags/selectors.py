@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +44,11 @@ class FixedTags:
 
     @classmethod
     def load(cls) -> FixedTags:
+        """The sets as stored, or as read once at the start of a `fixed_tags_kept` block."""
+        return _kept_fixed_tags.get() or cls.read()
+
+    @classmethod
+    def read(cls) -> FixedTags:
         by_type: dict[str, dict[str, Tag]] = {str(t): {} for t in FIXED_TYPES}
         for tag in Tag.objects.filter(type__in=list(FIXED_TYPES)).order_by("sort_order"):
             by_type[tag.type][tag.name] = tag
@@ -53,6 +60,21 @@ class FixedTags:
         unknown = [name for name in names if name not in known]
         found = [tag for name, tag in known.items() if name in names]
         return found, unknown
+
+
+_kept_fixed_tags: ContextVar[FixedTags | None] = ContextVar("kept_fixed_tags", default=None)
+
+
+@contextmanager
+def fixed_tags_kept() -> Iterator[None]:
+    """Inside the block the fixed sets are read once, not once per work posted: for a
+    batch of posts (an import of many files). They come from a data migration and no
+    service changes them (they cannot be created, renamed or wrangled)."""
+    token = _kept_fixed_tags.set(FixedTags.read())
+    try:
+        yield
+    finally:
+        _kept_fixed_tags.reset(token)
 
 
 def fixed_tags_by_name(tag_type: TagType | str, names: list[str]) -> tuple[list[Tag], list[str]]:
@@ -125,11 +147,34 @@ def implied_tag_ids(tag_ids: Iterable[int]) -> dict[int, set[int]]:
     if len(ids) <= _WHOLE_GRAPH_AT:
         synonyms = synonyms.filter(pk__in=ids)
     synonym_of = dict(synonyms.values_list("pk", "synonym_of_id"))
-    filter_ids = {synonym_of.get(tag_id, tag_id) for tag_id in ids}
-    metas = _metatags_closure(filter_ids)
+    return _implied({tag_id: synonym_of.get(tag_id) for tag_id in ids})
+
+
+def implied_by_tags(tags: Iterable[Tag]) -> dict[int, set[int]]:
+    """`implied_tag_ids` for tags read in this transaction (so their `synonym_of` and
+    `canonical` are current), for a work being posted: no synonym query, and no metatag
+    query unless a tag can have metatags. Only canonical tags have them (the wrangling
+    services refuse a metatag for any other tag, and refuse to take `canonical` away
+    while it has one), and the fixed tags cannot be wrangled at all."""
+    tags = list(tags)
+    linked = {
+        tag.synonym_of_id or tag.pk
+        for tag in tags
+        if tag.synonym_of_id or (tag.canonical and not tag.is_fixed)
+    }
+    return _implied({tag.pk: tag.synonym_of_id for tag in tags}, linked)
+
+
+def _implied(
+    synonym_of: dict[int, int | None], linked: set[int] | None = None
+) -> dict[int, set[int]]:
+    """What each tag implies, given its canonical (None: itself). Metatags are looked up
+    for the canonical tags in `linked` (all of them when None)."""
+    filter_ids = {canonical or tag_id for tag_id, canonical in synonym_of.items()}
+    metas = _metatags_closure(filter_ids if linked is None else filter_ids & linked)
     result = {}
-    for tag_id in ids:
-        canonical = synonym_of.get(tag_id, tag_id)
+    for tag_id, canonical in synonym_of.items():
+        canonical = canonical or tag_id
         result[tag_id] = {tag_id, canonical} | metas.get(canonical, set())
     return result
 

@@ -8,8 +8,10 @@ filter tags change, so the discovery index follows at once without a rebuild.
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import reduce
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -76,18 +78,31 @@ def tags_find_or_create(*, tag_type: TagType | str, names: Iterable[str]) -> lis
     its spelling: "harry potter" finds "Harry Potter". One indexed query finds
     all existing ones (posting a work with many tags stays cheap).
     """
-    if tag_type in FIXED_TYPES:
+    return tags_find_or_create_many(names_by_type={tag_type: names})[str(tag_type)]
+
+
+def tags_find_or_create_many(
+    *, names_by_type: Mapping[TagType | str, Iterable[str]]
+) -> dict[str, list[Tag]]:
+    """`tags_find_or_create` for several free types at once, in one query; keyed by type."""
+    if any(tag_type in FIXED_TYPES for tag_type in names_by_type):
         raise ValueError("the fixed tag sets cannot grow")
-    wanted = unique_tag_names(names)
-    if not wanted:
-        return []
-    candidates = Tag.objects.filter(
-        type=tag_type, name_folded__in={fold_name(name) for name in wanted}
-    ).order_by("id")
-    existing: dict[str, Tag] = {}
-    for tag in candidates:
-        existing.setdefault(tag.name.lower(), tag)
-    return [existing.get(name.lower()) or _create(str(tag_type), name) for name in wanted]
+    wanted = {str(tag_type): unique_tag_names(names) for tag_type, names in names_by_type.items()}
+    looked_up = [
+        Q(type=tag_type, name_folded__in={fold_name(name) for name in names})
+        for tag_type, names in wanted.items()
+        if names
+    ]
+    existing: dict[tuple[str, str], Tag] = {}
+    if looked_up:
+        for tag in Tag.objects.filter(reduce(operator.or_, looked_up)).order_by("id"):
+            existing.setdefault((tag.type, tag.name.lower()), tag)
+    return {
+        tag_type: [
+            existing.get((tag_type, name.lower())) or _create(tag_type, name) for name in names
+        ]
+        for tag_type, names in wanted.items()
+    }
 
 
 def _create(tag_type: str, name: str) -> Tag:

@@ -15,6 +15,7 @@ chapter or work is never removed, however old.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from fanarchive.accounts.models import User
-from fanarchive.tags.models import TagType
+from fanarchive.tags.models import Tag, TagType
 from fanarchive.works import limits
 from fanarchive.works.models import Chapter, ChapterRevision, Work, WorkRevision, WorkTag
 from fanarchive.works.selectors import require_creator
@@ -50,19 +51,23 @@ TAG_FIELDS = {
 CHAPTER_FIELDS = ("title", "summary", "notes", "endnotes", "text_format", "source")
 
 
-def work_snapshot(work: Work) -> dict[str, Any]:
+def work_snapshot(work: Work, *, tags: Sequence[Tag] | None = None) -> dict[str, Any]:
     """A work's metadata as plain data: its fields and its tag names by type, in order.
 
     Creators and gifts are not part of it: they change only with the consent of
-    the people named, never by restoring an old version.
+    the people named, never by restoring an old version. `tags` are the work's
+    tags in position order when the caller has just set them; otherwise they are read.
     """
     data: dict[str, Any] = {name: getattr(work, name) for name in WORK_FIELDS}
     for key in TAG_FIELDS.values():
         data[key] = []
-    # Read afresh: a prefetched `work_tags` may be older than this transaction's changes.
-    work_tags = WorkTag.objects.filter(work=work).select_related("tag")
-    for wt in sorted(work_tags, key=lambda wt: (wt.tag.sort_order, wt.position)):
-        data[TAG_FIELDS[TagType(wt.tag.type)]].append(wt.tag.name)
+    if tags is None:
+        # Read afresh: a prefetched `work_tags` may be older than this transaction's changes.
+        work_tags = WorkTag.objects.filter(work=work).select_related("tag").order_by("position")
+        tags = [wt.tag for wt in work_tags]
+    positioned = sorted(enumerate(tags), key=lambda pair: (pair[1].sort_order, pair[0]))
+    for _, tag in positioned:
+        data[TAG_FIELDS[TagType(tag.type)]].append(tag.name)
     data["rating"] = data["rating"][0] if data["rating"] else ""
     return data
 
@@ -84,13 +89,15 @@ def work_revision_record(
     user: User | None,
     restored_from: WorkRevision | None = None,
     first: bool = False,
+    tags: Sequence[Tag] | None = None,
 ) -> WorkRevision | None:
     """Snapshot the work's metadata, unless it is the same as the newest revision.
 
     `first` says the work was just created: it has no revision to compare with
     or prune, so those queries are skipped (posting and imports stay cheap).
+    `tags`: the work's tags in position order, when the caller has just set them.
     """
-    data = work_snapshot(work)
+    data = work_snapshot(work, tags=tags)
     latest = None if first else work.revisions.order_by("-created_at", "-id").first()
     if latest is not None and latest.data == data and restored_from is None:
         return None

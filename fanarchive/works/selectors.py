@@ -304,6 +304,15 @@ def is_series_creator(user: AnyUser, series: Series) -> bool:
     return series.creatorships.filter(pseud__user=user).exists()
 
 
+def series_titled(user: User, title: str) -> Series | None:
+    """The user's own series with this title (any case; the oldest if several), or None."""
+    return (
+        Series.objects.filter(creatorships__pseud__user=user, title__iexact=title.strip())
+        .order_by("id")
+        .first()
+    )
+
+
 def series_works_for(viewer: AnyUser, series: Series) -> list[SeriesWork]:
     """The series' works `viewer` may see, in order; creators also see their own drafts."""
     visible = Work.objects.visible_to(viewer).values("id")

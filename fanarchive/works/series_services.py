@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from fanarchive.accounts.models import User
 from fanarchive.core.text import TextFormat, html_to_text, render
@@ -94,9 +94,16 @@ def series_delete(*, user: User, series: Series) -> None:
 
 
 def series_work_add(
-    *, user: User, work: Work, series: Series | None = None, new_title: str = ""
+    *,
+    user: User,
+    work: Work,
+    series: Series | None = None,
+    new_title: str = "",
+    position: int | None = None,
 ) -> SeriesWork:
-    """Put `work` at the end of `series`, or of a new series called `new_title`."""
+    """Put `work` in `series`, or in a new series called `new_title`: at the end, or as
+    part `position` (the works from there on move down one) when the series already has
+    that many parts; a position beyond the end is the end."""
     require_creator(user, work, to="add it to a series")
     if series is None:
         if not new_title.strip():
@@ -114,8 +121,14 @@ def series_work_add(
         if series is None:
             series = series_create(user=user, title=new_title)
         last = series.series_works.aggregate(last=Max("position"))["last"] or 0
-        entry = SeriesWork.objects.create(series=series, work=work, position=last + 1)
-        catalogue_work_changed(work_id=work.pk)
+        place = last + 1 if position is None else min(max(position, 1), last + 1)
+        later = series.series_works.filter(position__gte=place)
+        moved = list(later.values_list("work_id", flat=True)) if place <= last else []
+        if moved:
+            later.update(position=F("position") + 1)
+        entry = SeriesWork.objects.create(series=series, work=work, position=place)
+        for work_id in [*moved, work.pk]:
+            catalogue_work_changed(work_id=work_id)
         subscriptions_series_work_added(series=series, work=work)
     return entry
 

@@ -14,19 +14,23 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat, count_html_words, html_to_text, render
-from fanarchive.discovery.services import catalogue_work_changed
+from fanarchive.discovery.services import (
+    WorkText,
+    catalogue_work_changed,
+    catalogue_work_created,
+)
 from fanarchive.engagement.subscription_services import (
     subscriptions_chapter_posted,
     subscriptions_work_posted,
 )
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
 from fanarchive.tags.selectors import FixedTags
-from fanarchive.tags.services import tag_name_error, tags_find_or_create, unique_tag_names
+from fanarchive.tags.services import tag_name_error, tags_find_or_create_many, unique_tag_names
 from fanarchive.works import limits
 from fanarchive.works.creator_services import gift_recipients_resolve, gifts_notify, gifts_set
 from fanarchive.works.languages import LANGUAGE_NAMES
@@ -242,19 +246,25 @@ def _apply_work_fields(work: Work, data: WorkInput) -> None:
     work.expected_chapters = data.expected_chapters
 
 
-def _set_tags(work: Work, data: WorkInput, fixed: FixedTags) -> None:
+def _set_tags(work: Work, data: WorkInput, fixed: FixedTags, *, new: bool = False) -> list[Tag]:
+    """Replace the work's tags (a `new` work has none to remove); returns them in order."""
     tags: list[Tag] = []
     tags += fixed.pick(TagType.RATING, [data.rating])[0]
     tags += fixed.pick(TagType.WARNING, data.warnings)[0]
     tags += fixed.pick(TagType.CATEGORY, data.categories)[0]
+    free = tags_find_or_create_many(
+        names_by_type={
+            tag_type: getattr(data, FREE_TAG_FIELDS[tag_type]) for tag_type in FREE_TYPES
+        }
+    )
     for tag_type in FREE_TYPES:
-        tags += tags_find_or_create(
-            tag_type=tag_type, names=getattr(data, FREE_TAG_FIELDS[tag_type])
-        )
-    WorkTag.objects.filter(work=work).delete()
+        tags += free[str(tag_type)]
+    if not new:
+        WorkTag.objects.filter(work=work).delete()
     WorkTag.objects.bulk_create(
         [WorkTag(work=work, tag=tag, position=i) for i, tag in enumerate(tags)]
     )
+    return tags
 
 
 def _apply_chapter_fields(chapter: Chapter, data: ChapterInput) -> None:
@@ -269,18 +279,25 @@ def _apply_chapter_fields(chapter: Chapter, data: ChapterInput) -> None:
     chapter.word_count = count_html_words(chapter.content)
 
 
+def _apply_stats(work: Work, word_counts: Sequence[int]) -> None:
+    """What is derived from the chapters: `word_counts` of the posted chapters (of all
+    chapters while the work is a draft)."""
+    work.posted_chapters = len(word_counts)
+    work.word_count = sum(word_counts)
+    work.complete = work.expected_chapters == work.posted_chapters
+
+
 def _refresh_stats(work: Work) -> None:
     """Recompute what is derived from the chapters, save, and log the change.
 
     Every service that changes a work ends here, inside its transaction, so the
-    catalogue's change log is complete by construction.
+    catalogue's change log is complete by construction (`work_create`, which has
+    everything in memory, does the same through `catalogue_work_created`).
     """
     chapters = work.chapters.all()
     if work.posted:
         chapters = chapters.filter(posted=True)
-    work.posted_chapters = chapters.count()
-    work.word_count = chapters.aggregate(total=Sum("word_count"))["total"] or 0
-    work.complete = work.expected_chapters == work.posted_chapters
+    _apply_stats(work, list(chapters.values_list("word_count", flat=True)))
     work.save()
     catalogue_work_changed(work_id=work.pk)
 
@@ -320,28 +337,49 @@ def work_create(
     pseuds = _own_pseuds(user, data.pseud_ids)
 
     now = timezone.now()
+    # Everything is rendered and counted before the transaction, and nothing written is
+    # read back: the stats, search document and revisions come from these objects.
+    work = Work(posted=post)
+    _apply_work_fields(work, data)
+    if post:
+        work.first_posted_at = work.revised_at = now
+    new_chapters = []
+    for position, chapter_data in enumerate(chapters, start=1):
+        chapter = Chapter(position=position, posted=post, published_at=now if post else None)
+        _apply_chapter_fields(chapter, chapter_data)
+        new_chapters.append(chapter)
+    _apply_stats(work, [chapter.word_count for chapter in new_chapters])
+    if history is not None:
+        _history_dates(work, new_chapters, history)
     with transaction.atomic():
-        work = Work(posted=post)
-        _apply_work_fields(work, data)
-        if post:
-            work.first_posted_at = work.revised_at = now
         work.save()
         Creatorship.objects.bulk_create(
             [Creatorship(work=work, pseud=pseud, position=i) for i, pseud in enumerate(pseuds)]
         )
-        _set_tags(work, data, fixed)
-        for position, chapter_data in enumerate(chapters, start=1):
-            chapter = Chapter(work=work, position=position, posted=post)
-            chapter.published_at = now if post else None
-            _apply_chapter_fields(chapter, chapter_data)
+        tags = _set_tags(work, data, fixed, new=True)
+        for chapter in new_chapters:
+            chapter.work = work
             chapter.save()
             chapter_revision_record(chapter=chapter, user=user, first=True)
         if gifts:  # a new work has no gifts to clear or to tell about
             gifts_set(work=work, recipients=gifts, site_url=site_url)
         if history is not None:
-            _apply_history(work, history)
-        _refresh_stats(work)
-        work_revision_record(work=work, user=user, first=True)
+            _backdate_creation(work, history)
+        text = None
+        if post:
+            text = WorkText(
+                title=work.title,
+                summary=work.summary,
+                notes=work.notes,
+                endnotes=work.endnotes,
+                creators=[(pseud.name, user.username) for pseud in pseuds],
+                tags=tags,
+                chapters=[
+                    (c.title, c.summary, c.notes, c.endnotes, c.content) for c in new_chapters
+                ],
+            )
+        catalogue_work_created(work_id=work.pk, text=text)
+        work_revision_record(work=work, user=user, first=True, tags=tags)
         if post:
             subscriptions_work_posted(work=work)
     return work
@@ -366,20 +404,31 @@ def _history_errors(history: WorkHistory) -> Errors:
     return errors
 
 
-def _apply_history(work: Work, history: WorkHistory) -> None:
-    """The work's creation and posting dates, and its posted chapters' publication dates
-    (the first at the posting date, the last at the update, those between evenly)."""
-    Work.objects.filter(pk=work.pk).update(created_at=history.first_posted_at)
-    Chapter.objects.filter(work=work).update(created_at=history.first_posted_at)
-    work.created_at = history.first_posted_at
+def _history_dates(work: Work, chapters: Sequence[Chapter], history: WorkHistory) -> None:
+    """Set (without saving) the posting dates of a posted work and its posted chapters:
+    the first chapter at the posting date, the last at the update, those between evenly."""
     if not work.posted:
         return
     work.first_posted_at = history.first_posted_at
     work.revised_at = history.revised_at
-    chapters = list(work.chapters.filter(posted=True).order_by("position"))
-    step = (history.revised_at - history.first_posted_at) / max(len(chapters) - 1, 1)
-    for index, chapter in enumerate(chapters):
+    posted = sorted((c for c in chapters if c.posted), key=lambda c: c.position)
+    step = (history.revised_at - history.first_posted_at) / max(len(posted) - 1, 1)
+    for index, chapter in enumerate(posted):
         chapter.published_at = history.first_posted_at + step * index
+
+
+def _backdate_creation(work: Work, history: WorkHistory) -> None:
+    """The work's and its chapters' creation dates (auto-set on insert, so updated after)."""
+    Work.objects.filter(pk=work.pk).update(created_at=history.first_posted_at)
+    Chapter.objects.filter(work=work).update(created_at=history.first_posted_at)
+    work.created_at = history.first_posted_at
+
+
+def _apply_history(work: Work, history: WorkHistory) -> None:
+    """Give an existing work its migrated dates (see `_history_dates`)."""
+    _backdate_creation(work, history)
+    chapters = list(work.chapters.filter(posted=True).order_by("position"))
+    _history_dates(work, chapters, history)
     Chapter.objects.bulk_update(chapters, ["published_at"])
 
 

@@ -1,6 +1,9 @@
+import random
+
 import pytest
 
 from fanarchive.core.text import (
+    _SIMPLE_WORD,
     SCENE_BREAK_HTML,
     count_html_words,
     count_words,
@@ -65,6 +68,15 @@ def test_curly_quotes_and_dashes_are_kept():
 )
 def test_english_and_latin_words(text, words):
     assert count_words(text) == words
+
+
+def test_the_fast_count_is_the_word_pattern_count():
+    """count_words counts token by token; the rule is the pattern over the whole text."""
+    rng = random.Random(7)
+    alphabet = "ab Zé9_'’-—. ,“”\n\t²ⅷ٣e\u0301ßﬁ\u00a0\u2009x"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert count_words(text) == len(_SIMPLE_WORD.findall(text)), repr(text)
 
 
 @pytest.mark.parametrize(

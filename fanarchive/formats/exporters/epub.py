@@ -73,6 +73,12 @@ def _meta_block(doc: ExportDocument) -> str:
             tags = ", ".join(f'<span class="tag">{escape(n)}</span>' for n in names)
             rows.append(f"<dt>{label}:</dt><dd>{tags}</dd>")
     rows.append(f"<dt>Language:</dt><dd>{escape(doc.language_name)}</dd>")
+    if doc.series:
+        parts = ", ".join(
+            f'<span class="series">Part {part} of {escape(title)}</span>'
+            for part, title in doc.series
+        )
+        rows.append(f"<dt>Series:</dt><dd>{parts}</dd>")
     stats = []
     if doc.published:
         stats.append(f"Published: {doc.published:%Y-%m-%d}")
@@ -135,6 +141,12 @@ def _package(doc: ExportDocument, items: list[tuple[str, str, str]]) -> str:
     creators = "".join(f"<dc:creator>{escape(n)}</dc:creator>\n    " for n in doc.creators)
     summary = " ".join(html_to_text(doc.summary).split())
     description = f"<dc:description>{escape(summary)}</dc:description>\n    " if summary else ""
+    collections = "".join(
+        f'<meta property="belongs-to-collection" id="series-{n}">{escape(title)}</meta>\n    '
+        f'<meta refines="#series-{n}" property="collection-type">series</meta>\n    '
+        f'<meta refines="#series-{n}" property="group-position">{part}</meta>\n    '
+        for n, (part, title) in enumerate(doc.series, start=1)
+    )
     manifest = "\n    ".join(
         f'<item id="{item_id}" href="{href}" media-type="application/xhtml+xml"/>'
         for item_id, href, _title in items
@@ -147,7 +159,7 @@ def _package(doc: ExportDocument, items: list[tuple[str, str, str]]) -> str:
     <dc:identifier id="uid">{identifier(doc)}</dc:identifier>
     <dc:title>{escape(doc.title)}</dc:title>
     <dc:language>{escape(doc.language)}</dc:language>
-    {creators}{subjects}{description}<dc:publisher>{escape(doc.site_name)}</dc:publisher>
+    {creators}{subjects}{description}{collections}<dc:publisher>{escape(doc.site_name)}</dc:publisher>
     <meta property="dcterms:modified">{doc.updated:%Y-%m-%dT%H:%M:%SZ}</meta>
     <meta name="generator" content="Fanarchive"/>
   </metadata>

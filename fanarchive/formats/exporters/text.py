@@ -80,6 +80,7 @@ def export_text(doc: ExportDocument) -> bytes:
         if names:
             header.append(f"{label}: {', '.join(names)}")
     header.append(f"Language: {doc.language_name}")
+    header += [f"Series: Part {part} of {title}" for part, title in doc.series]
     header.append(f"Words: {doc.words:,}")
     header.append(f"Chapters: {doc.chapter_fraction}")
     summary = _paragraphs(doc.summary)

@@ -79,7 +79,10 @@ def read_meta_list(root: lxml.html.HtmlElement, meta: Metadata) -> bool:
             elif target == "language":
                 meta.language = htmltools.text_of(dd)
             elif target == "series":
-                meta.series = series_from(htmltools.text_of(dd))
+                # One span per series in Fanarchive's downloads; else the whole entry.
+                spans = [s for s in dd.iter("span") if "series" in htmltools.classes(s)]
+                for entry in spans or [dd]:
+                    meta.series += series_from(htmltools.text_of(entry))
             else:
                 getattr(meta, target).extend(_tag_names(dd))
         dl.drop_tree()

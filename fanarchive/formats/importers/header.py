@@ -75,7 +75,7 @@ def apply(meta: Metadata, key: str, value: Any) -> bool:
         items = []
         text = "" if value is None else str(value)
     if target == "series":
-        meta.series = series_from("\n".join(items) if items else text)
+        meta.series += series_from("\n".join(items) if items else text)
     elif target in _LIST_FIELDS:
         names = [n for item in items for n in split_tags(item)] if items else split_tags(text)
         getattr(meta, target).extend(names)

@@ -16,6 +16,9 @@ INLINE_BREAK = re.compile(
     r"(?<!\S)(?:(?:\*[ \t]*){2,}\*|~{3,}|-{3,}|={3,}|(?:[★☆][ \t]*)*[★☆]"
     r"|(?:oOo|OoO|o0o|xXx)+|(?:<3[ \t]*)+<3)(?!\S)"
 )
+# Something every INLINE_BREAK match holds: a quick test that spares most paragraphs
+# INLINE_BREAK's slower scan.
+_MARKER_HINT = re.compile(r"[*~=★☆]|--|oOo|OoO|o0o|xXx|<3")
 # A line that is only a scene-break marker.
 BREAK_LINE = re.compile(
     r"^\s*(?:(?:\*\s*){3,}|~{3,}|-{3,}|={3,}|_{3,}|(?:[★☆]\s*)+|#|~\*~"
@@ -28,6 +31,11 @@ _CLOSING = '"”’»'
 _END = ".!?…"
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’»')\]]*\s+")
 PARAGRAPH_CHARS = 550
+
+
+def has_inline_break(text: str) -> bool:
+    """Whether a scene-break marker stands somewhere in running text."""
+    return bool(_MARKER_HINT.search(text)) and bool(INLINE_BREAK.search(text))
 
 
 def is_break_line(line: str) -> bool:

@@ -85,7 +85,7 @@ def _looks_flattened(block: str) -> bool:
         return False
     if len(block) > FLATTENED_CHARS:
         return True
-    return len(_TURNS.findall(block)) >= 2 or bool(reflow.INLINE_BREAK.search(block))
+    return len(_TURNS.findall(block)) >= 2 or reflow.has_inline_break(block)
 
 
 def _flattened(line: str) -> list[str]:

@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_work
 from fanarchive.formats.tests import helpers
-from fanarchive.works.models import Work
+from fanarchive.works.models import Series, Work
+from fanarchive.works.selectors import is_series_creator
 
 STORY = "Title: The Keeper\nAuthor: Wren\n\nThe lantern swung above the harbour.\n"
 
@@ -45,6 +46,24 @@ def test_import_json_report_and_idempotent_rerun(user: User, tmp_path: Path) -> 
     out, _ = _run("import", str(tmp_path), "--as", "writer", "--json", "--no-progress")
     assert {r["status"] for r in json.loads(out)} == {"duplicate"}
     assert Work.objects.count() == 2
+
+
+def test_import_attaches_the_series_the_files_name(user: User, tmp_path: Path) -> None:
+    # helpers.AO3_HTML is "Part 2 of River Nights"; files are imported in name order.
+    (tmp_path / "b-ferry.html").write_text(helpers.AO3_HTML)
+    (tmp_path / "a-quay.txt").write_text(
+        "Title: The Quay\nFandom: River Ports\nSeries: Part 1 of River Nights\n\n"
+        "The barges slept along the quay.\n"
+    )
+    out, _ = _run("import", str(tmp_path), "--as", "writer", "--json", "--no-progress")
+    report = {Path(r["source"]).name: r for r in json.loads(out)}
+    assert {r["status"] for r in report.values()} == {"imported"}
+    series = Series.objects.get(title="River Nights")
+    assert is_series_creator(user, series)
+    assert list(series.series_works.values_list("work_id", "position")) == [
+        (report["a-quay.txt"]["work_id"], 1),
+        (report["b-ferry.html"]["work_id"], 2),
+    ]
 
 
 def test_import_dry_run(user: User, tmp_path: Path) -> None:

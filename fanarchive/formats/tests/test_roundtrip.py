@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 
 from fanarchive.accounts.models import User
-from fanarchive.core.testing import make_user
+from fanarchive.core.testing import make_user, make_work
 from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.importers.registry import Source
 from fanarchive.formats.selectors import export_document
 from fanarchive.formats.services import IMPORTED, ImportOptions, work_import
 from fanarchive.tags.fixed import MATURE, VIOLENCE
 from fanarchive.tags.models import TagType
-from fanarchive.works.models import Work
+from fanarchive.works.models import Series, Work
+from fanarchive.works.series_services import series_create, series_work_add
 from fanarchive.works.services import ChapterInput, WorkInput, work_create
 
 TYPES = list(TagType)
@@ -97,3 +98,34 @@ def test_round_trip(user: User, fmt: str, epubcheck) -> None:
     assert copy.endnotes == original.endnotes
     assert copy.word_count == original.word_count
     assert new[0].content.count('<hr class="scene-break">') == 1
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html", "txt"])
+def test_series_come_back(user: User, fmt: str, epubcheck) -> None:
+    """Part 1 of one series and part 2 of another: the download names both, and the
+    importer's own series of those titles get the work at those places."""
+    original = _original(user)
+    series_work_add(user=user, work=original, new_title="The Harbour Cycle")
+    salt = series_create(user=user, title="Salt Stories")
+    series_work_add(user=user, work=make_work(user, title="Salt One"), series=salt)
+    series_work_add(user=user, work=original, series=salt)
+    data = FORMATS[fmt].build(export_document(original))
+    if fmt == "epub":
+        epubcheck(data)
+    importer = make_user("archivist")
+    own_salt = series_create(user=importer, title="Salt Stories")
+    series_work_add(
+        user=importer, work=make_work(importer, title="Their Salt One"), series=own_salt
+    )
+    outcome = work_import(
+        user=importer, source=Source(f"export.{fmt}", data), options=ImportOptions(post=True)
+    )
+    assert outcome.status == IMPORTED and outcome.work_id is not None, outcome.reason
+    copy = Work.objects.get(pk=outcome.work_id)
+    placed = sorted(
+        (entry.series.title, entry.position, entry.series_id)
+        for entry in copy.series_works.select_related("series")
+    )
+    cycle = Series.objects.get(title="The Harbour Cycle", creatorships__pseud__user=importer)
+    assert placed == [("Salt Stories", 2, own_salt.pk), ("The Harbour Cycle", 1, cycle.pk)]
+    assert not any("series" in notice for notice in outcome.notices)

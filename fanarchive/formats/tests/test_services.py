@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import IntegrityError
 
 from fanarchive.accounts.models import User
 from fanarchive.formats import limits
@@ -27,7 +28,9 @@ from fanarchive.formats.services import (
 from fanarchive.formats.tests import helpers
 from fanarchive.tags.fixed import CHOSE_NOT_TO_WARN, NOT_RATED
 from fanarchive.tags.models import TagType
-from fanarchive.works.models import Chapter, Work
+from fanarchive.works.models import Chapter, Series, Work
+from fanarchive.works.selectors import is_series_creator
+from fanarchive.works.series_services import series_create
 
 STORY = "Title: The Keeper\nFandom: Harbour Tales\n\nThe lantern swung above the harbour.\n"
 
@@ -186,3 +189,55 @@ def test_folder_and_zip_with_a_failure_in_the_middle(user: User, tmp_path: Path)
     again = works_import(user=user, items=collect([folder]), options=ImportOptions())
     assert sorted(o.status for o in again) == [DUPLICATE, DUPLICATE, DUPLICATE, FAILED]
     assert Work.objects.count() == 3
+
+
+# -- series named by the file -----------------------------------------------------------
+
+
+def _story_in(series: str, title: str) -> str:
+    return f"Title: {title}\nFandom: Harbour Tales\nSeries: {series}\n\nThe lantern swung.\n"
+
+
+def _parts(series: Series) -> list[tuple[str, int]]:
+    return list(series.series_works.order_by("position").values_list("work__title", "position"))
+
+
+def test_a_series_named_by_the_file_is_made_and_the_parts_find_their_places(
+    user: User,
+) -> None:
+    third = _import(user, "c.txt", _story_in("Part 3 of The Harbour Cycle", "Storm"))
+    assert third.status == IMPORTED
+    series = Series.objects.get()
+    assert series.title == "The Harbour Cycle" and is_series_creator(user, series)
+    # Part 3 of a series with no parts yet is part 1 for now, and the report says so.
+    assert _parts(series) == [("Storm", 1)]
+    assert any("is part 1 for now" in notice for notice in third.notices)
+    _import(user, "a.txt", _story_in("Part 1 of the harbour cycle", "Lantern"))
+    _import(user, "b.txt", _story_in("The Harbour Cycle [2]", "Ferry"))
+    assert Series.objects.count() == 1  # found again by title, in any case
+    assert _parts(series) == [("Lantern", 1), ("Ferry", 2), ("Storm", 3)]
+
+
+def test_only_the_importers_own_series_is_used(user: User, other_user: User) -> None:
+    theirs = series_create(user=other_user, title="The Harbour Cycle")
+    outcome = _import(user, "a.txt", _story_in("Part 1 of The Harbour Cycle", "Lantern"))
+    mine = Series.objects.exclude(pk=theirs.pk).get()
+    assert is_series_creator(user, mine) and not theirs.series_works.exists()
+    assert _parts(mine) == [("Lantern", 1)]
+    assert not any("series" in notice for notice in outcome.notices)
+
+
+def test_a_series_the_rules_refuse_is_left_out_with_a_notice(user: User) -> None:
+    outcome = _import(user, "a.txt", _story_in("Part 1 of " + "Long " * 60, "Lantern"))
+    assert outcome.status == IMPORTED and not Series.objects.exists()
+    assert any("Not added to the series" in notice for notice in outcome.notices)
+
+
+def test_a_failed_import_leaves_no_series_behind(user: User, monkeypatch) -> None:
+    def refuse(**kwargs: Any) -> None:
+        raise IntegrityError("the import record could not be written")
+
+    monkeypatch.setattr(ImportRecord.objects, "create", refuse)
+    outcome = _import(user, "a.txt", _story_in("Part 1 of The Harbour Cycle", "Lantern"))
+    assert outcome.status == DUPLICATE  # what a racing import of the same file looks like
+    assert not Series.objects.exists() and not Work.objects.exists()

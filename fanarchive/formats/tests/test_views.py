@@ -12,7 +12,7 @@ from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_work
 from fanarchive.formats.tests import helpers
 from fanarchive.tags.fixed import EXPLICIT
-from fanarchive.works.models import Work
+from fanarchive.works.models import Series, Work
 
 
 def _body(response: Any) -> bytes:
@@ -126,6 +126,24 @@ def test_import_page_shows_the_parsed_work_then_saves_it(user_client: Client, us
     # Confirming twice does not import twice.
     again = user_client.post(reverse("formats:import_confirm"), {"token": token, "post": "1"})
     assert again.status_code == 302 and Work.objects.count() == 1
+
+
+def test_import_page_shows_the_series_and_posting_adds_the_work_to_it(
+    user_client: Client, user: User
+) -> None:
+    story = b"Title: The Quay\nFandom: River Ports\nSeries: Part 1 of River Nights\n\n"
+    story += b"The barges slept along the quay.\n"
+    response = user_client.post(reverse("formats:import"), {"file": _upload("quay.txt", story)})
+    text = response.content.decode()
+    assert "Part 1 of River Nights" in text and "added to your series" in text
+    assert not Series.objects.exists()
+    token = response.context["confirm"].initial["token"]
+    user_client.post(reverse("formats:import_confirm"), {"token": token, "post": "1"})
+    work = Work.objects.get()
+    entry = work.series_works.select_related("series").get()
+    assert (entry.series.title, entry.position) == ("River Nights", 1)
+    page = user_client.get(work.get_absolute_url())
+    assert "River Nights" in page.content.decode()
 
 
 def test_import_page_explains_a_broken_file(user_client: Client) -> None:

@@ -64,6 +64,28 @@ def test_works_are_added_in_order_and_a_work_can_be_in_several_series(user):
     assert SeriesWork.objects.get(series=other).position == 1
 
 
+def test_adding_at_a_position_moves_the_later_parts_down(user):
+    series, works = three_part_series(user)
+    inserted = make_work(user, title="Part 1.5")
+    last_change = CatalogueChange.objects.order_by("id").last()
+    assert last_change is not None
+    entry = series_work_add(user=user, work=inserted, series=series, position=2)
+    assert entry.position == 2
+    assert positions(series) == [("Part 1", 1), ("Part 1.5", 2), ("Part 2", 3), ("Part 3", 4)]
+    # The works that moved are logged too: blurbs show "Part N of" the series.
+    logged = CatalogueChange.objects.filter(id__gt=last_change.id).values_list("work_id", flat=True)
+    assert sorted(logged) == sorted([works[1].pk, works[2].pk, inserted.pk])
+    first = series_work_add(
+        user=user, work=make_work(user, title="Prologue"), series=series, position=1
+    )
+    last = series_work_add(
+        user=user, work=make_work(user, title="Coda"), series=series, position=40
+    )
+    assert (first.position, last.position) == (1, 6)
+    assert [p for _, p in positions(series)] == [1, 2, 3, 4, 5, 6]
+    assert positions(series)[0] == ("Prologue", 1)
+
+
 def test_adding_to_a_new_series_by_title(user):
     work = make_work(user)
     entry = series_work_add(user=user, work=work, new_title="New Tides")
