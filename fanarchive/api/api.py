@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
@@ -57,13 +56,6 @@ api = FanarchiveApi(
     openapi_url="/openapi.json",
 )
 errors.install(api)
-
-
-def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return problem_response(413, "The request body is too large.", name="too-large")
-
-
-api.add_exception_handler(RequestDataTooBig, _too_big)
 
 for router in ROUTERS:
     api.add_router("", router)

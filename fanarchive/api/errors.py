@@ -13,7 +13,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -159,19 +159,28 @@ def install(api: NinjaAPI) -> None:
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem_response(exc.status_code, exc.message)
 
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem_response(413, "The request body is too large.", name="too-large")
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return problem_response(500, "Something went wrong on our side.", name="server-error")
 
-    api.add_exception_handler(ApiProblem, on_problem)
-    api.add_exception_handler(ValidationError, on_validation)
-    api.add_exception_handler(RequestValidationError, on_request_validation)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(PermissionDenied, on_forbidden)
-    api.add_exception_handler(LoginRequired, on_login_required)
-    api.add_exception_handler(AuthenticationError, on_authentication)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(Exception, on_unexpected)
+    # ninja's annotations want a handler for the class *or* an instance: register by loop.
+    handlers: list[tuple[type[Exception], Any]] = [
+        (ApiProblem, on_problem),
+        (ValidationError, on_validation),
+        (RequestValidationError, on_request_validation),
+        (Http404, on_not_found),
+        (PermissionDenied, on_forbidden),
+        (LoginRequired, on_login_required),
+        (AuthenticationError, on_authentication),
+        (HttpError, on_http_error),
+        (RequestDataTooBig, on_too_big),
+        (Exception, on_unexpected),
+    ]
+    for exception, handler in handlers:
+        api.add_exception_handler(exception, handler)
 
 
 def problem_responses(*statuses: int) -> dict[int, type[Problem]]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from fanarchive.accounts.models import User
 from fanarchive.api.models import ApiToken, TokenScope
 
-TOKEN_PREFIX = "fa_"
+TOKEN_PREFIX = "fa_"  # noqa: S105 (the visible start of every token, not a secret)
 TOKENS_MAX = 20
 NAME_MAX = 100
 

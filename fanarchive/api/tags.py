@@ -32,6 +32,13 @@ class TagDetailOut(Schema):
     members: list[TagRef] = Field(description="For a fandom: its canonical tags")
 
 
+class AutocompleteParams(Schema):
+    type: str = Field(description="fandom, character, relationship, freeform ...")
+    q: str = Field("", max_length=100, description="What was typed")
+    fandom: list[int] = Field([], description="Limit characters and relationships to these")
+    fandom_name: list[str] = Field([], description="The same, by fandom name")
+
+
 class AutocompleteTag(TagRef):
     canonical: bool
     uses: int
@@ -54,15 +61,9 @@ def _tag(tag_id: int) -> Tag:
     auth=GUEST,
     summary="Tags of one type starting with what was typed (canonical first, then by use)",
 )
-def tag_autocomplete(
-    request: HttpRequest,
-    type: str = Query(..., description="fandom, character, relationship, freeform ..."),  # noqa: A002
-    q: str = Query("", max_length=100),
-    fandom: list[int] = Query([], description="Limit characters and relationships to these"),
-    fandom_name: list[str] = Query([], description="The same, by fandom name"),
-) -> dict[str, Any]:
-    fandom_ids = [*fandom, *selectors.fandom_ids_named(fandom_name[:20])]
-    tags = selectors.autocomplete_tags(tag_type=type, query=q, fandom_ids=fandom_ids)
+def tag_autocomplete(request: HttpRequest, params: Query[AutocompleteParams]) -> dict[str, Any]:
+    fandom_ids = [*params.fandom, *selectors.fandom_ids_named(params.fandom_name[:20])]
+    tags = selectors.autocomplete_tags(tag_type=params.type, query=params.q, fandom_ids=fandom_ids)
     return {
         "results": [{**tag_ref(t), "canonical": t.canonical, "uses": t.use_count} for t in tags]
     }

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fanarchive.api import selectors, services
 from fanarchive.api.auth import ACCOUNT, WRITE, caller_of
@@ -37,7 +37,9 @@ def _out(token: ApiToken) -> dict[str, Any]:
     }
 
 
-@router.get("/tokens", response={200: list[TokenOut], **ERRORS}, auth=ACCOUNT, summary="Your tokens")
+@router.get(
+    "/tokens", response={200: list[TokenOut], **ERRORS}, auth=ACCOUNT, summary="Your tokens"
+)
 def tokens_list(request: HttpRequest) -> list[dict[str, Any]]:
     user = caller_of(request).account
     return [_out(t) for t in selectors.tokens_of(user)]
@@ -49,7 +51,7 @@ def tokens_list(request: HttpRequest) -> list[dict[str, Any]]:
     auth=WRITE,
     summary="Revoke one of your tokens",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: int) -> Status:
     user = caller_of(request).account
     services.token_revoke(user=user, token=selectors.token_get(user, token_id))
-    return 204, None
+    return Status(204, None)

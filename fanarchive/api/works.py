@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from fanarchive.api.auth import GUEST, WRITE, Caller, caller_of
 from fanarchive.api.errors import ApiProblem, problem_responses
@@ -37,8 +37,8 @@ from fanarchive.discovery.stats import work_stats
 from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.selectors import DownloadRefused, downloadable_work
 from fanarchive.tags.models import Tag, TagType
-from fanarchive.works import services
 from fanarchive.works import selectors as works
+from fanarchive.works import services
 from fanarchive.works.models import Chapter, Work
 from fanarchive.works.services import ChapterInput, WorkInput
 from fanarchive.works.views import ADULT_CONSENT_KEY, site_url
@@ -46,7 +46,7 @@ from fanarchive.works.views import ADULT_CONSENT_KEY, site_url
 router = Router(tags=["works"])
 
 READ_ERRORS = problem_responses(401, 403, 404, 422, 429)
-WRITE_ERRORS = problem_responses(401, 403, 404, 413, 422, 429)
+WRITE_ERRORS = problem_responses(400, 401, 403, 404, 413, 422, 429)
 # Parameters of the API's own, not of the filter form.
 API_PARAMETERS = {"cursor", "limit", "facets", "adult", "page"}
 ADULT_HELP = (
@@ -62,7 +62,9 @@ ADULT_HELP = (
 class WorkFilters(Schema):
     """The filters of /works/, by the same names (see the filter form)."""
 
-    q: str | None = Field(None, description="Full-text search: phrases, AND/OR/NOT, title:, creator:")
+    q: str | None = Field(
+        None, description="Full-text search: phrases, AND/OR/NOT, title:, creator:"
+    )
     include: list[int] = Field([], description="Tag ids every work must have")
     exclude: list[int] = Field([], description="Tag ids no work may have")
     rating: list[int] = Field([], description="Rating tag ids, any of them")
@@ -192,7 +194,9 @@ def works_list(request: HttpRequest, filters: Query[WorkFilters]) -> dict[str, A
 def _detail(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> dict[str, Any]:
     work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
     requires = needs_consent(request, caller, work, adult)
-    data = work_out(request, work, stats=work_stats([work.pk])[work.pk], text_requires_consent=requires)
+    data = work_out(
+        request, work, stats=work_stats([work.pk])[work.pk], text_requires_consent=requires
+    )
     chapters = works.readable_chapters(caller.user, work)
     downloads: list[dict[str, str]] = []
     unavailable = None
@@ -402,7 +406,7 @@ def _own_work(caller: Caller, work_id: int) -> Work:
     auth=WRITE,
     summary="Post a work (or save a draft), as the posting form does",
 )
-def work_create(request: HttpRequest, payload: WorkCreateIn) -> tuple[int, dict]:
+def work_create(request: HttpRequest, payload: WorkCreateIn) -> Status:
     caller = caller_of(request)
     data = payload.model_dump(exclude={"chapters", "post"})
     work = services.work_create(
@@ -412,7 +416,7 @@ def work_create(request: HttpRequest, payload: WorkCreateIn) -> tuple[int, dict]
         post=payload.post,
         site_url=site_url(request),
     )
-    return 201, _detail(request, caller, work, adult=True)
+    return Status(201, _detail(request, caller, work, adult=True))
 
 
 @router.patch(
@@ -430,7 +434,9 @@ def work_update(request: HttpRequest, work_id: int, payload: WorkPatchIn) -> dic
         if value is None and key not in {"expected_chapters", "gifts"}:
             raise ValidationError({key: ["This field cannot be null."]})
         setattr(data, key, value)
-    work = services.work_update(user=caller.account, work=work, data=data, site_url=site_url(request))
+    work = services.work_update(
+        user=caller.account, work=work, data=data, site_url=site_url(request)
+    )
     return _detail(request, caller, work, adult=True)
 
 
@@ -454,10 +460,10 @@ def work_post(request: HttpRequest, work_id: int) -> dict:
     auth=WRITE,
     summary="Delete a work",
 )
-def work_delete(request: HttpRequest, work_id: int) -> tuple[int, None]:
+def work_delete(request: HttpRequest, work_id: int) -> Status:
     caller = caller_of(request)
     services.work_delete(user=caller.account, work=_own_work(caller, work_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -466,7 +472,7 @@ def work_delete(request: HttpRequest, work_id: int) -> tuple[int, None]:
     auth=WRITE,
     summary="Add a chapter at the end",
 )
-def chapter_create(request: HttpRequest, work_id: int, payload: ChapterCreateIn) -> tuple[int, dict]:
+def chapter_create(request: HttpRequest, work_id: int, payload: ChapterCreateIn) -> Status:
     caller = caller_of(request)
     work = _own_work(caller, work_id)
     expected = (
@@ -481,7 +487,7 @@ def chapter_create(request: HttpRequest, work_id: int, payload: ChapterCreateIn)
         post=payload.post,
         expected_chapters=expected,
     )
-    return 201, chapter_out(request, chapter)
+    return Status(201, chapter_out(request, chapter))
 
 
 def _own_chapter(caller: Caller, work_id: int, chapter_id: int) -> Chapter:
@@ -528,10 +534,10 @@ def chapter_update(
     auth=WRITE,
     summary="Delete a chapter (not the only one)",
 )
-def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> tuple[int, None]:
+def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> Status:
     caller = caller_of(request)
     services.chapter_delete(user=caller.account, chapter=_own_chapter(caller, work_id, chapter_id))
-    return 204, None
+    return Status(204, None)
 
 
 __all__ = ["ChapterRef", "WorkFilters", "find", "router", "works_out"]

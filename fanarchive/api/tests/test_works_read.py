@@ -40,7 +40,11 @@ def test_list_answers_the_site_filter_form(archive: Archive) -> None:
     assert titles(api.get(LIST, {"fandom_names": "Other Shores"})) == {"Sea Shanty"}
     assert "Sea Shanty" not in titles(api.get(LIST, {"exclude": fandom.pk}))
     body = api.get(LIST, {"sort": "title", "order": "asc"}).json()
-    assert [w["title"] for w in body["items"]] == ["Lantern Explicit", "Lantern Public", "Sea Shanty"]
+    assert [w["title"] for w in body["items"]] == [
+        "Lantern Explicit",
+        "Lantern Public",
+        "Sea Shanty",
+    ]
     assert body["total"] == 3
     fandoms = {f["tag"]["name"]: f["count"] for f in body["facets"]["fandom"]}
     assert fandoms == {"Harbour Tales": 2, "Other Shores": 1}
@@ -48,7 +52,9 @@ def test_list_answers_the_site_filter_form(archive: Archive) -> None:
 
 
 def test_list_filter_errors_are_problems_with_fields(archive: Archive) -> None:
-    response = api_as(None).get(LIST, {"fandom_names": "No Such Fandom", "words_from": 5, "words_to": 1})
+    response = api_as(None).get(
+        LIST, {"fandom_names": "No Such Fandom", "words_from": 5, "words_to": 1}
+    )
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
