@@ -11,6 +11,7 @@ from django.urls import reverse
 from fanarchive.api.models import TokenScope
 from fanarchive.api.tests.conftest import Archive, api_as
 from fanarchive.core.testing import make_user
+from fanarchive.engagement.services import block_create
 from fanarchive.tags.fixed import GENERAL, NO_WARNINGS
 from fanarchive.works.models import Chapter, Work, WorkRevision
 
@@ -266,3 +267,15 @@ def test_session_caller_is_the_logged_in_user(archive: Archive, client: Client) 
         "scope": "write",
         "view_adult": False,
     }
+
+
+def test_blocks_apply_to_gifts_posted_through_the_api(archive: Archive) -> None:
+    block_create(user=archive.other, blocked=archive.creator)
+    before = Work.objects.count()
+    response = api_as(archive.creator).post("/api/v1/works", api_body(gifts=["visitor"]))
+    assert response.status_code == 422
+    assert response.json()["errors"]["gifts"] == ["You cannot give a gift to visitor."]
+    assert Work.objects.count() == before
+    allowed = api_as(archive.other).post("/api/v1/works", api_body(gifts=["keeper"]))
+    assert allowed.status_code == 201
+    assert allowed.json()["gifts"] == ["keeper"]
