@@ -10,8 +10,8 @@ limit, so an endpoint receives the caller as `request.auth`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security.base import AuthBase
@@ -23,9 +23,6 @@ from fanarchive.api.models import ApiToken
 from fanarchive.api.ratelimit import client_key, rate_limit_check
 from fanarchive.api.selectors import token_for_secret
 from fanarchive.api.services import token_touch
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -89,8 +86,6 @@ def identify(request: HttpRequest) -> Caller:
                 name="csrf-failed",
             )
         return Caller(user=user, via="session")
-    from django.contrib.auth.models import AnonymousUser
-
     return Caller(user=AnonymousUser(), via="guest")
 
 
