@@ -279,3 +279,11 @@ def test_blocks_apply_to_gifts_posted_through_the_api(archive: Archive) -> None:
     allowed = api_as(archive.other).post("/api/v1/works", api_body(gifts=["keeper"]))
     assert allowed.status_code == 201
     assert allowed.json()["gifts"] == ["keeper"]
+
+
+def test_absurd_expected_chapters_is_a_field_error(archive: Archive) -> None:
+    response = api_as(archive.creator).post("/api/v1/works", api_body(expected_chapters=10**12))
+    assert response.status_code == 422
+    assert response.json()["errors"]["expected_chapters"] == [
+        "A work can expect at most 100,000 chapters."
+    ]
