@@ -134,6 +134,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "fanarchive.core.storage.StaticFilesStorage"},
 }
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    # Django's app finder, without the django-ninja files the API docs do not use.
+    "fanarchive.api.staticfiles.AppDirectoriesFinder",
+]
 # Serve app static folders directly when collectstatic has not run (tests, development).
 WHITENOISE_USE_FINDERS = True
 

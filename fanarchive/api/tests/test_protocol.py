@@ -109,3 +109,15 @@ def test_docs_page_works_offline_under_the_csp(client: Client) -> None:
     for asset in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js", "ninja/swagger-ui.css"):
         assert f"/static/{asset}" in html
         assert client.get(f"/static/{asset}").status_code == 200
+
+
+def test_static_files_leave_out_what_the_docs_do_not_use() -> None:
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("ninja/swagger-ui-bundle.js")
+    assert finders.find("ninja/redoc.standalone.js") is None
+    assert finders.find("ninja/swagger-ui-bundle.js.map") is None
+    assert finders.find("css/site.css")
+    listed = {path for finder in finders.get_finders() for path, _ in finder.list([])}
+    assert "ninja/swagger-ui.css" in listed
+    assert not any(path.startswith("ninja/redoc") for path in listed)
