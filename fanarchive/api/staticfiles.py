@@ -40,6 +40,6 @@ class AppDirectoriesFinder(DjangoAppDirectoriesFinder):
     def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
         find_all = find_all or bool(kwargs.pop("all", False))
         if not wanted(path):
-            return [] if find_all else None
+            return []  # "not found", as Django's finders say it
         parent: Any = super()
         return parent.find(path, find_all=find_all)
