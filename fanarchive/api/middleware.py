@@ -7,11 +7,11 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 API_PREFIX = "/api/v1/"
-READ_METHODS = {"GET", "HEAD"}
+READ_METHODS = {"GET"}
 
 
 class ReadOnlyCorsMiddleware:
-    """`Access-Control-Allow-Origin: *` on API reads, and the preflight for them.
+    """`Access-Control-Allow-Origin: *` on API reads (GET), and the preflight for them.
 
     Browsers send no cookies to another origin under `*`, so a page elsewhere can
     read public data or use a token, never a visitor's session. Writes get no CORS
@@ -30,7 +30,7 @@ class ReadOnlyCorsMiddleware:
             response = HttpResponse(status=204)
             if wanted in READ_METHODS:
                 response["Access-Control-Allow-Origin"] = "*"
-                response["Access-Control-Allow-Methods"] = "GET, HEAD"
+                response["Access-Control-Allow-Methods"] = "GET"
                 response["Access-Control-Allow-Headers"] = "Authorization, Accept"
                 response["Access-Control-Max-Age"] = "600"
             return response
