@@ -1,4 +1,4 @@
-"""CORS for the API's read-only endpoints: any origin may GET, without credentials."""
+"""The API's HTTP edges: CORS for reads, and 405 as problem details."""
 
 from __future__ import annotations
 
@@ -6,12 +6,17 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from fanarchive.api.errors import PROBLEM_TYPE, problem_response
+
 API_PREFIX = "/api/v1/"
 READ_METHODS = {"GET"}
 
 
-class ReadOnlyCorsMiddleware:
+class ApiMiddleware:
     """`Access-Control-Allow-Origin: *` on API reads (GET), and the preflight for them.
+
+    A method an address does not take (405, answered by django-ninja as plain text)
+    becomes a problem like every other API error, keeping its `Allow` header.
 
     Browsers send no cookies to another origin under `*`, so a page elsewhere can
     read public data or use a token, never a visitor's session. Writes get no CORS
@@ -35,6 +40,13 @@ class ReadOnlyCorsMiddleware:
                 response["Access-Control-Max-Age"] = "600"
             return response
         response = self.get_response(request)
+        if response.status_code == 405 and response.get("Content-Type") != PROBLEM_TYPE:
+            response = problem_response(
+                405,
+                f"This address does not take {request.method} requests.",
+                name="method-not-allowed",
+                headers={"Allow": response.get("Allow", "")},
+            )
         if request.method in READ_METHODS:
             response["Access-Control-Allow-Origin"] = "*"
             response["Access-Control-Expose-Headers"] = "Retry-After"

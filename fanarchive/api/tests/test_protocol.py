@@ -25,6 +25,14 @@ def test_unknown_api_address_is_a_problem(client: Client) -> None:
     }
 
 
+def test_wrong_method_is_a_problem(client: Client) -> None:
+    response = client.put("/api/v1/works")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+    assert response.json()["type"] == "urn:fanarchive:problem:method-not-allowed"
+
+
 def test_rate_limit_answers_429_with_retry_after(archive: Archive, settings) -> None:
     settings.API_RATE_LIMIT_REQUESTS = 3
     settings.API_RATE_LIMIT_WINDOW = 60
