@@ -79,6 +79,18 @@ def parse_email_url(url: str | None) -> EmailConfig:
     )
 
 
+def parse_rate(raw: str | None, default: tuple[int, int]) -> tuple[int, int]:
+    """FANARCHIVE_API_RATE_LIMIT: "300/300" is 300 requests per 300 seconds."""
+    if raw is None or not raw.strip():
+        return default
+    requests, _, seconds = raw.strip().partition("/")
+    if not (requests.isdigit() and seconds.isdigit() and int(requests) > 0 and int(seconds) > 0):
+        raise ConfigError(
+            f"FANARCHIVE_API_RATE_LIMIT must be REQUESTS/SECONDS such as 300/300, not {raw!r}"
+        )
+    return int(requests), int(seconds)
+
+
 def _secret_key(data_dir: Path) -> str:
     """FANARCHIVE_SECRET_KEY, or a random key kept in the data directory.
 
@@ -114,6 +126,8 @@ class Env:
     site_name: str
     site_url: str = "http://127.0.0.1:8000"
     admins: list[str] = field(default_factory=list)
+    # The API's rate limit: (requests, seconds) per token, account or guest address.
+    api_rate_limit: tuple[int, int] = (300, 300)
 
 
 def load() -> Env:
@@ -140,4 +154,5 @@ def load() -> Env:
         # Where links in mail sent by background tasks (no request to ask) point.
         site_url=os.environ.get("FANARCHIVE_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
         admins=_list("FANARCHIVE_ADMINS", []),
+        api_rate_limit=parse_rate(os.environ.get("FANARCHIVE_API_RATE_LIMIT"), (300, 300)),
     )

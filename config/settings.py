@@ -37,10 +37,14 @@ INSTALLED_APPS = [
     "fanarchive.discovery",
     "fanarchive.formats",
     "fanarchive.engagement",
+    "fanarchive.api",
+    # django-ninja: only for the API docs page's local Swagger UI files (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fanarchive.api.middleware.ApiMiddleware",
     "fanarchive.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +158,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "fanarchive.core.storage.StaticFilesStorage"},
 }
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    # Django's app finder, without the django-ninja files the API docs do not use.
+    "fanarchive.api.staticfiles.AppDirectoriesFinder",
+]
 # Serve app static folders directly when collectstatic has not run (tests, development).
 WHITENOISE_USE_FINDERS = True
 
@@ -214,3 +223,9 @@ LOGGING = {
 
 # How many works a listing page shows.
 WORKS_PER_PAGE = 20
+
+# The API (/api/v1/): requests per window (seconds) per token, account or guest address.
+API_RATE_LIMIT_REQUESTS, API_RATE_LIMIT_WINDOW = ENV.api_rate_limit
+# Items per page of an API listing: the default and the most a client may ask for.
+API_PAGE_SIZE = 20
+API_PAGE_SIZE_MAX = 100

@@ -7,6 +7,8 @@ CHAPTER_TITLE_MAX = 255
 CHAPTER_TEXT_MIN = 10
 CHAPTER_TEXT_MAX = 510_000
 USER_TAGS_MAX = 75
+# Far beyond any real work, and inside the database's integer column.
+EXPECTED_CHAPTERS_MAX = 100_000
 
 # The account orphaned works are handed to (AO3's orphan_account). It cannot log in.
 ORPHAN_USERNAME = "orphan_account"

@@ -201,6 +201,8 @@ def validate_chapter_input(data: ChapterInput, *, prefix: str = "") -> Errors:
 
 
 def _expected_chapters_error(expected: int | None, chapter_count: int) -> str | None:
+    if expected is not None and expected > limits.EXPECTED_CHAPTERS_MAX:
+        return f"A work can expect at most {limits.EXPECTED_CHAPTERS_MAX:,} chapters."
     if expected is not None and expected < chapter_count:
         return (
             f"This work has {chapter_count} chapters, so it cannot expect fewer. "

@@ -7,6 +7,7 @@ a browser of its own. Run just this file with `.venv/bin/pytest -m browser`.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -101,6 +102,13 @@ def labelled(page: Page, label: str) -> Locator:
 
 def test_sign_up_post_a_two_chapter_explicit_work_and_read_it_as_a_guest(request, live_server):
     require_chromium()
+    # Another live-server test may have run first and emptied the database, the fixed
+    # tag sets of the data migration included: put them back (a no-op when present).
+    from django.apps import apps
+
+    importlib.import_module("fanarchive.tags.migrations.0002_fixed_tag_sets").create_fixed_tags(
+        apps, None
+    )
     browser: Browser = request.getfixturevalue("browser")
     page = browser.page
 

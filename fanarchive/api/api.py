@@ -1,0 +1,66 @@
+"""The API at /api/v1: one NinjaAPI, one router per resource module.
+
+A resource is a module with a `router` (works.py, tags.py, users.py, tokens.py);
+adding one (kudos, comments, bookmarks) is a new module and a line in ROUTERS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from fanarchive.api import errors, tags, tokens, users, works
+from fanarchive.api.errors import PROBLEM_TYPE, problem_response
+
+ROUTERS = [works.router, tags.router, users.router, tokens.router]
+
+DESCRIPTION = """\
+Read and write the archive: find works with every filter of /works/, read chapters,
+look up tags, profiles and pseuds, and post and edit your own works.
+
+Authenticate with a personal access token (`Authorization: Bearer fa_...`), made on
+your account's "API tokens" page; read endpoints also answer guests. Errors are
+`application/problem+json` (RFC 9457). Listings are paged by cursor: pass the
+`next` of one page as `cursor` to get the following one. Adult works (Not Rated,
+Mature, Explicit) give their metadata to everyone but their text only with
+`?adult=true` or the account's "show adult content" preference.
+"""
+
+
+class FanarchiveApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        return str(operation.view_func.__name__)
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Error responses are documented as application/problem+json, as they are sent."""
+        schema = super().get_openapi_schema(**kwargs)
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content")
+                    if int(status) >= 400 and content and "application/json" in content:
+                        content[PROBLEM_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = FanarchiveApi(
+    title="Fanarchive API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+
+for router in ROUTERS:
+    api.add_router("", router)
+
+
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any other address under /api/v1/: a problem, not the site's HTML 404 page."""
+    return problem_response(404, "There is no such API endpoint.", name="not-found")

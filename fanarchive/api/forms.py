@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+
+from fanarchive.api.models import TokenScope
+
+
+class TokenForm(forms.Form):
+    """Fields are optional here: the service says what is missing, as elsewhere."""
+
+    name = forms.CharField(
+        label="Token name",
+        required=False,
+        max_length=200,
+        help_text="What will use it, e.g. “my e-reader sync”.",
+    )
+    scope = forms.ChoiceField(
+        label="Access",
+        choices=[
+            (TokenScope.READ, "Read: find and read works, tags and profiles"),
+            (TokenScope.WRITE, "Read and write: also post and edit your works"),
+        ],
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+    )

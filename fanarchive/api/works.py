@@ -1,0 +1,543 @@
+"""/api/v1/works: find, read, post and edit works and chapters.
+
+Finding goes through the discovery app's own filter form and catalogue index
+(`FilterForm`, `works_find`), so the API filters, sorts, counts facets and
+searches exactly as /works/ does. Reading asks `access_work` and
+`needs_adult_consent`; writing calls the works services with `WorkInput` and
+`ChapterInput`, so a work posted here is stored as the posting form stores it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, QueryDict
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
+
+from fanarchive.api.auth import GUEST, WRITE, Caller, caller_of
+from fanarchive.api.errors import ApiProblem, problem_responses
+from fanarchive.api.pagination import cursor_decode, cursor_encode, page_size
+from fanarchive.api.schemas import (
+    ChapterOut,
+    ChapterRef,
+    TagRef,
+    WorkDetailOut,
+    WorkOut,
+    chapter_out,
+    chapter_ref,
+    tag_ref,
+    work_out,
+)
+from fanarchive.discovery import selectors as discovery
+from fanarchive.discovery.forms import SORTS, FilterForm
+from fanarchive.discovery.stats import work_stats
+from fanarchive.formats.exporters import FORMATS
+from fanarchive.formats.selectors import DownloadRefused, downloadable_work
+from fanarchive.tags.models import Tag, TagType
+from fanarchive.works import selectors as works
+from fanarchive.works import services
+from fanarchive.works.models import Chapter, Work
+from fanarchive.works.services import ChapterInput, WorkInput
+from fanarchive.works.views import ADULT_CONSENT_KEY, site_url
+
+router = Router(tags=["works"])
+
+READ_ERRORS = problem_responses(401, 403, 404, 422, 429)
+WRITE_ERRORS = problem_responses(400, 401, 403, 404, 413, 422, 429)
+# Parameters of the API's own, not of the filter form.
+API_PARAMETERS = {"cursor", "limit", "facets", "adult", "page"}
+ADULT_HELP = (
+    "Consent to adult content (Not Rated, Mature, Explicit) for this request, as "
+    '"Yes, continue" does on the site. Not needed when the account has the '
+    '"show adult content" preference.'
+)
+
+
+# -- finding ------------------------------------------------------------------------
+
+
+class WorkFilters(Schema):
+    """The filters of /works/, by the same names (see the filter form)."""
+
+    q: str | None = Field(
+        None, description="Full-text search: phrases, AND/OR/NOT, title:, creator:"
+    )
+    include: list[int] = Field([], description="Tag ids every work must have")
+    exclude: list[int] = Field([], description="Tag ids no work may have")
+    rating: list[int] = Field([], description="Rating tag ids, any of them")
+    fandom_names: str | None = Field(None, description="Comma-separated fandom names to include")
+    relationship_names: str | None = None
+    character_names: str | None = None
+    freeform_names: str | None = None
+    exclude_names: str | None = Field(None, description="Comma-separated tag names to exclude")
+    complete: str | None = Field(None, description='"T": complete only, "F": in progress only')
+    crossover: str | None = Field(None, description='"exclude" or "only"')
+    single_chapter: bool | None = None
+    language: str | None = Field(None, description="Language code, e.g. en")
+    words_from: int | None = Field(None, ge=0)
+    words_to: int | None = Field(None, ge=0)
+    kudos_from: int | None = Field(None, ge=0)
+    kudos_to: int | None = Field(None, ge=0)
+    hits_from: int | None = Field(None, ge=0)
+    hits_to: int | None = Field(None, ge=0)
+    comments_from: int | None = Field(None, ge=0)
+    comments_to: int | None = Field(None, ge=0)
+    bookmarks_from: int | None = Field(None, ge=0)
+    bookmarks_to: int | None = Field(None, ge=0)
+    date_from: date | None = Field(None, description="Updated on or after (YYYY-MM-DD)")
+    date_to: date | None = Field(None, description="Updated on or before (YYYY-MM-DD)")
+    sort: str | None = Field(None, description="One of: " + ", ".join(v for v, _, _ in SORTS))
+    order: str | None = Field(None, description='"asc" or "desc"')
+    facets: bool = Field(True, description="Count the results' tags (the sidebar's facets)")
+    cursor: str | None = Field(None, description="The `next` cursor of the previous page")
+    limit: int | None = Field(None, ge=1, le=100, description="Works per page (default 20)")
+
+
+class FacetOut(Schema):
+    tag: TagRef
+    count: int
+
+
+class WorkListOut(Schema):
+    items: list[WorkOut]
+    total: int
+    next: str | None
+    facets: dict[str, list[FacetOut]]
+
+
+def consented(request: HttpRequest, caller: Caller, adult: bool) -> bool:
+    """This request's consent: `?adult=true`, or the site's session after "Yes, continue"."""
+    if adult:
+        return True
+    return caller.via == "session" and bool(request.session.get(ADULT_CONSENT_KEY))
+
+
+def needs_consent(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> bool:
+    return works.needs_adult_consent(
+        user=caller.user, work=work, session_consented=consented(request, caller, adult)
+    )
+
+
+def works_out(request: HttpRequest, caller: Caller, items: list[Work], adult: bool) -> list[dict]:
+    stats = work_stats([w.pk for w in items])
+    return [
+        work_out(
+            request,
+            work,
+            stats=stats[work.pk],
+            text_requires_consent=needs_consent(request, caller, work, adult),
+        )
+        for work in items
+    ]
+
+
+def _form_query(request: HttpRequest) -> QueryDict:
+    query = request.GET.copy()
+    for key in API_PARAMETERS:
+        query.pop(key, None)
+    return query
+
+
+def find(request: HttpRequest, filters: WorkFilters, *, tag: Tag | None = None) -> dict[str, Any]:
+    """One page of the filtered works, through the site's filter form and index."""
+    caller = caller_of(request)
+    size, page = page_size(filters.limit), 1
+    position = cursor_decode(filters.cursor, keys={"page", "size"})
+    if position is not None:
+        page, size = position["page"], position["size"]
+        if not (isinstance(page, int) and isinstance(size, int) and page >= 1 and size >= 1):
+            raise ValidationError({"cursor": ["This cursor is not one this listing gave out."]})
+        size = page_size(size)
+    form = FilterForm(_form_query(request), fixed_tag=tag)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    listing = discovery.works_find(
+        viewer=discovery.viewer_for(caller.user),
+        spec=form.to_filter(),
+        page=page,
+        per_page=size,
+        text=form.text_query,
+        facets=filters.facets,
+    )
+    past_end = listing.number != page
+    items = [] if past_end else listing.works
+    return {
+        "items": works_out(request, caller, items, adult=False),
+        "total": listing.total,
+        "next": cursor_encode({"page": page + 1, "size": size})
+        if listing.has_next and not past_end
+        else None,
+        "facets": {
+            kind: [{"tag": tag_ref(f.tag), "count": f.count} for f in facets]
+            for kind, facets in listing.facets.items()
+        },
+    }
+
+
+@router.get(
+    "/works",
+    response={200: WorkListOut, **READ_ERRORS},
+    auth=GUEST,
+    url_name="works",
+    summary="Find works: every filter, sort, search and facet of /works/",
+)
+def works_list(request: HttpRequest, filters: Query[WorkFilters]) -> dict[str, Any]:
+    return find(request, filters)
+
+
+# -- reading ------------------------------------------------------------------------
+
+
+def _detail(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> dict[str, Any]:
+    work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    requires = needs_consent(request, caller, work, adult)
+    data = work_out(
+        request, work, stats=work_stats([work.pk])[work.pk], text_requires_consent=requires
+    )
+    chapters = works.readable_chapters(caller.user, work)
+    downloads: list[dict[str, str]] = []
+    unavailable = None
+    try:
+        downloadable_work(caller.user, work.pk)
+    except DownloadRefused as refusal:
+        unavailable = str(refusal)
+    else:
+        suffix = "?view_adult=true" if works.is_adult(work) and not requires else ""
+        downloads = [
+            {
+                "format": name,
+                "url": request.build_absolute_uri(
+                    reverse("formats:download", args=[work.pk, name]) + suffix
+                ),
+            }
+            for name in FORMATS
+        ]
+    data.update(
+        notes=work.notes,
+        endnotes=work.endnotes,
+        chapters=[chapter_ref(request, c) for c in chapters],
+        downloads=downloads,
+        downloads_unavailable=unavailable,
+    )
+    return data
+
+
+@router.get(
+    "/works/{work_id}",
+    response={200: WorkDetailOut, **READ_ERRORS},
+    auth=GUEST,
+    url_name="work_detail",
+    summary="A work's metadata, chapter list and download links",
+)
+def work_detail(request: HttpRequest, work_id: int, adult: bool = False) -> dict[str, Any]:
+    caller = caller_of(request)
+    work = works.access_work(caller.user, work_id)
+    return _detail(request, caller, work, adult)
+
+
+def _gate(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> None:
+    if needs_consent(request, caller, work, adult):
+        raise ApiProblem(
+            403,
+            "This work is rated for adults (or not rated): its text needs consent. "
+            "Repeat the request with ?adult=true, or set the account's "
+            '"show adult content" preference.',
+            name="adult-consent-required",
+        )
+
+
+@router.get(
+    "/works/{work_id}/chapters",
+    response={200: list[ChapterOut], **READ_ERRORS},
+    auth=GUEST,
+    url_name="work_chapters",
+    summary="A work's chapters with their sanitised HTML",
+    description=ADULT_HELP,
+)
+def work_chapters(request: HttpRequest, work_id: int, adult: bool = False) -> list[dict]:
+    caller = caller_of(request)
+    work = works.access_work(caller.user, work_id)
+    work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    _gate(request, caller, work, adult)
+    return [chapter_out(request, c) for c in works.readable_chapters(caller.user, work)]
+
+
+@router.get(
+    "/works/{work_id}/chapters/{chapter_id}",
+    response={200: ChapterOut, **READ_ERRORS},
+    auth=GUEST,
+    url_name="chapter_detail",
+    summary="One chapter with its sanitised HTML",
+    description=ADULT_HELP,
+)
+def chapter_detail(
+    request: HttpRequest, work_id: int, chapter_id: int, adult: bool = False
+) -> dict:
+    caller = caller_of(request)
+    work = works.access_work(caller.user, work_id)
+    work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    _gate(request, caller, work, adult)
+    chapter = next(
+        (c for c in works.readable_chapters(caller.user, work) if c.pk == chapter_id), None
+    )
+    if chapter is None:
+        raise ApiProblem(404, "No such chapter in this work.", name="not-found")
+    return chapter_out(request, chapter)
+
+
+# -- posting and editing ------------------------------------------------------------------
+
+
+class ChapterIn(Schema):
+    text: str = ""
+    text_format: str = Field("html", description='"html", "markdown" or "plain"')
+    title: str = ""
+    summary: str = ""
+    notes: str = ""
+    endnotes: str = ""
+
+    def chapter_input(self) -> ChapterInput:
+        return ChapterInput(**self.model_dump())
+
+
+class WorkFields(Schema):
+    """A work's metadata. Tag lists hold names; fixed tags are named as on the posting form."""
+
+    title: str = ""
+    rating: str = Field("", description='e.g. "General Audiences"')
+    warnings: list[str] = Field([], description='e.g. ["No Archive Warnings Apply"]')
+    categories: list[str] = []
+    fandoms: list[str] = []
+    relationships: list[str] = []
+    characters: list[str] = []
+    freeforms: list[str] = []
+    summary: str = ""
+    notes: str = ""
+    endnotes: str = ""
+    language: str = "en"
+    restricted: bool = False
+    expected_chapters: int | None = Field(1, description="null is AO3's ?: not known yet")
+    pseud_ids: list[int] = Field([], description="Your pseuds; empty: your default pseud")
+    gifts: list[str] | None = Field(None, description="Recipients; null leaves gifts as they are")
+
+
+class WorkCreateIn(WorkFields):
+    chapters: list[ChapterIn] = Field([], description="At least one chapter")
+    post: bool = Field(True, description="false keeps the work as a draft")
+
+
+class WorkPatchIn(Schema):
+    """Only the fields sent change; the others keep their current values."""
+
+    title: str | None = None
+    rating: str | None = None
+    warnings: list[str] | None = None
+    categories: list[str] | None = None
+    fandoms: list[str] | None = None
+    relationships: list[str] | None = None
+    characters: list[str] | None = None
+    freeforms: list[str] | None = None
+    summary: str | None = None
+    notes: str | None = None
+    endnotes: str | None = None
+    language: str | None = None
+    restricted: bool | None = None
+    expected_chapters: int | None = None
+    pseud_ids: list[int] | None = None
+    gifts: list[str] | None = None
+
+
+class ChapterCreateIn(ChapterIn):
+    post: bool = Field(True, description="false keeps the chapter as a draft")
+    expected_chapters: int | None = Field(
+        None, description="The work's expected chapters; omitted: unchanged; null: ?"
+    )
+
+
+class ChapterPatchIn(Schema):
+    text: str | None = None
+    text_format: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    notes: str | None = None
+    endnotes: str | None = None
+    post: bool = Field(False, description="Post this chapter if it is a draft of a posted work")
+
+
+def _names(work: Work, tag_type: TagType) -> list[str]:
+    return [t.name for t in work.tags_of(tag_type)]
+
+
+def current_work_input(work: Work) -> WorkInput:
+    """The work as it stands, as a WorkInput (pseuds and gifts left as they are)."""
+    ratings = _names(work, TagType.RATING)
+    return WorkInput(
+        title=work.title,
+        rating=ratings[0] if ratings else "",
+        warnings=_names(work, TagType.WARNING),
+        categories=_names(work, TagType.CATEGORY),
+        fandoms=_names(work, TagType.FANDOM),
+        relationships=_names(work, TagType.RELATIONSHIP),
+        characters=_names(work, TagType.CHARACTER),
+        freeforms=_names(work, TagType.FREEFORM),
+        summary=work.summary,
+        notes=work.notes,
+        endnotes=work.endnotes,
+        language=work.language,
+        restricted=work.restricted,
+        expected_chapters=work.expected_chapters,
+        pseud_ids=[],
+        gifts=None,
+    )
+
+
+def _own_work(caller: Caller, work_id: int) -> Work:
+    work = works.access_work(caller.user, work_id)
+    works.require_creator(caller.user, work)
+    return works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+
+
+@router.post(
+    "/works",
+    response={201: WorkDetailOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Post a work (or save a draft), as the posting form does",
+)
+def work_create(request: HttpRequest, payload: WorkCreateIn) -> Status:
+    caller = caller_of(request)
+    data = payload.model_dump(exclude={"chapters", "post"})
+    work = services.work_create(
+        user=caller.account,
+        data=WorkInput(**data),
+        chapters=[c.chapter_input() for c in payload.chapters],
+        post=payload.post,
+        site_url=site_url(request),
+    )
+    return Status(201, _detail(request, caller, work, adult=True))
+
+
+@router.patch(
+    "/works/{work_id}",
+    response={200: WorkDetailOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Edit a work's metadata and tags (the fields sent)",
+)
+def work_update(request: HttpRequest, work_id: int, payload: WorkPatchIn) -> dict:
+    caller = caller_of(request)
+    work = _own_work(caller, work_id)
+    data = current_work_input(work)
+    for key in payload.model_fields_set:
+        value = getattr(payload, key)
+        if value is None and key not in {"expected_chapters", "gifts"}:
+            raise ValidationError({key: ["This field cannot be null."]})
+        setattr(data, key, value)
+    work = services.work_update(
+        user=caller.account, work=work, data=data, site_url=site_url(request)
+    )
+    return _detail(request, caller, work, adult=True)
+
+
+@router.post(
+    "/works/{work_id}/post",
+    response={200: WorkDetailOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Post a draft work",
+)
+def work_post(request: HttpRequest, work_id: int) -> dict:
+    caller = caller_of(request)
+    work = services.work_post(
+        user=caller.account, work=_own_work(caller, work_id), site_url=site_url(request)
+    )
+    return _detail(request, caller, work, adult=True)
+
+
+@router.delete(
+    "/works/{work_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Delete a work",
+)
+def work_delete(request: HttpRequest, work_id: int) -> Status:
+    caller = caller_of(request)
+    services.work_delete(user=caller.account, work=_own_work(caller, work_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/works/{work_id}/chapters",
+    response={201: ChapterOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Add a chapter at the end",
+)
+def chapter_create(request: HttpRequest, work_id: int, payload: ChapterCreateIn) -> Status:
+    caller = caller_of(request)
+    work = _own_work(caller, work_id)
+    expected = (
+        payload.expected_chapters
+        if "expected_chapters" in payload.model_fields_set
+        else work.expected_chapters
+    )
+    chapter = services.chapter_add(
+        user=caller.account,
+        work=work,
+        data=ChapterInput(**payload.model_dump(exclude={"post", "expected_chapters"})),
+        post=payload.post,
+        expected_chapters=expected,
+    )
+    return Status(201, chapter_out(request, chapter))
+
+
+def _own_chapter(caller: Caller, work_id: int, chapter_id: int) -> Chapter:
+    work = _own_work(caller, work_id)
+    chapter = work.chapters.filter(pk=chapter_id).first()
+    if chapter is None:
+        raise ApiProblem(404, "No such chapter in this work.", name="not-found")
+    return chapter
+
+
+@router.patch(
+    "/works/{work_id}/chapters/{chapter_id}",
+    response={200: ChapterOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Edit a chapter (the fields sent)",
+)
+def chapter_update(
+    request: HttpRequest, work_id: int, chapter_id: int, payload: ChapterPatchIn
+) -> dict:
+    caller = caller_of(request)
+    chapter = _own_chapter(caller, work_id, chapter_id)
+    data = ChapterInput(
+        text=chapter.source,
+        text_format=chapter.text_format,
+        title=chapter.title,
+        summary=chapter.summary,
+        notes=chapter.notes,
+        endnotes=chapter.endnotes,
+    )
+    for key in payload.model_fields_set - {"post"}:
+        value = getattr(payload, key)
+        if value is None:
+            raise ValidationError({key: ["This field cannot be null."]})
+        setattr(data, key, value)
+    chapter = services.chapter_update(
+        user=caller.account, chapter=chapter, data=data, post=payload.post
+    )
+    return chapter_out(request, chapter)
+
+
+@router.delete(
+    "/works/{work_id}/chapters/{chapter_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Delete a chapter (not the only one)",
+)
+def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> Status:
+    caller = caller_of(request)
+    services.chapter_delete(user=caller.account, chapter=_own_chapter(caller, work_id, chapter_id))
+    return Status(204, None)
+
+
+__all__ = ["ChapterRef", "WorkFilters", "find", "router", "works_out"]
