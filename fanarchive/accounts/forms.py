@@ -163,6 +163,7 @@ class PreferencesForm(forms.Form):
     hide_warnings = _model_boolean("hide_warnings")
     hide_freeform = _model_boolean("hide_freeform")
     keep_history = _model_boolean("keep_history")
+    use_marked_for_later = _model_boolean("use_marked_for_later")
     accept_cocreator_invitations = _model_boolean("accept_cocreator_invitations")
     refuse_gifts = _model_boolean("refuse_gifts")
     email_comments = _model_frequency("email_comments")
@@ -170,7 +171,13 @@ class PreferencesForm(forms.Form):
     email_kudos = _model_frequency("email_kudos")
     email_subscriptions = _model_frequency("email_subscriptions")
 
-    READING = ("view_adult", "hide_warnings", "hide_freeform", "keep_history")
+    READING = (
+        "view_adult",
+        "hide_warnings",
+        "hide_freeform",
+        "keep_history",
+        "use_marked_for_later",
+    )
     WRITING = ("accept_cocreator_invitations", "refuse_gifts")
     EMAIL = ("email_comments", "email_replies", "email_kudos", "email_subscriptions")
 
@@ -196,5 +203,6 @@ class PreferencesForm(forms.Form):
             "accept_cocreator_invitations": preference.accept_cocreator_invitations,
             "refuse_gifts": preference.refuse_gifts,
             "keep_history": preference.keep_history,
+            "use_marked_for_later": preference.use_marked_for_later,
             **{name: getattr(preference, name) for name in PreferencesForm.EMAIL},
         }

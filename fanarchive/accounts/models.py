@@ -112,6 +112,11 @@ class Preference(models.Model):
         default=True,
         help_text="Remember the works you read. Turning it off stops recording.",
     )
+    use_marked_for_later = models.BooleanField(
+        'Use "Marked for later"',
+        default=True,
+        help_text="Offer a Mark for later button on works. Turning it off clears your marks.",
+    )
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"

@@ -402,6 +402,7 @@ def preferences_update(
     accept_cocreator_invitations: bool | None = None,
     refuse_gifts: bool | None = None,
     keep_history: bool | None = None,
+    use_marked_for_later: bool | None = None,
     email: dict[str, str] | None = None,
 ) -> Preference:
     """Save `owner`'s preferences; `user` is who asks and must be `owner`.
@@ -409,7 +410,8 @@ def preferences_update(
     The writing, history and e-mail preferences are left as they are when not given
     (None). `email` maps `email_comments`, `email_replies`, `email_kudos` and
     `email_subscriptions` to "immediate", "daily" or "off". Turning history off
-    clears it (works marked for later stay marked).
+    clears it (works marked for later stay marked); turning "Marked for later" off
+    clears the marks.
     """
     _require_self(user, owner)
     email = email or {}
@@ -434,9 +436,15 @@ def preferences_update(
         stop_history = keep_history is False and preference.keep_history
         if keep_history is not None:
             preference.keep_history = keep_history
+        stop_marks = use_marked_for_later is False and preference.use_marked_for_later
+        if use_marked_for_later is not None:
+            preference.use_marked_for_later = use_marked_for_later
         preference.save()
-        if stop_history:
-            from fanarchive.engagement.history_services import history_clear
+        if stop_history or stop_marks:
+            from fanarchive.engagement import history_services
 
-            history_clear(user=owner)
+            if stop_history:
+                history_services.history_clear(user=owner)
+            if stop_marks:
+                history_services.history_marks_clear(user=owner)
     return preference

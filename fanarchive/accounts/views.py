@@ -310,6 +310,7 @@ def preferences(request: HttpRequest, username: str) -> HttpResponse:
                 accept_cocreator_invitations=data["accept_cocreator_invitations"],
                 refuse_gifts=data["refuse_gifts"],
                 keep_history=data["keep_history"],
+                use_marked_for_later=data["use_marked_for_later"],
                 email=form.email_choices(),
             )
         except ValidationError as error:

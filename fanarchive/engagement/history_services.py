@@ -3,16 +3,18 @@
 `history_record` is on the reading path: for a work read before it is one indexed
 UPDATE; the first reading adds one INSERT. Nothing is written for readers who keep no
 history (`Preference.keep_history`). Marking for later is an explicit choice and works
-whether or not history is kept.
+whether or not history is kept; `Preference.use_marked_for_later` turns it off.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from fanarchive.accounts.models import Preference, User
+from fanarchive.engagement.inbox_selectors import uses_marked_for_later
 from fanarchive.engagement.models import ReadingHistory
 from fanarchive.works.models import Work
 
@@ -48,6 +50,10 @@ def history_record(
 
 def history_mark_for_later(*, user: User, work: Work, marked: bool) -> ReadingHistory:
     """Mark (or unmark) a work the user may open as one to read later."""
+    if marked and not uses_marked_for_later(user):
+        raise ValidationError(
+            'You have turned "Marked for later" off; turn it on in your preferences first.'
+        )
     with transaction.atomic():
         entry, _ = ReadingHistory.objects.get_or_create(user=user, work=work)
         entry.marked_for_later = marked
@@ -63,6 +69,16 @@ def history_clear(*, user: User) -> int:
             visits=0, last_read_at=None, chapter_id=None
         )
     return removed
+
+
+def history_marks_clear(*, user: User) -> int:
+    """Unmark every work `user` marked for later; entries kept only for the mark go. The
+    entries changed."""
+    with transaction.atomic():
+        marked = ReadingHistory.objects.filter(user=user, marked_for_later=True)
+        removed, _ = marked.filter(last_read_at__isnull=True).delete()
+        changed = marked.update(marked_for_later=False)
+    return removed + changed
 
 
 def history_remove(*, user: User, work_id: int) -> None:

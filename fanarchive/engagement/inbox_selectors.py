@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, QuerySet
 
-from fanarchive.accounts.models import User
+from fanarchive.accounts.models import Preference, User
 from fanarchive.engagement.models import Notice, ReadingHistory, Subscription, SubscriptionKind
 from fanarchive.works.models import Work
 
@@ -62,3 +62,9 @@ def history_entry(user: User | AnonymousUser, work: Work) -> ReadingHistory | No
     if not user.is_authenticated:
         return None
     return ReadingHistory.objects.filter(user=user, work=work).first()
+
+
+def uses_marked_for_later(user: User) -> bool:
+    """Whether `user` keeps "Marked for later" on (`Preference.use_marked_for_later`)."""
+    preference = Preference.objects.filter(user=user).only("use_marked_for_later").first()
+    return preference is None or preference.use_marked_for_later

@@ -286,8 +286,12 @@ def mark_for_later(request: HttpRequest, work_id: int) -> HttpResponse:
     user = authenticated_user(request)
     work = access_work(user, work_id)
     marked = request.POST.get("marked") != "false"
-    history_services.history_mark_for_later(user=user, work=work, marked=marked)
-    messages.success(request, "Marked for later." if marked else "No longer marked for later.")
+    try:
+        history_services.history_mark_for_later(user=user, work=work, marked=marked)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Marked for later." if marked else "No longer marked for later.")
     return redirect(_next(request, work.get_absolute_url()))
 
 

@@ -65,7 +65,10 @@ def mark_for_later_button(context: template.Context, *, work: Any) -> dict:
     user = _viewer(context)
     entry = inbox_selectors.history_entry(user, work) if user is not None else None
     return {
-        "show": user is not None and user.is_authenticated and work.posted,
+        "show": user is not None
+        and user.is_authenticated
+        and work.posted
+        and inbox_selectors.uses_marked_for_later(user),
         "work": work,
         "marked": entry is not None and entry.marked_for_later,
         "request": context.get("request"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -153,3 +154,40 @@ def test_clearing_and_removing(client: Client, user, other_user):
     client.post(f"/history/{marked.pk}/remove/")
     assert not ReadingHistory.objects.exists()
     assert history_clear(user=other_user) == 0
+
+
+def test_marked_for_later_can_be_turned_off_which_clears_the_marks(
+    client: Client, user, other_user
+):
+    read_and_marked = make_work(user, title="Read And Marked")
+    only_marked = make_work(user, title="Only Marked")
+    client.force_login(other_user)
+    client.get(read_and_marked.get_absolute_url())
+    history_mark_for_later(user=other_user, work=read_and_marked, marked=True)
+    history_mark_for_later(user=other_user, work=only_marked, marked=True)
+
+    # From the preferences page: keep history, turn "Marked for later" off.
+    response = client.post(f"/users/{other_user.username}/preferences/", {"keep_history": "on"})
+    assert response.status_code == 302
+    preference = Preference.objects.get(user=other_user)
+    assert preference.keep_history and not preference.use_marked_for_later
+    # The read work stays in the history, unmarked; the one kept only for its mark goes.
+    assert list(ReadingHistory.objects.values_list("work__title", "marked_for_later")) == [
+        ("Read And Marked", False)
+    ]
+    # No button, and marking is refused with a message that says how to turn it back on.
+    page = client.get(only_marked.get_absolute_url()).content.decode()
+    assert "Mark for later" not in page
+    response = client.post(
+        f"/works/{only_marked.pk}/mark-for-later/", {"marked": "true"}, follow=True
+    )
+    assert "turn it on in your preferences" in response.content.decode()
+    assert not ReadingHistory.objects.filter(marked_for_later=True).exists()
+    with pytest.raises(ValidationError):
+        history_mark_for_later(user=other_user, work=only_marked, marked=True)
+
+    client.post(
+        f"/users/{other_user.username}/preferences/",
+        {"keep_history": "on", "use_marked_for_later": "on"},
+    )
+    assert "Mark for later" in client.get(only_marked.get_absolute_url()).content.decode()
