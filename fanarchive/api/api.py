@@ -12,10 +12,18 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from fanarchive.api import errors, tags, tokens, users, works
+from fanarchive.api import bookmarks, comments, errors, kudos, tags, tokens, users, works
 from fanarchive.api.errors import PROBLEM_TYPE, problem_response
 
-ROUTERS = [works.router, tags.router, users.router, tokens.router]
+ROUTERS = [
+    works.router,
+    kudos.router,
+    comments.router,
+    bookmarks.router,
+    tags.router,
+    users.router,
+    tokens.router,
+]
 
 DESCRIPTION = """\
 Read and write the archive: find works with every filter of /works/, read chapters,
