@@ -69,8 +69,7 @@ def test_post_and_list_a_thread(archive: Archive) -> None:
 def test_listing_pages_by_thread_with_a_cursor(archive: Archive) -> None:
     chapter = chapter_of(archive.public)
     ids = [
-        comment_create(chapter=chapter, user=archive.creator, text=f"Note {n}").pk
-        for n in range(3)
+        comment_create(chapter=chapter, user=archive.creator, text=f"Note {n}").pk for n in range(3)
     ]
     first = api_as(None).get(url(archive.public), {"limit": 2}).json()
     assert [c["id"] for c in first["items"]] == [ids[2], ids[1]]
