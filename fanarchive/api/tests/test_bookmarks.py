@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from fanarchive.accounts.models import User
 from fanarchive.api.models import TokenScope
 from fanarchive.api.tests.conftest import Archive, api_as
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.engagement.bookmark_services import bookmark_create
 from fanarchive.engagement.models import Bookmark
-from fanarchive.works.models import Work
+from fanarchive.works.models import Series, Work
 from fanarchive.works.series_services import series_create, series_work_add
 
 pytestmark = pytest.mark.django_db
 
 
-def mark(user, work=None, series=None, **kwargs) -> Bookmark:  # type: ignore[no-untyped-def]
+def mark(
+    user: User, work: Work | None = None, series: Series | None = None, **kwargs: Any
+) -> Bookmark:
     return bookmark_create(user=user, pseud=user.default_pseud, work=work, series=series, **kwargs)
 
 
