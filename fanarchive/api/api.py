@@ -1,7 +1,8 @@
 """The API at /api/v1: one NinjaAPI, one router per resource module.
 
-A resource is a module with a `router` (works.py, tags.py, users.py, tokens.py);
-adding one (kudos, comments, bookmarks) is a new module and a line in ROUTERS.
+A resource is a module with a `router` (works.py, kudos.py, comments.py,
+bookmarks.py, tags.py, users.py, tokens.py); adding one is a new module and a line
+in ROUTERS.
 """
 
 from __future__ import annotations
@@ -12,14 +13,23 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from fanarchive.api import errors, tags, tokens, users, works
+from fanarchive.api import bookmarks, comments, errors, kudos, tags, tokens, users, works
 from fanarchive.api.errors import PROBLEM_TYPE, problem_response
 
-ROUTERS = [works.router, tags.router, users.router, tokens.router]
+ROUTERS = [
+    works.router,
+    kudos.router,
+    comments.router,
+    bookmarks.router,
+    tags.router,
+    users.router,
+    tokens.router,
+]
 
 DESCRIPTION = """\
 Read and write the archive: find works with every filter of /works/, read chapters,
-look up tags, profiles and pseuds, and post and edit your own works.
+look up tags, profiles and pseuds, post and edit your own works, leave kudos and
+comments (also as a guest, where the work allows it) and keep bookmarks.
 
 Authenticate with a personal access token (`Authorization: Bearer fa_...`), made on
 your account's "API tokens" page; read endpoints also answer guests. Errors are

@@ -115,13 +115,20 @@ class ApiAuth(AuthBase):
         )
         if self.account and not caller.user.is_authenticated:
             raise AuthenticationError(message="Log in or send a personal access token.")
-        if self.write and not caller.can_write:
-            raise ApiProblem(
-                403,
-                "This token is read-only: make a read-write token to change things.",
-                name="insufficient-scope",
-            )
+        if self.write:
+            require_write(caller)
         return caller
+
+
+def require_write(caller: Caller) -> None:
+    """Refuse a read-only token. Guests pass: for the writes guests may make (kudos,
+    comments), `GUEST` operations call this themselves."""
+    if caller.via == "token" and not caller.can_write:
+        raise ApiProblem(
+            403,
+            "This token is read-only: make a read-write token to change things.",
+            name="insufficient-scope",
+        )
 
 
 GUEST = ApiAuth()

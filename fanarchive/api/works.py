@@ -238,7 +238,7 @@ def work_detail(request: HttpRequest, work_id: int, adult: bool = False) -> dict
     return _detail(request, caller, work, adult)
 
 
-def _gate(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> None:
+def gate(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> None:
     if needs_consent(request, caller, work, adult):
         raise ApiProblem(
             403,
@@ -261,7 +261,7 @@ def work_chapters(request: HttpRequest, work_id: int, adult: bool = False) -> li
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)
     work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
-    _gate(request, caller, work, adult)
+    gate(request, caller, work, adult)
     return [chapter_out(request, c) for c in works.readable_chapters(caller.user, work)]
 
 
@@ -279,7 +279,7 @@ def chapter_detail(
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)
     work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
-    _gate(request, caller, work, adult)
+    gate(request, caller, work, adult)
     chapter = next(
         (c for c in works.readable_chapters(caller.user, work) if c.pk == chapter_id), None
     )

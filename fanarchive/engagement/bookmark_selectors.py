@@ -51,8 +51,27 @@ def bookmarks_of_user(viewer: AnyUser, owner: User) -> QuerySet[Bookmark]:
 
 
 def bookmarks_of_work(viewer: AnyUser, work: Work) -> QuerySet[Bookmark]:
-    """The public bookmarks of a work the viewer may open (the caller checked that)."""
+    """The public bookmarks of a work the viewer may open (the caller checked that);
+    none of drafts and hidden works, even for their creators."""
+    if not work.posted or work.hidden_by_admin:
+        return Bookmark.objects.none()
     return _listing(Bookmark.objects.filter(work=work, private=False).order_by("-created_at"))
+
+
+def bookmark_for(viewer: AnyUser, bookmark_id: int) -> Bookmark:
+    """A bookmark of a work or series `viewer` may see, public or their own (as the
+    listings show them); any other is a 404, as if it did not exist."""
+    from django.http import Http404
+
+    bookmarks = Bookmark.objects.filter(pk=bookmark_id).filter(_visible(viewer))
+    if not viewer.is_authenticated:
+        bookmarks = bookmarks.filter(private=False)
+    else:
+        bookmarks = bookmarks.filter(Q(private=False) | Q(user_id=viewer.pk))
+    bookmark = _listing(bookmarks).first()
+    if bookmark is None:
+        raise Http404("No such bookmark.")
+    return bookmark
 
 
 def bookmark_of(

@@ -110,6 +110,31 @@ def comment_threads(
     return threads
 
 
+def comment_for(viewer: AnyUser, comment_id: int) -> Comment:
+    """A comment on a work `viewer` may open, that `viewer` may see (else 404/403).
+
+    Pending comments are shown only to the work's creators and to their author.
+    """
+    from django.http import Http404
+
+    from fanarchive.works.selectors import access_work, is_creator
+
+    comment = (
+        Comment.objects.select_related("work", "chapter", "pseud", "pseud__user", "user")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    access_work(viewer, comment.work_id)
+    if comment.state != CommentState.PUBLISHED and not (
+        is_creator(viewer, comment.work)
+        or (viewer.is_authenticated and comment.user_id == viewer.pk)
+    ):
+        raise Http404("No such comment.")
+    return comment
+
+
 def pending_comments(work: Work) -> QuerySet[Comment]:
     return (
         Comment.objects.filter(work=work, state=CommentState.PENDING, deleted=False)

@@ -79,17 +79,7 @@ def kudos(request: HttpRequest, work_id: int) -> HttpResponse:
 
 def _comment(request: HttpRequest, comment_id: int) -> Comment:
     """A comment on a work the viewer may open, that the viewer may see."""
-    comment = get_object_or_404(
-        Comment.objects.select_related("work", "chapter", "pseud", "pseud__user", "user"),
-        pk=comment_id,
-    )
-    access_work(request.user, comment.work_id)
-    if comment.state != CommentState.PUBLISHED and not (
-        is_creator(request.user, comment.work)
-        or (request.user.is_authenticated and comment.user_id == request.user.pk)
-    ):
-        raise Http404("No such comment.")
-    return comment
+    return selectors.comment_for(request.user, comment_id)
 
 
 def _comment_url(comment: Comment) -> str:
