@@ -84,13 +84,24 @@ def test_every_row_is_accounted_for(admin, tmp_path, unix_dates):
     assert counts["stories"] == {"read": 6, "migrated": 4, "skipped": 2}
     assert counts["chapters"] == {"read": 9, "migrated": 7, "skipped": 2}
     assert counts["series"] == {"read": 3, "migrated": 2, "skipped": 1}
-    assert counts["reviews"] == {"read": 3, "not migrated yet": 3}
-    assert counts["favorites"] == {"read": 3, "not migrated yet": 3}
+    assert counts["reviews"] == {"read": 8, "migrated": 5, "skipped": 3}
+    assert counts["favorites"] == {"read": 9, "migrated": 5, "skipped": 4}
     stories = skipped(report, "stories")
     assert "author (99) that was not migrated" in stories["4"]
     assert "no chapter with text" in stories["5"]
     chapters = skipped(report, "chapters")
     assert "no file 3/6.txt" in chapters["6"]
+    assert skipped(report, "reviews") == {
+        "6": "story 4 was not migrated.",
+        "7": "chapter 9 is a draft here (not validated on eFiction).",
+        "8": "has no text.",
+    }
+    assert skipped(report, "favorites") == {
+        "1/AU/1": "You cannot subscribe to yourself.",
+        "2/ST/4": "story 4 was not migrated.",
+        "2/ST/1": "appears twice: the first is kept.",
+        "99/ST/1": "author 99 was not migrated.",
+    }
     assert "not migrated" in chapters["5"]
     assert "its owner (99)" in skipped(report, "series")["3"]
     assert skipped(report, "inseries")["2/4"] == "story 4 was not migrated."
@@ -104,7 +115,8 @@ def test_every_row_is_accounted_for(admin, tmp_path, unix_dates):
     assert 'Rating "NC-17" is "Explicit".' in decisions
     assert 'Warning "Major Character Death" is the archive warning' in decisions
     assert 'Class "Spoilers" (Warnings) is the additional tag "Spoilers".' in decisions
-    assert "not migrated yet: engagement not available" in decisions
+    assert "1 review(s) gave the story a rating" in decisions
+    assert "1 favourite(s) had a comment" in decisions
     assert 'Category "Sky, Lanterns" is the fandom "Sky Lanterns".' in decisions
     assert report["hits"] == 120 + 45 + 3 + 900
     assert report["ignored_tables"] == {"fanfiction_settings": 1}
