@@ -16,6 +16,14 @@ from django.urls import reverse
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.testing import make_user
+from fanarchive.engagement.models import (
+    Bookmark,
+    Comment,
+    Notice,
+    Subscription,
+    SubscriptionKind,
+    WorkHitCount,
+)
 from fanarchive.formats.efiction.mapper import MigrationOptions, migrate
 from fanarchive.formats.efiction.read import read_dump
 from fanarchive.formats.efiction.sample import generate
@@ -269,6 +277,133 @@ def test_dates_and_hits_are_kept(admin, tmp_path):
     assert EfictionMapping.objects.get(kind="chapter", efiction_id=1).data == {"hits": 80}
 
 
+# -- reviews, favourites and hits -------------------------------------------------------------
+
+
+def test_reviews_become_comments_on_their_chapters_with_their_dates(
+    admin, tmp_path, client, mailoutbox
+):
+    migrate_fixture(tmp_path)
+    lamp = work(1)
+    dusk, oil = lamp.chapters.order_by("position")
+    by_text = {c.text: c for c in Comment.objects.select_related("pseud", "user")}
+    assert set(by_text) == {
+        "<p>Lovely lamp.</p>",
+        "<p>Anonymous but kind.</p>",
+        "<p>A fine series.</p>",
+        "<p>Kept watch with you.</p>",
+        "<p>Lovely quay.</p>",
+    }
+    member = by_text["<p>Lovely lamp.</p>"]
+    assert member.chapter == dusk and member.user == User.objects.get(username="Emile_Cote")
+    assert member.pseud is not None and member.pseud.name == "Émile Côté"
+    assert member.created_at == dt.datetime(2008, 5, 1, tzinfo=dt.UTC)
+    guest = by_text["<p>Anonymous but kind.</p>"]
+    assert guest.chapter == oil and guest.user is None and guest.guest_name == "Passing Gull"
+    # A series review: the first chapter of the series' first work.
+    series_review = by_text["<p>A fine series.</p>"]
+    assert series_review.chapter == dusk and series_review.guest_name == "Harbour Fan"
+    # No chapter named: the first chapter (eFiction chapter 8, "First Watch").
+    first_watch = by_text["<p>Kept watch with you.</p>"]
+    assert first_watch.chapter.title == "First Watch"
+    assert first_watch.user == User.objects.get(username="Quiet_Reader")
+    # By an author who was not migrated: a guest under the typed name.
+    gone = by_text["<p>Lovely quay.</p>"]
+    assert gone.user is None and gone.guest_name == "Old Member" and gone.work == work(2)
+    assert all(c.state == "published" and c.thread_root_id == c.pk for c in by_text.values())
+    assert not Notice.objects.exists() and mailoutbox == []
+    mapping = EfictionMapping.objects.get(kind="review", efiction_id=2)
+    assert mapping.object_id == guest.pk
+
+    first = client.get(reverse("works:chapter", args=[lamp.pk, dusk.pk])).content.decode()
+    assert "Lovely lamp." in first and "Émile Côté" in first and "1 May 2008" in first
+    assert 'Harbour Fan <span class="role">(Guest)</span>' in first
+    second = client.get(reverse("works:chapter", args=[lamp.pk, oil.pk])).content.decode()
+    assert 'Passing Gull <span class="role">(Guest)</span>' in second
+    assert "Anonymous but kind." in second and "2 May 2008" in second
+    assert '<dt class="comments">Comments</dt><dd class="comments">3</dd>' in first
+
+
+def test_favourites_become_bookmarks_and_subscriptions(admin, tmp_path, client):
+    migrate_fixture(tmp_path)
+    emile = User.objects.get(username="Emile_Cote")
+    kit = User.objects.get(username="kit")
+    quiet = User.objects.get(username="Quiet_Reader")
+    wren = User.objects.get(username="Wren_Ashdown")
+    bookmarks = {
+        (b.user.username, b.work.title if b.work else b.series.title): b
+        for b in Bookmark.objects.select_related("user", "work", "series")
+    }
+    assert set(bookmarks) == {
+        ("Emile_Cote", "The Lamp"),
+        ("kit", "Harbour Cycle"),
+        ("Quiet_Reader", "Night Watch"),
+    }
+    lamp_mark = bookmarks[("Emile_Cote", "The Lamp")]
+    assert lamp_mark.pseud == emile.default_pseud
+    assert lamp_mark.notes == "" and not lamp_mark.private and not lamp_mark.rec
+    assert bookmarks[("kit", "Harbour Cycle")].pseud == kit.default_pseud
+    subscriptions = {
+        (s.user.username, s.creator.username)
+        for s in Subscription.objects.select_related("user", "creator")
+    }
+    assert subscriptions == {("Wren_Ashdown", "Emile_Cote"), ("Quiet_Reader", "Wren_Ashdown")}
+    assert set(Subscription.objects.values_list("kind", flat=True)) == {SubscriptionKind.CREATOR}
+    assert not Notice.objects.exists()
+    assert EfictionMapping.objects.get(kind="favorite", efiction_id=4).data == {
+        "ST:6": bookmarks[("Quiet_Reader", "Night Watch")].pk,
+        "AU:1": Subscription.objects.get(user=quiet).pk,
+    }
+
+    page = client.get(reverse("social:user_bookmarks", args=["Emile_Cote"])).content.decode()
+    assert "The Lamp" in page
+    page = client.get(reverse("social:user_bookmarks", args=["kit"])).content.decode()
+    assert "Harbour Cycle" in page
+    client.force_login(wren)
+    page = client.get(reverse("social:user_subscriptions", args=["Wren_Ashdown"]))
+    assert "Emile_Cote" in page.content.decode() or "Émile Côté" in page.content.decode()
+
+
+def test_hits_are_on_the_work_page_and_sort_the_catalogue(admin, tmp_path, client, settings):
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanarchive.discovery.index.catalogue import Filter
+    from fanarchive.discovery.selectors import viewer_for, works_find
+
+    settings.DISCOVERY_CATCH_UP_SECONDS = 0
+    report = migrate_fixture(tmp_path)
+    assert report["hits"] == 120 + 45 + 3 + 900
+    assert WorkHitCount.objects.get(work=work(6)).hits == 900
+    assert WorkHitCount.objects.get(work=work(1)).hits == 120
+    assert EfictionMapping.objects.get(kind="story", efiction_id=1).data["hits_added"] is True
+    page = client.get(reverse("works:detail", args=[work(1).pk]), follow=True).content.decode()
+    assert '<dt class="hits">Hits</dt><dd class="hits">120</dd>' in page
+    found = works_find(viewer=viewer_for(AnonymousUser()), spec=Filter(sort="hits"))
+    assert [w.title for w in found.works] == ["Night Watch", "The Lamp", "Lanterns Over the Quay"]
+
+
+def test_a_rerun_adds_hits_once_and_keeps_deleted_engagement_deleted(admin, tmp_path):
+    migrate_fixture(tmp_path)
+    # As after a run from before hits were migrated: the hits only in the mapping.
+    mapping = EfictionMapping.objects.get(kind="story", efiction_id=1)
+    del mapping.data["hits_added"]
+    mapping.save()
+    WorkHitCount.objects.filter(work=work(1)).delete()
+    # Readers removed a migrated bookmark, subscription and comment since.
+    Bookmark.objects.get(work=work(1)).delete()
+    Subscription.objects.get(user__username="Wren_Ashdown").delete()
+    Comment.objects.get(guest_name="Passing Gull").delete()
+    report = migrate_fixture(tmp_path)
+    assert report["hits"] == 120
+    assert WorkHitCount.objects.get(work=work(1)).hits == 120
+    assert WorkHitCount.objects.get(work=work(6)).hits == 900
+    assert not Bookmark.objects.filter(work=work(1)).exists()
+    assert not Subscription.objects.filter(user__username="Wren_Ashdown").exists()
+    assert not Comment.objects.filter(guest_name="Passing Gull").exists()
+    assert report["counts"]["reviews"]["already migrated"] == 5
+    assert report["counts"]["favorites"]["already migrated"] == 5
+
+
 def test_ratings_warnings_and_classes(admin, tmp_path):
     migrate_fixture(tmp_path)
     lamp = work(1)
@@ -371,6 +506,10 @@ def test_a_rerun_creates_nothing_and_reports_everything_as_already_migrated(admi
         Series.objects.count(),
         Tag.objects.count(),
         EfictionMapping.objects.count(),
+        Comment.objects.count(),
+        Bookmark.objects.count(),
+        Subscription.objects.count(),
+        sorted(WorkHitCount.objects.values_list("work_id", "hits")),
     )
     report = migrate_fixture(tmp_path)
     after = (
@@ -380,14 +519,22 @@ def test_a_rerun_creates_nothing_and_reports_everything_as_already_migrated(admi
         Series.objects.count(),
         Tag.objects.count(),
         EfictionMapping.objects.count(),
+        Comment.objects.count(),
+        Bookmark.objects.count(),
+        Subscription.objects.count(),
+        sorted(WorkHitCount.objects.values_list("work_id", "hits")),
     )
     assert after == before
+    assert before[6:9] == (5, 3, 2)
     counts = report["counts"]
     assert counts["authors"] == {"read": 4, "already migrated": 4}
     assert counts["stories"] == {"read": 6, "already migrated": 4, "skipped": 2}
     assert counts["chapters"]["already migrated"] == 7
     assert counts["series"] == {"read": 3, "already migrated": 2, "skipped": 1}
     assert "migrated" not in counts["categories"]
+    assert counts["reviews"] == {"read": 8, "already migrated": 5, "skipped": 3}
+    assert counts["favorites"] == {"read": 9, "already migrated": 5, "skipped": 4}
+    assert report["hits"] == 0
 
 
 def test_a_dry_run_writes_nothing(admin, tmp_path):
@@ -400,6 +547,10 @@ def test_a_dry_run_writes_nothing(admin, tmp_path):
     assert Tag.objects.count() == tags
     assert not Work.objects.exists()
     assert not EfictionMapping.objects.exists()
+    assert report["counts"]["reviews"] == {"read": 8, "would migrate": 5, "skipped": 3}
+    assert report["counts"]["favorites"] == {"read": 9, "would migrate": 5, "skipped": 4}
+    assert not Comment.objects.exists() and not Bookmark.objects.exists()
+    assert not Subscription.objects.exists() and not WorkHitCount.objects.exists()
 
 
 def test_old_addresses_redirect_to_the_new_pages(admin, tmp_path, client):
