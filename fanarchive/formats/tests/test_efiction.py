@@ -645,7 +645,7 @@ def test_an_interrupted_run_keeps_what_it_finished_and_a_rerun_adds_the_rest(tmp
 
     monkeypatch.setattr(mapper, "work_create", failing)
     args = ("--dump", str(fixture.dump), "--stories", str(fixture.stories), "--as", "archivist")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="the power went out"):
         run(*args)
     assert sorted(Work.objects.values_list("title", flat=True)) == [
         "Lanterns Over the Quay",
