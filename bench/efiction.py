@@ -98,11 +98,18 @@ def main() -> None:
             f"{counts['authors']}, {counts['stories']}, {counts['chapters']}"
         )
         print(
+            f"  reviews {counts['reviews']}, favourites {counts['favorites']}, "
+            f"{report['hits']:,} hits added"
+        )
+        print(
             f"  {counts['stories'].get('migrated', 0) / seconds:.1f} stories/s; "
             f"CPU time {cpu[-1]:.1f} s (wall time includes waiting for a busy machine)"
         )
         report, seconds = run()
-        print(f"Re-run: {seconds:.1f} s ({report['counts']['stories']})")
+        print(
+            f"Re-run: {seconds:.1f} s ({report['counts']['stories']}, "
+            f"reviews {report['counts']['reviews']}, favourites {report['counts']['favorites']})"
+        )
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 

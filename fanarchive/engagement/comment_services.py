@@ -5,10 +5,12 @@ hold new comments until a creator approves them; frozen threads take no replies;
 commenters edit and delete their own comments, creators delete any on their works;
 new accounts and guests may post `limits.COMMENT_RATE_COUNT` comments per
 `limits.COMMENT_RATE_WINDOW_MINUTES` minutes; users a creator blocked cannot comment.
+Migrations keep old comments with `comment_import`, which skips the rules for new ones.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from datetime import timedelta
 
@@ -291,3 +293,64 @@ def comment_freeze(*, user: User, comment: Comment) -> Comment:
 
 def comment_unfreeze(*, user: User, comment: Comment) -> Comment:
     return _set_frozen(user=user, comment=comment, frozen=False)
+
+
+def comment_import(
+    *,
+    chapter: Chapter,
+    text: str,
+    created_at: dt.datetime | None = None,
+    user: User | None = None,
+    pseud: Pseud | None = None,
+    guest_name: str = "",
+) -> Comment:
+    """A comment migrated from another archive (the eFiction migration's reviews).
+
+    Only for migrations: it keeps the old date and skips what makes no sense for
+    history, namely the work's current comment policy, moderation (it is published),
+    the rate limit, blocks and notifications (nobody is told). It still validates the
+    text (sanitised like any comment, at most `limits.COMMENT_MAX` characters), the
+    links (a posted chapter of a posted work, the pseud one of the user's) and the
+    date (not in the future). Without `user` it is a guest's comment under
+    `guest_name` ("Anonymous" when empty).
+    """
+    work: Work = chapter.work
+    errors: dict[str, list[str]] = {}
+    if not work.posted or not chapter.posted:
+        errors.setdefault("chapter", []).append("Only a posted chapter can have comments.")
+    if user is not None:
+        if pseud is None:
+            pseud = user.default_pseud
+        elif pseud.user_id != user.pk:
+            errors.setdefault("pseud", []).append("The pseud is not one of the user's.")
+        guest_name = ""
+    else:
+        pseud = None
+        guest_name = guest_name.strip()[: limits.GUEST_NAME_MAX].strip()
+    if created_at is not None and created_at > timezone.now():
+        errors.setdefault("created_at", []).append("A date in the future cannot be kept.")
+    try:
+        html = _clean_text(text)
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            work=work,
+            chapter=chapter,
+            user=user,
+            pseud=pseud,
+            guest_name=guest_name,
+            text=html,
+            state=CommentState.PUBLISHED,
+        )
+        comment.thread_root = comment
+        comment.save(update_fields=["thread_root"])
+        if created_at is not None:
+            # created_at is auto_now_add: the old date is set after the insert.
+            Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+            comment.created_at = created_at
+        stats_changed(work_ids=[work.pk])
+    return comment

@@ -14,6 +14,7 @@ import time
 from collections import OrderedDict
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -149,3 +150,31 @@ def hits_flush() -> int:
     # Past days' marks are no longer needed to keep visits unique.
     HitMark.objects.filter(counted=True, day__lt=timezone.now().date()).delete()
     return added
+
+
+def hits_import(*, hits: dict[int, int]) -> int:
+    """Add hits counted on another archive (migrations) to works' hit counts.
+
+    `hits` maps work ids to the number of old hits (negative numbers are refused,
+    zeros ignored). The counts are added to what the works already have, in one
+    transaction, and the catalogue is told. Returns how many hits were added. The
+    caller makes sure each work's old hits are added once (the eFiction migration
+    marks them in its mapping).
+    """
+    if any(n < 0 for n in hits.values()):
+        raise ValidationError({"hits": ["A hit count cannot be negative."]})
+    counts = {work_id: n for work_id, n in hits.items() if n}
+    if not counts:
+        return 0
+    known = set(Work.objects.filter(pk__in=counts).values_list("pk", flat=True))
+    missing = sorted(set(counts) - known)
+    if missing:
+        raise ValidationError({"hits": [f"No work with the id {missing[0]}."]})
+    with transaction.atomic():
+        WorkHitCount.objects.bulk_create(
+            [WorkHitCount(work_id=work_id, hits=0) for work_id in counts], ignore_conflicts=True
+        )
+        for work_id, n in counts.items():
+            WorkHitCount.objects.filter(work_id=work_id).update(hits=F("hits") + n)
+        stats_changed(work_ids=counts)
+    return sum(counts.values())

@@ -37,8 +37,9 @@ class EfictionMapping(models.Model):
 
     Keyed by the archive's name (the `--archive` option; several old archives may be
     migrated into one), the kind of row and its eFiction id. `object_id` is the new
-    object's id (a user, work, chapter, series or tag, by kind); `data` keeps what has
-    no place here yet, such as a story's hit count.
+    object's id (a user, work, chapter, series, tag or comment, by kind); `data` keeps
+    what has no place here, such as a story's hit count (and whether it was added to
+    the work's hits).
     """
 
     class Kind(models.TextChoices):
@@ -48,6 +49,10 @@ class EfictionMapping(models.Model):
         STORY = "story", "story"
         CHAPTER = "chapter", "chapter"
         SERIES = "series", "series"
+        # A review's comment; an author's favourites (efiction_id the author's uid, the
+        # favourites done in `data`, as eFiction's favourites table has no id).
+        REVIEW = "review", "review"
+        FAVORITE = "favorite", "favorite"
 
     archive = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -4,5 +4,6 @@
 with PyMySQL; both give `(table, row)` pairs of raw values to `schema.py`, which
 turns them into the records of `records.py`. `mapper.py` writes them through the
 services, stage by stage, keyed by eFiction ids in `EfictionMapping`, and fills the
-`report.py` report. `engagement_stage.py` is the one place reviews and favourites go.
+`report.py` report. `engagement_stage.py` writes reviews, favourites and hits through
+the engagement services.
 """

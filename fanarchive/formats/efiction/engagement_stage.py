@@ -1,60 +1,267 @@
-"""Reviews, favourites and author favourites: the one stage that waits for engagement.
+"""Reviews, favourites and hits: the stage that writes through the engagement app.
 
-eFiction reviews become comments (guests' under the name they gave; series reviews on
-the series' first work), favourite stories and series become bookmarks, favourite
-authors become subscriptions. Those models belong to the engagement app, which has
-not landed yet, so this stage only accounts for every row: each is counted as
-"not migrated yet" in the report, never dropped silently.
+- Reviews become comments (`comment_services.comment_import`: the old date kept, no
+  notices, no rate limit, moderation or comment policy, as they are history). A story
+  review goes on the chapter it names, or the first posted chapter when it names none;
+  a series review (type SE) on the first posted chapter of the series' first posted
+  work. A reviewer who is a migrated author comments as that user (their pen name's
+  pseud); anyone else is a guest under the name they typed. Review ratings have no
+  place here: the report says how many were dropped.
+- Favourite stories and series become public bookmarks (no notes) by the reader's
+  default pseud (`bookmark_create`); favourite authors become creator subscriptions
+  (`subscription_create`). Neither tells anyone.
+- Story hit counts (kept in the story's mapping) are added to the works' hit counts
+  (`hit_services.hits_import`) once: the mapping then says `hits_added`, so works
+  migrated before this stage existed get theirs on the next run.
 
-When engagement lands, fill `reviews_migrate` and `favorites_migrate` (and make
-`engagement_available` true): the records are already read (`Archive.reviews`,
-`Archive.favorites`), and `Migration.work_for_story`, `Migration.user_for_author`
-and `Migration.series_for` give the new objects by eFiction id. Key the new rows in
-`EfictionMapping` (kinds "review", "favorite") so re-runs stay idempotent.
+Keys in `EfictionMapping`: a review by its id (kind "review", the comment's id); an
+author's favourites in one row per author (kind "favorite", efiction_id the author's
+uid, `data` the favourites done as "ST:12" / "SE:3" / "AU:5" -> the new object's id),
+since eFiction's favourites table has no id. Every review and favourite ends as
+migrated, already migrated or skipped with the reason.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fanarchive.formats.efiction.report import Report
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from fanarchive.core.text import html_to_text
+from fanarchive.engagement.bookmark_services import bookmark_create
+from fanarchive.engagement.comment_services import comment_import
+from fanarchive.engagement.hit_services import hits_import
+from fanarchive.engagement.subscription_services import subscription_create
+from fanarchive.formats.efiction import records as r
+from fanarchive.formats.efiction.report import ALREADY, MIGRATED, Report
+from fanarchive.formats.efiction.text import notes_html
+from fanarchive.formats.models import EfictionMapping
+from fanarchive.works.models import Chapter, SeriesWork, Work
 
 if TYPE_CHECKING:
     from fanarchive.formats.efiction.mapper import Migration
 
-NOT_AVAILABLE = "not migrated yet: engagement not available"
+Kind = EfictionMapping.Kind
+_HITS_BATCH = 500
 
 
-def engagement_available() -> bool:
-    """True once comments, bookmarks and subscriptions exist (issue 5)."""
-    return False
+def _error_text(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return " ".join(m for messages in error.message_dict.values() for m in messages)
+    return " ".join(error.messages)
+
+
+def _first_chapter(work: Work) -> Chapter | None:
+    return work.chapters.filter(posted=True).order_by("position").first()
+
+
+# -- reviews -> comments ----------------------------------------------------------------
+
+
+def _review_chapter(migration: Migration, review: r.Review) -> tuple[Chapter | None, str]:
+    """The chapter a review goes on, or None and why it cannot be migrated."""
+    if review.type == "SE":
+        series = migration.series_for(review.item)
+        if series is None:
+            return None, f"series {review.item} was not migrated."
+        entries = SeriesWork.objects.filter(series=series, work__posted=True).select_related("work")
+        for entry in entries.order_by("position", "id"):
+            chapter = _first_chapter(entry.work)
+            if chapter is not None:
+                return chapter, ""
+        return None, f"series {review.item} has no posted work here."
+    if review.type != "ST":
+        return None, f'its type "{review.type}" is neither a story (ST) nor a series (SE).'
+    work = migration.work_for_story(review.item)
+    if work is None:
+        return None, f"story {review.item} was not migrated."
+    if not work.posted:
+        return None, f"story {review.item} is a draft here (not validated on eFiction)."
+    if not review.chapid:
+        chapter = _first_chapter(work)
+        return (chapter, "") if chapter else (None, f"story {review.item} has no posted chapter.")
+    old = migration.archive.chapters.get(review.chapid)
+    if old is not None and old.sid != review.item:
+        return None, f"chapter {review.chapid} is not part of story {review.item}."
+    chapter_id = migration._object_id(Kind.CHAPTER, review.chapid)
+    chapter = Chapter.objects.filter(pk=chapter_id, work=work).first() if chapter_id else None
+    if chapter is None:
+        return None, f"chapter {review.chapid} was not migrated."
+    if not chapter.posted:
+        return None, f"chapter {review.chapid} is a draft here (not validated on eFiction)."
+    return chapter, ""
+
+
+def _reviewer_name(migration: Migration, review: r.Review) -> str:
+    name = review.reviewer.strip()
+    if name and name != "0":
+        return name
+    author = migration.archive.authors.get(review.uid)
+    return author.penname if author else ""
 
 
 def reviews_migrate(migration: Migration, report: Report) -> None:
-    reviews = migration.archive.reviews
-    if not reviews:
-        return
-    report.count("reviews", "not migrated yet", len(reviews))
-    guests = sum(1 for r in reviews if not r.uid)
-    series = sum(1 for r in reviews if r.type == "SE")
-    report.decide(
-        f"Reviews ({len(reviews)}, {guests} by guests, {series} of series): {NOT_AVAILABLE}. "
-        "They are read and will become comments when the archive has them."
-    )
+    now = timezone.now()
+    rated = 0
+    for review in sorted(migration.archive.reviews, key=lambda x: x.reviewid):
+        migration.progress("reviews", 1)
+        if review.rating is not None and review.rating > 0:
+            rated += 1
+        if (Kind.REVIEW, review.reviewid) in migration.mapped:
+            report.count("reviews", ALREADY)
+            continue
+        text = notes_html(review.review)
+        if not html_to_text(text).strip():
+            report.skip("reviews", review.reviewid, "has no text.")
+            continue
+        chapter, reason = _review_chapter(migration, review)
+        if chapter is None:
+            report.skip("reviews", review.reviewid, reason)
+            continue
+        user = migration.user_for_author(review.uid) if review.uid else None
+        pseud = migration.pseud_for_author(review.uid) if user is not None else None
+        try:
+            with transaction.atomic():
+                comment = comment_import(
+                    chapter=chapter,
+                    text=text,
+                    created_at=min(review.date, now) if review.date else None,
+                    user=user,
+                    pseud=pseud,
+                    guest_name="" if user else _reviewer_name(migration, review),
+                )
+                migration._remember(Kind.REVIEW, review.reviewid, comment.pk)
+        except ValidationError as error:
+            report.skip("reviews", review.reviewid, _error_text(error))
+            continue
+        report.count("reviews", MIGRATED)
+        if user is None and review.uid:
+            report.decide(
+                "Reviews by authors who were not migrated are guest comments under the "
+                "reviewer's name."
+            )
+        if review.type == "SE":
+            report.decide(
+                "Series reviews are comments on the first chapter of the series' first work."
+            )
+        elif not review.chapid:
+            report.decide("Story reviews that name no chapter are on the first chapter.")
+    if rated:
+        report.decide(
+            f"{rated} review(s) gave the story a rating; review ratings have no place here "
+            "and are not kept."
+        )
+
+
+# -- favourites -> bookmarks and subscriptions --------------------------------------------
+
+
+def _favorite_create(migration: Migration, favorite: r.Favorite) -> tuple[int | None, str]:
+    """Bookmark or subscribe for one favourite: the new object's id, or None and why not."""
+    user = migration.user_for_author(favorite.uid)
+    if user is None:
+        return None, f"author {favorite.uid} was not migrated."
+    if favorite.type == "AU":
+        creator = migration.user_for_author(favorite.item)
+        if creator is None:
+            return None, f"author {favorite.item} was not migrated."
+        return subscription_create(user=user, creator=creator).pk, ""
+    pseud = user.default_pseud
+    if favorite.type == "ST":
+        work = migration.work_for_story(favorite.item)
+        if work is None:
+            return None, f"story {favorite.item} was not migrated."
+        if not work.posted:
+            return None, f"story {favorite.item} is a draft here (not validated on eFiction)."
+        try:
+            return bookmark_create(user=user, pseud=pseud, work=work).pk, ""
+        except (Http404, PermissionDenied):
+            return None, f"story {favorite.item} cannot be seen by author {favorite.uid}."
+    if favorite.type == "SE":
+        series = migration.series_for(favorite.item)
+        if series is None:
+            return None, f"series {favorite.item} was not migrated."
+        try:
+            return bookmark_create(user=user, pseud=pseud, series=series).pk, ""
+        except Http404:
+            return None, f"series {favorite.item} has no work author {favorite.uid} can see."
+    return None, f'its type "{favorite.type}" is not a story, series or author (ST, SE, AU).'
 
 
 def favorites_migrate(migration: Migration, report: Report) -> None:
-    favorites = migration.archive.favorites
-    if not favorites:
-        return
-    report.count("favorites", "not migrated yet", len(favorites))
-    authors = sum(1 for f in favorites if f.type == "AU")
-    report.decide(
-        f"Favourites ({len(favorites)}, {authors} of authors): {NOT_AVAILABLE}. They will "
-        "become bookmarks (stories, series) and subscriptions (authors)."
+    seen: set[tuple[int, str]] = set()
+    with_comments = 0
+    for favorite in migration.archive.favorites:
+        migration.progress("favorites", 1)
+        key = f"{favorite.type}:{favorite.item}"
+        label = f"{favorite.uid}/{favorite.type}/{favorite.item}"
+        if (favorite.uid, key) in seen:
+            report.skip("favorites", label, "appears twice: the first is kept.")
+            continue
+        seen.add((favorite.uid, key))
+        done = migration.mapped.get((Kind.FAVORITE, favorite.uid))
+        if done is not None and key in done.data:
+            report.count("favorites", ALREADY)
+            continue
+        try:
+            with transaction.atomic():
+                object_id, reason = _favorite_create(migration, favorite)
+                if object_id is not None:
+                    if done is None:
+                        user_id = migration.mapped[(Kind.AUTHOR, favorite.uid)].object_id
+                        migration._remember(Kind.FAVORITE, favorite.uid, user_id, {key: object_id})
+                    else:
+                        done.data = {**done.data, key: object_id}
+                        done.save(update_fields=["data"])
+        except ValidationError as error:
+            object_id, reason = None, _error_text(error)
+        if object_id is None:
+            report.skip("favorites", label, reason)
+            continue
+        report.count("favorites", MIGRATED)
+        if favorite.comments.strip():
+            with_comments += 1
+        report.decide(
+            "Favourite stories and series are public bookmarks (without notes) by the "
+            "reader's default pseud; favourite authors are subscriptions to them."
+        )
+    if with_comments:
+        report.decide(
+            f"{with_comments} favourite(s) had a comment; bookmarks are made without notes, "
+            "so the comments are not kept."
+        )
+
+
+# -- hits ---------------------------------------------------------------------------------
+
+
+def hits_migrate(migration: Migration, report: Report) -> None:
+    """Add each migrated story's eFiction hits to its work's hit count, once."""
+    waiting = sorted(
+        (
+            m
+            for (kind, _), m in migration.mapped.items()
+            if kind == Kind.STORY and m.data.get("hits") and not m.data.get("hits_added")
+        ),
+        key=lambda m: m.efiction_id,
     )
+    for start in range(0, len(waiting), _HITS_BATCH):
+        batch = waiting[start : start + _HITS_BATCH]
+        existing = set(
+            Work.objects.filter(pk__in=[m.object_id for m in batch]).values_list("pk", flat=True)
+        )
+        batch = [m for m in batch if m.object_id in existing]
+        with transaction.atomic():
+            report.hits += hits_import(hits={m.object_id: int(m.data["hits"]) for m in batch})
+            for mapping in batch:
+                mapping.data = {**mapping.data, "hits_added": True}
+            EfictionMapping.objects.bulk_update(batch, ["data"])
 
 
 def engagement_migrate(migration: Migration, report: Report) -> None:
     reviews_migrate(migration, report)
     favorites_migrate(migration, report)
+    hits_migrate(migration, report)

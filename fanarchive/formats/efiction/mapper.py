@@ -11,7 +11,8 @@ re-run finds what exists and adds only what is missing:
    ratings and classes mapped, co-authors as co-creators, the old dates kept;
    unvalidated stories are drafts; hit counts are kept in the mapping record;
 4. series -> series, nested series flattened into their parents (and kept themselves);
-5. reviews and favourites: `engagement_stage` (counted, not migrated yet).
+5. `engagement_stage`: reviews -> comments, favourites -> bookmarks and subscriptions,
+   the stories' hit counts added to the works' hits.
 
 The wrangling is done by the migrating admin (`user`), so it is in the wrangling log.
 A dry run does all of it in one transaction that is rolled back.
@@ -644,7 +645,7 @@ class Migration:
                     work.pk,
                     {"hits": story.hits, "wordcount": story.wordcount},
                 )
-                EfictionMapping.objects.bulk_create(
+                chapter_mappings = EfictionMapping.objects.bulk_create(
                     [
                         EfictionMapping(
                             archive=self.options.archive,
@@ -656,6 +657,8 @@ class Migration:
                         for chapter, chapter_id in zip(ordered, chapter_ids, strict=True)
                     ]
                 )
+                for mapping in chapter_mappings:
+                    self.mapped[(Kind.CHAPTER, mapping.efiction_id)] = mapping
         except ValidationError as error:
             skip_all(_error_text(error), skipped_ids)
             return
@@ -666,7 +669,6 @@ class Migration:
             )
         if not story.validated:
             self.report.decide("Stories not validated on eFiction are drafts.")
-        self.report.hits += story.hits
         self.report.count("stories", MIGRATED)
         self.report.count("chapters", MIGRATED, len(usable))
         self.report.count("coauthors", MIGRATED, added)

@@ -15,7 +15,6 @@ MIGRATED = "migrated"
 ALREADY = "already migrated"
 WOULD_MIGRATE = "would migrate"
 SKIPPED = "skipped"
-NOT_YET = "not migrated yet"
 # Rows folded into something else (a chapter into its work, a rating into the mapping).
 MAPPED = "mapped"
 
@@ -50,7 +49,7 @@ class Report:
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
-    # eFiction's hit counts, kept in the mapping until works count hits themselves.
+    # eFiction's story hit counts this run added to the works' hit counts.
     hits: int = 0
     ignored_tables: dict[str, int] = field(default_factory=dict)
     _decided: set[str] = field(default_factory=set, repr=False)
@@ -62,10 +61,6 @@ class Report:
 
     def skip(self, kind: str, efiction_id: object, reason: str) -> None:
         self.count(kind, SKIPPED)
-        self.skipped.append(Skipped(kind, str(efiction_id), reason))
-
-    def not_yet(self, kind: str, efiction_id: object, reason: str) -> None:
-        self.count(kind, NOT_YET)
         self.skipped.append(Skipped(kind, str(efiction_id), reason))
 
     def decide(self, decision: str) -> None:
@@ -107,10 +102,7 @@ class Report:
             detail = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
             out.append(f"  {kind:<{width}}  {self.read[kind]:>7} read: {detail or 'none'}")
         if self.hits:
-            out.append(
-                f"  Hits kept from eFiction (in the migration records): {self.hits:,}; "
-                "works will show them when hit counts arrive."
-            )
+            out.append(f"  Hits from eFiction added to the works' hit counts: {self.hits:,}.")
         for table, rows in sorted(self.ignored_tables.items()):
             out.append(f"  Table {table} ({rows} rows) is not part of the migration.")
         if self.decisions:

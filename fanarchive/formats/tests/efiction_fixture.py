@@ -361,8 +361,26 @@ def build(folder: Path, *, unix_dates: bool = False, prefix: str = "fanfiction_"
             "0",
         ),
         (3, 1, "SE", "Harbour Fan", "A fine series.", 0, when("2009-01-01 00:00:00"), 0, 0, "0"),
+        # A member's review naming no chapter: on the first chapter (chapid 8).
+        (4, 6, "ST", "0", "Kept watch with you.", 0, when("2012-01-05 10:00:00"), 4, 0, "0"),
+        # By an author who is gone: a guest comment under the typed name.
+        (5, 2, "ST", "Old Member", "Lovely quay.", 0, when("2010-06-06 06:00:00"), 99, 3, "0"),
+        # Of a story that is not migrated, of a draft chapter, and without text.
+        (6, 4, "ST", "Harbour Fan", "Where did it go?", 0, when("2010-03-01 00:00:00"), 0, 5, "0"),
+        (7, 6, "ST", "kit", "Still waiting.", 0, when("2012-02-02 00:00:00"), 3, 9, "0"),
+        (8, 1, "ST", "Quiet Reader", "  ", 0, when("2008-06-01 00:00:00"), 4, 1, "0"),
     ]
-    favorites = [(2, 1, "ST", "Reading again."), (1, 2, "AU", ""), (3, 1, "SE", "")]
+    favorites = [
+        (2, 1, "ST", "Reading again."),
+        (1, 2, "AU", ""),
+        (3, 1, "SE", ""),
+        (4, 6, "ST", ""),
+        (4, 1, "AU", ""),
+        (1, 1, "AU", ""),  # oneself
+        (2, 4, "ST", ""),  # a story that is not migrated
+        (2, 1, "ST", ""),  # twice
+        (99, 1, "ST", ""),  # by an author who is gone
+    ]
     coauthors = [(2, 1), (1, 99), (6, 3)]
     header = (
         b"-- eFiction 3.5 test dump\n/*!40101 SET NAMES latin1 */;\n"

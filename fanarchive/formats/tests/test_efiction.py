@@ -16,6 +16,14 @@ from django.urls import reverse
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.testing import make_user
+from fanarchive.engagement.models import (
+    Bookmark,
+    Comment,
+    Notice,
+    Subscription,
+    SubscriptionKind,
+    WorkHitCount,
+)
 from fanarchive.formats.efiction.mapper import MigrationOptions, migrate
 from fanarchive.formats.efiction.read import read_dump
 from fanarchive.formats.efiction.sample import generate
@@ -84,13 +92,24 @@ def test_every_row_is_accounted_for(admin, tmp_path, unix_dates):
     assert counts["stories"] == {"read": 6, "migrated": 4, "skipped": 2}
     assert counts["chapters"] == {"read": 9, "migrated": 7, "skipped": 2}
     assert counts["series"] == {"read": 3, "migrated": 2, "skipped": 1}
-    assert counts["reviews"] == {"read": 3, "not migrated yet": 3}
-    assert counts["favorites"] == {"read": 3, "not migrated yet": 3}
+    assert counts["reviews"] == {"read": 8, "migrated": 5, "skipped": 3}
+    assert counts["favorites"] == {"read": 9, "migrated": 5, "skipped": 4}
     stories = skipped(report, "stories")
     assert "author (99) that was not migrated" in stories["4"]
     assert "no chapter with text" in stories["5"]
     chapters = skipped(report, "chapters")
     assert "no file 3/6.txt" in chapters["6"]
+    assert skipped(report, "reviews") == {
+        "6": "story 4 was not migrated.",
+        "7": "chapter 9 is a draft here (not validated on eFiction).",
+        "8": "has no text.",
+    }
+    assert skipped(report, "favorites") == {
+        "1/AU/1": "You cannot subscribe to yourself.",
+        "2/ST/4": "story 4 was not migrated.",
+        "2/ST/1": "appears twice: the first is kept.",
+        "99/ST/1": "author 99 was not migrated.",
+    }
     assert "not migrated" in chapters["5"]
     assert "its owner (99)" in skipped(report, "series")["3"]
     assert skipped(report, "inseries")["2/4"] == "story 4 was not migrated."
@@ -104,7 +123,8 @@ def test_every_row_is_accounted_for(admin, tmp_path, unix_dates):
     assert 'Rating "NC-17" is "Explicit".' in decisions
     assert 'Warning "Major Character Death" is the archive warning' in decisions
     assert 'Class "Spoilers" (Warnings) is the additional tag "Spoilers".' in decisions
-    assert "not migrated yet: engagement not available" in decisions
+    assert "1 review(s) gave the story a rating" in decisions
+    assert "1 favourite(s) had a comment" in decisions
     assert 'Category "Sky, Lanterns" is the fandom "Sky Lanterns".' in decisions
     assert report["hits"] == 120 + 45 + 3 + 900
     assert report["ignored_tables"] == {"fanfiction_settings": 1}
@@ -257,6 +277,136 @@ def test_dates_and_hits_are_kept(admin, tmp_path):
     assert EfictionMapping.objects.get(kind="chapter", efiction_id=1).data == {"hits": 80}
 
 
+# -- reviews, favourites and hits -------------------------------------------------------------
+
+
+def test_reviews_become_comments_on_their_chapters_with_their_dates(
+    admin, tmp_path, client, mailoutbox
+):
+    migrate_fixture(tmp_path)
+    lamp = work(1)
+    dusk, oil = lamp.chapters.order_by("position")
+    by_text = {c.text: c for c in Comment.objects.select_related("pseud", "user")}
+    assert set(by_text) == {
+        "<p>Lovely lamp.</p>",
+        "<p>Anonymous but kind.</p>",
+        "<p>A fine series.</p>",
+        "<p>Kept watch with you.</p>",
+        "<p>Lovely quay.</p>",
+    }
+    member = by_text["<p>Lovely lamp.</p>"]
+    assert member.chapter == dusk and member.user == User.objects.get(username="Emile_Cote")
+    assert member.pseud is not None and member.pseud.name == "Émile Côté"
+    assert member.created_at == dt.datetime(2008, 5, 1, tzinfo=dt.UTC)
+    guest = by_text["<p>Anonymous but kind.</p>"]
+    assert guest.chapter == oil and guest.user is None and guest.guest_name == "Passing Gull"
+    # A series review: the first chapter of the series' first work.
+    series_review = by_text["<p>A fine series.</p>"]
+    assert series_review.chapter == dusk and series_review.guest_name == "Harbour Fan"
+    # No chapter named: the first chapter (eFiction chapter 8, "First Watch").
+    first_watch = by_text["<p>Kept watch with you.</p>"]
+    assert first_watch.chapter.title == "First Watch"
+    assert first_watch.user == User.objects.get(username="Quiet_Reader")
+    # By an author who was not migrated: a guest under the typed name.
+    gone = by_text["<p>Lovely quay.</p>"]
+    assert gone.user is None and gone.guest_name == "Old Member" and gone.work == work(2)
+    assert all(c.state == "published" and c.thread_root_id == c.pk for c in by_text.values())
+    assert not Notice.objects.exists() and mailoutbox == []
+    mapping = EfictionMapping.objects.get(kind="review", efiction_id=2)
+    assert mapping.object_id == guest.pk
+
+    first = client.get(reverse("works:chapter", args=[lamp.pk, dusk.pk])).content.decode()
+    assert "Lovely lamp." in first and "Émile Côté" in first and "1 May 2008" in first
+    assert 'Harbour Fan <span class="role">(Guest)</span>' in first
+    second = client.get(reverse("works:chapter", args=[lamp.pk, oil.pk])).content.decode()
+    assert 'Passing Gull <span class="role">(Guest)</span>' in second
+    assert "Anonymous but kind." in second and "2 May 2008" in second
+    assert '<dt class="comments">Comments</dt><dd class="comments">3</dd>' in first
+
+
+def test_favourites_become_bookmarks_and_subscriptions(admin, tmp_path, client):
+    migrate_fixture(tmp_path)
+    emile = User.objects.get(username="Emile_Cote")
+    kit = User.objects.get(username="kit")
+    quiet = User.objects.get(username="Quiet_Reader")
+    wren = User.objects.get(username="Wren_Ashdown")
+    bookmarks = {}
+    for b in Bookmark.objects.select_related("user", "work", "series"):
+        item = b.work or b.series
+        assert item is not None
+        bookmarks[(b.user.username, item.title)] = b
+    assert set(bookmarks) == {
+        ("Emile_Cote", "The Lamp"),
+        ("kit", "Harbour Cycle"),
+        ("Quiet_Reader", "Night Watch"),
+    }
+    lamp_mark = bookmarks[("Emile_Cote", "The Lamp")]
+    assert lamp_mark.pseud == emile.default_pseud
+    assert lamp_mark.notes == "" and not lamp_mark.private and not lamp_mark.rec
+    assert bookmarks[("kit", "Harbour Cycle")].pseud == kit.default_pseud
+    subscriptions = {
+        (s.user.username, s.creator.username)
+        for s in Subscription.objects.select_related("user", "creator")
+        if s.creator is not None
+    }
+    assert subscriptions == {("Wren_Ashdown", "Emile_Cote"), ("Quiet_Reader", "Wren_Ashdown")}
+    assert Subscription.objects.count() == 2
+    assert set(Subscription.objects.values_list("kind", flat=True)) == {SubscriptionKind.CREATOR}
+    assert not Notice.objects.exists()
+    assert EfictionMapping.objects.get(kind="favorite", efiction_id=4).data == {
+        "ST:6": bookmarks[("Quiet_Reader", "Night Watch")].pk,
+        "AU:1": Subscription.objects.get(user=quiet).pk,
+    }
+
+    page = client.get(reverse("social:user_bookmarks", args=["Emile_Cote"])).content.decode()
+    assert "The Lamp" in page
+    page = client.get(reverse("social:user_bookmarks", args=["kit"])).content.decode()
+    assert "Harbour Cycle" in page
+    client.force_login(wren)
+    page = client.get(reverse("social:user_subscriptions", args=["Wren_Ashdown"]))
+    assert "Emile_Cote" in page.content.decode() or "Émile Côté" in page.content.decode()
+
+
+def test_hits_are_on_the_work_page_and_sort_the_catalogue(admin, tmp_path, client, settings):
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanarchive.discovery.index.catalogue import Filter
+    from fanarchive.discovery.selectors import viewer_for, works_find
+
+    settings.DISCOVERY_CATCH_UP_SECONDS = 0
+    report = migrate_fixture(tmp_path)
+    assert report["hits"] == 120 + 45 + 3 + 900
+    assert WorkHitCount.objects.get(work=work(6)).hits == 900
+    assert WorkHitCount.objects.get(work=work(1)).hits == 120
+    assert EfictionMapping.objects.get(kind="story", efiction_id=1).data["hits_added"] is True
+    page = client.get(reverse("works:detail", args=[work(1).pk]), follow=True).content.decode()
+    assert '<dt class="hits">Hits</dt><dd class="hits">120</dd>' in page
+    found = works_find(viewer=viewer_for(AnonymousUser()), spec=Filter(sort="hits"))
+    assert [w.title for w in found.works] == ["Night Watch", "The Lamp", "Lanterns Over the Quay"]
+
+
+def test_a_rerun_adds_hits_once_and_keeps_deleted_engagement_deleted(admin, tmp_path):
+    migrate_fixture(tmp_path)
+    # As after a run from before hits were migrated: the hits only in the mapping.
+    mapping = EfictionMapping.objects.get(kind="story", efiction_id=1)
+    del mapping.data["hits_added"]
+    mapping.save()
+    WorkHitCount.objects.filter(work=work(1)).delete()
+    # Readers removed a migrated bookmark, subscription and comment since.
+    Bookmark.objects.get(work=work(1)).delete()
+    Subscription.objects.get(user__username="Wren_Ashdown").delete()
+    Comment.objects.get(guest_name="Passing Gull").delete()
+    report = migrate_fixture(tmp_path)
+    assert report["hits"] == 120
+    assert WorkHitCount.objects.get(work=work(1)).hits == 120
+    assert WorkHitCount.objects.get(work=work(6)).hits == 900
+    assert not Bookmark.objects.filter(work=work(1)).exists()
+    assert not Subscription.objects.filter(user__username="Wren_Ashdown").exists()
+    assert not Comment.objects.filter(guest_name="Passing Gull").exists()
+    assert report["counts"]["reviews"]["already migrated"] == 5
+    assert report["counts"]["favorites"]["already migrated"] == 5
+
+
 def test_ratings_warnings_and_classes(admin, tmp_path):
     migrate_fixture(tmp_path)
     lamp = work(1)
@@ -359,6 +509,10 @@ def test_a_rerun_creates_nothing_and_reports_everything_as_already_migrated(admi
         Series.objects.count(),
         Tag.objects.count(),
         EfictionMapping.objects.count(),
+        Comment.objects.count(),
+        Bookmark.objects.count(),
+        Subscription.objects.count(),
+        sorted(WorkHitCount.objects.values_list("work_id", "hits")),
     )
     report = migrate_fixture(tmp_path)
     after = (
@@ -368,14 +522,22 @@ def test_a_rerun_creates_nothing_and_reports_everything_as_already_migrated(admi
         Series.objects.count(),
         Tag.objects.count(),
         EfictionMapping.objects.count(),
+        Comment.objects.count(),
+        Bookmark.objects.count(),
+        Subscription.objects.count(),
+        sorted(WorkHitCount.objects.values_list("work_id", "hits")),
     )
     assert after == before
+    assert before[6:9] == (5, 3, 2)
     counts = report["counts"]
     assert counts["authors"] == {"read": 4, "already migrated": 4}
     assert counts["stories"] == {"read": 6, "already migrated": 4, "skipped": 2}
     assert counts["chapters"]["already migrated"] == 7
     assert counts["series"] == {"read": 3, "already migrated": 2, "skipped": 1}
     assert "migrated" not in counts["categories"]
+    assert counts["reviews"] == {"read": 8, "already migrated": 5, "skipped": 3}
+    assert counts["favorites"] == {"read": 9, "already migrated": 5, "skipped": 4}
+    assert report["hits"] == 0
 
 
 def test_a_dry_run_writes_nothing(admin, tmp_path):
@@ -388,6 +550,10 @@ def test_a_dry_run_writes_nothing(admin, tmp_path):
     assert Tag.objects.count() == tags
     assert not Work.objects.exists()
     assert not EfictionMapping.objects.exists()
+    assert report["counts"]["reviews"] == {"read": 8, "would migrate": 5, "skipped": 3}
+    assert report["counts"]["favorites"] == {"read": 9, "would migrate": 5, "skipped": 4}
+    assert not Comment.objects.exists() and not Bookmark.objects.exists()
+    assert not Subscription.objects.exists() and not WorkHitCount.objects.exists()
 
 
 def test_old_addresses_redirect_to_the_new_pages(admin, tmp_path, client):
@@ -464,10 +630,30 @@ def test_a_generated_archive_migrates_whole(admin, tmp_path):
     assert Pseud.objects.filter(name="Writer 1").exists()
 
 
+def restore_data_migration_rows() -> None:
+    """The fixed tags and wrangling rows the data migrations made, put back when an
+    earlier transactional test (the browser tests) flushed them: without the ratings,
+    every story would be skipped."""
+    import importlib
+
+    from django.apps import apps
+
+    if not Tag.objects.filter(type=TagType.RATING).exists():
+        for module, function in (
+            ("fanarchive.tags.migrations.0002_fixed_tag_sets", "create_fixed_tags"),
+            ("fanarchive.tags.migrations.0004_wrangling_data", "fill"),
+        ):
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
+# Transactional (each story commits on its own), so it flushes the database afterwards,
+# data migrations' rows too: it runs after the other tests (see the root conftest).
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.flushes_database
 def test_an_interrupted_run_keeps_what_it_finished_and_a_rerun_adds_the_rest(tmp_path, monkeypatch):
     from fanarchive.formats.efiction import mapper
 
+    restore_data_migration_rows()
     make_user("archivist", is_staff=True)
     fixture = efiction_fixture.build(tmp_path)
     real_work_create = mapper.work_create
@@ -479,7 +665,7 @@ def test_an_interrupted_run_keeps_what_it_finished_and_a_rerun_adds_the_rest(tmp
 
     monkeypatch.setattr(mapper, "work_create", failing)
     args = ("--dump", str(fixture.dump), "--stories", str(fixture.stories), "--as", "archivist")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="the power went out"):
         run(*args)
     assert sorted(Work.objects.values_list("title", flat=True)) == [
         "Lanterns Over the Quay",

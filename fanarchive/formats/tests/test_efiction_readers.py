@@ -202,7 +202,8 @@ def test_the_command_migrates_a_live_database(mariadb_database):
     )
     report = json.loads(out.getvalue())
     assert report["counts"]["stories"] == {"read": 6, "migrated": 4, "skipped": 2}
-    assert report["counts"]["reviews"] == {"read": 3, "not migrated yet": 3}
+    assert report["counts"]["reviews"] == {"read": 8, "migrated": 5, "skipped": 3}
+    assert report["counts"]["favorites"] == {"read": 9, "migrated": 5, "skipped": 4}
     assert Work.objects.filter(title="Lanterns Over the Quay").exists()
 
 

@@ -87,7 +87,11 @@ class Command(BaseCommand):
                 "(see --prefix)."
             )
         bar = tqdm(
-            total=len(archive.authors) + len(archive.stories) + len(archive.series),
+            total=len(archive.authors)
+            + len(archive.stories)
+            + len(archive.series)
+            + len(archive.reviews)
+            + len(archive.favorites),
             unit="row",
             desc="Dry run" if options["dry_run"] else "Migrating",
             disable=quiet,
