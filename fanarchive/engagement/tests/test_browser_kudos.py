@@ -16,14 +16,13 @@ from fanarchive.works.tests.test_browser import (  # noqa: F401 (the fixture is 
     browser,
     require_chromium,
 )
-from fanarchive.works.tests.test_browser_autosave import log_in, restore_fixed_tags
+from fanarchive.works.tests.test_browser_autosave import log_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_kudos_button_updates_the_list_in_place(request, live_server):
     require_chromium()
-    restore_fixed_tags()
     work = make_work(make_user("kudos_writer"), title="Lanterns on the Quay")
     make_user("kudos_reader")
     session: Browser = request.getfixturevalue("browser")

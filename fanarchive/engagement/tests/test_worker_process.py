@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from fanarchive.core.testing import make_user, make_work, restore_migration_data
+from fanarchive.core.testing import make_user, make_work
 from fanarchive.engagement.models import Notice
 from fanarchive.engagement.subscription_services import subscription_create
 from fanarchive.works.services import ChapterInput, chapter_add
@@ -29,12 +29,6 @@ WAIT_SECONDS = 60
 # Transactional: committed rows, so another process sees them. The flush afterwards
 # empties every table, data migrations' rows too, so it runs after all other tests.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.flushes_database]
-
-
-@pytest.fixture
-def fixed_tags() -> None:
-    """The data migrations' rows, put back when an earlier transactional test flushed them."""
-    restore_migration_data()
 
 
 def worker_environment(mail_dir: Path) -> dict[str, str]:
@@ -55,7 +49,7 @@ def worker_environment(mail_dir: Path) -> dict[str, str]:
     return env
 
 
-def test_a_worker_process_writes_subscription_notices_and_mails_them(tmp_path, fixed_tags):
+def test_a_worker_process_writes_subscription_notices_and_mails_them(tmp_path):
     if connection.vendor == "sqlite":
         assert Path(connection.settings_dict["NAME"]).name == "fanarchive.sqlite3"
     writer = make_user("lantern_writer")

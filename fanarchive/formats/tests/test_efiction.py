@@ -630,22 +630,6 @@ def test_a_generated_archive_migrates_whole(admin, tmp_path):
     assert Pseud.objects.filter(name="Writer 1").exists()
 
 
-def restore_data_migration_rows() -> None:
-    """The fixed tags and wrangling rows the data migrations made, put back when an
-    earlier transactional test (the browser tests) flushed them: without the ratings,
-    every story would be skipped."""
-    import importlib
-
-    from django.apps import apps
-
-    if not Tag.objects.filter(type=TagType.RATING).exists():
-        for module, function in (
-            ("fanarchive.tags.migrations.0002_fixed_tag_sets", "create_fixed_tags"),
-            ("fanarchive.tags.migrations.0004_wrangling_data", "fill"),
-        ):
-            getattr(importlib.import_module(module), function)(apps, None)
-
-
 # Transactional (each story commits on its own), so it flushes the database afterwards,
 # data migrations' rows too: it runs after the other tests (see the root conftest).
 @pytest.mark.django_db(transaction=True)
@@ -653,7 +637,6 @@ def restore_data_migration_rows() -> None:
 def test_an_interrupted_run_keeps_what_it_finished_and_a_rerun_adds_the_rest(tmp_path, monkeypatch):
     from fanarchive.formats.efiction import mapper
 
-    restore_data_migration_rows()
     make_user("archivist", is_staff=True)
     fixture = efiction_fixture.build(tmp_path)
     real_work_create = mapper.work_create

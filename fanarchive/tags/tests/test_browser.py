@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import expect
 
 from fanarchive.core.testing import PASSWORD, make_user, make_work
@@ -20,10 +18,6 @@ __all__ = ["browser"]  # the fixture, shared with the works app's browser test
 
 def test_autocomplete_on_the_posting_form(request, live_server):
     require_chromium()
-    # A transactional test that ran before (a live server) emptied the database,
-    # the migrations' fixed tag sets included: put them back.
-    fixed_sets = import_module("fanarchive.tags.migrations.0002_fixed_tag_sets")
-    fixed_sets.create_fixed_tags(django_apps, None)
     admin = make_user("tag_admin", is_staff=True)
     make_work(admin, fandoms=["Harbour Tales"], characters=["Mira Vale", "Tomas Reyes"])
     make_work(admin, fandoms=["Skyward Lanterns"], characters=["Mirabel Kestrel"])

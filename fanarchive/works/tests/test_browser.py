@@ -7,7 +7,6 @@ a browser of its own. Run just this file with `.venv/bin/pytest -m browser`.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,8 +15,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect, sync_playwright
-
-from fanarchive.core.testing import restore_migration_data
 
 pytestmark = pytest.mark.browser
 
@@ -69,8 +66,6 @@ def browser(live_server, settings, tmp_path, monkeypatch) -> Iterator[Browser]:
     so a missing browser is reported as a failed test rather than a setup error.
     """
     require_chromium()
-    # Transactional tests that ran before (any app's) may have emptied the database.
-    restore_migration_data()
     # Playwright's sync API runs an event loop in this thread; the ORM calls that
     # pytest-django and the live server make here are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -102,13 +97,6 @@ def labelled(page: Page, label: str) -> Locator:
 
 def test_sign_up_post_a_two_chapter_explicit_work_and_read_it_as_a_guest(request, live_server):
     require_chromium()
-    # Another live-server test may have run first and emptied the database, the fixed
-    # tag sets of the data migration included: put them back (a no-op when present).
-    from django.apps import apps
-
-    importlib.import_module("fanarchive.tags.migrations.0002_fixed_tag_sets").create_fixed_tags(
-        apps, None
-    )
     browser: Browser = request.getfixturevalue("browser")
     page = browser.page
 

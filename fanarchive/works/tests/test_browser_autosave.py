@@ -6,8 +6,6 @@ Runs Debian's Chromium like test_browser.py (it fails, never skips, without it).
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from playwright.sync_api import expect
 
@@ -25,15 +23,6 @@ TYPED = "Mira climbed the lighthouse stairs, counting each one under her breath.
 MORE = "At the top, the lamp was cold, and the ninth boat was nowhere to be seen."
 
 
-def restore_fixed_tags() -> None:
-    """The live server's transactional database is emptied between tests, taking the
-    fixed tags a data migration made with it; put them back the same way."""
-    from django.apps import apps
-
-    migration = importlib.import_module("fanarchive.tags.migrations.0002_fixed_tag_sets")
-    migration.create_fixed_tags(apps, None)
-
-
 def log_in(page, username: str) -> None:
     page.goto("/login/")
     labelled(page, "User name or e-mail").fill(username)
@@ -46,7 +35,6 @@ def test_typed_chapter_text_survives_closing_the_page_and_an_expired_login(reque
     require_chromium()
     session: Browser = request.getfixturevalue("browser")
     page = session.page
-    restore_fixed_tags()
     writer = make_user("stair_counter")
     work = make_work(writer, title="The Ninth Boat", expected_chapters=None)
     chapter_url = f"/works/{work.pk}/chapters/new/"
