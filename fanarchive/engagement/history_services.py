@@ -28,9 +28,12 @@ def history_record(
     *, user: User, work: Work, chapter_id: int | None, keep_history: bool | None = None
 ) -> None:
     """`user` opened `work` (at `chapter_id`): count the visit, unless history is off.
+    Drafts and works hidden by an admin are never recorded.
 
     `keep_history` saves the preference look-up when the caller already has it.
     """
+    if not work.posted or work.hidden_by_admin:
+        return
     if keep_history is None:
         keep_history = keeps_history(user)
     if not keep_history:

@@ -203,7 +203,7 @@ def _reading_page(
     viewer = authenticated_user(request) if request.user.is_authenticated else None
     hit_record(work=work, user=viewer, visitor=visitor_key(request))
     preference = getattr(request.user, "preference", None)
-    if viewer is not None and work.posted and not work.hidden_by_admin:
+    if viewer is not None:
         history_record(
             user=viewer,
             work=work,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from fanarchive.engagement import bookmark_selectors, inbox_selectors
 from fanarchive.engagement.models import SubscriptionKind
@@ -78,10 +78,7 @@ def mark_for_later_button(context: template.Context, *, work: Any) -> dict:
 
 @register.simple_tag
 def comment_reply_url(comment_id: int | None) -> str:
-    """The reply address of a comment, or "" while the comments' reply page does not exist."""
+    """The reply address of a comment notice's comment, or "" for a notice without one."""
     if comment_id is None:
         return ""
-    try:
-        return reverse("engagement:comment_reply", kwargs={"comment_id": comment_id})
-    except NoReverseMatch:
-        return ""
+    return reverse("engagement:comment_reply", kwargs={"comment_id": comment_id})

@@ -191,3 +191,13 @@ def test_marked_for_later_can_be_turned_off_which_clears_the_marks(
         {"keep_history": "on", "use_marked_for_later": "on"},
     )
     assert "Mark for later" in client.get(only_marked.get_absolute_url()).content.decode()
+
+
+def test_the_service_records_no_drafts_and_no_hidden_works(user, other_user):
+    draft = make_work(user, post=False)
+    hidden = make_work(user)
+    Work.objects.filter(pk=hidden.pk).update(hidden_by_admin=True)
+    hidden.refresh_from_db()
+    for work in (draft, hidden):
+        history_record(user=other_user, work=work, chapter_id=None)
+    assert not ReadingHistory.objects.exists()
