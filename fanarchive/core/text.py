@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import re
 from enum import StrEnum
+from itertools import filterfalse
+from operator import methodcaller
 
 from markdown_it import MarkdownIt
 
@@ -141,15 +143,24 @@ _WORD = re.compile(
 _HAS_PER_CHARACTER = re.compile(rf"[{_PER_CHARACTER}]")
 # The same rule for text without those scripts, several times faster.
 _SIMPLE_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+# What may stand at the ends of a word's token: no letter, digit or "_" (\w).
+_EDGE_PUNCTUATION = "\"'’‘“”«».,;:!?()[]{}…*~—–-/"
 
 
 def count_words(text: str) -> int:
     """Words in plain text: runs of letters and digits, and each Han, Kana or Thai character."""
     if _HAS_PER_CHARACTER.search(text):
         return len(_WORD.findall(text))
-    # len(_SIMPLE_WORD.findall(text)), about a third faster: no word spans whitespace,
-    # and a run of only letters and digits (str.isalnum, what \w matches but "_") is one.
-    return sum(1 if token.isalnum() else len(_SIMPLE_WORD.findall(token)) for token in text.split())
+    # Equal to len(_SIMPLE_WORD.findall(text)), about four times faster: no word spans
+    # whitespace; a token of only letters and digits (str.isalnum: what \w matches, but
+    # "_") is one word, also once the punctuation at its ends is stripped (a word starts
+    # and ends with \w); only what is left goes to the regex. `filterfalse` and `map`
+    # keep the per-token loop in C.
+    tokens = text.split()
+    odd = list(filterfalse(str.isalnum, tokens))
+    stripped = list(map(methodcaller("strip", _EDGE_PUNCTUATION), odd))
+    rest = list(filterfalse(str.isalnum, stripped))
+    return len(tokens) - len(rest) + sum(len(_SIMPLE_WORD.findall(token)) for token in rest)
 
 
 def count_html_words(fragment: str) -> int:

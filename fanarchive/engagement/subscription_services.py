@@ -63,17 +63,24 @@ def subscription_delete(*, user: User, subscription: Subscription) -> None:
 # -- hooks for the works services (inside their transaction) ----------------------------
 
 
-def subscriptions_work_posted(*, work: Work) -> None:
-    """A work was posted: tell its creators' and its series' subscribers, after commit."""
+def subscriptions_work_posted(*, work: Work, new_by: User | None = None) -> None:
+    """A work was posted: tell its creators' and its series' subscribers, after commit.
+
+    `new_by`: the work was created and posted at once by this user, so it has no other
+    creator and is in no series yet (`series_work_add` tells a series' subscribers).
+    """
     from fanarchive.engagement.notice_tasks import subscription_work_posted
 
     # One indexed look first, so posting to an archive nobody follows queues nothing.
-    creators = work.creatorships.values("pseud__user_id")
-    series = SeriesWork.objects.filter(work=work).values("series_id")
-    if Subscription.objects.filter(
-        Q(kind=SubscriptionKind.CREATOR, creator_id__in=creators)
-        | Q(kind=SubscriptionKind.SERIES, series_id__in=series)
-    ).exists():
+    if new_by is not None:
+        followed = Q(kind=SubscriptionKind.CREATOR, creator=new_by)
+    else:
+        creators = work.creatorships.values("pseud__user_id")
+        series = SeriesWork.objects.filter(work=work).values("series_id")
+        followed = Q(kind=SubscriptionKind.CREATOR, creator_id__in=creators) | Q(
+            kind=SubscriptionKind.SERIES, series_id__in=series
+        )
+    if Subscription.objects.filter(followed).exists():
         transaction.on_commit(partial(subscription_work_posted.enqueue, work.pk), robust=True)
 
 

@@ -159,6 +159,11 @@ def imported_work_id(*, user: User, sha256: str) -> int | None:
     return records.values_list("work_id", flat=True).first()
 
 
+def imported_hashes(*, user: User) -> dict[str, int]:
+    """Every file `user` imported: content hash -> the work it became."""
+    return dict(ImportRecord.objects.filter(owner=user).values_list("sha256", "work_id"))
+
+
 def efiction_object_id(*, kind: str, efiction_id: int) -> int | None:
     """The new object an eFiction id became (the first archive migrated wins), or None."""
     from fanarchive.formats.models import EfictionMapping

@@ -28,12 +28,12 @@ from fanarchive.formats.importers.registry import Source, parse_source
 from fanarchive.formats.importers.zipsafe import SafeZip
 from fanarchive.formats.models import ImportRecord
 from fanarchive.formats.parsed import ParsedWork, SeriesPart
-from fanarchive.formats.selectors import export_document, imported_work_id
-from fanarchive.tags.selectors import fixed_tags_kept
+from fanarchive.formats.selectors import export_document, imported_hashes, imported_work_id
 from fanarchive.works.models import Work
 from fanarchive.works.selectors import series_titled
 from fanarchive.works.series_services import series_work_add
 from fanarchive.works.services import (
+    posting_batch,
     validate_chapter_input,
     validate_work_input,
     work_create,
@@ -136,22 +136,34 @@ def parse_upload(*, user: User, source: Source, options: ImportOptions) -> Parse
 
 def work_import(*, user: User, source: Source, options: ImportOptions) -> ImportOutcome:
     """Import one file as one work, or report why not. Never leaves half a work behind."""
-    return _import(user, source, options, pseuds=None)
+    return _import(user, source, options, batch=None)
+
+
+@dataclass
+class _Batch:
+    """What every file of a batch would look up the same way, read once."""
+
+    pseuds: list[tuple[int, str]]
+    # The user's earlier imports, content hash -> work id; the batch adds its own.
+    imported: dict[str, int]
 
 
 def _import(
-    user: User, source: Source, options: ImportOptions, *, pseuds: list[tuple[int, str]] | None
+    user: User, source: Source, options: ImportOptions, *, batch: _Batch | None
 ) -> ImportOutcome:
-    """`work_import`; `pseuds` are the user's, when a batch has read them already."""
+    """`work_import`, given what a batch has read already."""
     sha256 = hashlib.sha256(source.data).hexdigest()
-    existing = imported_work_id(user=user, sha256=sha256)
+    if batch is None:
+        existing = imported_work_id(user=user, sha256=sha256)
+    else:
+        existing = batch.imported.get(sha256)
     if existing is not None:
         return ImportOutcome(
             source.name, DUPLICATE, work_id=existing, reason="already imported (same content)"
         )
     try:
         parsed = parse_source(source)
-        _complete(parsed, user, options, pseuds)
+        _complete(parsed, user, options, batch.pseuds if batch else None)
     except ImportFailed as error:
         return ImportOutcome(source.name, FAILED, reason=error.reason, location=error.location)
     outcome = ImportOutcome(
@@ -188,11 +200,16 @@ def _import(
     except ValidationError as error:
         outcome.reason = " ".join(validate_parsed(parsed)) or _error_text(error)
         return outcome
-    except IntegrityError:
-        # The same file, imported by another process a moment ago.
-        outcome.status, outcome.reason = DUPLICATE, "already imported (same content)"
+    except IntegrityError as error:
+        # Most likely the same file, imported by another process a moment ago.
         outcome.work_id = imported_work_id(user=user, sha256=sha256)
+        if outcome.work_id is None:
+            outcome.reason = f"The database refused the work ({error})."
+        else:
+            outcome.status, outcome.reason = DUPLICATE, "already imported (same content)"
         return outcome
+    if batch is not None:
+        batch.imported[sha256] = work.pk
     outcome.status, outcome.work_id, outcome.location = IMPORTED, work.pk, ""
     return outcome
 
@@ -322,11 +339,12 @@ def works_import(
     """Import each item in its own transaction; one file's failure never stops the others.
 
     Each file goes through `work_import`'s own steps; what every file would look up
-    the same way (the user's pseuds, the fixed tag sets) is read once for the batch.
+    the same way (the user's pseuds and earlier imports, the fixed tag sets) is read
+    once for the batch.
     """
     outcomes = []
-    pseuds = _user_pseuds(user)
-    with fixed_tags_kept():
+    batch = _Batch(pseuds=_user_pseuds(user), imported=imported_hashes(user=user))
+    with posting_batch(user):
         for item in items:
             try:
                 data = item.load()
@@ -337,7 +355,7 @@ def works_import(
             except OSError as error:
                 outcome = ImportOutcome(item.name, FAILED, reason=str(error), location=item.name)
             else:
-                outcome = _import(user, Source(item.name, data), options, pseuds=pseuds)
+                outcome = _import(user, Source(item.name, data), options, batch=batch)
             outcomes.append(outcome)
             if progress:
                 progress(outcome)

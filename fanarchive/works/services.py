@@ -9,7 +9,9 @@ anything, and runs in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -29,7 +31,7 @@ from fanarchive.engagement.subscription_services import (
     subscriptions_work_posted,
 )
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
-from fanarchive.tags.selectors import FixedTags
+from fanarchive.tags.selectors import FixedTags, fixed_tags_kept
 from fanarchive.tags.services import tag_name_error, tags_find_or_create_many, unique_tag_names
 from fanarchive.works import limits
 from fanarchive.works.creator_services import gift_recipients_resolve, gifts_notify, gifts_set
@@ -219,13 +221,48 @@ def _raise_if(errors: Errors) -> None:
 # -- permission ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _KeptPseuds:
+    user_id: int
+    by_id: dict[int, Pseud]
+
+
+_kept_pseuds: ContextVar[_KeptPseuds | None] = ContextVar("kept_pseuds", default=None)
+
+
+@contextmanager
+def posting_batch(user: User) -> Iterator[None]:
+    """Inside the block, what every post by `user` looks up the same way (the user's
+    pseuds, the fixed tag sets) is read once: for a batch of posts, such as an import of
+    many files. A pseud deleted meanwhile makes that post fail on its foreign key."""
+    pseuds = {pseud.pk: pseud for pseud in Pseud.objects.filter(user=user)}
+    token = _kept_pseuds.set(_KeptPseuds(user.pk, pseuds))
+    try:
+        with fixed_tags_kept():
+            yield
+    finally:
+        _kept_pseuds.reset(token)
+
+
+def _user_pseuds_by_id(user: User, pseud_ids: Sequence[int]) -> dict[int, Pseud]:
+    kept = _kept_pseuds.get()
+    if kept is not None and kept.user_id == user.pk:
+        return {pk: kept.by_id[pk] for pk in pseud_ids if pk in kept.by_id}
+    return {pseud.pk: pseud for pseud in Pseud.objects.filter(user=user, id__in=pseud_ids)}
+
+
 def _own_pseuds(user: User, pseud_ids: Sequence[int]) -> list[Pseud]:
+    kept = _kept_pseuds.get()
     if not pseud_ids:
+        if kept is not None and kept.user_id == user.pk:
+            default = next((p for p in kept.by_id.values() if p.is_default), None)
+            if default is not None:
+                return [default]
         return [user.default_pseud]
-    pseuds = list(Pseud.objects.filter(user=user, id__in=pseud_ids))
+    pseuds = _user_pseuds_by_id(user, pseud_ids)
     if len(pseuds) != len(set(pseud_ids)):
         raise ValidationError({"pseuds": ["You can only post under your own pseuds."]})
-    return sorted(pseuds, key=lambda p: list(pseud_ids).index(p.id))
+    return [pseuds[pk] for pk in dict.fromkeys(pseud_ids)]
 
 
 # -- writing helpers ----------------------------------------------------------
@@ -383,7 +420,7 @@ def work_create(
         catalogue_work_created(work_id=work.pk, text=text)
         work_revision_record(work=work, user=user, first=True, tags=tags)
         if post:
-            subscriptions_work_posted(work=work)
+            subscriptions_work_posted(work=work, new_by=user)
     return work
 
 

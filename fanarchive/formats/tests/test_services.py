@@ -11,7 +11,7 @@ import pytest
 from django.db import IntegrityError
 
 from fanarchive.accounts.models import User
-from fanarchive.formats import limits
+from fanarchive.formats import limits, services
 from fanarchive.formats.importers.registry import Source
 from fanarchive.formats.models import ImportRecord
 from fanarchive.formats.services import (
@@ -21,6 +21,7 @@ from fanarchive.formats.services import (
     WOULD_IMPORT,
     ImportOptions,
     ImportOutcome,
+    Item,
     collect,
     work_import,
     works_import,
@@ -239,5 +240,23 @@ def test_a_failed_import_leaves_no_series_behind(user: User, monkeypatch) -> Non
 
     monkeypatch.setattr(ImportRecord.objects, "create", refuse)
     outcome = _import(user, "a.txt", _story_in("Part 1 of The Harbour Cycle", "Lantern"))
-    assert outcome.status == DUPLICATE  # what a racing import of the same file looks like
+    # No record of the file exists, so this was no racing duplicate: a failure, said so.
+    assert outcome.status == FAILED and "database refused" in outcome.reason
     assert not Series.objects.exists() and not Work.objects.exists()
+
+
+def test_a_file_imported_by_a_racing_process_is_a_duplicate(user: User, monkeypatch) -> None:
+    story = b"Title: Lantern\nFandom: Harbour Tales\n\nThe tide came in."
+    first = _import(user, "a.txt", story)
+    # As if another process imported it between our look-up and our insert.
+    monkeypatch.setattr(services, "imported_hashes", lambda **kwargs: {})
+    again = works_import(
+        user=user,
+        items=[
+            Item("b.txt", lambda: b"Title: Lantern\nFandom: Harbour Tales\n\nThe tide came in.")
+        ],
+        options=ImportOptions(),
+    )
+    monkeypatch.undo()
+    assert again[0].status == DUPLICATE and again[0].work_id == first.work_id
+    assert Work.objects.count() == 1

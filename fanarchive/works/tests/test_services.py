@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fanarchive.accounts.models import Pseud
 from fanarchive.core.testing import make_user, make_work, work_input
 from fanarchive.tags.fixed import EXPLICIT, GENERAL, NO_WARNINGS, VIOLENCE
 from fanarchive.tags.models import Tag, TagType
@@ -12,6 +13,7 @@ from fanarchive.works.services import (
     chapter_delete,
     chapter_update,
     chapters_reorder,
+    posting_batch,
     work_create,
     work_delete,
     work_post,
@@ -123,6 +125,30 @@ def test_cannot_post_under_someone_elses_pseud(user, other_user):
         create(user, pseud_ids=[other_user.default_pseud.pk])
     assert "your own pseuds" in errors_of(excinfo)["pseuds"][0]
     assert Work.objects.count() == 0
+
+
+def test_a_posting_batch_reads_the_pseuds_once_and_keeps_the_rules(
+    user, other_user, django_assert_max_num_queries
+):
+    second = Pseud.objects.create(user=user, name="Lamplighter")
+    default = user.default_pseud
+    with posting_batch(user):
+        with django_assert_max_num_queries(30) as first_post:
+            create(user)
+        with django_assert_max_num_queries(len(first_post.captured_queries)) as later:
+            work = create(user, pseud_ids=[second.pk, default.pk])
+        assert not any("accounts_pseud" in q["sql"] for q in later.captured_queries)
+        assert list(work.creatorships.values_list("pseud__name", flat=True)) == [
+            "Lamplighter",
+            default.name,
+        ]
+        with pytest.raises(ValidationError) as excinfo:
+            create(user, pseud_ids=[other_user.default_pseud.pk])
+        assert "your own pseuds" in errors_of(excinfo)["pseuds"][0]
+        # Another user's post inside the batch reads its own pseuds.
+        theirs = create(other_user)
+        assert theirs.creatorships.get().pseud == other_user.default_pseud
+    assert Work.objects.count() == 3
 
 
 # -- posting --------------------------------------------------------------------
