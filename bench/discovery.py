@@ -244,6 +244,25 @@ def generate(works: int, *, bodies: int = 0, seed: int = SEED) -> dict[str, Any]
     return {"tag_ids": tag_ids, "fixed": fixed, "plan": plan}
 
 
+def regenerated_plan(works: int, seed: int = SEED) -> dict[str, Any]:
+    """What `generate` returned when it made the archive in the database: the plan comes
+    from the same seed, the tag ids from the database (made in plan order)."""
+    from fanarchive.tags.models import Tag
+
+    plan = Plan(works, np.random.default_rng(seed))
+    tag_ids = {
+        kind: np.array(Tag.objects.filter(type=kind).order_by("id").values_list("id", flat=True))
+        for kind in plan.sizes
+    }
+    fixed = {
+        kind: np.array(
+            Tag.objects.filter(type=kind).order_by("sort_order").values_list("id", flat=True)
+        )
+        for kind in ("rating", "warning", "category")
+    }
+    return {"tag_ids": tag_ids, "fixed": fixed, "plan": plan}
+
+
 VOCABULARY = None
 
 
@@ -481,9 +500,16 @@ def run_index(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
 
     from fanarchive.discovery.index import live
     from fanarchive.discovery.index.catalogue import Viewer
+    from fanarchive.works.models import Work
 
-    print(f"Generating {args.works:,} works in {data_dir} ...")
-    made = generate(args.works)
+    reusing = args.reuse and Work.objects.exists()
+    if reusing:
+        # An archive this script generated before (`--keep`): measure it again.
+        made = regenerated_plan(Work.objects.count())
+        print(f"Reusing the {Work.objects.count():,} works in {data_dir}")
+    else:
+        print(f"Generating {args.works:,} works in {data_dir} ...")
+        made = generate(args.works)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM works_worktag")
         pairs = cursor.fetchone()[0]
@@ -491,11 +517,13 @@ def run_index(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
         high = cursor.fetchone()[0]
     kudos, hits = synthetic_stats(high)
     install_stats(kudos, hits)
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_kudos (work_id integer PRIMARY KEY, kudos integer)")
-        cursor.executemany(
-            "INSERT INTO bench_kudos VALUES (%s, %s)", [(i, int(kudos[i])) for i in range(high + 1)]
-        )
+    if not reusing:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE bench_kudos (work_id integer PRIMARY KEY, kudos integer)")
+            cursor.executemany(
+                "INSERT INTO bench_kudos VALUES (%s, %s)",
+                [(i, int(kudos[i])) for i in range(high + 1)],
+            )
     print(f"  {pairs:,} work tags, {pairs / args.works:.1f} per work")
     before = rss_mb()
     started = time.monotonic()
@@ -651,6 +679,8 @@ def run_fulltext(args: argparse.Namespace, database_url: str | None, data_dir: P
         "--queries",
         str(args.queries),
     ]
+    if args.reuse:
+        cmd.append("--reuse")
     if database_url:
         cmd += ["--child-database", database_url]
     cmd += ["--child-data", str(data_dir)]
@@ -745,11 +775,19 @@ def main() -> None:
         action="store_true",
         help="with --fulltext-child: measure an archive this script made before, if any",
     )
+    parser.add_argument(
+        "--reuse-dir",
+        help="measure again the archives a run with --keep left in this folder (kept)",
+    )
     args = parser.parse_args()
     if args.fulltext_child:
         fulltext_child(args)
         return
-    workdir = Path(tempfile.mkdtemp(prefix="fanarchive-bench-"))
+    if args.reuse_dir:
+        workdir = Path(args.reuse_dir)
+        args.reuse = args.keep = True
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="fanarchive-bench-"))
     print(f"Working in {workdir}")
     try:
         if not args.skip_index:
@@ -765,15 +803,21 @@ def main() -> None:
                 # a shared server's databases say whose they are.
                 given = args.postgres.rsplit("/", 1)[1].split("?")[0]
                 prefix = "fanarchive" if given in ("", "postgres", "template1") else given
-                name = f"{prefix}_bench_{os.getpid()}"
+                # Kept with --keep (and measured again with --reuse-dir), else dropped.
+                name = f"{prefix}_bench_{'kept' if args.keep else os.getpid()}"
                 with psycopg.connect(args.postgres, autocommit=True) as admin:
-                    admin.execute(f"CREATE DATABASE {name}")
+                    exists = admin.execute(
+                        "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+                    ).fetchone()
+                    if not exists:
+                        admin.execute(f"CREATE DATABASE {name}")
                 try:
                     base = args.postgres.rsplit("/", 1)[0]
                     run_fulltext(args, f"{base}/{name}", workdir / "fulltext-postgres")
                 finally:
-                    with psycopg.connect(args.postgres, autocommit=True) as admin:
-                        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                    if not args.keep:
+                        with psycopg.connect(args.postgres, autocommit=True) as admin:
+                            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     finally:
         if not args.keep:
             import shutil

@@ -57,6 +57,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Django's form templates, the commonest widgets built in Python (same HTML, ~4 ms less
+# on a filter page): see fanarchive/core/form_renderer.py.
+FORM_RENDERER = "fanarchive.core.form_renderer.FastTemplates"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
