@@ -8,6 +8,7 @@ engagement counts from `discovery.stats`: the two seams for later issues.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -76,11 +77,14 @@ def load_columns(
     types: dict[int, str],
     work_ids: list[int] | None = None,
     id_range: tuple[int, int] | None = None,
+    implied: Mapping[int, set[int]] | None = None,
 ) -> Columns:
     """The index's view of these works (by ids, or by an id range [low, high)).
 
     Works that no longer exist are simply absent from the result. `types` is the
     caller's map of tag id to tag type; tags missing from it are looked up and added.
+    `implied`: the wrangling graph (`implied_tag_ids`), when the caller read it once
+    for many calls (a build); else each call reads what its tags need.
     """
     if work_ids is not None:
         where, params = "id IN (" + ", ".join(["%s"] * len(work_ids)) + ")", list(work_ids)
@@ -145,18 +149,20 @@ def load_columns(
     pseud_names = dict(
         _raw(Pseud.objects.filter(id__in=set(first_pseud.values())).values_list("id", "name"))
     )
-    columns.texts["creator"] = [pseud_names.get(first_pseud.get(i, 0), "").casefold() for i in ids]
+    # One string per creator, not per work: a million works share ~20,000 names.
+    folded = {pseud_id: name.casefold() for pseud_id, name in pseud_names.items()}
+    columns.texts["creator"] = [folded.get(first_pseud.get(i, 0), "") for i in ids]
     columns.creators = [sorted(set(creators.get(i, ()))) for i in ids]
     if work_ids is not None:
-        tag_works, tag_ids = filter_tag_pairs(work_ids=list(ids))
+        tag_works, tag_ids = filter_tag_pairs(work_ids=list(ids), implied=implied)
     else:
-        tag_works, tag_ids = filter_tag_pairs(id_range=id_range)
+        tag_works, tag_ids = filter_tag_pairs(id_range=id_range, implied=implied)
     columns.tag_works, columns.tag_ids = tag_works, tag_ids
     _add_tag_types(types, np.unique(tag_ids).tolist())
     if work_ids is not None:
-        crossovers = crossover_work_ids(work_ids=list(ids))
+        crossovers = crossover_work_ids(work_ids=list(ids), implied=implied)
     else:
-        crossovers = crossover_work_ids(id_range=id_range)
+        crossovers = crossover_work_ids(id_range=id_range, implied=implied)
     columns.flags["crossover"] = np.isin(
         columns.ids, np.fromiter(crossovers, dtype=np.int64, count=len(crossovers))
     )

@@ -35,14 +35,18 @@ class Ragged:
         self.overridden = BitMap()
 
     @classmethod
-    def from_pairs(cls, rows: np.ndarray, values: np.ndarray, size: int) -> Ragged:
-        """From parallel arrays (row id, value), ids below `size`."""
-        order = np.lexsort((values, rows))
-        rows, values = rows[order], values[order]
+    def from_pairs(
+        cls, rows: np.ndarray, values: np.ndarray, size: int, *, ordered: bool = False
+    ) -> Ragged:
+        """From parallel arrays (row id, value), ids below `size`; `ordered`: the pairs
+        are sorted by row then value already."""
+        if not ordered:
+            order = np.lexsort((values, rows))
+            rows, values = rows[order], values[order]
         counts = np.bincount(rows, minlength=size)
         offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        return cls(offsets, values.astype(np.int32))
+        return cls(offsets, values.astype(np.int32, copy=False))
 
     def get(self, row: int) -> np.ndarray:
         if row in self.overridden:
