@@ -45,6 +45,11 @@ BINCOUNT_LIMIT = 40_000
 # Counting facets costs about this many seconds per work in the result (gathering and
 # counting ~14 tags a work; 9 ms for 44,000 works at a million works, bench/discovery.py).
 COUNTING_COST = 0.2e-6
+# One intersection of a big result with a tag's bitmap costs about this many seconds
+# (3-10 us at a million works).
+INTERSECTION_COST = 6e-6
+# Works sampled from a big result to foresee how many intersections bitmaps would need.
+FACET_SAMPLE = 2_000
 
 
 @dataclass
@@ -106,6 +111,7 @@ class Catalogue:
         # Facets of big results: tags by size at the last sort, plus the ones grown since.
         self.by_size: dict[str, list[int]] = {}
         self.size_then: dict[int, int] = {}
+        self.sizes_by_type: dict[str, np.ndarray] = {}  # `by_size`'s sizes, descending
         self.grown: set[int] = set()
         self._make_orders()
 
@@ -247,6 +253,10 @@ class Catalogue:
         self.by_size = {
             tag_type: sorted(ids, key=lambda t: (-self.size_then[t], t))
             for tag_type, ids in by_type.items()
+        }
+        self.sizes_by_type = {
+            tag_type: np.fromiter((self.size_then[t] for t in ids), dtype=np.int64, count=len(ids))
+            for tag_type, ids in self.by_size.items()
         }
         self.grown = set()
 
@@ -400,12 +410,37 @@ class Catalogue:
         if len(works) <= BINCOUNT_LIMIT:
             return self._facets_by_counting(works)
         # Intersecting stops early when the result's top tags are the archive's biggest
-        # (5 ms for the biggest fandom's 90,000 works) but can take thousands of
-        # intersections when they are not (27 ms for a fandom of 44,000); past half what
-        # counting would cost, counting is the cheaper way to finish.
-        deadline = time.perf_counter() + 0.5 * COUNTING_COST * len(works)
-        found = self._facets_by_bitmaps(works, deadline=deadline)
+        # (5 ms for the biggest fandom's 90,000 works) but takes thousands of
+        # intersections when they are not (27 ms for a fandom of 44,000, which counting
+        # does in 9). A sample of the result foresees which way is cheaper; should
+        # intersecting still run past what counting would cost, counting finishes.
+        counting = COUNTING_COST * len(works)
+        if self._intersections_foreseen(works) * INTERSECTION_COST > counting:
+            return self._facets_by_counting(works)
+        found = self._facets_by_bitmaps(works, deadline=time.perf_counter() + counting)
         return found if found is not None else self._facets_by_counting(works)
+
+    def _intersections_foreseen(self, works: BitMap) -> int:
+        """About how many tags `_facets_by_bitmaps` would intersect with `works`: those
+        at least as big as the 10th biggest count of each free type in a sample (scaled
+        up, less a margin for the sample's error)."""
+        ids = ids_of(works)
+        sample = ids[:: max(1, len(ids) // FACET_SAMPLE)]
+        counts = np.bincount(self.work_tags.gather(bitmap_of(sample)))
+        present = np.flatnonzero(counts)
+        codes = self.type_code[present]
+        scale = len(ids) / len(sample)
+        needed = len(self.grown)
+        for tag_type in FREE_TYPES:
+            chosen = np.sort(counts[present[codes == TYPE_CODES[tag_type.value]]])
+            if len(chosen) < FACET_SIZE:
+                needed += len(self.by_size.get(tag_type.value, ()))
+                continue
+            threshold = 0.7 * scale * chosen[-FACET_SIZE]
+            sizes = self.sizes_by_type.get(tag_type.value)
+            if sizes is not None:  # descending: the tags at least `threshold` big
+                needed += int(np.searchsorted(-sizes, -threshold, side="right"))
+        return needed
 
     def _facets_by_counting(self, works: BitMap) -> dict[str, list[tuple[int, int]]]:
         result: dict[str, list[tuple[int, int]]] = {}
