@@ -759,6 +759,11 @@ def fulltext_child(args: argparse.Namespace) -> None:
     from fanarchive.discovery.search import backend
 
     search = backend()
+    # Collected as a web worker collects: rarely inside a request, and each request's
+    # garbage after its response (fanarchive/core/gc_policy.py), here after each query.
+    from fanarchive.core import gc_policy
+
+    gc_policy.tune()
     times: list[float] = []
     hit_times: list[float] = []
     snippet_times: list[float] = []
@@ -782,6 +787,8 @@ def fulltext_child(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         search.snippets(parse(text), [w.pk for w in listing.works])
         snippet_times.append(time.perf_counter() - started)
+        del listing
+        gc_policy.collect_request_garbage()
     print(
         f"Full text ({label}, {args.fulltext_works:,} works): two-word query + filter + facets + "
         f"snippets, {len(times)} queries: p50 {pct(times, 0.5):.1f} ms, "
