@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -53,6 +54,12 @@ def check_search(imported: int) -> None:
     print(f"Checked: all {imported:,} works logged, tagged and searchable")
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the batch's parser)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--works", type=int, default=2_000)
@@ -70,17 +77,17 @@ def main() -> None:
 
         user = make_user("bench")
         print(f"Load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         outcomes = works_import(
             user=user, items=collect([source]), options=ImportOptions(post=True)
         )
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
         imported = sum(o.status == IMPORTED for o in outcomes)
         print(f"Imported {imported:,} works in {seconds:.1f} s: {imported / seconds:.0f} works/s")
         # The machine is shared: CPU time says what the import costs whatever the load.
         print(
-            f"CPU time {cpu:.1f} s: {1000 * cpu / imported:.1f} ms a work, "
-            f"{imported / cpu:.0f} works per CPU second"
+            f"CPU time (with the parsing process) {cpu:.1f} s: "
+            f"{1000 * cpu / imported:.1f} ms a work, {imported / cpu:.0f} works per CPU second"
         )
         print(f"Load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         check_search(imported)

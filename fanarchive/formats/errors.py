@@ -13,6 +13,10 @@ class ImportFailed(Exception):
         where = f"{name}, line {line}" if line else name
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self) -> tuple:
+        # Picklable (a batch parses in a second process): rebuilt from its own fields.
+        return (self.__class__, (self.name, self.reason), {"line": self.line})
+
     @property
     def location(self) -> str:
         return f"{self.name}:{self.line}" if self.line else self.name

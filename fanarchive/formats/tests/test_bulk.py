@@ -7,6 +7,8 @@ memory instead of reading them back. These tests compare everything stored.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -175,3 +177,58 @@ def test_a_draft_import_has_no_search_document(user: User, tmp_path: Path) -> No
     assert outcomes[0].status == IMPORTED and outcomes[0].work_id is not None
     assert not SearchDocument.objects.exists()
     assert CatalogueChange.objects.filter(work_id=outcomes[0].work_id).count() == 1
+
+
+def test_a_big_batch_parsed_in_a_second_process_imports_as_a_small_one(
+    user: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past PARALLEL_AT files the parsing runs ahead in a forked process: the same works,
+    in the same order, with the same failures (named) and in-batch duplicates."""
+    from fanarchive.formats import services
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for n in range(6):
+        text = STORY.format(author=user.username).replace("Eighth", f"Boat {n}")
+        (folder / f"story-{n}.txt").write_text(text, encoding="utf-8")
+    (folder / "story-2b.txt").write_text(  # the same bytes as story-2.txt
+        (folder / "story-2.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (folder / "story-3b.txt").write_bytes(b"\x00\x01\x02 not a text file \xff" * 40)
+
+    pools: list[object] = []
+    parser_for = services._parser_for
+
+    @contextmanager
+    def recording(files: int) -> Iterator[Any]:
+        with parser_for(files) as pool:
+            pools.append(pool)
+            yield pool
+
+    monkeypatch.setattr(services, "_parser_for", recording)
+
+    def run(parallel_at: int) -> list[tuple[str, str, str]]:
+        monkeypatch.setattr(services, "PARALLEL_AT", parallel_at)
+        monkeypatch.setattr(services, "PARSE_AHEAD", 2)
+        outcomes = works_import(
+            user=user, items=collect([folder]), options=ImportOptions(post=True)
+        )
+        titles = {w.pk: w.title for w in Work.objects.all()}
+        return [
+            (o.source.rsplit("/", 1)[-1], o.status, titles.get(o.work_id or 0, o.reason))
+            for o in outcomes
+        ]
+
+    forked = run(parallel_at=1)
+    # The same files again in a second batch: all known, nothing new parsed or made.
+    again = run(parallel_at=1)
+    Work.objects.all().delete()
+    services.ImportRecord.objects.all().delete()
+    alone = run(parallel_at=10_000)
+    assert forked == alone
+    assert pools[0] is not None and pools[2] is None  # forked, then not
+    statuses = {name: status for name, status, _ in forked}
+    assert statuses["story-2b.txt"] == "duplicate" and statuses["story-3b.txt"] == "failed"
+    assert sum(status == IMPORTED for status in statuses.values()) == 6
+    assert {status for _, status, _ in again} == {"duplicate", "failed"}
+    assert Work.objects.count() == 6
