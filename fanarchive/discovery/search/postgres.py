@@ -46,6 +46,32 @@ def relaxed(node: Node) -> Node:
     return And(tuple(relaxed(item) for item in node.items))
 
 
+_PHRASE_PAIRS = (
+    "(SELECT string_agg(quote_literal(pair), ' & ') FROM unnest(tsvector_to_array("
+    "fanarchive_word_pairs(to_tsvector('simple', %s)))) AS pair)::tsquery"
+)
+
+
+def candidate_sql(node: Node) -> tuple[str, list[str]]:
+    """SQL matching every work `node` matches (and maybe more) straight from the GIN
+    indexes: what `relaxed` loosens, except that a phrase becomes its pairs of adjacent
+    words, looked up in `pair_vector` (migration 0006), instead of all its words."""
+    if isinstance(node, Term):
+        if len(node.words) == 1:
+            return "vector @@ to_tsquery('simple', %s)", [compile_tsquery(Term(node.words))]
+        # The pairs of the phrase as PostgreSQL reads it (its own word splitting and case),
+        # all of them required.
+        return f"pair_vector @@ {_PHRASE_PAIRS}", [" ".join(node.words)]
+    if isinstance(node, Not):  # exact, as in `relaxed`
+        return "NOT (vector @@ to_tsquery('simple', %s))", [compile_tsquery(node.item)]
+    parts = [candidate_sql(item) for item in node.items]
+    joiner = " OR " if isinstance(node, Or) else " AND "
+    return (
+        "(" + joiner.join(sql for sql, _ in parts) + ")",
+        [param for _, params in parts for param in params],
+    )
+
+
 class PostgresSearch:
     def hits(self, query: Query, *, ranked: bool) -> dict[int, float]:
         """Matches from the GIN index; scores from the small head vector (title, creators,
@@ -64,18 +90,19 @@ class PostgresSearch:
             return {row[0]: float(row[1]) for row in cursor.fetchall()}
 
     def candidates(self, query: Query) -> tuple[np.ndarray, bool]:
-        """Matches of the relaxed query, straight from the GIN index: exact when nothing
-        was relaxed, else a superset for `confirm` to check after the filter."""
-        loose = relaxed(query.root)
+        """Matches of the loosened query (`candidate_sql`), straight from the GIN indexes:
+        exact when nothing was loosened, else a superset for `confirm` to check after
+        the filter."""
+        where, params = candidate_sql(query.root)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(
-                "SELECT string_agg(work_id::text, ',') FROM discovery_searchdocument, "
-                "to_tsquery('simple', %s) q WHERE vector @@ q",
-                [compile_tsquery(loose)],
+                "SELECT string_agg(work_id::text, ',') FROM discovery_searchdocument "  # noqa: S608
+                f"WHERE {where}",
+                params,
             )
             text = cursor.fetchone()[0]
-        return id_array(text), loose == query.root
+        return id_array(text), relaxed(query.root) == query.root
 
     def confirm(self, query: Query, work_ids: np.ndarray) -> np.ndarray:
         """The exact query on these candidates only, found by primary key: `ts_match_vq`

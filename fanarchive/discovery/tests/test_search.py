@@ -224,3 +224,31 @@ def test_relaxing_loosens_only_what_is_not_negated():
     negated = parse('lantern -"salt amber"').root
     loose = relaxed(negated)
     assert isinstance(loose, And) and Not(Term(("salt", "amber"))) in loose.items
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"salt_harbour lantern"',  # one word here, two to PostgreSQL's parser
+        '"SALT harbour"',
+        '"harbour lantern glows"',
+        '"well known"',  # the text has "well-known"
+        '"lantern salt"',  # both words, never side by side
+        'title:"quiet salt"',
+    ],
+)
+def test_phrases_find_what_the_reference_finds(user, text):
+    """Phrases are looked up by their pairs of adjacent words on PostgreSQL: whatever the
+    words' case and punctuation, the results are the reference's (the whole archive,
+    ranked)."""
+    from fanarchive.discovery.search import backend
+
+    make_work(user, title="Quiet salt", texts=["The salt_harbour lantern glows, well-known."])
+    make_work(user, title="Other", texts=["A lantern by the SALT harbour; salt and lantern."])
+    make_work(user, title="Third", texts=["Harbour lantern glows. Lantern salt_harbour."])
+    query = parse(text)
+    expected = sorted(backend().hits(query, ranked=False))
+    listing = works_find(viewer=viewer_for(user), spec=Filter(sort="title"), text=query)
+    assert sorted(work.pk for work in listing.works) == expected
+    assert listing.total == len(expected)
+    assert expected  # every phrase here is in some work
