@@ -96,15 +96,17 @@ def works_find(
         spec.text_ids, exact = search.candidates(text)
     with reading() as catalogue:
         works = catalogue.matching(spec, viewer)
-        if search is not None and text is not None:
-            if not exact:
-                works = bitmap_of(search.confirm(text, ids_of(works)))
-            if spec.sort == "relevance":
-                spec.text_scores = search.scores(text, ids_of(works))
+        if search is not None and text is not None and not exact:
+            works = bitmap_of(search.confirm(text, ids_of(works)))
         total = len(works)
         pages = max(1, math.ceil(total / per_page))
         number = min(max(page, 1), pages)
-        ids = catalogue.page(works, spec, (number - 1) * per_page, per_page)
+        offset = (number - 1) * per_page
+        if search is not None and text is not None and spec.sort == "relevance":
+            # Best match first: ranked by the database, only what is left after the filter.
+            ids = search.ranked_page(text, ids_of(works), offset, per_page)
+        else:
+            ids = catalogue.page(works, spec, offset, per_page)
         counts = catalogue.facets(works) if facets else {}
     rows = with_listing_data(Work.objects.filter(id__in=ids)).in_bulk(ids)
     listing = Listing(

@@ -5,9 +5,10 @@ title: and creator: fields); `backend()` compiles it for the database in use.
 A listing asks for `candidates` (every matching work id, no ranking: cheap), lets
 the catalogue index intersect them with the reader's filter and visibility, so
 search obeys every rule a listing does, then has the backend `confirm` the
-survivors when the candidates were a superset, and `scores` only them for "best
-match". `hits` does it all at once over the whole archive: the reference the
-tests compare the fast path against.
+survivors when the candidates were a superset, and ranks only them for "best
+match" (`ranked_page`, in the database: a page, not every score). `hits` does it
+all at once over the whole archive: the reference the tests compare the fast path
+against.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ class SearchBackend(Protocol):
         """Those of `work_ids` (candidates) that really match."""
         ...
 
-    def scores(self, query: Query, work_ids: np.ndarray) -> dict[int, float]:
-        """The "best match" score of each of `work_ids` (all matching): as `hits` gives."""
+    def ranked_page(self, query: Query, work_ids: np.ndarray, offset: int, limit: int) -> list[int]:
+        """`limit` of `work_ids` (all matching) from `offset`, best first by the scores
+        `hits` gives, ties by id: the page of a "best match" listing, ranked in the
+        database without bringing every score back."""
         ...
 
     def snippets(self, query: Query, work_ids: list[int]) -> dict[int, str]:

@@ -72,22 +72,23 @@ class SqliteSearch:
     def confirm(self, query: Query, work_ids: np.ndarray) -> np.ndarray:
         return work_ids  # candidates are exact
 
-    def scores(self, query: Query, work_ids: np.ndarray) -> dict[int, float]:
-        """bm25 for `work_ids` only: bm25 costs ~1 µs a hit, so with a selective filter
-        only the filtered hits are scored. The `+` keeps SQLite from handing the IN to
-        FTS5 as a rowid constraint (which would run the text query once per id): it
-        filters each hit against a lookup table built once from the list, before the
-        result column (bm25) is computed. The scores are those `hits` gives: bm25
-        uses archive-wide statistics only."""
+    def ranked_page(self, query: Query, work_ids: np.ndarray, offset: int, limit: int) -> list[int]:
+        """bm25 for `work_ids` only (score = -bm25, as `hits`), sorted and cut to the page
+        by SQLite. bm25 costs ~1 µs a hit, so with a selective filter only the filtered
+        hits are scored. The `+` keeps SQLite from handing the IN to FTS5 as a rowid
+        constraint (which would run the text query once per id): it filters each hit
+        against a lookup table built once from the list, before bm25 is computed. bm25
+        uses archive-wide statistics only, so the scores are those `hits` gives."""
         if not len(work_ids):
-            return {}
+            return []
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, bm25({TABLE}, {WEIGHTS}) FROM {TABLE} "  # noqa: S608
-                f"WHERE {TABLE} MATCH %s AND +rowid IN (SELECT value FROM json_each(%s))",
-                [compile_match(query.root), json.dumps(work_ids.tolist())],
+                f"SELECT rowid FROM {TABLE} "  # noqa: S608
+                f"WHERE {TABLE} MATCH %s AND +rowid IN (SELECT value FROM json_each(%s)) "
+                f"ORDER BY bm25({TABLE}, {WEIGHTS}), rowid LIMIT %s OFFSET %s",
+                [compile_match(query.root), json.dumps(work_ids.tolist()), limit, offset],
             )
-            return {row[0]: -row[1] for row in cursor.fetchall()}
+            return [row[0] for row in cursor.fetchall()]
 
     def snippets(self, query: Query, work_ids: list[int]) -> dict[int, str]:
         if not work_ids:
