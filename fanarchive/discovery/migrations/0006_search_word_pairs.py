@@ -21,10 +21,11 @@ DOCUMENT = """
     || setweight(to_tsvector('simple', coalesce(body, '')), 'D')
 """
 
+# array_to_tsvector drops repeated lexemes itself.
 FORWARD = [
     """CREATE FUNCTION fanarchive_word_pairs(document tsvector) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT coalesce(array_to_tsvector(array_agg(DISTINCT a.lexeme || ' ' || b.lexeme)), '')
+        SELECT coalesce(array_to_tsvector(array_agg(a.lexeme || ' ' || b.lexeme)), '')
         FROM (SELECT lexeme, unnest(positions) AS at FROM unnest(document)) a
         JOIN (SELECT lexeme, unnest(positions) AS at FROM unnest(document)) b
           ON b.at = a.at + 1
