@@ -707,8 +707,6 @@ def run_fulltext(args: argparse.Namespace, database_url: str | None, data_dir: P
 
 def build_child(args: argparse.Namespace) -> None:
     """Build and save the index of the archive in `--child-data`; print time and peak RSS."""
-    import resource
-
     setup_django(Path(args.child_data))
     from django.db import connection
 
@@ -721,7 +719,10 @@ def build_child(args: argparse.Namespace) -> None:
     started = time.monotonic()
     live.rebuild()
     seconds = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM: the peak of this program's own memory. (getrusage's ru_maxrss would also
+    # count the parent's memory, copied at the fork before this program was exec'd.)
+    status = Path("/proc/self/status").read_text().splitlines()
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
     print(json.dumps({"seconds": seconds, "peak_mb": peak}))
 
 
