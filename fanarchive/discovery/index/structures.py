@@ -44,7 +44,9 @@ class Ragged:
             order = np.lexsort((values, rows))
             rows, values = rows[order], values[order]
         counts = np.bincount(rows, minlength=size)
-        offsets = np.zeros(size + 1, dtype=np.int64)
+        # int32 offsets while they fit: gathering then moves half the bytes.
+        dtype = np.int32 if len(values) < 2**31 else np.int64
+        offsets = np.zeros(size + 1, dtype=dtype)
         np.cumsum(counts, out=offsets[1:])
         return cls(offsets, values.astype(np.int32, copy=False))
 
@@ -69,8 +71,10 @@ class Ragged:
             lengths = self.offsets[base + 1] - starts
             total = int(lengths.sum())
             if total:
-                shifts = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-                parts.append(self.values[shifts + np.arange(total)])
+                kind = self.offsets.dtype  # index arithmetic in the offsets' width
+                shifts = np.repeat(starts - np.cumsum(lengths, dtype=kind) + lengths, lengths)
+                shifts += np.arange(total, dtype=kind)
+                parts.append(self.values.take(shifts))
         if self.overridden:
             parts.extend(self.overrides[row] for row in rows & self.overridden)
         if not parts:

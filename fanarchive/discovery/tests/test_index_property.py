@@ -144,6 +144,7 @@ def structures(request, monkeypatch):
         from fanarchive.discovery.index import catalogue, structures
 
         monkeypatch.setattr(catalogue, "BINCOUNT_LIMIT", 0)
+        monkeypatch.setattr(catalogue, "SORT_COUNT_LIMIT", 0)  # counts by bincount
         if "bitmap facets" in request.param:
             monkeypatch.setattr(catalogue, "INTERSECTION_COST", 0.0)
             # Seconds per work: a deadline never reached, or one already past.
