@@ -6,6 +6,8 @@ Runs Debian's Chromium like test_browser.py (it fails, never skips, without it).
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -45,6 +47,10 @@ def test_typed_chapter_text_survives_closing_the_page_and_an_expired_login(reque
     page.wait_for_timeout(1500)  # a moment of typing, as a writer would
     context = page.context
     page.close(run_before_unload=True)  # no Post, no Save: the tab is simply closed
+    # The closing page's beacon reaches the archive before the writer comes back (on a
+    # loaded machine it can take a while; arriving after the next page loaded, it would
+    # make that page's copy look older than the archive's).
+    _wait_for_autosave(writer, TYPED)
 
     page = context.new_page()
     page.goto(chapter_url)
@@ -73,3 +79,14 @@ def test_typed_chapter_text_survives_closing_the_page_and_an_expired_login(reque
     expect(page.get_by_text("Restored unsaved text from")).to_have_count(0)
 
     assert not session.csp_violations(), "\n".join(session.csp_violations())
+
+
+def _wait_for_autosave(user, text: str, seconds: float = 15.0) -> None:
+    from fanarchive.works.models import Autosave
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(text in str(saved.data) for saved in Autosave.objects.filter(user=user)):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the archive never got the autosave holding {text!r}")
