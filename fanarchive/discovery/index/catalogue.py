@@ -80,9 +80,8 @@ class Filter:
     ranges: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
     sort: str = "updated"
     descending: bool = True
-    # Full-text hits: work id -> score (None: no text query). With `text_ids` set,
-    # those are the hits and the scores are needed only for the works found.
-    text_scores: dict[int, float] | None = None
+    # Full-text hits (None: no text query); the search backend ranks them for "best
+    # match" (`discovery.selectors.works_find`).
     text_ids: np.ndarray | None = None
 
 
@@ -369,8 +368,6 @@ class Catalogue:
             works = works & self.languages.get(spec.language, BitMap())
         if spec.text_ids is not None:
             works = works & bitmap_of(spec.text_ids)
-        elif spec.text_scores is not None:
-            works = works & bitmap_of(np.fromiter(spec.text_scores, dtype=np.int64))
         for name, (low, high) in spec.ranges.items():
             if low is None and high is None:
                 continue
@@ -392,14 +389,6 @@ class Catalogue:
         return Found(ids=ids, total=len(works), facets=self.facets(works) if facets else {})
 
     def page(self, works: BitMap, spec: Filter, offset: int, limit: int) -> list[int]:
-        if spec.sort == "relevance" and spec.text_scores is not None:
-            scores = spec.text_scores
-            ids = ids_of(works)
-            keys = np.fromiter(
-                map(scores.__getitem__, ids.tolist()), dtype=np.float64, count=len(ids)
-            )
-            ordered = ids[np.lexsort((ids, -keys))]
-            return [int(i) for i in ordered[offset : offset + limit]]
         order = self.orders.get(spec.sort) or self.orders["updated"]
         return order.page(works, offset, limit, spec.descending)
 

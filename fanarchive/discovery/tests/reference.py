@@ -19,8 +19,11 @@ def _seconds(moment: Any) -> int:
     return int(moment.timestamp()) if moment else 0
 
 
-def reference(user: Any, spec: Filter) -> tuple[list[int], dict[str, list[tuple[int, int]]]]:
-    """All matching work ids in order, and the facet counts."""
+def reference(
+    user: Any, spec: Filter, *, scores: dict[int, float] | None = None
+) -> tuple[list[int], dict[str, list[tuple[int, int]]]]:
+    """All matching work ids in order, and the facet counts. `scores`: the full-text
+    hits with their scores (only they match; "relevance" sorts by them)."""
     works = {w.pk: w for w in Work.objects.visible_to(user)}
     tags = filter_tag_ids(works)
     types = dict(Tag.objects.values_list("id", "type"))
@@ -81,7 +84,7 @@ def reference(user: Any, spec: Filter) -> tuple[list[int], dict[str, list[tuple[
             return False
         if spec.language and work.language != spec.language:
             return False
-        if spec.text_scores is not None and work.pk not in spec.text_scores:
+        if scores is not None and work.pk not in scores:
             return False
         for name, (low, high) in spec.ranges.items():
             value = number(work, name)
@@ -92,8 +95,8 @@ def reference(user: Any, spec: Filter) -> tuple[list[int], dict[str, list[tuple[
     found = [work for work in works.values() if keep(work)]
 
     def key(work: Work) -> tuple[Any, int]:
-        if spec.sort == "relevance" and spec.text_scores is not None:
-            return (-spec.text_scores[work.pk], work.pk)
+        if spec.sort == "relevance" and scores is not None:
+            return (-scores[work.pk], work.pk)
         if spec.sort == "title":
             return (work.title.casefold().strip(), work.pk)
         if spec.sort == "creator":

@@ -189,8 +189,8 @@ def test_the_fast_path_gives_the_references_pages(mixed_shelf, user):
         for viewer in (AnonymousUser(), user):
             for extra in ({}, {"ratings": (mixed_shelf,)}, {"complete": True}):
                 for sort in ("relevance", "updated", "title"):
-                    spec = Filter(sort=sort, text_scores=scores, **extra)
-                    expected, _ = reference(viewer, spec)
+                    spec = Filter(sort=sort, **extra)
+                    expected, _ = reference(viewer, spec, scores=scores)
                     seen.add(len(expected))
                     listing = works_find(
                         viewer=viewer_for(viewer),
