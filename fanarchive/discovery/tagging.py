@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 from django.db import connection
 
+from fanarchive.discovery.index.structures import sorted_unique
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import implied_by_tags, implied_tag_ids
 from fanarchive.works.models import WorkTag
@@ -48,14 +49,14 @@ def filter_tag_pairs(
     pairs = np.asarray(fetched, dtype=np.int64)
     del fetched
     works, tags = pairs[:, 0], pairs[:, 1]
-    own = _unique(tags)
+    own = sorted_unique(tags)
     if implied is None:
         implied = implied_tag_ids(own.tolist())
     expanded = [sorted(implied.get(tag, {tag})) for tag in own.tolist()]
     counts = np.fromiter((len(e) for e in expanded), dtype=np.int64, count=len(own))
     if not (counts - 1).any():
         # No tag implies another (no synonyms or metatags among them): filed as tagged.
-        key = _unique(works << 32 | tags)
+        key = sorted_unique(works << 32 | tags)
     else:
         targets = np.fromiter(
             (t for e in expanded for t in e), dtype=np.int64, count=int(counts.sum())
@@ -66,19 +67,8 @@ def filter_tag_pairs(
         out_works = np.repeat(works, repeat)
         shifts = np.repeat(starts[index] - np.cumsum(repeat) + repeat, repeat)
         out_tags = targets[shifts + np.arange(int(repeat.sum()))]
-        key = _unique(out_works << 32 | out_tags)
+        key = sorted_unique(out_works << 32 | out_tags)
     return key >> 32, key & ((1 << 32) - 1)
-
-
-def _unique(values: np.ndarray) -> np.ndarray:
-    """np.unique by sorting: at a million pairs several times faster than numpy's hashing."""
-    ordered = np.sort(values)
-    if len(ordered) < 2:
-        return ordered
-    keep = np.empty(len(ordered), dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
 
 
 def filed_under(tags: Iterable[Tag]) -> set[int]:

@@ -418,13 +418,12 @@ class Catalogue:
         up, less a margin for the sample's error)."""
         ids = ids_of(works)
         sample = ids[:: max(1, len(ids) // FACET_SAMPLE)]
-        counts = np.bincount(self.work_tags.gather(bitmap_of(sample)))
-        present = np.flatnonzero(counts)
+        present, counts = self._tag_counts(bitmap_of(sample))
         codes = self.type_code[present]
         scale = len(ids) / len(sample)
         needed = len(self.grown)
         for tag_type in FREE_TYPES:
-            chosen = np.sort(counts[present[codes == TYPE_CODES[tag_type.value]]])
+            chosen = np.sort(counts[codes == TYPE_CODES[tag_type.value]])
             if len(chosen) < FACET_SIZE:
                 needed += len(self.by_size.get(tag_type.value, ()))
                 continue
@@ -434,17 +433,21 @@ class Catalogue:
                 needed += int(np.searchsorted(-sizes, -threshold, side="right"))
         return needed
 
-    def _facets_by_counting(self, works: BitMap) -> dict[str, list[tuple[int, int]]]:
-        result: dict[str, list[tuple[int, int]]] = {}
+    def _tag_counts(self, works: BitMap) -> tuple[np.ndarray, np.ndarray]:
+        """The tags these works carry (ascending) and how many of the works carry each."""
         values = self.work_tags.gather(works)
-        if not len(values):
-            return {tag_type.value: [] for tag_type in TagType}
         if len(values) < SORT_COUNT_LIMIT:
             present, counts = np.unique(values, return_counts=True)
-        else:
-            by_tag = np.bincount(values)
-            present = np.flatnonzero(by_tag)
-            counts = by_tag[present]
+            return present, counts
+        by_tag = np.bincount(values)
+        present = np.flatnonzero(by_tag)
+        return present, by_tag[present]
+
+    def _facets_by_counting(self, works: BitMap) -> dict[str, list[tuple[int, int]]]:
+        result: dict[str, list[tuple[int, int]]] = {}
+        present, counts = self._tag_counts(works)
+        if not len(present):
+            return {tag_type.value: [] for tag_type in TagType}
         codes = self.type_code[present]
         for tag_type in TagType:
             of_type = codes == TYPE_CODES[tag_type.value]

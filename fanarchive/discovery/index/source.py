@@ -17,6 +17,7 @@ import numpy as np
 from django.db import connection
 
 from fanarchive.accounts.models import Pseud
+from fanarchive.discovery.index.structures import sorted_unique
 from fanarchive.discovery.stats import STAT_NAMES, work_stats
 from fanarchive.discovery.tagging import crossover_work_ids, filter_tag_pairs
 from fanarchive.tags.models import Tag
@@ -158,7 +159,7 @@ def load_columns(
     else:
         tag_works, tag_ids = filter_tag_pairs(id_range=id_range, implied=implied)
     columns.tag_works, columns.tag_ids = tag_works, tag_ids
-    _add_tag_types(types, np.unique(tag_ids).tolist())
+    _add_tag_types(types, sorted_unique(tag_ids).tolist())
     if work_ids is not None:
         crossovers = crossover_work_ids(work_ids=list(ids), implied=implied)
     else:

@@ -17,6 +17,17 @@ def bitmap_of(ids: np.ndarray | Sequence[int]) -> BitMap:
     return BitMap(array.array("I", values.tobytes()))
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting: at a million ints several times faster than numpy's hashing."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def ids_of(bitmap: BitMap) -> np.ndarray:
     return np.frombuffer(bitmap.to_array(), dtype=np.uint32).astype(np.int64)
 
