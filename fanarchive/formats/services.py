@@ -159,9 +159,11 @@ def _import(
     *,
     batch: _Batch | None,
     parsing: Future[ParsedWork] | None = None,
+    sha256: str = "",
 ) -> ImportOutcome:
-    """`work_import`, given what a batch has read already (and maybe a parse under way)."""
-    sha256 = hashlib.sha256(source.data).hexdigest()
+    """`work_import`, given what a batch has read already (and maybe the file's hash and
+    a parse under way)."""
+    sha256 = sha256 or hashlib.sha256(source.data).hexdigest()
     existing = _duplicate_of(user, sha256, batch)
     if existing is not None:
         return ImportOutcome(
@@ -358,7 +360,7 @@ def works_import(
     outcomes = []
     batch = _Batch(pseuds=_user_pseuds(user), imported=imported_hashes(user=user))
     with posting_batch(user), _parser_for(len(items)) as parser:
-        for item, loaded, parsing in _loaded_ahead(items, batch, parser):
+        for item, loaded, sha256, parsing in _loaded_ahead(items, batch, parser):
             if isinstance(loaded, ImportFailed):
                 outcome = ImportOutcome(
                     item.name, FAILED, reason=loaded.reason, location=loaded.location
@@ -366,7 +368,9 @@ def works_import(
             elif isinstance(loaded, OSError):
                 outcome = ImportOutcome(item.name, FAILED, reason=str(loaded), location=item.name)
             else:
-                outcome = _import(user, loaded, options, batch=batch, parsing=parsing)
+                outcome = _import(
+                    user, loaded, options, batch=batch, parsing=parsing, sha256=sha256
+                )
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
@@ -392,28 +396,28 @@ def _parser_for(files: int) -> Iterator[ProcessPoolExecutor | None]:
         yield pool
 
 
+_Loaded = tuple[Item, Source | ImportFailed | OSError, str, Future[ParsedWork] | None]
+
+
 def _loaded_ahead(
     items: Sequence[Item], batch: _Batch, parser: ProcessPoolExecutor | None
-) -> Iterator[tuple[Item, Source | ImportFailed | OSError, Future[ParsedWork] | None]]:
-    """Each item with its bytes (or why they could not be read) and, with a parser, its
-    parse already under way. Files are read here, in order (zip members share a file
-    handle); files already imported are not sent to be parsed."""
-    pending: deque[tuple[Item, Source | ImportFailed | OSError, Future[ParsedWork] | None]]
-    pending = deque()
+) -> Iterator[_Loaded]:
+    """Each item with its bytes (or why they could not be read), their hash, and, with a
+    parser, its parse already under way. Files are read here, in order (zip members share
+    a file handle); files already imported are not sent to be parsed."""
+    pending: deque[_Loaded] = deque()
     for item in items:
         loaded: Source | ImportFailed | OSError
-        parsing = None
+        sha256, parsing = "", None
         try:
             loaded = Source(item.name, item.load())
         except (ImportFailed, OSError) as error:
             loaded = error
-        if (
-            parser is not None
-            and isinstance(loaded, Source)
-            and hashlib.sha256(loaded.data).hexdigest() not in batch.imported
-        ):
-            parsing = parser.submit(parse_source, loaded)
-        pending.append((item, loaded, parsing))
+        else:
+            sha256 = hashlib.sha256(loaded.data).hexdigest()
+            if parser is not None and sha256 not in batch.imported:
+                parsing = parser.submit(parse_source, loaded)
+        pending.append((item, loaded, sha256, parsing))
         if len(pending) > PARSE_AHEAD:
             yield pending.popleft()
     yield from pending

@@ -244,22 +244,16 @@ def posting_batch(user: User) -> Iterator[None]:
         _kept_pseuds.reset(token)
 
 
-def _user_pseuds_by_id(user: User, pseud_ids: Sequence[int]) -> dict[int, Pseud]:
-    kept = _kept_pseuds.get()
-    if kept is not None and kept.user_id == user.pk:
-        return {pk: kept.by_id[pk] for pk in pseud_ids if pk in kept.by_id}
-    return {pseud.pk: pseud for pseud in Pseud.objects.filter(user=user, id__in=pseud_ids)}
-
-
 def _own_pseuds(user: User, pseud_ids: Sequence[int]) -> list[Pseud]:
     kept = _kept_pseuds.get()
+    kept_by_id = kept.by_id if kept is not None and kept.user_id == user.pk else None
     if not pseud_ids:
-        if kept is not None and kept.user_id == user.pk:
-            default = next((p for p in kept.by_id.values() if p.is_default), None)
-            if default is not None:
-                return [default]
-        return [user.default_pseud]
-    pseuds = _user_pseuds_by_id(user, pseud_ids)
+        default = kept_by_id and next((p for p in kept_by_id.values() if p.is_default), None)
+        return [default or user.default_pseud]
+    if kept_by_id is not None:
+        pseuds = {pk: kept_by_id[pk] for pk in pseud_ids if pk in kept_by_id}
+    else:
+        pseuds = {p.pk: p for p in Pseud.objects.filter(user=user, id__in=pseud_ids)}
     if len(pseuds) != len(set(pseud_ids)):
         raise ValidationError({"pseuds": ["You can only post under your own pseuds."]})
     return [pseuds[pk] for pk in dict.fromkeys(pseud_ids)]
