@@ -162,6 +162,12 @@ def test_serve_really_serves(tmp_path: Path) -> None:
         status, headers, _ = fetch(f"http://127.0.0.1:{port}{stylesheet.group(1)}")
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
+        # The worker starts beside the server (a Django start of its own): let it say so
+        # before the server is stopped, or a quick request outruns it.
+        log.flush()
+        deadline = time.monotonic() + 30
+        while WORKER_STARTED not in _read(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.2)
     except AssertionError as error:
         log.flush()
         raise AssertionError(f"{error}\n--- serve output ---\n{_read(tmp_path)}") from error
@@ -177,11 +183,14 @@ def test_serve_really_serves(tmp_path: Path) -> None:
     assert f"http://127.0.0.1:{port}/" in output
     assert DEMO_PASSWORD in output
     # The background task worker ran beside the server and stopped with it.
-    assert "Running background tasks queued in the database." in output
+    assert WORKER_STARTED in output
     started = re.search(r"Started the task worker \(pid (\d+)\)", output)
     assert started, output
     with pytest.raises(ProcessLookupError):
         os.kill(int(started.group(1)), 0)
+
+
+WORKER_STARTED = "Running background tasks queued in the database."
 
 
 def _read(tmp_path: Path) -> str:
