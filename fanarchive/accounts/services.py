@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from functools import partial
 
@@ -13,8 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
+from fanarchive.accounts import limits
 from fanarchive.accounts.emails import email_confirmation_token, send_confirmation_email
 from fanarchive.accounts.models import EmailFrequency, Preference, Pseud, User
+from fanarchive.core.ratelimit import RateLimited, rate_limit_spend
+from fanarchive.core.text import clean_line, clean_text
+
+logger = logging.getLogger(__name__)
 
 USERNAME_MIN = 3
 USERNAME_MAX = 40
@@ -277,6 +284,49 @@ def confirmation_resend(*, email: str, site_url: str) -> None:
         )
 
 
+# -- password reset (the mail itself is Django's view) --------------------------
+
+
+def password_reset_client_check(*, client_address: str, now: float | None = None) -> None:
+    """Count one password-reset request from `client_address` (the client's IP address).
+
+    Raises RateLimited past `limits.PASSWORD_RESET_REQUESTS_PER_CLIENT` requests in the
+    window, whatever addresses they name: one client cannot mail many inboxes.
+    """
+    retry = rate_limit_spend(
+        scope="password-reset-client",
+        key=client_address,
+        limit=limits.PASSWORD_RESET_REQUESTS_PER_CLIENT,
+        window=limits.PASSWORD_RESET_WINDOW_SECONDS,
+        now=now,
+    )
+    if retry is not None:
+        minutes = math.ceil(retry / 60)
+        raise RateLimited(
+            "Too many password-reset requests came from your network: at most "
+            f"{limits.PASSWORD_RESET_REQUESTS_PER_CLIENT} every "
+            f"{limits.PASSWORD_RESET_WINDOW_SECONDS // 60} minutes. "
+            f"Please try again in {minutes} minute{'' if minutes == 1 else 's'}.",
+            retry_after=retry,
+        )
+
+
+def password_reset_may_mail(*, email: str, now: float | None = None) -> bool:
+    """Count one reset mail to `email`; False past `limits.PASSWORD_RESET_MAILS_PER_ADDRESS`
+    in the window. Every address counts, with or without an account, and the caller
+    answers the same either way, so the limit tells nobody who has an account."""
+    retry = rate_limit_spend(
+        scope="password-reset-address",
+        key=email.strip().lower(),
+        limit=limits.PASSWORD_RESET_MAILS_PER_ADDRESS,
+        window=limits.PASSWORD_RESET_WINDOW_SECONDS,
+        now=now,
+    )
+    if retry is not None:
+        logger.info("Password-reset mail not sent: the address's limit is reached")
+    return retry is None
+
+
 # -- profile, pseuds, preferences ---------------------------------------------
 
 
@@ -291,7 +341,7 @@ def _require_self(user: User, owner: User) -> None:
 def profile_update(*, user: User, owner: User, about: str) -> User:
     """Change `owner`'s profile text; `user` is who asks and must be `owner`."""
     _require_self(user, owner)
-    about = about.strip()
+    about = clean_text(about).strip()
     if len(about) > ABOUT_MAX:
         raise ValidationError(
             {
@@ -305,6 +355,11 @@ def profile_update(*, user: User, owner: User, about: str) -> User:
         owner.about = about
         owner.save(update_fields=["about"])
     return owner
+
+
+def _cleaned_pseud(*, name: str, description: str) -> tuple[str, str]:
+    """A pseud's fields as typed, without control characters or surrounding space."""
+    return clean_line(name).strip(), clean_text(description).strip()
 
 
 def _pseud_errors(
@@ -343,8 +398,7 @@ def pseud_create(
 ) -> Pseud:
     """A new pseud for `owner`; `user` is who asks and must be `owner`."""
     _require_self(user, owner)
-    name = name.strip()
-    description = description.strip()
+    name, description = _cleaned_pseud(name=name, description=description)
     errors = _pseud_errors(owner=owner, name=name, description=description)
     if errors:
         raise ValidationError(errors)
@@ -373,8 +427,7 @@ def pseud_update(
     make another pseud the default.
     """
     _require_self(user, pseud.user)
-    name = name.strip()
-    description = description.strip()
+    name, description = _cleaned_pseud(name=name, description=description)
     errors = _pseud_errors(
         owner=pseud.user, name=name, description=description, exclude_id=pseud.pk
     )

@@ -27,6 +27,7 @@ from fanarchive.accounts.forms import (
     ResendConfirmationForm,
 )
 from fanarchive.accounts.models import User
+from fanarchive.core.ratelimit import RateLimited
 from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
 from fanarchive.engagement.selectors import is_blocked
 from fanarchive.works.selectors import drafts_of, works_by_user_for
@@ -156,7 +157,26 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/reset_password_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            services.password_reset_client_check(
+                client_address=request.META.get("REMOTE_ADDR") or "unknown"
+            )
+        except RateLimited as limited:
+            response = render(
+                request,
+                "registration/reset_password_limited.html",
+                {"message": str(limited)},
+                status=429,
+            )
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form: Any) -> HttpResponse:
+        if not services.password_reset_may_mail(email=form.cleaned_data["email"]):
+            # The page a sent mail gets: the limit must not tell who has an account.
+            return redirect(self.get_success_url())
         self.extra_email_context = {"site_title": settings.SITE_NAME}
         return super().form_valid(form)
 

@@ -23,13 +23,13 @@ from fanarchive.api.auth import GUEST, WRITE, Caller, caller_of, require_write
 from fanarchive.api.errors import ApiProblem, problem_responses
 from fanarchive.api.pagination import keyset_page, page_size
 from fanarchive.api.works import ADULT_HELP, gate
+from fanarchive.core.views import site_url
 from fanarchive.engagement import comment_services, selectors
 from fanarchive.engagement.models import Comment
 from fanarchive.engagement.selectors import CommentNode
 from fanarchive.engagement.visitors import guest_key
 from fanarchive.works import selectors as works
 from fanarchive.works.models import Chapter, Work
-from fanarchive.works.views import site_url
 
 router = Router(tags=["comments"])
 

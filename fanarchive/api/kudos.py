@@ -18,11 +18,11 @@ from ninja import Router, Schema, Status
 
 from fanarchive.api.auth import GUEST, Caller, caller_of, require_write
 from fanarchive.api.errors import problem_responses
+from fanarchive.core.views import site_url
 from fanarchive.engagement import kudos_services, selectors
 from fanarchive.engagement.visitors import guest_key
 from fanarchive.works import selectors as works
 from fanarchive.works.models import Work
-from fanarchive.works.views import site_url
 
 router = Router(tags=["kudos"])
 

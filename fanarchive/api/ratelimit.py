@@ -8,14 +8,11 @@ AO3's guidance for scrapers; `FANARCHIVE_API_RATE_LIMIT=600/300` changes it.
 
 from __future__ import annotations
 
-import math
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from fanarchive.api.errors import ApiProblem
+from fanarchive.core.ratelimit import rate_limit_spend
 
 
 def client_key(request: HttpRequest, *, token_id: int | None, user_id: int | None) -> str:
@@ -31,19 +28,8 @@ def rate_limit_check(key: str, *, now: float | None = None) -> None:
     """Count one request for `key`; over the limit, raise a 429 problem with Retry-After."""
     limit = int(settings.API_RATE_LIMIT_REQUESTS)
     window = int(settings.API_RATE_LIMIT_WINDOW)
-    now = time.time() if now is None else now
-    start = int(now // window) * window
-    bucket = f"api-rate:{key}:{start}"
-    # add() is a no-op when the bucket exists; incr() is atomic in Redis and close enough
-    # in the database cache (a lost update there only lets a request or two through).
-    cache.add(bucket, 0, timeout=window + 5)
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # expired between add() and incr()
-        cache.set(bucket, 1, timeout=window + 5)
-        count = 1
-    if count > limit:
-        retry = max(1, math.ceil(start + window - now))
+    retry = rate_limit_spend(scope="api", key=key, limit=limit, window=window, now=now)
+    if retry is not None:
         raise ApiProblem(
             429,
             f"Too many requests: at most {limit} every {window} seconds. "

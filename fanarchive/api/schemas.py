@@ -95,8 +95,9 @@ class DownloadOut(Schema):
 
 
 class WorkDetailOut(WorkOut):
-    notes: str
-    endnotes: str
+    # null while `text_requires_consent`: repeat with ?adult=true to read them.
+    notes: str | None
+    endnotes: str | None
     chapters: list[ChapterRef]
     downloads: list[DownloadOut]
     downloads_unavailable: str | None

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fanarchive.accounts.models import User
 from fanarchive.api.models import ApiToken, TokenScope
+from fanarchive.core.text import clean_line
 
 TOKEN_PREFIX = "fa_"  # noqa: S105 (the visible start of every token, not a secret)
 TOKENS_MAX = 20
@@ -26,7 +27,7 @@ def token_create(*, user: User, owner: User, name: str, scope: str) -> tuple[Api
     if user.pk != owner.pk:
         raise PermissionDenied("Only the owner of this account can make tokens for it.")
     errors: dict[str, list[str]] = {}
-    name = " ".join(name.split())
+    name = " ".join(clean_line(name).split())
     if not name:
         errors["name"] = ["Please name the token, e.g. after the app that will use it."]
     elif len(name) > NAME_MAX:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from fanarchive.api.auth import GUEST
+from fanarchive.api.auth import GUEST, caller_of
 from fanarchive.api.errors import ApiProblem, problem_responses
 from fanarchive.api.schemas import TagRef, tag_ref
 from fanarchive.api.works import WorkFilters, WorkListOut, find
 from fanarchive.tags import selectors
 from fanarchive.tags.models import Tag
+from fanarchive.works.selectors import tag_for
 
 router = Router(tags=["tags"])
 ERRORS = problem_responses(401, 404, 422, 429)
@@ -48,11 +49,12 @@ class AutocompleteOut(Schema):
     results: list[AutocompleteTag]
 
 
-def _tag(tag_id: int) -> Tag:
-    tag = Tag.objects.select_related("synonym_of").filter(pk=tag_id).first()
-    if tag is None:
-        raise ApiProblem(404, "No such tag.", name="not-found")
-    return tag
+def _tag(request: HttpRequest, tag_id: int) -> Tag:
+    """The tag, if the caller may be shown it (`tag_for`); 404 otherwise."""
+    try:
+        return tag_for(caller_of(request).user, tag_id)
+    except Http404:
+        raise ApiProblem(404, "No such tag.", name="not-found") from None
 
 
 @router.get(
@@ -77,7 +79,7 @@ def tag_autocomplete(request: HttpRequest, params: Query[AutocompleteParams]) ->
     summary="A tag with its wrangling: canonical, synonyms, metatags, subtags, fandoms",
 )
 def tag_detail(request: HttpRequest, tag_id: int) -> dict[str, Any]:
-    tag = _tag(tag_id)
+    tag = _tag(request, tag_id)
     relations = selectors.tag_relations(tag)
     return {
         **tag_ref(tag),
@@ -99,6 +101,6 @@ def tag_detail(request: HttpRequest, tag_id: int) -> dict[str, Any]:
     summary="Works filed under a tag (a synonym's are its canonical's), with every filter",
 )
 def tag_works(request: HttpRequest, tag_id: int, filters: Query[WorkFilters]) -> dict[str, Any]:
-    tag = _tag(tag_id)
+    tag = _tag(request, tag_id)
     # As on the site, a synonym's works are its canonical tag's.
     return find(request, filters, tag=tag.synonym_of or tag)

@@ -31,6 +31,7 @@ from fanarchive.api.schemas import (
     tag_ref,
     work_out,
 )
+from fanarchive.core.views import site_url
 from fanarchive.discovery import selectors as discovery
 from fanarchive.discovery.forms import SORTS, FilterForm
 from fanarchive.discovery.stats import work_stats
@@ -41,7 +42,6 @@ from fanarchive.works import selectors as works
 from fanarchive.works import services
 from fanarchive.works.models import Chapter, Work
 from fanarchive.works.services import ChapterInput, WorkInput
-from fanarchive.works.views import ADULT_CONSENT_KEY, site_url
 
 router = Router(tags=["works"])
 
@@ -92,6 +92,7 @@ class WorkFilters(Schema):
     sort: str | None = Field(None, description="One of: " + ", ".join(v for v, _, _ in SORTS))
     order: str | None = Field(None, description='"asc" or "desc"')
     facets: bool = Field(True, description="Count the results' tags (the sidebar's facets)")
+    adult: bool = Field(False, description=ADULT_HELP)
     cursor: str | None = Field(None, description="The `next` cursor of the previous page")
     limit: int | None = Field(None, ge=1, le=100, description="Works per page (default 20)")
 
@@ -109,10 +110,11 @@ class WorkListOut(Schema):
 
 
 def consented(request: HttpRequest, caller: Caller, adult: bool) -> bool:
-    """This request's consent: `?adult=true`, or the site's session after "Yes, continue"."""
+    """This request's consent: `?adult=true`, or the site's session (a reader's or a
+    guest's) after "Yes, continue". A token's requests have no session."""
     if adult:
         return True
-    return caller.via == "session" and bool(request.session.get(ADULT_CONSENT_KEY))
+    return caller.via != "token" and works.consented_in_session(request.session)
 
 
 def needs_consent(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> bool:
@@ -123,13 +125,11 @@ def needs_consent(request: HttpRequest, caller: Caller, work: Work, adult: bool)
 
 def works_out(request: HttpRequest, caller: Caller, items: list[Work], adult: bool) -> list[dict]:
     stats = work_stats([w.pk for w in items])
+    withheld = works.adult_text_withheld(
+        user=caller.user, works=items, session_consented=consented(request, caller, adult)
+    )
     return [
-        work_out(
-            request,
-            work,
-            stats=stats[work.pk],
-            text_requires_consent=needs_consent(request, caller, work, adult),
-        )
+        work_out(request, work, stats=stats[work.pk], text_requires_consent=work.pk in withheld)
         for work in items
     ]
 
@@ -161,11 +161,12 @@ def find(request: HttpRequest, filters: WorkFilters, *, tag: Tag | None = None) 
         per_page=size,
         text=form.text_query,
         facets=filters.facets,
+        passages=False,
     )
     past_end = listing.number != page
     items = [] if past_end else listing.works
     return {
-        "items": works_out(request, caller, items, adult=False),
+        "items": works_out(request, caller, items, adult=filters.adult),
         "total": listing.total,
         "next": cursor_encode({"page": page + 1, "size": size})
         if listing.has_next and not past_end
@@ -216,8 +217,9 @@ def _detail(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> di
             for name in FORMATS
         ]
     data.update(
-        notes=work.notes,
-        endnotes=work.endnotes,
+        # The work's own words, as its chapters: withheld until the reader agrees.
+        notes=None if requires else work.notes,
+        endnotes=None if requires else work.endnotes,
         chapters=[chapter_ref(request, c) for c in chapters],
         downloads=downloads,
         downloads_unavailable=unavailable,

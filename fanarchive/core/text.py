@@ -45,6 +45,34 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# -- control characters ---------------------------------------------------------------
+#
+# What XML 1.0 forbids (the C0 controls but tab, newline and carriage return; lone
+# surrogates; U+FFFE and U+FFFF) breaks feeds, EPUBs and mail headers, and PostgreSQL
+# refuses NUL; DEL and the C1 controls are never typed on purpose either. The services
+# remove them from every text field as it comes in (`clean_text`, `clean_line`), so
+# nothing stored holds them and no output has to care.
+
+# Vertical tab, form feed and NEL end a line: they become one rather than vanish, so
+# the words on either side stay apart.
+_LINE_ENDS = re.compile("\r\n?|[\x0b\x0c\x85]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# A line break or tab in a one-line field, with the spaces around it: one space.
+_BREAK_RUN = re.compile("[ \t\n\u2028\u2029]*[\t\n\u2028\u2029][ \t\n\u2028\u2029]*")
+
+
+def clean_text(text: str) -> str:
+    """Multi-line text without control characters: tabs and newlines stay, line ends
+    become "\\n"; what XML 1.0 forbids, DEL and the C1 controls are removed."""
+    return _CONTROLS.sub("", _LINE_ENDS.sub("\n", text))
+
+
+def clean_line(text: str) -> str:
+    """`clean_text` for one-line fields (titles, names, tags): a line break, paragraph
+    separator or tab, with the spaces around it, becomes one space."""
+    return _BREAK_RUN.sub(" ", clean_text(text))
+
+
 def is_scene_break(line: str) -> bool:
     return bool(SCENE_BREAK_LINE.match(line))
 
@@ -102,10 +130,14 @@ def html_to_html(text: str) -> str:
 def render(text: str, text_format: TextFormat | str) -> str:
     fmt = TextFormat(text_format)
     if fmt is TextFormat.PLAIN:
-        return plain_to_html(text)
-    if fmt is TextFormat.MARKDOWN:
-        return markdown_to_html(text)
-    return html_to_html(text)
+        html = plain_to_html(text)
+    elif fmt is TextFormat.MARKDOWN:
+        html = markdown_to_html(text)
+    else:
+        html = html_to_html(text)
+    # A character reference ("&#1;") becomes a control character only as the HTML is
+    # parsed, after the typed text was cleaned: what readers get is cleaned too.
+    return clean_text(html)
 
 
 # Block elements end a line of text; any other tag just disappears. Only things

@@ -13,6 +13,11 @@ from django.http import HttpRequest, QueryDict
 from fanarchive.accounts.models import User
 
 
+def site_url(request: HttpRequest) -> str:
+    """This site's address as the browser used it, for links in e-mail."""
+    return request.build_absolute_uri("/")
+
+
 def authenticated_user(request: HttpRequest) -> User:
     """The logged-in user, typed; call only behind @login_required."""
     user = request.user

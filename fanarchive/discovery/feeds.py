@@ -1,17 +1,21 @@
-"""Atom feeds of the newest works for any tag and any filter.
+"""Atom feeds of the newest works for any tag, filter and search.
 
-Feeds are read by programs without a login, so they are built for a guest:
-never restricted works, drafts or hidden works, whoever asks, and no mutes.
+A feed takes the query string of the page it follows (`/works/`, `/tags/<id>/works/`)
+through the same `FilterForm` and `works_find`, so it lists what that page lists, but
+always newest first by posting date (`sort`, `order` and `page` are ignored). Feeds are
+read by programs without a login, so they are built for a guest: never restricted
+works, drafts or hidden works, whoever asks, and no mutes.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
@@ -19,48 +23,96 @@ from django.utils.html import strip_tags
 from fanarchive.discovery import selectors
 from fanarchive.discovery.forms import FilterForm
 from fanarchive.discovery.index.catalogue import Filter, Viewer
+from fanarchive.discovery.search import Query
 from fanarchive.tags.models import Tag
 from fanarchive.works.models import Work
+from fanarchive.works.selectors import tag_for
 
 FEED_SIZE = 20
+# A feed is always its newest works: how the page is sorted or paged does not apply.
+IGNORED = ("sort", "order", "page")
 
 
+class BadFeedQuery(Exception):
+    """The query string is not a filter the works pages accept."""
+
+
+@dataclass
 class _Spec:
-    def __init__(self, tag: Tag | None, spec: Filter | None, query: str) -> None:
-        self.tag = tag
-        self.spec = spec
-        self.query = query
+    tag: Tag | None
+    spec: Filter
+    text: Query | None
+    searched: str  # the q= text, "" without one
+    filtered: bool  # any other filter besides the tag
+    query: str  # the query string without IGNORED, for the link to the page
+
+
+def _problems(form: FilterForm) -> str:
+    lines = ["This feed's query is not a filter the works pages accept:"]
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label or name}: " if field is not None else ""
+        lines += [f"- {label}{error}" for error in errors]
+    return "\n".join(lines) + "\n"
 
 
 class WorksFeed(Feed):
     feed_type = Atom1Feed
 
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except BadFeedQuery as error:
+            # An error, not the newest works: a reader must not mistake them for the search.
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+
     def get_object(self, request: HttpRequest, tag_id: int | None = None) -> _Spec:
-        tag = get_object_or_404(Tag, pk=tag_id) if tag_id is not None else None
-        form = FilterForm(request.GET, fixed_tag=tag)
-        # A broken filter gives an empty feed, not an error page: feed readers show nothing else.
-        spec = form.to_filter() if form.is_valid() else None
-        if spec is not None:
-            spec.sort, spec.descending = "posted", True
-        return _Spec(tag, spec, request.GET.urlencode())
+        # A tag's feed is a guest's: a tag carried only by works a guest may not see is
+        # not advertised (404), as on its page.
+        tag = tag_for(AnonymousUser(), tag_id) if tag_id is not None else None
+        query = request.GET.copy()
+        for key in IGNORED:
+            query.pop(key, None)
+        form = FilterForm(query, fixed_tag=tag)
+        if not form.is_valid():
+            raise BadFeedQuery(_problems(form))
+        spec = form.to_filter()
+        spec.sort, spec.descending = "posted", True
+        searched = form.cleaned_data["q"]
+        filtered = any(v.strip() for k, values in query.lists() if k != "q" for v in values)
+        return _Spec(tag, spec, form.text_query, searched, filtered, query.urlencode())
 
     def title(self, obj: _Spec) -> str:
-        site = settings.SITE_NAME
-        return f"{obj.tag.name} - {site}" if obj.tag else f"Newest works - {site}"
+        if obj.searched:
+            matching = f"matching “{obj.searched}”"
+        elif obj.filtered:
+            matching = "matching a filter"
+        else:
+            matching = ""
+        if obj.tag is not None:
+            name = f"{obj.tag.name}: works {matching}" if matching else obj.tag.name
+        else:
+            name = f"Works {matching}" if matching else "Newest works"
+        return f"{name} - {settings.SITE_NAME}"
 
     def link(self, obj: _Spec) -> str:
-        if obj.tag:
-            return reverse("tags:works", args=[obj.tag.pk])
-        return reverse("works:list") + (f"?{obj.query}" if obj.query else "")
+        page = reverse("tags:works", args=[obj.tag.pk]) if obj.tag else reverse("works:list")
+        return page + (f"?{obj.query}" if obj.query else "")
 
     def subtitle(self, obj: _Spec) -> str:
-        return "The newest works" + (f" tagged {obj.tag.name}" if obj.tag else " matching a filter")
+        tagged = f" tagged {obj.tag.name}" if obj.tag else ""
+        matching = " matching a search or filter" if obj.searched or obj.filtered else ""
+        return f"The newest works{tagged}{matching}, by posting date"
 
     def items(self, obj: _Spec) -> list[Work]:
-        if obj.spec is None:
-            return []
         listing = selectors.works_find(
-            viewer=Viewer(), spec=obj.spec, page=1, per_page=FEED_SIZE, facets=False
+            viewer=Viewer(),  # a guest, whoever asks
+            spec=obj.spec,
+            page=1,
+            per_page=FEED_SIZE,
+            text=obj.text,
+            facets=False,
+            passages=False,
         )
         return listing.works
 

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q
 
 from fanarchive.discovery.index.catalogue import Filter, Viewer
@@ -13,13 +14,12 @@ from fanarchive.discovery.index.live import reading
 from fanarchive.discovery.index.structures import bitmap_of, ids_of
 from fanarchive.discovery.models import MutedCreator, MutedTag, SavedFilter
 from fanarchive.discovery.search import Query, backend
+from fanarchive.discovery.search.passages import blurb_passages
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.works.models import Work
-from fanarchive.works.selectors import with_listing_data
+from fanarchive.works.selectors import adult_text_withheld, with_listing_data
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
     from fanarchive.accounts.models import User
 
     AnyUser = User | AnonymousUser
@@ -41,11 +41,15 @@ class Listing:
     per_page: int
     facets: dict[str, list[FacetTag]] = field(default_factory=dict)
     snippets: dict[int, str] = field(default_factory=dict)
+    # Works matched by a text query whose own words the reader has not agreed to see:
+    # their passages come only from what their blurbs show.
+    withheld: set[int] = field(default_factory=set)
 
     @property
-    def rows(self) -> list[tuple[Work, str]]:
-        """The page's works, each with its matching passage ("" without a text query)."""
-        return [(work, self.snippets.get(work.pk, "")) for work in self.works]
+    def rows(self) -> list[tuple[Work, str, bool]]:
+        """The page's works, each with its matching passage ("" without a text query, or
+        when the match is in words withheld from this reader) and whether it was withheld."""
+        return [(w, self.snippets.get(w.pk, ""), w.pk in self.withheld) for w in self.works]
 
     @property
     def num_pages(self) -> int:
@@ -83,10 +87,17 @@ def works_find(
     per_page: int = 20,
     text: Query | None = None,
     facets: bool = True,
+    reader: AnyUser | None = None,
+    adult_consented: bool = False,
+    passages: bool = True,
 ) -> Listing:
     """A page of the works `viewer` may see that match `spec` (and the text query, if any).
 
-    Pages past the end give the last page. Costs a fixed few queries whatever the page.
+    Passages matched by the text query come from the works' own words only where
+    `reader` (a guest when None) may read them under the adult-content rule, with
+    `adult_consented` saying whether they agreed in this session (none at all without
+    `passages`: feeds and the API show none). Pages past the end
+    give the last page. Costs a fixed few queries whatever the page.
     """
     search = backend() if text is not None else None
     exact = True
@@ -117,8 +128,15 @@ def works_find(
     )
     if counts:
         listing.facets = _facet_tags(counts)
-    if search is not None and text is not None:
-        listing.snippets = search.snippets(text, ids)
+    if search is not None and text is not None and passages:
+        listing.withheld = adult_text_withheld(
+            user=reader or AnonymousUser(), works=listing.works, session_consented=adult_consented
+        )
+        readable = [i for i in ids if i not in listing.withheld]
+        listing.snippets = {
+            **search.snippets(text, readable),
+            **blurb_passages(text, sorted(listing.withheld)),
+        }
     return listing
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from fanarchive.accounts.models import User
-from fanarchive.core.text import html_to_text
+from fanarchive.core.text import clean_line, html_to_text
 from fanarchive.discovery.models import (
     CatalogueChange,
     MutedCreator,
@@ -190,7 +190,7 @@ def clean_query_string(query_string: str) -> str:
 
 def saved_filter_create(*, user: User, owner: User, name: str, query_string: str) -> SavedFilter:
     _require_self(user, owner)
-    name = " ".join(name.split())
+    name = " ".join(clean_line(name).split())
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = ["Please give the filter a name."]

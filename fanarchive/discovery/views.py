@@ -11,7 +11,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -29,6 +29,7 @@ from fanarchive.discovery.index.live import health
 from fanarchive.discovery.selectors import Listing
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import can_wrangle, fixed_tags, tag_relations
+from fanarchive.works.selectors import consented_in_session, tag_for
 
 FACET_GROUPS = [
     (TagType.RATING, "Ratings"),
@@ -72,6 +73,8 @@ def find_works(request: HttpRequest, *, tag: Tag | None = None) -> HttpResponse:
             page=form.cleaned_data.get("page") or 1,
             per_page=settings.WORKS_PER_PAGE,
             text=form.text_query,
+            reader=request.user,
+            adult_consented=consented_in_session(request.session),
         )
     query = _without(request.GET, "page")
     facets = []
@@ -113,9 +116,22 @@ def find_works(request: HttpRequest, *, tag: Tag | None = None) -> HttpResponse:
             form[f"{name}_{end}"] for name in (*RANGES, "date") for end in ("from", "to")
         ],
         "saved_filter_form": SavedFilterForm(initial={"query": query.urlencode()}),
-        "feed_query": _without(query, "sort").urlencode(),
+        "feed_query": _feed_query(query),
     }
     return render(request, "discovery/works.html", context)
+
+
+def _feed_query(query: QueryDict) -> str:
+    """The page's filter and search for its feed link, without the empty fields a submitted
+    form leaves, and without sort and order: a feed is always newest first."""
+    pairs = [
+        (key, value)
+        for key, values in query.lists()
+        if key not in ("sort", "order")
+        for value in values
+        if value.strip()
+    ]
+    return urlencode(pairs)
 
 
 def _chosen(form: FilterForm) -> dict[str, set[str]]:
@@ -130,7 +146,7 @@ def _chosen(form: FilterForm) -> dict[str, set[str]]:
 
 
 def tag_works(request: HttpRequest, tag_id: int) -> HttpResponse:
-    tag = get_object_or_404(Tag, pk=tag_id)
+    tag = tag_for(request.user, tag_id)
     if tag.synonym_of_id:
         # As on AO3, a synonym's page is its canonical's, whose works include its own.
         url = reverse("tags:works", args=[tag.synonym_of_id])

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.core.text import TextFormat, render
+from fanarchive.core.text import TextFormat, clean_text, render
 from fanarchive.engagement.models import Bookmark
 from fanarchive.engagement.stats import stats_changed
 from fanarchive.tags.models import TagType
@@ -76,6 +76,7 @@ def bookmark_create(
     if (work is None) == (series is None):
         raise ValidationError("Bookmark one work or one series.")
     _require_visible(user, work, series)
+    notes = clean_text(notes)  # tags are cleaned by the tag services
     errors = _validate(user=user, pseud=pseud, notes=notes, tags=tags)
     target: dict[str, Work | Series | None] = (
         {"work": work} if work is not None else {"series": series}
@@ -115,6 +116,7 @@ def bookmark_update(
     """Change one's own bookmark."""
     if bookmark.user_id != user.pk:
         raise ValidationError("This is not your bookmark.")
+    notes = clean_text(notes)
     errors = _validate(user=user, pseud=pseud, notes=notes, tags=tags)
     if errors:
         raise ValidationError(errors)

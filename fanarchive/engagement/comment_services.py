@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.core.text import TextFormat, render
+from fanarchive.core.text import TextFormat, clean_line, clean_text, render
 from fanarchive.engagement import limits, notices
 from fanarchive.engagement.models import Comment, CommentState
 from fanarchive.engagement.rules import check_open
@@ -60,7 +60,8 @@ def _rate_limit_error(*, user: User | None, guest_key: str) -> str | None:
 
 
 def _clean_text(text: str) -> str:
-    text = text.strip()
+    """The comment as stored: control characters removed, checked, sanitised HTML."""
+    text = clean_text(text).strip()
     if not text:
         raise ValidationError({"text": ["Please write a comment."]})
     if len(text) > limits.COMMENT_MAX:
@@ -122,7 +123,7 @@ def comment_create(
             raise ValidationError({"text": ["You cannot reply to this comment."]})
     errors: dict[str, list[str]] = {}
     if user is None:
-        guest_name = guest_name.strip()
+        guest_name = clean_line(guest_name).strip()
         guest_email = guest_email.strip()
         if not guest_name:
             errors.setdefault("name", []).append("Please enter your name.")
@@ -326,7 +327,7 @@ def comment_import(
         guest_name = ""
     else:
         pseud = None
-        guest_name = guest_name.strip()[: limits.GUEST_NAME_MAX].strip()
+        guest_name = clean_line(guest_name).strip()[: limits.GUEST_NAME_MAX].strip()
     if created_at is not None and created_at > timezone.now():
         errors.setdefault("created_at", []).append("A date in the future cannot be kept.")
     try:

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from fanarchive.accounts.models import Preference, User
 from fanarchive.engagement.models import Notice, ReadingHistory, Subscription, SubscriptionKind
-from fanarchive.works.models import Work
+from fanarchive.works.models import Creatorship, Work
 
 INBOX_FILTERS = ("all", "unread", "read")
 
 
+def work_shown_to(user: User, work_field: str = "work_id") -> Q:
+    """The rows (notices, subscriptions) whose work `user` may still see: listed for
+    them, or theirs. A work hidden by an admin, or made a draft again, vanishes from
+    their pages (and comes back if it is shown again)."""
+    return (
+        Q(**{f"{work_field}__isnull": True})
+        | Exists(Work.objects.visible_to(user).filter(pk=OuterRef(work_field)))
+        | Exists(Creatorship.objects.filter(work_id=OuterRef(work_field), pseud__user=user))
+    )
+
+
 def inbox_of(user: User, *, show: str = "all") -> QuerySet[Notice]:
-    notices = Notice.objects.filter(recipient=user)
+    notices = Notice.objects.filter(work_shown_to(user), recipient=user)
     if show == "unread":
         notices = notices.filter(read_at__isnull=True)
     elif show == "read":
@@ -25,11 +36,19 @@ def unread_count(user: User | AnonymousUser) -> int:
     """The header's number: one indexed COUNT on (recipient, read_at)."""
     if not user.is_authenticated:
         return 0
-    return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    return Notice.objects.filter(
+        work_shown_to(user), recipient_id=user.pk, read_at__isnull=True
+    ).count()
 
 
 def subscriptions_of(user: User) -> QuerySet[Subscription]:
-    return Subscription.objects.filter(user=user).select_related("work", "creator", "series")
+    """`user`'s subscriptions; `work_shown` says whether a work's title may be shown (a
+    subscription to a work hidden since stays, so that it can be ended)."""
+    return (
+        Subscription.objects.filter(user=user)
+        .select_related("work", "creator", "series")
+        .annotate(work_shown=work_shown_to(user))
+    )
 
 
 def subscription_of(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from fanarchive.accounts.models import EmailFrequency, User
 from fanarchive.core.tasks import retrying_task
 from fanarchive.engagement import subscription_services
+from fanarchive.engagement.inbox_selectors import work_shown_to
 from fanarchive.engagement.models import Notice
 
 logger = logging.getLogger("fanarchive.tasks")
@@ -51,13 +52,24 @@ def notice_email_send(notice_id: int) -> bool:
         if notice is None:
             return False
         user = User.objects.get(pk=notice.recipient_id)
-        if not user.email or not user.is_active:
+        if not user.email or not user.is_active or not _still_shown(user, [notice]):
             return False
         _mail(user, notice.subject, "notice", {"notice": notice, "url": absolute(notice.url)})
         notice.emailed_at = timezone.now()
         notice.save(update_fields=["emailed_at"])
     logger.info("Mailed notice %s to user %s", notice_id, user.pk)
     return True
+
+
+def _still_shown(user: User, notices: list[Notice]) -> list[Notice]:
+    """Those of `notices` whose work `user` may still see: a work hidden (or taken back)
+    since the notice was written is not mailed, as it left the inbox."""
+    shown = set(
+        Notice.objects.filter(work_shown_to(user), pk__in=[n.pk for n in notices]).values_list(
+            "pk", flat=True
+        )
+    )
+    return [notice for notice in notices if notice.pk in shown]
 
 
 @retrying_task()
@@ -72,14 +84,15 @@ def digest_send(user_id: int) -> int:
         if not notices:
             return 0
         user = User.objects.get(pk=user_id)
-        if user.email and user.is_active:
-            entries = [(notice, absolute(notice.url)) for notice in notices]
-            count = len(notices)
+        shown = _still_shown(user, notices)
+        if user.email and user.is_active and shown:
+            entries = [(notice, absolute(notice.url)) for notice in shown]
+            count = len(shown)
             subject = f"Your daily digest: {count} new notice{'s' if count != 1 else ''}"
             _mail(user, subject, "digest", {"entries": entries})
         Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
-    logger.info("Mailed a digest of %d notices to user %s", len(notices), user_id)
-    return len(notices)
+    logger.info("Mailed a digest of %d notices to user %s", len(shown), user_id)
+    return len(shown)
 
 
 @retrying_task()

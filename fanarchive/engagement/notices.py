@@ -7,6 +7,7 @@ preferences say (`accounts.Preference.email_*`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
@@ -134,3 +135,25 @@ def notices_delete(*, user: User, notice_ids: Iterable[int]) -> int:
     with transaction.atomic():
         deleted, _ = Notice.objects.filter(recipient=user, pk__in=list(notice_ids)).delete()
     return deleted
+
+
+def notices_rename_creator(*, work: Work, old_bylines: dict[str, str]) -> int:
+    """Rewrite the notices about `work` that name its creators by `old_bylines` (old byline
+    to new), as orphaning a work must leave no page naming who let it go; how many changed.
+    Notices store their words, so the names are replaced in them."""
+    if not old_bylines:
+        return 0
+    # Whole names only: a pseud "Ann" is not the start of "Annual".
+    names = "|".join(re.escape(old) for old in sorted(old_bylines, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{names})(?!\w)")
+
+    def rename(text: str) -> str:
+        return pattern.sub(lambda match: old_bylines[match.group(0)], text)
+
+    changed = 0
+    for notice in Notice.objects.filter(work=work).only("id", "subject", "body"):
+        subject, body = rename(notice.subject), rename(notice.body)
+        if (subject, body) != (notice.subject, notice.body):
+            Notice.objects.filter(pk=notice.pk).update(subject=subject, body=body)
+            changed += 1
+    return changed

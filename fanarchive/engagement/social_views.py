@@ -22,7 +22,7 @@ from fanarchive.engagement import (
     notices,
     subscription_services,
 )
-from fanarchive.engagement.models import Bookmark, Notice, Subscription
+from fanarchive.engagement.models import Bookmark, Subscription
 from fanarchive.engagement.social_forms import BookmarkForm
 from fanarchive.works.models import Series, Work
 from fanarchive.works.selectors import access_work, series_get
@@ -254,7 +254,7 @@ def inbox_update(request: HttpRequest) -> HttpResponse:
 def inbox_open(request: HttpRequest, notice_id: int) -> HttpResponse:
     """Follow a notice's link, marking it read."""
     user = authenticated_user(request)
-    notice = get_object_or_404(Notice, pk=notice_id, recipient=user)
+    notice = get_object_or_404(inbox_selectors.inbox_of(user), pk=notice_id)
     notices.notices_mark(user=user, notice_ids=[notice.pk], read=True)
     return redirect(notice.url or "/inbox/")
 

@@ -14,14 +14,13 @@ from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.selectors import own_account, user_get
-from fanarchive.core.views import authenticated_user, form_error_from, posted
+from fanarchive.core.views import authenticated_user, form_error_from, posted, site_url
 from fanarchive.engagement import comment_services, kudos_services, selectors, services
 from fanarchive.engagement.forms import CommentEditForm, CommentForm
 from fanarchive.engagement.models import Comment, CommentState
 from fanarchive.engagement.visitors import guest_key
 from fanarchive.works.models import Work
 from fanarchive.works.selectors import access_work, is_creator
-from fanarchive.works.views import site_url
 
 
 def _viewer(request: HttpRequest) -> User | None:

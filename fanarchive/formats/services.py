@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from fanarchive.accounts.models import Pseud, User
+from fanarchive.core.text import clean_line
 from fanarchive.formats import limits
 from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.exporters import FORMATS
@@ -202,7 +203,7 @@ def _import(
                 work=work,
                 owner=user,
                 sha256=sha256,
-                source_name=source.name[:500],
+                source_name=clean_line(source.name)[:500],
                 importer=parsed.importer,
             )
     except ValidationError as error:
@@ -236,7 +237,9 @@ def _series_attach(user: User, work: Work, parts: list[SeriesPart]) -> list[str]
     A series the rules refuse (a title too long) is left out with a notice."""
     notices = []
     for part in parts:
-        series = series_titled(user, part.title)
+        # Cleaned as the series service cleans titles, so the look-up finds the series
+        # an earlier import made from the same name.
+        series = series_titled(user, clean_line(part.title))
         try:
             with transaction.atomic():
                 entry = series_work_add(

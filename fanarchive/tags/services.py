@@ -21,6 +21,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from fanarchive.accounts.models import User
+from fanarchive.core.text import clean_line
 from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.tags import selectors
 from fanarchive.tags.models import (
@@ -44,7 +45,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_tag_name(name: str) -> str:
-    return _SPACES.sub(" ", name).strip()
+    """The one way in for a typed tag name: on one line, no control characters, spaces
+    collapsed."""
+    return _SPACES.sub(" ", clean_line(name)).strip()
 
 
 def tag_name_error(name: str) -> str | None:

@@ -37,6 +37,7 @@ from fanarchive.tags.forms import (
     UnwrangleableForm,
 )
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
+from fanarchive.works.selectors import tag_for
 
 # -- public -------------------------------------------------------------------
 
@@ -64,7 +65,7 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
 
 def tag_about(request: HttpRequest, tag_id: int) -> HttpResponse:
     """A tag with its wrangling: canonical, synonyms, metatags, subtags, fandoms."""
-    tag = get_object_or_404(Tag.objects.select_related("synonym_of"), pk=tag_id)
+    tag = tag_for(request.user, tag_id)
     return render(
         request,
         "tags/wrangling/about.html",

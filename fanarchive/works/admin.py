@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from fanarchive.works.models import (
     Chapter,
@@ -10,26 +14,38 @@ from fanarchive.works.models import (
     Work,
     WorkTag,
 )
+from fanarchive.works.moderation_services import work_set_hidden
 
 
-class ChapterInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Shown for reference; creators change these through the site's services."""
+
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ChapterInline(ReadOnlyInline):
     model = Chapter
     fields = ("position", "title", "posted", "word_count")
-    readonly_fields = ("word_count",)
-    extra = 0
     show_change_link = True
 
 
-class CreatorshipInline(admin.TabularInline):
+class CreatorshipInline(ReadOnlyInline):
     model = Creatorship
-    raw_id_fields = ("pseud",)
-    extra = 0
+    fields = ("pseud", "position")
 
 
-class WorkTagInline(admin.TabularInline):
+class WorkTagInline(ReadOnlyInline):
     model = WorkTag
-    raw_id_fields = ("tag",)
-    extra = 0
+    fields = ("tag", "position")
 
 
 @admin.register(Work)
@@ -38,9 +54,18 @@ class WorkAdmin(admin.ModelAdmin):
     list_filter = ("posted", "restricted", "hidden_by_admin", "complete", "language")
     search_fields = ("title",)
     inlines = (CreatorshipInline, WorkTagInline, ChapterInline)
-    # Moderators hide works here; content is changed by its creators through the site.
+    # Moderators hide works here (through the service, so listings, search and feeds
+    # follow); everything else is changed by the work's creators through the site.
     fields = ("title", "hidden_by_admin", "restricted", "language")
-    readonly_fields = ("title", "language")
+    readonly_fields = ("title", "restricted", "language")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Work, form: ModelForm, change: bool) -> None:
+        if "hidden_by_admin" in form.changed_data:
+            stored = Work.objects.get(pk=obj.pk)
+            work_set_hidden(user=request.user, work=stored, hidden=obj.hidden_by_admin)  # type: ignore[arg-type]
 
 
 @admin.register(Chapter)

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fanarchive.accounts.models import User
+from fanarchive.core.text import clean_text
 from fanarchive.works import limits
 from fanarchive.works.models import Autosave, Chapter
 from fanarchive.works.selectors import access_work, require_creator
@@ -74,8 +75,9 @@ def autosave_key_check(*, user: User, key: str) -> None:
 def autosave_store(*, user: User, key: str, data: Mapping[str, Sequence[str]]) -> Autosave:
     """Keep what the form holds now; returns the autosave with its new version."""
     autosave_key_check(user=user, key=key)
+    # Cleaned as the posting services clean: PostgreSQL's JSON cannot even hold a NUL.
     kept = {
-        name: [str(value) for value in values]
+        name: [clean_text(str(value)) for value in values]
         for name, values in data.items()
         if name in FIELDS and all(isinstance(value, str) for value in values)
     }

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fanarchive.accounts.models import Preference, Pseud, User
-from fanarchive.engagement.notices import notify
+from fanarchive.engagement.notices import notices_rename_creator, notify
 from fanarchive.engagement.selectors import is_blocked
 from fanarchive.works import emails, limits
 from fanarchive.works.models import (
@@ -31,6 +31,8 @@ from fanarchive.works.models import (
     CreatorInvitation,
     Creatorship,
     Gift,
+    SeriesCreatorship,
+    SeriesWork,
     Work,
     WorkRevision,
 )
@@ -303,18 +305,41 @@ def _orphan_pseud(orphan: User, name: str | None) -> Pseud:
 
 
 def _orphan_one(user: User, work: Work, orphan: User, keep_pseud: bool) -> None:
+    renamed: dict[str, str] = {}
     for creatorship in list(work.creatorships.filter(pseud__user=user).select_related("pseud")):
         target = _orphan_pseud(orphan, creatorship.pseud.name if keep_pseud else None)
+        renamed[creatorship.pseud.byline] = target.byline
         if work.creatorships.filter(pseud=target).exists():
             creatorship.delete()
         else:
             creatorship.pseud = target
             creatorship.save(update_fields=["pseud"])
+    notices_rename_creator(work=work, old_bylines=renamed)
+    _orphan_series_of(user, work, orphan, keep_pseud)
     # The history must not tell the remaining creators who let the work go.
     ChapterRevision.objects.filter(chapter__work=work, created_by=user).update(created_by=None)
     WorkRevision.objects.filter(work=work, created_by=user).update(created_by=None)
     CreatorInvitation.objects.filter(work=work, invited_by=user).update(invited_by=None)
     _refresh(work)
+
+
+def _orphan_series_of(user: User, work: Work, orphan: User, keep_pseud: bool) -> None:
+    """The series of `work` that `user` made go to the orphan account too, once none of
+    their own works is left in them: a series page must not name who let its works go."""
+    series_ids = SeriesWork.objects.filter(work=work).values("series_id")
+    still_theirs = SeriesWork.objects.filter(
+        work__in=Work.objects.by_user(user).exclude(pk=work.pk)
+    ).values("series_id")
+    entries = SeriesCreatorship.objects.filter(series_id__in=series_ids, pseud__user=user).exclude(
+        series_id__in=still_theirs
+    )
+    for entry in list(entries.select_related("pseud")):
+        target = _orphan_pseud(orphan, entry.pseud.name if keep_pseud else None)
+        if SeriesCreatorship.objects.filter(series_id=entry.series_id, pseud=target).exists():
+            entry.delete()
+        else:
+            entry.pseud = target
+            entry.save(update_fields=["pseud"])
 
 
 def work_orphan(*, user: User, work: Work, keep_pseud: bool) -> Work:

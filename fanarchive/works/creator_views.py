@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.selectors import user_get
-from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
+from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted, site_url
 from fanarchive.works import creator_services, selectors
 from fanarchive.works.forms import InviteForm, OrphanForm
 from fanarchive.works.models import CreatorInvitation, Creatorship
-from fanarchive.works.views import _creator_work, site_url
+from fanarchive.works.views import _creator_work
 
 # -- co-creators --------------------------------------------------------------------------
 

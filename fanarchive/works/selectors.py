@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,8 @@ from django.http import Http404
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.errors import LoginRequired
 from fanarchive.tags.fixed import ADULT_RATINGS
-from fanarchive.tags.models import TagType
+from fanarchive.tags.models import Tag, TagType
+from fanarchive.tags.selectors import filter_closure_ids, is_wrangler
 from fanarchive.works import limits
 from fanarchive.works.models import (
     Autosave,
@@ -179,22 +181,70 @@ def is_adult(work: Work) -> bool:
     return any(tag.name in ADULT_RATINGS for tag in work.tags_of(TagType.RATING))
 
 
-def needs_adult_consent(*, user: AnyUser, work: Work, session_consented: bool) -> bool:
-    """Whether to show the adult-content interstitial before this work (shared REFERENCE).
+# The session flag set by "Yes, continue" on the adult-content interstitial (as AO3's
+# ?view_adult=true): it holds for the rest of the browser session, site and API alike.
+ADULT_CONSENT_KEY = "adult_consent"
 
-    Shown for Not Rated, Mature and Explicit; skipped for the work's creators,
-    for accounts whose preference says so, and once the reader said "Yes,
-    continue" in this browser session.
+
+def consented_in_session(session: Mapping[str, object]) -> bool:
+    return bool(session.get(ADULT_CONSENT_KEY))
+
+
+def adult_text_withheld(
+    *, user: AnyUser, works: Iterable[Work], session_consented: bool
+) -> set[int]:
+    """The ids of those of `works` whose own words (chapters, notes, comments, passages
+    matched by a search) this reader must first agree to see; their blurbs stay public.
+
+    The adult-content rule (shared REFERENCE): Not Rated, Mature and Explicit ask first,
+    except for the work's creators, for accounts whose preference says so, and once the
+    reader said "Yes, continue" in this browser session. Works need their tags (and
+    nothing else) loaded; the creators are looked up in one query.
     """
-    if not is_adult(work) or session_consented:
-        return False
-    if user.is_authenticated:
-        preference = getattr(user, "preference", None)
-        if preference is not None and preference.view_adult:
-            return False
-        if is_creator(user, work):
-            return False
-    return True
+    adult = [work for work in works if is_adult(work)]
+    if not adult or session_consented:
+        return set()
+    if not user.is_authenticated:
+        return {work.pk for work in adult}
+    preference = getattr(user, "preference", None)
+    if preference is not None and preference.view_adult:
+        return set()
+    own = Creatorship.objects.filter(work__in=adult, pseud__user=user).values_list(
+        "work_id", flat=True
+    )
+    return {work.pk for work in adult} - set(own)
+
+
+def needs_adult_consent(*, user: AnyUser, work: Work, session_consented: bool) -> bool:
+    """Whether to show the adult-content interstitial before this work's text."""
+    return bool(adult_text_withheld(user=user, works=[work], session_consented=session_consented))
+
+
+# -- tags ---------------------------------------------------------------------------------
+
+
+def tag_advertised(user: AnyUser, tag: Tag) -> bool:
+    """Whether `user` may be shown `tag` at all (its name, page, feed, API entry).
+
+    Fixed and canonical tags are public, and wranglers see every tag. Any other tag is
+    shown only where a work the viewer may list (or one of their own) carries it,
+    directly or through its synonyms and subtags: a tag typed only on drafts, restricted
+    or hidden works must not advertise them.
+    """
+    if tag.is_fixed or tag.canonical or is_wrangler(user):
+        return True
+    carried = WorkTag.objects.filter(tag_id__in=filter_closure_ids([tag]))
+    if carried.filter(work__in=Work.objects.visible_to(user)).exists():
+        return True
+    return user.is_authenticated and carried.filter(work__in=Work.objects.by_user(user)).exists()
+
+
+def tag_for(user: AnyUser, tag_id: int) -> Tag:
+    """The tag, if `user` may be shown it; otherwise 404, as for a tag that does not exist."""
+    tag = Tag.objects.select_related("synonym_of").filter(pk=tag_id).first()
+    if tag is None or not tag_advertised(user, tag):
+        raise Http404("No such tag.")
+    return tag
 
 
 # -- pseuds named by a writer ------------------------------------------------------------

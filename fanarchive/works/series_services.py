@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from fanarchive.accounts.models import User
-from fanarchive.core.text import TextFormat, html_to_text, render
+from fanarchive.core.text import TextFormat, clean_line, clean_text, html_to_text, render
 from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.engagement.subscription_services import subscriptions_series_work_added
 from fanarchive.works import limits
@@ -31,6 +31,11 @@ def _require_series_creator(user: User, series: Series) -> None:
 
 def _html(text: str) -> str:
     return render(text.strip(), TextFormat.HTML) if text.strip() else ""
+
+
+def _cleaned(*, title: str, summary: str, notes: str) -> tuple[str, str, str]:
+    """What the writer typed, without control characters (before anything reads it)."""
+    return clean_line(title), clean_text(summary), clean_text(notes)
 
 
 def _series_errors(*, title: str, summary: str, notes: str) -> Errors:
@@ -57,9 +62,15 @@ def _works_changed(series: Series) -> None:
 def series_create(
     *, user: User, title: str, summary: str = "", notes: str = "", complete: bool = False
 ) -> Series:
+    title, summary, notes = _cleaned(title=title, summary=summary, notes=notes)
     errors = _series_errors(title=title, summary=summary, notes=notes)
     if errors:
         raise ValidationError(errors)
+    return _series_insert(user=user, title=title, summary=summary, notes=notes, complete=complete)
+
+
+def _series_insert(*, user: User, title: str, summary: str, notes: str, complete: bool) -> Series:
+    """Write a new series from cleaned, checked fields."""
     with transaction.atomic():
         series = Series.objects.create(
             title=title.strip(), summary=_html(summary), notes=_html(notes), complete=complete
@@ -72,6 +83,7 @@ def series_update(
     *, user: User, series: Series, title: str, summary: str, notes: str, complete: bool
 ) -> Series:
     _require_series_creator(user, series)
+    title, summary, notes = _cleaned(title=title, summary=summary, notes=notes)
     errors = _series_errors(title=title, summary=summary, notes=notes)
     if errors:
         raise ValidationError(errors)
@@ -105,6 +117,7 @@ def series_work_add(
     part `position` (the works from there on move down one) when the series already has
     that many parts; a position beyond the end is the end."""
     require_creator(user, work, to="add it to a series")
+    new_title = clean_line(new_title)
     if series is None:
         if not new_title.strip():
             raise ValidationError(
@@ -119,7 +132,9 @@ def series_work_add(
             raise ValidationError({"series": [f'This work is already in "{series.title}".']})
     with transaction.atomic():
         if series is None:
-            series = series_create(user=user, title=new_title)
+            series = _series_insert(
+                user=user, title=new_title, summary="", notes="", complete=False
+            )
         last = series.series_works.aggregate(last=Max("position"))["last"] or 0
         place = last + 1 if position is None else min(max(position, 1), last + 1)
         later = series.series_works.filter(position__gte=place)

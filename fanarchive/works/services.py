@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +20,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.core.text import TextFormat, count_html_words, html_to_text, render
+from fanarchive.core.text import (
+    TextFormat,
+    clean_line,
+    clean_text,
+    count_html_words,
+    html_to_text,
+    render,
+)
 from fanarchive.discovery.services import (
     WorkText,
     catalogue_work_changed,
@@ -93,6 +100,36 @@ FREE_TAG_FIELDS = {
 }
 
 
+# -- normalising --------------------------------------------------------------
+
+
+def _cleaned_work(data: WorkInput) -> WorkInput:
+    """The input without control characters, once, before anything reads it.
+
+    Tag names are left to the tag services' own normalisation (`normalise_tag_name`);
+    the fixed tags, language and comment setting are checked against known values.
+    """
+    return replace(
+        data,
+        title=clean_line(data.title),
+        summary=clean_text(data.summary),
+        notes=clean_text(data.notes),
+        endnotes=clean_text(data.endnotes),
+        gifts=None if data.gifts is None else [clean_line(name) for name in data.gifts],
+    )
+
+
+def _cleaned_chapter(data: ChapterInput) -> ChapterInput:
+    return replace(
+        data,
+        text=clean_text(data.text),
+        title=clean_line(data.title),
+        summary=clean_text(data.summary),
+        notes=clean_text(data.notes),
+        endnotes=clean_text(data.endnotes),
+    )
+
+
 # -- validation ---------------------------------------------------------------
 
 
@@ -122,6 +159,11 @@ def _check_html_length(errors: Errors, key: str, label: str, value: str, maximum
 
 
 def validate_work_input(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
+    """What is wrong with `data`, as `work_create` would say (for callers checking first)."""
+    return _work_errors(_cleaned_work(data), fixed=fixed)
+
+
+def _work_errors(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
     fixed = fixed or FixedTags.load()
     errors: Errors = {}
     title = data.title.strip()
@@ -176,6 +218,10 @@ def validate_work_input(data: WorkInput, *, fixed: FixedTags | None = None) -> E
 
 def validate_chapter_input(data: ChapterInput, *, prefix: str = "") -> Errors:
     """Errors keyed `prefix + field`, so the work form can show them on its chapter fields."""
+    return _chapter_errors(_cleaned_chapter(data), prefix=prefix)
+
+
+def _chapter_errors(data: ChapterInput, *, prefix: str = "") -> Errors:
     errors: Errors = {}
     text = data.text.strip()
     if len(text) < limits.CHAPTER_TEXT_MIN:
@@ -352,12 +398,14 @@ def work_create(
     `site_url` ("https://archive.example") is where links in mail to gift recipients point.
     `history` keeps the dates of a work migrated from another archive.
     """
+    data = _cleaned_work(data)
+    chapters = [_cleaned_chapter(chapter_data) for chapter_data in chapters]
     fixed = FixedTags.load()
-    errors = validate_work_input(data, fixed=fixed)
+    errors = _work_errors(data, fixed=fixed)
     if not chapters:
         _add(errors, "text", "A work needs at least one chapter.")
     for chapter_data in chapters:
-        for key, messages in validate_chapter_input(chapter_data, prefix="chapter_").items():
+        for key, messages in _chapter_errors(chapter_data, prefix="chapter_").items():
             errors.setdefault(key, []).extend(messages)
     problem = _expected_chapters_error(data.expected_chapters, len(chapters))
     if problem:
@@ -493,8 +541,9 @@ def work_update(
     `record_revision` is False (a restore records its own).
     """
     require_creator(user, work)
+    data = _cleaned_work(data)
     fixed = FixedTags.load()
-    errors = validate_work_input(data, fixed=fixed)
+    errors = _work_errors(data, fixed=fixed)
     problem = _expected_chapters_error(data.expected_chapters, work.chapters.count())
     if problem:
         _add(errors, "expected_chapters", problem)
@@ -562,7 +611,8 @@ def chapter_add(
 ) -> Chapter:
     """Add a chapter at the end. On a draft work it stays a draft until the work is posted."""
     require_creator(user, work)
-    errors = validate_chapter_input(data)
+    data = _cleaned_chapter(data)
+    errors = _chapter_errors(data)
     count = work.chapters.count() + 1
     if expected_chapters is not None and expected_chapters < 1:
         _add(errors, "expected_chapters", "The expected number of chapters must be 1 or more.")
@@ -604,7 +654,8 @@ def chapter_update(
     """
     work = chapter.work
     require_creator(user, work)
-    _raise_if(validate_chapter_input(data))
+    data = _cleaned_chapter(data)
+    _raise_if(_chapter_errors(data))
     now = timezone.now()
     with transaction.atomic():
         _apply_chapter_fields(chapter, data)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
-from fanarchive.core.views import authenticated_user, form_error_from, posted
+from fanarchive.core.views import authenticated_user, form_error_from, posted, site_url
 from fanarchive.engagement.forms import CommentForm
 from fanarchive.engagement.history_services import history_record
 from fanarchive.engagement.hit_services import hit_record
@@ -23,14 +23,6 @@ from fanarchive.engagement.visitors import guest_key, visitor_key
 from fanarchive.works import autosave_services, selectors, services
 from fanarchive.works.forms import ChapterForm, ReorderForm, WorkForm
 from fanarchive.works.models import Chapter, Work
-
-ADULT_CONSENT_KEY = "adult_consent"
-
-
-def site_url(request: HttpRequest) -> str:
-    """This site's address as the browser used it, for links in e-mail."""
-    return request.build_absolute_uri("/")
-
 
 # -- autosave -------------------------------------------------------------------------
 
@@ -162,11 +154,11 @@ def adult_gate(request: HttpRequest, work: Work) -> HttpResponse | None:
     Every way into a work's text (reading pages, downloads) passes through here.
     """
     if request.GET.get("view_adult") == "true":
-        request.session[ADULT_CONSENT_KEY] = True
+        request.session[selectors.ADULT_CONSENT_KEY] = True
     if not selectors.needs_adult_consent(
         user=request.user,
         work=work,
-        session_consented=bool(request.session.get(ADULT_CONSENT_KEY)),
+        session_consented=selectors.consented_in_session(request.session),
     ):
         return None
     query = request.GET.copy()

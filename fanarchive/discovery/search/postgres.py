@@ -5,13 +5,12 @@ Weights: A title, B creators, C tags, summary and notes, D chapter text.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 from django.db import connection, transaction
 
 from fanarchive.discovery.search.parser import And, Node, Not, Or, Query, Term
-from fanarchive.discovery.search.sqlite import START, STOP, id_array, mark
+from fanarchive.discovery.search.passages import passages_of, words_pattern
+from fanarchive.discovery.search.sqlite import id_array
 
 WEIGHT = {"title": "A", "creator": "B"}
 
@@ -134,41 +133,13 @@ class PostgresSearch:
     def snippets(self, query: Query, work_ids: list[int]) -> dict[int, str]:
         """A passage around the first match, words marked. Done in Python: `ts_headline`
         re-parses the whole text of each work and costs ~2 ms per 20 KB."""
-        words = query.words()
-        if not work_ids or not words:
+        pattern = words_pattern(query)
+        if not work_ids or pattern is None:
             return {}
-        pattern = re.compile(
-            r"\b("
-            + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-            + r")\b",
-            re.IGNORECASE,
-        )
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT work_id, title, summary, notes, left(body, 300000) "
+                "SELECT work_id, left(body, 300000), notes, summary, title "
                 "FROM discovery_searchdocument WHERE work_id = ANY(%s)",
                 [work_ids],
             )
-            rows = cursor.fetchall()
-        found = {}
-        for work_id, *texts in rows:
-            for text in reversed(texts):
-                match = pattern.search(text or "")
-                if match:
-                    found[work_id] = passage(text, match.start(), pattern)
-                    break
-        return found
-
-
-def passage(
-    text: str, at: int, pattern: re.Pattern[str], before: int = 80, after: int = 160
-) -> str:
-    start = max(0, at - before)
-    end = min(len(text), at + after)
-    if start:
-        start = text.find(" ", start) + 1 or start
-    if end < len(text):
-        end = text.rfind(" ", at, end) if text.rfind(" ", at, end) > at else end
-    window = text[start:end]
-    marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", window)
-    return ("…" if start else "") + mark(marked) + ("…" if end < len(text) else "")
+            return passages_of(cursor.fetchall(), pattern)

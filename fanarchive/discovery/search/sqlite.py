@@ -6,15 +6,14 @@ import json
 
 import numpy as np
 from django.db import connection
-from django.utils.html import escape
 
 from fanarchive.discovery.search.parser import Node, Not, Or, Query, Term
+from fanarchive.discovery.search.passages import START, STOP, mark
 
 TABLE = "discovery_search_fts"
 COLUMNS = {"title": "title", "creator": "creators"}
 # bm25 weights of title, creators, tags, summary, notes, body.
 WEIGHTS = "10.0, 5.0, 4.0, 3.0, 2.0, 1.0"
-START, STOP = "\x02", "\x03"
 
 
 def compile_match(node: Node) -> str:
@@ -38,10 +37,6 @@ def id_array(text: str | None) -> np.ndarray:
     if not text:
         return np.zeros(0, dtype=np.int64)
     return np.sort(np.fromstring(text, dtype=np.int64, sep=","))
-
-
-def mark(text: str) -> str:
-    return escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
 
 
 class SqliteSearch:
