@@ -21,6 +21,8 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python tools/lint_writes.py
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -73,7 +73,8 @@ def main() -> None:
         print(f"Generated {args.works:,} works, {words:,} words in all")
 
         from fanarchive.core.testing import make_user
-        from fanarchive.formats.services import IMPORTED, ImportOptions, collect, works_import
+        from fanarchive.formats.import_files import collect
+        from fanarchive.formats.import_services import IMPORTED, ImportOptions, works_import
 
         user = make_user("bench")
         print(f"Load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import dj_database_url
+import django_stubs_ext
 
 from config import env as env_module
+
+# Django classes such as ModelAdmin and Feed are generic in the type stubs only; this lets
+# the code write `admin.ModelAdmin[Work]` as a base class (django-tasks does it too).
+django_stubs_ext.monkeypatch()
 
 ENV = env_module.load()
 BASE_DIR = env_module.BASE_DIR

@@ -16,7 +16,7 @@ urlpatterns = [
     path("", include("fanarchive.engagement.social_urls")),
     path("works/", include("fanarchive.works.urls")),
     path("", include("fanarchive.tags.wrangling_urls")),
-    path("tags/", include("fanarchive.tags.urls")),
+    path("tags/", include("fanarchive.discovery.tag_urls")),
     path("", include("fanarchive.formats.urls")),
     # The API tokens page, before the accounts app's /users/<username>/... catch-alls.
     path("", include("fanarchive.api.urls")),

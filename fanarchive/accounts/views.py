@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
-from fanarchive.accounts import selectors, services
+from fanarchive.accounts import profile_services, selectors, services
 from fanarchive.accounts.forms import (
     LoginForm,
     PreferencesForm,
@@ -219,7 +219,7 @@ def profile_edit(request: HttpRequest, username: str) -> HttpResponse:
     form = ProfileForm(posted(request), initial={"about": owner.about})
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(
+            profile_services.profile_update(
                 user=authenticated_user(request), owner=owner, about=form.cleaned_data["about"]
             )
         except ValidationError as error:
@@ -269,7 +269,7 @@ def pseud_new(request: HttpRequest, username: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.pseud_create(
+            created = profile_services.pseud_create(
                 user=authenticated_user(request),
                 owner=owner,
                 name=data["name"],
@@ -292,7 +292,7 @@ def pseud_edit(request: HttpRequest, username: str, name: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.pseud_update(
+            profile_services.pseud_update(
                 user=authenticated_user(request),
                 pseud=found,
                 name=data["name"],
@@ -321,7 +321,7 @@ def preferences(request: HttpRequest, username: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.preferences_update(
+            profile_services.preferences_update(
                 user=authenticated_user(request),
                 owner=owner,
                 view_adult=data["view_adult"],

@@ -13,7 +13,17 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from fanarchive.api import bookmarks, comments, errors, kudos, tags, tokens, users, works
+from fanarchive.api import (
+    bookmarks,
+    comments,
+    errors,
+    kudos,
+    tags,
+    tokens,
+    users,
+    work_writes,  # noqa: F401 (adds the posting and editing operations to works.router)
+    works,
+)
 from fanarchive.api.errors import PROBLEM_TYPE, problem_response
 
 ROUTERS = [

@@ -27,6 +27,7 @@ from fanarchive.engagement import bookmark_selectors, bookmark_services
 from fanarchive.engagement.models import Bookmark
 from fanarchive.works import selectors as works
 from fanarchive.works.models import Series, Work
+from fanarchive.works.series_selectors import series_get
 
 router = Router(tags=["bookmarks"])
 
@@ -83,7 +84,9 @@ class BookmarkPatchIn(Schema):
     rec: bool | None = None
 
 
-def bookmarks_out(request: HttpRequest, caller: Caller, rows: list[Bookmark]) -> list[dict]:
+def bookmarks_out(
+    request: HttpRequest, caller: Caller, rows: list[Bookmark]
+) -> list[dict[str, Any]]:
     work_ids = [b.work_id for b in rows if b.work_id is not None]
     loaded = works.with_blurb_data(Work.objects.filter(pk__in=work_ids))
     by_id = {w["id"]: w for w in works_out(request, caller, list(loaded), adult=False)}
@@ -171,7 +174,7 @@ def work_bookmarks(
     auth=WRITE,
     summary="Bookmark a work or a series",
 )
-def bookmark_create(request: HttpRequest, payload: BookmarkIn) -> Status:
+def bookmark_create(request: HttpRequest, payload: BookmarkIn) -> Status[dict[str, Any]]:
     caller = caller_of(request)
     user = caller.account
     if (payload.work_id is None) == (payload.series_id is None):
@@ -181,7 +184,7 @@ def bookmark_create(request: HttpRequest, payload: BookmarkIn) -> Status:
     if payload.work_id is not None:
         work = works.access_work(user, payload.work_id)
     if payload.series_id is not None:
-        series = works.series_get(user, payload.series_id)
+        series = series_get(user, payload.series_id)
     bookmark = bookmark_services.bookmark_create(
         user=user,
         pseud=_pseud(user, payload.pseud),
@@ -203,7 +206,7 @@ def bookmark_create(request: HttpRequest, payload: BookmarkIn) -> Status:
     url_name="bookmark_detail",
     summary="One bookmark: a public one, or your own",
 )
-def bookmark_detail(request: HttpRequest, bookmark_id: int) -> dict:
+def bookmark_detail(request: HttpRequest, bookmark_id: int) -> dict[str, Any]:
     caller = caller_of(request)
     bookmark = bookmark_selectors.bookmark_for(caller.user, bookmark_id)
     return bookmarks_out(request, caller, [bookmark])[0]
@@ -215,7 +218,9 @@ def bookmark_detail(request: HttpRequest, bookmark_id: int) -> dict:
     auth=WRITE,
     summary="Change your bookmark (the fields sent)",
 )
-def bookmark_update(request: HttpRequest, bookmark_id: int, payload: BookmarkPatchIn) -> dict:
+def bookmark_update(
+    request: HttpRequest, bookmark_id: int, payload: BookmarkPatchIn
+) -> dict[str, Any]:
     caller = caller_of(request)
     user = caller.account
     bookmark = _own(caller, bookmark_id)
@@ -243,7 +248,7 @@ def bookmark_update(request: HttpRequest, bookmark_id: int, payload: BookmarkPat
     auth=WRITE,
     summary="Delete your bookmark",
 )
-def bookmark_delete(request: HttpRequest, bookmark_id: int) -> Status:
+def bookmark_delete(request: HttpRequest, bookmark_id: int) -> Status[None]:
     caller = caller_of(request)
     bookmark_services.bookmark_delete(user=caller.account, bookmark=_own(caller, bookmark_id))
     return Status(204, None)

@@ -207,7 +207,7 @@ def chapter_comments(
 )
 def comment_create(
     request: HttpRequest, work_id: int, chapter_id: int, payload: CommentIn
-) -> Status:
+) -> Status[dict[str, Any]]:
     caller = caller_of(request)
     require_write(caller)
     work = works.access_work(caller.user, work_id)
@@ -224,7 +224,7 @@ def comment_create(
     summary="One comment",
     description=ADULT_HELP,
 )
-def comment_detail(request: HttpRequest, comment_id: int, adult: bool = False) -> dict:
+def comment_detail(request: HttpRequest, comment_id: int, adult: bool = False) -> dict[str, Any]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     gate(request, caller, comment.work, adult)
@@ -237,7 +237,9 @@ def comment_detail(request: HttpRequest, comment_id: int, adult: bool = False) -
     auth=GUEST,
     summary="Reply to a comment, as the token's account or (with no token) as a guest",
 )
-def comment_reply(request: HttpRequest, comment_id: int, payload: CommentIn) -> Status:
+def comment_reply(
+    request: HttpRequest, comment_id: int, payload: CommentIn
+) -> Status[dict[str, Any]]:
     caller = caller_of(request)
     require_write(caller)
     parent = selectors.comment_for(caller.user, comment_id)
@@ -251,7 +253,9 @@ def comment_reply(request: HttpRequest, comment_id: int, payload: CommentIn) -> 
     auth=WRITE,
     summary="Edit your own comment",
 )
-def comment_update(request: HttpRequest, comment_id: int, payload: CommentPatchIn) -> dict:
+def comment_update(
+    request: HttpRequest, comment_id: int, payload: CommentPatchIn
+) -> dict[str, Any]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     comment = comment_services.comment_update(
@@ -266,7 +270,7 @@ def comment_update(request: HttpRequest, comment_id: int, payload: CommentPatchI
     auth=WRITE,
     summary="Delete your own comment, or any comment on your work",
 )
-def comment_delete(request: HttpRequest, comment_id: int) -> Status:
+def comment_delete(request: HttpRequest, comment_id: int) -> Status[None]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     comment_services.comment_delete(user=caller.account, comment=comment)
@@ -279,7 +283,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> Status:
     auth=WRITE,
     summary="Publish a comment held for moderation (creators of the work)",
 )
-def comment_approve(request: HttpRequest, comment_id: int) -> dict:
+def comment_approve(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     comment = comment_services.comment_approve(
@@ -294,7 +298,7 @@ def comment_approve(request: HttpRequest, comment_id: int) -> dict:
     auth=WRITE,
     summary="Freeze a thread: no replies or edits (creators of the work)",
 )
-def comment_freeze(request: HttpRequest, comment_id: int) -> dict:
+def comment_freeze(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     return comment_out(comment_services.comment_freeze(user=caller.account, comment=comment))
@@ -306,7 +310,7 @@ def comment_freeze(request: HttpRequest, comment_id: int) -> dict:
     auth=WRITE,
     summary="Unfreeze a thread (creators of the work)",
 )
-def comment_unfreeze(request: HttpRequest, comment_id: int) -> dict:
+def comment_unfreeze(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     return comment_out(comment_services.comment_unfreeze(user=caller.account, comment=comment))

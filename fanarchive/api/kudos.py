@@ -70,7 +70,7 @@ def work_kudos(request: HttpRequest, work_id: int) -> dict[str, Any]:
     auth=GUEST,
     summary="Leave kudos on a work, as the token's account or (with no token) as a guest",
 )
-def kudos_create(request: HttpRequest, work_id: int) -> Status:
+def kudos_create(request: HttpRequest, work_id: int) -> Status[dict[str, Any]]:
     caller = caller_of(request)
     require_write(caller)
     work = works.access_work(caller.user, work_id)

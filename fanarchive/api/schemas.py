@@ -7,6 +7,7 @@ adult-content gate, downloads) is asked of the selectors by the endpoints.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -14,6 +15,7 @@ from ninja import Schema
 
 from fanarchive.discovery.stats import WorkStats
 from fanarchive.tags.models import Tag, TagType
+from fanarchive.works.inputs import TAG_FIELDS
 from fanarchive.works.models import Chapter, Work
 from fanarchive.works.selectors import is_adult, shown_gifts
 
@@ -110,27 +112,16 @@ class ChapterOut(ChapterRef):
     content: str
 
 
-TAG_FIELDS = {
-    TagType.RATING: "rating",
-    TagType.WARNING: "warnings",
-    TagType.CATEGORY: "categories",
-    TagType.FANDOM: "fandoms",
-    TagType.RELATIONSHIP: "relationships",
-    TagType.CHARACTER: "characters",
-    TagType.FREEFORM: "freeforms",
-}
-
-
-def tag_ref(tag: Tag) -> dict:
+def tag_ref(tag: Tag) -> dict[str, Any]:
     return {"id": tag.pk, "name": tag.name, "type": tag.type}
 
 
 def work_out(
     request: HttpRequest, work: Work, *, stats: WorkStats, text_requires_consent: bool
-) -> dict:
+) -> dict[str, Any]:
     """`work` (with blurb data prefetched) as WorkOut."""
     work_tags = work.ordered_work_tags()
-    data: dict = {field: [] for field in TAG_FIELDS.values()}
+    data: dict[str, Any] = {field: [] for field in TAG_FIELDS.values()}
     for work_tag in work_tags:
         data[TAG_FIELDS[TagType(work_tag.tag.type)]].append(work_tag.tag.name)
     data.update(
@@ -172,7 +163,7 @@ def work_out(
     return data
 
 
-def chapter_ref(request: HttpRequest, chapter: Chapter) -> dict:
+def chapter_ref(request: HttpRequest, chapter: Chapter) -> dict[str, Any]:
     return {
         "id": chapter.pk,
         "position": chapter.position,
@@ -187,7 +178,7 @@ def chapter_ref(request: HttpRequest, chapter: Chapter) -> dict:
     }
 
 
-def chapter_out(request: HttpRequest, chapter: Chapter) -> dict:
+def chapter_out(request: HttpRequest, chapter: Chapter) -> dict[str, Any]:
     return {
         **chapter_ref(request, chapter),
         "summary": chapter.summary,

@@ -51,7 +51,7 @@ def tokens_list(request: HttpRequest) -> list[dict[str, Any]]:
     auth=WRITE,
     summary="Revoke one of your tokens",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> Status:
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     user = caller_of(request).account
     services.token_revoke(user=user, token=selectors.token_get(user, token_id))
     return Status(204, None)

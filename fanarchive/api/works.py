@@ -15,9 +15,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
-from fanarchive.api.auth import GUEST, WRITE, Caller, caller_of
+from fanarchive.api.auth import GUEST, Caller, caller_of
 from fanarchive.api.errors import ApiProblem, problem_responses
 from fanarchive.api.pagination import cursor_decode, cursor_encode, page_size
 from fanarchive.api.schemas import (
@@ -31,17 +31,14 @@ from fanarchive.api.schemas import (
     tag_ref,
     work_out,
 )
-from fanarchive.core.views import site_url
 from fanarchive.discovery import selectors as discovery
 from fanarchive.discovery.forms import SORTS, FilterForm
 from fanarchive.discovery.stats import work_stats
 from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.selectors import DownloadRefused, downloadable_work
-from fanarchive.tags.models import Tag, TagType
+from fanarchive.tags.models import Tag
 from fanarchive.works import selectors as works
-from fanarchive.works import services
-from fanarchive.works.models import Chapter, Work
-from fanarchive.works.services import ChapterInput, WorkInput
+from fanarchive.works.models import Work
 
 router = Router(tags=["works"])
 
@@ -123,7 +120,9 @@ def needs_consent(request: HttpRequest, caller: Caller, work: Work, adult: bool)
     )
 
 
-def works_out(request: HttpRequest, caller: Caller, items: list[Work], adult: bool) -> list[dict]:
+def works_out(
+    request: HttpRequest, caller: Caller, items: list[Work], adult: bool
+) -> list[dict[str, Any]]:
     stats = work_stats([w.pk for w in items])
     withheld = works.adult_text_withheld(
         user=caller.user, works=items, session_consented=consented(request, caller, adult)
@@ -192,7 +191,9 @@ def works_list(request: HttpRequest, filters: Query[WorkFilters]) -> dict[str, A
 # -- reading ------------------------------------------------------------------------
 
 
-def _detail(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> dict[str, Any]:
+def work_detail_out(
+    request: HttpRequest, caller: Caller, work: Work, adult: bool
+) -> dict[str, Any]:
     work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
     requires = needs_consent(request, caller, work, adult)
     data = work_out(
@@ -237,7 +238,7 @@ def _detail(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> di
 def work_detail(request: HttpRequest, work_id: int, adult: bool = False) -> dict[str, Any]:
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)
-    return _detail(request, caller, work, adult)
+    return work_detail_out(request, caller, work, adult)
 
 
 def gate(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> None:
@@ -259,7 +260,7 @@ def gate(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> None:
     summary="A work's chapters with their sanitised HTML",
     description=ADULT_HELP,
 )
-def work_chapters(request: HttpRequest, work_id: int, adult: bool = False) -> list[dict]:
+def work_chapters(request: HttpRequest, work_id: int, adult: bool = False) -> list[dict[str, Any]]:
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)
     work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
@@ -277,7 +278,7 @@ def work_chapters(request: HttpRequest, work_id: int, adult: bool = False) -> li
 )
 def chapter_detail(
     request: HttpRequest, work_id: int, chapter_id: int, adult: bool = False
-) -> dict:
+) -> dict[str, Any]:
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)
     work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
@@ -290,256 +291,4 @@ def chapter_detail(
     return chapter_out(request, chapter)
 
 
-# -- posting and editing ------------------------------------------------------------------
-
-
-class ChapterIn(Schema):
-    text: str = ""
-    text_format: str = Field("html", description='"html", "markdown" or "plain"')
-    title: str = ""
-    summary: str = ""
-    notes: str = ""
-    endnotes: str = ""
-
-    def chapter_input(self) -> ChapterInput:
-        return ChapterInput(**self.model_dump())
-
-
-class WorkFields(Schema):
-    """A work's metadata. Tag lists hold names; fixed tags are named as on the posting form."""
-
-    title: str = ""
-    rating: str = Field("", description='e.g. "General Audiences"')
-    warnings: list[str] = Field([], description='e.g. ["No Archive Warnings Apply"]')
-    categories: list[str] = []
-    fandoms: list[str] = []
-    relationships: list[str] = []
-    characters: list[str] = []
-    freeforms: list[str] = []
-    summary: str = ""
-    notes: str = ""
-    endnotes: str = ""
-    language: str = "en"
-    restricted: bool = False
-    expected_chapters: int | None = Field(1, description="null is AO3's ?: not known yet")
-    pseud_ids: list[int] = Field([], description="Your pseuds; empty: your default pseud")
-    gifts: list[str] | None = Field(None, description="Recipients; null leaves gifts as they are")
-
-
-class WorkCreateIn(WorkFields):
-    chapters: list[ChapterIn] = Field([], description="At least one chapter")
-    post: bool = Field(True, description="false keeps the work as a draft")
-
-
-class WorkPatchIn(Schema):
-    """Only the fields sent change; the others keep their current values."""
-
-    title: str | None = None
-    rating: str | None = None
-    warnings: list[str] | None = None
-    categories: list[str] | None = None
-    fandoms: list[str] | None = None
-    relationships: list[str] | None = None
-    characters: list[str] | None = None
-    freeforms: list[str] | None = None
-    summary: str | None = None
-    notes: str | None = None
-    endnotes: str | None = None
-    language: str | None = None
-    restricted: bool | None = None
-    expected_chapters: int | None = None
-    pseud_ids: list[int] | None = None
-    gifts: list[str] | None = None
-
-
-class ChapterCreateIn(ChapterIn):
-    post: bool = Field(True, description="false keeps the chapter as a draft")
-    expected_chapters: int | None = Field(
-        None, description="The work's expected chapters; omitted: unchanged; null: ?"
-    )
-
-
-class ChapterPatchIn(Schema):
-    text: str | None = None
-    text_format: str | None = None
-    title: str | None = None
-    summary: str | None = None
-    notes: str | None = None
-    endnotes: str | None = None
-    post: bool = Field(False, description="Post this chapter if it is a draft of a posted work")
-
-
-def _names(work: Work, tag_type: TagType) -> list[str]:
-    return [t.name for t in work.tags_of(tag_type)]
-
-
-def current_work_input(work: Work) -> WorkInput:
-    """The work as it stands, as a WorkInput (pseuds and gifts left as they are)."""
-    ratings = _names(work, TagType.RATING)
-    return WorkInput(
-        title=work.title,
-        rating=ratings[0] if ratings else "",
-        warnings=_names(work, TagType.WARNING),
-        categories=_names(work, TagType.CATEGORY),
-        fandoms=_names(work, TagType.FANDOM),
-        relationships=_names(work, TagType.RELATIONSHIP),
-        characters=_names(work, TagType.CHARACTER),
-        freeforms=_names(work, TagType.FREEFORM),
-        summary=work.summary,
-        notes=work.notes,
-        endnotes=work.endnotes,
-        language=work.language,
-        restricted=work.restricted,
-        expected_chapters=work.expected_chapters,
-        pseud_ids=[],
-        gifts=None,
-    )
-
-
-def _own_work(caller: Caller, work_id: int) -> Work:
-    work = works.access_work(caller.user, work_id)
-    works.require_creator(caller.user, work)
-    return works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
-
-
-@router.post(
-    "/works",
-    response={201: WorkDetailOut, **WRITE_ERRORS},
-    auth=WRITE,
-    summary="Post a work (or save a draft), as the posting form does",
-)
-def work_create(request: HttpRequest, payload: WorkCreateIn) -> Status:
-    caller = caller_of(request)
-    data = payload.model_dump(exclude={"chapters", "post"})
-    work = services.work_create(
-        user=caller.account,
-        data=WorkInput(**data),
-        chapters=[c.chapter_input() for c in payload.chapters],
-        post=payload.post,
-        site_url=site_url(request),
-    )
-    return Status(201, _detail(request, caller, work, adult=True))
-
-
-@router.patch(
-    "/works/{work_id}",
-    response={200: WorkDetailOut, **WRITE_ERRORS},
-    auth=WRITE,
-    summary="Edit a work's metadata and tags (the fields sent)",
-)
-def work_update(request: HttpRequest, work_id: int, payload: WorkPatchIn) -> dict:
-    caller = caller_of(request)
-    work = _own_work(caller, work_id)
-    data = current_work_input(work)
-    for key in payload.model_fields_set:
-        value = getattr(payload, key)
-        if value is None and key not in {"expected_chapters", "gifts"}:
-            raise ValidationError({key: ["This field cannot be null."]})
-        setattr(data, key, value)
-    work = services.work_update(
-        user=caller.account, work=work, data=data, site_url=site_url(request)
-    )
-    return _detail(request, caller, work, adult=True)
-
-
-@router.post(
-    "/works/{work_id}/post",
-    response={200: WorkDetailOut, **WRITE_ERRORS},
-    auth=WRITE,
-    summary="Post a draft work",
-)
-def work_post(request: HttpRequest, work_id: int) -> dict:
-    caller = caller_of(request)
-    work = services.work_post(
-        user=caller.account, work=_own_work(caller, work_id), site_url=site_url(request)
-    )
-    return _detail(request, caller, work, adult=True)
-
-
-@router.delete(
-    "/works/{work_id}",
-    response={204: None, **WRITE_ERRORS},
-    auth=WRITE,
-    summary="Delete a work",
-)
-def work_delete(request: HttpRequest, work_id: int) -> Status:
-    caller = caller_of(request)
-    services.work_delete(user=caller.account, work=_own_work(caller, work_id))
-    return Status(204, None)
-
-
-@router.post(
-    "/works/{work_id}/chapters",
-    response={201: ChapterOut, **WRITE_ERRORS},
-    auth=WRITE,
-    summary="Add a chapter at the end",
-)
-def chapter_create(request: HttpRequest, work_id: int, payload: ChapterCreateIn) -> Status:
-    caller = caller_of(request)
-    work = _own_work(caller, work_id)
-    expected = (
-        payload.expected_chapters
-        if "expected_chapters" in payload.model_fields_set
-        else work.expected_chapters
-    )
-    chapter = services.chapter_add(
-        user=caller.account,
-        work=work,
-        data=ChapterInput(**payload.model_dump(exclude={"post", "expected_chapters"})),
-        post=payload.post,
-        expected_chapters=expected,
-    )
-    return Status(201, chapter_out(request, chapter))
-
-
-def _own_chapter(caller: Caller, work_id: int, chapter_id: int) -> Chapter:
-    work = _own_work(caller, work_id)
-    chapter = work.chapters.filter(pk=chapter_id).first()
-    if chapter is None:
-        raise ApiProblem(404, "No such chapter in this work.", name="not-found")
-    return chapter
-
-
-@router.patch(
-    "/works/{work_id}/chapters/{chapter_id}",
-    response={200: ChapterOut, **WRITE_ERRORS},
-    auth=WRITE,
-    summary="Edit a chapter (the fields sent)",
-)
-def chapter_update(
-    request: HttpRequest, work_id: int, chapter_id: int, payload: ChapterPatchIn
-) -> dict:
-    caller = caller_of(request)
-    chapter = _own_chapter(caller, work_id, chapter_id)
-    data = ChapterInput(
-        text=chapter.source,
-        text_format=chapter.text_format,
-        title=chapter.title,
-        summary=chapter.summary,
-        notes=chapter.notes,
-        endnotes=chapter.endnotes,
-    )
-    for key in payload.model_fields_set - {"post"}:
-        value = getattr(payload, key)
-        if value is None:
-            raise ValidationError({key: ["This field cannot be null."]})
-        setattr(data, key, value)
-    chapter = services.chapter_update(
-        user=caller.account, chapter=chapter, data=data, post=payload.post
-    )
-    return chapter_out(request, chapter)
-
-
-@router.delete(
-    "/works/{work_id}/chapters/{chapter_id}",
-    response={204: None, **WRITE_ERRORS},
-    auth=WRITE,
-    summary="Delete a chapter (not the only one)",
-)
-def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> Status:
-    caller = caller_of(request)
-    services.chapter_delete(user=caller.account, chapter=_own_chapter(caller, work_id, chapter_id))
-    return Status(204, None)
-
-
-__all__ = ["ChapterRef", "WorkFilters", "find", "router", "works_out"]
+__all__ = ["ChapterRef", "WorkFilters", "find", "router", "work_detail_out", "works_out"]

@@ -4,7 +4,8 @@ from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
-class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+# whitenoise ships no type hints, so its class is Any to mypy.
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
     """Hashed, compressed static files after collectstatic; plain names before it.
 
     Tests and a fresh checkout have not run collectstatic, so an asset missing
@@ -16,6 +17,7 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
 
     def url(self, name: str | None, force: bool = False) -> str:
         try:
-            return super().url(name, force)
+            url: str = super().url(name, force)
+            return url
         except ValueError:
             return FileSystemStorage.url(self, name)

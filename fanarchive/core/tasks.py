@@ -30,7 +30,8 @@ DEFAULT_BACKOFF = timedelta(seconds=30)
 
 def backoff_delay(attempt: int, base: timedelta = DEFAULT_BACKOFF) -> timedelta:
     """How long to wait before attempt `attempt + 1`: base, 2x, 4x... capped at a day."""
-    return min(base * 2 ** (attempt - 1), timedelta(days=1))
+    factor: int = 2 ** (attempt - 1)  # attempt >= 1; typeshed types int ** int as Any
+    return min(base * factor, timedelta(days=1))
 
 
 def retrying_task(

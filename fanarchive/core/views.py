@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 
-from fanarchive.accounts.models import User
+if TYPE_CHECKING:
+    from fanarchive.accounts.models import User
+
+T = TypeVar("T")
 
 
 def site_url(request: HttpRequest) -> str:
@@ -21,7 +26,7 @@ def site_url(request: HttpRequest) -> str:
 def authenticated_user(request: HttpRequest) -> User:
     """The logged-in user, typed; call only behind @login_required."""
     user = request.user
-    if not isinstance(user, User):
+    if not user.is_authenticated:
         raise TypeError("authenticated_user() needs a logged-in request")
     return user
 
@@ -35,7 +40,7 @@ def form_error_from(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def paginate(request: HttpRequest, items: Any) -> Page:
+def paginate(request: HttpRequest, items: QuerySet[Any, T] | Sequence[T]) -> Page[T]:
     """A page of a listing, from ?page=N (out-of-range numbers give the nearest page)."""
     return Paginator(items, settings.WORKS_PER_PAGE).get_page(request.GET.get("page"))
 

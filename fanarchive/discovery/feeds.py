@@ -56,7 +56,7 @@ def _problems(form: FilterForm) -> str:
     return "\n".join(lines) + "\n"
 
 
-class WorksFeed(Feed):
+class WorksFeed(Feed[Work, _Spec]):
     feed_type = Atom1Feed
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -10,11 +10,10 @@ from django.http import QueryDict
 
 from fanarchive.discovery.index.catalogue import Filter
 from fanarchive.discovery.search import Query, QuerySyntaxError, parse
+from fanarchive.tags.filtering import filter_tags
 from fanarchive.tags.models import FIXED_TYPES, Tag, TagType
-from fanarchive.tags.services import unique_tag_names
 from fanarchive.works.languages import LANGUAGES
 
-MAX_TAGS = 50
 # Sort choices: (value, label, descending by default)
 SORTS = [
     ("updated", "Date updated", True),
@@ -152,7 +151,7 @@ class FilterForm(forms.Form):
         self.tags: dict[int, Tag] = {}
 
     def clean_q(self) -> str:
-        text = self.cleaned_data.get("q", "").strip()
+        text: str = self.cleaned_data.get("q", "").strip()
         if text:
             try:
                 self.text_query = parse(text)
@@ -162,31 +161,22 @@ class FilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        include = list(data.get("include") or [])
-        exclude = list(data.get("exclude") or [])
-        for key, tag_type in NAME_FIELDS.items():
-            include += self._named(key, tag_type)
-        exclude += self._named("exclude_names", None)
-        ratings = list(data.get("rating") or [])
-        wanted = set(include) | set(exclude) | set(ratings)
-        if len(wanted) > MAX_TAGS:
-            raise forms.ValidationError(f"A filter can use at most {MAX_TAGS} tags.")
-        self.tags.update(Tag.objects.in_bulk(wanted))
-        unknown = sorted(wanted - self.tags.keys())
-        if unknown:
-            self.add_error(
-                None,
-                "These tags do not exist (perhaps they were removed): "
-                + ", ".join(str(i) for i in unknown)
-                + ". Remove them from the filter.",
-            )
-        if any(self.tags[t].type != TagType.RATING for t in ratings if t in self.tags):
-            self.add_error(None, "Only ratings can be chosen as ratings.")
-        # A synonym filters as its canonical tag, whose works include the synonym's.
-        canonicals = {t.synonym_of_id for t in self.tags.values() if t.synonym_of_id}
-        self.tags.update(Tag.objects.in_bulk(canonicals - self.tags.keys()))
-        data["include"] = list(dict.fromkeys(self._canonical(i) for i in include))
-        data["exclude"] = list(dict.fromkeys(self._canonical(i) for i in exclude))
+        named: dict[str, tuple[TagType | None, str]] = {
+            key: (tag_type, data.get(key) or "") for key, tag_type in NAME_FIELDS.items()
+        }
+        named["exclude_names"] = (None, data.get("exclude_names") or "")
+        meaning = filter_tags(
+            include=data.get("include") or [],
+            exclude=data.get("exclude") or [],
+            ratings=data.get("rating") or [],
+            named=named,
+            excluding={"exclude_names"},
+        )
+        self.tags.update(meaning.tags)
+        for key, messages in meaning.errors.items():
+            for message in messages:
+                self.add_error(key, message)
+        data["include"], data["exclude"] = meaning.include, meaning.exclude
         for name in (*RANGES, "date"):
             low, high = data.get(f"{name}_from"), data.get(f"{name}_to")
             if low is not None and high is not None and low > high:
@@ -194,26 +184,6 @@ class FilterForm(forms.Form):
         if data.get("sort") == "relevance" and not data.get("q"):
             data["sort"] = "updated"
         return data
-
-    def _canonical(self, tag_id: int) -> int:
-        tag = self.tags.get(tag_id)
-        return tag.synonym_of_id if tag is not None and tag.synonym_of_id else tag_id
-
-    def _named(self, key: str, tag_type: str | None) -> list[int]:
-        names = unique_tag_names((self.cleaned_data.get(key) or "").split(","))
-        ids = []
-        for name in names:
-            tags = Tag.objects.filter(name__iexact=name)
-            if tag_type:
-                tags = tags.filter(type=tag_type)
-            found = list(tags)
-            if not found:
-                label = TagType(tag_type).label.lower() if tag_type else "tag"
-                self.add_error(key, f'There is no {label} called "{name}".')
-            for tag in found:
-                self.tags[tag.pk] = tag
-                ids.append(tag.pk)
-        return ids
 
     # -- results -------------------------------------------------------------
 

@@ -155,6 +155,20 @@ def tag_works(request: HttpRequest, tag_id: int) -> HttpResponse:
     return find_works(request, tag=tag)
 
 
+def tag_about(request: HttpRequest, tag_id: int) -> HttpResponse:
+    """A tag with its wrangling: canonical, synonyms, metatags, subtags, fandoms."""
+    tag = tag_for(request.user, tag_id)
+    return render(
+        request,
+        "tags/wrangling/about.html",
+        {
+            "tag": tag,
+            "relations": tag_relations(tag),
+            "can_wrangle": can_wrangle(request.user, tag),
+        },
+    )
+
+
 # -- mutes --------------------------------------------------------------------
 
 

@@ -16,7 +16,8 @@ from fanarchive.engagement.stats import stats_changed
 from fanarchive.tags.models import TagType
 from fanarchive.tags.services import tag_name_error, tags_find_or_create, unique_tag_names
 from fanarchive.works.models import Series, Work
-from fanarchive.works.selectors import access_work, series_get
+from fanarchive.works.selectors import access_work
+from fanarchive.works.series_selectors import series_get
 
 NOTES_MAX = 5_000  # as a work's notes
 TAGS_MAX = 75  # as a work's own tags

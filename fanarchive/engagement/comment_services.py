@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -23,10 +24,10 @@ from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat, clean_line, clean_text, render
 from fanarchive.engagement import limits, notices
 from fanarchive.engagement.models import Comment, CommentState
-from fanarchive.engagement.rules import check_open
+from fanarchive.engagement.permissions import refuse_unless, work_permissions
 from fanarchive.engagement.selectors import creator_users, is_blocked
 from fanarchive.engagement.stats import stats_changed
-from fanarchive.works.models import Chapter, CommentPolicy, Work
+from fanarchive.works.models import Chapter, Work
 from fanarchive.works.selectors import is_creator, require_creator
 
 DELETED_TEXT = "(Previous comment deleted.)"
@@ -103,15 +104,9 @@ def comment_create(
     work: Work = chapter.work
     if parent is not None and parent.work_id != work.pk:
         raise ValidationError({"text": ["That comment is not on this work."]})
-    check_open(work=work, user=user, key="text", doing="comment on")
+    refuse_unless(work_permissions(user or AnonymousUser(), work).comment_refusal, key="text")
     if not chapter.posted:
         raise ValidationError({"text": ["You cannot comment on a draft chapter."]})
-    if work.comment_policy == CommentPolicy.NOBODY:
-        raise ValidationError({"text": ["Sorry, this work doesn't allow comments."]})
-    if user is None and work.comment_policy == CommentPolicy.REGISTERED:
-        raise ValidationError(
-            {"text": ["Sorry, this work only allows comments from registered users."]}
-        )
     if parent is not None:
         if parent.deleted or parent.state != CommentState.PUBLISHED:
             raise ValidationError({"text": ["You cannot reply to this comment."]})

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from fanarchive.accounts.models import User
 from fanarchive.engagement import notices
 from fanarchive.engagement.models import Kudos
-from fanarchive.engagement.rules import check_open
+from fanarchive.engagement.permissions import refuse_unless, work_permissions
 from fanarchive.engagement.selectors import creator_users
 from fanarchive.engagement.stats import stats_changed
 from fanarchive.works.models import Work
-from fanarchive.works.selectors import is_creator
 
 ALREADY = "You have already left kudos here. :)"
 
@@ -25,9 +25,7 @@ def kudos_give(*, work: Work, user: User | None, guest_key: str = "", site_url: 
     """
     if user is None and not guest_key:
         raise ValueError("a guest's kudos needs a guest key")
-    check_open(work=work, user=user, key="kudos", doing="leave kudos on")
-    if user is not None and is_creator(user, work):
-        raise ValidationError({"kudos": ["You can't leave kudos on your own work."]})
+    refuse_unless(work_permissions(user or AnonymousUser(), work).kudos_refusal, key="kudos")
     try:
         with transaction.atomic():
             if user is not None:

@@ -141,28 +141,3 @@ def pending_comments(work: Work) -> QuerySet[Comment]:
         .select_related("pseud", "pseud__user", "user", "chapter")
         .order_by("created_at", "id")
     )
-
-
-def reading_context(
-    viewer: AnyUser, work: Work, shown: Sequence[Chapter], *, is_creator: bool, guest_key: str
-) -> dict[str, object]:
-    """What the work page shows of kudos and comments below the text it shows."""
-    from fanarchive.works.models import CommentPolicy
-
-    threads = comment_threads(viewer, work, shown, is_creator=is_creator)
-    may_comment = (
-        work.posted
-        and not work.hidden_by_admin
-        and (
-            work.comment_policy == CommentPolicy.EVERYONE
-            or (work.comment_policy == CommentPolicy.REGISTERED and viewer.is_authenticated)
-        )
-    )
-    return {
-        "kudos": kudos_list(work),
-        "kudos_given": has_given_kudos(work, user=viewer, guest_key=guest_key),
-        "comment_threads": [(chapter, threads.get(chapter.pk, [])) for chapter in shown],
-        "comment_chapter": shown[-1] if shown else None,
-        "may_comment": may_comment,
-        "pending_count": pending_comments(work).count() if is_creator else 0,
-    }

@@ -25,7 +25,8 @@ from fanarchive.engagement import (
 from fanarchive.engagement.models import Bookmark, Subscription
 from fanarchive.engagement.social_forms import BookmarkForm
 from fanarchive.works.models import Series, Work
-from fanarchive.works.selectors import access_work, series_get
+from fanarchive.works.selectors import access_work
+from fanarchive.works.series_selectors import series_get
 
 
 def _next(request: HttpRequest, default: str) -> str:

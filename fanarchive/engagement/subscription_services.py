@@ -18,7 +18,8 @@ from fanarchive.accounts.models import User
 from fanarchive.engagement.models import Notice, NoticeKind, Subscription, SubscriptionKind
 from fanarchive.engagement.notices import notify
 from fanarchive.works.models import Chapter, Series, SeriesWork, Work
-from fanarchive.works.selectors import access_work, series_get
+from fanarchive.works.selectors import access_work
+from fanarchive.works.series_selectors import series_get
 
 
 def subscription_create(

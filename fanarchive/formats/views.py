@@ -9,11 +9,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fanarchive.core.views import authenticated_user, posted
-from fanarchive.formats import limits, selectors, services
+from fanarchive.formats import import_services, limits, selectors
+from fanarchive.formats.download_services import work_export
 from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.exporters import FORMATS, download_name
 from fanarchive.formats.forms import ImportConfirmForm, ImportForm
 from fanarchive.formats.importers.registry import Source
+from fanarchive.formats.pending_uploads import (
+    pending_upload_delete,
+    pending_upload_load,
+    pending_upload_save,
+)
 from fanarchive.works.views import adult_gate
 
 SESSION_NAMES = "pending_import_names"
@@ -31,7 +37,7 @@ def download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponseBase:
     gate = adult_gate(request, work)
     if gate:
         return gate
-    path = services.work_export(work=work, fmt=fmt)
+    path = work_export(work=work, fmt=fmt)
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,
@@ -42,8 +48,8 @@ def download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponseBase:
     return response
 
 
-def _options(user_pseuds: list[int], fandom: str, *, post: bool) -> services.ImportOptions:
-    return services.ImportOptions(
+def _options(user_pseuds: list[int], fandom: str, *, post: bool) -> import_services.ImportOptions:
+    return import_services.ImportOptions(
         pseud_ids=user_pseuds, post=post, fandoms=[fandom.strip()] if fandom.strip() else []
     )
 
@@ -72,13 +78,13 @@ def import_work(request: HttpRequest) -> HttpResponse:
                 _pseud_ids(form.cleaned_data["pseud"]), form.cleaned_data["fandom"], post=False
             )
             try:
-                parsed = services.parse_upload(
+                parsed = import_services.parse_upload(
                     user=user, source=Source(name, data), options=options
                 )
             except ImportFailed as error:
                 form.add_error("file", str(error))
             else:
-                token = services.pending_upload_save(user=user, data=data)
+                token = pending_upload_save(user=user, data=data)
                 request.session.setdefault(SESSION_NAMES, {})[token] = name
                 request.session.modified = True
                 confirm = ImportConfirmForm(
@@ -94,7 +100,7 @@ def import_work(request: HttpRequest) -> HttpResponse:
                     {
                         "parsed": parsed,
                         "name": name,
-                        "problems": services.validate_parsed(parsed),
+                        "problems": import_services.validate_parsed(parsed),
                         "confirm": confirm,
                     },
                 )
@@ -113,7 +119,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("formats:import")
     token = form.cleaned_data["token"]
     try:
-        data = services.pending_upload_load(user=user, token=token)
+        data = pending_upload_load(user=user, token=token)
     except ImportFailed as error:
         messages.error(request, error.reason)
         return redirect("formats:import")
@@ -121,14 +127,16 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     options = _options(
         _pseud_ids(form.cleaned_data["pseud"]), form.cleaned_data["fandom"], post=post
     )
-    outcome = services.work_import(user=user, source=Source(names[token], data), options=options)
-    services.pending_upload_delete(user=user, token=token)
+    outcome = import_services.work_import(
+        user=user, source=Source(names[token], data), options=options
+    )
+    pending_upload_delete(user=user, token=token)
     names.pop(token, None)
     request.session.modified = True
-    if outcome.status == services.IMPORTED:
+    if outcome.status == import_services.IMPORTED:
         messages.success(request, "Work was imported and posted." if post else "Draft was saved.")
         return redirect("works:detail", outcome.work_id)
-    if outcome.status == services.DUPLICATE:
+    if outcome.status == import_services.DUPLICATE:
         messages.info(request, "You have already imported this file; here is the work.")
         return redirect("works:detail", outcome.work_id)
     messages.error(request, f"{outcome.source} was not imported: {outcome.reason}")

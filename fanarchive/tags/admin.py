@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from fanarchive.tags.models import Tag, WranglerAssignment, WranglingLog
-from fanarchive.tags.services import wrangler_set
+from fanarchive.tags.wrangler_services import wrangler_set
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(admin.ModelAdmin[Tag]):
     """Tags are wrangled on the site's wrangling pages, where every change is checked
     and logged; here they are read-only."""
 
@@ -43,19 +43,21 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(WranglerAssignment)
-class WranglerAssignmentAdmin(admin.ModelAdmin):
+class WranglerAssignmentAdmin(admin.ModelAdmin[WranglerAssignment]):
     list_display = ("user", "fandom", "created_at")
     search_fields = ("user__username", "fandom__name")
     autocomplete_fields = ["fandom"]
     raw_id_fields = ["user"]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: WranglerAssignment, form: Any, change: bool
+    ) -> None:
         # Through the service: the user joins the Wranglers group and the log records it.
         wrangler_set(user=request.user, wrangler=obj.user, fandoms=[obj.fandom])  # type: ignore[arg-type]
 
 
 @admin.register(WranglingLog)
-class WranglingLogAdmin(admin.ModelAdmin):
+class WranglingLogAdmin(admin.ModelAdmin[WranglingLog]):
     list_display = ("created_at", "user", "action", "tag_name", "target_name")
     list_filter = ("action",)
     search_fields = ("tag_name", "target_name", "user__username")

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -25,6 +25,9 @@ from fanarchive.tags.models import (
     WranglingLog,
     fold_name,
 )
+
+if TYPE_CHECKING:
+    from fanarchive.works.models import Work
 
 WRANGLERS_GROUP = "Wranglers"
 AUTOCOMPLETE_LIMIT = 10
@@ -82,7 +85,7 @@ def fixed_tags_by_name(tag_type: TagType | str, names: list[str]) -> tuple[list[
     return FixedTags.load().pick(tag_type, names)
 
 
-def tag_with_visible_count(tag_id: int, *, visible_work_ids: QuerySet) -> Tag | None:
+def tag_with_visible_count(tag_id: int, *, visible_work_ids: QuerySet[Work, int]) -> Tag | None:
     return (
         Tag.objects.filter(pk=tag_id)
         .annotate(work_count=Count("work_tags", filter=Q(work_tags__work_id__in=visible_work_ids)))
@@ -215,7 +218,7 @@ def family_ids(tag_ids: Iterable[int]) -> set[int]:
     return family
 
 
-def works_filtered_by_tag(tag: Tag) -> QuerySet:
+def works_filtered_by_tag(tag: Tag) -> QuerySet[Work]:
     """The database's answer to "works under this tag", wrangling included (all states)."""
     from fanarchive.works.models import Work, WorkTag
 

@@ -5,7 +5,6 @@ from fanarchive.tags import wrangling_views as views
 app_name = "wrangling"
 urlpatterns = [
     path("tags/autocomplete/", views.autocomplete, name="autocomplete"),
-    path("tags/<int:tag_id>/about/", views.tag_about, name="tag"),
     path("tags/<int:tag_id>/edit/", views.tag_edit, name="tag_edit"),
     path("wrangling/", views.home, name="home"),
     path("wrangling/queue/", views.queue, name="queue"),

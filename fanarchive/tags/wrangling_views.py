@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
-from fanarchive.tags import selectors, services
-from fanarchive.tags.assistant import suggestions_for_tag
+from fanarchive.tags import selectors, wrangler_services, wrangling_services
 from fanarchive.tags.forms import (
     CanonicalForm,
     FandomForm,
@@ -37,7 +37,7 @@ from fanarchive.tags.forms import (
     UnwrangleableForm,
 )
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
-from fanarchive.works.selectors import tag_for
+from fanarchive.tags.suggestion_selectors import TagSuggestion, suggestions_for_tag
 
 # -- public -------------------------------------------------------------------
 
@@ -61,20 +61,6 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
     )
     response["Cache-Control"] = "public, max-age=60"
     return response
-
-
-def tag_about(request: HttpRequest, tag_id: int) -> HttpResponse:
-    """A tag with its wrangling: canonical, synonyms, metatags, subtags, fandoms."""
-    tag = tag_for(request.user, tag_id)
-    return render(
-        request,
-        "tags/wrangling/about.html",
-        {
-            "tag": tag,
-            "relations": selectors.tag_relations(tag),
-            "can_wrangle": selectors.can_wrangle(request.user, tag),
-        },
-    )
 
 
 # -- wranglers ----------------------------------------------------------------
@@ -117,7 +103,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _render_queue(
-    request: HttpRequest, tag_type: str, fandom: Tag | None, page: Any, rows: list, form: Any
+    request: HttpRequest,
+    tag_type: str,
+    fandom: Tag | None,
+    page: Page[Tag],
+    rows: list[tuple[Tag, list[TagSuggestion]]],
+    form: Any,
 ) -> HttpResponse:
     query = f"type={tag_type}" + (f"&fandom={fandom.pk}" if fandom else "")
     return render(
@@ -154,7 +145,7 @@ def mass_wrangle(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         tags = list(Tag.objects.filter(pk__in=data["tags"]).order_by("name"))
         try:
-            count = services.tags_mass_wrangle(
+            count = wrangler_services.tags_mass_wrangle(
                 user=user, tags=tags, action=data["action"], target=data["target_tag"]
             )
         except ValidationError as error:
@@ -190,10 +181,10 @@ def suggestion_decide(request: HttpRequest) -> HttpResponse:
     target = get_object_or_404(Tag, pk=data["target"])
     try:
         if data["decision"] == "accept":
-            services.suggestion_accept(user=user, tag=tag, target=target)
+            wrangler_services.suggestion_accept(user=user, tag=tag, target=target)
             messages.success(request, f"{tag.name} is now a synonym of {target.name}.")
         else:
-            services.suggestion_reject(user=user, tag=tag, target=target)
+            wrangler_services.suggestion_reject(user=user, tag=tag, target=target)
             messages.success(request, f"{target.name} will not be suggested for {tag.name} again.")
     except ValidationError as error:
         for message in error.messages:
@@ -236,50 +227,52 @@ def _other(data: Any) -> Tag:
     return get_object_or_404(Tag, pk=form.cleaned_data["other"])
 
 
-def _handlers(user: User, tag: Tag, forms_: dict[str, Any], data: Any) -> dict[str, Callable]:
+def _handlers(
+    user: User, tag: Tag, forms_: dict[str, Any], data: Any
+) -> dict[str, Callable[[], object]]:
     def value(name: str, field: str) -> Any:
         return forms_[name].cleaned_data.get(field)
 
     return {
-        "canonical": lambda: services.tag_set_canonical(
+        "canonical": lambda: wrangling_services.tag_set_canonical(
             user=user, tag=tag, canonical=bool(value("canonical", "canonical"))
         ),
-        "unwrangleable": lambda: services.tag_set_unwrangleable(
+        "unwrangleable": lambda: wrangling_services.tag_set_unwrangleable(
             user=user, tag=tag, unwrangleable=bool(value("unwrangleable", "unwrangleable"))
         ),
-        "synonym": lambda: services.tag_make_synonym(
+        "synonym": lambda: wrangling_services.tag_make_synonym(
             user=user, tag=tag, canonical=_required(forms_["synonym"], "synonym_of")
         ),
-        "merge": lambda: services.tag_merge(
+        "merge": lambda: wrangling_services.tag_merge(
             user=user, tag=tag, into=_required(forms_["merge"], "into")
         ),
-        "metatag": lambda: services.tag_add_metatag(
+        "metatag": lambda: wrangling_services.tag_add_metatag(
             user=user, tag=tag, metatag=_required(forms_["metatag"], "metatag")
         ),
-        "subtag": lambda: services.tag_add_metatag(
+        "subtag": lambda: wrangling_services.tag_add_metatag(
             user=user, tag=_required(forms_["subtag"], "subtag"), metatag=tag
         ),
-        "fandom": lambda: services.tag_link_fandom(
+        "fandom": lambda: wrangling_services.tag_link_fandom(
             user=user, tag=tag, fandom=_required(forms_["fandom"], "fandom")
         ),
-        "rename": lambda: services.tag_rename(
+        "rename": lambda: wrangling_services.tag_rename(
             user=user, tag=tag, name=value("rename", "name") or ""
         ),
-        "remove_synonym": lambda: services.tag_remove_synonym(user=user, tag=tag),
-        "remove_metatag": lambda: services.tag_remove_metatag(
+        "remove_synonym": lambda: wrangling_services.tag_remove_synonym(user=user, tag=tag),
+        "remove_metatag": lambda: wrangling_services.tag_remove_metatag(
             user=user, tag=tag, metatag=_other(data)
         ),
-        "remove_subtag": lambda: services.tag_remove_metatag(
+        "remove_subtag": lambda: wrangling_services.tag_remove_metatag(
             user=user, tag=_other(data), metatag=tag
         ),
-        "unlink_fandom": lambda: services.tag_unlink_fandom(
+        "unlink_fandom": lambda: wrangling_services.tag_unlink_fandom(
             user=user, tag=tag, fandom=_other(data)
         ),
     }
 
 
 def _required(form: forms.Form, field: str) -> Tag:
-    tag = form.cleaned_data.get(field)
+    tag: Tag | None = form.cleaned_data.get(field)
     if tag is None:
         raise ValidationError({field: "Name a tag."})
     return tag

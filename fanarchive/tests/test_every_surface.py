@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fanarchive.accounts.models import User
-from fanarchive.accounts.services import preferences_update, pseud_create
+from fanarchive.accounts.profile_services import preferences_update, pseud_create
 from fanarchive.core.testing import make_user, run_due_tasks
 from fanarchive.engagement.bookmark_services import bookmark_create
 from fanarchive.engagement.comment_services import comment_create

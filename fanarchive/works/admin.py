@@ -1,9 +1,10 @@
-from typing import Any
+from __future__ import annotations
 
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from fanarchive.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from fanarchive.works.models import (
     Chapter,
     CreatorInvitation,
@@ -17,39 +18,24 @@ from fanarchive.works.models import (
 from fanarchive.works.moderation_services import work_set_hidden
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """Shown for reference; creators change these through the site's services."""
-
-    extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ChapterInline(ReadOnlyInline):
+class ChapterInline(ReadOnlyInline[Chapter, Work]):
     model = Chapter
     fields = ("position", "title", "posted", "word_count")
     show_change_link = True
 
 
-class CreatorshipInline(ReadOnlyInline):
+class CreatorshipInline(ReadOnlyInline[Creatorship, Work]):
     model = Creatorship
     fields = ("pseud", "position")
 
 
-class WorkTagInline(ReadOnlyInline):
+class WorkTagInline(ReadOnlyInline[WorkTag, Work]):
     model = WorkTag
     fields = ("tag", "position")
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin):
+class WorkAdmin(admin.ModelAdmin[Work]):
     list_display = ("title", "posted", "restricted", "hidden_by_admin", "word_count", "revised_at")
     list_filter = ("posted", "restricted", "hidden_by_admin", "complete", "language")
     search_fields = ("title",)
@@ -62,43 +48,41 @@ class WorkAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def save_model(self, request: HttpRequest, obj: Work, form: ModelForm, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Work, form: ModelForm[Work], change: bool
+    ) -> None:
         if "hidden_by_admin" in form.changed_data:
             stored = Work.objects.get(pk=obj.pk)
             work_set_hidden(user=request.user, work=stored, hidden=obj.hidden_by_admin)  # type: ignore[arg-type]
 
 
 @admin.register(Chapter)
-class ChapterAdmin(admin.ModelAdmin):
+class ChapterAdmin(ReadOnlyAdmin[Chapter]):
     list_display = ("__str__", "work", "posted", "word_count")
-    raw_id_fields = ("work",)
-    readonly_fields = ("content", "word_count")
 
 
-class SeriesWorkInline(admin.TabularInline):
+class SeriesWorkInline(ReadOnlyInline[SeriesWork, Series]):
     model = SeriesWork
-    raw_id_fields = ("work",)
-    extra = 0
+    fields = ("work", "position")
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(ReadOnlyAdmin[Series]):
     list_display = ("title", "complete", "updated_at")
     search_fields = ("title",)
     inlines = (SeriesWorkInline,)
-    # Series are changed by their creators through the site; admins look and may delete.
-    readonly_fields = ("title", "summary", "notes", "complete")
+    # Series are changed by their creators through the site; admins look.
 
 
 @admin.register(Gift)
-class GiftAdmin(admin.ModelAdmin):
+class GiftAdmin(ReadOnlyAdmin[Gift]):
     list_display = ("work", "recipient", "refused", "created_at")
     raw_id_fields = ("work", "pseud")
     list_filter = ("refused",)
 
 
 @admin.register(CreatorInvitation)
-class CreatorInvitationAdmin(admin.ModelAdmin):
+class CreatorInvitationAdmin(ReadOnlyAdmin[CreatorInvitation]):
     list_display = ("work", "pseud", "status", "created_at")
     raw_id_fields = ("work", "pseud", "invited_by")
     list_filter = ("status",)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from fanarchive.accounts.models import User
 from fanarchive.core.text import clean_text
 from fanarchive.works import limits
+from fanarchive.works.inputs import CHAPTER_FIELDS, WORK_FIELDS
 from fanarchive.works.models import Autosave, Chapter
 from fanarchive.works.selectors import access_work, require_creator
 
@@ -30,29 +31,12 @@ KEY_PATTERN = re.compile(
     r"^(?:work:new|work:(?P<work>\d+)|chapter:new:(?P<new_chapter>\d+)|chapter:(?P<chapter>\d+))$"
 )
 
-# The fields of the posting and chapter forms; anything else sent is ignored.
+# The fields of the posting and chapter forms (`works.inputs`, as the forms name them: the
+# pseuds, and the new work's chapter title); anything else sent is ignored.
 FIELDS = frozenset(
-    {
-        "pseuds",
-        "rating",
-        "warnings",
-        "categories",
-        "fandoms",
-        "relationships",
-        "characters",
-        "freeforms",
-        "title",
-        "summary",
-        "notes",
-        "endnotes",
-        "language",
-        "restricted",
-        "expected_chapters",
-        "gifts",
-        "chapter_title",
-        "text_format",
-        "text",
-    }
+    {name for name in WORK_FIELDS if name != "pseud_ids"}
+    | set(CHAPTER_FIELDS)
+    | {"pseuds", "chapter_title"}
 )
 
 

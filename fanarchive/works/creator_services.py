@@ -36,21 +36,11 @@ from fanarchive.works.models import (
     Work,
     WorkRevision,
 )
-from fanarchive.works.selectors import (
-    PseudNotFound,
-    orphan_user,
-    pseud_lookup,
-    require_creator,
-)
+from fanarchive.works.refresh_services import work_refresh
+from fanarchive.works.selectors import PseudNotFound, orphan_user, pseud_lookup, require_creator
 
 GIFT_NAME_MAX = 100
 GIFTS_MAX = 20
-
-
-def _refresh(work: Work) -> None:
-    from fanarchive.works.services import _refresh_stats
-
-    _refresh_stats(work)
 
 
 def _preference(user: User) -> Preference:
@@ -77,7 +67,7 @@ def creator_add_migrated(*, work: Work, pseud: Pseud) -> Creatorship:
     with transaction.atomic():
         creatorship = _add_creator(work, pseud)
         CreatorInvitation.objects.filter(work=work, pseud=pseud).delete()
-        _refresh(work)
+        work_refresh(work=work)
     return creatorship
 
 
@@ -99,14 +89,14 @@ def creator_invite(
     with transaction.atomic():
         if pseud.user_id == user.pk:
             creatorship = _add_creator(work, pseud)
-            _refresh(work)
+            work_refresh(work=work)
             return creatorship
         if is_blocked(pseud.user, user):
             raise ValidationError({"pseud": [f"You cannot invite {pseud.byline}."]})
         if _preference(pseud.user).accept_cocreator_invitations:
             creatorship = _add_creator(work, pseud)
             CreatorInvitation.objects.filter(work=work, pseud=pseud).delete()
-            _refresh(work)
+            work_refresh(work=work)
             _notify(emails.send_cocreator_added, pseud=pseud, work=work, site_url=site_url)
             return creatorship
         invitation = CreatorInvitation.objects.filter(work=work, pseud=pseud).first()
@@ -137,7 +127,7 @@ def invitation_accept(*, user: User, invitation: CreatorInvitation) -> Creatorsh
     with transaction.atomic():
         creatorship = _add_creator(work, invitation.pseud)
         invitation.delete()
-        _refresh(work)
+        work_refresh(work=work)
     return creatorship
 
 
@@ -160,7 +150,7 @@ def creator_remove_self(*, user: User, work: Work) -> None:
         )
     with transaction.atomic():
         work.creatorships.filter(pseud__user=user).delete()
-        _refresh(work)
+        work_refresh(work=work)
 
 
 # -- gifts -----------------------------------------------------------------------------
@@ -265,7 +255,7 @@ def gift_refuse(*, user: User, gift: Gift) -> Gift:
     with transaction.atomic():
         gift.refused = True
         gift.save(update_fields=["refused"])
-        _refresh(gift.work)
+        work_refresh(work=gift.work)
     return gift
 
 
@@ -276,7 +266,7 @@ def gift_accept_again(*, user: User, gift: Gift) -> Gift:
     with transaction.atomic():
         gift.refused = False
         gift.save(update_fields=["refused"])
-        _refresh(gift.work)
+        work_refresh(work=gift.work)
     return gift
 
 
@@ -320,7 +310,7 @@ def _orphan_one(user: User, work: Work, orphan: User, keep_pseud: bool) -> None:
     ChapterRevision.objects.filter(chapter__work=work, created_by=user).update(created_by=None)
     WorkRevision.objects.filter(work=work, created_by=user).update(created_by=None)
     CreatorInvitation.objects.filter(work=work, invited_by=user).update(invited_by=None)
-    _refresh(work)
+    work_refresh(work=work)
 
 
 def _orphan_series_of(user: User, work: Work, orphan: User, keep_pseud: bool) -> None:

@@ -26,12 +26,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.accounts.services import (
-    pseud_create,
-    pseud_name_errors,
-    user_create,
-    username_errors,
-)
+from fanarchive.accounts.profile_services import pseud_create
+from fanarchive.accounts.services import pseud_name_errors, user_create, username_errors
 from fanarchive.core.text import TextFormat
 from fanarchive.tags import fixed
 from fanarchive.works.models import Chapter, Work

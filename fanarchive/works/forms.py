@@ -6,6 +6,7 @@ missing or unknown values, so the site, the CLI and the API say the same thing.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django import forms
@@ -13,11 +14,18 @@ from django import forms
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat
 from fanarchive.tags.fixed import CATEGORIES, RATINGS, WARNINGS
-from fanarchive.tags.models import TagType
+from fanarchive.works.inputs import (
+    CONTENT_FIELDS,
+    FREE_TAG_FIELDS,
+    SETTING_FIELDS,
+    ChapterInput,
+    WorkInput,
+    work_input_of,
+)
 from fanarchive.works.languages import LANGUAGES
 from fanarchive.works.models import Chapter, CommentPolicy, Series, SeriesWork, Work
-from fanarchive.works.selectors import series_of_user, shown_gifts
-from fanarchive.works.services import ChapterInput, WorkInput
+from fanarchive.works.selectors import shown_gifts
+from fanarchive.works.series_selectors import series_of_user
 
 TEXT_FORMAT_CHOICES = [(f.value, f.label) for f in TextFormat]
 
@@ -204,27 +212,21 @@ class WorkForm(forms.Form):
         return parse_expected_chapters(self.cleaned_data.get("expected_chapters") or "")
 
     def work_input(self) -> WorkInput:
+        """The form's values as the posting service's input (`works.inputs`)."""
         data = self.cleaned_data
-        return WorkInput(
-            title=data["title"] or "",
+        values = {name: data[name] for name in (*CONTENT_FIELDS, *SETTING_FIELDS)}
+        values.update({name: split_tags(data[name]) for name in FREE_TAG_FIELDS.values()})
+        values.update(
             rating=data["rating"] or "",
             warnings=list(data["warnings"]),
             categories=list(data["categories"]),
-            fandoms=split_tags(data["fandoms"]),
-            relationships=split_tags(data["relationships"]),
-            characters=split_tags(data["characters"]),
-            freeforms=split_tags(data["freeforms"]),
-            summary=data["summary"],
-            notes=data["notes"],
-            endnotes=data["endnotes"],
+            title=data["title"] or "",
             language=data["language"] or "en",
-            restricted=data["restricted"],
             comment_policy=data["comment_policy"] or CommentPolicy.REGISTERED,
-            moderated_comments=data["moderated_comments"],
-            expected_chapters=data["expected_chapters"],
             pseud_ids=[p.pk for p in data["pseuds"]],
             gifts=split_tags(data["gifts"]),
         )
+        return WorkInput(**values)
 
     def chapter_input(self) -> ChapterInput:
         data = self.cleaned_data
@@ -236,32 +238,18 @@ class WorkForm(forms.Form):
 
     @staticmethod
     def initial_for(work: Work) -> dict[str, Any]:
-        def names(tag_type: TagType) -> list[str]:
-            return [t.name for t in work.tags_of(tag_type)]
-
-        ratings = names(TagType.RATING)
-        return {
-            "pseuds": [c.pseud_id for c in work.creatorships.all()],
-            "rating": ratings[0] if ratings else "",
-            "warnings": names(TagType.WARNING),
-            "categories": names(TagType.CATEGORY),
-            "fandoms": ", ".join(names(TagType.FANDOM)),
-            "relationships": ", ".join(names(TagType.RELATIONSHIP)),
-            "characters": ", ".join(names(TagType.CHARACTER)),
-            "freeforms": ", ".join(names(TagType.FREEFORM)),
-            "title": work.title,
-            "summary": work.summary,
-            "notes": work.notes,
-            "endnotes": work.endnotes,
-            "language": work.language,
-            "restricted": work.restricted,
-            "comment_policy": work.comment_policy,
-            "moderated_comments": work.moderated_comments,
-            "expected_chapters": "?"
-            if work.expected_chapters is None
-            else str(work.expected_chapters),
-            "gifts": ", ".join(gift.recipient for gift in shown_gifts(work)),
-        }
+        """The work as the form shows it: tag lists and gifts as comma-separated names."""
+        initial: dict[str, Any] = dataclasses.asdict(work_input_of(work))
+        for name in FREE_TAG_FIELDS.values():
+            initial[name] = ", ".join(initial[name])
+        expected = work.expected_chapters
+        initial.update(
+            pseuds=[c.pseud_id for c in work.creatorships.all()],
+            expected_chapters="?" if expected is None else str(expected),
+            gifts=", ".join(gift.recipient for gift in shown_gifts(work)),
+        )
+        del initial["pseud_ids"]
+        return initial
 
 
 class ChapterForm(ChapterFieldsMixin):

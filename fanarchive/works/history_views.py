@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from fanarchive.works import revision_services, selectors
+from fanarchive.works import restore_services, revision_selectors
 from fanarchive.works.views import _creator_chapter, _creator_work
 
 
@@ -34,7 +34,7 @@ def work_history(request: HttpRequest, work_id: int) -> HttpResponse:
         "works/history.html",
         {
             "work": work,
-            "revisions": selectors.work_revisions(work),
+            "revisions": revision_selectors.work_revisions(work),
             "chapters": work.chapters.order_by("position"),
         },
     )
@@ -43,20 +43,26 @@ def work_history(request: HttpRequest, work_id: int) -> HttpResponse:
 @login_required
 def work_revision(request: HttpRequest, work_id: int, revision_id: int) -> HttpResponse:
     _, work = _creator_work(request, work_id)
-    revision = selectors.work_revision_get(work, revision_id)
+    revision = revision_selectors.work_revision_get(work, revision_id)
     return render(
         request,
         "works/revision.html",
-        {"work": work, "revision": revision, "text": selectors.work_revision_text(revision)},
+        {
+            "work": work,
+            "revision": revision,
+            "text": revision_selectors.work_revision_text(revision),
+        },
     )
 
 
 @login_required
 def work_compare(request: HttpRequest, work_id: int) -> HttpResponse:
     _, work = _creator_work(request, work_id)
-    old, new = _pair(request, selectors.work_revisions(work))
+    old, new = _pair(request, revision_selectors.work_revisions(work))
     lines = (
-        selectors.text_diff(selectors.work_revision_text(old), selectors.work_revision_text(new))
+        revision_selectors.text_diff(
+            revision_selectors.work_revision_text(old), revision_selectors.work_revision_text(new)
+        )
         if old and new
         else []
     )
@@ -69,9 +75,9 @@ def work_compare(request: HttpRequest, work_id: int) -> HttpResponse:
 @require_POST
 def work_revision_restore(request: HttpRequest, work_id: int, revision_id: int) -> HttpResponse:
     user, work = _creator_work(request, work_id)
-    revision = selectors.work_revision_get(work, revision_id)
+    revision = revision_selectors.work_revision_get(work, revision_id)
     try:
-        revision_services.work_revision_restore(user=user, revision=revision)
+        restore_services.work_revision_restore(user=user, revision=revision)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("works:history", work.pk)
@@ -90,7 +96,7 @@ def chapter_history(request: HttpRequest, work_id: int, chapter_id: int) -> Http
         {
             "work": chapter.work,
             "chapter": chapter,
-            "revisions": selectors.chapter_revisions(chapter),
+            "revisions": revision_selectors.chapter_revisions(chapter),
         },
     )
 
@@ -100,7 +106,7 @@ def chapter_revision(
     request: HttpRequest, work_id: int, chapter_id: int, revision_id: int
 ) -> HttpResponse:
     _, chapter = _creator_chapter(request, work_id, chapter_id)
-    revision = selectors.chapter_revision_get(chapter, revision_id)
+    revision = revision_selectors.chapter_revision_get(chapter, revision_id)
     return render(
         request,
         "works/revision.html",
@@ -108,7 +114,7 @@ def chapter_revision(
             "work": chapter.work,
             "chapter": chapter,
             "revision": revision,
-            "text": selectors.chapter_revision_text(revision),
+            "text": revision_selectors.chapter_revision_text(revision),
         },
     )
 
@@ -116,10 +122,11 @@ def chapter_revision(
 @login_required
 def chapter_compare(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     _, chapter = _creator_chapter(request, work_id, chapter_id)
-    old, new = _pair(request, selectors.chapter_revisions(chapter))
+    old, new = _pair(request, revision_selectors.chapter_revisions(chapter))
     lines = (
-        selectors.text_diff(
-            selectors.chapter_revision_text(old), selectors.chapter_revision_text(new)
+        revision_selectors.text_diff(
+            revision_selectors.chapter_revision_text(old),
+            revision_selectors.chapter_revision_text(new),
         )
         if old and new
         else []
@@ -137,9 +144,9 @@ def chapter_revision_restore(
     request: HttpRequest, work_id: int, chapter_id: int, revision_id: int
 ) -> HttpResponse:
     user, chapter = _creator_chapter(request, work_id, chapter_id)
-    revision = selectors.chapter_revision_get(chapter, revision_id)
+    revision = revision_selectors.chapter_revision_get(chapter, revision_id)
     try:
-        revision_services.chapter_revision_restore(user=user, revision=revision)
+        restore_services.chapter_revision_restore(user=user, revision=revision)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("works:chapter_history", chapter.work_id, chapter.pk)

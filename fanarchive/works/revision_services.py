@@ -18,7 +18,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -26,29 +25,15 @@ from django.utils import timezone
 from fanarchive.accounts.models import User
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.works import limits
+from fanarchive.works.inputs import CHAPTER_FIELDS as CHAPTER_INPUT_FIELDS
+from fanarchive.works.inputs import CONTENT_FIELDS, TAG_FIELDS
 from fanarchive.works.models import Chapter, ChapterRevision, Work, WorkRevision, WorkTag
-from fanarchive.works.selectors import require_creator
 
-# What a work revision holds, besides the tag names by type.
-WORK_FIELDS = (
-    "title",
-    "summary",
-    "notes",
-    "endnotes",
-    "language",
-    "restricted",
-    "expected_chapters",
-)
-TAG_FIELDS = {
-    TagType.RATING: "rating",
-    TagType.WARNING: "warnings",
-    TagType.CATEGORY: "categories",
-    TagType.FANDOM: "fandoms",
-    TagType.RELATIONSHIP: "relationships",
-    TagType.CHARACTER: "characters",
-    TagType.FREEFORM: "freeforms",
-}
-CHAPTER_FIELDS = ("title", "summary", "notes", "endnotes", "text_format", "source")
+# What a work revision holds: what the work says (`inputs.CONTENT_FIELDS`), and its tag
+# names by type. Comment settings are not history: a restore keeps the current ones.
+WORK_FIELDS = CONTENT_FIELDS
+# A chapter's, with its text as the writer typed it (`source`).
+CHAPTER_FIELDS = tuple("source" if name == "text" else name for name in CHAPTER_INPUT_FIELDS)
 
 
 def work_snapshot(work: Work, *, tags: Sequence[Tag] | None = None) -> dict[str, Any]:
@@ -147,56 +132,6 @@ def chapter_revision_record(
     if not first:
         _prune(ChapterRevision.objects.filter(chapter=chapter), "chapter_id", now=now)
     return revision
-
-
-# -- restoring ----------------------------------------------------------------------
-
-
-def chapter_revision_restore(*, user: User, revision: ChapterRevision) -> Chapter:
-    """Make the chapter what it was in `revision`; the restore is itself a new revision."""
-    from fanarchive.works.services import ChapterInput, chapter_update
-
-    chapter = revision.chapter
-    require_creator(user, chapter.work, to="see and restore its history")
-    data = ChapterInput(
-        text=revision.source,
-        text_format=revision.text_format,
-        title=revision.title,
-        summary=revision.summary,
-        notes=revision.notes,
-        endnotes=revision.endnotes,
-    )
-    with transaction.atomic():
-        chapter = chapter_update(user=user, chapter=chapter, data=data, record_revision=False)
-        chapter_revision_record(chapter=chapter, user=user, restored_from=revision)
-    return chapter
-
-
-def work_revision_restore(*, user: User, revision: WorkRevision) -> Work:
-    """Make the work's metadata what it was in `revision`; the restore is a new revision.
-
-    The expected chapter count is checked as on any edit: a work cannot expect
-    fewer chapters than it has now.
-    """
-    from fanarchive.works.services import WorkInput, work_update
-
-    work = revision.work
-    require_creator(user, work, to="see and restore its history")
-    data = dict(revision.data)
-    try:
-        work_input = WorkInput(
-            pseud_ids=[],
-            # Comment settings are not history: a restore keeps the current ones.
-            comment_policy=work.comment_policy,
-            moderated_comments=work.moderated_comments,
-            **{k: data[k] for k in (*WORK_FIELDS, *TAG_FIELDS.values())},
-        )
-    except (KeyError, TypeError):
-        raise ValidationError("This revision cannot be restored: it is incomplete.") from None
-    with transaction.atomic():
-        work = work_update(user=user, work=work, data=work_input, record_revision=False)
-        work_revision_record(work=work, user=user, restored_from=revision)
-    return work
 
 
 # -- pruning ------------------------------------------------------------------------

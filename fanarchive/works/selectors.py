@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from fanarchive.accounts.models import Pseud, User
@@ -21,16 +19,12 @@ from fanarchive.works import limits
 from fanarchive.works.models import (
     Autosave,
     Chapter,
-    ChapterRevision,
     CreatorInvitation,
     Creatorship,
     Gift,
-    Series,
-    SeriesCreatorship,
     SeriesWork,
     Work,
     WorkQuerySet,
-    WorkRevision,
     WorkTag,
 )
 
@@ -343,209 +337,6 @@ def shown_gifts(work: Work) -> list[Gift]:
     if prefetched is not None:
         return list(prefetched)
     return list(work.gifts.filter(refused=False).select_related("pseud", "pseud__user"))
-
-
-# -- series ---------------------------------------------------------------------------
-
-
-def is_series_creator(user: AnyUser, series: Series) -> bool:
-    if not user.is_authenticated:
-        return False
-    return series.creatorships.filter(pseud__user=user).exists()
-
-
-def series_titled(user: User, title: str) -> Series | None:
-    """The user's own series with this title (any case; the oldest if several), or None."""
-    return (
-        Series.objects.filter(creatorships__pseud__user=user, title__iexact=title.strip())
-        .order_by("id")
-        .first()
-    )
-
-
-def series_works_for(viewer: AnyUser, series: Series) -> list[SeriesWork]:
-    """The series' works `viewer` may see, in order; creators also see their own drafts."""
-    visible = Work.objects.visible_to(viewer).values("id")
-    entries = series.series_works.select_related("work").order_by("position", "id")
-    if viewer.is_authenticated:
-        mine = Work.objects.by_user(viewer).values("id")
-        entries = entries.filter(Q(work__in=visible) | Q(work__in=mine))
-    else:
-        entries = entries.filter(work__in=visible)
-    works = with_blurb_data(Work.objects.filter(id__in=[e.work_id for e in entries]))
-    by_id = {work.pk: work for work in works}
-    result = []
-    for entry in entries:
-        entry.work = by_id[entry.work_id]
-        result.append(entry)
-    return result
-
-
-def series_get(viewer: AnyUser, series_id: int) -> Series:
-    """A series `viewer` may open: it has a work they may see, or they made it."""
-    series = Series.objects.filter(pk=series_id).first()
-    if series is None:
-        raise Http404("No such series.")
-    if is_series_creator(viewer, series):
-        return series
-    visible = Work.objects.visible_to(viewer).values("id")
-    if not series.series_works.filter(work__in=visible).exists():
-        raise Http404("No such series.")
-    return series
-
-
-def series_creators(series: Series) -> list[Pseud]:
-    return [
-        sc.pseud
-        for sc in SeriesCreatorship.objects.filter(series=series)
-        .select_related("pseud", "pseud__user")
-        .order_by("id")
-    ]
-
-
-def series_of_user(user: User) -> QuerySet[Series]:
-    return (
-        Series.objects.filter(
-            id__in=SeriesCreatorship.objects.filter(pseud__user=user).values("series_id")
-        )
-        .distinct()
-        .order_by("title", "id")
-    )
-
-
-def series_listed_for(viewer: AnyUser, owner: User) -> list[Series]:
-    """`owner`'s series that `viewer` may open."""
-    visible = Work.objects.visible_to(viewer).values("id")
-    series = series_of_user(owner)
-    if not (viewer.is_authenticated and viewer.pk == owner.pk):
-        series = series.filter(series_works__work__in=visible).distinct()
-    return list(series)
-
-
-@dataclass
-class SeriesStats:
-    works: int
-    words: int
-
-
-def series_stats(entries: list[SeriesWork]) -> SeriesStats:
-    return SeriesStats(works=len(entries), words=sum(entry.work.word_count for entry in entries))
-
-
-@dataclass
-class SeriesPlace:
-    """AO3's "← Previous Work  Part 2 of The Harbour Cycle  Next Work →"."""
-
-    series: Series
-    part: int
-    previous: Work | None
-    next: Work | None
-
-
-def series_navigation(viewer: AnyUser, work: Work) -> list[SeriesPlace]:
-    """Where `work` stands in each series it belongs to, among the works `viewer` may see."""
-    places = []
-    for entry in work.series_works.select_related("series").order_by("series_id"):
-        entries = series_works_for(viewer, entry.series)
-        ids = [e.work_id for e in entries]
-        if work.pk not in ids:
-            continue
-        index = ids.index(work.pk)
-        places.append(
-            SeriesPlace(
-                series=entry.series,
-                part=entry.position,
-                previous=entries[index - 1].work if index > 0 else None,
-                next=entries[index + 1].work if index + 1 < len(entries) else None,
-            )
-        )
-    return places
-
-
-def series_total_words(series: Series) -> int:
-    return series.series_works.aggregate(total=Sum("work__word_count"))["total"] or 0
-
-
-# -- version history -------------------------------------------------------------------
-
-
-def chapter_revisions(chapter: Chapter) -> list[ChapterRevision]:
-    """A chapter's revisions, newest first, each with `size_change` from the one before."""
-    revisions = list(chapter.revisions.select_related("created_by").order_by("-created_at", "-id"))
-    for index, revision in enumerate(revisions):
-        older = revisions[index + 1] if index + 1 < len(revisions) else None
-        revision.size_change = revision.size - (older.size if older else 0)  # type: ignore[attr-defined]
-    return revisions
-
-
-def work_revisions(work: Work) -> list[WorkRevision]:
-    revisions = list(work.revisions.select_related("created_by").order_by("-created_at", "-id"))
-    for index, revision in enumerate(revisions):
-        older = revisions[index + 1] if index + 1 < len(revisions) else None
-        revision.size_change = revision.size - (older.size if older else 0)  # type: ignore[attr-defined]
-    return revisions
-
-
-def chapter_revision_get(chapter: Chapter, revision_id: int) -> ChapterRevision:
-    revision = chapter.revisions.filter(pk=revision_id).first()
-    if revision is None:
-        raise Http404("No such revision of this chapter.")
-    return revision
-
-
-def work_revision_get(work: Work, revision_id: int) -> WorkRevision:
-    revision = work.revisions.filter(pk=revision_id).first()
-    if revision is None:
-        raise Http404("No such revision of this work.")
-    return revision
-
-
-@dataclass(frozen=True)
-class DiffLine:
-    """One line of a comparison: kind is "same", "added", "removed" or "gap"."""
-
-    kind: str
-    text: str
-
-
-def text_diff(old: str, new: str, *, context: int = 3) -> list[DiffLine]:
-    """A line-by-line comparison of two texts (escaped by the template, never here)."""
-    lines: list[DiffLine] = []
-    before, after = old.splitlines(), new.splitlines()
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for group in matcher.get_grouped_opcodes(context):
-        if lines:
-            lines.append(DiffLine("gap", "…"))
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                lines += [DiffLine("same", text) for text in before[i1:i2]]
-                continue
-            if tag in {"replace", "delete"}:
-                lines += [DiffLine("removed", text) for text in before[i1:i2]]
-            if tag in {"replace", "insert"}:
-                lines += [DiffLine("added", text) for text in after[j1:j2]]
-    return lines
-
-
-def chapter_revision_text(revision: ChapterRevision) -> str:
-    """A revision as one text, for comparing: title, notes and the chapter text."""
-    parts = [f"Title: {revision.title}", f"Summary: {revision.summary}"]
-    parts += [
-        f"Notes: {revision.notes}",
-        "",
-        revision.source,
-        "",
-        f"End notes: {revision.endnotes}",
-    ]
-    return "\n".join(parts)
-
-
-def work_revision_text(revision: WorkRevision) -> str:
-    lines = []
-    for key, value in revision.data.items():
-        shown = ", ".join(value) if isinstance(value, list) else value
-        lines.append(f"{key.replace('_', ' ').capitalize()}: {shown}")
-    return "\n".join(lines)
 
 
 # -- autosave ---------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.engagement.subscription_services import subscriptions_series_work_added
 from fanarchive.works import limits
 from fanarchive.works.models import Series, SeriesCreatorship, SeriesWork, Work
-from fanarchive.works.selectors import is_creator, is_series_creator, require_creator
+from fanarchive.works.selectors import is_creator, require_creator
+from fanarchive.works.series_selectors import is_series_creator
 
 Errors = dict[str, list[str]]
 

@@ -12,24 +12,24 @@ from django.views.decorators.http import require_POST
 from fanarchive.accounts.models import User
 from fanarchive.accounts.selectors import user_get
 from fanarchive.core.views import authenticated_user, form_error_from, posted
-from fanarchive.works import selectors, series_services
+from fanarchive.works import selectors, series_selectors, series_services
 from fanarchive.works.forms import SeriesAddForm, SeriesForm, SeriesReorderForm
 from fanarchive.works.models import Series
 from fanarchive.works.views import _creator_work
 
 
 def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
-    series = selectors.series_get(request.user, series_id)
-    entries = selectors.series_works_for(request.user, series)
+    series = series_selectors.series_get(request.user, series_id)
+    entries = series_selectors.series_works_for(request.user, series)
     return render(
         request,
         "works/series_detail.html",
         {
             "series": series,
             "entries": entries,
-            "stats": selectors.series_stats(entries),
-            "creators": selectors.series_creators(series),
-            "is_series_creator": selectors.is_series_creator(request.user, series),
+            "stats": series_selectors.series_stats(entries),
+            "creators": series_selectors.series_creators(series),
+            "is_series_creator": series_selectors.is_series_creator(request.user, series),
         },
     )
 
@@ -39,14 +39,14 @@ def series_by_user(request: HttpRequest, username: str) -> HttpResponse:
     return render(
         request,
         "works/series_list.html",
-        {"owner": owner, "series_list": selectors.series_listed_for(request.user, owner)},
+        {"owner": owner, "series_list": series_selectors.series_listed_for(request.user, owner)},
     )
 
 
 def _own_series(request: HttpRequest, series_id: int) -> tuple[User, Series]:
     user = authenticated_user(request)
-    series = selectors.series_get(user, series_id)
-    if not selectors.is_series_creator(user, series):
+    series = series_selectors.series_get(user, series_id)
+    if not series_selectors.is_series_creator(user, series):
         raise PermissionDenied("Only the creators of this series can change it.")
     return user, series
 
@@ -136,7 +136,7 @@ def work_series(request: HttpRequest, work_id: int) -> HttpResponse:
 @require_POST
 def series_remove_work(request: HttpRequest, series_id: int, work_id: int) -> HttpResponse:
     user = authenticated_user(request)
-    series = selectors.series_get(user, series_id)
+    series = series_selectors.series_get(user, series_id)
     work = selectors.access_work(user, work_id)
     try:
         series_services.series_work_remove(user=user, series=series, work=work)
@@ -144,4 +144,4 @@ def series_remove_work(request: HttpRequest, series_id: int, work_id: int) -> Ht
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f'"{work.title}" was taken out of "{series.title}".')
-    return redirect(series if selectors.is_series_creator(user, series) else work)
+    return redirect(series if series_selectors.is_series_creator(user, series) else work)

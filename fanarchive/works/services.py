@@ -8,11 +8,10 @@ anything, and runs in one transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,10 +21,7 @@ from django.utils import timezone
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import (
     TextFormat,
-    clean_line,
-    clean_text,
     count_html_words,
-    html_to_text,
     render,
 )
 from fanarchive.discovery.services import (
@@ -39,230 +35,33 @@ from fanarchive.engagement.subscription_services import (
 )
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
 from fanarchive.tags.selectors import FixedTags, fixed_tags_kept
-from fanarchive.tags.services import tag_name_error, tags_find_or_create_many, unique_tag_names
-from fanarchive.works import limits
+from fanarchive.tags.services import tags_find_or_create_many
 from fanarchive.works.creator_services import gift_recipients_resolve, gifts_notify, gifts_set
-from fanarchive.works.languages import LANGUAGE_NAMES
-from fanarchive.works.models import Chapter, CommentPolicy, Creatorship, Work, WorkTag
+from fanarchive.works.history_services import (
+    WorkHistory,
+    backdate_creation,
+    history_dates,
+    history_errors,
+)
+from fanarchive.works.inputs import (
+    FREE_TAG_FIELDS,
+    add_error,
+    chapter_errors,
+    clean_chapter_input,
+    clean_work_input,
+    expected_chapters_error,
+    raise_if,
+    work_errors,
+)
+
+# Re-exported: the services are the front door for the inputs they take.
+from fanarchive.works.inputs import ChapterInput as ChapterInput
+from fanarchive.works.inputs import WorkInput as WorkInput
+from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
+from fanarchive.works.refresh_services import apply_stats, work_refresh
 from fanarchive.works.revision_services import chapter_revision_record, work_revision_record
 from fanarchive.works.selectors import require_creator
 from fanarchive.works.series_services import series_positions_close
-
-Errors = dict[str, list[str]]
-
-
-@dataclass
-class ChapterInput:
-    """One chapter as a writer (or an importer) gives it."""
-
-    text: str
-    text_format: str = TextFormat.HTML
-    title: str = ""
-    summary: str = ""
-    notes: str = ""
-    endnotes: str = ""
-
-
-@dataclass
-class WorkInput:
-    """A work's metadata as a writer (or an importer) gives it. Tag lists hold names."""
-
-    title: str
-    rating: str
-    warnings: list[str]
-    fandoms: list[str]
-    categories: list[str] = field(default_factory=list)
-    relationships: list[str] = field(default_factory=list)
-    characters: list[str] = field(default_factory=list)
-    freeforms: list[str] = field(default_factory=list)
-    summary: str = ""
-    notes: str = ""
-    endnotes: str = ""
-    language: str = "en"
-    restricted: bool = False
-    # Who may comment ("everyone", "registered", "nobody") and whether comments wait for approval.
-    comment_policy: str = "registered"
-    moderated_comments: bool = False
-    # None is "?": the writer does not know yet.
-    expected_chapters: int | None = 1
-    # Pseuds of the posting user; empty means their default pseud.
-    pseud_ids: list[int] = field(default_factory=list)
-    # Gift recipients: pseuds ("name" or "pseud (user)") or names of people without an
-    # account. None leaves a work's gifts as they are.
-    gifts: list[str] | None = None
-
-
-FREE_TAG_FIELDS = {
-    TagType.FANDOM: "fandoms",
-    TagType.RELATIONSHIP: "relationships",
-    TagType.CHARACTER: "characters",
-    TagType.FREEFORM: "freeforms",
-}
-
-
-# -- normalising --------------------------------------------------------------
-
-
-def _cleaned_work(data: WorkInput) -> WorkInput:
-    """The input without control characters, once, before anything reads it.
-
-    Tag names are left to the tag services' own normalisation (`normalise_tag_name`);
-    the fixed tags, language and comment setting are checked against known values.
-    """
-    return replace(
-        data,
-        title=clean_line(data.title),
-        summary=clean_text(data.summary),
-        notes=clean_text(data.notes),
-        endnotes=clean_text(data.endnotes),
-        gifts=None if data.gifts is None else [clean_line(name) for name in data.gifts],
-    )
-
-
-def _cleaned_chapter(data: ChapterInput) -> ChapterInput:
-    return replace(
-        data,
-        text=clean_text(data.text),
-        title=clean_line(data.title),
-        summary=clean_text(data.summary),
-        notes=clean_text(data.notes),
-        endnotes=clean_text(data.endnotes),
-    )
-
-
-# -- validation ---------------------------------------------------------------
-
-
-def _add(errors: Errors, key: str, message: str) -> None:
-    errors.setdefault(key, []).append(message)
-
-
-def _check_length(errors: Errors, key: str, label: str, value: str, maximum: int) -> None:
-    if len(value) > maximum:
-        _add(
-            errors,
-            key,
-            f"{label} must be {maximum:,} characters or fewer; it is {len(value):,}.",
-        )
-
-
-# Markup around a summary or note may at most triple its length; beyond that the
-# field is refused whatever its visible length, so storage stays bounded.
-MARKUP_ALLOWANCE = 3
-
-
-def _check_html_length(errors: Errors, key: str, label: str, value: str, maximum: int) -> None:
-    """Limits count what readers see, so re-saving the stored HTML of an edit still fits."""
-    _check_length(errors, key, label, html_to_text(value).strip(), maximum)
-    if key not in errors and len(value) > maximum * MARKUP_ALLOWANCE:
-        _add(errors, key, f"{label} has too much markup for its {maximum:,} characters of text.")
-
-
-def validate_work_input(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
-    """What is wrong with `data`, as `work_create` would say (for callers checking first)."""
-    return _work_errors(_cleaned_work(data), fixed=fixed)
-
-
-def _work_errors(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
-    fixed = fixed or FixedTags.load()
-    errors: Errors = {}
-    title = data.title.strip()
-    if not title:
-        _add(errors, "title", "Please enter a title.")
-    _check_length(errors, "title", "The title", title, limits.TITLE_MAX)
-    _check_html_length(errors, "summary", "The summary", data.summary, limits.SUMMARY_MAX)
-    _check_html_length(errors, "notes", "The notes", data.notes, limits.NOTES_MAX)
-    _check_html_length(errors, "endnotes", "The end notes", data.endnotes, limits.NOTES_MAX)
-    if data.language not in LANGUAGE_NAMES:
-        _add(errors, "language", f'"{data.language}" is not a language this archive knows.')
-    if data.comment_policy not in CommentPolicy.values:
-        _add(errors, "comment_policy", f'"{data.comment_policy}" is not a comment setting.')
-    if data.expected_chapters is not None and data.expected_chapters < 1:
-        _add(errors, "expected_chapters", "The expected number of chapters must be 1 or more.")
-
-    if not data.rating:
-        _add(errors, "rating", "Please choose a rating.")
-    else:
-        _, unknown = fixed.pick(TagType.RATING, [data.rating])
-        if unknown:
-            _add(errors, "rating", f'"{data.rating}" is not a rating.')
-    if not data.warnings:
-        _add(errors, "warnings", "Please choose at least one archive warning.")
-    for key, tag_type, names in (
-        ("warnings", TagType.WARNING, data.warnings),
-        ("categories", TagType.CATEGORY, data.categories),
-    ):
-        _, unknown = fixed.pick(tag_type, names)
-        for name in unknown:
-            _add(errors, key, f'"{name}" is not one of the {tag_type.label.lower()}s.')
-
-    if not unique_tag_names(data.fandoms):
-        _add(errors, "fandoms", "Please add at least one fandom.")
-    user_tag_count = 0
-    for key in FREE_TAG_FIELDS.values():
-        names = unique_tag_names(getattr(data, key))
-        user_tag_count += len(names)
-        for name in names:
-            problem = tag_name_error(name)
-            if problem:
-                _add(errors, key, problem)
-    if user_tag_count > limits.USER_TAGS_MAX:
-        _add(
-            errors,
-            "freeforms",
-            f"A work can have at most {limits.USER_TAGS_MAX} fandom, relationship, character "
-            f"and additional tags together; this one has {user_tag_count}.",
-        )
-    return errors
-
-
-def validate_chapter_input(data: ChapterInput, *, prefix: str = "") -> Errors:
-    """Errors keyed `prefix + field`, so the work form can show them on its chapter fields."""
-    return _chapter_errors(_cleaned_chapter(data), prefix=prefix)
-
-
-def _chapter_errors(data: ChapterInput, *, prefix: str = "") -> Errors:
-    errors: Errors = {}
-    text = data.text.strip()
-    if len(text) < limits.CHAPTER_TEXT_MIN:
-        _add(
-            errors,
-            "text",
-            f"The chapter text must be at least {limits.CHAPTER_TEXT_MIN} characters long."
-            if text
-            else "The chapter text is empty: please write or paste the chapter.",
-        )
-    _check_length(errors, "text", "The chapter text", text, limits.CHAPTER_TEXT_MAX)
-    if data.text_format not in {f.value for f in TextFormat}:
-        _add(errors, "text_format", f'"{data.text_format}" is not a text format.')
-    _check_length(
-        errors, f"{prefix}title", "The chapter title", data.title.strip(), limits.CHAPTER_TITLE_MAX
-    )
-    _check_html_length(
-        errors, f"{prefix}summary", "The chapter summary", data.summary, limits.SUMMARY_MAX
-    )
-    _check_html_length(errors, f"{prefix}notes", "The chapter notes", data.notes, limits.NOTES_MAX)
-    _check_html_length(
-        errors, f"{prefix}endnotes", "The chapter end notes", data.endnotes, limits.NOTES_MAX
-    )
-    return errors
-
-
-def _expected_chapters_error(expected: int | None, chapter_count: int) -> str | None:
-    if expected is not None and expected > limits.EXPECTED_CHAPTERS_MAX:
-        return f"A work can expect at most {limits.EXPECTED_CHAPTERS_MAX:,} chapters."
-    if expected is not None and expected < chapter_count:
-        return (
-            f"This work has {chapter_count} chapters, so it cannot expect fewer. "
-            "Enter a larger number, or leave it blank if you do not know yet."
-        )
-    return None
-
-
-def _raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
-
 
 # -- permission ---------------------------------------------------------------
 
@@ -358,29 +157,6 @@ def _apply_chapter_fields(chapter: Chapter, data: ChapterInput) -> None:
     chapter.word_count = count_html_words(chapter.content)
 
 
-def _apply_stats(work: Work, word_counts: Sequence[int]) -> None:
-    """What is derived from the chapters: `word_counts` of the posted chapters (of all
-    chapters while the work is a draft)."""
-    work.posted_chapters = len(word_counts)
-    work.word_count = sum(word_counts)
-    work.complete = work.expected_chapters == work.posted_chapters
-
-
-def _refresh_stats(work: Work) -> None:
-    """Recompute what is derived from the chapters, save, and log the change.
-
-    Every service that changes a work ends here, inside its transaction, so the
-    catalogue's change log is complete by construction (`work_create`, which has
-    everything in memory, does the same through `catalogue_work_created`).
-    """
-    chapters = work.chapters.all()
-    if work.posted:
-        chapters = chapters.filter(posted=True)
-    _apply_stats(work, list(chapters.values_list("word_count", flat=True)))
-    work.save()
-    catalogue_work_changed(work_id=work.pk)
-
-
 # -- works --------------------------------------------------------------------
 
 
@@ -398,23 +174,23 @@ def work_create(
     `site_url` ("https://archive.example") is where links in mail to gift recipients point.
     `history` keeps the dates of a work migrated from another archive.
     """
-    data = _cleaned_work(data)
-    chapters = [_cleaned_chapter(chapter_data) for chapter_data in chapters]
+    data = clean_work_input(data)
+    chapters = [clean_chapter_input(chapter_data) for chapter_data in chapters]
     fixed = FixedTags.load()
-    errors = _work_errors(data, fixed=fixed)
+    errors = work_errors(data, fixed=fixed)
     if not chapters:
-        _add(errors, "text", "A work needs at least one chapter.")
+        add_error(errors, "text", "A work needs at least one chapter.")
     for chapter_data in chapters:
-        for key, messages in _chapter_errors(chapter_data, prefix="chapter_").items():
+        for key, messages in chapter_errors(chapter_data, prefix="chapter_").items():
             errors.setdefault(key, []).extend(messages)
-    problem = _expected_chapters_error(data.expected_chapters, len(chapters))
+    problem = expected_chapters_error(data.expected_chapters, len(chapters))
     if problem:
-        _add(errors, "expected_chapters", problem)
+        add_error(errors, "expected_chapters", problem)
     gifts = gift_recipients_resolve(user=user, work=None, names=data.gifts or [])
     if history is not None:
-        for key, messages in _history_errors(history).items():
+        for key, messages in history_errors(history).items():
             errors.setdefault(key, []).extend(messages)
-    _raise_if(errors)
+    raise_if(errors)
     pseuds = _own_pseuds(user, data.pseud_ids)
 
     now = timezone.now()
@@ -429,9 +205,9 @@ def work_create(
         chapter = Chapter(position=position, posted=post, published_at=now if post else None)
         _apply_chapter_fields(chapter, chapter_data)
         new_chapters.append(chapter)
-    _apply_stats(work, [chapter.word_count for chapter in new_chapters])
+    apply_stats(work, [chapter.word_count for chapter in new_chapters])
     if history is not None:
-        _history_dates(work, new_chapters, history)
+        history_dates(work, new_chapters, history)
     with transaction.atomic():
         work.save()
         Creatorship.objects.bulk_create(
@@ -445,7 +221,7 @@ def work_create(
         if gifts:  # a new work has no gifts to clear or to tell about
             gifts_set(work=work, recipients=gifts, site_url=site_url)
         if history is not None:
-            _backdate_creation(work, history)
+            backdate_creation(work, history)
         text = None
         if post:
             text = WorkText(
@@ -466,67 +242,6 @@ def work_create(
     return work
 
 
-@dataclass
-class WorkHistory:
-    """The dates a work had on the archive it came from (migrations)."""
-
-    first_posted_at: dt.datetime
-    revised_at: dt.datetime
-
-
-def _history_errors(history: WorkHistory) -> Errors:
-    errors: Errors = {}
-    now = timezone.now()
-    for key in ("first_posted_at", "revised_at"):
-        if getattr(history, key) > now:
-            _add(errors, key, "A date in the future cannot be kept.")
-    if history.revised_at < history.first_posted_at:
-        _add(errors, "revised_at", "The last update cannot come before the posting date.")
-    return errors
-
-
-def _history_dates(work: Work, chapters: Sequence[Chapter], history: WorkHistory) -> None:
-    """Set (without saving) the posting dates of a posted work and its posted chapters:
-    the first chapter at the posting date, the last at the update, those between evenly."""
-    if not work.posted:
-        return
-    work.first_posted_at = history.first_posted_at
-    work.revised_at = history.revised_at
-    posted = sorted((c for c in chapters if c.posted), key=lambda c: c.position)
-    step = (history.revised_at - history.first_posted_at) / max(len(posted) - 1, 1)
-    for index, chapter in enumerate(posted):
-        chapter.published_at = history.first_posted_at + step * index
-
-
-def _backdate_creation(work: Work, history: WorkHistory) -> None:
-    """The work's and its chapters' creation dates (auto-set on insert, so updated after)."""
-    Work.objects.filter(pk=work.pk).update(created_at=history.first_posted_at)
-    Chapter.objects.filter(work=work).update(created_at=history.first_posted_at)
-    work.created_at = history.first_posted_at
-
-
-def _apply_history(work: Work, history: WorkHistory) -> None:
-    """Give an existing work its migrated dates (see `_history_dates`)."""
-    _backdate_creation(work, history)
-    chapters = list(work.chapters.filter(posted=True).order_by("position"))
-    _history_dates(work, chapters, history)
-    Chapter.objects.bulk_update(chapters, ["published_at"])
-
-
-def work_history_set(*, work: Work, history: WorkHistory) -> Work:
-    """Give an existing work the dates it had on the archive it came from (migrations).
-
-    A date in the future, or an update before the posting date, is refused.
-    `work_create(history=...)` does the same for a new work.
-    """
-    _raise_if(_history_errors(history))
-    with transaction.atomic():
-        _apply_history(work, history)
-        work.save(update_fields=["first_posted_at", "revised_at", "updated_at"])
-        catalogue_work_changed(work_id=work.pk)
-    return work
-
-
 def work_update(
     *,
     user: User,
@@ -541,12 +256,12 @@ def work_update(
     `record_revision` is False (a restore records its own).
     """
     require_creator(user, work)
-    data = _cleaned_work(data)
+    data = clean_work_input(data)
     fixed = FixedTags.load()
-    errors = _work_errors(data, fixed=fixed)
-    problem = _expected_chapters_error(data.expected_chapters, work.chapters.count())
+    errors = work_errors(data, fixed=fixed)
+    problem = expected_chapters_error(data.expected_chapters, work.chapters.count())
     if problem:
-        _add(errors, "expected_chapters", problem)
+        add_error(errors, "expected_chapters", problem)
     gifts = None
     if data.gifts is not None:
         try:
@@ -554,7 +269,7 @@ def work_update(
         except ValidationError as error:
             for key, messages in error.message_dict.items():
                 errors.setdefault(key, []).extend(messages)
-    _raise_if(errors)
+    raise_if(errors)
     with transaction.atomic():
         if data.pseud_ids:
             # Pseuds of other co-creators stay; this user's own set is replaced.
@@ -566,7 +281,7 @@ def work_update(
         _set_tags(work, data, fixed)
         if gifts is not None:
             gifts_set(work=work, recipients=gifts, site_url=site_url)
-        _refresh_stats(work)
+        work_refresh(work=work)
         if record_revision:
             work_revision_record(work=work, user=user)
     return work
@@ -583,7 +298,7 @@ def work_post(*, user: User, work: Work, site_url: str = "") -> Work:
         work.posted = True
         work.first_posted_at = work.revised_at = now
         gifts_notify(work=work, site_url=site_url)
-        _refresh_stats(work)
+        work_refresh(work=work)
         subscriptions_work_posted(work=work)
     return work
 
@@ -611,16 +326,16 @@ def chapter_add(
 ) -> Chapter:
     """Add a chapter at the end. On a draft work it stays a draft until the work is posted."""
     require_creator(user, work)
-    data = _cleaned_chapter(data)
-    errors = _chapter_errors(data)
+    data = clean_chapter_input(data)
+    errors = chapter_errors(data)
     count = work.chapters.count() + 1
     if expected_chapters is not None and expected_chapters < 1:
-        _add(errors, "expected_chapters", "The expected number of chapters must be 1 or more.")
+        add_error(errors, "expected_chapters", "The expected number of chapters must be 1 or more.")
     else:
-        problem = _expected_chapters_error(expected_chapters, count)
+        problem = expected_chapters_error(expected_chapters, count)
         if problem:
-            _add(errors, "expected_chapters", problem)
-    _raise_if(errors)
+            add_error(errors, "expected_chapters", problem)
+    raise_if(errors)
     now = timezone.now()
     with transaction.atomic():
         last = work.chapters.aggregate(last=Max("position"))["last"] or 0
@@ -633,7 +348,7 @@ def chapter_add(
         work.expected_chapters = expected_chapters
         if chapter.posted:
             work.revised_at = now
-        _refresh_stats(work)
+        work_refresh(work=work)
         if chapter.posted:
             subscriptions_chapter_posted(chapter=chapter)
     return chapter
@@ -654,8 +369,8 @@ def chapter_update(
     """
     work = chapter.work
     require_creator(user, work)
-    data = _cleaned_chapter(data)
-    _raise_if(_chapter_errors(data))
+    data = clean_chapter_input(data)
+    raise_if(chapter_errors(data))
     now = timezone.now()
     with transaction.atomic():
         _apply_chapter_fields(chapter, data)
@@ -669,7 +384,7 @@ def chapter_update(
             subscriptions_chapter_posted(chapter=chapter)
         if record_revision:
             chapter_revision_record(chapter=chapter, user=user)
-        _refresh_stats(work)
+        work_refresh(work=work)
     return chapter
 
 
@@ -687,7 +402,7 @@ def chapter_delete(*, user: User, chapter: Chapter) -> None:
         # Deleting a chapter of a finished work leaves it finished, as on AO3.
         if work.complete and (work.expected_chapters or 0) > remaining:
             work.expected_chapters = remaining
-        _refresh_stats(work)
+        work_refresh(work=work)
 
 
 def chapters_reorder(*, user: User, work: Work, chapter_ids: Sequence[int]) -> None:
@@ -698,7 +413,7 @@ def chapters_reorder(*, user: User, work: Work, chapter_ids: Sequence[int]) -> N
         raise ValidationError("Give every chapter of this work a place, each exactly once.")
     with transaction.atomic():
         _renumber(work, list(chapter_ids))
-        _refresh_stats(work)
+        work_refresh(work=work)
 
 
 def _renumber(work: Work, ordered_ids: list[int]) -> None:

@@ -18,9 +18,9 @@ from fanarchive.core.views import authenticated_user, form_error_from, posted, s
 from fanarchive.engagement.forms import CommentForm
 from fanarchive.engagement.history_services import history_record
 from fanarchive.engagement.hit_services import hit_record
-from fanarchive.engagement.selectors import reading_context
+from fanarchive.engagement.reading import reading_context
 from fanarchive.engagement.visitors import guest_key, visitor_key
-from fanarchive.works import autosave_services, selectors, services
+from fanarchive.works import autosave_services, selectors, series_selectors, services
 from fanarchive.works.forms import ChapterForm, ReorderForm, WorkForm
 from fanarchive.works.models import Chapter, Work
 
@@ -220,7 +220,7 @@ def _reading_page(
             "is_last": full or index == len(chapters) - 1,
             "is_creator": creator,
             "preference": preference,
-            "series_places": selectors.series_navigation(request.user, work),
+            "series_places": series_selectors.series_navigation(request.user, work),
             "gifts": selectors.shown_gifts(work),
             "my_gifts": [
                 gift

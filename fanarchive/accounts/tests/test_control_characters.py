@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.accounts.services import pseud_create, pseud_update
+from fanarchive.accounts.profile_services import pseud_create, pseud_update
 from fanarchive.core.testing import run_data_migration
 
 pytestmark = pytest.mark.django_db

@@ -15,14 +15,16 @@ from django.utils.http import urlsafe_base64_encode
 from fanarchive.accounts import selectors
 from fanarchive.accounts.emails import confirmation_path, email_confirmation_token
 from fanarchive.accounts.models import Preference, Pseud, User
-from fanarchive.accounts.services import (
-    ABOUT_MAX,
-    PSEUD_DESCRIPTION_MAX,
-    confirmation_resend,
+from fanarchive.accounts.profile_services import (
     preferences_update,
     profile_update,
     pseud_create,
     pseud_update,
+)
+from fanarchive.accounts.services import (
+    ABOUT_MAX,
+    PSEUD_DESCRIPTION_MAX,
+    confirmation_resend,
     user_confirm_email,
     user_create,
     user_ensure_defaults,

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fanarchive.accounts.models import Preference, Pseud, User
-from fanarchive.accounts.services import pseud_create
+from fanarchive.accounts.profile_services import pseud_create
 from fanarchive.core.testing import PASSWORD, make_user, make_work, work_input
 from fanarchive.works.services import ChapterInput, work_create
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fanarchive.accounts.services import preferences_update
+from fanarchive.accounts.profile_services import preferences_update
 from fanarchive.api.models import TokenScope
 from fanarchive.api.tests.conftest import Archive, api_as
 from fanarchive.core.testing import make_work, work_input

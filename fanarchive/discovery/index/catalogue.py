@@ -9,16 +9,15 @@ sorts and ranges are numpy arrays indexed by work id.
 
 from __future__ import annotations
 
-import heapq
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
 from pyroaring import BitMap
 
+from fanarchive.discovery.index.facets import FIXED_TYPES, FREE_TYPES, TYPE_CODES, facets_of
 from fanarchive.discovery.index.source import (
     FLAG_NAMES,
     NUMBER_FIELDS,
@@ -27,32 +26,19 @@ from fanarchive.discovery.index.source import (
     load_columns,
     tag_types,
 )
-from fanarchive.discovery.index.structures import Ragged, SortOrder, bitmap_of, ids_of
+from fanarchive.discovery.index.structures import (
+    Ragged,
+    SortOrder,
+    bitmap_of,
+    group_bitmaps,
+    ids_of,
+)
 from fanarchive.discovery.stats import STAT_NAMES, work_stats
-from fanarchive.tags.models import TagType
 from fanarchive.tags.selectors import implied_tag_ids
 from fanarchive.works.models import Work
 
-FACET_SIZE = 10
-FREE_TYPES = (TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM)
-FIXED_TYPES = (TagType.RATING, TagType.WARNING, TagType.CATEGORY)
-TYPE_CODES = {tag_type.value: code for code, tag_type in enumerate(TagType, start=1)}
 FIXED_VALUES = frozenset(tag_type.value for tag_type in FIXED_TYPES)
 SORTS = ("updated", "posted", "title", "creator", "words", "kudos", "hits", "comments", "bookmarks")
-# Fewer works than this in a result: count facets from each work's tags; more: by bitmaps,
-# unless intersecting takes longer than counting would (see `Catalogue.facets`).
-BINCOUNT_LIMIT = 40_000
-# Counting fewer tag uses than this sorts them (np.unique); more, a bincount over every
-# tag id, whose fixed cost (~0.35 ms for 200,000 tags) sorting only beats for few.
-SORT_COUNT_LIMIT = 16_000
-# Counting facets costs about this many seconds per work in the result (gathering and
-# counting ~14 tags a work; 9 ms for 44,000 works at a million works, bench/discovery.py).
-COUNTING_COST = 0.2e-6
-# One intersection of a big result with a tag's bitmap costs about this many seconds
-# (3-10 us at a million works).
-INTERSECTION_COST = 6e-6
-# Works sampled from a big result to foresee how many intersections bitmaps would need.
-FACET_SAMPLE = 2_000
 
 
 @dataclass
@@ -183,12 +169,12 @@ class Catalogue:
         del tag_rows, tag_values
         # Batches come in work order, each sorted by (work, tag): already in CSR order.
         catalogue.work_tags = Ragged.from_pairs(rows, values, high, ordered=True)
-        catalogue.tags = _group(values, rows)
+        catalogue.tags = group_bitmaps(values, rows)
         del rows, values
         rows = np.concatenate(creator_rows or [np.zeros(0, dtype=np.int64)])
         values = np.concatenate(creator_values or [np.zeros(0, dtype=np.int64)])
         catalogue.work_creators = Ragged.from_pairs(rows, values, high, ordered=True)
-        catalogue.creators = _group(values, rows)
+        catalogue.creators = group_bitmaps(values, rows)
         catalogue.finish()
         catalogue.built_at = time.time()
         catalogue.build_seconds = time.monotonic() - started
@@ -393,103 +379,8 @@ class Catalogue:
         return order.page(works, offset, limit, spec.descending)
 
     def facets(self, works: BitMap) -> dict[str, list[tuple[int, int]]]:
-        """Tag counts within `works`: the top 10 of each free type, every fixed tag that occurs.
-
-        Ordered by count, then tag id. Exact in both strategies: small results
-        count their works' tags; big ones intersect tags in order of size and stop
-        when no remaining tag could enter the top 10.
-        """
-        if len(works) <= BINCOUNT_LIMIT:
-            return self._facets_by_counting(works)
-        # Intersecting stops early when the result's top tags are the archive's biggest
-        # (5 ms for the biggest fandom's 90,000 works) but takes thousands of
-        # intersections when they are not (27 ms for a fandom of 44,000, which counting
-        # does in 9). A sample of the result foresees which way is cheaper; should
-        # intersecting still run past what counting would cost, counting finishes.
-        counting = COUNTING_COST * len(works)
-        if self._intersections_foreseen(works) * INTERSECTION_COST > counting:
-            return self._facets_by_counting(works)
-        found = self._facets_by_bitmaps(works, deadline=time.perf_counter() + counting)
-        return found if found is not None else self._facets_by_counting(works)
-
-    def _intersections_foreseen(self, works: BitMap) -> int:
-        """About how many tags `_facets_by_bitmaps` would intersect with `works`: those
-        at least as big as the 10th biggest count of each free type in a sample (scaled
-        up, less a margin for the sample's error)."""
-        ids = ids_of(works)
-        sample = ids[:: max(1, len(ids) // FACET_SAMPLE)]
-        present, counts = self._tag_counts(bitmap_of(sample))
-        codes = self.type_code[present]
-        scale = len(ids) / len(sample)
-        needed = len(self.grown)
-        for tag_type in FREE_TYPES:
-            chosen = np.sort(counts[codes == TYPE_CODES[tag_type.value]])
-            if len(chosen) < FACET_SIZE:
-                needed += len(self.by_size.get(tag_type.value, ()))
-                continue
-            threshold = 0.7 * scale * chosen[-FACET_SIZE]
-            sizes = self.sizes_by_type.get(tag_type.value)
-            if sizes is not None:  # descending: the tags at least `threshold` big
-                needed += int(np.searchsorted(-sizes, -threshold, side="right"))
-        return needed
-
-    def _tag_counts(self, works: BitMap) -> tuple[np.ndarray, np.ndarray]:
-        """The tags these works carry (ascending) and how many of the works carry each."""
-        values = self.work_tags.gather(works)
-        if len(values) < SORT_COUNT_LIMIT:
-            present, counts = np.unique(values, return_counts=True)
-            return present, counts
-        by_tag = np.bincount(values)
-        present = np.flatnonzero(by_tag)
-        return present, by_tag[present]
-
-    def _facets_by_counting(self, works: BitMap) -> dict[str, list[tuple[int, int]]]:
-        result: dict[str, list[tuple[int, int]]] = {}
-        present, counts = self._tag_counts(works)
-        if not len(present):
-            return {tag_type.value: [] for tag_type in TagType}
-        codes = self.type_code[present]
-        for tag_type in TagType:
-            of_type = codes == TYPE_CODES[tag_type.value]
-            chosen, chosen_counts = present[of_type], counts[of_type]
-            order = np.lexsort((chosen, -chosen_counts))
-            if tag_type in FREE_TYPES:
-                order = order[:FACET_SIZE]
-            result[tag_type.value] = [(int(chosen[i]), int(chosen_counts[i])) for i in order]
-        return result
-
-    def _facets_by_bitmaps(
-        self, works: BitMap, *, deadline: float | None = None
-    ) -> dict[str, list[tuple[int, int]]] | None:
-        """None when `deadline` (a perf_counter time) passes before the counts are known."""
-        result: dict[str, list[tuple[int, int]]] = {}
-        for tag_type in FIXED_TYPES:
-            counted = [
-                (tag_id, works.intersection_cardinality(self.tags[tag_id]))
-                for tag_id in self.fixed.get(tag_type.value, ())
-                if tag_id in self.tags
-            ]
-            result[tag_type.value] = sorted(
-                ((t, c) for t, c in counted if c), key=lambda tc: (-tc[1], tc[0])
-            )
-        for tag_type in FREE_TYPES:
-            best: list[tuple[int, int]] = []  # min-heap of (count, -tag id)
-            seen: set[int] = set()
-            for tag_id in self.by_size.get(tag_type.value, ()):
-                if len(best) == FACET_SIZE and self.size_then[tag_id] < best[0][0]:
-                    break
-                if deadline is not None and not len(seen) % 64 and time.perf_counter() > deadline:
-                    return None
-                seen.add(tag_id)
-                _offer(best, tag_id, works.intersection_cardinality(self.tags[tag_id]))
-            for tag_id in self.grown:
-                if tag_id not in seen and self.tag_type.get(tag_id) == tag_type:
-                    _offer(best, tag_id, works.intersection_cardinality(self.tags[tag_id]))
-            result[tag_type.value] = sorted(
-                ((-negative, count) for count, negative in best if count),
-                key=lambda tc: (-tc[1], tc[0]),
-            )
-        return result
+        """Tag counts within `works` (see `index.facets.facets_of`)."""
+        return facets_of(self, works)
 
     def stats(self) -> dict[str, Any]:
         return {
@@ -499,38 +390,3 @@ class Catalogue:
             "applied": self.applied,
             "built_at": self.built_at,
         }
-
-
-def _offer(best: list[tuple[int, int]], tag_id: int, count: int) -> None:
-    item = (count, -tag_id)
-    if len(best) < FACET_SIZE:
-        heapq.heappush(best, item)
-    elif item > best[0]:
-        heapq.heapreplace(best, item)
-
-
-# `_group` sorts about this many pairs at a time: the sort's temporary arrays (16 bytes a
-# pair) would otherwise add ~200 MB to a build's peak memory at a million works.
-GROUP_CHUNK = 2_000_000
-
-
-def _group(keys: np.ndarray, values: np.ndarray) -> dict[int, BitMap]:
-    """{key: bitmap of its values} from parallel arrays, a range of keys at a time."""
-    if not len(keys):
-        return {}
-    groups: dict[int, BitMap] = {}
-    top = int(keys.max()) + 1
-    step = max(1, top * GROUP_CHUNK // len(keys) + 1)
-    for low_key in range(0, top, step):
-        chosen = (keys >= low_key) & (keys < low_key + step)
-        part_keys, part_values = keys[chosen], values[chosen]
-        del chosen
-        order = np.argsort(part_keys, kind="stable")
-        part_keys, part_values = part_keys[order], part_values[order]
-        del order
-        starts = np.flatnonzero(np.diff(part_keys)) + 1
-        bounds = np.concatenate(([0], starts, [len(part_keys)])).tolist()
-        for low, high in pairwise(bounds):
-            if high > low:  # a bitmap takes its values in any order
-                groups[int(part_keys[low])] = bitmap_of(part_values[low:high])
-    return groups

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
+from django.db.models import QuerySet
 
 from fanarchive.accounts.models import Pseud
 from fanarchive.discovery.index.structures import sorted_unique
@@ -52,7 +53,8 @@ class Columns:
 
     def tags_of(self, work_id: int) -> list[int]:
         low, high = np.searchsorted(self.tag_works, [work_id, work_id + 1])
-        return self.tag_ids[low:high].tolist()
+        tags: list[int] = self.tag_ids[low:high].tolist()
+        return tags
 
 
 def tag_types(tag_ids: set[int] | None = None) -> dict[int, str]:
@@ -66,11 +68,12 @@ def _epoch(column: str) -> str:
     return f"COALESCE(CAST(strftime('%%s', {column}) AS INTEGER), 0)"
 
 
-def _raw(queryset: Any) -> list[tuple]:
+def _raw(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def load_columns(
@@ -96,7 +99,7 @@ def load_columns(
         creatorships = Creatorship.objects.filter(work_id__gte=low, work_id__lt=high)
     columns = Columns()
     if work_ids is not None and not work_ids:
-        rows: list[tuple] = []
+        rows: list[tuple[Any, ...]] = []
     else:
         with connection.cursor() as cursor:
             cursor.execute(

@@ -30,7 +30,7 @@ def index_path() -> Path:
     return Path(settings.DATA_DIR) / "index" / "catalogue.bin"
 
 
-def _bitmaps(prefix: str, bitmaps: dict[Any, BitMap], arrays: dict[str, np.ndarray]) -> list:
+def _bitmaps(prefix: str, bitmaps: dict[Any, BitMap], arrays: dict[str, np.ndarray]) -> list[Any]:
     keys = list(bitmaps)
     blobs = [bitmaps[key].serialize() for key in keys]
     offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
@@ -40,7 +40,7 @@ def _bitmaps(prefix: str, bitmaps: dict[Any, BitMap], arrays: dict[str, np.ndarr
     return keys
 
 
-def _unbitmaps(prefix: str, keys: list, data: Any) -> dict:
+def _unbitmaps(prefix: str, keys: list[Any], data: Any) -> dict[Any, BitMap]:
     blob = data[f"{prefix}_blob"].tobytes()
     offsets = data[f"{prefix}_offsets"]
     return {
@@ -114,7 +114,8 @@ def meta_of(path: Path | None = None) -> dict[str, Any] | None:
     path = path or index_path()
     try:
         with np.load(path) as data:
-            return _unjson(data["meta"])
+            meta: dict[str, Any] = _unjson(data["meta"])
+            return meta
     except (OSError, ValueError, KeyError):
         return None
 

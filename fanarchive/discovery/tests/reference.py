@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from fanarchive.discovery.index.catalogue import FACET_SIZE, FIXED_TYPES, FREE_TYPES, Filter
+from fanarchive.discovery.index.catalogue import Filter
+from fanarchive.discovery.index.facets import FACET_SIZE, FIXED_TYPES, FREE_TYPES
 from fanarchive.discovery.models import MutedCreator, MutedTag
 from fanarchive.discovery.stats import STAT_NAMES, work_stats
 from fanarchive.discovery.tagging import filter_tag_ids

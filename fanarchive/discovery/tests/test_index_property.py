@@ -141,15 +141,15 @@ def structures(request, monkeypatch):
     result foresees as cheaper, so small archives also exercise the code paths that
     big ones take."""
     if request.param != "as configured":
-        from fanarchive.discovery.index import catalogue, structures
+        from fanarchive.discovery.index import facets, structures
 
-        monkeypatch.setattr(catalogue, "BINCOUNT_LIMIT", 0)
-        monkeypatch.setattr(catalogue, "SORT_COUNT_LIMIT", 0)  # counts by bincount
+        monkeypatch.setattr(facets, "BINCOUNT_LIMIT", 0)
+        monkeypatch.setattr(facets, "SORT_COUNT_LIMIT", 0)  # counts by bincount
         if "bitmap facets" in request.param:
-            monkeypatch.setattr(catalogue, "INTERSECTION_COST", 0.0)
+            monkeypatch.setattr(facets, "INTERSECTION_COST", 0.0)
             # Seconds per work: a deadline never reached, or one already past.
             cut_short = request.param.endswith("cut short")
-            monkeypatch.setattr(catalogue, "COUNTING_COST", 0.0 if cut_short else 1.0)
+            monkeypatch.setattr(facets, "COUNTING_COST", 0.0 if cut_short else 1.0)
         monkeypatch.setattr(structures.SortOrder, "BUCKET", 2)
         monkeypatch.setattr(structures.SortOrder, "SMALL", 0)
     live.forget()

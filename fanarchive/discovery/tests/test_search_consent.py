@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from fanarchive.accounts.services import preferences_update
+from fanarchive.accounts.profile_services import preferences_update
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.tags.fixed import EXPLICIT, GENERAL
 

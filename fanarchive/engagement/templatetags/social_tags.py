@@ -21,7 +21,9 @@ def _viewer(context: template.Context) -> Any:
 
 
 @register.inclusion_tag("engagement/_bookmark_form_button.html", takes_context=True)
-def bookmark_button(context: template.Context, *, work: Any = None, series: Any = None) -> dict:
+def bookmark_button(
+    context: template.Context, *, work: Any = None, series: Any = None
+) -> dict[str, Any]:
     user = _viewer(context)
     mine = None
     if user is not None and user.is_authenticated:
@@ -39,7 +41,9 @@ def bookmark_button(context: template.Context, *, work: Any = None, series: Any 
 
 
 @register.inclusion_tag("engagement/_subscribe_form_button.html", takes_context=True)
-def subscribe_button(context: template.Context, *, kind: str, target: Any, label: str) -> dict:
+def subscribe_button(
+    context: template.Context, *, kind: str, target: Any, label: str
+) -> dict[str, Any]:
     user = _viewer(context)
     subscription = None
     if user is not None and user.is_authenticated:
@@ -61,7 +65,7 @@ def subscribe_button(context: template.Context, *, kind: str, target: Any, label
 
 
 @register.inclusion_tag("engagement/_mark_for_later_form.html", takes_context=True)
-def mark_for_later_button(context: template.Context, *, work: Any) -> dict:
+def mark_for_later_button(context: template.Context, *, work: Any) -> dict[str, Any]:
     user = _viewer(context)
     entry = inbox_selectors.history_entry(user, work) if user is not None else None
     return {

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.test import Client
 
-from fanarchive.accounts.services import pseud_create
+from fanarchive.accounts.profile_services import pseud_create
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.discovery.models import CatalogueChange
 from fanarchive.engagement.bookmark_selectors import (

@@ -25,7 +25,7 @@ from fanarchive.engagement.services import block_create
 from fanarchive.engagement.tests.conftest import notified
 from fanarchive.engagement.visitors import guest_key_of
 from fanarchive.works.models import CommentPolicy, Work
-from fanarchive.works.revision_services import work_revision_restore
+from fanarchive.works.restore_services import work_revision_restore
 from fanarchive.works.services import work_update
 from fanarchive.works.tests.test_views import post_data
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from fanarchive.accounts.models import Preference
-from fanarchive.accounts.services import preferences_update
+from fanarchive.accounts.profile_services import preferences_update
 from fanarchive.core.testing import make_work
 from fanarchive.engagement.history_services import (
     history_clear,

@@ -66,7 +66,7 @@ def test_a_new_day_counts_again(user):
     work = make_work(user)
     hit_record(work=work, user=None, visitor="gabc")
     tomorrow = timezone.now() + timedelta(days=1)
-    with mock.patch.object(hit_services.timezone, "now", return_value=tomorrow):
+    with mock.patch.object(timezone, "now", return_value=tomorrow):
         hit_record(work=work, user=None, visitor="gabc")
         hit_record(work=work, user=None, visitor="gabc")
         assert hits_flush() == 2

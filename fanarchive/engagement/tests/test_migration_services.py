@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from fanarchive.accounts.services import pseud_create
+from fanarchive.accounts.profile_services import pseud_create
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.discovery.models import CatalogueChange
 from fanarchive.engagement import limits

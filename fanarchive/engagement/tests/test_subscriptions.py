@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import Http404
 
 from fanarchive.core.testing import make_user, make_work, run_due_tasks
-from fanarchive.discovery import services as discovery_services
+from fanarchive.discovery.models import CatalogueChange
 from fanarchive.engagement.models import Notice, Subscription
 from fanarchive.engagement.subscription_services import (
     subscription_create,
@@ -159,7 +159,7 @@ def test_creator_subscribers_hear_of_posted_works_never_of_drafts(user, other_us
 
 
 def test_creator_subscription_covers_every_pseud_and_restricted_works(user, other_user, commit):
-    from fanarchive.accounts.services import pseud_create
+    from fanarchive.accounts.profile_services import pseud_create
 
     pseud = pseud_create(user=user, owner=user, name="Night Owl", description="")
     subscription_create(user=other_user, creator=user)
@@ -220,9 +220,9 @@ def test_the_catalogue_seam_is_untouched_by_subscriptions(user, other_user):
     # Subscribing changes no count the catalogue sorts by.
     work = make_work(user)
     with transaction.atomic():
-        before = discovery_services.CatalogueChange.objects.count()
+        before = CatalogueChange.objects.count()
         subscription_create(user=other_user, work=work)
-    assert discovery_services.CatalogueChange.objects.count() == before
+    assert CatalogueChange.objects.count() == before
 
 
 def test_posting_without_subscribers_queues_no_task(user, django_capture_on_commit_callbacks):

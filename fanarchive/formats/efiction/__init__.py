@@ -2,8 +2,8 @@
 
 `dump.py` streams a MySQL dump without a server, `live.py` reads a live database
 with PyMySQL; both give `(table, row)` pairs of raw values to `schema.py`, which
-turns them into the records of `records.py`. `mapper.py` writes them through the
-services, stage by stage, keyed by eFiction ids in `EfictionMapping`, and fills the
-`report.py` report. `engagement_stage.py` writes reviews, favourites and hits through
-the engagement services.
+turns them into the records of `records.py` (whose `TABLES` names the tables read).
+`mapper.py` runs the stages of `stages/` in order (authors, tags, stories, series,
+engagement), each a function of the shared `context.MigrationContext`, keyed by
+eFiction ids in `EfictionMapping`, filling the `report.py` report.
 """

@@ -9,6 +9,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# The tables the migration reads (names without the archive's prefix), in the order the
+# report lists them. Each is an `Archive` attribute of the same name and a kind of row
+# the report accounts for; the readers, the report and the migration all use this list.
+TABLES = (
+    "authors",
+    "categories",
+    "characters",
+    "classtypes",
+    "classes",
+    "ratings",
+    "stories",
+    "chapters",
+    "series",
+    "inseries",
+    "coauthors",
+    "reviews",
+    "favorites",
+)
+
 
 @dataclass
 class Author:

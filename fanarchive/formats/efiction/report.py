@@ -11,28 +11,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from fanarchive.formats.efiction.records import TABLES, Archive
+
 MIGRATED = "migrated"
 ALREADY = "already migrated"
 WOULD_MIGRATE = "would migrate"
 SKIPPED = "skipped"
 # Rows folded into something else (a chapter into its work, a rating into the mapping).
 MAPPED = "mapped"
-
-KINDS = (
-    "authors",
-    "categories",
-    "characters",
-    "classtypes",
-    "classes",
-    "ratings",
-    "stories",
-    "chapters",
-    "series",
-    "inseries",
-    "coauthors",
-    "reviews",
-    "favorites",
-)
 
 
 @dataclass
@@ -53,6 +39,15 @@ class Report:
     hits: int = 0
     ignored_tables: dict[str, int] = field(default_factory=dict)
     _decided: set[str] = field(default_factory=set, repr=False)
+
+    def count_read(self, archive: Archive) -> None:
+        """The rows read of each table, and the rows the reader could not use (skipped)."""
+        for table in TABLES:
+            self.read[table] = len(getattr(archive, table))
+        self.ignored_tables = dict(archive.ignored_tables)
+        for kind, reason in archive.unreadable:
+            self.read[kind] += 1
+            self.skip(kind, "?", reason)
 
     def count(self, kind: str, status: str, n: int = 1) -> None:
         if self.dry_run and status == MIGRATED:
@@ -76,7 +71,7 @@ class Report:
         """Kinds whose outcomes do not add up to the rows read: (read, accounted)."""
         return {
             kind: (self.read[kind], self.accounted(kind))
-            for kind in KINDS
+            for kind in TABLES
             if self.read[kind] != self.accounted(kind)
         }
 
@@ -85,7 +80,7 @@ class Report:
             "dry_run": self.dry_run,
             "counts": {
                 kind: {"read": self.read[kind], **dict(self.outcomes.get(kind, Counter()))}
-                for kind in KINDS
+                for kind in TABLES
             },
             "skipped": [s.__dict__ for s in self.skipped],
             "decisions": list(self.decisions),
@@ -96,8 +91,8 @@ class Report:
     def lines(self) -> list[str]:
         out = ["Dry run: nothing was written." if self.dry_run else "eFiction migration report"]
         out.append("")
-        width = max(len(k) for k in KINDS)
-        for kind in KINDS:
+        width = max(len(k) for k in TABLES)
+        for kind in TABLES:
             outcomes = self.outcomes.get(kind, Counter())
             detail = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
             out.append(f"  {kind:<{width}}  {self.read[kind]:>7} read: {detail or 'none'}")

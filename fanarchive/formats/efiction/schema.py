@@ -21,21 +21,6 @@ from fanarchive.formats.efiction import records as r
 
 Row = Mapping[str, Any]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-TABLES = (
-    "authors",
-    "categories",
-    "characters",
-    "classtypes",
-    "classes",
-    "ratings",
-    "stories",
-    "chapters",
-    "series",
-    "inseries",
-    "reviews",
-    "favorites",
-    "coauthors",
-)
 
 
 def text_of(value: Any) -> str:
@@ -246,21 +231,21 @@ def _coauthor(row: Row) -> r.CoAuthor:
     return r.CoAuthor(sid=int_of(row.get("sid")), uid=int_of(row.get("uid")))
 
 
-# Table (without prefix) -> (builder, the Archive attribute, the id field or None for lists).
-_TABLES: dict[str, tuple[Callable[[Row], Any], str, str | None]] = {
-    "authors": (_author, "authors", "uid"),
-    "categories": (_category, "categories", "catid"),
-    "characters": (_character, "characters", "charid"),
-    "classtypes": (_classtype, "classtypes", "classtype_id"),
-    "classes": (_class, "classes", "class_id"),
-    "ratings": (_rating, "ratings", "rid"),
-    "stories": (_story, "stories", "sid"),
-    "chapters": (_chapter, "chapters", "chapid"),
-    "series": (_series, "series", "seriesid"),
-    "inseries": (_inseries, "inseries", None),
-    "reviews": (_review, "reviews", None),
-    "favorites": (_favorite, "favorites", None),
-    "coauthors": (_coauthor, "coauthors", None),
+# Each table of `records.TABLES`: its row builder, and the id field (None: a list of rows).
+_BUILDERS: dict[str, tuple[Callable[[Row], Any], str | None]] = {
+    "authors": (_author, "uid"),
+    "categories": (_category, "catid"),
+    "characters": (_character, "charid"),
+    "classtypes": (_classtype, "classtype_id"),
+    "classes": (_class, "class_id"),
+    "ratings": (_rating, "rid"),
+    "stories": (_story, "sid"),
+    "chapters": (_chapter, "chapid"),
+    "series": (_series, "seriesid"),
+    "inseries": (_inseries, None),
+    "coauthors": (_coauthor, None),
+    "reviews": (_review, None),
+    "favorites": (_favorite, None),
 }
 
 
@@ -269,12 +254,12 @@ def add_rows(archive: r.Archive, *, prefix: str, table: str, rows: Iterable[Row]
     if not table.lower().startswith(prefix.lower()):
         return 0
     kind = table[len(prefix) :].lower()
-    if kind not in _TABLES:
+    if kind not in r.TABLES:
         count = sum(1 for _ in rows)
         archive.ignored_tables[table] = archive.ignored_tables.get(table, 0) + count
         return 0
-    build, attribute, key = _TABLES[kind]
-    target = getattr(archive, attribute)
+    build, key = _BUILDERS[kind]
+    target = getattr(archive, kind)
     count = 0
     for row in rows:
         count += 1

@@ -24,15 +24,13 @@ from fanarchive.discovery.search import parse
 from fanarchive.discovery.selectors import viewer_for, works_find
 from fanarchive.discovery.services import search_document_refresh
 from fanarchive.discovery.tagging import filter_tag_ids
+from fanarchive.formats.import_files import collect
+from fanarchive.formats.import_services import IMPORTED, ImportOptions, parse_upload, works_import
 from fanarchive.formats.importers.registry import Source
-from fanarchive.formats.services import IMPORTED, ImportOptions, collect, parse_upload, works_import
+from fanarchive.formats.models import ImportRecord
 from fanarchive.tags.models import Tag, TagType
-from fanarchive.tags.services import (
-    tag_add_metatag,
-    tag_make_synonym,
-    tag_set_canonical,
-    tags_find_or_create,
-)
+from fanarchive.tags.services import tags_find_or_create
+from fanarchive.tags.wrangling_services import tag_add_metatag, tag_make_synonym, tag_set_canonical
 from fanarchive.works.models import Work
 from fanarchive.works.services import work_create
 
@@ -184,7 +182,7 @@ def test_a_big_batch_parsed_in_a_second_process_imports_as_a_small_one(
 ) -> None:
     """Past PARALLEL_AT files the parsing runs ahead in a forked process: the same works,
     in the same order, with the same failures (named) and in-batch duplicates."""
-    from fanarchive.formats import services
+    from fanarchive.formats import import_services as services
 
     folder = tmp_path / "texts"
     folder.mkdir()
@@ -223,7 +221,7 @@ def test_a_big_batch_parsed_in_a_second_process_imports_as_a_small_one(
     # The same files again in a second batch: all known, nothing new parsed or made.
     again = run(parallel_at=1)
     Work.objects.all().delete()
-    services.ImportRecord.objects.all().delete()
+    ImportRecord.objects.all().delete()
     alone = run(parallel_at=10_000)
     assert forked == alone
     assert pools[0] is not None and pools[2] is None  # forked, then not

@@ -13,7 +13,7 @@ from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_work
 from fanarchive.formats.tests import helpers
 from fanarchive.works.models import Series, Work
-from fanarchive.works.selectors import is_series_creator
+from fanarchive.works.series_selectors import is_series_creator
 
 STORY = "Title: The Keeper\nAuthor: Wren\n\nThe lantern swung above the harbour.\n"
 

@@ -7,9 +7,9 @@ import pytest
 
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import run_data_migration
+from fanarchive.formats.import_services import IMPORTED, ImportOptions, work_import
 from fanarchive.formats.importers.registry import Source
 from fanarchive.formats.models import ImportRecord
-from fanarchive.formats.services import IMPORTED, ImportOptions, work_import
 from fanarchive.works.models import Series, Work
 
 pytestmark = pytest.mark.django_db

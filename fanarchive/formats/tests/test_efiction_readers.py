@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -11,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from fanarchive.formats.efiction import dump as dump_module
+from fanarchive.formats.efiction import schema
 from fanarchive.formats.efiction.dump import DumpReader, split_statements
 from fanarchive.formats.efiction.read import read_dump, read_live
+from fanarchive.formats.efiction.records import TABLES, Archive
 from fanarchive.formats.efiction.sample import insert_sql
 from fanarchive.formats.efiction.schema import date_of, ids_of, text_of
 from fanarchive.formats.errors import ImportFailed
@@ -115,6 +118,13 @@ def test_a_fixture_dump_reads_into_records(tmp_path):
     assert archive.reviews[1].uid == 0 and archive.reviews[1].reviewer == "Passing Gull"
     assert archive.inseries[1].subseriesid == 2
     assert archive.ignored_tables == {"fanfiction_settings": 1}
+
+
+def test_every_table_read_has_a_builder_and_a_place_in_the_archive():
+    """`records.TABLES` is the one list of tables: the readers, report and stages use it."""
+    assert list(schema._BUILDERS) == list(TABLES)
+    fields = {f.name for f in dataclasses.fields(Archive)}
+    assert set(TABLES) <= fields
 
 
 # -- the live reader ----------------------------------------------------------------------

@@ -7,9 +7,9 @@ import zipfile
 
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_work
+from fanarchive.formats.download_services import work_export
 from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.selectors import export_document
-from fanarchive.formats.services import work_export
 from fanarchive.works.services import ChapterInput, chapter_update
 
 HOSTILE_TEXT = (

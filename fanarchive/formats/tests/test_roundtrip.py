@@ -7,9 +7,9 @@ import pytest
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.formats.exporters import FORMATS
+from fanarchive.formats.import_services import IMPORTED, ImportOptions, work_import
 from fanarchive.formats.importers.registry import Source
 from fanarchive.formats.selectors import export_document
-from fanarchive.formats.services import IMPORTED, ImportOptions, work_import
 from fanarchive.tags.fixed import MATURE, VIOLENCE
 from fanarchive.tags.models import TagType
 from fanarchive.works.models import Series, Work

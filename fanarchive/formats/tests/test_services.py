@@ -11,26 +11,26 @@ import pytest
 from django.db import IntegrityError
 
 from fanarchive.accounts.models import User
-from fanarchive.formats import limits, services
-from fanarchive.formats.importers.registry import Source
-from fanarchive.formats.models import ImportRecord
-from fanarchive.formats.services import (
+from fanarchive.formats import import_services as services
+from fanarchive.formats import limits
+from fanarchive.formats.import_files import Item, collect
+from fanarchive.formats.import_services import (
     DUPLICATE,
     FAILED,
     IMPORTED,
     WOULD_IMPORT,
     ImportOptions,
     ImportOutcome,
-    Item,
-    collect,
     work_import,
     works_import,
 )
+from fanarchive.formats.importers.registry import Source
+from fanarchive.formats.models import ImportRecord
 from fanarchive.formats.tests import helpers
 from fanarchive.tags.fixed import CHOSE_NOT_TO_WARN, NOT_RATED
 from fanarchive.tags.models import TagType
 from fanarchive.works.models import Chapter, Series, Work
-from fanarchive.works.selectors import is_series_creator
+from fanarchive.works.series_selectors import is_series_creator
 from fanarchive.works.series_services import series_create
 
 STORY = "Title: The Keeper\nFandom: Harbour Tales\n\nThe lantern swung above the harbour.\n"
@@ -95,7 +95,7 @@ def test_failure_in_a_later_chapter_leaves_nothing(user: User) -> None:
 
 
 def test_a_pseud_named_like_the_author_is_used(user: User) -> None:
-    from fanarchive.accounts.services import pseud_create
+    from fanarchive.accounts.profile_services import pseud_create
 
     pseud = pseud_create(user=user, owner=user, name="Wren Hollow", description="")
     outcome = _import(user, "k.txt", STORY.replace("Fandom:", "Author: Wren Hollow\nFandom:"))

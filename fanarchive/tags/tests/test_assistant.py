@@ -18,10 +18,11 @@ from fanarchive.tags.assistant import (
     parse_relationship,
     resolve_character,
     suggest,
-    suggestions_for_tag,
 )
 from fanarchive.tags.models import Tag, TagType
-from fanarchive.tags.services import suggestion_reject, tag_link_fandom, tag_set_canonical
+from fanarchive.tags.suggestion_selectors import suggestions_for_tag
+from fanarchive.tags.wrangler_services import suggestion_reject
+from fanarchive.tags.wrangling_services import tag_link_fandom, tag_set_canonical
 
 DATA = Path(__file__).parent / "data"
 

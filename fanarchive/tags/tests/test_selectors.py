@@ -11,7 +11,8 @@ from fanarchive.core.testing import make_work
 from fanarchive.discovery.tagging import filter_tag_ids
 from fanarchive.tags.models import Tag, TagType, WranglingAction, WranglingLog
 from fanarchive.tags.selectors import autocomplete_tags, implied_tag_ids
-from fanarchive.tags.services import (
+from fanarchive.tags.tests.conftest import found
+from fanarchive.tags.wrangling_services import (
     tag_add_metatag,
     tag_make_synonym,
     tag_merge,
@@ -20,7 +21,6 @@ from fanarchive.tags.services import (
     tag_rename,
     tag_set_canonical,
 )
-from fanarchive.tags.tests.conftest import found
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,16 @@ from fanarchive.tags.models import (
     WranglingLog,
 )
 from fanarchive.tags.selectors import can_wrangle, implied_tag_ids
-from fanarchive.tags.services import (
+from fanarchive.tags.services import tags_find_or_create, tags_recount
+from fanarchive.tags.tests.conftest import found, tag
+from fanarchive.tags.wrangler_services import (
     suggestion_accept,
     suggestion_reject,
+    tags_mass_wrangle,
+    wrangler_remove,
+    wrangler_set,
+)
+from fanarchive.tags.wrangling_services import (
     tag_add_metatag,
     tag_link_fandom,
     tag_make_synonym,
@@ -30,13 +37,7 @@ from fanarchive.tags.services import (
     tag_rename,
     tag_set_canonical,
     tag_set_unwrangleable,
-    tags_find_or_create,
-    tags_mass_wrangle,
-    tags_recount,
-    wrangler_remove,
-    wrangler_set,
 )
-from fanarchive.tags.tests.conftest import found, tag
 
 pytestmark = pytest.mark.django_db
 

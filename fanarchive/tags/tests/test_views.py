@@ -8,14 +8,14 @@ from django.urls import reverse
 
 from fanarchive.core.testing import make_work
 from fanarchive.tags.models import FandomLink, SuggestionDecision, TagType, WranglingLog
-from fanarchive.tags.services import (
+from fanarchive.tags.services import tags_recount
+from fanarchive.tags.tests.conftest import found, tag
+from fanarchive.tags.wrangling_services import (
     tag_add_metatag,
     tag_link_fandom,
     tag_make_synonym,
     tag_set_canonical,
-    tags_recount,
 )
-from fanarchive.tags.tests.conftest import found, tag
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +188,7 @@ def test_accept_and_reject_suggestions(client, admin, archive):
 
 def test_tag_page_and_log(client, admin, archive):
     tag_make_synonym(user=admin, tag=tag("Mira"), canonical=tag("Mira Vale"))
-    about = client.get(reverse("wrangling:tag", args=[tag("Mira Vale").pk])).content.decode()
+    about = client.get(reverse("tags:about", args=[tag("Mira Vale").pk])).content.decode()
     assert "Synonyms" in about and "Mira" in about and "Harbour Tales" in about
     logged_in(client, admin)
     log = client.get(reverse("wrangling:log")).content.decode()

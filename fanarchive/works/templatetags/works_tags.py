@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
+from fanarchive.accounts.models import Pseud
 from fanarchive.tags.fixed import (
     CHOSE_NOT_TO_WARN,
     EXPLICIT,
@@ -99,7 +100,7 @@ def tags_of(work: Work, tag_type: str) -> list[Tag]:
 
 
 @register.filter
-def creators(work: Work) -> list:
+def creators(work: Work) -> list[Pseud]:
     return [c.pseud for c in work.creatorships.all()]
 
 

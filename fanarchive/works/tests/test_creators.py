@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from fanarchive.accounts.models import Preference
-from fanarchive.accounts.services import pseud_create
+from fanarchive.accounts.profile_services import pseud_create
 from fanarchive.core.testing import PASSWORD, make_user, make_work, work_input
 from fanarchive.discovery.models import CatalogueChange
 from fanarchive.engagement.services import block_create

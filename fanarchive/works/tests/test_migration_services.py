@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from fanarchive.core.testing import CHAPTER_TEXT, make_user, make_work, work_input
 from fanarchive.works.creator_services import creator_add_migrated, creator_invite
+from fanarchive.works.history_services import WorkHistory, work_history_set
 from fanarchive.works.models import CreatorInvitation, Work
 from fanarchive.works.series_services import series_create, series_work_append_migrated
-from fanarchive.works.services import ChapterInput, WorkHistory, work_create, work_history_set
+from fanarchive.works.services import ChapterInput, work_create
 
 pytestmark = pytest.mark.django_db
 POSTED = dt.datetime(2008, 3, 1, 12, tzinfo=dt.UTC)

@@ -11,13 +11,8 @@ from django.utils import timezone
 from fanarchive.core.testing import make_user, make_work, work_input
 from fanarchive.tags.fixed import TEEN
 from fanarchive.works.models import Chapter, ChapterRevision, WorkRevision
-from fanarchive.works.revision_services import (
-    chapter_revision_restore,
-    chapter_snapshot,
-    revisions_prune,
-    work_revision_restore,
-    work_snapshot,
-)
+from fanarchive.works.restore_services import chapter_revision_restore, work_revision_restore
+from fanarchive.works.revision_services import chapter_snapshot, revisions_prune, work_snapshot
 from fanarchive.works.services import ChapterInput, chapter_add, chapter_update, work_update
 
 pytestmark = pytest.mark.django_db

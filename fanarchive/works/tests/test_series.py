@@ -7,7 +7,7 @@ from django.urls import reverse
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.discovery.models import CatalogueChange
 from fanarchive.works.models import Series, SeriesWork, Work
-from fanarchive.works.selectors import series_navigation
+from fanarchive.works.series_selectors import series_navigation
 from fanarchive.works.series_services import (
     series_create,
     series_delete,

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from fanarchive.formats import selectors, services
+from fanarchive.formats import selectors
+from fanarchive.formats.download_services import export_bytes
 from fanarchive.formats.exporters import FORMATS, download_name
 from fanarchive.works.models import Work
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         if len(formats) != 1:
             raise CommandError("One work is exported to one file: give one --format.")
         work = self._work(options["work_id"])
-        options["output"].write_bytes(services.export_bytes(work=work, fmt=formats[0]))
+        options["output"].write_bytes(export_bytes(work=work, fmt=formats[0]))
         self.stdout.write(f"Wrote {options['output']}")
 
     @staticmethod
@@ -79,7 +80,7 @@ class Command(BaseCommand):
             work = Work.objects.get(pk=work_id)
             for fmt in formats:
                 name = f"{work.pk}-{download_name(work.title, work.pk, FORMATS[fmt].extension)}"
-                (folder / name).write_bytes(services.export_bytes(work=work, fmt=fmt))
+                (folder / name).write_bytes(export_bytes(work=work, fmt=fmt))
                 bar.update(1)
         bar.close()
         self.stdout.write(f"Exported {len(ids)} works ({', '.join(formats)}) to {folder}")

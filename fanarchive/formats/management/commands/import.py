@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.formats import services
+from fanarchive.formats import import_services
+from fanarchive.formats.import_files import collect
 
 
 class Command(BaseCommand):
@@ -40,14 +41,14 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def _options(self, user: User, options: dict[str, Any]) -> services.ImportOptions:
+    def _options(self, user: User, options: dict[str, Any]) -> import_services.ImportOptions:
         pseud_ids: list[int] = []
         if options["pseud"]:
             pseud = Pseud.objects.filter(user=user, name__iexact=options["pseud"]).first()
             if pseud is None:
                 raise CommandError(f'{user.username} has no pseud named "{options["pseud"]}".')
             pseud_ids = [pseud.pk]
-        return services.ImportOptions(
+        return import_services.ImportOptions(
             pseud_ids=pseud_ids,
             post=options["publish"],
             fandoms=[options["fandom"]] if options["fandom"] else [],
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f'There is no user named "{options["username"]}".')
         import_options = self._options(user, options)
-        items = services.collect(options["paths"])
+        items = collect(options["paths"])
         if not items:
             raise CommandError("No files to import under the paths given.")
         bar = tqdm(
@@ -70,15 +71,15 @@ class Command(BaseCommand):
             file=self.stderr._out,
         )
 
-        def advance(outcome: services.ImportOutcome) -> None:
+        def advance(outcome: import_services.ImportOutcome) -> None:
             bar.update(1)
-            if outcome.status == services.FAILED and not options["json"]:
+            if outcome.status == import_services.FAILED and not options["json"]:
                 bar.write(
                     f"failed: {outcome.location or outcome.source}: {outcome.reason}",
                     file=self.stderr._out,
                 )
 
-        outcomes = services.works_import(
+        outcomes = import_services.works_import(
             user=user, items=items, options=import_options, progress=advance
         )
         bar.close()
@@ -86,21 +87,21 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([o.as_dict() for o in outcomes], indent=2))
         else:
             self._summary(outcomes, dry_run=options["dry_run"])
-        failed = sum(o.status == services.FAILED for o in outcomes)
+        failed = sum(o.status == import_services.FAILED for o in outcomes)
         if failed:
             raise CommandError(f"{failed} of {len(outcomes)} files could not be imported.")
 
-    def _summary(self, outcomes: list[services.ImportOutcome], *, dry_run: bool) -> None:
+    def _summary(self, outcomes: list[import_services.ImportOutcome], *, dry_run: bool) -> None:
         for o in outcomes:
-            if o.status == services.IMPORTED:
+            if o.status == import_services.IMPORTED:
                 self.stdout.write(f"imported: {o.source} -> work {o.work_id} ({o.title})")
-            elif o.status == services.WOULD_IMPORT:
+            elif o.status == import_services.WOULD_IMPORT:
                 self.stdout.write(
                     f"would import: {o.source} -> {o.title} ({o.chapters} chapters, {o.importer})"
                 )
                 for notice in o.notices:
                     self.stdout.write(f"    {notice}")
-            elif o.status == services.DUPLICATE:
+            elif o.status == import_services.DUPLICATE:
                 self.stdout.write(f"skipped: {o.source} (already imported as work {o.work_id})")
             else:
                 self.stdout.write(f"failed: {o.location or o.source}: {o.reason}")

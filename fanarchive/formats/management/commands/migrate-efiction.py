@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from fanarchive.accounts.models import User
-from fanarchive.formats.efiction.mapper import MigrationOptions, migrate
+from fanarchive.formats.efiction.context import MigrationOptions
+from fanarchive.formats.efiction.mapper import migrate
 from fanarchive.formats.efiction.read import read_dump, read_live
 from fanarchive.formats.errors import ImportFailed
 from fanarchive.tags.selectors import is_admin

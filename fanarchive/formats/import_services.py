@@ -1,48 +1,39 @@
-"""Writes of the formats app: importing works, and building the cached download files.
+"""The import pipeline: files through an importer into the posting service.
 
 `work_import` takes one file through an importer into the posting service's
 `work_create`, in one transaction with its ImportRecord, so a file is either
 imported whole or leaves nothing behind. `works_import` does that for many files
-(folders and zip archives expanded), one transaction per work. `work_export`
-builds (or reuses) a download file.
+(`import_files.collect`: folders and zip archives expanded), one transaction per work,
+with what every file would look up the same way read once, and big batches parsed in
+a forked second process a few files ahead of the writing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import clean_line
-from fanarchive.formats import limits
-from fanarchive.formats.errors import ImportFailed
-from fanarchive.formats.exporters import FORMATS
+from fanarchive.formats.errors import ImportFailed, validation_text
+from fanarchive.formats.import_files import Item
 from fanarchive.formats.importers.registry import Source, parse_source
-from fanarchive.formats.importers.zipsafe import SafeZip
 from fanarchive.formats.models import ImportRecord
 from fanarchive.formats.parsed import ParsedWork, SeriesPart
-from fanarchive.formats.selectors import export_document, imported_hashes, imported_work_id
+from fanarchive.formats.selectors import imported_hashes, imported_work_id
+from fanarchive.works.inputs import validate_chapter_input, validate_work_input
 from fanarchive.works.models import Work
-from fanarchive.works.selectors import series_titled
+from fanarchive.works.series_selectors import series_titled
 from fanarchive.works.series_services import series_work_add
-from fanarchive.works.services import (
-    posting_batch,
-    validate_chapter_input,
-    validate_work_input,
-    work_create,
-)
+from fanarchive.works.services import posting_batch, work_create
 
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
@@ -77,12 +68,6 @@ class ImportOutcome:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
-
-
-def _error_text(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return " ".join(m for messages in error.message_dict.values() for m in messages)
-    return " ".join(error.messages)
 
 
 def _user_pseuds(user: User) -> list[tuple[int, str]]:
@@ -207,7 +192,7 @@ def _import(
                 importer=parsed.importer,
             )
     except ValidationError as error:
-        outcome.reason = " ".join(validate_parsed(parsed)) or _error_text(error)
+        outcome.reason = " ".join(validate_parsed(parsed)) or validation_text(error)
         return outcome
     except IntegrityError as error:
         # Most likely the same file, imported by another process a moment ago.
@@ -250,7 +235,7 @@ def _series_attach(user: User, work: Work, parts: list[SeriesPart]) -> list[str]
                     position=part.part,
                 )
         except ValidationError as error:
-            notices.append(f'Not added to the series "{part.title}": {_error_text(error)}')
+            notices.append(f'Not added to the series "{part.title}": {validation_text(error)}')
             continue
         if part.part is not None and entry.position != part.part:
             notices.append(
@@ -261,90 +246,6 @@ def _series_attach(user: User, work: Work, parts: list[SeriesPart]) -> list[str]
 
 
 # -- many files -----------------------------------------------------------------------
-
-SKIPPED_NAMES = ("__MACOSX/", ".DS_Store", "Thumbs.db")
-
-
-@dataclass
-class Item:
-    """One file to import, read when its turn comes."""
-
-    name: str
-    load: Callable[[], bytes]
-
-
-def _failing(error: ImportFailed) -> Callable[[], bytes]:
-    def load() -> bytes:
-        raise error
-
-    return load
-
-
-def _read_file(path: Path) -> Callable[[], bytes]:
-    def load() -> bytes:
-        size = path.stat().st_size
-        if size > limits.MAX_FILE_BYTES and path.suffix.lower() != ".zip":
-            raise ImportFailed(
-                str(path),
-                f"is {size / 1_048_576:.1f} MB; files over "
-                f"{limits.MAX_FILE_BYTES // 1_048_576} MB are not imported.",
-            )
-        return path.read_bytes()
-
-    return load
-
-
-def _zip_items(path: Path) -> Iterator[Item]:
-    size = path.stat().st_size
-    if size > limits.MAX_ARCHIVE_BYTES:
-        yield Item(str(path), _failing(ImportFailed(str(path), "is too large to import.")))
-        return
-    try:
-        archive = SafeZip(path.read_bytes(), str(path))
-    except ImportFailed as error:
-        yield Item(str(path), _failing(error))
-        return
-    for member in sorted(archive.names()):
-        base = member.rsplit("/", 1)[-1]
-        if member.endswith("/") or base.startswith(".") or member.startswith(SKIPPED_NAMES):
-            continue
-        name = f"{path}:{member}"
-        if base.lower().endswith(".zip"):
-            nested = ImportFailed(name, "is an archive inside an archive; unpack it first.")
-            yield Item(name, _failing(nested))
-            continue
-        yield Item(name, _member_reader(archive, member))
-
-
-def _member_reader(archive: SafeZip, member: str) -> Callable[[], bytes]:
-    def load() -> bytes:
-        return archive.read(member)
-
-    return load
-
-
-def collect(paths: Sequence[Path]) -> list[Item]:
-    """Every file to import under `paths`: files, folders (recursively) and zip archives."""
-    items: list[Item] = []
-    for path in paths:
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-            files = [
-                p
-                for p in files
-                if not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ]
-        elif path.exists():
-            files = [path]
-        else:
-            items.append(Item(str(path), _failing(ImportFailed(str(path), "does not exist."))))
-            continue
-        for file in files:
-            if file.suffix.lower() == ".zip":
-                items += _zip_items(file)
-            else:
-                items.append(Item(str(file), _read_file(file)))
-    return items
 
 
 def works_import(
@@ -424,86 +325,3 @@ def _loaded_ahead(
         if len(pending) > PARSE_AHEAD:
             yield pending.popleft()
     yield from pending
-
-
-# -- downloads --------------------------------------------------------------------------
-
-EXPORT_VERSION = "1"
-
-
-def downloads_dir() -> Path:
-    return Path(settings.DATA_DIR) / "downloads"
-
-
-def work_export(*, work: Work, fmt: str) -> Path:
-    """The download file of `work` in `fmt`, built now or reused from the cache.
-
-    Files live under DATA_DIR/downloads/<work id>/, named by a stamp of the work's
-    last change (its updated_at, creators and tags): any edit gives a new name, so
-    a stale file is never served; older files of the work are removed.
-    Visibility is the caller's business (see selectors.downloadable_work).
-    """
-    spec = FORMATS[fmt]
-    doc = export_document(work)
-    folder = downloads_dir() / str(work.pk)
-    target = folder / f"{EXPORT_VERSION}-{doc.stamp()}.{spec.extension}"
-    if target.exists():
-        return target
-    data = spec.build(doc)
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, target)
-    for old in folder.glob(f"*.{spec.extension}"):
-        if old != target:
-            old.unlink(missing_ok=True)
-    return target
-
-
-def export_bytes(*, work: Work, fmt: str) -> bytes:
-    """The download built afresh, not cached (the CLI's `export -o`)."""
-    return FORMATS[fmt].build(export_document(work))
-
-
-# -- uploads waiting for review on the import page ---------------------------------------
-
-
-def _pending_dir() -> Path:
-    return Path(settings.DATA_DIR) / "imports" / "pending"
-
-
-def _pending_path(user: User, token: str) -> Path:
-    if not token.isalnum():
-        raise ImportFailed("upload", "This upload has expired. Please choose the file again.")
-    return _pending_dir() / f"{user.pk}-{token}.upload"
-
-
-def pending_upload_save(*, user: User, data: bytes) -> str:
-    """Keep an uploaded file until its owner confirms the import; returns its token.
-
-    Uploads older than a day are removed on the way.
-    """
-    import secrets
-    import time
-
-    folder = _pending_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - 86_400
-    for old in folder.glob("*.upload"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    _pending_path(user, token).write_bytes(data)
-    return token
-
-
-def pending_upload_load(*, user: User, token: str) -> bytes:
-    path = _pending_path(user, token)
-    if not path.exists():
-        raise ImportFailed("upload", "This upload has expired. Please choose the file again.")
-    return path.read_bytes()
-
-
-def pending_upload_delete(*, user: User, token: str) -> None:
-    _pending_path(user, token).unlink(missing_ok=True)

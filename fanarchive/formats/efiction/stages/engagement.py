@@ -23,8 +23,6 @@ migrated, already migrated or skipped with the reason.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -36,22 +34,14 @@ from fanarchive.engagement.comment_services import comment_import
 from fanarchive.engagement.hit_services import hits_import
 from fanarchive.engagement.subscription_services import subscription_create
 from fanarchive.formats.efiction import records as r
-from fanarchive.formats.efiction.report import ALREADY, MIGRATED, Report
+from fanarchive.formats.efiction.context import Kind, MigrationContext
+from fanarchive.formats.efiction.report import ALREADY, MIGRATED
 from fanarchive.formats.efiction.text import notes_html
+from fanarchive.formats.errors import validation_text
 from fanarchive.formats.models import EfictionMapping
 from fanarchive.works.models import Chapter, SeriesWork, Work
 
-if TYPE_CHECKING:
-    from fanarchive.formats.efiction.mapper import Migration
-
-Kind = EfictionMapping.Kind
 _HITS_BATCH = 500
-
-
-def _error_text(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return " ".join(m for messages in error.message_dict.values() for m in messages)
-    return " ".join(error.messages)
 
 
 def _first_chapter(work: Work) -> Chapter | None:
@@ -61,10 +51,10 @@ def _first_chapter(work: Work) -> Chapter | None:
 # -- reviews -> comments ----------------------------------------------------------------
 
 
-def _review_chapter(migration: Migration, review: r.Review) -> tuple[Chapter | None, str]:
+def _review_chapter(ctx: MigrationContext, review: r.Review) -> tuple[Chapter | None, str]:
     """The chapter a review goes on, or None and why it cannot be migrated."""
     if review.type == "SE":
-        series = migration.series_for(review.item)
+        series = ctx.series_for(review.item)
         if series is None:
             return None, f"series {review.item} was not migrated."
         entries = SeriesWork.objects.filter(series=series, work__posted=True).select_related("work")
@@ -75,7 +65,7 @@ def _review_chapter(migration: Migration, review: r.Review) -> tuple[Chapter | N
         return None, f"series {review.item} has no posted work here."
     if review.type != "ST":
         return None, f'its type "{review.type}" is neither a story (ST) nor a series (SE).'
-    work = migration.work_for_story(review.item)
+    work = ctx.work_for_story(review.item)
     if work is None:
         return None, f"story {review.item} was not migrated."
     if not work.posted:
@@ -83,10 +73,10 @@ def _review_chapter(migration: Migration, review: r.Review) -> tuple[Chapter | N
     if not review.chapid:
         chapter = _first_chapter(work)
         return (chapter, "") if chapter else (None, f"story {review.item} has no posted chapter.")
-    old = migration.archive.chapters.get(review.chapid)
+    old = ctx.archive.chapters.get(review.chapid)
     if old is not None and old.sid != review.item:
         return None, f"chapter {review.chapid} is not part of story {review.item}."
-    chapter_id = migration._object_id(Kind.CHAPTER, review.chapid)
+    chapter_id = ctx.object_id(Kind.CHAPTER, review.chapid)
     chapter = Chapter.objects.filter(pk=chapter_id, work=work).first() if chapter_id else None
     if chapter is None:
         return None, f"chapter {review.chapid} was not migrated."
@@ -95,34 +85,34 @@ def _review_chapter(migration: Migration, review: r.Review) -> tuple[Chapter | N
     return chapter, ""
 
 
-def _reviewer_name(migration: Migration, review: r.Review) -> str:
+def _reviewer_name(ctx: MigrationContext, review: r.Review) -> str:
     name = review.reviewer.strip()
     if name and name != "0":
         return name
-    author = migration.archive.authors.get(review.uid)
+    author = ctx.archive.authors.get(review.uid)
     return author.penname if author else ""
 
 
-def reviews_migrate(migration: Migration, report: Report) -> None:
+def reviews_migrate(ctx: MigrationContext) -> None:
     now = timezone.now()
     rated = 0
-    for review in sorted(migration.archive.reviews, key=lambda x: x.reviewid):
-        migration.progress("reviews", 1)
+    for review in sorted(ctx.archive.reviews, key=lambda x: x.reviewid):
+        ctx.progress("reviews", 1)
         if review.rating is not None and review.rating > 0:
             rated += 1
-        if (Kind.REVIEW, review.reviewid) in migration.mapped:
-            report.count("reviews", ALREADY)
+        if (Kind.REVIEW, review.reviewid) in ctx.mapped:
+            ctx.report.count("reviews", ALREADY)
             continue
         text = notes_html(review.review)
         if not html_to_text(text).strip():
-            report.skip("reviews", review.reviewid, "has no text.")
+            ctx.report.skip("reviews", review.reviewid, "has no text.")
             continue
-        chapter, reason = _review_chapter(migration, review)
+        chapter, reason = _review_chapter(ctx, review)
         if chapter is None:
-            report.skip("reviews", review.reviewid, reason)
+            ctx.report.skip("reviews", review.reviewid, reason)
             continue
-        user = migration.user_for_author(review.uid) if review.uid else None
-        pseud = migration.pseud_for_author(review.uid) if user is not None else None
+        user = ctx.user_for_author(review.uid) if review.uid else None
+        pseud = ctx.pseud_for_author(review.uid) if user is not None else None
         try:
             with transaction.atomic():
                 comment = comment_import(
@@ -131,26 +121,26 @@ def reviews_migrate(migration: Migration, report: Report) -> None:
                     created_at=min(review.date, now) if review.date else None,
                     user=user,
                     pseud=pseud,
-                    guest_name="" if user else _reviewer_name(migration, review),
+                    guest_name="" if user else _reviewer_name(ctx, review),
                 )
-                migration._remember(Kind.REVIEW, review.reviewid, comment.pk)
+                ctx.remember(Kind.REVIEW, review.reviewid, comment.pk)
         except ValidationError as error:
-            report.skip("reviews", review.reviewid, _error_text(error))
+            ctx.report.skip("reviews", review.reviewid, validation_text(error))
             continue
-        report.count("reviews", MIGRATED)
+        ctx.report.count("reviews", MIGRATED)
         if user is None and review.uid:
-            report.decide(
+            ctx.report.decide(
                 "Reviews by authors who were not migrated are guest comments under the "
                 "reviewer's name."
             )
         if review.type == "SE":
-            report.decide(
+            ctx.report.decide(
                 "Series reviews are comments on the first chapter of the series' first work."
             )
         elif not review.chapid:
-            report.decide("Story reviews that name no chapter are on the first chapter.")
+            ctx.report.decide("Story reviews that name no chapter are on the first chapter.")
     if rated:
-        report.decide(
+        ctx.report.decide(
             f"{rated} review(s) gave the story a rating; review ratings have no place here "
             "and are not kept."
         )
@@ -159,19 +149,19 @@ def reviews_migrate(migration: Migration, report: Report) -> None:
 # -- favourites -> bookmarks and subscriptions --------------------------------------------
 
 
-def _favorite_create(migration: Migration, favorite: r.Favorite) -> tuple[int | None, str]:
+def _favorite_create(ctx: MigrationContext, favorite: r.Favorite) -> tuple[int | None, str]:
     """Bookmark or subscribe for one favourite: the new object's id, or None and why not."""
-    user = migration.user_for_author(favorite.uid)
+    user = ctx.user_for_author(favorite.uid)
     if user is None:
         return None, f"author {favorite.uid} was not migrated."
     if favorite.type == "AU":
-        creator = migration.user_for_author(favorite.item)
+        creator = ctx.user_for_author(favorite.item)
         if creator is None:
             return None, f"author {favorite.item} was not migrated."
         return subscription_create(user=user, creator=creator).pk, ""
     pseud = user.default_pseud
     if favorite.type == "ST":
-        work = migration.work_for_story(favorite.item)
+        work = ctx.work_for_story(favorite.item)
         if work is None:
             return None, f"story {favorite.item} was not migrated."
         if not work.posted:
@@ -181,7 +171,7 @@ def _favorite_create(migration: Migration, favorite: r.Favorite) -> tuple[int | 
         except (Http404, PermissionDenied):
             return None, f"story {favorite.item} cannot be seen by author {favorite.uid}."
     if favorite.type == "SE":
-        series = migration.series_for(favorite.item)
+        series = ctx.series_for(favorite.item)
         if series is None:
             return None, f"series {favorite.item} was not migrated."
         try:
@@ -191,45 +181,45 @@ def _favorite_create(migration: Migration, favorite: r.Favorite) -> tuple[int | 
     return None, f'its type "{favorite.type}" is not a story, series or author (ST, SE, AU).'
 
 
-def favorites_migrate(migration: Migration, report: Report) -> None:
+def favorites_migrate(ctx: MigrationContext) -> None:
     seen: set[tuple[int, str]] = set()
     with_comments = 0
-    for favorite in migration.archive.favorites:
-        migration.progress("favorites", 1)
+    for favorite in ctx.archive.favorites:
+        ctx.progress("favorites", 1)
         key = f"{favorite.type}:{favorite.item}"
         label = f"{favorite.uid}/{favorite.type}/{favorite.item}"
         if (favorite.uid, key) in seen:
-            report.skip("favorites", label, "appears twice: the first is kept.")
+            ctx.report.skip("favorites", label, "appears twice: the first is kept.")
             continue
         seen.add((favorite.uid, key))
-        done = migration.mapped.get((Kind.FAVORITE, favorite.uid))
+        done = ctx.mapped.get((Kind.FAVORITE, favorite.uid))
         if done is not None and key in done.data:
-            report.count("favorites", ALREADY)
+            ctx.report.count("favorites", ALREADY)
             continue
         try:
             with transaction.atomic():
-                object_id, reason = _favorite_create(migration, favorite)
+                object_id, reason = _favorite_create(ctx, favorite)
                 if object_id is not None:
                     if done is None:
-                        user_id = migration.mapped[(Kind.AUTHOR, favorite.uid)].object_id
-                        migration._remember(Kind.FAVORITE, favorite.uid, user_id, {key: object_id})
+                        user_id = ctx.mapped[(Kind.AUTHOR, favorite.uid)].object_id
+                        ctx.remember(Kind.FAVORITE, favorite.uid, user_id, {key: object_id})
                     else:
                         done.data = {**done.data, key: object_id}
                         done.save(update_fields=["data"])
         except ValidationError as error:
-            object_id, reason = None, _error_text(error)
+            object_id, reason = None, validation_text(error)
         if object_id is None:
-            report.skip("favorites", label, reason)
+            ctx.report.skip("favorites", label, reason)
             continue
-        report.count("favorites", MIGRATED)
+        ctx.report.count("favorites", MIGRATED)
         if favorite.comments.strip():
             with_comments += 1
-        report.decide(
+        ctx.report.decide(
             "Favourite stories and series are public bookmarks (without notes) by the "
             "reader's default pseud; favourite authors are subscriptions to them."
         )
     if with_comments:
-        report.decide(
+        ctx.report.decide(
             f"{with_comments} favourite(s) had a comment; bookmarks are made without notes, "
             "so the comments are not kept."
         )
@@ -238,12 +228,12 @@ def favorites_migrate(migration: Migration, report: Report) -> None:
 # -- hits ---------------------------------------------------------------------------------
 
 
-def hits_migrate(migration: Migration, report: Report) -> None:
+def hits_migrate(ctx: MigrationContext) -> None:
     """Add each migrated story's eFiction hits to its work's hit count, once."""
     waiting = sorted(
         (
             m
-            for (kind, _), m in migration.mapped.items()
+            for (kind, _), m in ctx.mapped.items()
             if kind == Kind.STORY and m.data.get("hits") and not m.data.get("hits_added")
         ),
         key=lambda m: m.efiction_id,
@@ -255,13 +245,13 @@ def hits_migrate(migration: Migration, report: Report) -> None:
         )
         batch = [m for m in batch if m.object_id in existing]
         with transaction.atomic():
-            report.hits += hits_import(hits={m.object_id: int(m.data["hits"]) for m in batch})
+            ctx.report.hits += hits_import(hits={m.object_id: int(m.data["hits"]) for m in batch})
             for mapping in batch:
                 mapping.data = {**mapping.data, "hits_added": True}
             EfictionMapping.objects.bulk_update(batch, ["data"])
 
 
-def engagement_migrate(migration: Migration, report: Report) -> None:
-    reviews_migrate(migration, report)
-    favorites_migrate(migration, report)
-    hits_migrate(migration, report)
+def engagement_migrate(ctx: MigrationContext) -> None:
+    reviews_migrate(ctx)
+    favorites_migrate(ctx)
+    hits_migrate(ctx)

@@ -1,0 +1,112 @@
+"""What one viewer may do with one work: one object, computed in one place.
+
+`work_permissions(viewer, work)` answers read, comment, kudos, bookmark, download and
+edit, each with the reason when the answer is no. The services refuse with that
+reason, and views, templates and the API read the same object, so a button is shown
+exactly when the service would accept it (blocks included).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+
+from fanarchive.engagement.selectors import blocked_by_creator
+from fanarchive.works.models import CommentPolicy, Work
+from fanarchive.works.selectors import is_creator
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanarchive.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+BLOCKED_MESSAGE = "Sorry, you have been blocked by one or more of this work's creators."
+
+
+@dataclass(frozen=True)
+class WorkPermissions:
+    """Each `*_refusal` is "" when allowed, else the message a refusal gives."""
+
+    read_refusal: str
+    comment_refusal: str
+    kudos_refusal: str
+    bookmark_refusal: str
+    download_refusal: str
+    edit_refusal: str
+
+    @property
+    def may_read(self) -> bool:
+        return not self.read_refusal
+
+    @property
+    def may_comment(self) -> bool:
+        return not self.comment_refusal
+
+    @property
+    def may_give_kudos(self) -> bool:
+        return not self.kudos_refusal
+
+    @property
+    def may_bookmark(self) -> bool:
+        return not self.bookmark_refusal
+
+    @property
+    def may_download(self) -> bool:
+        return not self.download_refusal
+
+    @property
+    def may_edit(self) -> bool:
+        return not self.edit_refusal
+
+
+def _closed(work: Work, viewer: AnyUser, doing: str) -> str:
+    """Why nobody (or not this viewer) may engage with the work at all, or ""."""
+    if not work.posted:
+        return f"You cannot {doing} a draft."
+    if work.hidden_by_admin:
+        return f"You cannot {doing} a work hidden by an administrator."
+    if work.restricted and not viewer.is_authenticated:
+        return f"Only registered users can {doing} this work. Please log in."
+    return ""
+
+
+def work_permissions(viewer: AnyUser, work: Work) -> WorkPermissions:
+    """What `viewer` may do with `work` (two small queries: creators and blocks)."""
+    creator = is_creator(viewer, work)
+    blocked = bool(viewer.is_authenticated and not creator and blocked_by_creator(work, viewer))
+    read = "" if creator else _closed(work, viewer, "read")
+
+    def engaging(doing: str) -> str:
+        return _closed(work, viewer, doing) or (BLOCKED_MESSAGE if blocked else "")
+
+    comment = engaging("comment on")
+    if not comment and work.comment_policy == CommentPolicy.NOBODY:
+        comment = "Sorry, this work doesn't allow comments."
+    registered_only = work.comment_policy == CommentPolicy.REGISTERED
+    if not comment and registered_only and not viewer.is_authenticated:
+        comment = "Sorry, this work only allows comments from registered users."
+    kudos = engaging("leave kudos on")
+    if not kudos and creator:
+        kudos = "You can't leave kudos on your own work."
+    bookmark = _closed(work, viewer, "bookmark")
+    if not bookmark and not viewer.is_authenticated:
+        bookmark = "Please log in to bookmark works."
+    download = _closed(work, viewer, "download")
+    return WorkPermissions(
+        read_refusal=read,
+        comment_refusal=comment,
+        kudos_refusal=kudos,
+        bookmark_refusal=bookmark,
+        download_refusal=download,
+        edit_refusal="" if creator else "Only the creators of this work can change it.",
+    )
+
+
+def refuse_unless(allowed: str, *, key: str) -> None:
+    """Raise the refusal `allowed` (a `*_refusal`), keyed `key` for the form, when set."""
+    if allowed:
+        raise ValidationError({key: [allowed]})

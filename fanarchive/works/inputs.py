@@ -1,0 +1,287 @@
+"""The one definition of a work's and a chapter's editable fields, and their validation.
+
+`WorkInput` and `ChapterInput` are what a writer, an importer, the API or the eFiction
+migration hands to the works services; the posting form, the API's schemas, revisions
+and autosave all take their field names from here, so a new field is added once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+
+from fanarchive.core.text import TextFormat, clean_line, clean_text, html_to_text
+from fanarchive.tags.models import TagType
+from fanarchive.tags.selectors import FixedTags
+from fanarchive.tags.services import tag_name_error, unique_tag_names
+from fanarchive.works import limits
+from fanarchive.works.languages import LANGUAGE_NAMES
+from fanarchive.works.models import CommentPolicy
+
+if TYPE_CHECKING:
+    from fanarchive.works.models import Chapter, Work
+
+Errors = dict[str, list[str]]
+
+
+@dataclass
+class ChapterInput:
+    """One chapter as a writer (or an importer) gives it."""
+
+    text: str
+    text_format: str = TextFormat.HTML
+    title: str = ""
+    summary: str = ""
+    notes: str = ""
+    endnotes: str = ""
+
+
+@dataclass
+class WorkInput:
+    """A work's metadata as a writer (or an importer) gives it. Tag lists hold names."""
+
+    title: str
+    rating: str
+    warnings: list[str]
+    fandoms: list[str]
+    categories: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    characters: list[str] = field(default_factory=list)
+    freeforms: list[str] = field(default_factory=list)
+    summary: str = ""
+    notes: str = ""
+    endnotes: str = ""
+    language: str = "en"
+    restricted: bool = False
+    # Who may comment ("everyone", "registered", "nobody") and whether comments wait for approval.
+    comment_policy: str = "registered"
+    moderated_comments: bool = False
+    # None is "?": the writer does not know yet.
+    expected_chapters: int | None = 1
+    # Pseuds of the posting user; empty means their default pseud.
+    pseud_ids: list[int] = field(default_factory=list)
+    # Gift recipients: pseuds ("name" or "pseud (user)") or names of people without an
+    # account. None leaves a work's gifts as they are.
+    gifts: list[str] | None = None
+
+
+FREE_TAG_FIELDS = {
+    TagType.FANDOM: "fandoms",
+    TagType.RELATIONSHIP: "relationships",
+    TagType.CHARACTER: "characters",
+    TagType.FREEFORM: "freeforms",
+}
+
+
+# -- normalising --------------------------------------------------------------
+
+
+def clean_work_input(data: WorkInput) -> WorkInput:
+    """The input without control characters, once, before anything reads it.
+
+    Tag names are left to the tag services' own normalisation (`normalise_tag_name`);
+    the fixed tags, language and comment setting are checked against known values.
+    """
+    return replace(
+        data,
+        title=clean_line(data.title),
+        summary=clean_text(data.summary),
+        notes=clean_text(data.notes),
+        endnotes=clean_text(data.endnotes),
+        gifts=None if data.gifts is None else [clean_line(name) for name in data.gifts],
+    )
+
+
+def clean_chapter_input(data: ChapterInput) -> ChapterInput:
+    return replace(
+        data,
+        text=clean_text(data.text),
+        title=clean_line(data.title),
+        summary=clean_text(data.summary),
+        notes=clean_text(data.notes),
+        endnotes=clean_text(data.endnotes),
+    )
+
+
+# -- validation ---------------------------------------------------------------
+
+
+def add_error(errors: Errors, key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def check_length(errors: Errors, key: str, label: str, value: str, maximum: int) -> None:
+    if len(value) > maximum:
+        add_error(
+            errors,
+            key,
+            f"{label} must be {maximum:,} characters or fewer; it is {len(value):,}.",
+        )
+
+
+# Markup around a summary or note may at most triple its length; beyond that the
+# field is refused whatever its visible length, so storage stays bounded.
+MARKUP_ALLOWANCE = 3
+
+
+def check_html_length(errors: Errors, key: str, label: str, value: str, maximum: int) -> None:
+    """Limits count what readers see, so re-saving the stored HTML of an edit still fits."""
+    check_length(errors, key, label, html_to_text(value).strip(), maximum)
+    if key not in errors and len(value) > maximum * MARKUP_ALLOWANCE:
+        add_error(
+            errors, key, f"{label} has too much markup for its {maximum:,} characters of text."
+        )
+
+
+def validate_work_input(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
+    """What is wrong with `data`, as `work_create` would say (for callers checking first)."""
+    return work_errors(clean_work_input(data), fixed=fixed)
+
+
+def work_errors(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
+    fixed = fixed or FixedTags.load()
+    errors: Errors = {}
+    title = data.title.strip()
+    if not title:
+        add_error(errors, "title", "Please enter a title.")
+    check_length(errors, "title", "The title", title, limits.TITLE_MAX)
+    check_html_length(errors, "summary", "The summary", data.summary, limits.SUMMARY_MAX)
+    check_html_length(errors, "notes", "The notes", data.notes, limits.NOTES_MAX)
+    check_html_length(errors, "endnotes", "The end notes", data.endnotes, limits.NOTES_MAX)
+    if data.language not in LANGUAGE_NAMES:
+        add_error(errors, "language", f'"{data.language}" is not a language this archive knows.')
+    if data.comment_policy not in CommentPolicy.values:
+        add_error(errors, "comment_policy", f'"{data.comment_policy}" is not a comment setting.')
+    if data.expected_chapters is not None and data.expected_chapters < 1:
+        add_error(errors, "expected_chapters", "The expected number of chapters must be 1 or more.")
+
+    if not data.rating:
+        add_error(errors, "rating", "Please choose a rating.")
+    else:
+        _, unknown = fixed.pick(TagType.RATING, [data.rating])
+        if unknown:
+            add_error(errors, "rating", f'"{data.rating}" is not a rating.')
+    if not data.warnings:
+        add_error(errors, "warnings", "Please choose at least one archive warning.")
+    for key, tag_type, names in (
+        ("warnings", TagType.WARNING, data.warnings),
+        ("categories", TagType.CATEGORY, data.categories),
+    ):
+        _, unknown = fixed.pick(tag_type, names)
+        for name in unknown:
+            add_error(errors, key, f'"{name}" is not one of the {tag_type.label.lower()}s.')
+
+    if not unique_tag_names(data.fandoms):
+        add_error(errors, "fandoms", "Please add at least one fandom.")
+    user_tag_count = 0
+    for key in FREE_TAG_FIELDS.values():
+        names = unique_tag_names(getattr(data, key))
+        user_tag_count += len(names)
+        for name in names:
+            problem = tag_name_error(name)
+            if problem:
+                add_error(errors, key, problem)
+    if user_tag_count > limits.USER_TAGS_MAX:
+        add_error(
+            errors,
+            "freeforms",
+            f"A work can have at most {limits.USER_TAGS_MAX} fandom, relationship, character "
+            f"and additional tags together; this one has {user_tag_count}.",
+        )
+    return errors
+
+
+def validate_chapter_input(data: ChapterInput, *, prefix: str = "") -> Errors:
+    """Errors keyed `prefix + field`, so the work form can show them on its chapter fields."""
+    return chapter_errors(clean_chapter_input(data), prefix=prefix)
+
+
+def chapter_errors(data: ChapterInput, *, prefix: str = "") -> Errors:
+    errors: Errors = {}
+    text = data.text.strip()
+    if len(text) < limits.CHAPTER_TEXT_MIN:
+        add_error(
+            errors,
+            "text",
+            f"The chapter text must be at least {limits.CHAPTER_TEXT_MIN} characters long."
+            if text
+            else "The chapter text is empty: please write or paste the chapter.",
+        )
+    check_length(errors, "text", "The chapter text", text, limits.CHAPTER_TEXT_MAX)
+    if data.text_format not in {f.value for f in TextFormat}:
+        add_error(errors, "text_format", f'"{data.text_format}" is not a text format.')
+    check_length(
+        errors, f"{prefix}title", "The chapter title", data.title.strip(), limits.CHAPTER_TITLE_MAX
+    )
+    check_html_length(
+        errors, f"{prefix}summary", "The chapter summary", data.summary, limits.SUMMARY_MAX
+    )
+    check_html_length(errors, f"{prefix}notes", "The chapter notes", data.notes, limits.NOTES_MAX)
+    check_html_length(
+        errors, f"{prefix}endnotes", "The chapter end notes", data.endnotes, limits.NOTES_MAX
+    )
+    return errors
+
+
+def expected_chapters_error(expected: int | None, chapter_count: int) -> str | None:
+    if expected is not None and expected > limits.EXPECTED_CHAPTERS_MAX:
+        return f"A work can expect at most {limits.EXPECTED_CHAPTERS_MAX:,} chapters."
+    if expected is not None and expected < chapter_count:
+        return (
+            f"This work has {chapter_count} chapters, so it cannot expect fewer. "
+            "Enter a larger number, or leave it blank if you do not know yet."
+        )
+    return None
+
+
+def raise_if(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# -- the fields, by what they are ----------------------------------------------------
+
+# The tag lists of a work, by tag type.
+TAG_FIELDS = {
+    TagType.RATING: "rating",
+    TagType.WARNING: "warnings",
+    TagType.CATEGORY: "categories",
+    **FREE_TAG_FIELDS,
+}
+# A work's own columns: what it says (kept in its revisions) and how it is shared.
+CONTENT_FIELDS = (
+    "title",
+    "summary",
+    "notes",
+    "endnotes",
+    "language",
+    "restricted",
+    "expected_chapters",
+)
+SETTING_FIELDS = ("comment_policy", "moderated_comments")
+WORK_FIELDS = tuple(f.name for f in fields(WorkInput))
+CHAPTER_FIELDS = tuple(f.name for f in fields(ChapterInput))
+# Fields that are not the work's own columns or tags: who posts it and to whom it is given.
+PEOPLE_FIELDS = ("pseud_ids", "gifts")
+
+
+def work_input_of(work: Work) -> WorkInput:
+    """The work as it stands, as the input that would store it again. Its pseuds and gifts
+    are left as they are (`pseud_ids` empty, `gifts` None). Reads `work.tags_of`, so
+    prefetched tags cost nothing."""
+    values: dict[str, Any] = {
+        key: [t.name for t in work.tags_of(tag_type)] for tag_type, key in TAG_FIELDS.items()
+    }
+    values["rating"] = values["rating"][0] if values["rating"] else ""
+    values.update({name: getattr(work, name) for name in (*CONTENT_FIELDS, *SETTING_FIELDS)})
+    return WorkInput(**values, pseud_ids=[], gifts=None)
+
+
+def chapter_input_of(chapter: Chapter) -> ChapterInput:
+    """The chapter as it stands (its text as the writer typed it)."""
+    return ChapterInput(
+        text=chapter.source,
+        **{name: getattr(chapter, name) for name in CHAPTER_FIELDS if name != "text"},
+    )
