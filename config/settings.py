@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "fanarchive.formats",
     "fanarchive.engagement",
     "fanarchive.api",
+    "fanarchive.demo",
     # django-ninja: only for the API docs page's local Swagger UI files (no CDN).
     "ninja",
 ]

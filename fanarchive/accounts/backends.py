@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib.auth.backends import AllowAllUsersModelBackend
 from django.http import HttpRequest
 
+from fanarchive.accounts.limits import ORPHAN_USERNAME
 from fanarchive.accounts.models import User
-from fanarchive.works.limits import ORPHAN_USERNAME
 
 
 class UsernameOrEmailBackend(AllowAllUsersModelBackend):

@@ -1,4 +1,8 @@
-"""Account limits."""
+"""Account limits and reserved names."""
+
+# The account orphaned works are handed to (works.creator_services); nobody may sign up
+# as it or log in to it.
+ORPHAN_USERNAME = "orphan_account"
 
 # Password-reset e-mails: an owner who lost a mail can ask again a few times, but nobody
 # can fill someone's inbox through the form. Counted per address (known or not) and per

@@ -1,5 +1,7 @@
 """AO3's posting limits (shared REFERENCE, "Posting limits")."""
 
+from fanarchive.accounts import limits as account_limits
+
 TITLE_MAX = 255
 SUMMARY_MAX = 1_250
 NOTES_MAX = 5_000
@@ -11,7 +13,7 @@ USER_TAGS_MAX = 75
 EXPECTED_CHAPTERS_MAX = 100_000
 
 # The account orphaned works are handed to (AO3's orphan_account). It cannot log in.
-ORPHAN_USERNAME = "orphan_account"
+ORPHAN_USERNAME = account_limits.ORPHAN_USERNAME
 # Version history: every revision younger than this is kept; older ones, one per day.
 REVISION_KEEP_ALL_DAYS = 30
 # The most an autosave may hold, all fields together (a chapter may hold 510,000).

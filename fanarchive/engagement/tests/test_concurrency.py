@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 import dj_database_url
 import pytest
 
-from fanarchive.core.management.commands.serve import gunicorn_argv
+from fanarchive.core.gunicorn import gunicorn_argv
 
 ROOT = Path(__file__).resolve().parents[3]
 READERS = 200

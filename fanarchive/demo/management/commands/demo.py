@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fanarchive.works.demo import DEFAULT_SEED, generate_demo_archive
+from fanarchive.demo.generator import DEFAULT_SEED, generate_demo_archive
 
 
 class Command(BaseCommand):

@@ -5,70 +5,25 @@ command is the first start and every restart. The process then becomes
 gunicorn, so a process manager or Ctrl-C reaches the server directly. Unless
 `--no-worker`, gunicorn's master also runs the background task worker
 (`fanarchive worker`) and restarts it if it crashes (see core/worker.py).
+
+It lives in the demo app, the top layer, because it may fill an empty archive with
+demo works (`--demo-works N`); the rest of it (gunicorn's configuration in
+core/gunicorn_conf.py, the worker) is core's.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
 
 from fanarchive.accounts.models import User
-from fanarchive.works.demo import DEMO_PASSWORD, DEMO_USERNAME, generate_demo_archive
+from fanarchive.core.gunicorn import ALL_INTERFACES, bind_address, exec_gunicorn, gunicorn_argv
+from fanarchive.demo.generator import DEMO_PASSWORD, DEMO_USERNAME, generate_demo_archive
 from fanarchive.works.models import Work
-
-GUNICORN_CONF = "fanarchive.core.gunicorn_conf"
-ALL_INTERFACES = frozenset({"0.0.0.0", "::"})  # noqa: S104 - only named to recognise them
-
-
-def bind_address(host: str, port: int) -> str:
-    """gunicorn's --bind, with IPv6 addresses in brackets."""
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    return f"{host}:{port}"
-
-
-def _gunicorn_has_setting(name: str) -> bool:
-    from gunicorn.config import KNOWN_SETTINGS
-
-    return any(setting.name == name for setting in KNOWN_SETTINGS)
-
-
-def gunicorn_argv(*, host: str, port: int, workers: int, task_worker: bool = True) -> list[str]:
-    # The gunicorn installed next to this Python, so it serves from the same virtualenv.
-    script = Path(sys.executable).parent / "gunicorn"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "gunicorn"]
-    argv = [
-        *command,
-        "config.wsgi:application",
-        "--bind",
-        bind_address(host, port),
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "-",
-    ]
-    # Newer gunicorns open a control socket at one fixed path in $HOME, so a second
-    # archive on the machine would take over the first one's; nothing here uses it.
-    if _gunicorn_has_setting("control_socket_disable"):
-        argv.append("--no-control-socket")
-    if task_worker:
-        # gunicorn's master runs and supervises `fanarchive worker` (core/gunicorn_conf.py).
-        argv += ["--config", f"python:{GUNICORN_CONF}"]
-    return argv
-
-
-def exec_gunicorn(argv: list[str]) -> NoReturn:
-    """Replace this process with gunicorn. Kept alone so tests can stop here."""
-    # Let go of the database so gunicorn's workers open their own connections.
-    connections.close_all()
-    os.execvp(argv[0], argv)  # noqa: S606 - argv is built above, never from user text
 
 
 class Command(BaseCommand):

@@ -15,16 +15,16 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.tags import fixed
-from fanarchive.tags.models import TagType
-from fanarchive.works.demo import (
+from fanarchive.demo.cast import invent_fandoms
+from fanarchive.demo.generator import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     DemoSummary,
-    WorkPlanner,
     generate_demo_archive,
-    invent_fandoms,
 )
+from fanarchive.demo.planner import WorkPlanner
+from fanarchive.tags import fixed
+from fanarchive.tags.models import TagType
 from fanarchive.works.models import Work
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from fanarchive.core.management.commands import serve
+from fanarchive.core.gunicorn import bind_address
 from fanarchive.core.testing import make_work
-from fanarchive.works.demo import DEMO_PASSWORD
+from fanarchive.demo.generator import DEMO_PASSWORD
+from fanarchive.demo.management.commands import serve
 from fanarchive.works.models import Work
 
 
@@ -95,9 +96,9 @@ def test_no_demo_unless_asked(exec_calls: list[list[str]]) -> None:
 
 
 def test_bind_address_brackets_ipv6() -> None:
-    assert serve.bind_address("127.0.0.1", 8000) == "127.0.0.1:8000"
-    assert serve.bind_address("::1", 8000) == "[::1]:8000"
-    assert serve.bind_address("[::1]", 8000) == "[::1]:8000"
+    assert bind_address("127.0.0.1", 8000) == "127.0.0.1:8000"
+    assert bind_address("::1", 8000) == "[::1]:8000"
+    assert bind_address("[::1]", 8000) == "[::1]:8000"
 
 
 def test_refuses_a_bad_port() -> None:
