@@ -95,7 +95,12 @@ def work_permissions(viewer: AnyUser, work: Work) -> WorkPermissions:
     bookmark = _closed(work, viewer, "bookmark")
     if not bookmark and not viewer.is_authenticated:
         bookmark = "Please log in to bookmark works."
+    # Drafts and hidden works are never downloadable, not even by their creators.
     download = _closed(work, viewer, "download")
+    if not work.posted:
+        download = "Drafts cannot be downloaded. Post the work first."
+    elif work.hidden_by_admin:
+        download = "This work has been hidden by an administrator."
     return WorkPermissions(
         read_refusal=read,
         comment_refusal=comment,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from fanarchive.engagement.permissions import work_permissions
 from fanarchive.formats.models import ImportRecord
 from fanarchive.tags.models import TagType
 from fanarchive.works.models import SeriesWork, Work
@@ -29,10 +30,9 @@ def downloadable_work(user: AnyUser, work_id: int) -> Work:
     and drafts and hidden works are never downloadable, not even by their creators.
     """
     work = access_work(user, work_id)
-    if not work.posted:
-        raise DownloadRefused("Drafts cannot be downloaded. Post the work first.")
-    if work.hidden_by_admin:
-        raise DownloadRefused("This work has been hidden by an administrator.")
+    refusal = work_permissions(user, work).download_refusal
+    if refusal:
+        raise DownloadRefused(refusal)
     return with_blurb_data(Work.objects.filter(pk=work.pk)).get()
 
 

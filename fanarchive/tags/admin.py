@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from fanarchive.core.admin import ReadOnlyAdmin
 from fanarchive.tags.models import Tag, WranglerAssignment, WranglingLog
 from fanarchive.tags.wrangler_services import wrangler_set
 
@@ -57,16 +58,7 @@ class WranglerAssignmentAdmin(admin.ModelAdmin[WranglerAssignment]):
 
 
 @admin.register(WranglingLog)
-class WranglingLogAdmin(admin.ModelAdmin[WranglingLog]):
+class WranglingLogAdmin(ReadOnlyAdmin[WranglingLog]):
     list_display = ("created_at", "user", "action", "tag_name", "target_name")
     list_filter = ("action",)
     search_fields = ("tag_name", "target_name", "user__username")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
