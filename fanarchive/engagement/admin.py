@@ -1,10 +1,13 @@
-"""Engagement in the admin: to look at, not to change. Kudos, comments and blocks change
-through the services (counts, notices and the catalogue follow them); moderation
-actions come with the moderation app."""
+"""Engagement in the admin: to look at. Kudos, comments and blocks change through the
+services (counts, notices and the catalogue follow them); the one change made here,
+deleting comments, calls `comment_delete`."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from fanarchive.core.admin import ReadOnlyAdmin
+from fanarchive.engagement.comment_services import comment_delete
 from fanarchive.engagement.models import Block, Comment, Kudos, WorkHitCount
 
 
@@ -20,8 +23,18 @@ class KudosAdmin(ReadOnlyAdmin[Kudos]):
     search_fields = ("user__username", "work__title")
 
 
+@admin.action(description="Delete the selected comments (counts and threads follow)")
+def delete_comments(
+    modeladmin: admin.ModelAdmin[Comment], request: HttpRequest, comments: QuerySet[Comment]
+) -> None:
+    # Through the service, one by one: threads keep their replies, counts are logged.
+    for comment in comments.select_related("work"):
+        comment_delete(user=request.user, comment=comment)  # type: ignore[arg-type]
+
+
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdmin[Comment]):
+    actions = (delete_comments,)
     list_display = ("id", "work", "author_name", "state", "frozen", "deleted", "created_at")
     list_filter = ("state", "frozen", "deleted")
     search_fields = ("user__username", "guest_name", "work__title", "text")

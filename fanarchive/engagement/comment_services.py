@@ -27,6 +27,7 @@ from fanarchive.engagement.models import Comment, CommentState
 from fanarchive.engagement.permissions import refuse_unless, work_permissions
 from fanarchive.engagement.selectors import creator_users, is_blocked
 from fanarchive.engagement.stats import stats_changed
+from fanarchive.tags.selectors import is_admin
 from fanarchive.works.models import Chapter, Work
 from fanarchive.works.selectors import is_creator, require_creator
 
@@ -231,12 +232,12 @@ def comment_update(*, user: User, comment: Comment, text: str) -> Comment:
 
 
 def comment_delete(*, user: User, comment: Comment) -> None:
-    """The author, or a creator of the work, deletes a comment.
+    """The author, a creator of the work, or an administrator deletes a comment.
 
     With replies it stays as "(Previous comment deleted.)" so the thread holds together;
     without, it goes, and so do deleted ancestors left without replies.
     """
-    if comment.user_id != user.pk and not is_creator(user, comment.work):
+    if comment.user_id != user.pk and not is_creator(user, comment.work) and not is_admin(user):
         raise PermissionDenied("Only the comment's author or the work's creators can delete it.")
     if comment.deleted:
         return

@@ -61,3 +61,27 @@ def test_the_comment_notice_says_why(client, user):
     work = make_work(user, comment_policy=CommentPolicy.NOBODY)
     page = client.get(reverse("works:detail", args=[work.pk])).content.decode()
     assert "doesn&#x27;t allow comments" in page or "doesn't allow comments" in page
+
+
+def test_deleting_a_comment_in_the_admin_reaches_the_counts_and_the_api(client, user):
+    from fanarchive.engagement.comment_services import comment_create
+    from fanarchive.engagement.models import Comment
+
+    work = make_work(user, comment_policy=CommentPolicy.EVERYONE)
+    reader = make_user("chatty")
+    comment = comment_create(chapter=work.chapters.get(), user=reader, text="A fine lamp.")
+    api = f"/api/v1/works/{work.pk}"
+    assert client.get(api).json()["stats"]["comments"] == 1
+    admin_user = make_user("moderator", is_staff=True, is_superuser=True)
+    admin_client = type(client)()
+    admin_client.force_login(admin_user)
+    # The admin's own delete (behind the service's back) is not offered; the service's is.
+    page = admin_client.get(reverse("admin:engagement_comment_changelist")).content.decode()
+    assert 'value="delete_selected"' not in page and 'value="delete_comments"' in page
+    answer = admin_client.post(
+        reverse("admin:engagement_comment_changelist"),
+        {"action": "delete_comments", "_selected_action": [comment.pk]},
+    )
+    assert answer.status_code == 302
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert client.get(api).json()["stats"]["comments"] == 0
