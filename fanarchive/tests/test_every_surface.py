@@ -553,13 +553,15 @@ def pseud_page(viewer: Viewer, about: State | None, state: State, field_name: st
     return listing()(viewer, about, state, field_name) if not state.orphaned else Expect.HIDE
 
 
-def former_creator_page(
-    viewer: Viewer, about: State | None, state: State, field_name: str
-) -> Expect:
-    """The orphaned work's former creator's own pages: their name, and none of their works."""
+def no_works(viewer: Viewer, about: State | None, state: State, field_name: str) -> Expect:
+    """A page that shows no work at all: the orphaned work's former creator's own pages
+    (their name, but none of the work they let go), a list of series by title."""
     if field_name in NAME:
         return Expect.ANY
     return Expect.HIDE
+
+
+former_creator_page = no_works
 
 
 SURFACES: list[Surface] = [
@@ -695,7 +697,7 @@ SURFACES: list[Surface] = [
     Surface(
         "creator's series",
         one(lambda w: reverse("works:user_series", args=["author"])),
-        former_creator_page,
+        no_works,
     ),
     Surface(
         "creator's profile",
