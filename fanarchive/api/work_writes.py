@@ -5,7 +5,7 @@ posted here is stored as the posting form stores it."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, get_origin, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -93,8 +93,14 @@ class ChapterPatchIn(ChapterFieldsPatch):  # type: ignore[misc]
     post: bool = Field(False, description="Post this chapter if it is a draft of a posted work")
 
 
-# PATCH: fields that may be sent as null (null is a value of theirs, not "unchanged").
-NULLABLE = {"expected_chapters", "gifts"}
+# PATCH: fields that may be sent as null, because None is one of their values in
+# `works.inputs` (not "unchanged").
+NULLABLE = {
+    name
+    for source in (WorkInput, ChapterInput)
+    for name, kind in get_type_hints(source).items()
+    if type(None) in get_args(kind)
+}
 
 
 def _patched(current: Any, payload: Schema, *, skip: frozenset[str] = frozenset()) -> Any:

@@ -96,8 +96,8 @@ def works_find(
     Passages matched by the text query come from the works' own words only where
     `reader` (a guest when None) may read them under the adult-content rule, with
     `adult_consented` saying whether they agreed in this session (none at all without
-    `passages`: feeds and the API show none). Pages past the end
-    give the last page. Costs a fixed few queries whatever the page.
+    `passages`: feeds and the API show none). Pages past the end give the last page.
+    Costs a fixed few queries whatever the page.
     """
     search = backend() if text is not None else None
     exact = True

@@ -7,19 +7,19 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from fanarchive.accounts.models import Preference, User
 from fanarchive.engagement.models import Notice, ReadingHistory, Subscription, SubscriptionKind
-from fanarchive.works.models import Creatorship, Work
+from fanarchive.works.models import Work
 
 INBOX_FILTERS = ("all", "unread", "read")
 
 
-def work_shown_to(user: User, work_field: str = "work_id") -> Q:
+def work_shown_to(user: User) -> Q:
     """The rows (notices, subscriptions) whose work `user` may still see: listed for
     them, or theirs. A work hidden by an admin, or made a draft again, vanishes from
     their pages (and comes back if it is shown again)."""
     return (
-        Q(**{f"{work_field}__isnull": True})
-        | Exists(Work.objects.visible_to(user).filter(pk=OuterRef(work_field)))
-        | Exists(Creatorship.objects.filter(work_id=OuterRef(work_field), pseud__user=user))
+        Q(work_id__isnull=True)
+        | Exists(Work.objects.visible_to(user).filter(pk=OuterRef("work_id")))
+        | Exists(Work.objects.by_user(user).filter(pk=OuterRef("work_id")))
     )
 
 

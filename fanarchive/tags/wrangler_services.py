@@ -29,6 +29,7 @@ from fanarchive.tags.wrangling_services import (
     raise_if,
     require_wrangler,
     synonym_errors,
+    tag_make_synonym,
     wrangling_log,
 )
 
@@ -111,11 +112,8 @@ def tags_mass_wrangle(
 
 def suggestion_accept(*, user: User, tag: Tag, target: Tag) -> Tag:
     """Accept the assistant's suggestion: `tag` becomes a synonym of `target`."""
-    require_wrangler(user, tag, target)
     with transaction.atomic():
-        tag, target = locked_tag(tag), locked_tag(target)
-        raise_if({"synonym_of": synonym_errors(tag, target)})
-        apply_synonym(user, tag, target)
+        tag = tag_make_synonym(user=user, tag=tag, canonical=target)
         SuggestionDecision.objects.update_or_create(
             tag=tag, target=target, defaults={"accepted": True, "decided_by": user}
         )
