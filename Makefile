@@ -23,6 +23,7 @@ lint: install-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python tools/lint_writes.py
+	$(BIN)/python tools/lint_inline_imports.py
 
 format: install-dev
 	$(BIN)/ruff check --fix .

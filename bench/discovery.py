@@ -483,8 +483,8 @@ def synthetic_stats(works_high: int, seed: int = SEED) -> tuple[np.ndarray, np.n
 
 def install_stats(kudos: np.ndarray, hits: np.ndarray) -> None:
     """Feed synthetic counts through the `work_stats` seam (engagement does not exist yet)."""
-    from fanarchive.discovery import stats
     from fanarchive.discovery.index import source
+    from fanarchive.works import stats
 
     def work_stats(work_ids: Any) -> dict[int, stats.WorkStats]:
         return {i: stats.WorkStats(kudos=int(kudos[i]), hits=int(hits[i])) for i in work_ids}

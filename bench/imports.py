@@ -37,9 +37,9 @@ def write_files(folder: Path, count: int) -> int:
 
 def check_search(imported: int) -> None:
     """The imported works are in the change log and found by their text and their tags."""
-    from fanarchive.discovery.models import CatalogueChange
     from fanarchive.discovery.search import backend, parse
     from fanarchive.tags.models import Tag
+    from fanarchive.works.catalogue_models import CatalogueChange
     from fanarchive.works.models import Work
 
     title_hits = backend().hits(parse('"Harbour Story 7"'), ranked=False)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "fanarchive.accounts",
     "fanarchive.tags",
     "fanarchive.works",
+    "fanarchive.wrangling",
     "fanarchive.discovery",
     "fanarchive.formats",
     "fanarchive.engagement",

@@ -2,7 +2,30 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from fanarchive.accounts import urls as accounts_urls
 from fanarchive.api.api import api, not_found
+from fanarchive.discovery import listing_urls as discovery_listing_urls
+from fanarchive.discovery import profile_urls as discovery_profile_urls
+from fanarchive.engagement import profile_urls as engagement_profile_urls
+from fanarchive.engagement import reading_urls as engagement_reading_urls
+from fanarchive.works import profile_urls as works_profile_urls
+from fanarchive.works import urls as works_urls
+
+# A page lives in the layer of the data it shows, so one URL namespace may gather the
+# pages of several apps; each app gives its own pattern list, composed here (no app's
+# URL module imports the views of a higher layer). Within a namespace, a list whose
+# fixed addresses must win over another's <parameters> comes first.
+works_pages = (
+    discovery_listing_urls.urlpatterns  # the works listing, a user's gifts
+    + works_urls.urlpatterns  # posting and changing works, series, co-creators
+    + engagement_reading_urls.urlpatterns  # reading a work: its kudos, comments, hits
+)
+accounts_pages = (
+    accounts_urls.urlpatterns  # sign-up, log-in, passwords, editing profile and pseuds
+    + works_profile_urls.urlpatterns  # pseuds (with work counts), drafts
+    + engagement_profile_urls.urlpatterns  # preferences (may clear reading history)
+    + discovery_profile_urls.urlpatterns  # profile and pseud pages (works, mutes applied)
+)
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -14,12 +37,12 @@ urlpatterns = [
     path("", include("fanarchive.engagement.urls")),
     # Bookmarks, subscriptions, the inbox and history (some under /works/ and /users/).
     path("", include("fanarchive.engagement.social_urls")),
-    path("works/", include("fanarchive.works.urls")),
-    path("", include("fanarchive.tags.wrangling_urls")),
+    path("works/", include((works_pages, "works"))),
+    path("", include("fanarchive.wrangling.urls")),
     path("tags/", include("fanarchive.discovery.tag_urls")),
     path("", include("fanarchive.formats.urls")),
     # The API tokens page, before the accounts app's /users/<username>/... catch-alls.
     path("", include("fanarchive.api.urls")),
-    path("", include("fanarchive.accounts.urls")),
+    path("", include((accounts_pages, "accounts"))),
     path("admin/", admin.site.urls),
 ]

@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from fanarchive.accounts.models import Preference, Pseud, User
+from fanarchive.accounts.models import Block, Preference, Pseud, User
 from fanarchive.accounts.services import user_ensure_defaults
+from fanarchive.core.admin import ReadOnlyAdmin
 
 
 class PseudInline(admin.TabularInline[Pseud, User]):
@@ -82,3 +83,11 @@ class PreferenceAdmin(admin.ModelAdmin[Preference]):
     search_fields = ("user__username",)
     list_select_related = ("user",)
     raw_id_fields = ("user",)
+
+
+@admin.register(Block)
+class BlockAdmin(ReadOnlyAdmin[Block]):
+    """Blocks are their makers' to change (`block_services`); the admin looks."""
+
+    list_display = ("blocker", "blocked", "created_at")
+    search_fields = ("blocker__username", "blocked__username")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -120,3 +121,24 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"
+
+
+class Block(models.Model):
+    """`blocker` does not want to hear from `blocked`: no gifts, co-creator invitations,
+    comments, replies or kudos. Kept with the accounts (the table keeps the name it was
+    created with in the engagement app), as works and engagement both ask about it."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "engagement_block"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique_pair"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="block_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocks {self.blocked}"

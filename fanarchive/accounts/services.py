@@ -8,6 +8,7 @@ import re
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -17,6 +18,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from fanarchive.accounts import limits
 from fanarchive.accounts.emails import email_confirmation_token, send_confirmation_email
+from fanarchive.accounts.hashers import EfictionMD5WrappedHasher
 from fanarchive.accounts.models import Preference, Pseud, User
 from fanarchive.core.ratelimit import RateLimited, rate_limit_spend
 
@@ -159,10 +161,6 @@ def user_legacy_password_set(*, user: User, wrapped_hash: str) -> User:
     MD5 digest): the owner logs in with their old password and Django re-hashes it
     with its default hasher then; the digest itself is not a password.
     """
-    from django.contrib.auth.hashers import identify_hasher
-
-    from fanarchive.accounts.hashers import EfictionMD5WrappedHasher
-
     try:
         algorithm = identify_hasher(wrapped_hash).algorithm
     except ValueError:

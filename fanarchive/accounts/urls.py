@@ -1,8 +1,14 @@
+"""The accounts app's pages in the "accounts" URL namespace.
+
+config/urls.py composes the namespace: the profile and pseud pages are
+discovery.profile_urls, the pseuds and drafts pages works.profile_urls, the
+preferences page engagement.profile_urls.
+"""
+
 from django.urls import path
 
 from fanarchive.accounts import views
 
-app_name = "accounts"
 urlpatterns = [
     path("signup/", views.register, name="register"),
     path("login/", views.LoginView.as_view(), name="login"),
@@ -25,12 +31,7 @@ urlpatterns = [
         views.password_reset_confirm,
         name="password_reset_confirm",
     ),
-    path("users/<str:username>/", views.profile, name="profile"),
     path("users/<str:username>/profile/edit/", views.profile_edit, name="profile_edit"),
-    path("users/<str:username>/pseuds/", views.pseuds, name="pseuds"),
     path("users/<str:username>/pseuds/new/", views.pseud_new, name="pseud_new"),
-    path("users/<str:username>/pseuds/<str:name>/", views.pseud, name="pseud"),
     path("users/<str:username>/pseuds/<str:name>/edit/", views.pseud_edit, name="pseud_edit"),
-    path("users/<str:username>/preferences/", views.preferences, name="preferences"),
-    path("users/<str:username>/drafts/", views.drafts, name="drafts"),
 ]

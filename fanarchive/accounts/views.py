@@ -1,6 +1,10 @@
-"""Sign-up, logging in and out, passwords, profiles, pseuds, preferences and drafts.
+"""Sign-up, logging in and out, passwords, and editing one's profile and pseuds.
 
-Thin: parse with a form, call one service or selector, render.
+Thin: parse with a form, call one service or selector, render. Account pages that show
+data of a higher layer live in that layer and join the "accounts" URL namespace in
+config/urls.py: the profile and pseud pages (works listed with the reader's mutes) in
+discovery.profile_views, the pseuds and drafts pages in works.profile_views, the
+preferences page (it clears reading history) in engagement.preference_views.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from django.urls import reverse_lazy
 from fanarchive.accounts import profile_services, selectors, services
 from fanarchive.accounts.forms import (
     LoginForm,
-    PreferencesForm,
     ProfileForm,
     PseudForm,
     RegisterForm,
@@ -28,9 +31,7 @@ from fanarchive.accounts.forms import (
 )
 from fanarchive.accounts.models import User
 from fanarchive.core.ratelimit import RateLimited
-from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
-from fanarchive.engagement.selectors import is_blocked
-from fanarchive.works.selectors import drafts_of, works_by_user_for
+from fanarchive.core.views import authenticated_user, form_error_from, posted
 
 
 def site_url(request: HttpRequest) -> str:
@@ -197,22 +198,6 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 # -- profile ------------------------------------------------------------------
 
 
-def profile(request: HttpRequest, username: str) -> HttpResponse:
-    owner = selectors.user_get(username)
-    page = paginate(request, works_by_user_for(request.user, owner))
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "owner": owner,
-            "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
-            "owner_blocked": isinstance(request.user, User) and is_blocked(request.user, owner),
-            "pseuds": selectors.pseuds_for(request.user, owner),
-            "page": page,
-        },
-    )
-
-
 @login_required
 def profile_edit(request: HttpRequest, username: str) -> HttpResponse:
     owner = selectors.own_account(request.user, username)
@@ -231,35 +216,6 @@ def profile_edit(request: HttpRequest, username: str) -> HttpResponse:
 
 
 # -- pseuds -------------------------------------------------------------------
-
-
-def pseuds(request: HttpRequest, username: str) -> HttpResponse:
-    owner = selectors.user_get(username)
-    return render(
-        request,
-        "accounts/pseuds.html",
-        {
-            "owner": owner,
-            "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
-            "pseuds": selectors.pseuds_for(request.user, owner),
-        },
-    )
-
-
-def pseud(request: HttpRequest, username: str, name: str) -> HttpResponse:
-    owner = selectors.user_get(username)
-    found = selectors.pseud_get(owner, name)
-    page = paginate(request, selectors.works_by_pseud_for(request.user, found))
-    return render(
-        request,
-        "accounts/pseud.html",
-        {
-            "owner": owner,
-            "pseud": found,
-            "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
-            "page": page,
-        },
-    )
 
 
 @login_required
@@ -308,41 +264,3 @@ def pseud_edit(request: HttpRequest, username: str, name: str) -> HttpResponse:
     return render(
         request, "accounts/pseud_form.html", {"form": form, "owner": owner, "pseud": found}
     )
-
-
-# -- preferences and drafts ---------------------------------------------------
-
-
-@login_required
-def preferences(request: HttpRequest, username: str) -> HttpResponse:
-    owner = selectors.own_account(request.user, username)
-    initial = PreferencesForm.initial_for(selectors.preference_of(owner))
-    form = PreferencesForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            profile_services.preferences_update(
-                user=authenticated_user(request),
-                owner=owner,
-                view_adult=data["view_adult"],
-                hide_warnings=data["hide_warnings"],
-                hide_freeform=data["hide_freeform"],
-                accept_cocreator_invitations=data["accept_cocreator_invitations"],
-                refuse_gifts=data["refuse_gifts"],
-                keep_history=data["keep_history"],
-                use_marked_for_later=data["use_marked_for_later"],
-                email=form.email_choices(),
-            )
-        except ValidationError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, "Your preferences were saved.")
-            return redirect("accounts:preferences", owner.username)
-    return render(request, "accounts/preferences.html", {"form": form, "owner": owner})
-
-
-@login_required
-def drafts(request: HttpRequest, username: str) -> HttpResponse:
-    owner = selectors.own_account(request.user, username)
-    page = paginate(request, drafts_of(owner))
-    return render(request, "accounts/drafts.html", {"owner": owner, "page": page})

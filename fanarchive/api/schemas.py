@@ -13,11 +13,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Schema
 
-from fanarchive.discovery.stats import WorkStats
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.works.inputs import TAG_FIELDS
 from fanarchive.works.models import Chapter, Work
 from fanarchive.works.selectors import is_adult, shown_gifts
+from fanarchive.works.stats import WorkStats
 
 
 class TagRef(Schema):

@@ -15,6 +15,7 @@ from fanarchive.api.errors import problem_responses
 from fanarchive.api.pagination import keyset_page, page_size
 from fanarchive.api.schemas import WorkOut
 from fanarchive.api.works import works_out
+from fanarchive.discovery import selectors as listings
 from fanarchive.works import selectors as works
 from fanarchive.works.models import WorkQuerySet
 
@@ -94,7 +95,7 @@ def user_detail(request: HttpRequest, username: str) -> dict[str, Any]:
         "url": request.build_absolute_uri(owner.get_absolute_url()),
         "about": owner.about,
         "joined": owner.date_joined,
-        "pseuds": [_pseud_out(p) for p in accounts.pseuds_for(caller.user, owner)],
+        "pseuds": [_pseud_out(p) for p in works.pseuds_for(caller.user, owner)],
     }
 
 
@@ -109,7 +110,9 @@ def user_works(
 ) -> dict[str, Any]:
     caller = caller_of(request)
     owner = accounts.user_get(username)
-    return _page(request, works.works_by_user_for(caller.user, owner), cursor, limit, "revised_at")
+    return _page(
+        request, listings.works_by_user_for(caller.user, owner), cursor, limit, "revised_at"
+    )
 
 
 @router.get(
@@ -136,7 +139,7 @@ def pseud_detail(request: HttpRequest, username: str, name: str) -> dict[str, An
     caller = caller_of(request)
     owner = accounts.user_get(username)
     found = accounts.pseud_get(owner, name)
-    counted = accounts.pseuds_for(caller.user, owner).get(pk=found.pk)
+    counted = works.pseuds_for(caller.user, owner).get(pk=found.pk)
     return _pseud_out(counted)
 
 
@@ -156,5 +159,5 @@ def pseud_works(
     caller = caller_of(request)
     owner = accounts.user_get(username)
     found = accounts.pseud_get(owner, name)
-    items = accounts.works_by_pseud_for(caller.user, found)
-    return _page(request, items, cursor, limit, "revised_at")  # type: ignore[arg-type]
+    items = listings.works_by_pseud_for(caller.user, found)
+    return _page(request, items, cursor, limit, "revised_at")

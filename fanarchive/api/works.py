@@ -33,12 +33,12 @@ from fanarchive.api.schemas import (
 )
 from fanarchive.discovery import selectors as discovery
 from fanarchive.discovery.forms import SORTS, FilterForm
-from fanarchive.discovery.stats import work_stats
 from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.selectors import DownloadRefused, downloadable_work
 from fanarchive.tags.models import Tag
 from fanarchive.works import selectors as works
 from fanarchive.works.models import Work
+from fanarchive.works.stats import work_stats
 
 router = Router(tags=["works"])
 

@@ -1,4 +1,5 @@
-"""Reads of the discovery app: find works through the catalogue index, mutes, saved filters."""
+"""Reads of the discovery app: find works through the catalogue index, mutes, saved filters,
+and the listings read straight from the database with the reader's mutes applied."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from fanarchive.discovery.models import MutedCreator, MutedTag, SavedFilter
 from fanarchive.discovery.search import Query, backend
 from fanarchive.discovery.search.passages import blurb_passages
 from fanarchive.tags.models import Tag, TagType
-from fanarchive.works.models import Work
-from fanarchive.works.selectors import adult_text_withheld, with_listing_data
+from fanarchive.tags.selectors import filter_closure_ids
+from fanarchive.works.models import Creatorship, Gift, Work, WorkQuerySet, WorkTag
+from fanarchive.works.selectors import adult_text_withheld, with_blurb_data, with_listing_data
 
 if TYPE_CHECKING:
-    from fanarchive.accounts.models import User
+    from fanarchive.accounts.models import Pseud, User
 
     AnyUser = User | AnonymousUser
 
@@ -186,9 +188,6 @@ def muted_works_q(user: AnyUser) -> Q | None:
     """
     if not user.is_authenticated:
         return None
-    from fanarchive.tags.selectors import filter_closure_ids
-    from fanarchive.works.models import Creatorship, WorkTag
-
     tag_ids = list(MutedTag.objects.filter(user=user).values_list("tag_id", flat=True))
     creator_ids = list(MutedCreator.objects.filter(user=user).values_list("creator_id", flat=True))
     condition = Q(pk__in=[])
@@ -202,3 +201,31 @@ def muted_works_q(user: AnyUser) -> Q | None:
             )
         )
     return condition if tag_ids or creator_ids else None
+
+
+# -- works listed straight from the database (profiles, pseuds, gifts) ---------------------
+
+
+def listed_works(user: AnyUser) -> WorkQuerySet:
+    """Works for listings, newest update first, without the works `user` muted."""
+    works = Work.objects.visible_to(user)
+    muted = muted_works_q(user)
+    if muted is not None:
+        works = works.exclude(muted)
+    return with_blurb_data(works).order_by("-revised_at", "-id")
+
+
+def works_by_user_for(viewer: AnyUser, owner: User) -> WorkQuerySet:
+    """The works of `owner` that `viewer` may see in a listing, newest first."""
+    return listed_works(viewer).filter(id__in=Work.objects.by_user(owner).values("id"))
+
+
+def works_by_pseud_for(viewer: AnyUser, pseud: Pseud) -> WorkQuerySet:
+    """The works posted under `pseud` that `viewer` may see in a listing, newest first."""
+    return listed_works(viewer).filter(id__in=Work.objects.by_pseud(pseud).values("id"))
+
+
+def gifts_received_by(viewer: AnyUser, owner: User, *, refused: bool = False) -> WorkQuerySet:
+    """Works given to `owner`'s pseuds that `viewer` may see; refused ones only when asked."""
+    gifts = Gift.objects.filter(pseud__user=owner, refused=refused).values("work_id")
+    return listed_works(viewer).filter(id__in=gifts)

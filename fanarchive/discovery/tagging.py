@@ -3,7 +3,8 @@
 A work is found under its own tags and under everything they imply (a
 synonym's canonical tag, and that canonical's metatags, transitively: see
 `tags.selectors.implied_tag_ids`). The catalogue index, the facet counts, the
-search documents, the property tests' reference and the feeds all ask here.
+property tests' reference and the feeds all ask here (search documents read the same
+wrangling graph through `tags.selectors.implied_by_tags`).
 `filter_tag_pairs` is the bulk form (numpy arrays, for building the index at a
 million works); `filter_tag_ids` is the same answer as a dict.
 """
@@ -16,8 +17,8 @@ import numpy as np
 from django.db import connection
 
 from fanarchive.discovery.index.structures import sorted_unique
-from fanarchive.tags.models import Tag, TagType
-from fanarchive.tags.selectors import implied_by_tags, implied_tag_ids
+from fanarchive.tags.models import TagType
+from fanarchive.tags.selectors import implied_tag_ids
 from fanarchive.works.models import WorkTag
 
 EMPTY = np.zeros(0, dtype=np.int64)
@@ -69,13 +70,6 @@ def filter_tag_pairs(
         out_tags = targets[shifts + np.arange(int(repeat.sum()))]
         key = sorted_unique(out_works << 32 | out_tags)
     return key >> 32, key & ((1 << 32) - 1)
-
-
-def filed_under(tags: Iterable[Tag]) -> set[int]:
-    """The filter tags of a work carrying these tags, read in this transaction (a work
-    being posted, before its tags can be read back): what `filter_tag_ids` says once
-    they are stored."""
-    return set().union(*implied_by_tags(tags).values())
 
 
 def filter_tag_ids(work_ids: Iterable[int]) -> dict[int, set[int]]:

@@ -1,4 +1,4 @@
-"""Engagement in the admin: to look at. Kudos, comments and blocks change through the
+"""Engagement in the admin: to look at. Kudos and comments change through the
 services (counts, notices and the catalogue follow them); the one change made here,
 deleting comments, calls `comment_delete`."""
 
@@ -8,13 +8,7 @@ from django.http import HttpRequest
 
 from fanarchive.core.admin import ReadOnlyAdmin
 from fanarchive.engagement.comment_services import comment_delete
-from fanarchive.engagement.models import Block, Comment, Kudos, WorkHitCount
-
-
-@admin.register(Block)
-class BlockAdmin(ReadOnlyAdmin[Block]):
-    list_display = ("blocker", "blocked", "created_at")
-    search_fields = ("blocker__username", "blocked__username")
+from fanarchive.engagement.models import Comment, Kudos, WorkHitCount
 
 
 @admin.register(Kudos)

@@ -12,9 +12,9 @@ from django.utils import timezone
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat, clean_text, render
 from fanarchive.engagement.models import Bookmark
-from fanarchive.engagement.stats import stats_changed
 from fanarchive.tags.models import TagType
 from fanarchive.tags.services import tag_name_error, tags_find_or_create, unique_tag_names
+from fanarchive.works.catalogue_services import catalogue_counts_changed
 from fanarchive.works.models import Series, Work
 from fanarchive.works.selectors import access_work
 from fanarchive.works.series_selectors import series_get
@@ -27,7 +27,7 @@ Errors = dict[str, list[str]]
 
 def _stats_changed(work_id: int) -> None:
     """A work's public bookmark count changed: refresh the catalogue's counts only."""
-    stats_changed(work_ids=[work_id])
+    catalogue_counts_changed(work_ids=[work_id])
 
 
 def _validate(*, user: User, pseud: Pseud, notes: str, tags: Sequence[str]) -> Errors:

@@ -21,13 +21,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User
+from fanarchive.accounts.selectors import is_blocked
 from fanarchive.core.text import TextFormat, clean_line, clean_text, render
 from fanarchive.engagement import limits, notices
 from fanarchive.engagement.models import Comment, CommentState
 from fanarchive.engagement.permissions import refuse_unless, work_permissions
-from fanarchive.engagement.selectors import creator_users, is_blocked
-from fanarchive.engagement.stats import stats_changed
+from fanarchive.engagement.selectors import creator_users
 from fanarchive.tags.selectors import is_admin
+from fanarchive.works.catalogue_services import catalogue_counts_changed
 from fanarchive.works.models import Chapter, Work
 from fanarchive.works.selectors import is_creator, require_creator
 
@@ -183,7 +184,7 @@ def comment_create(
             )
         else:
             _announce(comment, site_url=site_url)
-            stats_changed(work_ids=[work.pk])
+            catalogue_counts_changed(work_ids=[work.pk])
     return comment
 
 
@@ -253,7 +254,7 @@ def comment_delete(*, user: User, comment: Comment) -> None:
                 grandparent = parent.parent
                 parent.delete()
                 parent = grandparent
-        stats_changed(work_ids=[comment.work_id])
+        catalogue_counts_changed(work_ids=[comment.work_id])
 
 
 def comment_approve(*, user: User, comment: Comment, site_url: str = "") -> Comment:
@@ -265,7 +266,7 @@ def comment_approve(*, user: User, comment: Comment, site_url: str = "") -> Comm
         comment.state = CommentState.PUBLISHED
         comment.save(update_fields=["state"])
         _announce(comment, site_url=site_url)
-        stats_changed(work_ids=[comment.work_id])
+        catalogue_counts_changed(work_ids=[comment.work_id])
     return comment
 
 
@@ -349,5 +350,5 @@ def comment_import(
             # created_at is auto_now_add: the old date is set after the insert.
             Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
             comment.created_at = created_at
-        stats_changed(work_ids=[work.pk])
+        catalogue_counts_changed(work_ids=[work.pk])
     return comment

@@ -2,8 +2,9 @@
 
 Reading a work inserts a `HitMark` (work, visitor, day); the unique constraint keeps
 one per visitor and day, and nothing else is written while the page is served.
-`hits_flush`, run by a background task queued at most every `HIT_FLUSH_SECONDS`,
-adds the marks not yet counted to `WorkHitCount` and drops counted marks of past days.
+`hits_flush` (in `hit_flush_services`, run by `tasks.hits_flush_task`, queued here at most every
+`HIT_FLUSH_SECONDS`) adds the marks not yet counted to `WorkHitCount` and drops counted
+marks of past days.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from fanarchive.accounts.models import User
-from fanarchive.engagement import limits
+from fanarchive.engagement import limits, tasks
+from fanarchive.engagement.hit_flush_services import hits_flush as hits_flush  # part of the hit API
 from fanarchive.engagement.models import HitFlushSchedule, HitMark, WorkHitCount
-from fanarchive.engagement.stats import stats_changed
+from fanarchive.works.catalogue_services import catalogue_counts_changed
 from fanarchive.works.models import Work
 from fanarchive.works.selectors import is_creator
 
@@ -33,7 +35,6 @@ _SEEN_MAX = 10_000
 _seen: OrderedDict[tuple[int, str, str], None] = OrderedDict()
 _seen_lock = threading.Lock()
 _last_queued = 0.0
-_BATCH = 500
 
 
 def _remember(key: tuple[int, str, str]) -> bool:
@@ -101,8 +102,6 @@ def hits_flush_schedule() -> bool:
 def _enqueue_flush() -> None:
     """Queue the flush task; a queue that is down must never break reading (logged,
     and the next claim in `HIT_FLUSH_SECONDS` tries again; the marks wait meanwhile)."""
-    from fanarchive.engagement import tasks
-
     task = tasks.hits_flush_task
     try:
         if task.get_backend().supports_defer:
@@ -112,44 +111,6 @@ def _enqueue_flush() -> None:
         task.enqueue()
     except Exception:
         logger.exception("Could not queue the hit flush")
-
-
-def hits_flush() -> int:
-    """Add the uncounted marks to the works' hit counts; returns how many were added.
-
-    Idempotent and safe to run concurrently: each mark is counted by the one
-    transaction whose UPDATE flips it, and its count is what that UPDATE reports.
-    """
-    added = 0
-    while True:
-        rows = list(
-            HitMark.objects.filter(counted=False)
-            .order_by("id")
-            .values_list("id", "work_id")[:_BATCH]
-        )
-        if not rows:
-            break
-        by_work: dict[int, list[int]] = {}
-        for mark_id, work_id in rows:
-            by_work.setdefault(work_id, []).append(mark_id)
-        with transaction.atomic():
-            counts: dict[int, int] = {}
-            for work_id, ids in by_work.items():
-                flipped = HitMark.objects.filter(id__in=ids, counted=False).update(counted=True)
-                if flipped:
-                    counts[work_id] = flipped
-            if counts:
-                WorkHitCount.objects.bulk_create(
-                    [WorkHitCount(work_id=work_id, hits=0) for work_id in counts],
-                    ignore_conflicts=True,
-                )
-                for work_id, flipped in counts.items():
-                    WorkHitCount.objects.filter(work_id=work_id).update(hits=F("hits") + flipped)
-                stats_changed(work_ids=counts)
-        added += sum(counts.values())
-    # Past days' marks are no longer needed to keep visits unique.
-    HitMark.objects.filter(counted=True, day__lt=timezone.now().date()).delete()
-    return added
 
 
 def hits_import(*, hits: dict[int, int]) -> int:
@@ -176,5 +137,5 @@ def hits_import(*, hits: dict[int, int]) -> int:
         )
         for work_id, n in counts.items():
             WorkHitCount.objects.filter(work_id=work_id).update(hits=F("hits") + n)
-        stats_changed(work_ids=counts)
+        catalogue_counts_changed(work_ids=counts)
     return sum(counts.values())

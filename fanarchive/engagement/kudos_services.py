@@ -11,7 +11,7 @@ from fanarchive.engagement import notices
 from fanarchive.engagement.models import Kudos
 from fanarchive.engagement.permissions import refuse_unless, work_permissions
 from fanarchive.engagement.selectors import creator_users
-from fanarchive.engagement.stats import stats_changed
+from fanarchive.works.catalogue_services import catalogue_counts_changed
 from fanarchive.works.models import Work
 
 ALREADY = "You have already left kudos here. :)"
@@ -32,7 +32,7 @@ def kudos_give(*, work: Work, user: User | None, guest_key: str = "", site_url: 
                 kudos = Kudos.objects.create(work=work, user=user)
             else:
                 kudos = Kudos.objects.create(work=work, guest_key=guest_key)
-            stats_changed(work_ids=[work.pk])
+            catalogue_counts_changed(work_ids=[work.pk])
             who = user.username if user is not None else "A guest"
             notices.notify(
                 recipients=creator_users(work),

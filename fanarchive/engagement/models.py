@@ -1,34 +1,15 @@
-"""Engagement between users: blocks, kudos, comments, hits (and bookmarks, subscriptions
+"""Engagement between users: kudos, comments, hits (and bookmarks, subscriptions
 and the inbox, in their own section)."""
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.tags.models import Tag
 from fanarchive.works.models import Series, Work
-
-
-class Block(models.Model):
-    """`blocker` does not want to hear from `blocked`: no gifts, comments or kudos."""
-
-    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
-    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique_pair"),
-            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="block_not_self"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.blocker} blocks {self.blocked}"
-
 
 # -- kudos, comments, hits -------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Background tasks of the inbox: notice e-mails, daily digests, subscription notices.
+"""Background tasks of the inbox: notice e-mails and daily digests (queued by `notices`).
 
 Every task is idempotent (a run after a failure or a duplicate does nothing twice):
 an e-mail marks its notices `emailed_at` in the same transaction that sends it.
@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from fanarchive.accounts.models import EmailFrequency, User
 from fanarchive.core.tasks import retrying_task
-from fanarchive.engagement import subscription_services
 from fanarchive.engagement.inbox_selectors import work_shown_to
 from fanarchive.engagement.models import Notice
 
@@ -93,20 +92,3 @@ def digest_send(user_id: int) -> int:
         Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
     logger.info("Mailed a digest of %d notices to user %s", len(shown), user_id)
     return len(shown)
-
-
-@retrying_task()
-def subscription_work_posted(work_id: int) -> int:
-    return subscription_services.subscription_notices_for_work(work_id=work_id)
-
-
-@retrying_task()
-def subscription_chapter_posted(chapter_id: int) -> int:
-    return subscription_services.subscription_notices_for_chapter(chapter_id=chapter_id)
-
-
-@retrying_task()
-def subscription_series_work_added(series_id: int, work_id: int) -> int:
-    return subscription_services.subscription_notices_for_series(
-        series_id=series_id, work_id=work_id
-    )

@@ -8,7 +8,7 @@ preferences say (`accounts.Preference.email_*`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from functools import partial
 
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fanarchive.accounts.models import EmailFrequency, Preference, User
 from fanarchive.engagement.models import Notice, NoticeKind
+from fanarchive.engagement.notice_tasks import digest_send, notice_email_send
 from fanarchive.works.models import Work
 
 # Which preference decides the e-mail of each kind of notice. Gifts and co-creator
@@ -107,14 +108,10 @@ def notify(
 
 
 def _queue_email(notice_id: int) -> None:
-    from fanarchive.engagement.notice_tasks import notice_email_send
-
     notice_email_send.enqueue(notice_id)
 
 
 def _queue_digest(user_id: int) -> None:
-    from fanarchive.engagement.notice_tasks import digest_send
-
     digest_send.using(run_after=timezone.now() + DIGEST_DELAY).enqueue(user_id)
 
 
@@ -137,7 +134,7 @@ def notices_delete(*, user: User, notice_ids: Iterable[int]) -> int:
     return deleted
 
 
-def notices_rename_creator(*, work: Work, old_bylines: dict[str, str]) -> int:
+def notices_rename_creator(*, work: Work, old_bylines: Mapping[str, str]) -> int:
     """Rewrite the notices about `work` that name its creators by `old_bylines` (old byline
     to new), as orphaning a work must leave no page naming who let it go; how many changed.
     Notices store their words, so the names are replaced in them."""

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from fanarchive.accounts.models import User
-from fanarchive.engagement.models import Block, Comment, CommentState, Kudos
+from fanarchive.accounts.models import Block, User
+from fanarchive.engagement.models import Comment, CommentState, Kudos
+from fanarchive.works.selectors import access_work, is_creator
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -19,18 +21,9 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 
-def is_blocked(blocker: User, blocked: User) -> bool:
-    """Whether `blocker` has blocked `blocked`."""
-    return Block.objects.filter(blocker=blocker, blocked=blocked).exists()
-
-
 def blocked_by_creator(work: Work, user: User) -> bool:
     """Whether any creator of `work` has blocked `user`."""
     return Block.objects.filter(blocked=user, blocker__pseuds__creatorships__work=work).exists()
-
-
-def blocks_of(user: User) -> QuerySet[Block]:
-    return Block.objects.filter(blocker=user).select_related("blocked")
 
 
 def creator_users(work: Work) -> list[User]:
@@ -115,10 +108,6 @@ def comment_for(viewer: AnyUser, comment_id: int) -> Comment:
 
     Pending comments are shown only to the work's creators and to their author.
     """
-    from django.http import Http404
-
-    from fanarchive.works.selectors import access_work, is_creator
-
     comment = (
         Comment.objects.select_related("work", "chapter", "pseud", "pseud__user", "user")
         .filter(pk=comment_id)

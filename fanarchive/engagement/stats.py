@@ -1,9 +1,9 @@
-"""Engagement counts of works, and telling the catalogue when they change.
+"""Engagement counts of works: what `works.stats.work_stats` answers (see `engagement.apps`).
 
-`stats_changed` logs a counts-only entry in the catalogue's change log (in the
-caller's transaction): every process's index then refreshes just the work's
-kudos, hits, comments and bookmarks when it next catches up, without reloading
-the work or rewriting its search document, so sorting by kudos follows at once.
+When a count changes, the engagement services log a counts-only entry in the
+catalogue's change log (`works.catalogue_services.catalogue_counts_changed`) in their
+transaction: every process's index then refreshes just the work's kudos, hits,
+comments and bookmarks when it next catches up, so sorting by kudos follows at once.
 """
 
 from __future__ import annotations
@@ -13,18 +13,12 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from fanarchive.discovery.models import CatalogueChange
-from fanarchive.discovery.stats import WorkStats
+from fanarchive.engagement.bookmark_selectors import bookmark_counts
+from fanarchive.engagement.models import Comment, CommentState, Kudos, WorkHitCount
+from fanarchive.works.stats import WorkStats
 
 # Above this many ids, counts are read by id range instead of an IN list.
 _IN_MAX = 500
-
-
-def stats_changed(*, work_ids: Iterable[int]) -> None:
-    """Log that these works' engagement counts changed (call inside the change's transaction)."""
-    CatalogueChange.objects.bulk_create(
-        [CatalogueChange(work_id=work_id, counts_only=True) for work_id in sorted(set(work_ids))]
-    )
 
 
 def _by_work(queryset: QuerySet[Any], ids: list[int]) -> dict[int, int]:
@@ -37,9 +31,6 @@ def _by_work(queryset: QuerySet[Any], ids: list[int]) -> dict[int, int]:
 
 def counts_of(work_ids: Iterable[int]) -> dict[int, WorkStats]:
     """Kudos, hits, comments (published, not deleted) and public bookmarks of these works."""
-    from fanarchive.engagement.bookmark_selectors import bookmark_counts
-    from fanarchive.engagement.models import Comment, CommentState, Kudos, WorkHitCount
-
     ids = sorted(set(work_ids))
     if not ids:
         return {}

@@ -1,13 +1,13 @@
 """Subscriptions: to a work (new chapters), a creator (new works) or a series (new parts).
 
-The works services call the `subscriptions_*` hooks inside their transaction; each
-queues one background task on commit, which writes the notices (`notices.notify`).
-Nobody hears of drafts or hidden works, and creators never hear of their own work.
+When the works services announce a new work, chapter or series part (`works.events`),
+`subscription_tasks` queues one background task on commit, which writes the notices
+here (`subscription_notices_for_*`, through `notices.notify`). Nobody hears of drafts
+or hidden works, and creators never hear of their own work.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -59,51 +59,6 @@ def subscription_delete(*, user: User, subscription: Subscription) -> None:
         raise ValidationError("This is not your subscription.")
     with transaction.atomic():
         subscription.delete()
-
-
-# -- hooks for the works services (inside their transaction) ----------------------------
-
-
-def subscriptions_work_posted(*, work: Work, new_by: User | None = None) -> None:
-    """A work was posted: tell its creators' and its series' subscribers, after commit.
-
-    `new_by`: the work was created and posted at once by this user, so it has no other
-    creator and is in no series yet (`series_work_add` tells a series' subscribers).
-    """
-    from fanarchive.engagement.notice_tasks import subscription_work_posted
-
-    # One indexed look first, so posting to an archive nobody follows queues nothing.
-    if new_by is not None:
-        followed = Q(kind=SubscriptionKind.CREATOR, creator=new_by)
-    else:
-        creators = work.creatorships.values("pseud__user_id")
-        series = SeriesWork.objects.filter(work=work).values("series_id")
-        followed = Q(kind=SubscriptionKind.CREATOR, creator_id__in=creators) | Q(
-            kind=SubscriptionKind.SERIES, series_id__in=series
-        )
-    if Subscription.objects.filter(followed).exists():
-        transaction.on_commit(partial(subscription_work_posted.enqueue, work.pk), robust=True)
-
-
-def subscriptions_chapter_posted(*, chapter: Chapter) -> None:
-    """A chapter of a posted work was posted: tell the work's subscribers, after commit."""
-    from fanarchive.engagement.notice_tasks import subscription_chapter_posted
-
-    if Subscription.objects.filter(kind=SubscriptionKind.WORK, work_id=chapter.work_id).exists():
-        transaction.on_commit(partial(subscription_chapter_posted.enqueue, chapter.pk), robust=True)
-
-
-def subscriptions_series_work_added(*, series: Series, work: Work) -> None:
-    """A work joined a series: tell the series' subscribers (if it is posted), after commit."""
-    from fanarchive.engagement.notice_tasks import subscription_series_work_added
-
-    if (
-        work.posted
-        and Subscription.objects.filter(kind=SubscriptionKind.SERIES, series=series).exists()
-    ):
-        transaction.on_commit(
-            partial(subscription_series_work_added.enqueue, series.pk, work.pk), robust=True
-        )
 
 
 # -- the notices (run by the background tasks) --------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fanarchive.core.tasks import retrying_task
-from fanarchive.engagement.hit_services import hits_flush
+from fanarchive.engagement.hit_flush_services import hits_flush
 
 
 @retrying_task()

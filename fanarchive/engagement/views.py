@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from fanarchive.accounts import block_services
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.accounts.selectors import own_account, user_get
+from fanarchive.accounts.selectors import blocks_of, own_account, user_get
 from fanarchive.core.views import authenticated_user, form_error_from, posted, site_url
-from fanarchive.engagement import comment_services, kudos_services, selectors, services
+from fanarchive.engagement import comment_services, kudos_services, selectors
 from fanarchive.engagement.forms import CommentEditForm, CommentForm
 from fanarchive.engagement.models import Comment, CommentState
 from fanarchive.engagement.visitors import guest_key
@@ -231,7 +232,7 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
     user = authenticated_user(request)
     blocked = user_get(username)
     try:
-        services.block_create(user=user, blocked=blocked)
+        block_services.block_create(user=user, blocked=blocked)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -248,7 +249,7 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
 def unblock(request: HttpRequest, username: str) -> HttpResponse:
     user = authenticated_user(request)
     blocked = user_get(username)
-    services.block_delete(user=user, blocked=blocked)
+    block_services.block_delete(user=user, blocked=blocked)
     messages.success(request, f"You have unblocked {blocked.username}.")
     return redirect(_next_or(request, blocked.get_absolute_url()))
 
@@ -262,7 +263,7 @@ def blocks(request: HttpRequest, username: str) -> HttpResponse:
         {
             "owner": owner,
             "is_owner": True,
-            "blocks": selectors.blocks_of(owner),
+            "blocks": blocks_of(owner),
             "blocks_url": reverse("engagement:blocks", args=[owner.username]),
         },
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from fanarchive.engagement.permissions import work_permissions
-from fanarchive.formats.models import ImportRecord
+from fanarchive.formats.models import EfictionMapping, ImportRecord
 from fanarchive.tags.models import TagType
 from fanarchive.works.models import SeriesWork, Work
 from fanarchive.works.selectors import access_work, with_blurb_data
@@ -166,8 +166,6 @@ def imported_hashes(*, user: User) -> dict[str, int]:
 
 def efiction_object_id(*, kind: str, efiction_id: int) -> int | None:
     """The new object an eFiction id became (the first archive migrated wins), or None."""
-    from fanarchive.formats.models import EfictionMapping
-
     return (
         EfictionMapping.objects.filter(kind=kind, efiction_id=efiction_id)
         .order_by("id")

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, posted
 from fanarchive.formats import import_services, limits, selectors
 from fanarchive.formats.download_services import work_export
@@ -20,6 +21,7 @@ from fanarchive.formats.pending_uploads import (
     pending_upload_load,
     pending_upload_save,
 )
+from fanarchive.works.models import Chapter
 from fanarchive.works.views import adult_gate
 
 SESSION_NAMES = "pending_import_names"
@@ -158,8 +160,6 @@ def efiction_story(request: HttpRequest) -> HttpResponse:
 
     The work page applies its own rules (drafts, restricted works, adult content).
     """
-    from fanarchive.works.models import Chapter
-
     work_id = selectors.efiction_object_id(kind="story", efiction_id=_old_id(request, "sid"))
     if work_id is None:
         raise Http404("No story with this number was migrated.")
@@ -173,8 +173,6 @@ def efiction_story(request: HttpRequest) -> HttpResponse:
 
 def efiction_user(request: HttpRequest) -> HttpResponse:
     """`/viewuser.php?uid=N`: the migrated author's profile."""
-    from fanarchive.accounts.models import User
-
     user_id = selectors.efiction_object_id(kind="author", efiction_id=_old_id(request, "uid"))
     user = User.objects.filter(pk=user_id).first() if user_id else None
     if user is None:

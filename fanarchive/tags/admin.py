@@ -1,3 +1,5 @@
+"""Admin pages of tags and the wrangling log, read-only (wrangler assignments: wrangling.admin)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,8 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from fanarchive.core.admin import ReadOnlyAdmin
-from fanarchive.tags.models import Tag, WranglerAssignment, WranglingLog
-from fanarchive.tags.wrangler_services import wrangler_set
+from fanarchive.tags.models import Tag, WranglingLog
 
 
 @admin.register(Tag)
@@ -41,20 +42,6 @@ class TagAdmin(admin.ModelAdmin[Tag]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(WranglerAssignment)
-class WranglerAssignmentAdmin(admin.ModelAdmin[WranglerAssignment]):
-    list_display = ("user", "fandom", "created_at")
-    search_fields = ("user__username", "fandom__name")
-    autocomplete_fields = ["fandom"]
-    raw_id_fields = ["user"]
-
-    def save_model(
-        self, request: HttpRequest, obj: WranglerAssignment, form: Any, change: bool
-    ) -> None:
-        # Through the service: the user joins the Wranglers group and the log records it.
-        wrangler_set(user=request.user, wrangler=obj.user, fandoms=[obj.fandom])  # type: ignore[arg-type]
 
 
 @admin.register(WranglingLog)

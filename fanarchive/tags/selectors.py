@@ -1,4 +1,8 @@
-"""Reads of tags: the fixed sets, autocomplete, the wrangling graph and queues."""
+"""Reads of tags: the fixed sets, autocomplete, the wrangling graph, wranglers and the log.
+
+Reads that need the works under a tag are above, in `works.tag_selectors` and
+`fanarchive.wrangling` (the queues, the assistant's suggestions).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from fanarchive.accounts.models import User
 from fanarchive.tags.models import (
@@ -25,9 +29,6 @@ from fanarchive.tags.models import (
     WranglingLog,
     fold_name,
 )
-
-if TYPE_CHECKING:
-    from fanarchive.works.models import Work
 
 WRANGLERS_GROUP = "Wranglers"
 AUTOCOMPLETE_LIMIT = 10
@@ -83,14 +84,6 @@ def fixed_tags_kept() -> Iterator[None]:
 def fixed_tags_by_name(tag_type: TagType | str, names: list[str]) -> tuple[list[Tag], list[str]]:
     """The fixed tags with these exact names, in AO3's order, and the names that are unknown."""
     return FixedTags.load().pick(tag_type, names)
-
-
-def tag_with_visible_count(tag_id: int, *, visible_work_ids: QuerySet[Work, int]) -> Tag | None:
-    return (
-        Tag.objects.filter(pk=tag_id)
-        .annotate(work_count=Count("work_tags", filter=Q(work_tags__work_id__in=visible_work_ids)))
-        .first()
-    )
 
 
 # -- the wrangling graph ------------------------------------------------------
@@ -216,24 +209,6 @@ def family_ids(tag_ids: Iterable[int]) -> set[int]:
         family |= subtag_ids(tag_id)
     family |= set(Tag.objects.filter(synonym_of_id__in=family).values_list("pk", flat=True))
     return family
-
-
-def works_filtered_by_tag(tag: Tag) -> QuerySet[Work]:
-    """The database's answer to "works under this tag", wrangling included (all states)."""
-    from fanarchive.works.models import Work, WorkTag
-
-    closure = filter_closure_ids([tag])
-    return Work.objects.filter(
-        Exists(WorkTag.objects.filter(work_id=OuterRef("pk"), tag_id__in=closure))
-    )
-
-
-def work_ids_under(tag_ids: Iterable[int]) -> set[int]:
-    """Ids of every work (any state) carrying these tags, their synonyms or subtags."""
-    from fanarchive.works.models import WorkTag
-
-    closure = family_ids(tag_ids)
-    return set(WorkTag.objects.filter(tag_id__in=closure).values_list("work_id", flat=True))
 
 
 @dataclass
@@ -387,28 +362,6 @@ def wrangler_fandoms(user: User) -> QuerySet[Tag]:
     if not is_admin(user):
         fandoms = fandoms.filter(wrangler_assignments__user=user)
     return fandoms.order_by("name_folded")
-
-
-def unwrangled_tags(*, fandom: Tag | None, tag_type: str) -> QuerySet[Tag]:
-    """The queue: unwrangled tags of a type, with `uses` (works carrying them).
-
-    With a fandom: tags used on works of that fandom (or its synonyms) that are not
-    linked to any fandom yet, or are linked to this one. Without: every unwrangled
-    tag of the type. Most used first.
-    """
-    from fanarchive.works.models import WorkTag
-
-    tags = Tag.objects.filter(type=tag_type).unwrangled()
-    if fandom is not None:
-        fandom_family = [fandom.pk, *fandom.synonyms.values_list("pk", flat=True)]
-        fandom_works = WorkTag.objects.filter(tag_id__in=fandom_family).values("work_id")
-        tags = tags.filter(
-            Exists(WorkTag.objects.filter(tag_id=OuterRef("pk"), work_id__in=fandom_works))
-        ).filter(
-            ~Exists(FandomLink.objects.filter(tag_id=OuterRef("pk")))
-            | Exists(FandomLink.objects.filter(tag_id=OuterRef("pk"), fandom=fandom))
-        )
-    return tags.annotate(uses=Count("work_tags", distinct=True)).order_by("-uses", "name_folded")
 
 
 def wrangling_log(*, tag: Tag | None = None) -> QuerySet[WranglingLog]:

@@ -1,9 +1,6 @@
-"""Writes to tags: free tags are created on first use; wranglers join them.
-
-Every wrangling service checks that the user may wrangle every tag it touches,
-validates everything before writing, runs in one transaction, writes one entry of
-the audit log (`WranglingLog`), and logs a catalogue change for every work whose
-filter tags change, so the discovery index follows at once without a rebuild.
+"""Writes to tags: free tags are created on first use, with their names normalised and
+checked here. Wrangling them is `fanarchive.wrangling`; their use counts are
+`works.tag_count_services`.
 """
 
 from __future__ import annotations
@@ -14,8 +11,7 @@ from collections.abc import Iterable, Mapping
 from functools import reduce
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from fanarchive.core.text import clean_line
 from fanarchive.tags.models import (
@@ -102,23 +98,3 @@ def _create(tag_type: str, name: str) -> Tag:
     except IntegrityError:
         # Someone created it since our look-up (or it exists without a folded name).
         return Tag.objects.get(type=tag_type, name__iexact=name)
-
-
-def tags_recount(*, tag_ids: Iterable[int] | None = None) -> int:
-    """Refresh `use_count` (public works carrying the tag directly); all tags when None."""
-    from fanarchive.works.models import WorkTag
-
-    uses = (
-        WorkTag.objects.filter(
-            tag_id=OuterRef("pk"),
-            work__posted=True,
-            work__hidden_by_admin=False,
-            work__restricted=False,
-        )
-        .order_by()
-        .values("tag_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    tags = Tag.objects.all() if tag_ids is None else Tag.objects.filter(pk__in=list(tag_ids))
-    return tags.update(use_count=Coalesce(Subquery(uses), 0))

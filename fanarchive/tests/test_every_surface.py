@@ -27,12 +27,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fanarchive.accounts.models import User
-from fanarchive.accounts.profile_services import preferences_update, pseud_create
+from fanarchive.accounts.profile_services import pseud_create
 from fanarchive.core.testing import make_user, run_due_tasks
 from fanarchive.engagement.bookmark_services import bookmark_create
 from fanarchive.engagement.comment_services import comment_create
 from fanarchive.engagement.history_services import history_record
 from fanarchive.engagement.models import Comment
+from fanarchive.engagement.preference_services import preferences_update
 from fanarchive.engagement.subscription_services import subscription_create
 from fanarchive.tags.fixed import EXPLICIT, GENERAL, MATURE, NO_WARNINGS, NOT_RATED, TEEN
 from fanarchive.tags.models import Tag, TagType

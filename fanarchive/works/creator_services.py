@@ -7,7 +7,7 @@ not give it again) but no longer shows. Orphaning hands a work to the orphan
 account for good.
 
 Mail goes out after the transaction commits; `_notify` also puts a notice in the
-recipient's inbox (`engagement.notices.notify`).
+recipient's inbox (announced through `works.events`, written by the engagement app).
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fanarchive.accounts.models import Preference, Pseud, User
-from fanarchive.engagement.notices import notices_rename_creator, notify
-from fanarchive.engagement.selectors import is_blocked
-from fanarchive.works import emails, limits
+from fanarchive.accounts.selectors import is_blocked
+from fanarchive.works import emails, events, limits
 from fanarchive.works.models import (
     ChapterRevision,
     CreatorInvitation,
@@ -304,7 +303,7 @@ def _orphan_one(user: User, work: Work, orphan: User, keep_pseud: bool) -> None:
         else:
             creatorship.pseud = target
             creatorship.save(update_fields=["pseud"])
-    notices_rename_creator(work=work, old_bylines=renamed)
+    events.creators_renamed(work=work, old_bylines=renamed)
     _orphan_series_of(user, work, orphan, keep_pseud)
     # The history must not tell the remaining creators who let the work go.
     ChapterRevision.objects.filter(chapter__work=work, created_by=user).update(created_by=None)
@@ -364,7 +363,7 @@ def works_orphan_all(*, user: User, keep_pseud: bool) -> int:
 
 
 # What the inbox says for each kind of mail: (notice kind, subject, body, link).
-_INBOX: dict[emails.Sender, tuple[str, str, str, str]] = {
+_INBOX: dict[emails.Sender, tuple[events.NoticeKind, str, str, str]] = {
     emails.send_gift: ("gift", "A gift for you: {title}", "{title} was given to {pseud}.", ""),
     emails.send_cocreator_invitation: (
         "invitation",
@@ -385,8 +384,8 @@ def _notify(sender: emails.Sender, *, pseud: Pseud, work: Work, site_url: str) -
     """A notice in `pseud`'s user's inbox now, and mail once the transaction commits."""
     kind, subject, body, link = _INBOX[sender]
     words = {"title": work.title, "pseud": pseud.name}
-    notify(
-        recipients=[pseud.user],
+    events.work_notice(
+        recipient=pseud.user,
         kind=kind,
         subject=subject.format(**words),
         body=body.format(**words),

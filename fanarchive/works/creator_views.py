@@ -1,4 +1,5 @@
-"""Co-creators, gifts and orphaning. Thin: parse, call one service or selector, render."""
+"""Co-creators, answering gifts and orphaning. Thin: parse, call one service or selector,
+render. (The page listing a user's gifts is discovery.profile_views.gifts.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from fanarchive.accounts.selectors import user_get
 from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted, site_url
 from fanarchive.works import creator_services, selectors
 from fanarchive.works.forms import InviteForm, OrphanForm
@@ -95,19 +95,6 @@ def invitation_answer(request: HttpRequest, invitation_id: int, answer: str) -> 
 # -- gifts -------------------------------------------------------------------------------
 
 
-def gifts(request: HttpRequest, username: str) -> HttpResponse:
-    """Works given to a user; the owner also sees the gifts they refused."""
-    owner = user_get(username)
-    is_owner = request.user.is_authenticated and request.user.pk == owner.pk
-    refused = is_owner and request.GET.get("refused") == "true"
-    page = paginate(request, selectors.gifts_received_by(request.user, owner, refused=refused))
-    return render(
-        request,
-        "works/gifts.html",
-        {"owner": owner, "is_owner": is_owner, "refused": refused, "page": page},
-    )
-
-
 @login_required
 @require_POST
 def gift_answer(request: HttpRequest, work_id: int, answer: str) -> HttpResponse:
@@ -156,5 +143,5 @@ def works_orphan_all(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, f"{count} work{'s' if count != 1 else ''} orphaned.")
         return redirect("accounts:profile", user.username)
-    count = selectors.works_by_user_for(user, user).count()
+    count = selectors.works_to_orphan_count(user)
     return render(request, "works/orphan.html", {"form": form, "all_works": True, "count": count})

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from fanarchive.discovery.services import catalogue_work_changed
+from fanarchive.works.catalogue_services import catalogue_work_changed
 from fanarchive.works.inputs import Errors, add_error, raise_if
 from fanarchive.works.models import Chapter, Work
 

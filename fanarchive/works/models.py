@@ -9,13 +9,15 @@ from django.urls import reverse
 from fanarchive.accounts.models import Pseud
 from fanarchive.core.text import TextFormat
 from fanarchive.tags.models import Tag, TagType
+from fanarchive.works.catalogue_models import CatalogueChange as CatalogueChange
+from fanarchive.works.catalogue_models import SearchDocument as SearchDocument
 from fanarchive.works.languages import LANGUAGE_NAMES, LANGUAGES
+from fanarchive.works.stats import WorkStats, work_stats
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from fanarchive.accounts.models import User
-    from fanarchive.discovery.stats import WorkStats
 
 
 class WorkQuerySet(models.QuerySet["Work"]):
@@ -25,7 +27,7 @@ class WorkQuerySet(models.QuerySet["Work"]):
     def with_engagement(self) -> WorkQuerySet:
         """Attach each fetched work's kudos, hits, comments and bookmarks as `work.engagement`.
 
-        One batch of counts per fetch (`discovery.stats.work_stats`), not one per work.
+        One batch of counts per fetch (`works.stats.work_stats`), not one per work.
         """
         clone = self._clone()
         clone._with_engagement = True
@@ -40,8 +42,6 @@ class WorkQuerySet(models.QuerySet["Work"]):
         fetched = self._result_cache is None
         super()._fetch_all()
         if fetched and self._with_engagement and self._result_cache:
-            from fanarchive.discovery.stats import work_stats
-
             works = [w for w in self._result_cache if isinstance(w, Work)]
             stats = work_stats([w.pk for w in works])
             for work in works:

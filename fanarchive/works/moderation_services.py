@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from fanarchive.accounts.models import User
-from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.tags.selectors import is_admin
+from fanarchive.works.catalogue_services import catalogue_work_changed
 from fanarchive.works.models import Work
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fanarchive.discovery.services import catalogue_work_changed
+from fanarchive.works.catalogue_services import catalogue_work_changed
 from fanarchive.works.models import Work
 
 

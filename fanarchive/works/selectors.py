@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from fanarchive.accounts.models import Pseud, User
@@ -72,6 +73,50 @@ def readable_chapters(user: AnyUser, work: Work) -> list[Chapter]:
     if not is_creator(user, work):
         chapters = chapters.filter(posted=True)
     return list(chapters)
+
+
+@dataclass(frozen=True)
+class ReadingPlace:
+    """Which of a work's chapters a reading page shows, and the ways on from there."""
+
+    chapters: list[Chapter]  # every chapter the reader may read, in order
+    shown: list[Chapter]
+    current: Chapter
+    full: bool  # the entire work on one page
+    previous: Chapter | None
+    following: Chapter | None
+    is_last: bool
+
+
+def reading_place(
+    user: AnyUser, work: Work, *, chapter_id: int | None, view_full: bool
+) -> ReadingPlace:
+    """The chapters of `work` a reading page shows `user`: one chapter (`chapter_id`, else
+    the first), or the entire work when asked for (`view_full`) or when it has one chapter.
+
+    404 when there is no chapter `user` may read, or no such chapter among them.
+    """
+    chapters = readable_chapters(user, work)
+    if not chapters:
+        raise Http404("This work has no chapters you can read.")
+    full = view_full or len(chapters) == 1
+    if chapter_id is not None:
+        found = next((c for c in chapters if c.pk == chapter_id), None)
+        if found is None:
+            raise Http404("No such chapter in this work.")
+        current, full = found, False
+    else:
+        current = chapters[0]
+    index = chapters.index(current)
+    return ReadingPlace(
+        chapters=chapters,
+        shown=chapters if full else [current],
+        current=current,
+        full=full,
+        previous=chapters[index - 1] if not full and index > 0 else None,
+        following=chapters[index + 1] if not full and index + 1 < len(chapters) else None,
+        is_last=full or index == len(chapters) - 1,
+    )
 
 
 def with_blurb_data(works: WorkQuerySet) -> WorkQuerySet:
@@ -152,19 +197,15 @@ def with_listing_data(works: WorkQuerySet) -> WorkQuerySet:
     )
 
 
-def listed_works(user: AnyUser) -> WorkQuerySet:
-    """Works for listings, newest update first, without the works `user` muted."""
-    from fanarchive.discovery.selectors import muted_works_q
-
-    works = Work.objects.visible_to(user)
-    muted = muted_works_q(user)
-    if muted is not None:
-        works = works.exclude(muted)
-    return with_blurb_data(works).order_by("-revised_at", "-id")
-
-
-def works_by_user_for(viewer: AnyUser, owner: User) -> WorkQuerySet:
-    return listed_works(viewer).filter(id__in=Work.objects.by_user(owner).values("id"))
+def pseuds_for(viewer: AnyUser, owner: User) -> QuerySet[Pseud]:
+    """`owner`'s pseuds, default first, each with `work_count`: the works `viewer` may see."""
+    visible = Work.objects.visible_to(viewer).values("id")
+    return (
+        Pseud.objects.filter(user=owner)
+        .select_related("user")
+        .annotate(work_count=Count("creatorships", filter=Q(creatorships__work__in=visible)))
+        .order_by("-is_default", "name")
+    )
 
 
 def drafts_of(user: User) -> WorkQuerySet:
@@ -317,12 +358,6 @@ def invitations_sent(work: Work) -> QuerySet[CreatorInvitation]:
     return work.invitations.select_related("pseud", "pseud__user")
 
 
-def gifts_received_by(viewer: AnyUser, owner: User, *, refused: bool = False) -> WorkQuerySet:
-    """Works given to `owner`'s pseuds that `viewer` may see; refused ones only when asked."""
-    gifts = Gift.objects.filter(pseud__user=owner, refused=refused).values("work_id")
-    return listed_works(viewer).filter(id__in=gifts)
-
-
 def gift_get(user: User, work_id: int) -> list[Gift]:
     """`user`'s gifts on one work (one per pseud); 404 when there are none."""
     gifts = list(Gift.objects.filter(work_id=work_id, pseud__user=user).select_related("work"))
@@ -337,6 +372,22 @@ def shown_gifts(work: Work) -> list[Gift]:
     if prefetched is not None:
         return list(prefetched)
     return list(work.gifts.filter(refused=False).select_related("pseud", "pseud__user"))
+
+
+def gifts_to(user: AnyUser, work: Work) -> list[Gift]:
+    """`user`'s own gifts on `work`, refused ones too (its page offers to refuse or accept)."""
+    if not user.is_authenticated:
+        return []
+    return [
+        gift
+        for gift in work.gifts.all()
+        if gift.pseud is not None and gift.pseud.user_id == user.pk
+    ]
+
+
+def works_to_orphan_count(user: User) -> int:
+    """How many works orphaning all of `user`'s works would orphan: every posted one."""
+    return Work.objects.by_user(user).filter(posted=True).count()
 
 
 # -- autosave ---------------------------------------------------------------------------

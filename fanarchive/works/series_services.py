@@ -15,9 +15,8 @@ from django.db.models import F, Max
 
 from fanarchive.accounts.models import User
 from fanarchive.core.text import TextFormat, clean_line, clean_text, html_to_text, render
-from fanarchive.discovery.services import catalogue_work_changed
-from fanarchive.engagement.subscription_services import subscriptions_series_work_added
-from fanarchive.works import limits
+from fanarchive.works import events, limits
+from fanarchive.works.catalogue_services import catalogue_work_changed
 from fanarchive.works.models import Series, SeriesCreatorship, SeriesWork, Work
 from fanarchive.works.selectors import is_creator, require_creator
 from fanarchive.works.series_selectors import is_series_creator
@@ -145,7 +144,7 @@ def series_work_add(
         entry = SeriesWork.objects.create(series=series, work=work, position=place)
         for work_id in [*moved, work.pk]:
             catalogue_work_changed(work_id=work_id)
-        subscriptions_series_work_added(series=series, work=work)
+        events.series_work_added(series=series, work=work)
     return entry
 
 

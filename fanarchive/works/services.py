@@ -24,18 +24,15 @@ from fanarchive.core.text import (
     count_html_words,
     render,
 )
-from fanarchive.discovery.services import (
+from fanarchive.tags.models import FREE_TYPES, Tag, TagType
+from fanarchive.tags.selectors import FixedTags, fixed_tags_kept
+from fanarchive.tags.services import tags_find_or_create_many
+from fanarchive.works import events
+from fanarchive.works.catalogue_services import (
     WorkText,
     catalogue_work_changed,
     catalogue_work_created,
 )
-from fanarchive.engagement.subscription_services import (
-    subscriptions_chapter_posted,
-    subscriptions_work_posted,
-)
-from fanarchive.tags.models import FREE_TYPES, Tag, TagType
-from fanarchive.tags.selectors import FixedTags, fixed_tags_kept
-from fanarchive.tags.services import tags_find_or_create_many
 from fanarchive.works.creator_services import gift_recipients_resolve, gifts_notify, gifts_set
 from fanarchive.works.history_services import (
     WorkHistory,
@@ -238,7 +235,7 @@ def work_create(
         catalogue_work_created(work_id=work.pk, text=text)
         work_revision_record(work=work, user=user, first=True, tags=tags)
         if post:
-            subscriptions_work_posted(work=work, new_by=user)
+            events.work_posted(work=work, new_by=user)
     return work
 
 
@@ -299,7 +296,7 @@ def work_post(*, user: User, work: Work, site_url: str = "") -> Work:
         work.first_posted_at = work.revised_at = now
         gifts_notify(work=work, site_url=site_url)
         work_refresh(work=work)
-        subscriptions_work_posted(work=work)
+        events.work_posted(work=work)
     return work
 
 
@@ -350,7 +347,7 @@ def chapter_add(
             work.revised_at = now
         work_refresh(work=work)
         if chapter.posted:
-            subscriptions_chapter_posted(chapter=chapter)
+            events.chapter_posted(chapter=chapter)
     return chapter
 
 
@@ -381,7 +378,7 @@ def chapter_update(
             work.revised_at = now
         chapter.save()
         if newly_posted:
-            subscriptions_chapter_posted(chapter=chapter)
+            events.chapter_posted(chapter=chapter)
         if record_revision:
             chapter_revision_record(chapter=chapter, user=user)
         work_refresh(work=work)

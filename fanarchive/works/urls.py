@@ -1,10 +1,14 @@
+"""The works app's pages in the "works" URL namespace, under /works/.
+
+config/urls.py composes the namespace: the works listing and gifts pages are
+discovery.listing_urls, the reading pages engagement.reading_urls.
+"""
+
 from django.urls import path
 
 from fanarchive.works import creator_views, history_views, series_views, views
 
-app_name = "works"
 urlpatterns = [
-    path("", views.work_list, name="list"),
     path("new/", views.work_new, name="new"),
     # Writers' tools with fixed addresses come before /works/<id>/.
     path("autosave/", views.autosave, name="autosave"),
@@ -22,7 +26,6 @@ urlpatterns = [
         {"answer": "decline"},
         name="invitation_decline",
     ),
-    path("gifts/<str:username>/", creator_views.gifts, name="gifts"),
     path("orphan/", creator_views.works_orphan_all, name="orphan_all"),
     path("series/new/", series_views.series_new, name="series_new"),
     path("series/by/<str:username>/", series_views.series_by_user, name="user_series"),
@@ -35,7 +38,6 @@ urlpatterns = [
         series_views.series_remove_work,
         name="series_remove_work",
     ),
-    path("<int:work_id>/", views.work_detail, name="detail"),
     path("<int:work_id>/navigate/", views.work_navigate, name="navigate"),
     path("<int:work_id>/edit/", views.work_edit, name="edit"),
     path("<int:work_id>/post/", views.work_post, name="post"),
@@ -70,7 +72,6 @@ urlpatterns = [
     ),
     path("<int:work_id>/chapters/new/", views.chapter_new, name="chapter_new"),
     path("<int:work_id>/chapters/manage/", views.chapters_manage, name="chapters_manage"),
-    path("<int:work_id>/chapters/<int:chapter_id>/", views.chapter_detail, name="chapter"),
     path("<int:work_id>/chapters/<int:chapter_id>/edit/", views.chapter_edit, name="chapter_edit"),
     path(
         "<int:work_id>/chapters/<int:chapter_id>/delete/",

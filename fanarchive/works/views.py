@@ -1,4 +1,10 @@
-"""Work and chapter pages. Thin: parse, call one service or selector, render."""
+"""Writing and changing works and chapters, and the chapter index. Thin: parse, call one
+service or selector, render.
+
+The reading pages (work, chapter, entire work: they show kudos, comments and hits) are
+engagement.reading_views; the works listing is discovery's. All join the "works" URL
+namespace in config/urls.py.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +21,7 @@ from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, posted, site_url
-from fanarchive.engagement.forms import CommentForm
-from fanarchive.engagement.history_services import history_record
-from fanarchive.engagement.hit_services import hit_record
-from fanarchive.engagement.reading import reading_context
-from fanarchive.engagement.visitors import guest_key, visitor_key
-from fanarchive.works import autosave_services, selectors, series_selectors, services
+from fanarchive.works import autosave_services, selectors, services
 from fanarchive.works.forms import ChapterForm, ReorderForm, WorkForm
 from fanarchive.works.models import Chapter, Work
 
@@ -107,13 +108,6 @@ def autosave_discard(request: HttpRequest) -> HttpResponse:
 # -- works ----------------------------------------------------------------------------
 
 
-def work_list(request: HttpRequest) -> HttpResponse:
-    """Filter, search and sort works: served by the catalogue index (discovery)."""
-    from fanarchive.discovery.views import find_works
-
-    return find_works(request)
-
-
 @login_required
 def work_new(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
@@ -168,77 +162,6 @@ def adult_gate(request: HttpRequest, work: Work) -> HttpResponse | None:
         "works/adult_interstitial.html",
         {"work": work, "continue_query": query.urlencode()},
     )
-
-
-def _reading_page(
-    request: HttpRequest, work_id: int, chapter_id: int | None = None
-) -> HttpResponse:
-    work = selectors.access_work(request.user, work_id)
-    work = selectors.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
-    gate = adult_gate(request, work)
-    if gate:
-        return gate
-    chapters = selectors.readable_chapters(request.user, work)
-    if not chapters:
-        raise Http404("This work has no chapters you can read.")
-    full = request.GET.get("view_full_work") == "true" or len(chapters) == 1
-    if chapter_id is not None:
-        current = next((c for c in chapters if c.pk == chapter_id), None)
-        if current is None:
-            raise Http404("No such chapter in this work.")
-        full = False
-    else:
-        current = chapters[0]
-    index = chapters.index(current)
-    shown = chapters if full else [current]
-    creator = selectors.is_creator(request.user, work)
-    viewer = authenticated_user(request) if request.user.is_authenticated else None
-    hit_record(work=work, user=viewer, visitor=visitor_key(request))
-    preference = getattr(request.user, "preference", None)
-    if viewer is not None:
-        history_record(
-            user=viewer,
-            work=work,
-            chapter_id=None if full else current.pk,
-            keep_history=preference is None or preference.keep_history,
-        )
-    return render(
-        request,
-        "works/detail.html",
-        {
-            **reading_context(
-                request.user, work, shown, is_creator=creator, guest_key=guest_key(request)
-            ),
-            "comment_form": CommentForm(user=request.user),
-            "work": work,
-            "chapters": chapters,
-            "shown": shown,
-            "full": full,
-            "current": current,
-            "previous": chapters[index - 1] if not full and index > 0 else None,
-            "next": chapters[index + 1] if not full and index + 1 < len(chapters) else None,
-            "is_last": full or index == len(chapters) - 1,
-            "is_creator": creator,
-            "preference": preference,
-            "series_places": series_selectors.series_navigation(request.user, work),
-            "gifts": selectors.shown_gifts(work),
-            "my_gifts": [
-                gift
-                for gift in work.gifts.all()
-                if request.user.is_authenticated
-                and gift.pseud is not None
-                and gift.pseud.user_id == request.user.pk
-            ],
-        },
-    )
-
-
-def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
-    return _reading_page(request, work_id)
-
-
-def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    return _reading_page(request, work_id, chapter_id)
 
 
 def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:

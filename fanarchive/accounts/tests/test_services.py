@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.utils.encoding import force_bytes
@@ -16,7 +15,6 @@ from fanarchive.accounts import selectors
 from fanarchive.accounts.emails import confirmation_path, email_confirmation_token
 from fanarchive.accounts.models import Preference, Pseud, User
 from fanarchive.accounts.profile_services import (
-    preferences_update,
     profile_update,
     pseud_create,
     pseud_update,
@@ -30,8 +28,7 @@ from fanarchive.accounts.services import (
     user_ensure_defaults,
     user_register,
 )
-from fanarchive.core.testing import PASSWORD, make_user, make_work, work_input
-from fanarchive.works.services import ChapterInput, work_create
+from fanarchive.core.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -366,37 +363,6 @@ def test_pseud_update_of_someone_elses_pseud_is_refused(user: User, other_user: 
     assert user.default_pseud.name == "writer"
 
 
-# -- preferences --------------------------------------------------------------------
-
-
-def test_preferences_update(user: User) -> None:
-    preferences_update(
-        user=user, owner=user, view_adult=True, hide_warnings=True, hide_freeform=False
-    )
-    preference = Preference.objects.get(user=user)
-    assert (preference.view_adult, preference.hide_warnings, preference.hide_freeform) == (
-        True,
-        True,
-        False,
-    )
-
-
-def test_preferences_update_creates_missing_preferences(user: User) -> None:
-    Preference.objects.filter(user=user).delete()
-    preferences_update(
-        user=user, owner=user, view_adult=False, hide_warnings=False, hide_freeform=True
-    )
-    assert Preference.objects.get(user=user).hide_freeform
-
-
-def test_preferences_update_of_someone_else_is_refused(user: User, other_user: User) -> None:
-    with pytest.raises(PermissionDenied):
-        preferences_update(
-            user=other_user, owner=user, view_adult=True, hide_warnings=True, hide_freeform=True
-        )
-    assert not Preference.objects.get(user=user).view_adult
-
-
 def test_user_ensure_defaults_fills_in_what_is_missing() -> None:
     bare = User.objects.create_user("bare_admin", "bare@example.org", PASSWORD)
     user_ensure_defaults(user=bare)
@@ -412,31 +378,9 @@ def test_user_get_is_case_insensitive(user: User) -> None:
     assert selectors.user_get("WRITER") == user
 
 
-def work_count(pseud: Any) -> int:
-    """The count `pseuds_for` annotates (the model does not declare it)."""
-    return int(pseud.work_count)
-
-
-def test_pseud_selectors_respect_visibility(user: User) -> None:
+def test_pseud_get_is_case_insensitive(user: User) -> None:
     owl = pseud_create(user=user, owner=user, name="Night Owl")
-    make_work(user, title="Public")
-    make_work(user, title="Restricted", restricted=True)
-    make_work(user, title="Draft", post=False)
-    owl_work = work_create(
-        user=user,
-        data=work_input(title="Owl work", pseud_ids=[owl.pk]),
-        chapters=[ChapterInput(text="The owl watched the harbour all night.", text_format="plain")],
-        post=True,
-    )
-    guest = AnonymousUser()
-    counts = {p.name: work_count(p) for p in selectors.pseuds_for(guest, user)}
-    assert counts == {"writer": 1, "Night Owl": 1}
-    counts = {p.name: work_count(p) for p in selectors.pseuds_for(user, user)}
-    assert counts == {"writer": 2, "Night Owl": 1}
     assert selectors.pseud_get(user, "night OWL") == owl
-    assert list(selectors.works_by_pseud_for(guest, owl)) == [owl_work]
-    titles = {w.title for w in selectors.works_by_pseud_for(user, user.default_pseud)}
-    assert titles == {"Public", "Restricted"}
 
 
 def test_user_create_without_a_password_makes_an_account_nobody_can_log_in_to(db: None) -> None:
@@ -444,20 +388,3 @@ def test_user_create_without_a_password_makes_an_account_nobody_can_log_in_to(db
     assert not created.has_usable_password()
     assert created.default_pseud.name == "imported_writer"
     assert Preference.objects.filter(user=created).exists()
-
-
-def test_writing_preferences_are_saved_and_left_alone_when_not_given(user):
-    preference = preferences_update(
-        user=user,
-        owner=user,
-        view_adult=False,
-        hide_warnings=False,
-        hide_freeform=False,
-        accept_cocreator_invitations=True,
-        refuse_gifts=True,
-    )
-    assert preference.accept_cocreator_invitations and preference.refuse_gifts
-    preference = preferences_update(
-        user=user, owner=user, view_adult=True, hide_warnings=False, hide_freeform=False
-    )
-    assert preference.accept_cocreator_invitations and preference.refuse_gifts

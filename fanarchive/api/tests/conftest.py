@@ -12,8 +12,8 @@ from fanarchive.accounts.models import User
 from fanarchive.api.models import TokenScope
 from fanarchive.api.services import token_create
 from fanarchive.core.testing import make_user, make_work
-from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.tags.fixed import EXPLICIT
+from fanarchive.works.catalogue_services import catalogue_work_changed
 from fanarchive.works.models import Work
 
 

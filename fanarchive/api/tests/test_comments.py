@@ -8,13 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fanarchive.accounts.profile_services import preferences_update
+from fanarchive.accounts.block_services import block_create
 from fanarchive.api.models import TokenScope
 from fanarchive.api.tests.conftest import Archive, api_as
 from fanarchive.core.testing import make_user
 from fanarchive.engagement.comment_services import comment_create, comment_delete
 from fanarchive.engagement.models import Comment, CommentState
-from fanarchive.engagement.services import block_create
+from fanarchive.engagement.preference_services import preferences_update
 from fanarchive.works.models import CommentPolicy, Work
 
 pytestmark = pytest.mark.django_db

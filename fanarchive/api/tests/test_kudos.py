@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from fanarchive.accounts.block_services import block_create
 from fanarchive.api.models import TokenScope
 from fanarchive.api.tests.conftest import Archive, api_as
 from fanarchive.core.testing import make_user
 from fanarchive.engagement.models import Kudos
-from fanarchive.engagement.services import block_create
 from fanarchive.engagement.visitors import guest_key_of
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from fanarchive.api.tests.conftest import Archive, api_as
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.tags.models import Tag, TagType
-from fanarchive.tags.wrangling_services import tag_link_fandom, tag_make_synonym, tag_set_canonical
+from fanarchive.wrangling.services import tag_link_fandom, tag_make_synonym, tag_set_canonical
 
 pytestmark = pytest.mark.django_db
 

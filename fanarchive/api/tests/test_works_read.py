@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fanarchive.accounts.profile_services import preferences_update
 from fanarchive.api.models import TokenScope
 from fanarchive.api.tests.conftest import Archive, api_as
 from fanarchive.core.testing import make_work, work_input
+from fanarchive.engagement.preference_services import preferences_update
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.works.services import ChapterInput, work_create
 

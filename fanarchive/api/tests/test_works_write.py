@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from fanarchive.accounts.block_services import block_create
 from fanarchive.api.models import TokenScope
 from fanarchive.api.tests.conftest import Archive, api_as
 from fanarchive.core.testing import make_user
-from fanarchive.engagement.services import block_create
 from fanarchive.tags.fixed import GENERAL, NO_WARNINGS
 from fanarchive.works.models import Chapter, Work, WorkRevision
 

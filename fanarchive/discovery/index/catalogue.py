@@ -33,9 +33,10 @@ from fanarchive.discovery.index.structures import (
     group_bitmaps,
     ids_of,
 )
-from fanarchive.discovery.stats import STAT_NAMES, work_stats
 from fanarchive.tags.selectors import implied_tag_ids
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Work
+from fanarchive.works.stats import STAT_NAMES, work_stats
 
 FIXED_VALUES = frozenset(tag_type.value for tag_type in FIXED_TYPES)
 SORTS = ("updated", "posted", "title", "creator", "words", "kudos", "hits", "comments", "bookmarks")
@@ -110,8 +111,6 @@ class Catalogue:
         cls, *, progress: Callable[[int], None] | None = None, batch: int = 50_000
     ) -> Catalogue:
         """A fresh index of every work in the database."""
-        from fanarchive.discovery.models import CatalogueChange
-
         started = time.monotonic()
         catalogue = cls()
         # Read the log's position first: changes made during the build are applied again

@@ -28,7 +28,7 @@ from django.conf import settings
 
 from fanarchive.discovery.index import store
 from fanarchive.discovery.index.catalogue import Catalogue
-from fanarchive.discovery.models import CatalogueChange
+from fanarchive.works.catalogue_models import CatalogueChange
 
 GAP_SECONDS = 60.0
 

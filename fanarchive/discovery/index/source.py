@@ -3,7 +3,7 @@
 Both the full build (by ranges of work ids) and catching up (a handful of
 changed works) read through `load_columns`, so a work looks the same to the
 index however it got there. Filter tags come from `discovery.tagging` and
-engagement counts from `discovery.stats`: the two seams for later issues.
+engagement counts from `works.stats`: the two seams for later issues.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from django.db.models import QuerySet
 
 from fanarchive.accounts.models import Pseud
 from fanarchive.discovery.index.structures import sorted_unique
-from fanarchive.discovery.stats import STAT_NAMES, work_stats
 from fanarchive.discovery.tagging import crossover_work_ids, filter_tag_pairs
 from fanarchive.tags.models import Tag
 from fanarchive.works.models import Creatorship, Work
+from fanarchive.works.stats import STAT_NAMES, work_stats
 
 NUMBER_FIELDS = ("updated", "posted", "words", *STAT_NAMES)
 TEXT_FIELDS = ("title", "creator")

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.utils.html import escape
 
-from fanarchive.discovery.models import SearchDocument
 from fanarchive.discovery.search.parser import Query
+from fanarchive.works.catalogue_models import SearchDocument
 
 START, STOP = "\x02", "\x03"
 

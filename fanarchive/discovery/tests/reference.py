@@ -9,11 +9,11 @@ from typing import Any
 from fanarchive.discovery.index.catalogue import Filter
 from fanarchive.discovery.index.facets import FACET_SIZE, FIXED_TYPES, FREE_TYPES
 from fanarchive.discovery.models import MutedCreator, MutedTag
-from fanarchive.discovery.stats import STAT_NAMES, work_stats
 from fanarchive.discovery.tagging import filter_tag_ids
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import implied_tag_ids
 from fanarchive.works.models import Creatorship, Work, WorkTag
+from fanarchive.works.stats import STAT_NAMES, work_stats
 
 
 def _seconds(moment: Any) -> int:

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from fanarchive.core.testing import make_work, work_input
-from fanarchive.discovery.models import CatalogueChange
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.services import (
     ChapterInput,
     chapter_add,

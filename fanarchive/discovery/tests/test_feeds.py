@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_work
-from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.tags.fixed import EXPLICIT
 from fanarchive.tags.models import Tag
+from fanarchive.works.catalogue_services import catalogue_work_changed
 from fanarchive.works.models import Work
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from fanarchive.core.testing import make_work, work_input
-from fanarchive.discovery import services
 from fanarchive.discovery.index import live, store
 from fanarchive.discovery.index.catalogue import Filter
 from fanarchive.discovery.selectors import viewer_for, works_find
 from fanarchive.tags.models import Tag
+from fanarchive.works import catalogue_services as services
 from fanarchive.works.models import Work
 from fanarchive.works.services import work_delete, work_post, work_update
 

@@ -19,6 +19,7 @@ from fanarchive.discovery.selectors import viewer_for
 from fanarchive.discovery.tests.reference import reference
 from fanarchive.tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from fanarchive.tags.models import Tag
+from fanarchive.works import catalogue_services
 from fanarchive.works.models import Work
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +111,7 @@ def build_archive(specs: list[dict]) -> list:
             # Moderation has no service yet (a later issue); it will log the change like this.
             with transaction.atomic():
                 Work.objects.filter(pk=work.pk).update(hidden_by_admin=True)
-                services.catalogue_work_changed(work_id=work.pk)
+                catalogue_services.catalogue_work_changed(work_id=work.pk)
     return users
 
 

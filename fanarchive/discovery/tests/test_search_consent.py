@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from fanarchive.accounts.profile_services import preferences_update
 from fanarchive.core.testing import make_user, make_work
+from fanarchive.engagement.preference_services import preferences_update
 from fanarchive.tags.fixed import EXPLICIT, GENERAL
 
 pytestmark = pytest.mark.django_db

@@ -241,7 +241,7 @@ def test_reindex_command(capsys, user, archive):
 
 
 def test_one_fandom_under_several_names_is_not_a_crossover(client):
-    from fanarchive.tags.wrangling_services import (
+    from fanarchive.wrangling.services import (
         tag_add_metatag,
         tag_make_synonym,
         tag_set_canonical,
@@ -265,7 +265,7 @@ def test_one_fandom_under_several_names_is_not_a_crossover(client):
 
 
 def test_a_synonym_filters_and_pages_as_its_canonical(client):
-    from fanarchive.tags.wrangling_services import tag_make_synonym, tag_set_canonical
+    from fanarchive.wrangling.services import tag_make_synonym, tag_set_canonical
 
     admin = make_user("synonym_admin", is_staff=True)
     author = make_user("synonym_writer")

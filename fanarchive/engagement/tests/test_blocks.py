@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from fanarchive.accounts.models import Block
+from fanarchive.accounts.selectors import is_blocked
 from fanarchive.core.testing import make_work
-from fanarchive.engagement.models import Block, Comment, Kudos
-from fanarchive.engagement.selectors import is_blocked
+from fanarchive.engagement.models import Comment, Kudos
 from fanarchive.works.creator_services import gift_recipients_resolve
 
 pytestmark = pytest.mark.django_db

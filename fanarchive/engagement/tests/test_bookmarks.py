@@ -9,7 +9,6 @@ from django.test import Client
 
 from fanarchive.accounts.profile_services import pseud_create
 from fanarchive.core.testing import make_user, make_work
-from fanarchive.discovery.models import CatalogueChange
 from fanarchive.engagement.bookmark_selectors import (
     bookmark_counts,
     bookmarks_of_user,
@@ -23,6 +22,7 @@ from fanarchive.engagement.bookmark_services import (
 )
 from fanarchive.engagement.models import Bookmark
 from fanarchive.tags.models import Tag
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Work
 from fanarchive.works.series_services import series_create, series_work_add
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from fanarchive.accounts.block_services import block_create
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_user, make_work, work_input
 from fanarchive.engagement import limits
@@ -21,7 +22,6 @@ from fanarchive.engagement.comment_services import (
     comment_update,
 )
 from fanarchive.engagement.models import Comment, CommentState
-from fanarchive.engagement.services import block_create
 from fanarchive.engagement.tests.conftest import notified
 from fanarchive.engagement.visitors import guest_key_of
 from fanarchive.works.models import CommentPolicy, Work

@@ -9,7 +9,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from fanarchive.accounts.models import Preference
-from fanarchive.accounts.profile_services import preferences_update
 from fanarchive.core.testing import make_work
 from fanarchive.engagement.history_services import (
     history_clear,
@@ -17,6 +16,7 @@ from fanarchive.engagement.history_services import (
     history_record,
 )
 from fanarchive.engagement.models import ReadingHistory
+from fanarchive.engagement.preference_services import preferences_update
 from fanarchive.works.models import Work
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from fanarchive.accounts.block_services import block_create
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.engagement.kudos_services import kudos_give
 from fanarchive.engagement.models import Kudos
-from fanarchive.engagement.services import block_create
 from fanarchive.engagement.tests.conftest import notified
 from fanarchive.engagement.visitors import guest_key_of
 from fanarchive.tags.fixed import EXPLICIT

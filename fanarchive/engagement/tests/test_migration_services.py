@@ -9,14 +9,14 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from fanarchive.accounts.block_services import block_create
 from fanarchive.accounts.profile_services import pseud_create
 from fanarchive.core.testing import make_user, make_work
-from fanarchive.discovery.models import CatalogueChange
 from fanarchive.engagement import limits
 from fanarchive.engagement.comment_services import comment_create, comment_import
 from fanarchive.engagement.hit_services import hit_record, hits_flush, hits_import
 from fanarchive.engagement.models import Comment, CommentState, Notice, WorkHitCount
-from fanarchive.engagement.services import block_create
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import CommentPolicy, Work
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from fanarchive.accounts.models import Preference
-from fanarchive.accounts.profile_services import preferences_update
 from fanarchive.core.testing import make_user, make_work, run_due_tasks
 from fanarchive.engagement.models import Notice
 from fanarchive.engagement.notice_tasks import digest_send, notice_email_send
 from fanarchive.engagement.notices import DIGEST_DELAY, notices_delete, notices_mark, notify
+from fanarchive.engagement.preference_services import preferences_update
 
 pytestmark = pytest.mark.django_db
 

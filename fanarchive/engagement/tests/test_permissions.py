@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from fanarchive.accounts.block_services import block_create
 from fanarchive.api.tests.conftest import api_as
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.engagement.permissions import BLOCKED_MESSAGE, work_permissions
-from fanarchive.engagement.services import block_create
 from fanarchive.works.models import CommentPolicy
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from fanarchive.engagement.models import Block
-from fanarchive.engagement.selectors import is_blocked
-from fanarchive.engagement.services import block_create, block_delete
+from fanarchive.accounts.block_services import block_create, block_delete
+from fanarchive.accounts.models import Block
+from fanarchive.accounts.selectors import is_blocked
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.http import Http404
 
 from fanarchive.core.testing import make_user, make_work, run_due_tasks
-from fanarchive.discovery.models import CatalogueChange
 from fanarchive.engagement.models import Notice, Subscription
 from fanarchive.engagement.subscription_services import (
     subscription_create,
     subscription_delete,
 )
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Work
 from fanarchive.works.series_services import series_create, series_work_add
 from fanarchive.works.services import (

@@ -26,7 +26,7 @@ from fanarchive.formats.efiction.stages.engagement import engagement_migrate
 from fanarchive.formats.efiction.stages.series import series_migrate
 from fanarchive.formats.efiction.stages.stories import stories_migrate
 from fanarchive.formats.efiction.stages.tags import tags_migrate
-from fanarchive.tags.services import tags_recount
+from fanarchive.works.tag_count_services import tags_recount
 
 
 class DryRunRollback(Exception):

@@ -6,6 +6,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fanarchive.formats.exporters.epub import export_epub
+from fanarchive.formats.exporters.html import export_html
+from fanarchive.formats.exporters.pdf import export_pdf
+from fanarchive.formats.exporters.text import export_text
 from fanarchive.formats.selectors import ExportDocument
 
 
@@ -19,26 +23,18 @@ class Format:
 
 
 def _epub(doc: ExportDocument) -> bytes:
-    from fanarchive.formats.exporters.epub import export_epub
-
     return export_epub(doc)
 
 
 def _pdf(doc: ExportDocument) -> bytes:
-    from fanarchive.formats.exporters.pdf import export_pdf
-
     return export_pdf(doc)
 
 
 def _html(doc: ExportDocument) -> bytes:
-    from fanarchive.formats.exporters.html import export_html
-
     return export_html(doc)
 
 
 def _text(doc: ExportDocument) -> bytes:
-    from fanarchive.formats.exporters.text import export_text
-
     return export_text(doc)
 
 

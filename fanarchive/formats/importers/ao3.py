@@ -17,6 +17,8 @@ import lxml.html
 from fanarchive.core.text import TextFormat
 from fanarchive.formats.importers import htmltools
 from fanarchive.formats.importers.base import Importer, Source, fallback_title, register
+from fanarchive.formats.importers.epub import combined
+from fanarchive.formats.importers.epubread import book_for_sniffing, open_book
 from fanarchive.formats.parsed import Metadata, ParsedWork, build_work, series_from, split_tags
 from fanarchive.works.services import ChapterInput
 
@@ -202,8 +204,6 @@ class Ao3EpubImporter(Importer):
     extensions = (".epub",)
 
     def sniff(self, source: Source) -> int:
-        from fanarchive.formats.importers.epubread import book_for_sniffing
-
         book = book_for_sniffing(source)
         if book is None:
             return 0
@@ -216,9 +216,6 @@ class Ao3EpubImporter(Importer):
         return 0
 
     def parse(self, source: Source) -> ParsedWork:
-        from fanarchive.formats.importers.epub import combined
-        from fanarchive.formats.importers.epubread import open_book
-
         book = open_book(source)
         parsed = parse_ao3(combined(book), source, importer=self.name)
         if not parsed.creators:

@@ -19,10 +19,8 @@ from django.db.models import Model
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_user
 from fanarchive.discovery.index.catalogue import Filter
-from fanarchive.discovery.models import CatalogueChange, SearchDocument
 from fanarchive.discovery.search import parse
 from fanarchive.discovery.selectors import viewer_for, works_find
-from fanarchive.discovery.services import search_document_refresh
 from fanarchive.discovery.tagging import filter_tag_ids
 from fanarchive.formats.import_files import collect
 from fanarchive.formats.import_services import IMPORTED, ImportOptions, parse_upload, works_import
@@ -30,9 +28,11 @@ from fanarchive.formats.importers.registry import Source
 from fanarchive.formats.models import ImportRecord
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.services import tags_find_or_create
-from fanarchive.tags.wrangling_services import tag_add_metatag, tag_make_synonym, tag_set_canonical
+from fanarchive.works.catalogue_models import CatalogueChange, SearchDocument
+from fanarchive.works.catalogue_services import search_document_refresh
 from fanarchive.works.models import Work
 from fanarchive.works.services import work_create
+from fanarchive.wrangling.services import tag_add_metatag, tag_make_synonym, tag_set_canonical
 
 pytestmark = pytest.mark.django_db
 

@@ -38,8 +38,8 @@ from fanarchive.tags.fixed import (
     TEEN,
 )
 from fanarchive.tags.models import FandomLink, MetaTagLink, Tag, TagType
-from fanarchive.tags.selectors import works_filtered_by_tag
 from fanarchive.works.models import Chapter, Series, Work
+from fanarchive.works.tag_selectors import works_filtered_by_tag
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_user
 from fanarchive.tags.models import Tag, TagType
-from fanarchive.tags.selectors import works_filtered_by_tag
-from fanarchive.tags.wrangler_services import wrangler_set
+from fanarchive.works.tag_selectors import works_filtered_by_tag
+from fanarchive.wrangling.wrangler_services import wrangler_set
 
 
 @pytest.fixture

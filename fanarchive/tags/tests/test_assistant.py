@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from fanarchive.core.testing import make_work
-from fanarchive.tags.assistant import (
+from fanarchive.tags.models import Tag, TagType
+from fanarchive.wrangling.assistant import (
     DEFAULT_THRESHOLD,
     Candidate,
     Context,
@@ -19,10 +20,9 @@ from fanarchive.tags.assistant import (
     resolve_character,
     suggest,
 )
-from fanarchive.tags.models import Tag, TagType
-from fanarchive.tags.suggestion_selectors import suggestions_for_tag
-from fanarchive.tags.wrangler_services import suggestion_reject
-from fanarchive.tags.wrangling_services import tag_link_fandom, tag_set_canonical
+from fanarchive.wrangling.services import tag_link_fandom, tag_set_canonical
+from fanarchive.wrangling.suggestion_selectors import suggestions_for_tag
+from fanarchive.wrangling.wrangler_services import suggestion_reject
 
 DATA = Path(__file__).parent / "data"
 

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from fanarchive.core.testing import PASSWORD, make_user, make_work
 from fanarchive.tags.models import Tag, TagType
-from fanarchive.tags.services import tags_recount
-from fanarchive.tags.wrangling_services import tag_link_fandom, tag_set_canonical
+from fanarchive.works.tag_count_services import tags_recount
 from fanarchive.works.tests.test_browser import Browser, browser, labelled, require_chromium
+from fanarchive.wrangling.services import tag_link_fandom, tag_set_canonical
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser"]  # the fixture, shared with the works app's browser test

@@ -8,7 +8,7 @@ import pytest
 from fanarchive.core.testing import run_data_migration
 from fanarchive.tags.models import Tag, TagType, WranglingLog, fold_name
 from fanarchive.tags.services import tags_find_or_create
-from fanarchive.tags.wrangling_services import tag_rename
+from fanarchive.wrangling.services import tag_rename
 
 pytestmark = pytest.mark.django_db
 

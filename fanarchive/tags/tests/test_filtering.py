@@ -6,7 +6,7 @@ from fanarchive.core.testing import make_user
 from fanarchive.tags.filtering import MAX_TAGS, filter_tags
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.services import tags_find_or_create_many
-from fanarchive.tags.wrangling_services import tag_make_synonym, tag_set_canonical
+from fanarchive.wrangling.services import tag_make_synonym, tag_set_canonical
 
 pytestmark = pytest.mark.django_db
 

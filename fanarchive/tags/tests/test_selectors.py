@@ -12,7 +12,7 @@ from fanarchive.discovery.tagging import filter_tag_ids
 from fanarchive.tags.models import Tag, TagType, WranglingAction, WranglingLog
 from fanarchive.tags.selectors import autocomplete_tags, implied_tag_ids
 from fanarchive.tags.tests.conftest import found
-from fanarchive.tags.wrangling_services import (
+from fanarchive.wrangling.services import (
     tag_add_metatag,
     tag_make_synonym,
     tag_merge,

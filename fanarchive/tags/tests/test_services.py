@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from fanarchive.core.testing import make_user, make_work
-from fanarchive.discovery.models import CatalogueChange
 from fanarchive.tags.fixed import GENERAL
 from fanarchive.tags.models import (
     FandomLink,
@@ -18,16 +17,11 @@ from fanarchive.tags.models import (
     WranglingLog,
 )
 from fanarchive.tags.selectors import can_wrangle, implied_tag_ids
-from fanarchive.tags.services import tags_find_or_create, tags_recount
+from fanarchive.tags.services import tags_find_or_create
 from fanarchive.tags.tests.conftest import found, tag
-from fanarchive.tags.wrangler_services import (
-    suggestion_accept,
-    suggestion_reject,
-    tags_mass_wrangle,
-    wrangler_remove,
-    wrangler_set,
-)
-from fanarchive.tags.wrangling_services import (
+from fanarchive.works.catalogue_models import CatalogueChange
+from fanarchive.works.tag_count_services import tags_recount
+from fanarchive.wrangling.services import (
     tag_add_metatag,
     tag_link_fandom,
     tag_make_synonym,
@@ -37,6 +31,13 @@ from fanarchive.tags.wrangling_services import (
     tag_rename,
     tag_set_canonical,
     tag_set_unwrangleable,
+)
+from fanarchive.wrangling.wrangler_services import (
+    suggestion_accept,
+    suggestion_reject,
+    tags_mass_wrangle,
+    wrangler_remove,
+    wrangler_set,
 )
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from fanarchive.core.testing import make_work
 from fanarchive.tags.models import FandomLink, SuggestionDecision, TagType, WranglingLog
-from fanarchive.tags.services import tags_recount
 from fanarchive.tags.tests.conftest import found, tag
-from fanarchive.tags.wrangling_services import (
+from fanarchive.works.tag_count_services import tags_recount
+from fanarchive.wrangling.services import (
     tag_add_metatag,
     tag_link_fandom,
     tag_make_synonym,

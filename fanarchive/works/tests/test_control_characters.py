@@ -20,11 +20,11 @@ from lxml import etree
 
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_user, make_work, run_data_migration, run_due_tasks
-from fanarchive.discovery.models import CatalogueChange
 from fanarchive.formats.tests.conftest import run_epubcheck
 from fanarchive.tags.fixed import GENERAL, NO_WARNINGS
 from fanarchive.tags.models import Tag
 from fanarchive.works.autosave_services import autosave_store
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Chapter, ChapterRevision, Gift, Series, Work
 from fanarchive.works.series_services import series_create, series_update, series_work_add
 

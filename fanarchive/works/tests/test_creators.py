@@ -5,11 +5,12 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from fanarchive.accounts.block_services import block_create
 from fanarchive.accounts.models import Preference
 from fanarchive.accounts.profile_services import pseud_create
 from fanarchive.core.testing import PASSWORD, make_user, make_work, work_input
-from fanarchive.discovery.models import CatalogueChange
-from fanarchive.engagement.services import block_create
+from fanarchive.discovery.selectors import gifts_received_by
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.creator_services import (
     creator_invite,
     creator_remove_self,
@@ -21,7 +22,7 @@ from fanarchive.works.creator_services import (
     works_orphan_all,
 )
 from fanarchive.works.models import CreatorInvitation, Creatorship, Gift, Work
-from fanarchive.works.selectors import gifts_received_by, is_creator
+from fanarchive.works.selectors import is_creator
 from fanarchive.works.services import work_update
 
 pytestmark = pytest.mark.django_db

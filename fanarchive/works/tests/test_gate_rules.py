@@ -9,19 +9,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
-from fanarchive.accounts.profile_services import preferences_update
 from fanarchive.core.testing import make_user, make_work
-from fanarchive.discovery.models import CatalogueChange
 from fanarchive.engagement.models import Notice, NoticeKind
 from fanarchive.engagement.notices import notices_rename_creator, notify
+from fanarchive.engagement.preference_services import preferences_update
 from fanarchive.tags.fixed import EXPLICIT, GENERAL, MATURE, NOT_RATED, TEEN
 from fanarchive.tags.models import Tag, TagType
-from fanarchive.tags.wrangling_services import tag_make_synonym, tag_set_canonical
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.creator_services import work_orphan
 from fanarchive.works.models import SeriesCreatorship, Work
 from fanarchive.works.moderation_services import work_set_hidden
 from fanarchive.works.selectors import adult_text_withheld, tag_advertised, tag_for
 from fanarchive.works.series_services import series_create, series_work_add
+from fanarchive.wrangling.services import tag_make_synonym, tag_set_canonical
 
 pytestmark = pytest.mark.django_db
 

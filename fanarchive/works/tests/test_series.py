@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from fanarchive.core.testing import make_user, make_work
-from fanarchive.discovery.models import CatalogueChange
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Series, SeriesWork, Work
 from fanarchive.works.series_selectors import series_navigation
 from fanarchive.works.series_services import (
@@ -265,4 +265,4 @@ def test_admin_pages_of_the_writers_tools_load(client, user):
         name = model._meta.model_name
         assert client.get(reverse(f"admin:works_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:works_series_change", args=[series.pk])).status_code == 200
-    assert client.get(reverse("admin:engagement_block_changelist")).status_code == 200
+    assert client.get(reverse("admin:accounts_block_changelist")).status_code == 200

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from fanarchive.discovery.index import live, store
+from fanarchive.works.catalogue_services import search_document_refresh
 from fanarchive.works.models import Work
 
 
@@ -22,8 +23,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from fanarchive.discovery.services import search_document_refresh
-
         total = Work.objects.count()
         if options["search"]:
             with tqdm(total=total, desc="search documents", unit="work") as bar:

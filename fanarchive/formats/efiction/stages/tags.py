@@ -26,7 +26,7 @@ from fanarchive.tags.services import (
     normalise_tag_name,
     tags_find_or_create,
 )
-from fanarchive.tags.wrangling_services import tag_add_metatag, tag_link_fandom, tag_set_canonical
+from fanarchive.wrangling.services import tag_add_metatag, tag_link_fandom, tag_set_canonical
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django import forms
 
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
 from fanarchive.tags.selectors import tag_named
-from fanarchive.tags.wrangler_services import MASS_ACTIONS
+from fanarchive.wrangling.wrangler_services import MASS_ACTIONS
 
 
 class TagNameField(forms.CharField):

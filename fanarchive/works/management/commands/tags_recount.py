@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from fanarchive.tags.services import tags_recount
+from fanarchive.works.tag_count_services import tags_recount
 
 
 class Command(BaseCommand):

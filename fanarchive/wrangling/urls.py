@@ -1,6 +1,8 @@
+"""The wrangling pages and tag autocomplete, in the `wrangling` namespace (paths from the root)."""
+
 from django.urls import path
 
-from fanarchive.tags import wrangling_views as views
+from fanarchive.wrangling import views
 
 app_name = "wrangling"
 urlpatterns = [

@@ -1,12 +1,11 @@
-"""Writes of the engagement app."""
+"""Blocks between accounts: one person no longer wants to hear from another."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from fanarchive.accounts.models import User
-from fanarchive.engagement.models import Block
+from fanarchive.accounts.models import Block, User
 
 
 def block_create(*, user: User, blocked: User) -> Block:

@@ -18,7 +18,7 @@ from fanarchive.tags.models import (
     WranglerAssignment,
     WranglingAction,
 )
-from fanarchive.tags.wrangling_services import (
+from fanarchive.wrangling.services import (
     Errors,
     apply_canonical,
     apply_fandom_link,

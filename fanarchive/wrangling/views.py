@@ -21,8 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
-from fanarchive.tags import selectors, wrangler_services, wrangling_services
-from fanarchive.tags.forms import (
+from fanarchive.tags import selectors
+from fanarchive.tags.models import FREE_TYPES, Tag, TagType
+from fanarchive.wrangling import services as wrangling_services
+from fanarchive.wrangling import wrangler_services
+from fanarchive.wrangling.forms import (
     CanonicalForm,
     FandomForm,
     MassWrangleForm,
@@ -36,8 +39,8 @@ from fanarchive.tags.forms import (
     TagIdForm,
     UnwrangleableForm,
 )
-from fanarchive.tags.models import FREE_TYPES, Tag, TagType
-from fanarchive.tags.suggestion_selectors import TagSuggestion, suggestions_for_tag
+from fanarchive.wrangling.selectors import unwrangled_tags
+from fanarchive.wrangling.suggestion_selectors import TagSuggestion, suggestions_for_tag
 
 # -- public -------------------------------------------------------------------
 
@@ -96,7 +99,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     tag_type = choice.cleaned_data.get("type") or TagType.CHARACTER
     fandom_id = choice.cleaned_data.get("fandom")
     fandom = get_object_or_404(Tag, pk=fandom_id, type=TagType.FANDOM) if fandom_id else None
-    page = paginate(request, selectors.unwrangled_tags(fandom=fandom, tag_type=tag_type))
+    page = paginate(request, unwrangled_tags(fandom=fandom, tag_type=tag_type))
     rows = [(tag, suggestions_for_tag(tag)[:3]) for tag in page.object_list]
     form = MassWrangleForm(tag_type=tag_type, choices=[tag for tag, _ in rows])
     return _render_queue(request, tag_type, fandom, page, rows, form)
@@ -154,7 +157,7 @@ def mass_wrangle(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{count} tag{'s' if count != 1 else ''} wrangled.")
             url = reverse("wrangling:queue") + f"?type={tag_type}"
             return redirect(url + (f"&fandom={fandom.pk}" if fandom else ""))
-    page = paginate(request, selectors.unwrangled_tags(fandom=fandom, tag_type=tag_type))
+    page = paginate(request, unwrangled_tags(fandom=fandom, tag_type=tag_type))
     rows = [(tag, suggestions_for_tag(tag)[:3]) for tag in page.object_list]
     form.fields["tags"].choices = [(tag.pk, tag.name) for tag, _ in rows]  # type: ignore[attr-defined]
     return _render_queue(request, tag_type, fandom, page, rows, form)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fanarchive.accounts.models import User
 from fanarchive.tags.models import TagType
 from fanarchive.tags.selectors import tag_named
-from fanarchive.tags.wrangler_services import wrangler_remove, wrangler_set
+from fanarchive.wrangling.wrangler_services import wrangler_remove, wrangler_set
 
 
 class Command(BaseCommand):

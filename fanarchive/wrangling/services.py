@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Q
 
 from fanarchive.accounts.models import User
-from fanarchive.discovery.services import catalogue_work_changed
 from fanarchive.tags import selectors
 from fanarchive.tags.models import (
     FANDOM_LINKED_TYPES,
@@ -30,6 +29,9 @@ from fanarchive.tags.models import (
     fold_name,
 )
 from fanarchive.tags.services import normalise_tag_name, tag_name_error
+from fanarchive.works.catalogue_services import catalogue_work_changed
+from fanarchive.works.models import WorkTag
+from fanarchive.works.tag_selectors import work_ids_under
 
 # -- wrangling: helpers -------------------------------------------------------
 
@@ -87,8 +89,6 @@ def _works_changed(work_ids: Iterable[int]) -> None:
 
 
 def _direct_work_ids(tag_ids: Iterable[int]) -> set[int]:
-    from fanarchive.works.models import WorkTag
-
     return set(WorkTag.objects.filter(tag_id__in=list(tag_ids)).values_list("work_id", flat=True))
 
 
@@ -238,7 +238,7 @@ def tag_merge(*, user: User, tag: Tag, into: Tag) -> Tag:
         tag, into = locked_tag(tag), locked_tag(into)
         error = _same_type_canonical_error(tag, into, "merged into")
         raise_if({"into": [error] if error else []})
-        works = selectors.work_ids_under([tag.pk])
+        works = work_ids_under([tag.pk])
         moved: dict[str, list[str]] = {"synonyms": [], "metatags": [], "subtags": [], "dropped": []}
         synonyms = list(tag.synonyms.all())
         for synonym in synonyms:
@@ -274,7 +274,7 @@ def tag_merge(*, user: User, tag: Tag, into: Tag) -> Tag:
         tag.save(update_fields=["canonical", "unwrangleable", "synonym_of"])
         if moved["metatags"]:
             # `into` gained metatags: its own works are filed under them now too.
-            works |= selectors.work_ids_under([into.pk])
+            works |= work_ids_under([into.pk])
         _works_changed(works)
         wrangling_log(user, WranglingAction.MERGE, tag, into, works=len(works), **moved)
     return tag
@@ -342,7 +342,7 @@ def tag_add_metatag(*, user: User, tag: Tag, metatag: Tag) -> MetaTagLink:
         tag, metatag = locked_tag(tag), locked_tag(metatag)
         raise_if({"metatag": _metatag_errors(tag, metatag)})
         link = MetaTagLink.objects.create(meta=metatag, sub=tag)
-        works = selectors.work_ids_under([tag.pk])
+        works = work_ids_under([tag.pk])
         _works_changed(works)
         wrangling_log(user, WranglingAction.ADD_METATAG, tag, metatag, works=len(works))
     return link
@@ -355,7 +355,7 @@ def tag_remove_metatag(*, user: User, tag: Tag, metatag: Tag) -> None:
         link = MetaTagLink.objects.filter(meta=metatag, sub=tag).first()
         if link is None:
             raise ValidationError({"metatag": f"{metatag.name} is not a metatag of {tag.name}."})
-        works = selectors.work_ids_under([tag.pk])
+        works = work_ids_under([tag.pk])
         link.delete()
         _works_changed(works)
         wrangling_log(user, WranglingAction.REMOVE_METATAG, tag, metatag, works=len(works))

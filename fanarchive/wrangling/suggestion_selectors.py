@@ -1,6 +1,6 @@
 """The wrangling assistant on the archive's own tags: which fandoms a tag belongs to, the
 co-occurrence profiles of tags on works, and the suggestions for one tag (reads only;
-the matching itself is `tags.assistant`, pure functions over names)."""
+the matching itself is `wrangling.assistant`, pure functions over names)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from fanarchive.tags.assistant import (
+from fanarchive.tags.models import FANDOM_LINKED_TYPES, FIXED_TYPES, FandomLink, Tag, TagType
+from fanarchive.tags.selectors import rejected_target_ids
+from fanarchive.works.models import WorkTag
+from fanarchive.wrangling.assistant import (
     COOCCURRENCE_MIN_WORKS,
     DEFAULT_THRESHOLD,
     Candidate,
@@ -18,9 +21,6 @@ from fanarchive.tags.assistant import (
     suggest,
     words,
 )
-from fanarchive.tags.models import FANDOM_LINKED_TYPES, FIXED_TYPES, FandomLink, Tag, TagType
-from fanarchive.tags.selectors import rejected_target_ids
-from fanarchive.works.models import WorkTag
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,77 @@
+"""A work's reading pages: the work, one chapter, or the entire work, with its kudos and
+comments below the text. Opening one counts a hit and the reader's history.
+
+They join the "works" URL namespace (reading_urls, composed in config/urls.py); writing
+and changing works stays in the works app. Thin: parse, call selectors and one
+service, render.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from fanarchive.core.views import authenticated_user
+from fanarchive.engagement.forms import CommentForm
+from fanarchive.engagement.reading import reading_context
+from fanarchive.engagement.reading_services import work_opened
+from fanarchive.engagement.visitors import guest_key, visitor_key
+from fanarchive.works import selectors, series_selectors
+from fanarchive.works.models import Work
+from fanarchive.works.views import adult_gate
+
+
+def _reading_page(
+    request: HttpRequest, work_id: int, chapter_id: int | None = None
+) -> HttpResponse:
+    work = selectors.access_work(request.user, work_id)
+    work = selectors.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    gate = adult_gate(request, work)
+    if gate:
+        return gate
+    place = selectors.reading_place(
+        request.user,
+        work,
+        chapter_id=chapter_id,
+        view_full=request.GET.get("view_full_work") == "true",
+    )
+    creator = selectors.is_creator(request.user, work)
+    preference = getattr(request.user, "preference", None)
+    work_opened(
+        work=work,
+        user=authenticated_user(request) if request.user.is_authenticated else None,
+        visitor=visitor_key(request),
+        chapter_id=None if place.full else place.current.pk,
+        keep_history=preference is None or preference.keep_history,
+    )
+    return render(
+        request,
+        "works/detail.html",
+        {
+            **reading_context(
+                request.user, work, place.shown, is_creator=creator, guest_key=guest_key(request)
+            ),
+            "comment_form": CommentForm(user=request.user),
+            "work": work,
+            "chapters": place.chapters,
+            "shown": place.shown,
+            "full": place.full,
+            "current": place.current,
+            "previous": place.previous,
+            "next": place.following,
+            "is_last": place.is_last,
+            "is_creator": creator,
+            "preference": preference,
+            "series_places": series_selectors.series_navigation(request.user, work),
+            "gifts": selectors.shown_gifts(work),
+            "my_gifts": selectors.gifts_to(request.user, work),
+        },
+    )
+
+
+def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
+    return _reading_page(request, work_id)
+
+
+def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    return _reading_page(request, work_id, chapter_id)
