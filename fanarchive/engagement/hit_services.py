@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from fanarchive.accounts.models import User
 from fanarchive.engagement import limits, tasks
-from fanarchive.engagement.hit_flush_services import hits_flush as hits_flush  # part of the hit API
 from fanarchive.engagement.models import HitFlushSchedule, HitMark, WorkHitCount
 from fanarchive.works.catalogue_services import catalogue_counts_changed
 from fanarchive.works.models import Work

@@ -36,7 +36,13 @@ from fanarchive.works.models import (
     WorkRevision,
 )
 from fanarchive.works.refresh_services import work_refresh
-from fanarchive.works.selectors import PseudNotFound, orphan_user, pseud_lookup, require_creator
+from fanarchive.works.selectors import (
+    PseudNotFound,
+    orphan_user,
+    pseud_lookup,
+    require_creator,
+    works_to_orphan,
+)
 
 GIFT_NAME_MAX = 100
 GIFTS_MAX = 20
@@ -352,7 +358,7 @@ def works_orphan_all(*, user: User, keep_pseud: bool) -> int:
     orphan = orphan_account_ensure()
     if user.pk == orphan.pk:
         raise PermissionDenied("The orphan account cannot orphan works.")
-    works = list(Work.objects.by_user(user).filter(posted=True))
+    works = list(works_to_orphan(user))
     with transaction.atomic():
         for work in works:
             _orphan_one(user, work, orphan, keep_pseud)

@@ -143,5 +143,5 @@ def works_orphan_all(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, f"{count} work{'s' if count != 1 else ''} orphaned.")
         return redirect("accounts:profile", user.username)
-    count = selectors.works_to_orphan_count(user)
+    count = selectors.works_to_orphan(user).count()
     return render(request, "works/orphan.html", {"form": form, "all_works": True, "count": count})

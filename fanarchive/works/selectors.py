@@ -385,9 +385,9 @@ def gifts_to(user: AnyUser, work: Work) -> list[Gift]:
     ]
 
 
-def works_to_orphan_count(user: User) -> int:
-    """How many works orphaning all of `user`'s works would orphan: every posted one."""
-    return Work.objects.by_user(user).filter(posted=True).count()
+def works_to_orphan(user: User) -> WorkQuerySet:
+    """What orphaning all of `user`'s works orphans: every posted one (drafts stay theirs)."""
+    return Work.objects.by_user(user).filter(posted=True)
 
 
 # -- autosave ---------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.engagement import hit_services
-from fanarchive.engagement.hit_services import hit_record, hits_flush
+from fanarchive.engagement.hit_flush_services import hits_flush
+from fanarchive.engagement.hit_services import hit_record
 from fanarchive.engagement.models import HitMark, WorkHitCount
 from fanarchive.engagement.tasks import hits_flush_task
 from fanarchive.works.models import Work

@@ -14,7 +14,8 @@ from fanarchive.accounts.profile_services import pseud_create
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.engagement import limits
 from fanarchive.engagement.comment_services import comment_create, comment_import
-from fanarchive.engagement.hit_services import hit_record, hits_flush, hits_import
+from fanarchive.engagement.hit_flush_services import hits_flush
+from fanarchive.engagement.hit_services import hit_record, hits_import
 from fanarchive.engagement.models import Comment, CommentState, Notice, WorkHitCount
 from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import CommentPolicy, Work

@@ -12,7 +12,8 @@ from fanarchive.core.testing import make_user, make_work
 from fanarchive.discovery.index.catalogue import Filter
 from fanarchive.discovery.selectors import viewer_for, works_find
 from fanarchive.engagement.comment_services import comment_create, comment_delete
-from fanarchive.engagement.hit_services import hit_record, hits_flush
+from fanarchive.engagement.hit_flush_services import hits_flush
+from fanarchive.engagement.hit_services import hit_record
 from fanarchive.engagement.kudos_services import kudos_give
 from fanarchive.engagement.models import CommentState
 from fanarchive.engagement.visitors import guest_key_of

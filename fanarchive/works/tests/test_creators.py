@@ -369,6 +369,16 @@ def test_orphan_page_says_it_is_permanent_before_confirming(user_client, user):
     assert "Orphaning is permanent." in page
 
 
+def test_the_orphan_all_page_counts_what_orphaning_all_orphans(user_client, user):
+    make_work(user)
+    hidden = make_work(user)
+    Work.objects.filter(pk=hidden.pk).update(hidden_by_admin=True)
+    make_work(user, post=False)
+    page = user_client.get(reverse("works:orphan_all")).content.decode()
+    assert "all your works (2)" in page
+    assert works_orphan_all(user=user, keep_pseud=False) == 2
+
+
 def test_the_orphan_account_cannot_log_in(client, user):
     work_orphan(user=user, work=make_work(user), keep_pseud=True)
     orphan = Work.objects.get().pseuds.get().user
