@@ -4,10 +4,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_ac .venv/bin/python bench/autocomplete.py
     FANARCHIVE_DATA_DIR=/tmp/ac .venv/bin/python bench/autocomplete.py [--reuse]   # keep it
 
-Builds a throwaway archive's tag table (SQLite in a temporary data directory, or
-the PostgreSQL database named by DATABASE_URL, which it empties), then times
-`fanarchive.tags.selectors.autocomplete_tags` for prefixes of 1 to 8 characters,
-with and without a fandom limit, and prints p50/p99 in milliseconds.
+Builds a throwaway archive's tag table and the tags' words (SQLite in a temporary data
+directory, or the PostgreSQL database named by DATABASE_URL, which it empties), then
+times `fanarchive.tags.selectors.autocomplete_tags` for prefixes of 1 to 8 characters
+typed from the start of a name or of any later word in it, with and without a fandom
+limit, and prints p50/p99 in milliseconds.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def name_for(rng: random.Random, tag_type: str) -> str:
 
 
 def build(count: int, rng: random.Random) -> None:
-    from fanarchive.tags.models import FandomLink, Tag, fold_name
+    from fanarchive.tags.models import FandomLink, Tag, TagWord, fold_name, name_words
 
     Tag.objects.exclude(type__in=["rating", "warning", "category"]).delete()
     seen: set[tuple[str, str]] = set()
@@ -102,6 +103,15 @@ def build(count: int, rng: random.Random) -> None:
             )
         )
     Tag.objects.bulk_create(rows, batch_size=5000)
+    # What the tag services write with each tag (`tags.services._words_write`).
+    TagWord.objects.bulk_create(
+        (
+            TagWord(tag_id=pk, type=tag_type, word=word)
+            for pk, tag_type, folded in Tag.objects.values_list("pk", "type", "name_folded")
+            for word in name_words(folded)
+        ),
+        batch_size=5000,
+    )
     fandoms = list(Tag.objects.filter(type="fandom", canonical=True).values_list("pk", flat=True))
     members = Tag.objects.filter(type__in=["character", "relationship"]).values_list(
         "pk", flat=True
@@ -115,7 +125,7 @@ def build(count: int, rng: random.Random) -> None:
 def measure(rng: random.Random, queries: int) -> None:
     from django.db import connection
 
-    from fanarchive.tags.models import Tag
+    from fanarchive.tags.models import Tag, name_words
     from fanarchive.tags.selectors import autocomplete_tags
 
     names = list(Tag.objects.values_list("type", "name_folded"))
@@ -130,7 +140,9 @@ def measure(rng: random.Random, queries: int) -> None:
             tag_type, folded = rng.choice(names)
             if with_fandoms:
                 tag_type = rng.choice(["character", "relationship"])
-            prefix = folded[: rng.randint(1, 8)]
+            # Typed from the start of the name or of any later word in it.
+            word = rng.choice(name_words(folded) or [folded])
+            prefix = word[: rng.randint(1, 8)]
             chosen = rng.sample(fandoms, 2) if with_fandoms else []
             start = time.perf_counter()
             autocomplete_tags(tag_type=tag_type, query=prefix, fandom_ids=chosen)

@@ -7,6 +7,7 @@ its variable is set (DATABASE_URL, REDIS_URL, EMAIL_URL).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -91,6 +92,37 @@ def parse_rate(raw: str | None, default: tuple[int, int]) -> tuple[int, int]:
     return int(requests), int(seconds)
 
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(name: str, raw: str | None) -> tuple[IPNetwork, ...]:
+    """FANARCHIVE_TRUSTED_PROXIES: addresses or CIDR networks, comma-separated."""
+    found = []
+    for item in (raw or "").split(","):
+        if not item.strip():
+            continue
+        try:
+            found.append(ipaddress.ip_network(item.strip(), strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must list IP addresses or networks such as 10.0.0.0/8, not {item!r}"
+            ) from None
+    return tuple(found)
+
+
+def parse_seconds(name: str, raw: str | None, default: float) -> float:
+    """A positive number of seconds, such as 20 or 0.5."""
+    if raw is None or not raw.strip():
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return seconds
+
+
 def _secret_key(data_dir: Path) -> str:
     """FANARCHIVE_SECRET_KEY, or a random key kept in the data directory.
 
@@ -128,6 +160,13 @@ class Env:
     admins: list[str] = field(default_factory=list)
     # The API's rate limit: (requests, seconds) per token, account or guest address.
     api_rate_limit: tuple[int, int] = (300, 300)
+    # Seconds a mail server may take to answer before sending fails (and is retried).
+    email_timeout: float = 20.0
+    # The reverse proxies whose X-Forwarded-For is believed (none by default).
+    trusted_proxies: tuple[IPNetwork, ...] = ()
+    # Seconds after which a task still running under a worker nobody can ask about is
+    # taken for abandoned and run again: a few minutes more than the longest task takes.
+    task_lease: float = 600.0
 
 
 def load() -> Env:
@@ -155,4 +194,13 @@ def load() -> Env:
         site_url=os.environ.get("FANARCHIVE_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
         admins=_list("FANARCHIVE_ADMINS", []),
         api_rate_limit=parse_rate(os.environ.get("FANARCHIVE_API_RATE_LIMIT"), (300, 300)),
+        email_timeout=parse_seconds(
+            "FANARCHIVE_EMAIL_TIMEOUT", os.environ.get("FANARCHIVE_EMAIL_TIMEOUT"), 20.0
+        ),
+        trusted_proxies=parse_networks(
+            "FANARCHIVE_TRUSTED_PROXIES", os.environ.get("FANARCHIVE_TRUSTED_PROXIES")
+        ),
+        task_lease=parse_seconds(
+            "FANARCHIVE_TASK_LEASE", os.environ.get("FANARCHIVE_TASK_LEASE"), 600.0
+        ),
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import dj_database_url
 import django_stubs_ext
 
 from config import env as env_module
+from fanarchive.works import limits as posting_limits
 
 # Django classes such as ModelAdmin and Feed are generic in the type stubs only; this lets
 # the code write `admin.ModelAdmin[Work]` as a base class (django-tasks does it too).
@@ -87,22 +91,39 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in WAL mode under the data directory, PostgreSQL when DATABASE_URL says so.
-if ENV.database_url:
-    DATABASES = {"default": dj_database_url.parse(ENV.database_url, conn_max_age=60)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "fanarchive.sqlite3"),
-            "OPTIONS": {
-                # WAL lets readers go on while one writer writes; IMMEDIATE takes the
-                # write lock at BEGIN so concurrent writers wait instead of failing.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+
+
+def sqlite_database(name: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every SQLite database, the default file or one DATABASE_URL names, is set up alike.
+
+    WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at
+    BEGIN, so a transaction that reads and then writes waits for another writer (the
+    task worker, say) instead of failing at once with "database is locked"; the
+    timeout is how long it waits. Options in the URL's query string win.
+    """
+    return {
+        "ENGINE": SQLITE_ENGINE,
+        "NAME": name,
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            **(options or {}),
+        },
     }
+
+
+def database_from(url: str | None) -> dict[str, Any]:
+    if not url:
+        return sqlite_database(str(DATA_DIR / "fanarchive.sqlite3"))
+    parsed: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if parsed["ENGINE"] == SQLITE_ENGINE:
+        return sqlite_database(str(parsed["NAME"]), parsed.get("OPTIONS"))
+    return parsed
+
+
+DATABASES = {"default": database_from(ENV.database_url)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: the database until REDIS_URL is set.
@@ -131,6 +152,10 @@ if ENV.redis_url:
     RQ_QUEUES = {"default": {"URL": ENV.redis_url}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task still running after this long under a worker that cannot be asked whether it
+# lives (another machine's) is taken for abandoned and retried (core.abandoned_tasks);
+# a worker known dead has its tasks retried at once. Mail gives up after EMAIL_TIMEOUT.
+TASK_LEASE = timedelta(seconds=ENV.task_lease)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["fanarchive.accounts.backends.UsernameOrEmailBackend"]
@@ -176,6 +201,37 @@ STATICFILES_FINDERS = [
 # Serve app static folders directly when collectstatic has not run (tests, development).
 WHITENOISE_USE_FINDERS = True
 
+# Request bodies: big enough for the posting form filled to every limit of the archive,
+# and no bigger. Worst case, each character is 4 bytes of UTF-8 and a browser sends each
+# byte of a form as "%XX"; summaries and notes may carry markup beyond their visible
+# characters. Django's 2.5 MB default refused a legal 300,000-character CJK chapter.
+# A body over the limit gets the "too large" page (core.views.bad_request); a proxy in
+# front must let it through (README, "Production: the reverse proxy").
+UTF8_BYTES_PER_CHARACTER_MAX = 4
+FORM_ENCODING_EXPANSION = 3
+MARKUP_ALLOWANCE = 3  # works.inputs.MARKUP_ALLOWANCE (which imports models: not importable here)
+TAG_NAME_MAX = 100  # tags.services.TAG_NAME_MAX (likewise); test_request_size checks both
+FORM_SMALL_FIELDS_BYTES = 64 * 1024  # rating, warnings, language, pseuds, gifts, CSRF token
+
+
+def form_body_limit() -> int:
+    """The largest request body a page of the archive may need to send, in bytes."""
+    characters = (
+        posting_limits.CHAPTER_TEXT_MAX
+        + posting_limits.TITLE_MAX
+        + posting_limits.CHAPTER_TITLE_MAX
+        # The work's and the chapter's summary, notes and end notes.
+        + MARKUP_ALLOWANCE * (2 * posting_limits.SUMMARY_MAX + 4 * posting_limits.NOTES_MAX)
+        + posting_limits.USER_TAGS_MAX * (TAG_NAME_MAX + 1)  # and a comma each
+    )
+    escaped = characters * UTF8_BYTES_PER_CHARACTER_MAX * FORM_ENCODING_EXPANSION
+    return escaped + FORM_SMALL_FIELDS_BYTES
+
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = form_body_limit()
+# For the "too large" page: a body over the limit almost always is an overlong chapter.
+CHAPTER_TEXT_MAX = posting_limits.CHAPTER_TEXT_MAX
+
 # E-mail: the console until EMAIL_URL is set.
 EMAIL_BACKEND = ENV.email.backend
 EMAIL_HOST = ENV.email.host
@@ -184,6 +240,9 @@ EMAIL_HOST_USER = ENV.email.user
 EMAIL_HOST_PASSWORD = ENV.email.password
 EMAIL_USE_TLS = ENV.email.use_tls
 EMAIL_USE_SSL = ENV.email.use_ssl
+# A mail server that accepts and then stalls must not hold a task worker for minutes:
+# past this many seconds sending fails, and the mail task is retried later.
+EMAIL_TIMEOUT = ENV.email_timeout
 if ENV.email.file_path:
     EMAIL_FILE_PATH = ENV.email.file_path
 DEFAULT_FROM_EMAIL = ENV.default_from_email
@@ -206,6 +265,10 @@ if ENV.https:
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Behind reverse proxies (FANARCHIVE_TRUSTED_PROXIES) the client's address is read from
+# X-Forwarded-For, only on connections from them: core.addresses.client_address.
+TRUSTED_PROXIES = ENV.trusted_proxies
 
 # No inline script or style anywhere: everything comes from /static/.
 CONTENT_SECURITY_POLICY = "; ".join(

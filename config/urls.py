@@ -6,8 +6,10 @@ from fanarchive.accounts import urls as accounts_urls
 from fanarchive.api.api import api, not_found
 from fanarchive.discovery import listing_urls as discovery_listing_urls
 from fanarchive.discovery import profile_urls as discovery_profile_urls
+from fanarchive.discovery import social_urls as discovery_social_urls
 from fanarchive.engagement import profile_urls as engagement_profile_urls
 from fanarchive.engagement import reading_urls as engagement_reading_urls
+from fanarchive.engagement import social_urls as engagement_social_urls
 from fanarchive.works import profile_urls as works_profile_urls
 from fanarchive.works import urls as works_urls
 
@@ -16,7 +18,7 @@ from fanarchive.works import urls as works_urls
 # URL module imports the views of a higher layer). Within a namespace, a list whose
 # fixed addresses must win over another's <parameters> comes first.
 works_pages = (
-    discovery_listing_urls.urlpatterns  # the works listing, a user's gifts
+    discovery_listing_urls.urlpatterns  # the works listing, gifts, series pages (mutes applied)
     + works_urls.urlpatterns  # posting and changing works, series, co-creators
     + engagement_reading_urls.urlpatterns  # reading a work: its kudos, comments, hits
 )
@@ -25,6 +27,10 @@ accounts_pages = (
     + works_profile_urls.urlpatterns  # pseuds (with work counts), drafts
     + engagement_profile_urls.urlpatterns  # preferences (may clear reading history)
     + discovery_profile_urls.urlpatterns  # profile and pseud pages (works, mutes applied)
+)
+social_pages = (
+    engagement_social_urls.urlpatterns  # bookmarking, subscriptions, the inbox, history
+    + discovery_social_urls.urlpatterns  # a user's bookmarks (mutes applied)
 )
 
 urlpatterns = [
@@ -36,7 +42,7 @@ urlpatterns = [
     # Kudos, comments, blocks: /works/<id>/kudos/, /comments/..., /users/<name>/block...
     path("", include("fanarchive.engagement.urls")),
     # Bookmarks, subscriptions, the inbox and history (some under /works/ and /users/).
-    path("", include("fanarchive.engagement.social_urls")),
+    path("", include((social_pages, "social"))),
     path("works/", include((works_pages, "works"))),
     path("", include("fanarchive.wrangling.urls")),
     path("tags/", include("fanarchive.discovery.tag_urls")),
@@ -46,3 +52,6 @@ urlpatterns = [
     path("", include((accounts_pages, "accounts"))),
     path("admin/", admin.site.urls),
 ]
+
+# A bad request says what was wrong (a body over the size limit gets the "too large" page).
+handler400 = "fanarchive.core.views.bad_request"

@@ -6,6 +6,11 @@ the weak hash is never kept as it was, the plain password still checks, and the 
 digest itself (from an old leak) does not log anyone in. Because this hasher is not
 the first in PASSWORD_HASHERS, Django re-hashes the password with its own default at
 the first successful login.
+
+eFiction hashed the password's bytes as the browser sent them, in the page's charset:
+UTF-8 on a UTF-8 site, cp1252 on a latin-1 one (the default install), where browsers
+send a letter cp1252 lacks as a reference like "&#937;". A password is checked in each
+of these encodings (`password_encodings`); an ASCII one is the same bytes in all.
 """
 
 from __future__ import annotations
@@ -22,12 +27,22 @@ from django.utils.crypto import constant_time_compare
 MD5_HEX = re.compile(r"^[0-9a-fA-F]{32}$")
 
 
+def password_encodings(password: str) -> list[bytes]:
+    """The bytes eFiction may have hashed for `password`, each once: UTF-8, then cp1252
+    as a browser sends a latin-1 form (letters outside cp1252 as "&#N;" references)."""
+    encodings = [password.encode(), password.encode("cp1252", "xmlcharrefreplace")]
+    return list(dict.fromkeys(encodings))
+
+
+def _md5_hex(raw: bytes) -> str:
+    return hashlib.md5(raw, usedforsecurity=False).hexdigest()
+
+
 class EfictionMD5WrappedHasher(PBKDF2PasswordHasher):
     algorithm = "pbkdf2_wrapped_efiction_md5"
 
     def encode(self, password: str, salt: str, iterations: int | None = None) -> str:
-        md5_hex = hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
-        return self.encode_md5_hex(md5_hex, salt, iterations)
+        return self.encode_md5_hex(_md5_hex(password.encode()), salt, iterations)
 
     def encode_md5_hex(self, md5_hex: str, salt: str, iterations: int | None = None) -> str:
         """Wrap an MD5 hex digest as the old archive stored it."""
@@ -38,8 +53,11 @@ class EfictionMD5WrappedHasher(PBKDF2PasswordHasher):
 
     def verify(self, password: str, encoded: str) -> bool:
         decoded = self.decode(encoded)
-        candidate = self.encode(password, str(decoded["salt"]), int(decoded["iterations"]))
-        return constant_time_compare(encoded, candidate)
+        salt, iterations = str(decoded["salt"]), int(decoded["iterations"])
+        return any(
+            constant_time_compare(encoded, self.encode_md5_hex(_md5_hex(raw), salt, iterations))
+            for raw in password_encodings(password)
+        )
 
     def must_update(self, encoded: str) -> bool:
         return True

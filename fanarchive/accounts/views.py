@@ -30,6 +30,7 @@ from fanarchive.accounts.forms import (
     ResendConfirmationForm,
 )
 from fanarchive.accounts.models import User
+from fanarchive.core.addresses import client_address
 from fanarchive.core.ratelimit import RateLimited
 from fanarchive.core.views import authenticated_user, form_error_from, posted
 
@@ -160,9 +161,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            services.password_reset_client_check(
-                client_address=request.META.get("REMOTE_ADDR") or "unknown"
-            )
+            services.password_reset_client_check(client_address=client_address(request))
         except RateLimited as limited:
             response = render(
                 request,

@@ -47,26 +47,7 @@ class Caller:
         return self.via == "session"
 
 
-def _reject_nul(request: HttpRequest) -> None:
-    """No text in the archive holds NUL characters (the site's forms refuse them too)."""
-    found = "\x00" in request.path or any(
-        "\x00" in key or any("\x00" in value for value in values)
-        for key, values in request.GET.lists()
-    )
-    if not found and request.method not in SAFE_METHODS:
-        body = request.body
-        found = b"\x00" in body or b"\\u0000" in body
-    if found:
-        raise ApiProblem(
-            422,
-            "Null characters are not allowed in text.",
-            name="validation-error",
-            errors={"request": ["Null characters are not allowed in text."]},
-        )
-
-
 def identify(request: HttpRequest) -> Caller:
-    _reject_nul(request)
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, raw = header.partition(" ")

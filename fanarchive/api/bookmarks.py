@@ -21,6 +21,7 @@ from fanarchive.accounts.models import Pseud, User
 from fanarchive.api.auth import GUEST, WRITE, Caller, caller_of
 from fanarchive.api.errors import problem_responses
 from fanarchive.api.pagination import keyset_page, page_size
+from fanarchive.api.params import Count, Id
 from fanarchive.api.schemas import WorkOut
 from fanarchive.api.works import works_out
 from fanarchive.engagement import bookmark_selectors, bookmark_services
@@ -67,8 +68,8 @@ class BookmarkPageOut(Schema):
 
 
 class BookmarkIn(Schema):
-    work_id: int | None = Field(None, description="The work to bookmark (or series_id)")
-    series_id: int | None = Field(None, description="The series to bookmark (or work_id)")
+    work_id: Id | None = Field(None, description="The work to bookmark (or series_id)")
+    series_id: Id | None = Field(None, description="The series to bookmark (or work_id)")
     pseud: str | None = Field(None, description="One of your pseuds' names (default pseud)")
     notes: str = ""
     tags: list[str] = []
@@ -147,7 +148,7 @@ def _own(caller: Caller, bookmark_id: int) -> Bookmark:
     summary="A user's bookmarks: public ones, or all of your own; newest first",
 )
 def user_bookmarks(
-    request: HttpRequest, username: str, cursor: str | None = None, limit: int | None = None
+    request: HttpRequest, username: str, cursor: str | None = None, limit: Count | None = None
 ) -> dict[str, Any]:
     caller = caller_of(request)
     owner = accounts.user_get(username)
@@ -161,7 +162,7 @@ def user_bookmarks(
     summary="A work's public bookmarks, newest first",
 )
 def work_bookmarks(
-    request: HttpRequest, work_id: int, cursor: str | None = None, limit: int | None = None
+    request: HttpRequest, work_id: Id, cursor: str | None = None, limit: Count | None = None
 ) -> dict[str, Any]:
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)
@@ -206,7 +207,7 @@ def bookmark_create(request: HttpRequest, payload: BookmarkIn) -> Status[dict[st
     url_name="bookmark_detail",
     summary="One bookmark: a public one, or your own",
 )
-def bookmark_detail(request: HttpRequest, bookmark_id: int) -> dict[str, Any]:
+def bookmark_detail(request: HttpRequest, bookmark_id: Id) -> dict[str, Any]:
     caller = caller_of(request)
     bookmark = bookmark_selectors.bookmark_for(caller.user, bookmark_id)
     return bookmarks_out(request, caller, [bookmark])[0]
@@ -219,7 +220,7 @@ def bookmark_detail(request: HttpRequest, bookmark_id: int) -> dict[str, Any]:
     summary="Change your bookmark (the fields sent)",
 )
 def bookmark_update(
-    request: HttpRequest, bookmark_id: int, payload: BookmarkPatchIn
+    request: HttpRequest, bookmark_id: Id, payload: BookmarkPatchIn
 ) -> dict[str, Any]:
     caller = caller_of(request)
     user = caller.account
@@ -248,7 +249,7 @@ def bookmark_update(
     auth=WRITE,
     summary="Delete your bookmark",
 )
-def bookmark_delete(request: HttpRequest, bookmark_id: int) -> Status[None]:
+def bookmark_delete(request: HttpRequest, bookmark_id: Id) -> Status[None]:
     caller = caller_of(request)
     bookmark_services.bookmark_delete(user=caller.account, bookmark=_own(caller, bookmark_id))
     return Status(204, None)

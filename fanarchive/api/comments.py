@@ -22,6 +22,7 @@ from fanarchive.accounts.models import Pseud, User
 from fanarchive.api.auth import GUEST, WRITE, Caller, caller_of, require_write
 from fanarchive.api.errors import ApiProblem, problem_responses
 from fanarchive.api.pagination import keyset_page, page_size
+from fanarchive.api.params import Count, Id
 from fanarchive.api.works import ADULT_HELP, gate
 from fanarchive.core.views import site_url
 from fanarchive.engagement import comment_services, selectors
@@ -171,11 +172,11 @@ def _create(
 )
 def chapter_comments(
     request: HttpRequest,
-    work_id: int,
-    chapter_id: int,
+    work_id: Id,
+    chapter_id: Id,
     adult: bool = False,
     cursor: str | None = None,
-    limit: int | None = None,
+    limit: Count | None = None,
 ) -> dict[str, Any]:
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)
@@ -206,7 +207,7 @@ def chapter_comments(
     summary="Comment on a chapter, as the token's account or (with no token) as a guest",
 )
 def comment_create(
-    request: HttpRequest, work_id: int, chapter_id: int, payload: CommentIn
+    request: HttpRequest, work_id: Id, chapter_id: Id, payload: CommentIn
 ) -> Status[dict[str, Any]]:
     caller = caller_of(request)
     require_write(caller)
@@ -224,7 +225,7 @@ def comment_create(
     summary="One comment",
     description=ADULT_HELP,
 )
-def comment_detail(request: HttpRequest, comment_id: int, adult: bool = False) -> dict[str, Any]:
+def comment_detail(request: HttpRequest, comment_id: Id, adult: bool = False) -> dict[str, Any]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     gate(request, caller, comment.work, adult)
@@ -238,7 +239,7 @@ def comment_detail(request: HttpRequest, comment_id: int, adult: bool = False) -
     summary="Reply to a comment, as the token's account or (with no token) as a guest",
 )
 def comment_reply(
-    request: HttpRequest, comment_id: int, payload: CommentIn
+    request: HttpRequest, comment_id: Id, payload: CommentIn
 ) -> Status[dict[str, Any]]:
     caller = caller_of(request)
     require_write(caller)
@@ -253,9 +254,7 @@ def comment_reply(
     auth=WRITE,
     summary="Edit your own comment",
 )
-def comment_update(
-    request: HttpRequest, comment_id: int, payload: CommentPatchIn
-) -> dict[str, Any]:
+def comment_update(request: HttpRequest, comment_id: Id, payload: CommentPatchIn) -> dict[str, Any]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     comment = comment_services.comment_update(
@@ -270,7 +269,7 @@ def comment_update(
     auth=WRITE,
     summary="Delete your own comment, or any comment on your work",
 )
-def comment_delete(request: HttpRequest, comment_id: int) -> Status[None]:
+def comment_delete(request: HttpRequest, comment_id: Id) -> Status[None]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     comment_services.comment_delete(user=caller.account, comment=comment)
@@ -283,7 +282,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> Status[None]:
     auth=WRITE,
     summary="Publish a comment held for moderation (creators of the work)",
 )
-def comment_approve(request: HttpRequest, comment_id: int) -> dict[str, Any]:
+def comment_approve(request: HttpRequest, comment_id: Id) -> dict[str, Any]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     comment = comment_services.comment_approve(
@@ -298,7 +297,7 @@ def comment_approve(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     auth=WRITE,
     summary="Freeze a thread: no replies or edits (creators of the work)",
 )
-def comment_freeze(request: HttpRequest, comment_id: int) -> dict[str, Any]:
+def comment_freeze(request: HttpRequest, comment_id: Id) -> dict[str, Any]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     return comment_out(comment_services.comment_freeze(user=caller.account, comment=comment))
@@ -310,7 +309,7 @@ def comment_freeze(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     auth=WRITE,
     summary="Unfreeze a thread (creators of the work)",
 )
-def comment_unfreeze(request: HttpRequest, comment_id: int) -> dict[str, Any]:
+def comment_unfreeze(request: HttpRequest, comment_id: Id) -> dict[str, Any]:
     caller = caller_of(request)
     comment = selectors.comment_for(caller.user, comment_id)
     return comment_out(comment_services.comment_unfreeze(user=caller.account, comment=comment))

@@ -103,12 +103,15 @@ def _request_errors(exc: RequestValidationError) -> dict[str, list[str]]:
     """Pydantic's errors keyed by the parameter or body field they are about."""
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
-        loc = [str(part) for part in item.get("loc", ())]
-        # loc is ("query" | "path" | "body", [payload name], field, ...)
-        parts = loc[1:] if loc and loc[0] in {"query", "path", "body", "header"} else loc
-        if parts and parts[0] in {"payload", "filters", "data"} and len(parts) > 1:
-            parts = parts[1:]
-        key = ".".join(parts) or "request"
+        loc = list(item.get("loc", ()))
+        # loc is ("query" | "path" | "body", [argument], field, ...): a schema argument
+        # (`payload`, `filters: Query[WorkFilters]`) is named before its field, whose name
+        # (a string, where an index would be an int) is what the caller sent.
+        if loc and loc[0] in {"query", "path", "body", "header"}:
+            loc = loc[1:]
+        if len(loc) > 1 and isinstance(loc[1], str):
+            loc = loc[1:]
+        key = ".".join(str(part) for part in loc) or "request"
         errors.setdefault(key, []).append(str(item.get("msg", "Invalid value.")))
     return errors
 

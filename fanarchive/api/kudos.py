@@ -18,6 +18,7 @@ from ninja import Router, Schema, Status
 
 from fanarchive.api.auth import GUEST, Caller, caller_of, require_write
 from fanarchive.api.errors import problem_responses
+from fanarchive.api.params import Id
 from fanarchive.core.views import site_url
 from fanarchive.engagement import kudos_services, selectors
 from fanarchive.engagement.visitors import guest_key
@@ -58,7 +59,7 @@ def kudos_out(request: HttpRequest, caller: Caller, work: Work) -> dict[str, Any
     url_name="work_kudos",
     summary="Who left kudos on a work: account names and a count of guests",
 )
-def work_kudos(request: HttpRequest, work_id: int) -> dict[str, Any]:
+def work_kudos(request: HttpRequest, work_id: Id) -> dict[str, Any]:
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)
     return kudos_out(request, caller, work)
@@ -70,7 +71,7 @@ def work_kudos(request: HttpRequest, work_id: int) -> dict[str, Any]:
     auth=GUEST,
     summary="Leave kudos on a work, as the token's account or (with no token) as a guest",
 )
-def kudos_create(request: HttpRequest, work_id: int) -> Status[dict[str, Any]]:
+def kudos_create(request: HttpRequest, work_id: Id) -> Status[dict[str, Any]]:
     caller = caller_of(request)
     require_write(caller)
     work = works.access_work(caller.user, work_id)

@@ -1,4 +1,5 @@
-"""The API's HTTP edges: CORS for reads, and 405 as problem details."""
+"""The API's HTTP edges: CORS for reads, 405 as problem details, and text that is not text
+(NUL, lone surrogates, query strings that are not UTF-8) refused before any endpoint."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from fanarchive.api.errors import PROBLEM_TYPE, problem_response
+from fanarchive.api.input_check import request_problems
 
 API_PREFIX = "/api/v1/"
 READ_METHODS = {"GET"}
@@ -17,6 +19,9 @@ class ApiMiddleware:
 
     A method an address does not take (405, answered by django-ninja as plain text)
     becomes a problem like every other API error, keeping its `Allow` header.
+
+    A request holding text that is not text (`input_check`) is a 422 naming the field
+    or parameter, for every endpoint: here no endpoint can forget it.
 
     Browsers send no cookies to another origin under `*`, so a page elsewhere can
     read public data or use a token, never a visitor's session. Writes get no CORS
@@ -39,7 +44,16 @@ class ApiMiddleware:
                 response["Access-Control-Allow-Headers"] = "Authorization, Accept"
                 response["Access-Control-Max-Age"] = "600"
             return response
-        response = self.get_response(request)
+        problems = request_problems(request)
+        if problems:
+            response = problem_response(
+                422,
+                "Some text in the request is not valid Unicode text: see errors.",
+                name="validation-error",
+                errors=problems,
+            )
+        else:
+            response = self.get_response(request)
         if response.status_code == 405 and response.get("Content-Type") != PROBLEM_TYPE:
             response = problem_response(
                 405,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from fanarchive.api.errors import ApiProblem
+from fanarchive.core.addresses import client_address
 from fanarchive.core.ratelimit import rate_limit_spend
 
 
@@ -21,7 +22,7 @@ def client_key(request: HttpRequest, *, token_id: int | None, user_id: int | Non
         return f"token:{token_id}"
     if user_id is not None:
         return f"user:{user_id}"
-    return f"ip:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    return f"ip:{client_address(request)}"
 
 
 def rate_limit_check(key: str, *, now: float | None = None) -> None:

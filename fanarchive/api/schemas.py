@@ -14,6 +14,7 @@ from django.urls import reverse
 from ninja import Schema
 
 from fanarchive.tags.models import Tag, TagType
+from fanarchive.works.chapter_versions import chapter_version
 from fanarchive.works.inputs import TAG_FIELDS
 from fanarchive.works.models import Chapter, Work
 from fanarchive.works.selectors import is_adult, shown_gifts
@@ -110,6 +111,8 @@ class ChapterOut(ChapterRef):
     notes: str
     endnotes: str
     content: str
+    # Send it back as `base_version` when editing: a PATCH on an older version is a 409.
+    version: str
 
 
 def tag_ref(tag: Tag) -> dict[str, Any]:
@@ -185,4 +188,5 @@ def chapter_out(request: HttpRequest, chapter: Chapter) -> dict[str, Any]:
         "notes": chapter.notes,
         "endnotes": chapter.endnotes,
         "content": chapter.content,
+        "version": chapter_version(chapter),
     }

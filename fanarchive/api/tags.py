@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from fanarchive.api.auth import GUEST, caller_of
 from fanarchive.api.errors import ApiProblem, problem_responses
+from fanarchive.api.params import Id
 from fanarchive.api.schemas import TagRef, tag_ref
 from fanarchive.api.works import WorkFilters, WorkListOut, find
 from fanarchive.tags import selectors
@@ -36,7 +37,7 @@ class TagDetailOut(Schema):
 class AutocompleteParams(Schema):
     type: str = Field(description="fandom, character, relationship, freeform ...")
     q: str = Field("", max_length=100, description="What was typed")
-    fandom: list[int] = Field([], description="Limit characters and relationships to these")
+    fandom: list[Id] = Field([], description="Limit characters and relationships to these")
     fandom_name: list[str] = Field([], description="The same, by fandom name")
 
 
@@ -78,7 +79,7 @@ def tag_autocomplete(request: HttpRequest, params: Query[AutocompleteParams]) ->
     url_name="tag_detail",
     summary="A tag with its wrangling: canonical, synonyms, metatags, subtags, fandoms",
 )
-def tag_detail(request: HttpRequest, tag_id: int) -> dict[str, Any]:
+def tag_detail(request: HttpRequest, tag_id: Id) -> dict[str, Any]:
     tag = _tag(request, tag_id)
     relations = selectors.tag_relations(tag)
     return {
@@ -100,7 +101,7 @@ def tag_detail(request: HttpRequest, tag_id: int) -> dict[str, Any]:
     auth=GUEST,
     summary="Works filed under a tag (a synonym's are its canonical's), with every filter",
 )
-def tag_works(request: HttpRequest, tag_id: int, filters: Query[WorkFilters]) -> dict[str, Any]:
+def tag_works(request: HttpRequest, tag_id: Id, filters: Query[WorkFilters]) -> dict[str, Any]:
     tag = _tag(request, tag_id)
     # As on the site, a synonym's works are its canonical tag's.
     return find(request, filters, tag=tag.synonym_of or tag)

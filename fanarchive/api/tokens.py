@@ -12,6 +12,7 @@ from fanarchive.api import selectors, services
 from fanarchive.api.auth import ACCOUNT, WRITE, caller_of
 from fanarchive.api.errors import problem_responses
 from fanarchive.api.models import ApiToken
+from fanarchive.api.params import Id
 
 router = Router(tags=["tokens"])
 ERRORS = problem_responses(401, 403, 404, 422, 429)
@@ -51,7 +52,7 @@ def tokens_list(request: HttpRequest) -> list[dict[str, Any]]:
     auth=WRITE,
     summary="Revoke one of your tokens",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+def token_revoke(request: HttpRequest, token_id: Id) -> Status[None]:
     user = caller_of(request).account
     services.token_revoke(user=user, token=selectors.token_get(user, token_id))
     return Status(204, None)

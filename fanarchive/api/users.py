@@ -13,6 +13,7 @@ from fanarchive.accounts.models import Pseud, User
 from fanarchive.api.auth import ACCOUNT, GUEST, caller_of
 from fanarchive.api.errors import problem_responses
 from fanarchive.api.pagination import keyset_page, page_size
+from fanarchive.api.params import Count
 from fanarchive.api.schemas import WorkOut
 from fanarchive.api.works import works_out
 from fanarchive.discovery import selectors as listings
@@ -106,7 +107,7 @@ def user_detail(request: HttpRequest, username: str) -> dict[str, Any]:
     summary="A user's works that you may see, newest update first",
 )
 def user_works(
-    request: HttpRequest, username: str, cursor: str | None = None, limit: int | None = None
+    request: HttpRequest, username: str, cursor: str | None = None, limit: Count | None = None
 ) -> dict[str, Any]:
     caller = caller_of(request)
     owner = accounts.user_get(username)
@@ -122,7 +123,7 @@ def user_works(
     summary="Your drafts (only your own), last changed first",
 )
 def user_drafts(
-    request: HttpRequest, username: str, cursor: str | None = None, limit: int | None = None
+    request: HttpRequest, username: str, cursor: str | None = None, limit: Count | None = None
 ) -> dict[str, Any]:
     caller = caller_of(request)
     owner = accounts.own_account(caller.user, username)
@@ -154,7 +155,7 @@ def pseud_works(
     username: str,
     name: str,
     cursor: str | None = None,
-    limit: int | None = None,
+    limit: Count | None = None,
 ) -> dict[str, Any]:
     caller = caller_of(request)
     owner = accounts.user_get(username)

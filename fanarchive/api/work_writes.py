@@ -5,7 +5,10 @@ posted here is stored as the posting form stores it."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, get_args, get_origin, get_type_hints
+import operator
+from functools import reduce
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -13,7 +16,8 @@ from ninja import Field, Schema, Status
 from pydantic import create_model
 
 from fanarchive.api.auth import WRITE, Caller, caller_of
-from fanarchive.api.errors import ApiProblem
+from fanarchive.api.errors import ApiProblem, problem_responses, validation_errors
+from fanarchive.api.params import Count, Id
 from fanarchive.api.schemas import (
     ChapterOut,
     WorkDetailOut,
@@ -25,6 +29,7 @@ from fanarchive.api.works import WRITE_ERRORS, router, work_detail_out
 from fanarchive.core.views import site_url
 from fanarchive.works import selectors as works
 from fanarchive.works import services
+from fanarchive.works.chapter_versions import ChapterEditConflict
 from fanarchive.works.inputs import ChapterInput, WorkInput, chapter_input_of, work_input_of
 from fanarchive.works.models import Chapter, Work
 
@@ -50,13 +55,25 @@ def _empty(kind: Any) -> Any:
     return [] if get_origin(kind) is list else ""
 
 
+def _bounded(kind: Any) -> Any:
+    """`kind` with each `int` a `Count`, which a database column can hold (api.params)."""
+    if kind is int:
+        return Count
+    args = get_args(kind)
+    if get_origin(kind) is list:
+        return list[_bounded(args[0])]  # type: ignore[misc]
+    if get_origin(kind) in {Union, UnionType}:
+        return reduce(operator.or_, [_bounded(arg) for arg in args])
+    return kind
+
+
 def schema_of(source: type, *, name: str, partial: bool = False) -> type[Schema]:
     """A schema with `source`'s fields (a dataclass of `works.inputs`): with its defaults,
     or, `partial`, every field optional and None when not sent (for PATCH)."""
     hints = get_type_hints(source)
     specs: dict[str, Any] = {}
     for spec in dataclasses.fields(source):
-        kind = hints[spec.name]
+        kind = _bounded(hints[spec.name])
         if partial:
             kind, default = kind | None, None
         elif spec.default is not dataclasses.MISSING:
@@ -84,13 +101,18 @@ class WorkCreateIn(WorkFields):  # type: ignore[misc]
 
 class ChapterCreateIn(ChapterIn):  # type: ignore[misc]
     post: bool = Field(True, description="false keeps the chapter as a draft")
-    expected_chapters: int | None = Field(
+    expected_chapters: Count | None = Field(
         None, description="The work's expected chapters; omitted: unchanged; null: ?"
     )
 
 
 class ChapterPatchIn(ChapterFieldsPatch):  # type: ignore[misc]
     post: bool = Field(False, description="Post this chapter if it is a draft of a posted work")
+    base_version: str | None = Field(
+        None,
+        description="The chapter's `version` your edit starts from: if someone has saved "
+        "the chapter since, the PATCH is refused with 409 edit-conflict",
+    )
 
 
 # PATCH: fields that may be sent as null, because None is one of their values in
@@ -144,7 +166,7 @@ def work_create(request: HttpRequest, payload: WorkCreateIn) -> Status[dict[str,
     auth=WRITE,
     summary="Edit a work's metadata and tags (the fields sent)",
 )
-def work_update(request: HttpRequest, work_id: int, payload: WorkPatchIn) -> dict[str, Any]:
+def work_update(request: HttpRequest, work_id: Id, payload: WorkPatchIn) -> dict[str, Any]:
     caller = caller_of(request)
     work = _own_work(caller, work_id)
     data = _patched(work_input_of(work), payload)
@@ -160,7 +182,7 @@ def work_update(request: HttpRequest, work_id: int, payload: WorkPatchIn) -> dic
     auth=WRITE,
     summary="Post a draft work",
 )
-def work_post(request: HttpRequest, work_id: int) -> dict[str, Any]:
+def work_post(request: HttpRequest, work_id: Id) -> dict[str, Any]:
     caller = caller_of(request)
     work = services.work_post(
         user=caller.account, work=_own_work(caller, work_id), site_url=site_url(request)
@@ -174,7 +196,7 @@ def work_post(request: HttpRequest, work_id: int) -> dict[str, Any]:
     auth=WRITE,
     summary="Delete a work",
 )
-def work_delete(request: HttpRequest, work_id: int) -> Status[None]:
+def work_delete(request: HttpRequest, work_id: Id) -> Status[None]:
     caller = caller_of(request)
     services.work_delete(user=caller.account, work=_own_work(caller, work_id))
     return Status(204, None)
@@ -187,7 +209,7 @@ def work_delete(request: HttpRequest, work_id: int) -> Status[None]:
     summary="Add a chapter at the end",
 )
 def chapter_create(
-    request: HttpRequest, work_id: int, payload: ChapterCreateIn
+    request: HttpRequest, work_id: Id, payload: ChapterCreateIn
 ) -> Status[dict[str, Any]]:
     caller = caller_of(request)
     work = _own_work(caller, work_id)
@@ -216,19 +238,29 @@ def _own_chapter(caller: Caller, work_id: int, chapter_id: int) -> Chapter:
 
 @router.patch(
     "/works/{work_id}/chapters/{chapter_id}",
-    response={200: ChapterOut, **WRITE_ERRORS},
+    response={200: ChapterOut, **WRITE_ERRORS, **problem_responses(409)},
     auth=WRITE,
     summary="Edit a chapter (the fields sent)",
 )
 def chapter_update(
-    request: HttpRequest, work_id: int, chapter_id: int, payload: ChapterPatchIn
+    request: HttpRequest, work_id: Id, chapter_id: Id, payload: ChapterPatchIn
 ) -> dict[str, Any]:
     caller = caller_of(request)
     chapter = _own_chapter(caller, work_id, chapter_id)
-    data = _patched(chapter_input_of(chapter), payload, skip=frozenset({"post"}))
-    chapter = services.chapter_update(
-        user=caller.account, chapter=chapter, data=data, post=payload.post
-    )
+    data = _patched(chapter_input_of(chapter), payload, skip=frozenset({"post", "base_version"}))
+    try:
+        chapter = services.chapter_update(
+            user=caller.account,
+            chapter=chapter,
+            data=data,
+            post=payload.post,
+            base_version=payload.base_version,
+        )
+    except ChapterEditConflict as conflict:
+        _, errors = validation_errors(conflict)
+        raise ApiProblem(
+            409, " ".join(conflict.messages), name="edit-conflict", errors=errors
+        ) from None
     return chapter_out(request, chapter)
 
 
@@ -238,7 +270,7 @@ def chapter_update(
     auth=WRITE,
     summary="Delete a chapter (not the only one)",
 )
-def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> Status[None]:
+def chapter_delete(request: HttpRequest, work_id: Id, chapter_id: Id) -> Status[None]:
     caller = caller_of(request)
     services.chapter_delete(user=caller.account, chapter=_own_chapter(caller, work_id, chapter_id))
     return Status(204, None)

@@ -20,6 +20,7 @@ from ninja import Field, Query, Router, Schema
 from fanarchive.api.auth import GUEST, Caller, caller_of
 from fanarchive.api.errors import ApiProblem, problem_responses
 from fanarchive.api.pagination import cursor_decode, cursor_encode, page_size
+from fanarchive.api.params import Count, Id
 from fanarchive.api.schemas import (
     ChapterOut,
     ChapterRef,
@@ -62,9 +63,9 @@ class WorkFilters(Schema):
     q: str | None = Field(
         None, description="Full-text search: phrases, AND/OR/NOT, title:, creator:"
     )
-    include: list[int] = Field([], description="Tag ids every work must have")
-    exclude: list[int] = Field([], description="Tag ids no work may have")
-    rating: list[int] = Field([], description="Rating tag ids, any of them")
+    include: list[Id] = Field([], description="Tag ids every work must have")
+    exclude: list[Id] = Field([], description="Tag ids no work may have")
+    rating: list[Id] = Field([], description="Rating tag ids, any of them")
     fandom_names: str | None = Field(None, description="Comma-separated fandom names to include")
     relationship_names: str | None = None
     character_names: str | None = None
@@ -74,16 +75,16 @@ class WorkFilters(Schema):
     crossover: str | None = Field(None, description='"exclude" or "only"')
     single_chapter: bool | None = None
     language: str | None = Field(None, description="Language code, e.g. en")
-    words_from: int | None = Field(None, ge=0)
-    words_to: int | None = Field(None, ge=0)
-    kudos_from: int | None = Field(None, ge=0)
-    kudos_to: int | None = Field(None, ge=0)
-    hits_from: int | None = Field(None, ge=0)
-    hits_to: int | None = Field(None, ge=0)
-    comments_from: int | None = Field(None, ge=0)
-    comments_to: int | None = Field(None, ge=0)
-    bookmarks_from: int | None = Field(None, ge=0)
-    bookmarks_to: int | None = Field(None, ge=0)
+    words_from: Count | None = None
+    words_to: Count | None = None
+    kudos_from: Count | None = None
+    kudos_to: Count | None = None
+    hits_from: Count | None = None
+    hits_to: Count | None = None
+    comments_from: Count | None = None
+    comments_to: Count | None = None
+    bookmarks_from: Count | None = None
+    bookmarks_to: Count | None = None
     date_from: date | None = Field(None, description="Updated on or after (YYYY-MM-DD)")
     date_to: date | None = Field(None, description="Updated on or before (YYYY-MM-DD)")
     sort: str | None = Field(None, description="One of: " + ", ".join(v for v, _, _ in SORTS))
@@ -235,7 +236,7 @@ def work_detail_out(
     url_name="work_detail",
     summary="A work's metadata, chapter list and download links",
 )
-def work_detail(request: HttpRequest, work_id: int, adult: bool = False) -> dict[str, Any]:
+def work_detail(request: HttpRequest, work_id: Id, adult: bool = False) -> dict[str, Any]:
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)
     return work_detail_out(request, caller, work, adult)
@@ -260,7 +261,7 @@ def gate(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> None:
     summary="A work's chapters with their sanitised HTML",
     description=ADULT_HELP,
 )
-def work_chapters(request: HttpRequest, work_id: int, adult: bool = False) -> list[dict[str, Any]]:
+def work_chapters(request: HttpRequest, work_id: Id, adult: bool = False) -> list[dict[str, Any]]:
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)
     work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
@@ -277,7 +278,7 @@ def work_chapters(request: HttpRequest, work_id: int, adult: bool = False) -> li
     description=ADULT_HELP,
 )
 def chapter_detail(
-    request: HttpRequest, work_id: int, chapter_id: int, adult: bool = False
+    request: HttpRequest, work_id: Id, chapter_id: Id, adult: bool = False
 ) -> dict[str, Any]:
     caller = caller_of(request)
     work = works.access_work(caller.user, work_id)

@@ -148,6 +148,45 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# nh3 drops an href whose scheme is not allowed (javascript:, data: ...) but keeps the
+# `a`, with the `rel` it adds to every anchor; an `a` with no href is no link, and `rel`
+# without href is invalid HTML (epubcheck's RSC-005). Such an anchor is unwrapped, its
+# text kept; a named anchor (`<a name>`, a footnote's target) stays, without the `rel`.
+# nh3's output is regular: lower-case tags, double-quoted values, "<" and ">" escaped
+# in text and values, so anchors can be found without parsing again.
+_ANCHOR_TAG = re.compile(r"<a(\s[^>]*)?>|</a>")
+_ATTRIBUTE = re.compile(r'\s([\w:.-]+)(?:="([^"]*)")?')
+
+
+def _unwrap_anchors_without_target(html: str) -> str:
+    if "<a " not in html and "<a>" not in html:
+        return html
+    out: list[str] = []
+    position = 0
+    # One entry per open anchor: whether its end tag goes with it.
+    unwrapped: list[bool] = []
+    for match in _ANCHOR_TAG.finditer(html):
+        out.append(html[position : match.start()])
+        position = match.end()
+        if match.group(0) == "</a>":
+            if not (unwrapped.pop() if unwrapped else False):
+                out.append("</a>")
+            continue
+        attributes = _ATTRIBUTE.findall(match.group(1) or "")
+        names = {name for name, _value in attributes}
+        if "href" in names:
+            out.append(match.group(0))
+        elif "name" in names:
+            kept = "".join(f' {name}="{value}"' for name, value in attributes if name != "rel")
+            out.append(f"<a{kept}>")
+        unwrapped.append("href" not in names and "name" not in names)
+    out.append(html[position:])
+    return "".join(out)
+
+
 def sanitize_html(html: str) -> str:
-    """Return `html` with only allowlisted elements, attributes and link schemes."""
-    return _cleaner.clean(html)
+    """Return `html` with only allowlisted elements, attributes and link schemes.
+
+    An anchor left without a target is unwrapped (its text stays).
+    """
+    return _unwrap_anchors_without_target(_cleaner.clean(html))

@@ -4,14 +4,17 @@ django-tasks runs a task once; the database backend never retries. A task declar
 `@retrying_task()` logs a failure on the `fanarchive.tasks` logger and queues itself
 again with exponential backoff (`run_after`), up to `max_attempts` runs in all; the last
 failure is logged as final. The failed run itself still raises, so the backend records
-it as failed too. Tasks must therefore be idempotent (each of ours is).
+it as failed too. A run whose worker died is retried by the same policy
+(`abandoned_tasks`). Tasks must therefore be idempotent (each of ours is): a task may
+run again after a run that did its work but died before it was recorded.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -28,10 +31,49 @@ DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_BACKOFF = timedelta(seconds=30)
 
 
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int
+    backoff: timedelta
+
+
+# The policy of each task declared with `retrying_task`, by its module path.
+_POLICIES: dict[str, RetryPolicy] = {}
+
+
+def retry_policy_of(declared: Task[..., Any]) -> RetryPolicy | None:
+    """How `declared` retries; None for a task not declared with `retrying_task`."""
+    return _POLICIES.get(declared.module_path)
+
+
+def attempt_of(kwargs: dict[str, Any]) -> int:
+    """Which attempt the run with these keyword arguments is (the first has none)."""
+    return int(kwargs.get(ATTEMPT_KWARG, 1))
+
+
 def backoff_delay(attempt: int, base: timedelta = DEFAULT_BACKOFF) -> timedelta:
     """How long to wait before attempt `attempt + 1`: base, 2x, 4x... capped at a day."""
     factor: int = 2 ** (attempt - 1)  # attempt >= 1; typeshed types int ** int as Any
     return min(base * factor, timedelta(days=1))
+
+
+def retry_later(
+    declared: Task[..., Any],
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+    *,
+    attempt: int,
+    policy: RetryPolicy,
+    queue_name: str | None = None,
+) -> timedelta:
+    """Queue attempt `attempt + 1` of `declared` after the policy's backoff; the delay."""
+    delay = backoff_delay(attempt, policy.backoff)
+    # No delay: queued as due now, so it needs no scheduler (RQ's may be down a while).
+    run_after = timezone.now() + delay if delay > timedelta(0) else None
+    declared.using(run_after=run_after, queue_name=queue_name).enqueue(
+        *args, **{**kwargs, ATTEMPT_KWARG: attempt + 1}
+    )
+    return delay
 
 
 def retrying_task(
@@ -40,6 +82,7 @@ def retrying_task(
     """Declare a django-tasks task that retries on failure (see the module's docstring)."""
     if max_attempts < 1:
         raise ValueError("max_attempts must be 1 or more")
+    policy = RetryPolicy(max_attempts=max_attempts, backoff=backoff)
 
     def decorate(func: Callable[..., T]) -> Task[..., T | None]:
         name = f"{func.__module__}.{func.__qualname__}"
@@ -59,7 +102,7 @@ def retrying_task(
                         kwargs,
                     )
                     raise
-                delay = backoff_delay(attempt, backoff)
+                delay = retry_later(declared, args, kwargs, attempt=attempt, policy=policy)
                 logger.exception(
                     "Task %s failed (attempt %d of %d); retrying in %d s",
                     name,
@@ -67,12 +110,10 @@ def retrying_task(
                     max_attempts,
                     delay.total_seconds(),
                 )
-                declared.using(run_after=timezone.now() + delay).enqueue(
-                    *args, **kwargs, **{ATTEMPT_KWARG: attempt + 1}
-                )
                 raise
 
         declared: Task[..., T | None] = task(run)
+        _POLICIES[declared.module_path] = policy
         return declared
 
     return decorate

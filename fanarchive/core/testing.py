@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import os
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from django.db import connection
 
 from fanarchive.accounts.hashers import EfictionMD5WrappedHasher
 from fanarchive.accounts.models import User
@@ -134,3 +139,26 @@ def run_data_migration(*, app_label: str, name: str) -> None:
     for operation in loader.get_migration(app_label, name).operations:
         if isinstance(operation, RunPython):
             operation.code(state, editor)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def command_environment(**extra: str) -> dict[str, str]:
+    """The environment of a `fanarchive` command run by a test in a process of its own:
+    this test's database (SQLite's data directory, or PostgreSQL's test database), no
+    Redis, mail or data directory of the developer's, and `extra`."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "FANARCHIVE_DATA_DIR"}
+    }
+    env["PYTHONPATH"] = str(PROJECT_ROOT)
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        env["FANARCHIVE_DATA_DIR"] = str(Path(name).parent)
+    else:
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    env.update(extra)
+    return env

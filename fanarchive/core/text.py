@@ -32,11 +32,20 @@ class TextFormat(StrEnum):
 SCENE_BREAK_HTML = '<hr class="scene-break">'
 SCENE_BREAK_LINE = re.compile(r"^\s*(?:(?:\*\s*){3,}|~{3,}|-{3,}|(?:[★☆]\s*)+)$")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
-# Elements whose presence means the writer laid out paragraphs themselves.
-_BLOCK_TAG = re.compile(
-    r"<(?:p|div|br|blockquote|h[1-6]|ul|ol|dl|table|pre|hr|figure|details|center|address)\b",
+# Elements that are or hold paragraphs: with one of them, the writer laid out the
+# paragraphs. Line breaks, rules and centring are not paragraphs: text with only those
+# (eFiction's `<center>* * *</center>` between lines) still needs them made.
+_PARAGRAPH_TAG = re.compile(
+    r"<(?:p|div|blockquote|h[1-6]|ul|ol|dl|table|pre|figure|details|address)(?=[\s/>])",
     re.IGNORECASE,
 )
+# In HTML without paragraphs, a line that opens or closes a centred run, or is a rule,
+# stands between paragraphs rather than inside one.
+_LAYOUT_LINE = re.compile(r"^\s*(?:</?center\b|<hr\b)|</?center\s*>\s*$", re.IGNORECASE)
+# Tags and `<br>` stop at the next "<" too, so a stray "<" costs no rescanning.
+_TAG = re.compile(r"<[^<>]*>")
+_BR_TAG = re.compile(r"<br\b[^<>]*>", re.IGNORECASE)
+_LINE_START = re.compile(r"[ \t]*\n?")
 
 _markdown = MarkdownIt("commonmark", {"html": True, "typographer": False})
 
@@ -77,32 +86,72 @@ def is_scene_break(line: str) -> bool:
     return bool(SCENE_BREAK_LINE.match(line))
 
 
-def _blocks(text: str) -> list[str | None]:
-    """Split text into paragraphs (lists of lines joined by \\n), None marking a scene break."""
-    blocks: list[str | None] = []
-    for chunk in _BLANK_LINES.split(normalise_newlines(text).strip("\n")):
-        lines: list[str] = []
-        for line in chunk.split("\n"):
-            if is_scene_break(line):
-                if lines:
-                    blocks.append("\n".join(lines))
-                    lines = []
-                blocks.append(None)
-            elif line.strip():
-                lines.append(line.strip())
-        if lines:
-            blocks.append("\n".join(lines))
-    return blocks
+def is_html_scene_break(line: str) -> bool:
+    """A line of HTML showing only a scene-break marker, such as `<center>* * *</center>`."""
+    return is_scene_break(_TAG.sub("", line))
+
+
+def is_paragraphed(text: str) -> bool:
+    """Whether HTML lays out its own paragraphs; if not, they are made from its lines.
+
+    The one rule, for HTML typed here (`html_to_html`) and for migrated text
+    (`formats.efiction.text`), so both make paragraphs of the same texts.
+    """
+    return bool(_PARAGRAPH_TAG.search(text))
+
+
+def breaks_as_lines(text: str) -> str:
+    """`<br>` as the line ends it stands for: a run of them (whitespace between) is a
+    blank line, a new paragraph; one is a line end, a `<br>` again in the paragraph.
+
+    The spaces around a `<br>` go with it. One pass over the pieces between the tags
+    (no backtracking regex: this runs on every HTML text typed without paragraphs).
+    """
+    pieces = _BR_TAG.split(text)
+    out = [pieces[0]]
+    last = len(pieces) - 1
+    index = 1
+    while index <= last:
+        run = 1
+        while index < last and not pieces[index].strip():
+            index += 1  # only whitespace before the next <br>: the run goes on
+            run += 1
+        after = pieces[index]
+        out[-1] = out[-1].rstrip()
+        if run > 1:
+            out.append("\n\n" + after.lstrip())
+        else:
+            start = _LINE_START.match(after)
+            out.append("\n" + after[start.end() if start else 0 :])
+        index += 1
+    return "".join(out)
 
 
 def _paragraphs(text: str, *, escape: bool) -> str:
-    out = []
-    for block in _blocks(text):
-        if block is None:
-            out.append(SCENE_BREAK_HTML)
-            continue
-        lines = [html.escape(line, quote=False) if escape else line for line in block.split("\n")]
-        out.append("<p>" + "<br>\n".join(lines) + "</p>")
+    """Paragraphs from blank lines, `<br>` within them, scene-break lines as breaks.
+
+    For HTML (`escape=False`), a line showing only a marker in tags is a scene break
+    too, and a centring or rule line stands alone between the paragraphs.
+    """
+    out: list[str] = []
+    lines: list[str] = []
+
+    def close_paragraph() -> None:
+        if lines:
+            out.append("<p>" + "<br>\n".join(lines) + "</p>")
+            lines.clear()
+
+    for chunk in _BLANK_LINES.split(normalise_newlines(text).strip("\n")):
+        for line in chunk.split("\n"):
+            if is_scene_break(line) or (not escape and is_html_scene_break(line)):
+                close_paragraph()
+                out.append(SCENE_BREAK_HTML)
+            elif not escape and _LAYOUT_LINE.search(line):
+                close_paragraph()
+                out.append(line.strip())
+            elif line.strip():
+                lines.append(html.escape(line.strip(), quote=False) if escape else line.strip())
+        close_paragraph()
     return "\n".join(out)
 
 
@@ -121,10 +170,10 @@ def markdown_to_html(text: str) -> str:
 
 
 def html_to_html(text: str) -> str:
-    """Sanitise entered HTML; when it has no block layout of its own, add paragraphs as AO3 does."""
-    if _BLOCK_TAG.search(text):
+    """Sanitise entered HTML; when it has no paragraphs of its own, add them as AO3 does."""
+    if is_paragraphed(text):
         return sanitize_html(text)
-    return sanitize_html(_paragraphs(text, escape=False))
+    return sanitize_html(_paragraphs(breaks_as_lines(text), escape=False))
 
 
 def render(text: str, text_format: TextFormat | str) -> str:

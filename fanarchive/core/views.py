@@ -7,10 +7,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import render
+from django.template import loader
 
 if TYPE_CHECKING:
     from fanarchive.accounts.models import User
@@ -48,3 +55,26 @@ def paginate(request: HttpRequest, items: QuerySet[Any, T] | Sequence[T]) -> Pag
 def posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data on POST (even when every box is unticked), else None: an unbound form."""
     return request.POST if request.method == "POST" else None
+
+
+# -- error pages (config/urls.py names them) ---------------------------------------------
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 handler, saying what was wrong where we know.
+
+    A body over DATA_UPLOAD_MAX_MEMORY_SIZE gets 413 and the site's page naming the
+    limits. Other bad requests (a host the site does not answer to, too many fields)
+    get a page that needs nothing of the request, as the 500 page does, since the
+    request may not have been through the middleware that a full page relies on.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        context = {
+            "limit_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000,
+            "chapter_text_max": settings.CHAPTER_TEXT_MAX,
+        }
+        return render(request, "413.html", context, status=413)
+    reason = ""
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        reason = "The form sent too many fields or files at once."
+    return HttpResponseBadRequest(loader.render_to_string("400.html", {"reason": reason}))

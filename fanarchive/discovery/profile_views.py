@@ -1,8 +1,9 @@
 """Pages that list a user's works with the reader's mutes applied: the profile, a pseud's
-page and the gifts a user received.
+page, the gifts a user received and their bookmarks.
 
 The profile and pseud pages join the "accounts" URL namespace, the gifts page the
-"works" one (profile_urls and listing_urls, composed in config/urls.py).
+"works" one, the bookmarks page the "social" one (profile_urls, listing_urls and
+social_urls, composed in config/urls.py).
 Thin: parse, call one selector, render.
 """
 
@@ -14,7 +15,12 @@ from django.shortcuts import render
 from fanarchive.accounts.models import User
 from fanarchive.accounts.selectors import is_blocked, pseud_get, user_get
 from fanarchive.core.views import paginate
-from fanarchive.discovery.selectors import gifts_received_by, works_by_pseud_for, works_by_user_for
+from fanarchive.discovery.selectors import (
+    bookmarks_listed,
+    gifts_received_by,
+    works_by_pseud_for,
+    works_by_user_for,
+)
 from fanarchive.works.selectors import pseuds_for
 
 
@@ -60,4 +66,15 @@ def gifts(request: HttpRequest, username: str) -> HttpResponse:
         request,
         "works/gifts.html",
         {"owner": owner, "is_owner": is_owner, "refused": refused, "page": page},
+    )
+
+
+def user_bookmarks(request: HttpRequest, username: str) -> HttpResponse:
+    """A user's bookmarks, each bookmarked work with its blurb; private ones for the owner."""
+    owner = user_get(username)
+    page = paginate(request, bookmarks_listed(request.user, owner))
+    return render(
+        request,
+        "engagement/user_bookmarks.html",
+        {"owner": owner, "page": page, "is_owner": request.user.pk == owner.pk},
     )

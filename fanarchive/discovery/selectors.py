@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from fanarchive.discovery.index.catalogue import Filter, Viewer
 from fanarchive.discovery.index.live import reading
@@ -16,10 +16,21 @@ from fanarchive.discovery.index.structures import bitmap_of, ids_of
 from fanarchive.discovery.models import MutedCreator, MutedTag, SavedFilter
 from fanarchive.discovery.search import Query, backend
 from fanarchive.discovery.search.passages import blurb_passages
+from fanarchive.engagement.bookmark_selectors import bookmarks_of_user
+from fanarchive.engagement.models import Bookmark
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import filter_closure_ids
-from fanarchive.works.models import Creatorship, Gift, Work, WorkQuerySet, WorkTag
+from fanarchive.works.models import (
+    Creatorship,
+    Gift,
+    Series,
+    SeriesWork,
+    Work,
+    WorkQuerySet,
+    WorkTag,
+)
 from fanarchive.works.selectors import adult_text_withheld, with_blurb_data, with_listing_data
+from fanarchive.works.series_selectors import series_of_user, series_works_for
 
 if TYPE_CHECKING:
     from fanarchive.accounts.models import Pseud, User
@@ -206,13 +217,16 @@ def muted_works_q(user: AnyUser) -> Q | None:
 # -- works listed straight from the database (profiles, pseuds, gifts) ---------------------
 
 
-def listed_works(user: AnyUser) -> WorkQuerySet:
-    """Works for listings, newest update first, without the works `user` muted."""
+def unmuted_works(user: AnyUser) -> WorkQuerySet:
+    """The works `user` may list and did not mute (the rule of every browsing listing)."""
     works = Work.objects.visible_to(user)
     muted = muted_works_q(user)
-    if muted is not None:
-        works = works.exclude(muted)
-    return with_blurb_data(works).order_by("-revised_at", "-id")
+    return works if muted is None else works.exclude(muted)
+
+
+def listed_works(user: AnyUser) -> WorkQuerySet:
+    """Works for listings, newest update first, without the works `user` muted."""
+    return with_blurb_data(unmuted_works(user)).order_by("-revised_at", "-id")
 
 
 def works_by_user_for(viewer: AnyUser, owner: User) -> WorkQuerySet:
@@ -229,3 +243,61 @@ def gifts_received_by(viewer: AnyUser, owner: User, *, refused: bool = False) ->
     """Works given to `owner`'s pseuds that `viewer` may see; refused ones only when asked."""
     gifts = Gift.objects.filter(pseud__user=owner, refused=refused).values("work_id")
     return listed_works(viewer).filter(id__in=gifts)
+
+
+# -- series and bookmarks, with the reader's mutes ------------------------------------------
+#
+# A series is listed (in a user's series, as a bookmark) while it has a work the reader
+# may list and did not mute; its page lists only such works. A series' creators see
+# their own works whatever they muted, since they manage the series.
+
+
+def series_works_listed(viewer: AnyUser, series: Series) -> list[SeriesWork]:
+    """The parts of `series` that `viewer` may see (`series_works_for`), less the works they
+    muted unless they are their own."""
+    entries = series_works_for(viewer, series)
+    muted = muted_works_q(viewer)
+    if muted is None or not entries or isinstance(viewer, AnonymousUser):
+        return entries
+    hidden = set(
+        Work.objects.filter(id__in=[entry.work_id for entry in entries])
+        .filter(muted)
+        .exclude(id__in=Work.objects.by_user(viewer).values("id"))
+        .values_list("id", flat=True)
+    )
+    return [entry for entry in entries if entry.work_id not in hidden]
+
+
+def _series_listing(works: WorkQuerySet) -> QuerySet[SeriesWork, int]:
+    """The ids of the series that hold one of these works, as a subquery."""
+    return SeriesWork.objects.filter(work__in=works.values("id")).values_list(
+        "series_id", flat=True
+    )
+
+
+def series_by_user_for(viewer: AnyUser, owner: User) -> list[Series]:
+    """`owner`'s series as `viewer` finds them: all of them for the owner, otherwise those
+    with a work the viewer may list and did not mute."""
+    series = series_of_user(owner)
+    if not (viewer.is_authenticated and viewer.pk == owner.pk):
+        series = series.filter(id__in=_series_listing(unmuted_works(viewer)))
+    return list(series)
+
+
+def bookmarks_listed(viewer: AnyUser, owner: User) -> QuerySet[Bookmark]:
+    """`owner`'s bookmarks as `viewer` sees them (`bookmarks_of_user`), their works ready for
+    blurbs; in another reader's list, less those of works the viewer muted and of series
+    with nothing else left. One's own bookmarks are one's own choice and keep everything."""
+    bookmarks = bookmarks_of_user(viewer, owner)
+    muted = muted_works_q(viewer)
+    if viewer.pk != owner.pk and muted is not None:
+        listable = Work.objects.visible_to(viewer).exclude(muted)
+        bookmarks = bookmarks.filter(
+            Q(work__in=listable.values("id")) | Q(series__in=_series_listing(listable))
+        )
+    # Each bookmarked work is shown with its blurb: loaded as the listings load theirs.
+    return (
+        bookmarks.select_related(None)
+        .select_related("pseud", "pseud__user", "series")
+        .prefetch_related(Prefetch("work", queryset=with_listing_data(Work.objects.all())))
+    )

@@ -18,10 +18,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.selectors import is_blocked
+from fanarchive.core.ratelimit import rate_limit_hold
 from fanarchive.core.text import TextFormat, clean_line, clean_text, render
 from fanarchive.engagement import limits, notices
 from fanarchive.engagement.models import Comment, CommentState
@@ -36,17 +38,25 @@ DELETED_TEXT = "(Previous comment deleted.)"
 
 
 def _rate_limit_error(*, user: User | None, guest_key: str) -> str | None:
-    """The rate-limit message for new accounts and guests, or None when they may post."""
+    """The rate-limit message for new accounts and guests, or None when they may post.
+
+    Call it in the transaction that inserts the comment: it holds the commenter's key
+    until that transaction ends, so comments sent at once are counted one after another
+    (20 at once post exactly `limits.COMMENT_RATE_COUNT`).
+    """
     now = timezone.now()
     if user is not None:
         if user.date_joined <= now - timedelta(days=limits.NEW_ACCOUNT_DAYS):
             return None
         recent = Comment.objects.filter(user=user)
         who = "while your account is new"
+        commenter = f"user:{user.pk}"
     else:
         recent = Comment.objects.filter(user__isnull=True, guest_key=guest_key)
         who = "as a guest"
+        commenter = f"guest:{guest_key}"
     window = timedelta(minutes=limits.COMMENT_RATE_WINDOW_MINUTES)
+    rate_limit_hold(scope="comment", key=commenter, seconds=int(window.total_seconds()))
     times = list(
         recent.filter(created_at__gt=now - window)
         .order_by("-created_at")
@@ -83,7 +93,8 @@ def _clean_text(text: str) -> str:
 
 
 def _url(site_url: str, comment: Comment) -> str:
-    return f"{site_url.rstrip('/')}{comment.chapter.get_absolute_url()}#comment_{comment.pk}"
+    # The comment's own address: it finds the page of threads that shows it when followed.
+    return f"{site_url.rstrip('/')}{reverse('engagement:comment', args=[comment.pk])}"
 
 
 def comment_create(
@@ -148,12 +159,12 @@ def comment_create(
     if errors:
         raise ValidationError(errors)
     creator = user is not None and is_creator(user, work)
-    if not creator:
-        limited = _rate_limit_error(user=user, guest_key=guest_key)
-        if limited:
-            raise ValidationError({"text": [limited]})
     pending = work.moderated_comments and not creator
     with transaction.atomic():
+        if not creator:
+            limited = _rate_limit_error(user=user, guest_key=guest_key)
+            if limited:
+                raise ValidationError({"text": [limited]})
         comment = Comment.objects.create(
             work=work,
             chapter=chapter,

@@ -49,7 +49,12 @@ def _reading_page(
         "works/detail.html",
         {
             **reading_context(
-                request.user, work, place.shown, is_creator=creator, guest_key=guest_key(request)
+                request.user,
+                work,
+                place.shown,
+                is_creator=creator,
+                guest_key=guest_key(request),
+                comments_page=request.GET.get("page"),
             ),
             "comment_form": CommentForm(user=request.user),
             "work": work,

@@ -66,6 +66,9 @@ def has_given_kudos(work: Work, *, user: AnyUser, guest_key: str) -> bool:
 class CommentNode:
     comment: Comment
     replies: list[CommentNode] = field(default_factory=list)
+    # Comments below this one that a page leaves for its "Continue this thread" page
+    # (`comment_pages`).
+    hidden: int = 0
 
 
 def visible_comments_q(viewer: AnyUser, *, is_creator: bool) -> Q:

@@ -1,3 +1,7 @@
+"""Bookmarks, subscriptions, the inbox and history: the "social" URL namespace, composed in
+config/urls.py with discovery.social_urls (a user's bookmarks, listed with the reader's
+mutes)."""
+
 from django.urls import path
 
 from fanarchive.engagement import social_views as views
@@ -16,7 +20,6 @@ urlpatterns = [
     path("subscriptions/<int:subscription_id>/delete/", views.unsubscribe, name="unsubscribe"),
     path("history/clear/", views.history_clear, name="history_clear"),
     path("history/<int:work_id>/remove/", views.history_remove, name="history_remove"),
-    path("users/<str:username>/bookmarks/", views.user_bookmarks, name="user_bookmarks"),
     path(
         "users/<str:username>/subscriptions/",
         views.user_subscriptions,

@@ -12,11 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
-from fanarchive.accounts.selectors import own_account, user_get
+from fanarchive.accounts.selectors import own_account
 from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
 from fanarchive.engagement import (
     bookmark_selectors,
     bookmark_services,
+    comment_pages,
     history_services,
     inbox_selectors,
     notices,
@@ -144,16 +145,6 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     return redirect(_next(request, f"/users/{user.username}/bookmarks/"))
 
 
-def user_bookmarks(request: HttpRequest, username: str) -> HttpResponse:
-    owner = user_get(username)
-    page = paginate(request, bookmark_selectors.bookmarks_of_user(request.user, owner))
-    return render(
-        request,
-        "engagement/user_bookmarks.html",
-        {"owner": owner, "page": page, "is_owner": request.user.pk == owner.pk},
-    )
-
-
 def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     work = access_work(request.user, work_id)
     if not work.posted or work.hidden_by_admin:
@@ -257,6 +248,10 @@ def inbox_open(request: HttpRequest, notice_id: int) -> HttpResponse:
     user = authenticated_user(request)
     notice = get_object_or_404(inbox_selectors.inbox_of(user), pk=notice_id)
     notices.notices_mark(user=user, notice_ids=[notice.pk], read=True)
+    # A comment's own address finds the page that shows it now (threads are paged), even
+    # for a notice stored with the chapter's address.
+    if notice.comment_id is not None and comment_pages.comment_exists(notice.comment_id):
+        return redirect(comment_pages.comment_link(notice.comment_id))
     return redirect(notice.url or "/inbox/")
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("works/<int:work_id>/comments/pending/", views.comments_pending, name="comments_pending"),
     path("comments/<int:comment_id>/", views.comment_detail, name="comment"),
+    path("comments/<int:comment_id>/thread/", views.comment_thread, name="comment_thread"),
     path("comments/<int:comment_id>/reply/", views.comment_reply, name="comment_reply"),
     path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),

@@ -16,12 +16,14 @@ from fanarchive.accounts import block_services
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.selectors import blocks_of, own_account, user_get
 from fanarchive.core.views import authenticated_user, form_error_from, posted, site_url
-from fanarchive.engagement import comment_services, kudos_services, selectors
+from fanarchive.engagement import comment_pages, comment_services, kudos_services, selectors
 from fanarchive.engagement.forms import CommentEditForm, CommentForm
 from fanarchive.engagement.models import Comment, CommentState
+from fanarchive.engagement.permissions import work_permissions
 from fanarchive.engagement.visitors import guest_key
 from fanarchive.works.models import Work
-from fanarchive.works.selectors import access_work, is_creator
+from fanarchive.works.selectors import access_work, is_creator, readable_chapters
+from fanarchive.works.views import adult_gate
 
 
 def _viewer(request: HttpRequest) -> User | None:
@@ -82,8 +84,17 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
     return selectors.comment_for(request.user, comment_id)
 
 
-def _comment_url(comment: Comment) -> str:
-    return f"{comment.chapter.get_absolute_url()}#comment_{comment.pk}"
+def _comment_url(request: HttpRequest, comment: Comment, *, full_work: bool = False) -> str:
+    """The page that shows `comment` to this viewer, with its anchor; `full_work`: in the
+    entire work's view, where the reader posted from it."""
+    work = comment.work
+    return comment_pages.comment_location(
+        request.user,
+        comment,
+        is_creator=is_creator(request.user, work),
+        chapters=readable_chapters(request.user, work) if full_work else None,
+        work=work if full_work else None,
+    )
 
 
 def _post_comment(
@@ -127,7 +138,8 @@ def comment_new(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         comment = _post_comment(request, form, work=work, chapter_id=chapter_id, parent=None)
         if comment is not None:
-            return redirect(_next_or(request, _comment_url(comment)))
+            full_work = request.POST.get("view_full_work") == "true"
+            return redirect(_next_or(request, _comment_url(request, comment, full_work=full_work)))
     chapter = get_object_or_404(work.chapters, pk=chapter_id, posted=True)
     return render(
         request,
@@ -145,7 +157,7 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
             request, form, work=parent.work, chapter_id=parent.chapter_id, parent=parent
         )
         if comment is not None:
-            return redirect(_next_or(request, _comment_url(comment)))
+            return redirect(_next_or(request, _comment_url(request, comment)))
     return render(
         request,
         "engagement/comment_form.html",
@@ -154,8 +166,32 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A comment's own address (mail and the inbox link to it): the page that shows it."""
     comment = _comment(request, comment_id)
-    return redirect(_comment_url(comment))
+    return redirect(_comment_url(request, comment))
+
+
+def comment_thread(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """The "Continue this thread" page: a comment and the replies below it, where a reading
+    page cut the thread. Comments are the work's words: the adult-content gate first."""
+    comment = _comment(request, comment_id)
+    work = comment.work
+    gate = adult_gate(request, work)
+    if gate:
+        return gate
+    creator = is_creator(request.user, work)
+    return render(
+        request,
+        "engagement/comment_thread.html",
+        {
+            "work": work,
+            "chapter": comment.chapter,
+            "node": comment_pages.thread_of(request.user, comment, is_creator=creator),
+            "is_creator": creator,
+            "may_comment": work_permissions(request.user, work).may_comment,
+            "parent_url": _comment_url(request, comment.parent) if comment.parent else "",
+        },
+    )
 
 
 @login_required
@@ -174,7 +210,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
             form_error_from(form, error)
         else:
             messages.success(request, "Comment was successfully updated.")
-            return redirect(_comment_url(comment))
+            return redirect(_comment_url(request, comment))
     return render(request, "engagement/comment_edit.html", {"comment": comment, "form": form})
 
 
@@ -185,10 +221,14 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     if comment.user_id != user.pk and not is_creator(user, comment.work):
         raise PermissionDenied("Only the comment's author or the work's creators can delete it.")
     if request.method == "POST":
-        chapter = comment.chapter
+        # Back where it was: the reply's parent, or the page its thread was on.
+        if comment.parent is not None:
+            back = _comment_url(request, comment.parent)
+        else:
+            back = _comment_url(request, comment).split("#")[0] + "#comments"
         comment_services.comment_delete(user=user, comment=comment)
         messages.success(request, "Comment deleted.")
-        return redirect(_next_or(request, f"{chapter.get_absolute_url()}#comments"))
+        return redirect(_next_or(request, back))
     return render(request, "engagement/comment_delete.html", {"comment": comment})
 
 
@@ -207,7 +247,7 @@ def comment_moderate(request: HttpRequest, comment_id: int, action: str) -> Http
     else:
         comment_services.comment_unfreeze(user=user, comment=comment)
         messages.success(request, "Comment thread unfrozen.")
-    return redirect(_next_or(request, _comment_url(comment)))
+    return redirect(_next_or(request, _comment_url(request, comment)))
 
 
 @login_required

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from fanarchive.core.addresses import client_address
+
 SALT = "fanarchive.engagement.guest-key"
 
 
@@ -19,7 +21,7 @@ def guest_key_of(address: str) -> str:
 
 
 def guest_key(request: HttpRequest) -> str:
-    return guest_key_of(request.META.get("REMOTE_ADDR") or "unknown")
+    return guest_key_of(client_address(request))
 
 
 def visitor_key(request: HttpRequest) -> str:

@@ -14,7 +14,9 @@ from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.selectors import export_document
 from fanarchive.works.models import Work
 
-EXPORT_VERSION = "1"
+# Part of every cached file's name: raised when the exporters change what they write, so
+# files built before are not served again (2: anchors without a target are unwrapped).
+EXPORT_VERSION = "2"
 
 
 def downloads_dir() -> Path:

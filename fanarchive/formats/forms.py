@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.forms import BoundField
 
 from fanarchive.accounts.models import User
 
@@ -29,6 +32,27 @@ class ImportForm(forms.Form):
 
 
 class ImportConfirmForm(forms.Form):
+    """The review page's form: the upload to save, and what the writer may still change."""
+
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     fandom = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
     pseud = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    # Checked by the posting service, which says what is wrong with a title.
+    title = forms.CharField(label="Title", required=False)
+    cut_proposed_title = forms.BooleanField(label="Remove it from the text", required=False)
+
+    def __init__(self, *args: Any, proposed_title: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.proposed_title = proposed_title
+        if proposed_title:
+            self.fields["title"].help_text = (
+                "Proposed from the start of the text, where the title seems to run into "
+                "the first sentence. Change it if it is wrong."
+            )
+            self.fields[
+                "cut_proposed_title"
+            ].label = f"Remove \u201c{proposed_title}\u201d from the start of the text"
+
+    def review_fields(self) -> list[BoundField]:
+        """The fields the review page shows: the removal only when a title was proposed."""
+        return [f for f in self if f.name != "cut_proposed_title" or self.proposed_title]

@@ -11,10 +11,13 @@ a forked second process a few files ahead of the writing.
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
@@ -23,9 +26,11 @@ from django.db import IntegrityError, transaction
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import clean_line
+from fanarchive.formats.child_process import end_with_parent
 from fanarchive.formats.errors import ImportFailed, validation_text
 from fanarchive.formats.import_files import Item
 from fanarchive.formats.importers.registry import Source, parse_source
+from fanarchive.formats.importers.titlerun import without_title_run
 from fanarchive.formats.models import ImportRecord
 from fanarchive.formats.parsed import ParsedWork, SeriesPart
 from fanarchive.formats.selectors import imported_hashes, imported_work_id
@@ -34,6 +39,8 @@ from fanarchive.works.models import Work
 from fanarchive.works.series_selectors import series_titled
 from fanarchive.works.series_services import series_work_add
 from fanarchive.works.services import posting_batch, work_create
+
+logger = logging.getLogger(__name__)
 
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
@@ -50,6 +57,11 @@ class ImportOptions:
     # Used when a file names no fandom.
     fandoms: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # The title the writer gave on the review page, instead of the file's.
+    title: str = ""
+    # Take the title the importer proposed (ParsedWork.proposed_title) out of the start
+    # of the text: only when the writer asked.
+    cut_proposed_title: bool = False
 
 
 @dataclass
@@ -98,6 +110,23 @@ def _complete(
     if pseuds is None and not options.pseud_ids:
         pseuds = _user_pseuds(user)
     parsed.work.pseud_ids = _pseuds_for(parsed, options, pseuds or [])
+    if parsed.proposed_title and options.cut_proposed_title and parsed.chapters:
+        first = parsed.chapters[0]
+        first.text = without_title_run(first.text, parsed.proposed_title)
+    title = clean_line(options.title).strip()
+    if title:
+        parsed.work.title = title
+
+
+def proposal_notice(parsed: ParsedWork) -> str:
+    """What the report says of a proposed title the import did not take."""
+    if not parsed.proposed_title or parsed.work.title == parsed.proposed_title:
+        return ""
+    return (
+        f'Proposed title: "{parsed.proposed_title}". The text seems to begin with it, run '
+        f'into its first sentence; the work is titled "{parsed.work.title}" and its text '
+        "is left as it is."
+    )
 
 
 def validate_parsed(parsed: ParsedWork) -> list[str]:
@@ -117,16 +146,64 @@ def validate_parsed(parsed: ParsedWork) -> list[str]:
     return problems
 
 
+def _parsed(source: Source, parsing: Future[ParsedWork] | None = None) -> ParsedWork:
+    """The file parsed (here, or by the parser process), or ImportFailed: a bug an
+    importer meets in one file (any other exception) is logged with its traceback and
+    becomes that file's failure, so it never stops a batch or answers a page with 500."""
+    try:
+        if parsing is not None:
+            try:
+                return parsing.result()
+            except BrokenProcessPool:
+                # The parser process died (killed, out of memory): parse here instead.
+                logger.warning("The parser process is gone; parsing %s here", source.name)
+        return parse_source(source)
+    except ImportFailed:
+        raise
+    except Exception as error:
+        logger.exception("The importer failed unexpectedly on %s", source.name)
+        raise ImportFailed(
+            source.name,
+            f"could not be read: the importer met an unexpected error "
+            f"({type(error).__name__}). It has been logged; please report it.",
+        ) from error
+
+
 def parse_upload(*, user: User, source: Source, options: ImportOptions) -> ParsedWork:
     """Parse a file and fill in the defaults, without writing: what the review page shows."""
-    parsed = parse_source(source)
+    parsed = _parsed(source)
     _complete(parsed, user, options)
     return parsed
 
 
 def work_import(*, user: User, source: Source, options: ImportOptions) -> ImportOutcome:
     """Import one file as one work, or report why not. Never leaves half a work behind."""
-    return _import(user, source, options, batch=None)
+    return _import_guarded(user, source, options, batch=None)
+
+
+def _import_guarded(
+    user: User,
+    source: Source,
+    options: ImportOptions,
+    *,
+    batch: _Batch | None,
+    parsing: Future[ParsedWork] | None = None,
+    sha256: str = "",
+) -> ImportOutcome:
+    """`_import`, with an unexpected error (a bug, a database gone away) logged with its
+    traceback and reported as this file's failure: its transaction is rolled back, and
+    the next file of a batch goes on."""
+    try:
+        return _import(user, source, options, batch=batch, parsing=parsing, sha256=sha256)
+    except Exception as error:
+        logger.exception("Importing %s failed unexpectedly", source.name)
+        return ImportOutcome(
+            source.name,
+            FAILED,
+            reason=f"could not be imported: an unexpected error ({type(error).__name__}). "
+            "It has been logged; please report it.",
+            location=source.name,
+        )
 
 
 @dataclass
@@ -156,7 +233,7 @@ def _import(
             source.name, DUPLICATE, work_id=existing, reason="already imported (same content)"
         )
     try:
-        parsed = parsing.result() if parsing is not None else parse_source(source)
+        parsed = _parsed(source, parsing)
         _complete(parsed, user, options, batch.pseuds if batch else None)
     except ImportFailed as error:
         return ImportOutcome(source.name, FAILED, reason=error.reason, location=error.location)
@@ -166,7 +243,7 @@ def _import(
         title=parsed.work.title,
         importer=parsed.importer,
         chapters=len(parsed.chapters),
-        notices=parsed.notices,
+        notices=[*parsed.notices, *filter(None, [proposal_notice(parsed)])],
         location=source.name,
     )
     if options.dry_run:
@@ -272,7 +349,7 @@ def works_import(
             elif isinstance(loaded, OSError):
                 outcome = ImportOutcome(item.name, FAILED, reason=str(loaded), location=item.name)
             else:
-                outcome = _import(
+                outcome = _import_guarded(
                     user, loaded, options, batch=batch, parsing=parsing, sha256=sha256
                 )
             outcomes.append(outcome)
@@ -292,12 +369,22 @@ PARSE_AHEAD = 16
 def _parser_for(files: int) -> Iterator[ProcessPoolExecutor | None]:
     """A one-process pool for parsing a big batch; None for a small one. Forked, so it
     needs no setup: it only parses bytes it is sent and never touches the database,
-    and exits without running the parent's clean-ups (multiprocessing's `os._exit`)."""
+    and exits without running the parent's clean-ups (multiprocessing's `os._exit`).
+    It never outlives the importing process (`child_process`); when the import ends
+    early (an exception, Ctrl-C, SIGTERM), the parses still queued are cancelled."""
     if files < PARALLEL_AT or multiprocessing.parent_process() is not None:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=end_with_parent,
+        initargs=(os.getpid(),),
+    )
+    try:
         yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 _Loaded = tuple[Item, Source | ImportFailed | OSError, str, Future[ParsedWork] | None]
@@ -320,7 +407,10 @@ def _loaded_ahead(
         else:
             sha256 = hashlib.sha256(loaded.data).hexdigest()
             if parser is not None and sha256 not in batch.imported:
-                parsing = parser.submit(parse_source, loaded)
+                try:
+                    parsing = parser.submit(parse_source, loaded)
+                except BrokenProcessPool:
+                    parser = None  # the files left are parsed here, as they come
         pending.append((item, loaded, sha256, parsing))
         if len(pending) > PARSE_AHEAD:
             yield pending.popleft()

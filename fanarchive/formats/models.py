@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from fanarchive.works.models import Work
+from fanarchive.works.models import Series, Work
 
 
 class ImportRecord(models.Model):
@@ -71,3 +71,49 @@ class EfictionMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.archive} {self.kind} {self.efiction_id} -> {self.object_id}"
+
+
+class EfictionReviewRatings(models.Model):
+    """The ratings eFiction's reviews gave one migrated story or series.
+
+    Comments here carry no rating, so the eFiction migration keeps them for the
+    archive's maintainers: each rating given and how often, their count and average.
+    Written by the migration's engagement stage (recomputed from the whole archive on
+    each run), shown read-only in the admin and in the migration's report.
+    """
+
+    class Kind(models.TextChoices):
+        STORY = "story", "story"
+        SERIES = "series", "series"
+
+    archive = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    efiction_id = models.PositiveIntegerField()
+    work = models.ForeignKey(
+        Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The story's or series' title on eFiction, kept if the work is deleted since.
+    title = models.CharField(max_length=255)
+    # A rating given ("1" to "10", or "1" liked and "0" disliked) -> how many reviews.
+    ratings = models.JSONField(default=dict)
+    count = models.PositiveIntegerField()
+    average = models.FloatField()
+    # What the ratings mean, from eFiction's settings ("1 to 10", "liked (1) or disliked (0)").
+    scale = models.CharField(max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "eFiction review ratings"
+        verbose_name_plural = "eFiction review ratings"
+        ordering = ["archive", "kind", "efiction_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["archive", "kind", "efiction_id"], name="efiction_ratings_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.archive} {self.kind} {self.efiction_id}: {self.count} ratings"

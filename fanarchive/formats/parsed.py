@@ -47,6 +47,10 @@ class ParsedWork:
     importer: str = ""
     # What the importer decided on the file's behalf, for the review page and the report.
     notices: list[str] = field(default_factory=list)
+    # A title the text seems to begin with, run into its first sentence (text whose line
+    # breaks were lost): offered on the review page and in the report, never applied
+    # unless the importing writer accepts it (ImportOptions).
+    proposed_title: str = ""
 
 
 # -- metadata a source spells in many ways ------------------------------------------

@@ -21,6 +21,7 @@ from fanarchive.formats.pending_uploads import (
     pending_upload_load,
     pending_upload_save,
 )
+from fanarchive.formats.review import import_review
 from fanarchive.works.models import Chapter
 from fanarchive.works.views import adult_gate
 
@@ -50,9 +51,20 @@ def download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponseBase:
     return response
 
 
-def _options(user_pseuds: list[int], fandom: str, *, post: bool) -> import_services.ImportOptions:
+def _options(
+    user_pseuds: list[int],
+    fandom: str,
+    *,
+    post: bool,
+    title: str = "",
+    cut_proposed_title: bool = False,
+) -> import_services.ImportOptions:
     return import_services.ImportOptions(
-        pseud_ids=user_pseuds, post=post, fandoms=[fandom.strip()] if fandom.strip() else []
+        pseud_ids=user_pseuds,
+        post=post,
+        fandoms=[fandom.strip()] if fandom.strip() else [],
+        title=title,
+        cut_proposed_title=cut_proposed_title,
     )
 
 
@@ -94,13 +106,16 @@ def import_work(request: HttpRequest) -> HttpResponse:
                         "token": token,
                         "fandom": form.cleaned_data["fandom"],
                         "pseud": form.cleaned_data["pseud"],
-                    }
+                        "title": parsed.proposed_title or parsed.work.title,
+                    },
+                    proposed_title=parsed.proposed_title,
                 )
                 return render(
                     request,
                     "formats/import_review.html",
                     {
                         "parsed": parsed,
+                        "review": import_review(parsed),
                         "name": name,
                         "problems": import_services.validate_parsed(parsed),
                         "confirm": confirm,
@@ -127,7 +142,11 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("formats:import")
     post = "post" in request.POST
     options = _options(
-        _pseud_ids(form.cleaned_data["pseud"]), form.cleaned_data["fandom"], post=post
+        _pseud_ids(form.cleaned_data["pseud"]),
+        form.cleaned_data["fandom"],
+        post=post,
+        title=form.cleaned_data["title"],
+        cut_proposed_title=form.cleaned_data["cut_proposed_title"],
     )
     outcome = import_services.work_import(
         user=user, source=Source(names[token], data), options=options

@@ -31,6 +31,18 @@ def fold_name(name: str) -> str:
     return " ".join(stripped.split())
 
 
+def name_words(folded: str) -> list[str]:
+    """A folded name from each start of a word on: autocomplete finds a tag when what was
+    typed (folded) begins one of these. A word starts the name, and at each letter or digit
+    that follows anything else, so "mira vale/tomas" gives "mira vale/tomas", "vale/tomas"
+    and "tomas"."""
+    return [
+        folded[i:]
+        for i, char in enumerate(folded)
+        if i == 0 or (char.isalnum() and not folded[i - 1].isalnum())
+    ]
+
+
 class TagQuerySet(models.QuerySet["Tag"]):
     def of_type(self, tag_type: str) -> TagQuerySet:
         return self.filter(type=tag_type)
@@ -51,8 +63,8 @@ class Tag(models.Model):
     """
 
     name = models.CharField(max_length=100)
-    # `fold_name(name)`, kept by the services that create and rename tags; autocomplete
-    # runs an indexed prefix query on it.
+    # `fold_name(name)`, kept by the services that create and rename tags (`tag_name_set`),
+    # with the name's words (`TagWord`) that autocomplete matches.
     name_folded = models.CharField(max_length=200, default="")
     type = models.CharField(max_length=20, choices=TagType.choices, db_index=True)
     canonical = models.BooleanField(default=False)
@@ -79,27 +91,30 @@ class Tag(models.Model):
             ),
         ]
         indexes = [
-            # Autocomplete: equality on type, a prefix of the folded name, and the
-            # columns it filters and sorts on, so matches are read from the index alone.
-            # PostgreSQL: LIKE 'x%' through the pattern opclass, whatever the locale.
-            # Django creates covering (INCLUDE) indexes only where they are supported.
+            # Finding tags by folded name (posting, fandoms by name, the assistant), and
+            # its prefixes: on PostgreSQL LIKE 'x%' through the pattern opclass, whatever
+            # the locale (SQLite ignores opclasses).
             models.Index(
                 fields=["type", "name_folded"],
-                name="tag_autocomplete_pg_idx",
+                name="tag_name_folded_idx",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-                include=["canonical", "use_count", "unwrangleable", "synonym_of", "id"],
             ),
-            # SQLite: a binary range on name_folded; the other columns in the key.
+            # Autocomplete's order (canonical first, then by use), walked from the top
+            # for a common prefix until enough tags match (`autocomplete_tags`); the
+            # columns it filters on last, so the walk reads the index alone. (Django
+            # writes `unwrangleable=False` as NOT "unwrangleable", which no index
+            # answers as an equality, so it cannot lead.)
             models.Index(
                 fields=[
                     "type",
+                    "-canonical",
+                    "-use_count",
                     "name_folded",
-                    "canonical",
-                    "use_count",
+                    "id",
                     "unwrangleable",
                     "synonym_of",
                 ],
-                name="tag_autocomplete_idx",
+                name="tag_ranked_idx",
             ),
         ]
 
@@ -127,6 +142,38 @@ class Tag(models.Model):
     def filter_tag(self) -> Tag:
         """The tag filtering uses for this one: its canonical when it is a synonym."""
         return self.synonym_of if self.synonym_of_id and self.synonym_of else self
+
+
+class TagWord(models.Model):
+    """One start of a word in a tag's folded name, with the rest of the name after it
+    (`name_words`): autocomplete matches what was typed as a prefix of these. Written with
+    the tag and on a rename by the tag services; a tag's type never changes, so it is
+    copied here to lead the prefix index."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="words", db_index=False)
+    type = models.CharField(max_length=20, choices=TagType.choices)
+    word = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [
+            # A prefix of the words of one type, and their tags, from the index alone
+            # (PostgreSQL: LIKE 'x%' through the pattern opclass; SQLite: a binary range).
+            models.Index(
+                fields=["type", "word", "tag"],
+                name="tagword_prefix_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"],
+            ),
+            # Has this tag a word with this prefix (the ranked walk), from the index
+            # alone; and a tag's words, to replace or delete them.
+            models.Index(
+                fields=["tag", "word", "type"],
+                name="tagword_tag_idx",
+                opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class MetaTagLink(models.Model):

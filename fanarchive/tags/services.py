@@ -1,5 +1,6 @@
 """Writes to tags: free tags are created on first use, with their names normalised and
-checked here. Wrangling them is `fanarchive.wrangling`; their use counts are
+checked here, and their words written for autocomplete (`TagWord`); a rename goes through
+`tag_name_set`. Wrangling them is `fanarchive.wrangling`; their use counts are
 `works.tag_count_services`.
 """
 
@@ -18,7 +19,9 @@ from fanarchive.tags.models import (
     FIXED_TYPES,
     Tag,
     TagType,
+    TagWord,
     fold_name,
+    name_words,
 )
 
 TAG_NAME_MAX = 100
@@ -94,7 +97,26 @@ def tags_find_or_create_many(
 def _create(tag_type: str, name: str) -> Tag:
     try:
         with transaction.atomic():
-            return Tag.objects.create(type=tag_type, name=name, name_folded=fold_name(name))
+            tag = Tag.objects.create(type=tag_type, name=name, name_folded=fold_name(name))
+            _words_write(tag)
+            return tag
     except IntegrityError:
         # Someone created it since our look-up (or it exists without a folded name).
         return Tag.objects.get(type=tag_type, name__iexact=name)
+
+
+def tag_name_set(*, tag: Tag, name: str) -> None:
+    """Store a new spelling of `tag` (already checked by the caller, `tag_rename`), with its
+    folded form and its words, so autocomplete finds it by the new name at once."""
+    with transaction.atomic():
+        tag.name = name
+        tag.name_folded = fold_name(name)
+        tag.save(update_fields=["name", "name_folded"])
+        TagWord.objects.filter(tag=tag).delete()
+        _words_write(tag)
+
+
+def _words_write(tag: Tag) -> None:
+    TagWord.objects.bulk_create(
+        TagWord(tag=tag, type=tag.type, word=word) for word in name_words(tag.name_folded)
+    )

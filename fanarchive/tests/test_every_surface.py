@@ -613,6 +613,13 @@ SURFACES: list[Surface] = [
         posted_works(lambda w, s: reverse("engagement:comment", args=[w.comments[s.name].pk])),
         reading(required=FIRST_CHAPTER),
     ),
+    Surface(
+        "comment thread",
+        posted_works(
+            lambda w, s: reverse("engagement:comment_thread", args=[w.comments[s.name].pk])
+        ),
+        reading(carried=("comment",), meta=("title",)),
+    ),
     *[
         Surface(
             f"{fmt} download",

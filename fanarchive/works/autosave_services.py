@@ -32,11 +32,13 @@ KEY_PATTERN = re.compile(
 )
 
 # The fields of the posting and chapter forms (`works.inputs`, as the forms name them: the
-# pseuds, and the new work's chapter title); anything else sent is ignored.
+# pseuds, and the new work's chapter title), and the version of the chapter an edit
+# started from, so restored text still builds on it (`chapter_versions`); anything else
+# sent is ignored.
 FIELDS = frozenset(
     {name for name in WORK_FIELDS if name != "pseud_ids"}
     | set(CHAPTER_FIELDS)
-    | {"pseuds", "chapter_title"}
+    | {"pseuds", "chapter_title", "base_version"}
 )
 
 

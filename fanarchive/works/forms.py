@@ -14,6 +14,7 @@ from django import forms
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat
 from fanarchive.tags.fixed import CATEGORIES, RATINGS, WARNINGS
+from fanarchive.works.chapter_versions import chapter_version
 from fanarchive.works.inputs import (
     CONTENT_FIELDS,
     FREE_TAG_FIELDS,
@@ -264,12 +265,20 @@ class ChapterForm(ChapterFieldsMixin):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
     )
 
+    # Editing: the version of the chapter the form started from (`chapter_version`), so a
+    # save on top of someone else's newer one is caught rather than replacing it.
+    base_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
     field_order = ["title", "summary", "notes", "text_format", "text", "endnotes"]
 
-    def __init__(self, *args: Any, with_expected: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, with_expected: bool = True, with_base: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not with_expected:
             del self.fields["expected_chapters"]
+        if not with_base:
+            del self.fields["base_version"]
 
     def clean_expected_chapters(self) -> int | None:
         return parse_expected_chapters(self.cleaned_data.get("expected_chapters") or "")
@@ -294,6 +303,7 @@ class ChapterForm(ChapterFieldsMixin):
             "endnotes": chapter.endnotes,
             "text": chapter.source,
             "text_format": chapter.text_format,
+            "base_version": chapter_version(chapter),
         }
 
 

@@ -91,15 +91,6 @@ def series_of_user(user: User) -> QuerySet[Series]:
     )
 
 
-def series_listed_for(viewer: AnyUser, owner: User) -> list[Series]:
-    """`owner`'s series that `viewer` may open."""
-    visible = Work.objects.visible_to(viewer).values("id")
-    series = series_of_user(owner)
-    if not (viewer.is_authenticated and viewer.pk == owner.pk):
-        series = series.filter(series_works__work__in=visible).distinct()
-    return list(series)
-
-
 @dataclass
 class SeriesStats:
     works: int

@@ -1,4 +1,6 @@
-"""Series pages. Thin: parse, call one service or selector, render."""
+"""Writing series: create, edit, reorder, delete, add and remove works. Thin: parse, call
+one service or selector, render. The pages that list a series' works (with the reader's
+mutes) are `discovery.series_views`."""
 
 from __future__ import annotations
 
@@ -10,37 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
-from fanarchive.accounts.selectors import user_get
 from fanarchive.core.views import authenticated_user, form_error_from, posted
 from fanarchive.works import selectors, series_selectors, series_services
 from fanarchive.works.forms import SeriesAddForm, SeriesForm, SeriesReorderForm
 from fanarchive.works.models import Series
 from fanarchive.works.views import _creator_work
-
-
-def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
-    series = series_selectors.series_get(request.user, series_id)
-    entries = series_selectors.series_works_for(request.user, series)
-    return render(
-        request,
-        "works/series_detail.html",
-        {
-            "series": series,
-            "entries": entries,
-            "stats": series_selectors.series_stats(entries),
-            "creators": series_selectors.series_creators(series),
-            "is_series_creator": series_selectors.is_series_creator(request.user, series),
-        },
-    )
-
-
-def series_by_user(request: HttpRequest, username: str) -> HttpResponse:
-    owner = user_get(username)
-    return render(
-        request,
-        "works/series_list.html",
-        {"owner": owner, "series_list": series_selectors.series_listed_for(request.user, owner)},
-    )
 
 
 def _own_series(request: HttpRequest, series_id: int) -> tuple[User, Series]:

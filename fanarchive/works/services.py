@@ -33,6 +33,7 @@ from fanarchive.works.catalogue_services import (
     catalogue_work_changed,
     catalogue_work_created,
 )
+from fanarchive.works.chapter_versions import ChapterEditConflict, chapter_version
 from fanarchive.works.creator_services import gift_recipients_resolve, gifts_notify, gifts_set
 from fanarchive.works.history_services import (
     WorkHistory,
@@ -142,13 +143,21 @@ def _set_tags(work: Work, data: WorkInput, fixed: FixedTags, *, new: bool = Fals
     return tags
 
 
+def _editable_fields(data: ChapterInput) -> dict[str, str]:
+    """What a chapter stores of its input, but the rendered text (`chapter_version`'s fields)."""
+    return {
+        "title": data.title.strip(),
+        "summary": _html(data.summary),
+        "notes": _html(data.notes),
+        "endnotes": _html(data.endnotes),
+        "text_format": data.text_format,
+        "source": data.text,
+    }
+
+
 def _apply_chapter_fields(chapter: Chapter, data: ChapterInput) -> None:
-    chapter.title = data.title.strip()
-    chapter.summary = _html(data.summary)
-    chapter.notes = _html(data.notes)
-    chapter.endnotes = _html(data.endnotes)
-    chapter.text_format = data.text_format
-    chapter.source = data.text
+    for name, value in _editable_fields(data).items():
+        setattr(chapter, name, value)
     chapter.content = render(data.text, data.text_format)
     # Counted from what readers get, so markup and markdown syntax are not words.
     chapter.word_count = count_html_words(chapter.content)
@@ -358,11 +367,15 @@ def chapter_update(
     data: ChapterInput,
     post: bool = False,
     record_revision: bool = True,
+    base_version: str | None = None,
 ) -> Chapter:
     """Edit a chapter; `post` also posts it when it was a draft chapter of a posted work.
 
     The new text is recorded in the chapter's version history unless
-    `record_revision` is False (a restore records its own).
+    `record_revision` is False (a restore records its own). `base_version` is the
+    `chapter_version` the editor started from (the edit form and the API send it): when
+    someone has saved the chapter since, the save is refused with `ChapterEditConflict`
+    rather than replace their text, unless it would store exactly what is there.
     """
     work = chapter.work
     require_creator(user, work)
@@ -370,6 +383,8 @@ def chapter_update(
     raise_if(chapter_errors(data))
     now = timezone.now()
     with transaction.atomic():
+        if base_version is not None:
+            _refuse_edit_conflict(chapter, data, base_version)
         _apply_chapter_fields(chapter, data)
         newly_posted = post and work.posted and not chapter.posted
         if newly_posted:
@@ -383,6 +398,22 @@ def chapter_update(
             chapter_revision_record(chapter=chapter, user=user)
         work_refresh(work=work)
     return chapter
+
+
+def _refuse_edit_conflict(chapter: Chapter, data: ChapterInput, base_version: str) -> None:
+    """Raise ChapterEditConflict when the stored chapter is no longer `base_version` and
+    the save would change it. Reads the row itself, locked (the caller's copy may be
+    older), inside the caller's transaction, so two saves cannot both pass."""
+    stored = Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
+    if stored is None:
+        raise ValidationError(
+            {"text": ["This chapter was deleted while you were editing it: nothing was saved."]}
+        )
+    current = chapter_version(stored)
+    if base_version == current:
+        return
+    if chapter_version(Chapter(**_editable_fields(data))) != current:
+        raise ChapterEditConflict(stored)
 
 
 def chapter_delete(*, user: User, chapter: Chapter) -> None:

@@ -1,6 +1,6 @@
 """The works app's pages in the "works" URL namespace, under /works/.
 
-config/urls.py composes the namespace: the works listing and gifts pages are
+config/urls.py composes the namespace: the works listing, gifts and series pages are
 discovery.listing_urls, the reading pages engagement.reading_urls.
 """
 
@@ -28,8 +28,6 @@ urlpatterns = [
     ),
     path("orphan/", creator_views.works_orphan_all, name="orphan_all"),
     path("series/new/", series_views.series_new, name="series_new"),
-    path("series/by/<str:username>/", series_views.series_by_user, name="user_series"),
-    path("series/<int:series_id>/", series_views.series_detail, name="series"),
     path("series/<int:series_id>/edit/", series_views.series_edit, name="series_edit"),
     path("series/<int:series_id>/reorder/", series_views.series_reorder, name="series_reorder"),
     path("series/<int:series_id>/delete/", series_views.series_delete, name="series_delete"),

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,8 +22,10 @@ from django.views.decorators.http import require_POST
 from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, posted, site_url
 from fanarchive.works import autosave_services, selectors, services
+from fanarchive.works.chapter_versions import ChapterEditConflict, last_saved
 from fanarchive.works.forms import ChapterForm, ReorderForm, WorkForm
 from fanarchive.works.models import Chapter, Work
+from fanarchive.works.revision_selectors import text_diff
 
 # -- autosave -------------------------------------------------------------------------
 
@@ -260,24 +262,64 @@ def _creator_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> tup
     return user, chapter
 
 
+def _chapter_edit_form(data: QueryDict | None, chapter: Chapter) -> ChapterForm:
+    return ChapterForm(
+        data, initial=ChapterForm.initial_for(chapter), with_expected=False, with_base=True
+    )
+
+
+def _edit_conflict(
+    request: HttpRequest, form: ChapterForm, conflict: ChapterEditConflict
+) -> tuple[ChapterForm, dict[str, Any]]:
+    """The form sent back as typed, now building on the version saved meanwhile (so saving
+    again replaces it, knowingly), and what to show of that version beside it."""
+    data = request.POST.copy()
+    data["base_version"] = conflict.current_version
+    rebased = _chapter_edit_form(data, conflict.current)
+    rebased.is_valid()
+    form_error_from(rebased, conflict)
+    theirs, yours = conflict.current, form.cleaned_data
+    return rebased, {
+        "chapter": theirs,
+        "saved": last_saved(theirs),
+        "diff": text_diff(theirs.source, yours["text"]),
+        "other_fields": [
+            (label, getattr(theirs, name))
+            for name, label in (
+                ("title", "Title"),
+                ("summary", "Summary"),
+                ("notes", "Notes"),
+                ("endnotes", "End notes"),
+                ("text_format", "Text format"),
+            )
+            if getattr(theirs, name) != yours[name]
+        ],
+    }
+
+
 @login_required
 def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     user, chapter = _creator_chapter(request, work_id, chapter_id)
-    form = ChapterForm(
-        posted(request), initial=ChapterForm.initial_for(chapter), with_expected=False
-    )
+    form = _chapter_edit_form(posted(request), chapter)
+    conflict: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.chapter_update(
-                user=user, chapter=chapter, data=form.chapter_input(), post="post" in request.POST
+                user=user,
+                chapter=chapter,
+                data=form.chapter_input(),
+                post="post" in request.POST,
+                base_version=form.cleaned_data["base_version"] or None,
             )
+        except ChapterEditConflict as error:
+            form, conflict = _edit_conflict(request, form, error)
         except ValidationError as error:
             form_error_from(form, error)
         else:
             autosave_services.autosave_clear(user=user, key=f"chapter:{chapter.pk}")
             messages.success(request, "Chapter was successfully updated.")
             return redirect(chapter)
-    context = {"form": form, "work": chapter.work, "chapter": chapter}
+    context = {"form": form, "work": chapter.work, "chapter": chapter, "conflict": conflict}
     context.update(_autosave_context(request, form, f"chapter:{chapter.pk}"))
     return render(request, "works/chapter_form.html", context)
 

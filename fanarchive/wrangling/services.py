@@ -26,9 +26,8 @@ from fanarchive.tags.models import (
     WranglerAssignment,
     WranglingAction,
     WranglingLog,
-    fold_name,
 )
-from fanarchive.tags.services import normalise_tag_name, tag_name_error
+from fanarchive.tags.services import normalise_tag_name, tag_name_error, tag_name_set
 from fanarchive.works.catalogue_services import catalogue_work_changed
 from fanarchive.works.models import WorkTag
 from fanarchive.works.tag_selectors import work_ids_under
@@ -308,9 +307,7 @@ def tag_rename(*, user: User, tag: Tag, name: str) -> Tag:
                 )
         raise_if({"name": errors})
         before = tag.name
-        tag.name = name
-        tag.name_folded = fold_name(name)
-        tag.save(update_fields=["name", "name_folded"])
+        tag_name_set(tag=tag, name=name)
         # Filter ids do not change; names do, for search and feeds.
         _works_changed(_direct_work_ids([tag.pk]))
         wrangling_log(user, WranglingAction.RENAME, tag, previous=before)

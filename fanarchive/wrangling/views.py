@@ -5,6 +5,7 @@ Thin views: forms parse, services write (and check permission), selectors read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -40,16 +41,29 @@ from fanarchive.wrangling.forms import (
     UnwrangleableForm,
 )
 from fanarchive.wrangling.selectors import unwrangled_tags
-from fanarchive.wrangling.suggestion_selectors import TagSuggestion, suggestions_for_tag
+from fanarchive.wrangling.suggestion_selectors import (
+    TagSuggestion,
+    suggestions_for_tag,
+    suggestions_for_tags,
+)
 
 # -- public -------------------------------------------------------------------
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,19}")
+
+
 @require_GET
 def autocomplete(request: HttpRequest) -> JsonResponse:
-    """GET ?type=character&q=mir&fandom=<id>&fandom_name=<name>: matching tags as JSON."""
+    """GET ?type=character&q=mir&fandom=<id>&fandom_name=<name>: matching tags as JSON.
+
+    A fandom that is not a tag id (not a whole number, or beyond what the database holds)
+    is refused with 400 and a message, rather than read as no limit at all."""
     tag_type = request.GET.get("type", "")
-    fandom_ids = [int(v) for v in request.GET.getlist("fandom") if v.isdigit()]
+    given = [value for value in request.GET.getlist("fandom") if value != ""]
+    if not all(_WHOLE_NUMBER.fullmatch(v) and int(v) <= selectors.TAG_ID_MAX for v in given):
+        return JsonResponse({"error": "fandom must be a tag id (a whole number)."}, status=400)
+    fandom_ids = [int(value) for value in given]
     fandom_ids += selectors.fandom_ids_named(request.GET.getlist("fandom_name")[:20])
     tags = selectors.autocomplete_tags(
         tag_type=tag_type, query=request.GET.get("q", "")[:100], fandom_ids=fandom_ids
@@ -100,9 +114,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     fandom_id = choice.cleaned_data.get("fandom")
     fandom = get_object_or_404(Tag, pk=fandom_id, type=TagType.FANDOM) if fandom_id else None
     page = paginate(request, unwrangled_tags(fandom=fandom, tag_type=tag_type))
-    rows = [(tag, suggestions_for_tag(tag)[:3]) for tag in page.object_list]
+    rows = _rows_with_suggestions(page)
     form = MassWrangleForm(tag_type=tag_type, choices=[tag for tag, _ in rows])
     return _render_queue(request, tag_type, fandom, page, rows, form)
+
+
+def _rows_with_suggestions(page: Page[Tag]) -> list[tuple[Tag, list[TagSuggestion]]]:
+    """The page's tags, each with the assistant's three best suggestions."""
+    tags = list(page.object_list)
+    suggestions = suggestions_for_tags(tags)
+    return [(tag, suggestions[tag.pk][:3]) for tag in tags]
 
 
 def _render_queue(
@@ -158,7 +179,7 @@ def mass_wrangle(request: HttpRequest) -> HttpResponse:
             url = reverse("wrangling:queue") + f"?type={tag_type}"
             return redirect(url + (f"&fandom={fandom.pk}" if fandom else ""))
     page = paginate(request, unwrangled_tags(fandom=fandom, tag_type=tag_type))
-    rows = [(tag, suggestions_for_tag(tag)[:3]) for tag in page.object_list]
+    rows = _rows_with_suggestions(page)
     form.fields["tags"].choices = [(tag.pk, tag.name) for tag, _ in rows]  # type: ignore[attr-defined]
     return _render_queue(request, tag_type, fandom, page, rows, form)
 

@@ -29,10 +29,13 @@
     var sendTimer = null;
     var localTimer = null;
 
+    // The typed fields, and the version of the chapter an edit started from (hidden): text
+    // put back from this browser must still build on it, so a save made meanwhile by
+    // someone else is shown beside it instead of replaced.
     function fields() {
       return Array.prototype.filter.call(form.elements, function (el) {
         return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "submit" &&
-          el.type !== "button" && el.type !== "hidden";
+          el.type !== "button" && (el.type !== "hidden" || el.name === "base_version");
       });
     }
 
@@ -59,6 +62,16 @@
     }
 
     function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+    // What the writer typed: a copy differing only in its base version (a page that shows
+    // an edit conflict, rebased on purpose) holds nothing to restore.
+    function typed(data) {
+      var copy = {};
+      Object.keys(data || {}).forEach(function (name) {
+        if (name !== "base_version") { copy[name] = data[name]; }
+      });
+      return copy;
+    }
 
     function readLocal() {
       try { return JSON.parse(window.localStorage.getItem(storageKey) || "null"); } catch (e) { return null; }
@@ -158,7 +171,7 @@
     // On opening: put back a local copy the archive never got.
     var local = readLocal();
     if (local && local.base === serverVersion && !local.synced && local.data &&
-        !same(local.data, snapshot())) {
+        !same(typed(local.data), typed(snapshot()))) {
       var original = snapshot();
       apply(local.data);
       restoreNotice(local.savedAt, original);

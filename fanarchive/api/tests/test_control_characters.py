@@ -40,8 +40,9 @@ def test_a_work_posted_through_the_api_is_stored_clean_and_every_output_works(
                 {
                     "title": "Harbour\x04\nNight",
                     "text_format": "plain",
-                    # NEL ends a line; a lone surrogate (JSON can send one) goes.
-                    "text": "The lantern\x05 swung\x85above the harbour.\r\n\r\nMorning\udfff.",
+                    # NEL ends a line. (A lone surrogate, which JSON can send too, is
+                    # refused with a 422 naming the field: test_hostile_input.py.)
+                    "text": "The lantern\x05 swung\x85above the harbour.\r\n\r\nMorning.",
                 }
             ],
         },

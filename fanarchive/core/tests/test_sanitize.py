@@ -40,8 +40,39 @@ def test_event_handlers_and_style_attributes_are_dropped(attribute):
 )
 def test_script_and_data_links_lose_their_target(href):
     cleaned = sanitize_html(f'<a href="{href}">link</a>')
-    assert "href" not in cleaned
-    assert "link" in cleaned
+    # The emptied anchor goes: `a` without href, with rel, is invalid (EPUB's RSC-005).
+    assert cleaned == "link"
+
+
+@pytest.mark.parametrize(
+    ("html", "cleaned"),
+    [
+        (
+            '<p>A <a href="javascript:x()"><em>long</em> way</a> home.</p>',
+            "<p>A <em>long</em> way home.</p>",
+        ),
+        ("<a>bare</a> and <a title='t'>titled</a>", "bare and titled"),
+        ('<a href="javascript:x"></a>empty', "empty"),
+        # A named anchor (a footnote's target) stays, without the rel of links.
+        ('<a href="javascript:x" name="fn1">1</a>', '<a name="fn1">1</a>'),
+        ('<a name="fn2" title="t">2</a>', '<a name="fn2" title="t">2</a>'),
+        # Anchors nested through a table cell: each end tag goes with its own anchor.
+        (
+            '<a href="data:,x"><table><tr><td><a href="https://e.org/">in</a></td></tr>'
+            "</table>after</a>",
+            '<table><tbody><tr><td><a href="https://e.org/" rel="nofollow">in</a></td></tr>'
+            "</tbody></table>after",
+        ),
+        # "</a>" inside a value is no end tag.
+        ('<a title="</a>">t</a><span title="</a>">u</span>', 't<span title="&lt;/a&gt;">u</span>'),
+        (
+            '<abbr title="x">HTML</abbr> <a href="https://e.org/">kept</a>',
+            '<abbr title="x">HTML</abbr> <a href="https://e.org/" rel="nofollow">kept</a>',
+        ),
+    ],
+)
+def test_anchors_left_without_a_target_are_unwrapped(html, cleaned):
+    assert sanitize_html(html) == cleaned
 
 
 def test_data_and_javascript_images_are_dropped():

@@ -7,18 +7,16 @@ the SQLite test file the root conftest puts on disk) and writes to it.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from fanarchive.core.testing import make_user, make_work
+from fanarchive.core.testing import command_environment, make_user, make_work
 from fanarchive.engagement.models import Notice
 from fanarchive.engagement.subscription_services import subscription_create
 from fanarchive.works.services import ChapterInput, chapter_add
@@ -29,24 +27,6 @@ WAIT_SECONDS = 60
 # Transactional: committed rows, so another process sees them. The flush afterwards
 # empties every table, data migrations' rows too, so it runs after all other tests.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.flushes_database]
-
-
-def worker_environment(mail_dir: Path) -> dict[str, str]:
-    """The environment of a worker that uses this test's database and writes mail files."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "FANARCHIVE_DATA_DIR"}
-    }
-    env["EMAIL_URL"] = f"file://{mail_dir}"
-    env["PYTHONPATH"] = str(ROOT)
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        env["FANARCHIVE_DATA_DIR"] = str(Path(name).parent)
-    else:
-        parts = urlsplit(os.environ["DATABASE_URL"])
-        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    return env
 
 
 def test_a_worker_process_writes_subscription_notices_and_mails_them(tmp_path):
@@ -73,7 +53,7 @@ def test_a_worker_process_writes_subscription_notices_and_mails_them(tmp_path):
     worker = subprocess.Popen(
         [sys.executable, "-m", "fanarchive.cli", "worker", "--interval", "0.2"],
         cwd=ROOT,
-        env=worker_environment(mail_dir),
+        env=command_environment(EMAIL_URL=f"file://{mail_dir}"),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

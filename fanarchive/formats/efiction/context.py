@@ -9,6 +9,7 @@ earlier run) made without asking the database row by row.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,8 @@ class MigrationOptions:
     dry_run: bool = False
     # For stories in no (known) category: a work needs a fandom.
     default_fandom: str = "Uncategorised"
+    # eFiction pen names whose accounts become staff (`--admins`).
+    admins: tuple[str, ...] = ()
 
 
 @dataclass
@@ -43,6 +46,8 @@ class MigrationContext:
     progress: Progress
     # (kind, eFiction id) -> what it became: this archive's mappings, all of them.
     mapped: dict[tuple[str, int], EfictionMapping] = field(default_factory=dict)
+    # Each author's join date, or when unknown the first thing they did (authors stage).
+    joined: dict[int, dt.datetime] = field(default_factory=dict)
     _users: dict[int, User] = field(default_factory=dict, repr=False)
     _pseuds: dict[int, Pseud] = field(default_factory=dict, repr=False)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 # the report accounts for; the readers, the report and the migration all use this list.
 TABLES = (
     "authors",
+    "authorprefs",
     "categories",
     "characters",
     "classtypes",
@@ -26,7 +27,12 @@ TABLES = (
     "coauthors",
     "reviews",
     "favorites",
+    "settings",
 )
+
+# Review ratings: -1 is none; eFiction's "ratings" setting says what the others mean.
+RATINGS_SCORES = 1  # 1 to 10
+RATINGS_LIKES = 2  # 1 liked, 0 disliked
 
 
 @dataclass
@@ -39,6 +45,25 @@ class Author:
     bio: str = ""
     password: str = ""
     date: dt.datetime | None = None
+    # Older versions kept the admin level here; 3.x keeps it in authorprefs.
+    level: int = 0
+
+
+@dataclass
+class AuthorPrefs:
+    uid: int
+    # 1 to 4: an admin (1 the highest); 0 a member; -1 a locked account.
+    level: int = 0
+
+
+@dataclass
+class Settings:
+    sitename: str = ""
+    # Where chapter texts live: "files" (the stories folder) or "mysql"; "" unknown.
+    store: str = ""
+    storiespath: str = ""
+    # Review ratings: 0 off, RATINGS_SCORES or RATINGS_LIKES.
+    ratings: int = 0
 
 
 @dataclass
@@ -166,6 +191,7 @@ class Archive:
     """Everything read from one eFiction archive, by kind, in eFiction's id order."""
 
     authors: dict[int, Author] = field(default_factory=dict)
+    authorprefs: dict[int, AuthorPrefs] = field(default_factory=dict)
     categories: dict[int, Category] = field(default_factory=dict)
     characters: dict[int, Character] = field(default_factory=dict)
     classtypes: dict[int, ClassType] = field(default_factory=dict)
@@ -178,6 +204,8 @@ class Archive:
     reviews: list[Review] = field(default_factory=list)
     favorites: list[Favorite] = field(default_factory=list)
     coauthors: list[CoAuthor] = field(default_factory=list)
+    # The site's settings (one row per site sharing the tables; the first is used).
+    settings: list[Settings] = field(default_factory=list)
     # Rows the reader could not use (a missing id, a broken row), with the reason.
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     # Tables of the dump that the migration does not read, with their row counts.
@@ -185,6 +213,31 @@ class Archive:
 
     # Chapters by story, built on first use (after reading).
     _by_story: dict[int, list[Chapter]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def site(self) -> Settings:
+        """The site's settings, or empty ones (all unknown) when the dump has none."""
+        return self.settings[0] if self.settings else Settings()
+
+    def level_of(self, uid: int) -> int:
+        """An author's admin level: authorprefs' when it has a row, else the author's own."""
+        prefs = self.authorprefs.get(uid)
+        if prefs is not None:
+            return prefs.level
+        author = self.authors.get(uid)
+        return author.level if author else 0
+
+    def admins(self) -> list[Author]:
+        """The authors who were admins on eFiction (level 1 to 4), by uid."""
+        return [a for uid, a in sorted(self.authors.items()) if self.level_of(uid) > 0]
+
+    def author_named(self, name: str) -> Author | None:
+        """The author with this pen name (case and surrounding spaces aside)."""
+        wanted = name.strip().casefold()
+        for uid in sorted(self.authors):
+            if self.authors[uid].penname.casefold() == wanted:
+                return self.authors[uid]
+        return None
 
     def chapters_of(self, sid: int) -> list[Chapter]:
         """A story's chapters in eFiction's reading order (`inorder`, then id)."""

@@ -1,8 +1,10 @@
 """The migration's report: every row of every kind accounted for, and every decision.
 
 Each row read ends in exactly one status per kind, so the counts of a kind add up to
-the rows read; skipped rows say why, and mapping decisions (a rating mapped to the
-closest one, a class kept as an additional tag ...) are listed once each.
+the rows read; skipped rows say why, rows kept in another form (a rating-only review)
+say where, and mapping decisions (a rating mapped to the closest one, a class kept as
+an additional tag ...) are listed once each. It also names eFiction's admins and
+lists the review ratings kept (`EfictionReviewRatings`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,13 @@ class Report:
     read: Counter[str] = field(default_factory=Counter)
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
+    # Rows counted MAPPED that a reader may look for one by one, with where they went.
+    mapped_rows: list[Skipped] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
+    # eFiction's admins: uid, penname, level, username (None if not migrated), staff.
+    admins: list[dict[str, Any]] = field(default_factory=list)
+    # Review ratings kept: kind, efiction_id, title, count, average, ratings, scale.
+    review_ratings: list[dict[str, Any]] = field(default_factory=list)
     # eFiction's story hit counts this run added to the works' hit counts.
     hits: int = 0
     ignored_tables: dict[str, int] = field(default_factory=dict)
@@ -57,6 +65,11 @@ class Report:
     def skip(self, kind: str, efiction_id: object, reason: str) -> None:
         self.count(kind, SKIPPED)
         self.skipped.append(Skipped(kind, str(efiction_id), reason))
+
+    def fold(self, kind: str, efiction_id: object, where: str) -> None:
+        """A row kept in another form than its own (counted MAPPED), and where it went."""
+        self.count(kind, MAPPED)
+        self.mapped_rows.append(Skipped(kind, str(efiction_id), where))
 
     def decide(self, decision: str) -> None:
         """Note a mapping decision once, however many rows it applies to."""
@@ -83,7 +96,10 @@ class Report:
                 for kind in TABLES
             },
             "skipped": [s.__dict__ for s in self.skipped],
+            "mapped_rows": [s.__dict__ for s in self.mapped_rows],
             "decisions": list(self.decisions),
+            "admins": list(self.admins),
+            "review_ratings": list(self.review_ratings),
             "hits": self.hits,
             "ignored_tables": dict(self.ignored_tables),
         }
@@ -100,10 +116,36 @@ class Report:
             out.append(f"  Hits from eFiction added to the works' hit counts: {self.hits:,}.")
         for table, rows in sorted(self.ignored_tables.items()):
             out.append(f"  Table {table} ({rows} rows) is not part of the migration.")
+        if self.review_ratings:
+            ratings = sum(r["count"] for r in self.review_ratings)
+            out.append(
+                f"  Review ratings: {ratings} ratings of {len(self.review_ratings)} stories and "
+                "series, kept in the admin's eFiction review ratings (comments have none)."
+            )
+        out += self._admin_lines()
         if self.decisions:
             out += ["", "Mapping decisions:"]
             out += [f"  - {d}" for d in self.decisions]
+        if self.mapped_rows:
+            out += ["", "Kept in another form:"]
+            out += [f"  - {s.kind} {s.efiction_id}: {s.reason}" for s in self.mapped_rows]
         if self.skipped:
             out += ["", "Not migrated:"]
             out += [f"  - {s.kind} {s.efiction_id}: {s.reason}" for s in self.skipped]
+        return out
+
+    def _admin_lines(self) -> list[str]:
+        if not self.admins:
+            return []
+        out = ["", "eFiction's admins:"]
+        for a in self.admins:
+            account = f" -> {a['username']}" if a["username"] else " (not migrated)"
+            role = "made staff" if a["staff"] else "not staff here"
+            if not a["level"]:
+                role += " (not an admin on eFiction)"
+            out.append(f"  - {a['penname']} (uid {a['uid']}, level {a['level']}){account}: {role}.")
+        waiting = [a["penname"] for a in self.admins if a["username"] and not a["staff"]]
+        if waiting:
+            names = " ".join(f'"{name}"' for name in waiting)
+            out.append(f"  To make them staff, run the migration again with --admins {names}")
         return out

@@ -33,6 +33,23 @@ CREATE TABLE `{p}authors` (
   PRIMARY KEY (`uid`),
   KEY `penname` (`penname`)
 ) ENGINE=MyISAM DEFAULT CHARSET=latin1;
+CREATE TABLE `{p}authorprefs` (
+  `uid` int(11) NOT NULL default '0',
+  `newreviews` tinyint(1) NOT NULL default '0',
+  `newrespond` tinyint(1) NOT NULL default '0',
+  `ageconsent` tinyint(1) NOT NULL default '0',
+  `alertson` tinyint(1) NOT NULL default '0',
+  `tinyMCE` tinyint(1) NOT NULL default '0',
+  `sortby` tinyint(1) NOT NULL default '0',
+  `storyindex` tinyint(1) NOT NULL default '0',
+  `validated` tinyint(1) NOT NULL default '0',
+  `userskin` varchar(60) NOT NULL default 'default',
+  `level` tinyint(1) NOT NULL default '0',
+  `categories` varchar(200) NOT NULL default '0',
+  `contact` tinyint(1) NOT NULL default '0',
+  `stories` int(11) NOT NULL default '0',
+  PRIMARY KEY (`uid`)
+) ENGINE=MyISAM DEFAULT CHARSET=latin1;
 CREATE TABLE `{p}categories` (
   `catid` int(11) NOT NULL auto_increment,
   `parentcatid` int(11) NOT NULL default '-1',
@@ -161,7 +178,9 @@ CREATE TABLE `{p}coauthors` (
 CREATE TABLE `{p}settings` (
   `sitekey` varchar(50) NOT NULL default '1',
   `sitename` varchar(200) NOT NULL default '',
-  `storiespath` varchar(200) NOT NULL default 'stories'
+  `storiespath` varchar(200) NOT NULL default 'stories',
+  `store` varchar(5) NOT NULL default 'files',
+  `ratings` tinyint(1) NOT NULL default '0'
 ) ENGINE=MyISAM DEFAULT CHARSET=latin1;
 """
 
@@ -441,10 +460,12 @@ def generate(
             (rng.randint(1, series_count), sid, 0, 1, sid, 0) for sid in range(1, stories + 1, 7)
         ]
         out.write(insert_sql(f"{prefix}inseries", inseries))
+        # Review ratings 1 to 10, or -1 (none), as eFiction's "ratings = 1" setting has it.
         reviews = [
             (
-                *(rid, rng.randint(1, stories), "ST", "A reader", "Lovely story, thank you!", 0),
-                *(when(3000), 0 if rid % 2 else rng.randint(1, authors), 0, "0"),
+                *(rid, rng.randint(1, stories), "ST", "A reader", "Lovely story, thank you!"),
+                *(rng.choice((-1, -1, 6, 8, 10)), when(3000)),
+                *(0 if rid % 2 else rng.randint(1, authors), 0, "0"),
             )
             for rid in range(1, stories // 2 + 1)
         ]
@@ -454,6 +475,10 @@ def generate(
             for _ in range(stories // 5)
         ]
         out.write(insert_sql(f"{prefix}favorites", favorites))
+        # Writer 1 was the site's admin; texts in files (some chapters), ratings 1 to 10.
+        prefs = [(1, 0, 0, 1, 0, 0, 0, 0, 1, "default", 1, "0", 1, 0)]
+        out.write(insert_sql(f"{prefix}authorprefs", prefs))
+        out.write(insert_sql(f"{prefix}settings", [("1", "Generated", "stories", "files", 1)]))
     return Generated(
         dump=path,
         stories_dir=stories_dir if stories_dir.exists() else None,

@@ -106,6 +106,20 @@ def _author(row: Row) -> r.Author:
         bio=text_of(row.get("bio")),
         password=text_of(row.get("password")).strip(),
         date=date_of(row.get("date")),
+        level=int_of(row.get("level")),
+    )
+
+
+def _authorprefs(row: Row) -> r.AuthorPrefs:
+    return r.AuthorPrefs(uid=int_of(row.get("uid")), level=int_of(row.get("level")))
+
+
+def _settings(row: Row) -> r.Settings:
+    return r.Settings(
+        sitename=text_of(row.get("sitename")).strip(),
+        store=text_of(row.get("store")).strip().lower(),
+        storiespath=text_of(row.get("storiespath")).strip(),
+        ratings=int_of(row.get("ratings")),
     )
 
 
@@ -234,6 +248,7 @@ def _coauthor(row: Row) -> r.CoAuthor:
 # Each table of `records.TABLES`: its row builder, and the id field (None: a list of rows).
 _BUILDERS: dict[str, tuple[Callable[[Row], Any], str | None]] = {
     "authors": (_author, "uid"),
+    "authorprefs": (_authorprefs, "uid"),
     "categories": (_category, "catid"),
     "characters": (_character, "charid"),
     "classtypes": (_classtype, "classtype_id"),
@@ -246,6 +261,7 @@ _BUILDERS: dict[str, tuple[Callable[[Row], Any], str | None]] = {
     "coauthors": (_coauthor, None),
     "reviews": (_review, None),
     "favorites": (_favorite, None),
+    "settings": (_settings, None),
 }
 
 

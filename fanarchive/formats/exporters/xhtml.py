@@ -2,8 +2,8 @@
 
 The archive keeps AO3's allowlist, which has elements and attributes HTML5 made
 obsolete (center, big, tt, align=...). They become classes; links that lead
-nowhere inside the book (relative ones) and remote images (not allowed in EPUB)
-are turned into plain text.
+nowhere inside the book (relative ones, named anchors, anchors without a target) and
+remote images (not allowed in EPUB) are turned into plain text.
 """
 
 from __future__ import annotations
@@ -70,6 +70,14 @@ def _drop_remote_images(root: lxml.html.HtmlElement) -> None:
         image.getparent().replace(image, replacement)
 
 
+def _unwrap_anchors_without_target(root: lxml.html.HtmlElement) -> None:
+    """An `a` left without href (a relative link, a named anchor, or text stored before
+    the sanitiser unwrapped emptied anchors) is no link: its text stays, the tag goes,
+    since EPUB requires href on `a` (epubcheck's RSC-005)."""
+    for anchor in [a for a in root.iter("a") if a.get("href") is None]:
+        anchor.drop_tag()
+
+
 def to_xhtml(fragment: str) -> str:
     """An HTML fragment as well-formed XHTML for an EPUB content document."""
     fragment = _NOT_XML.sub("", fragment)
@@ -80,6 +88,7 @@ def to_xhtml(fragment: str) -> str:
     for element in root.iter():
         if isinstance(element.tag, str):
             _clean(element)
+    _unwrap_anchors_without_target(root)
     parts = [escape_text(root.text or "")]
     for child in root:
         parts.append(etree.tostring(child, method="xml", encoding="unicode", with_tail=True))

@@ -19,6 +19,7 @@ from fanarchive.formats.importers import htmltools
 from fanarchive.formats.importers.base import Importer, Source, fallback_title, register
 from fanarchive.formats.importers.epub import combined
 from fanarchive.formats.importers.epubread import book_for_sniffing, open_book
+from fanarchive.formats.importers.textwork import chapter_title
 from fanarchive.formats.parsed import Metadata, ParsedWork, build_work, series_from, split_tags
 from fanarchive.works.services import ChapterInput
 
@@ -126,11 +127,9 @@ class _Walker:
             if tag == "h1" and not self.meta.title:
                 self.meta.title = text
             elif tag in {"h2", "h3"} and _CHAPTER.match(text):
-                match = _CHAPTER.match(text)
-                title = (match.group("title") or "").strip() if match else ""
-                self.chapters.append(
-                    ChapterInput(text="", text_format=TextFormat.HTML, title=title)
-                )
+                # The whole heading for now: its number is checked against the
+                # chapter's position once all chapters are known (parse_ao3).
+                self.chapters.append(ChapterInput(text="", text_format=TextFormat.HTML, title=text))
             elif "byline" in css:
                 names = [htmltools.text_of(a) for a in child.iter("a")] or [
                     htmltools.text_of(s)
@@ -165,14 +164,24 @@ class _Walker:
                 self.walk(child)
 
 
+def _title_part(heading: str) -> str:
+    """What a "Chapter N: Title" heading says besides the number."""
+    match = _CHAPTER.match(heading)
+    return (match.group("title") or "").strip() if match else heading
+
+
 def parse_ao3(root: lxml.html.HtmlElement, source: Source, *, importer: str) -> ParsedWork:
     meta = Metadata()
     read_meta_list(root, meta)
     walker = _Walker()
-    walker.walk(htmltools.body_of(root))
+    body = htmltools.body_of(root)
+    htmltools.mark_scene_breaks(body)
+    walker.walk(body)
     for name in ("title", "creators", "summary", "notes", "endnotes"):
         setattr(meta, name, getattr(walker.meta, name))
-    chapters = [c for c in walker.chapters if c.text.strip() or c.title]
+    chapters = [c for c in walker.chapters if c.text.strip() or _title_part(c.title)]
+    for position, chapter in enumerate(chapters, start=1):
+        chapter.title = chapter_title(chapter.title, position)
     return build_work(meta, chapters, importer=importer, fallback_title=fallback_title(source.name))
 
 

@@ -12,7 +12,7 @@ from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.importers import htmltools
 from fanarchive.formats.importers.base import Importer, Source, fallback_title, register
 from fanarchive.formats.importers.epubread import Book, Document, is_epub, open_book
-from fanarchive.formats.importers.textwork import chapter_heading
+from fanarchive.formats.importers.textwork import chapter_heading, chapter_title
 from fanarchive.formats.parsed import ParsedWork, build_work
 from fanarchive.works.services import ChapterInput
 
@@ -30,19 +30,27 @@ def _is_front_matter(book: Book, doc: Document) -> bool:
     return bool(_FRONT_FILE.search(doc.href.rsplit("/", 1)[-1])) and words < 300
 
 
-def chapter_from(book: Book, doc: Document) -> ChapterInput | None:
+def _says_more(heading: str, label: str) -> bool:
+    """Whether a heading is the navigation label and more ("Chapter 7: Snow" for
+    "Chapter 7"), or there is no label."""
+    rest = heading.removeprefix(label) if heading.startswith(label) else None
+    return not label or (rest is not None and rest[:1] in {"", " ", ":", ".", "-", "–", "—"})
+
+
+def chapter_from(book: Book, doc: Document, position: int) -> ChapterInput | None:
+    """The chapter at `position` from a spine document, titled from the navigation or
+    its first heading (which then leaves the text)."""
     body = copy.deepcopy(htmltools.body_of(doc.root))
+    htmltools.mark_scene_breaks(body)
     label = book.nav_titles.get(doc.href, "")
     first = next((c for c in body.iter("h1", "h2", "h3") if htmltools.text_of(c)), None)
     title = label
     if first is not None:
         heading = htmltools.text_of(first)
         if not title or heading == label or chapter_heading(heading) is not None:
-            title = title or heading
+            title = heading if _says_more(heading, title) else title
             first.drop_tree()
-    parsed = chapter_heading(title)
-    if parsed is not None:
-        title = parsed
+    title = chapter_title(title, position)
     text = htmltools.inner_html(body)
     if not htmltools.text_of(body):
         return None
@@ -50,11 +58,11 @@ def chapter_from(book: Book, doc: Document) -> ChapterInput | None:
 
 
 def chapters_of(book: Book, skip: set[str] | None = None) -> list[ChapterInput]:
-    chapters = []
+    chapters: list[ChapterInput] = []
     for doc in book.documents:
         if doc.href in (skip or set()) or _is_front_matter(book, doc):
             continue
-        chapter = chapter_from(book, doc)
+        chapter = chapter_from(book, doc, len(chapters) + 1)
         if chapter is not None:
             chapters.append(chapter)
     if not chapters:

@@ -9,7 +9,7 @@ import lxml.html
 from fanarchive.core.text import TextFormat
 from fanarchive.formats.importers import htmltools
 from fanarchive.formats.importers.base import Importer, Source, fallback_title, register
-from fanarchive.formats.importers.textwork import chapter_heading
+from fanarchive.formats.importers.textwork import chapter_heading, chapter_title
 from fanarchive.formats.parsed import Metadata, ParsedWork, build_work, split_tags
 from fanarchive.works.services import ChapterInput
 
@@ -52,7 +52,7 @@ def chapters_from_body(
             current = ChapterInput(
                 text="",
                 text_format=TextFormat.HTML,
-                title=chapter_heading(htmltools.text_of(child)) or "",
+                title=chapter_title(htmltools.text_of(child), len(chapters) + 1),
             )
             parts = [child.tail or ""]
             continue
@@ -98,6 +98,7 @@ class HtmlImporter(Importer):
 
     def parse(self, source: Source) -> ParsedWork:
         root = htmltools.parse_document(source.data, source.name)
+        htmltools.mark_scene_breaks(htmltools.body_of(root))
         meta = page_metadata(root)
         chapters, meta.title = chapters_from_body(htmltools.body_of(root), title=meta.title)
         return build_work(

@@ -9,6 +9,7 @@ from lxml import etree
 
 from fanarchive.formats.decode import decode_text
 from fanarchive.formats.errors import ImportFailed
+from fanarchive.formats.importers import reflow
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
@@ -30,10 +31,9 @@ def parse_document(data: bytes, name: str) -> lxml.html.HtmlElement:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
         raise ImportFailed(name, f"is not readable HTML ({error}).") from None
-    for element in root.iter(*_NEVER_CONTENT):
-        element.drop_tree()
-    for comment in root.xpath("//comment()"):
-        comment.drop_tree()
+    # Removed with what they hold, their tail text kept. Comments outside the root
+    # element (one before <html>, as browsers save pages) are not in its tree at all.
+    etree.strip_elements(root, *_NEVER_CONTENT, etree.Comment, with_tail=False)
     return root
 
 
@@ -63,3 +63,26 @@ def inner_html(element: lxml.html.HtmlElement) -> str:
 def body_of(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     body = root.find(".//body")
     return body if body is not None else root
+
+
+# Elements that may hold a scene-break marker by themselves, and the formatting the
+# marker may be wrapped in (<p align="center"><b>* * *</b></p>).
+_BREAK_HOLDERS = ("p", "div", "center", "h1", "h2", "h3", "h4", "h5", "h6")
+_FORMATTING = {"b", "i", "em", "strong", "span", "font", "small", "big", "u", "s", "strike"}
+_FORMATTING |= {"sup", "sub", "tt", "code", "br"}
+SCENE_BREAK_CLASS = "scene-break"
+
+
+def mark_scene_breaks(root: lxml.html.HtmlElement) -> None:
+    """A paragraph holding only a scene-break marker (centred or not; the markers are
+    the plain-text importer's, `reflow.BREAK_LINE`) becomes <hr class="scene-break">."""
+    for element in list(root.iter(*_BREAK_HOLDERS)):
+        parent = element.getparent()
+        if parent is None or not reflow.is_break_line(element.text_content()):
+            continue
+        if any(local(d) not in _FORMATTING for d in element.iterdescendants()):
+            continue
+        rule = lxml.html.Element("hr")
+        rule.set("class", SCENE_BREAK_CLASS)
+        rule.tail = element.tail
+        parent.replace(element, rule)

@@ -6,7 +6,7 @@ import re
 
 from fanarchive.core.text import TextFormat
 from fanarchive.formats.decode import decode_text
-from fanarchive.formats.importers import header, textwork
+from fanarchive.formats.importers import header, reflow, textwork, titlerun
 from fanarchive.formats.importers.base import Importer, Source, fallback_title, register
 from fanarchive.formats.parsed import Metadata, ParsedWork, build_work
 from fanarchive.works.services import ChapterInput
@@ -34,6 +34,7 @@ def parse_text(text: str, source: Source, *, importer: str, fmt: TextFormat) -> 
             preface[0] = found[1]
         meta.notes = "\n\n".join([meta.notes, *preface]).strip()
     notes, endnotes = textwork.assign_notes(sections)
+    proposed = "" if meta.title else _title_run_of(sections)
     meta.notes = "\n\n".join(filter(None, [meta.notes, notes]))
     meta.endnotes = "\n\n".join(filter(None, [meta.endnotes, endnotes]))
     meta.notes = textwork.notes_html(meta.notes)
@@ -50,7 +51,19 @@ def parse_text(text: str, source: Source, *, importer: str, fmt: TextFormat) -> 
         )
         for section in sections
     ]
-    return build_work(meta, chapters, importer=importer, fallback_title=fallback_title(source.name))
+    parsed = build_work(
+        meta, chapters, importer=importer, fallback_title=fallback_title(source.name)
+    )
+    parsed.proposed_title = proposed
+    return parsed
+
+
+def _title_run_of(sections: list[textwork.Section]) -> str:
+    """A title run into the first sentence of a text that names none (see titlerun)."""
+    blocks = sections[0].blocks if sections else []
+    if not blocks or blocks[0] == reflow.SCENE_BREAK:
+        return ""
+    return titlerun.title_run(blocks[0])
 
 
 def _is_title_line(block: str) -> bool:

@@ -29,6 +29,15 @@ CHAPTER_HEADING = re.compile(
     re.IGNORECASE,
 )
 _SPECIAL_HEADING = re.compile(r"^\s*(?:#+\s*)?(?P<title>prologue|epilogue|interlude)\s*$", re.I)
+# "Chapter N" as the archive shows an untitled chapter, with N spelled any way, and
+# maybe a title after it.
+_NUMBERED = re.compile(
+    rf"^(?:chapter|ch\.?)\s+(?P<number>\d+|[ivxlc]+|{_NUMBER_WORDS.replace(' ', '|')})"
+    r"\s*(?:[:.\-–—]\s*(?P<title>.*?))?\s*$",
+    re.IGNORECASE,
+)
+_ROMAN = dict(zip("ivxlc", (1, 5, 10, 50, 100), strict=True))
+_WORD_VALUES = {word: n for n, word in enumerate(_NUMBER_WORDS.split(), start=1)}
 FLATTENED_CHARS = 1200
 _BLANK = re.compile(r"\n[ \t]*\n+")
 
@@ -126,6 +135,40 @@ def chapter_heading(block: str) -> str | None:
     return title.strip().strip("#").strip()
 
 
+def _number_value(number: str) -> int | None:
+    number = number.lower()
+    if number.isdigit():
+        return int(number)
+    if number in _WORD_VALUES:
+        return _WORD_VALUES[number]
+    values = [_ROMAN[c] for c in number]
+    total = sum(-v if v < w else v for v, w in zip(values, [*values[1:], 0], strict=True))
+    return total if _roman(total) == number else None
+
+
+def _roman(value: int) -> str:
+    out = ""
+    for size, letters in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x")):
+        count, value = divmod(value, size)
+        out += letters * count
+    return out + ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")[value]
+
+
+def chapter_title(heading: str, position: int) -> str:
+    """The title to keep for the chapter at `position` (1, 2 ...) headed `heading`.
+
+    A title is the writer's: it is kept, unless it is the archive's own heading for
+    that position: "Chapter 3" (or "Chapter Three", "Ch. III") at position 3 is
+    untitled, and "Chapter 3: The Storm" there is titled "The Storm". "Chapter 7" at
+    position 8 (after a prologue) stays "Chapter 7".
+    """
+    heading = " ".join(heading.split()).strip("#").strip()
+    match = _NUMBERED.match(heading)
+    if match and _number_value(match.group("number")) == position:
+        return (match.group("title") or "").strip()
+    return heading
+
+
 def split_chapters(blocks: list[str]) -> tuple[list[str], list[Section]]:
     """Blocks before the first chapter heading (the preface), and the chapters."""
     starts = [i for i, block in enumerate(blocks) if chapter_heading(block) is not None]
@@ -136,7 +179,7 @@ def split_chapters(blocks: list[str]) -> tuple[list[str], list[Section]]:
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(blocks)
         sections.append(
-            Section(title=chapter_heading(blocks[start]) or "", blocks=blocks[start + 1 : end])
+            Section(title=chapter_title(blocks[start], n + 1), blocks=blocks[start + 1 : end])
         )
     return preface, sections
 

@@ -387,7 +387,7 @@ def build(folder: Path, *, unix_dates: bool = False, prefix: str = "fanfiction_"
         + schema_sql(prefix=p, unix_dates=unix_dates).encode()
         + b"INSERT INTO `"
         + p.encode()
-        + b"settings` VALUES ('1','Test Archive','stories');\n"
+        + b"settings` VALUES ('1','Test Archive','stories','files','1');\n"
     )
     tables: list[tuple[str, Sequence[Sequence[Any]]]] = [
         (f"{p}authors", authors),

@@ -108,7 +108,7 @@ PARAGRAPHS = (
 )
 
 
-def make_fanficfare_epub() -> bytes:
+def make_fanficfare_epub(chapters: list[tuple[str, str]] | None = None) -> bytes:
     title_page = xhtml(
         "The Salt Road",
         '<h3><a href="https://example.org/s/1">The Salt Road</a> by '
@@ -125,7 +125,8 @@ def make_fanficfare_epub() -> bytes:
         "<b>Summary:</b> A courier carries <i>salt</i> across the hills.<br/></div>",
     )
     return make_epub(
-        chapters=[("Chapter 1: The Valley", PARAGRAPHS), ("Chapter 2: The Pass", PARAGRAPHS)],
+        chapters=chapters
+        or [("Chapter 1: The Valley", PARAGRAPHS), ("Chapter 2: The Pass", PARAGRAPHS)],
         extra_docs=[("title_page.xhtml", title_page)],
         extra_metadata="<dc:contributor>FanFicFare [https://example.org/FanFicFare]</dc:contributor>",
     )

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_work
+from fanarchive.formats import import_services
+from fanarchive.formats.importers import html
+from fanarchive.formats.importers.registry import Source
 from fanarchive.formats.tests import helpers
 from fanarchive.works.models import Series, Work
 from fanarchive.works.series_selectors import is_series_creator
@@ -121,3 +125,70 @@ def test_export_refuses_drafts(user: User, tmp_path: Path) -> None:
     draft = make_work(user, post=False)
     with pytest.raises(CommandError, match="drafts are never exported"):
         _run("export", str(draft.pk), "-o", str(tmp_path / "d.epub"))
+
+
+def test_import_keeps_chapter_titles_that_look_generic(user: User, tmp_path: Path) -> None:
+    # A FanFicFare download with a prologue: its eighth chapter is titled "Chapter 7".
+    headings = ["Prologue", *[f"Chapter {n}" for n in range(1, 9)]]
+    book = helpers.make_fanficfare_epub([(h, helpers.PARAGRAPHS) for h in headings])
+    (tmp_path / "salt.epub").write_bytes(book)
+    out, _ = _run("import", str(tmp_path), "--as", "writer", "--json", "--no-progress")
+    [report] = json.loads(out)
+    assert report["status"] == "imported" and report["importer"] == "fanficfare"
+    work = Work.objects.get(pk=report["work_id"])
+    chapters = list(work.chapters.order_by("position"))
+    assert [c.title for c in chapters] == headings
+    assert chapters[7].heading == "Chapter 8: Chapter 7"
+
+
+def test_import_reports_a_file_that_crashes_the_importer_and_goes_on(
+    user: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_services, "PARALLEL_AT", 2)  # the forked parser, too
+    parse = html.HtmlImporter.parse
+
+    def crashing(self: html.HtmlImporter, source: Source) -> Any:
+        if b"CRASH" in source.data:
+            raise KeyError("an importer bug")
+        return parse(self, source)
+
+    monkeypatch.setattr(html.HtmlImporter, "parse", crashing)
+    page = "<html><head><title>{}</title></head><body><p>{}</p></body></html>"
+    (tmp_path / "a.html").write_text(page.format("Alpha", "The tide came in."))
+    (tmp_path / "b.html").write_text(page.format("Beta", "CRASH"))
+    (tmp_path / "c.html").write_text(page.format("Gamma", "The tide went out."))
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 of 3 files could not be imported"):
+        call_command(
+            "import",
+            str(tmp_path),
+            "--as",
+            "writer",
+            "--fandom",
+            "X",
+            "--no-progress",
+            stdout=out,
+            stderr=err,
+        )
+    report = out.getvalue()
+    failure = "could not be read: the importer met an unexpected error (KeyError)"
+    assert f"failed: {tmp_path / 'b.html'}: {failure}" in report
+    assert "imported: " in report and "(Alpha)" in report and "(Gamma)" in report
+    assert sorted(Work.objects.values_list("title", flat=True)) == ["Alpha", "Gamma"]
+
+
+def test_import_proposes_a_run_in_title_in_its_notices(user: User, tmp_path: Path) -> None:
+    (tmp_path / "harbour.txt").write_text("Winter Quarters " + helpers.FLATTENED)
+    (tmp_path / "plain.txt").write_text(helpers.FLATTENED)
+    args = ["import", str(tmp_path), "--as", "writer", "--fandom", "X", "--no-progress"]
+    proposal = 'Proposed title: "Winter Quarters". The text seems to begin with it'
+    out, _ = _run(*args, "--dry-run", "--json")
+    notices = {Path(r["source"]).name: r["notices"] for r in json.loads(out)}
+    assert [n for n in notices["harbour.txt"] if n.startswith(proposal)]
+    assert not [n for n in notices["plain.txt"] if "Proposed title" in n]
+    out, _ = _run(*args)
+    assert out.count(proposal) == 1
+    assert 'the work is titled "Harbour" and its text is left as it is.' in out
+    # Proposed, not taken: the title and the text are the file's.
+    work = Work.objects.get(chapters__content__startswith="<p>Winter Quarters")
+    assert work.title == "Harbour"

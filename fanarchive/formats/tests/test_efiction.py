@@ -28,7 +28,7 @@ from fanarchive.formats.efiction.context import MigrationOptions
 from fanarchive.formats.efiction.mapper import migrate
 from fanarchive.formats.efiction.read import read_dump
 from fanarchive.formats.efiction.sample import generate
-from fanarchive.formats.models import EfictionMapping
+from fanarchive.formats.models import EfictionMapping, EfictionReviewRatings
 from fanarchive.formats.tests import efiction_fixture
 from fanarchive.tags.fixed import (
     CHARACTER_DEATH,
@@ -103,7 +103,7 @@ def test_every_row_is_accounted_for(admin, tmp_path, unix_dates):
     assert skipped(report, "reviews") == {
         "6": "story 4 was not migrated.",
         "7": "chapter 9 is a draft here (not validated on eFiction).",
-        "8": "has no text.",
+        "8": "has no text and no rating.",
     }
     assert skipped(report, "favorites") == {
         "1/AU/1": "You cannot subscribe to yourself.",
@@ -124,11 +124,22 @@ def test_every_row_is_accounted_for(admin, tmp_path, unix_dates):
     assert 'Rating "NC-17" is "Explicit".' in decisions
     assert 'Warning "Major Character Death" is the archive warning' in decisions
     assert 'Class "Spoilers" (Warnings) is the additional tag "Spoilers".' in decisions
-    assert "1 review(s) gave the story a rating" in decisions
+    assert "ratings (how many of each, count, average) are kept" in decisions
+    assert report["review_ratings"] == [
+        {
+            "kind": "story",
+            "efiction_id": 1,
+            "title": "The Lamp",
+            "count": 1,
+            "average": 5.0,
+            "ratings": {"5": 1},
+        }
+    ]
     assert "1 favourite(s) had a comment" in decisions
     assert 'Category "Sky, Lanterns" is the fandom "Sky Lanterns".' in decisions
     assert report["hits"] == 120 + 45 + 3 + 900
-    assert report["ignored_tables"] == {"fanfiction_settings": 1}
+    assert report["ignored_tables"] == {}
+    assert report["counts"]["settings"] == {"read": 1, "mapped": 1}
 
 
 def test_the_text_report_lists_counts_decisions_and_skips(admin, tmp_path):
@@ -555,6 +566,7 @@ def test_a_dry_run_writes_nothing(admin, tmp_path):
     assert report["counts"]["favorites"] == {"read": 9, "would migrate": 5, "skipped": 4}
     assert not Comment.objects.exists() and not Bookmark.objects.exists()
     assert not Subscription.objects.exists() and not WorkHitCount.objects.exists()
+    assert not EfictionReviewRatings.objects.exists()
 
 
 def test_old_addresses_redirect_to_the_new_pages(admin, tmp_path, client):

@@ -117,7 +117,8 @@ def test_a_fixture_dump_reads_into_records(tmp_path):
     assert [c.chapid for c in archive.chapters_of(6)] == [8, 7, 9]
     assert archive.reviews[1].uid == 0 and archive.reviews[1].reviewer == "Passing Gull"
     assert archive.inseries[1].subseriesid == 2
-    assert archive.ignored_tables == {"fanfiction_settings": 1}
+    assert archive.ignored_tables == {}
+    assert archive.site.store == "files" and archive.site.storiespath == "stories"
 
 
 def test_every_table_read_has_a_builder_and_a_place_in_the_archive():

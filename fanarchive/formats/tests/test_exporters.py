@@ -9,6 +9,7 @@ from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_work
 from fanarchive.formats.download_services import work_export
 from fanarchive.formats.exporters import FORMATS
+from fanarchive.formats.exporters.xhtml import to_xhtml
 from fanarchive.formats.selectors import export_document
 from fanarchive.works.services import ChapterInput, chapter_update
 
@@ -78,3 +79,16 @@ def test_downloads_are_cached_and_rebuilt_when_the_work_changes(user: User) -> N
     assert second != first
     assert not first.exists()
     assert "A new first chapter." in second.read_text()
+
+
+def test_epub_markup_keeps_no_anchor_without_a_target() -> None:
+    # As stored before the sanitiser unwrapped emptied anchors, and links EPUB cannot keep.
+    stored = (
+        '<p>An <a rel="nofollow">emptied</a> link, a <a href="/works/1" rel="nofollow">'
+        'relative</a> one, a <a name="fn1">named</a> anchor and a '
+        '<a href="https://example.org/" rel="nofollow"><em>real</em> one</a>.</p>'
+    )
+    assert to_xhtml(stored) == (
+        "<p>An emptied link, a relative one, a named anchor and a "
+        '<a href="https://example.org/" rel="nofollow"><em>real</em> one</a>.</p>'
+    )

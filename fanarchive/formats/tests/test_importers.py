@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy" codecs used below)
 import pytest
 
 from fanarchive.formats.errors import ImportFailed
+from fanarchive.formats.importers import titlerun
 from fanarchive.formats.importers.registry import Source, parse_source
 from fanarchive.formats.tests import helpers
 from fanarchive.tags.fixed import (
@@ -203,6 +207,97 @@ def test_fanficfare_epub_metadata_from_title_page() -> None:
     assert [c.title for c in parsed.chapters] == ["The Valley", "The Pass"]
 
 
+# -- chapter titles ---------------------------------------------------------------------
+
+# (heading in the file, the title kept): a title is the writer's, unless it is the
+# archive's own "Chapter N" for the chapter's own position N.
+HEADINGS = [
+    ("Chapter 1", ""),
+    ("Chapter 3", "Chapter 3"),
+    ("Chapter 3: The Storm", "The Storm"),
+    ("Chapter Four", ""),
+    ("Chapter 7: Tide", "Chapter 7: Tide"),
+    ("Part 6", "Part 6"),
+]
+TITLES = [title for _heading, title in HEADINGS]
+
+
+def _text_with(headings: list[str]) -> str:
+    body = "".join(f"{h}\n\nThe lantern swung in part {n}.\n\n" for n, h in enumerate(headings))
+    return "Title: Lamps\nFandom: Harbour Tales\n\n" + body
+
+
+def _html_with(headings: list[str]) -> str:
+    body = "".join(
+        f"<h2>{h}</h2><p>The lantern swung in part {n}.</p>" for n, h in enumerate(headings)
+    )
+    return f"<html><head><title>Lamps</title></head><body><h1>Lamps</h1>{body}</body></html>"
+
+
+def _ao3_with(headings: list[str]) -> str:
+    chapters = "".join(
+        f'<div class="meta group"><h2 class="heading">{h}</h2></div>'
+        f'<div class="userstuff"><p>The lantern swung in part {n}.</p></div>'
+        for n, h in enumerate(headings)
+    )
+    start, end = (
+        helpers.AO3_HTML.index('<div id="chapters"'),
+        helpers.AO3_HTML.index('<div id="afterword"'),
+    )
+    return (
+        helpers.AO3_HTML[:start]
+        + f'<div id="chapters" class="userstuff">{chapters}</div>'
+        + helpers.AO3_HTML[end:]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("lamps.txt", lambda hs: _text_with(hs).encode()),
+        ("lamps.md", lambda hs: _text_with([f"## {h}" for h in hs]).encode()),
+        ("lamps.html", lambda hs: _html_with(hs).encode()),
+        (
+            "lamps.epub",
+            lambda hs: helpers.make_epub(chapters=[(h, helpers.PARAGRAPHS) for h in hs]),
+        ),
+        (
+            "fff.epub",
+            lambda hs: helpers.make_fanficfare_epub([(h, helpers.PARAGRAPHS) for h in hs]),
+        ),
+    ],
+)
+def test_chapter_titles_are_kept_unless_they_are_the_archives_own(name, make) -> None:
+    parsed = parse(name, make([heading for heading, _title in HEADINGS]))
+    assert [c.title for c in parsed.chapters] == TITLES
+
+
+def test_ao3_chapter_titles_that_look_generic_are_kept() -> None:
+    # AO3 numbers its headings itself: "Chapter 3: Chapter 2" is chapter 3 titled
+    # "Chapter 2"; a number that is not the chapter's own is the writer's, kept.
+    headings = [
+        "Chapter 1: Prologue",
+        "Chapter 2",
+        "Chapter 3: Chapter 2",
+        "Chapter 4: Part 6",
+        "Chapter 9: Odd",
+    ]
+    parsed = parse("ferry.html", _ao3_with(headings))
+    assert parsed.importer == "ao3-html"
+    titles = ["Prologue", "", "Chapter 2", "Part 6", "Chapter 9: Odd"]
+    assert [c.title for c in parsed.chapters] == titles
+
+
+def test_fanficfare_epub_with_a_prologue_keeps_every_chapter_title() -> None:
+    headings = ["Prologue", *[f"Chapter {n}" for n in range(1, 9)]]
+    parsed = parse(
+        "fff.epub", helpers.make_fanficfare_epub([(h, helpers.PARAGRAPHS) for h in headings])
+    )
+    assert parsed.importer == "fanficfare"
+    assert [c.title for c in parsed.chapters] == headings
+    assert parsed.chapters[7].title == "Chapter 7"
+
+
 # -- broken and hostile files -----------------------------------------------------------
 
 
@@ -247,3 +342,140 @@ def test_file_over_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_empty_file() -> None:
     with pytest.raises(ImportFailed, match=r"^empty\.txt: is empty"):
         parse("empty.txt", "  \n")
+
+
+def test_epub_chapter_heading_that_says_more_than_its_navigation_label() -> None:
+    headings = ["Prologue", "Chapter 1: Snow", "Chapter 2"]
+    book = helpers.make_epub(chapters=[(h, helpers.PARAGRAPHS) for h in headings])
+    members = {
+        i.filename: z.read(i) for z in [zipfile.ZipFile(io.BytesIO(book))] for i in z.infolist()
+    }
+    members["OEBPS/toc.ncx"] = members["OEBPS/toc.ncx"].replace(b"Chapter 1: Snow", b"Chapter 1")
+    del members["mimetype"]
+    parsed = parse("snow.epub", helpers.make_zip(members, epub=True))
+    # The navigation says "Chapter 1", the heading "Chapter 1: Snow": the heading wins.
+    assert [c.title for c in parsed.chapters] == ["Prologue", "Chapter 1: Snow", "Chapter 2"]
+
+
+# -- scene breaks in HTML ---------------------------------------------------------------
+
+# The plain-text importer's markers (test_scene_break_markers_on_their_own_line), as HTML.
+MARKERS = ["★", "☆ ☆ ☆", "***", "* * *", "~~~", "---", "oOo", "&lt;3&lt;3", "*&nbsp;*&nbsp;*"]
+HOLDERS = [
+    '<p align="center">{}</p>',
+    '<p style="text-align:center">{}</p>',
+    "<center>{}</center>",
+    '<div class="center"><b>{}</b></div>',
+    "<p>{}</p>",
+]
+
+
+def _html_import(name: str, body: str):
+    if name.endswith(".epub"):
+        return parse(name, helpers.make_epub(chapters=[("The Pass", body)]))
+    return parse(name, f"<html><head><title>Pass</title></head><body>{body}</body></html>")
+
+
+@pytest.mark.parametrize("name", ["pass.html", "pass.epub"])
+@pytest.mark.parametrize("holder", HOLDERS)
+@pytest.mark.parametrize("marker", MARKERS)
+def test_a_paragraph_holding_only_a_marker_is_a_scene_break(
+    name: str, holder: str, marker: str
+) -> None:
+    body = f"<p>Before the pass.</p>{holder.format(marker)}<p>After it.</p>"
+    [chapter] = _html_import(name, body).chapters
+    assert chapter.text == '<p>Before the pass.</p><hr class="scene-break"><p>After it.</p>'
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["<p>* * * and then</p>", "<p>**</p>", "<p>* <img src='https://e.org/a.png'> *</p>"],
+)
+def test_a_marker_in_running_text_stays_text(paragraph: str) -> None:
+    [chapter] = _html_import("pass.html", f"<p>Before.</p>{paragraph}").chapters
+    assert "scene-break" not in chapter.text
+
+
+def test_ao3_download_with_a_centred_marker() -> None:
+    page = helpers.AO3_HTML.replace(
+        '<hr class="scene-break">', '<p align="center">~~~</p><p align="center">* * *</p>'
+    )
+    first = parse("ferry.html", page).chapters[0]
+    assert first.text.count('<hr class="scene-break">') == 2
+
+
+# -- pages that start oddly -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "<!-- saved from url=(0042)https://example.org/works/1 -->\n",
+        "<!-- one --><!-- two -->\n<!DOCTYPE html>\n",
+        '<?xml version="1.0" encoding="utf-8"?>\n<!-- generated -->\n',
+    ],
+)
+def test_html_beginning_with_a_comment(start: str) -> None:
+    page = (
+        f"{start}<html><head><title>The Quay</title></head><body>"
+        "<p>The barges slept along the quay.</p><!-- in the body too --></body></html>"
+        "<!-- and after the end -->"
+    )
+    parsed = parse("quay.html", page)
+    assert parsed.work.title == "The Quay"
+    assert parsed.chapters[0].text == "<p>The barges slept along the quay.</p>"
+
+
+# -- a title run into the first sentence ------------------------------------------------
+
+SNOW = "The snow had not stopped for a week, and the barracks smelled of wet wool."
+
+
+@pytest.mark.parametrize(
+    ("opening", "title"),
+    [
+        (f"Winter Quarters {SNOW}", "Winter Quarters"),
+        (f"The Snow Queen {SNOW}", "The Snow Queen"),
+        (f"Return of the Lantern Keeper {SNOW}", "Return of the Lantern Keeper"),
+        ("When Harry Met Sally He laughed at the idea for a whole week.", "When Harry Met Sally"),
+        ("Aftermath She counted the boats twice before she believed it.", "Aftermath"),
+        ("A Keeper's Tale \u201cCome in,\u201d she said, and shut the door.", "A Keeper's Tale"),
+        ("Salt and Stone It was the third winter on the hill road.", "Salt and Stone"),
+    ],
+)
+def test_a_title_run_into_the_first_sentence_is_noticed(opening: str, title: str) -> None:
+    assert titlerun.title_run(opening) == title
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        SNOW,
+        "Harry Potter walked in.",
+        "Harry Potter walked in and sat down by the fire without a word.",
+        "Mira Vale The Second counted the boats.",  # no small letters after "The"
+        "Yesterday I went down to the harbour to count the boats.",
+        "On the night of the storm nobody slept in the lighthouse.",
+        "When she came home the lamps were already lit in every window.",
+        "\u201cSeven,\u201d she said. \u201cThere should be eight.\u201d",
+        "Mr. Darcy The rain had not stopped all day long.",
+        "Chapter One The snow had not stopped for a week.",
+        "Winter Quarters The end.",  # too little sentence after it
+        "Winter Quarters",
+        "",
+    ],
+)
+def test_normal_openings_propose_no_title(opening: str) -> None:
+    assert titlerun.title_run(opening) == ""
+
+
+def test_a_flattened_text_proposes_its_run_in_title_and_keeps_its_text() -> None:
+    text = "Winter Quarters " + helpers.FLATTENED
+    parsed = parse("harbour.txt", text)
+    assert parsed.proposed_title == "Winter Quarters"
+    assert parsed.work.title == "Harbour"  # proposed, not applied
+    assert parsed.chapters[0].text.startswith("Winter Quarters The lantern swung")
+    # A file that names its title proposes nothing.
+    named = parse("harbour.txt", "Title: Lanterns\n\n" + text)
+    assert named.proposed_title == "" and named.work.title == "Lanterns"
+    assert parse("harbour.txt", helpers.FLATTENED).proposed_title == ""

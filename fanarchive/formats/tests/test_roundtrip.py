@@ -129,3 +129,30 @@ def test_series_come_back(user: User, fmt: str, epubcheck) -> None:
     cycle = Series.objects.get(title="The Harbour Cycle", creatorships__pseud__user=importer)
     assert placed == [("Salt Stories", 2, own_salt.pk), ("The Harbour Cycle", 1, cycle.pk)]
     assert not any("series" in notice for notice in outcome.notices)
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html", "txt"])
+def test_chapter_titles_that_look_generic_come_back(user: User, fmt: str) -> None:
+    titles = ["Prologue", "Chapter 1", "", "Chapter Four: Home"]
+    original = work_create(
+        user=user,
+        data=WorkInput(
+            title="Four Lamps",
+            rating=MATURE,
+            warnings=[VIOLENCE],
+            fandoms=["Harbour Tales"],
+            expected_chapters=len(titles),
+        ),
+        chapters=[
+            ChapterInput(text=f"Lamp number {n}.", text_format="plain", title=title)
+            for n, title in enumerate(titles, start=1)
+        ],
+        post=True,
+    )
+    data = FORMATS[fmt].build(export_document(original))
+    outcome = work_import(
+        user=make_user("archivist"), source=Source(f"four.{fmt}", data), options=ImportOptions()
+    )
+    assert outcome.status == IMPORTED and outcome.work_id is not None, outcome.reason
+    copy = Work.objects.get(pk=outcome.work_id)
+    assert [c.title for c in copy.chapters.order_by("position")] == titles

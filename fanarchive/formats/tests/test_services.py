@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from django.db import IntegrityError
 from fanarchive.accounts.models import User
 from fanarchive.formats import import_services as services
 from fanarchive.formats import limits
+from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.import_files import Item, collect
 from fanarchive.formats.import_services import (
     DUPLICATE,
@@ -24,6 +26,7 @@ from fanarchive.formats.import_services import (
     work_import,
     works_import,
 )
+from fanarchive.formats.importers import plaintext
 from fanarchive.formats.importers.registry import Source
 from fanarchive.formats.models import ImportRecord
 from fanarchive.formats.tests import helpers
@@ -32,6 +35,7 @@ from fanarchive.tags.models import TagType
 from fanarchive.works.models import Chapter, Series, Work
 from fanarchive.works.series_selectors import is_series_creator
 from fanarchive.works.series_services import series_create
+from fanarchive.works.services import work_create
 
 STORY = "Title: The Keeper\nFandom: Harbour Tales\n\nThe lantern swung above the harbour.\n"
 
@@ -260,3 +264,105 @@ def test_a_file_imported_by_a_racing_process_is_a_duplicate(user: User, monkeypa
     monkeypatch.undo()
     assert again[0].status == DUPLICATE and again[0].work_id == first.work_id
     assert Work.objects.count() == 1
+
+
+# -- the unexpected -----------------------------------------------------------------------
+
+
+class ImporterBug(Exception):
+    """What a bug in an importer raises: not an ImportFailed."""
+
+
+def _crash_on(monkeypatch: pytest.MonkeyPatch, marker: bytes) -> None:
+    """The plain-text importer crashes on files holding `marker`, as a bug would."""
+    parse = plaintext.PlainTextImporter.parse
+
+    def crashing(self: plaintext.PlainTextImporter, source: Source) -> Any:
+        if marker in source.data:
+            raise ImporterBug("an importer bug")
+        return parse(self, source)
+
+    monkeypatch.setattr(plaintext.PlainTextImporter, "parse", crashing)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_an_importer_crash_fails_that_file_only_and_is_logged(
+    user: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog, parallel: bool
+) -> None:
+    if parallel:  # the forked parser process, as for a big batch
+        monkeypatch.setattr(services, "PARALLEL_AT", 2)
+    _crash_on(monkeypatch, b"CRASH")
+    for name in ("a", "b", "c"):
+        text = STORY.replace("Keeper", name.upper()) + ("CRASH\n" if name == "b" else "")
+        (tmp_path / f"{name}.txt").write_text(text)
+    with caplog.at_level(logging.ERROR, logger="fanarchive.formats"):
+        outcomes = works_import(user=user, items=collect([tmp_path]), options=ImportOptions())
+    assert [(Path(o.source).name, o.status) for o in outcomes] == [
+        ("a.txt", IMPORTED),
+        ("b.txt", FAILED),
+        ("c.txt", IMPORTED),
+    ]
+    assert "unexpected error" in outcomes[1].reason and "b.txt" in outcomes[1].location
+    [record] = [r for r in caplog.records if r.name.startswith("fanarchive.formats")]
+    assert "b.txt" in record.getMessage() and record.exc_info is not None
+    assert Work.objects.count() == 2
+
+
+def test_an_unexpected_error_while_saving_fails_that_file_only(
+    user: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    create = work_create
+
+    def failing(**kwargs: Any) -> Work:
+        if kwargs["data"].title == "B":
+            raise RuntimeError("the disk is on fire")
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "work_create", failing)
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text(STORY.replace("The Keeper", name.upper()))
+    with caplog.at_level(logging.ERROR, logger="fanarchive.formats"):
+        outcomes = works_import(user=user, items=collect([tmp_path]), options=ImportOptions())
+    assert [o.status for o in outcomes] == [IMPORTED, FAILED, IMPORTED]
+    assert "unexpected error" in outcomes[1].reason
+    assert any(r.exc_info for r in caplog.records if r.name.startswith("fanarchive.formats"))
+    assert Work.objects.count() == 2 and ImportRecord.objects.count() == 2
+
+
+def test_parse_upload_turns_an_importer_crash_into_a_clear_failure(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _crash_on(monkeypatch, b"CRASH")
+    with pytest.raises(ImportFailed, match="unexpected error"):
+        services.parse_upload(
+            user=user, source=Source("x.txt", b"CRASH and burn"), options=ImportOptions()
+        )
+
+
+# -- a proposed title -------------------------------------------------------------------
+
+RUN_IN = "Winter Quarters " + helpers.FLATTENED
+
+
+def test_a_proposed_title_is_taken_only_as_asked(user: User) -> None:
+    kept = _work(_import(user, "a.txt", RUN_IN, fandoms=["X"]))
+    assert kept.title == "A"
+    assert kept.chapters.get().content.startswith("<p>Winter Quarters The lantern")
+    taken = _work(
+        _import(
+            user,
+            "b.txt",
+            RUN_IN + " ",
+            fandoms=["X"],
+            title=" Winter\nQuarters ",
+            cut_proposed_title=True,
+        )
+    )
+    assert taken.title == "Winter Quarters"
+    assert taken.chapters.get().content.startswith("<p>The lantern swung")
+
+
+def test_removing_a_proposed_title_needs_a_proposal(user: User) -> None:
+    outcome = _import(user, "c.txt", helpers.FLATTENED, fandoms=["X"], cut_proposed_title=True)
+    assert _work(outcome).chapters.get().content.startswith("<p>The lantern swung")
+    assert not [n for n in outcome.notices if "Proposed title" in n]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import lxml.html
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_work
+from fanarchive.formats.importers import html
+from fanarchive.formats.importers.registry import Source
 from fanarchive.formats.tests import helpers
 from fanarchive.tags.fixed import EXPLICIT
 from fanarchive.works.models import Series, Work
@@ -162,3 +166,121 @@ def test_import_page_lists_what_must_be_fixed(user_client: Client) -> None:
     text = response.content.decode()
     assert "Please add at least one fandom." in text
     assert reverse("formats:import_confirm") not in text
+
+
+def _review(user_client: Client, name: str, data: bytes, fandom: str = "Harbour Tales") -> Any:
+    response = user_client.post(
+        reverse("formats:import"), {"file": _upload(name, data), "fandom": fandom}
+    )
+    assert response.status_code == 200
+    return response
+
+
+def _confirm(user_client: Client, review: Any, **fields: str) -> Any:
+    data = {"token": review.context["confirm"].initial["token"], "fandom": "Harbour Tales"}
+    return user_client.post(reverse("formats:import_confirm"), {**data, "pseud": "", **fields})
+
+
+def test_a_centred_marker_in_an_html_import_becomes_a_scene_break(user_client: Client) -> None:
+    page = (
+        "<html><head><title>The Pass</title></head><body><p>Before the pass.</p>"
+        '<p align="center">* * *</p><p>Between.</p><center>~~~</center>'
+        '<p style="text-align:center"><b>&#9733;</b></p><p>After it.</p></body></html>'
+    )
+    review = _review(user_client, "pass.html", page.encode())
+    _confirm(user_client, review, post="1")
+    content = Work.objects.get().chapters.get().content
+    assert content.count('<hr class="scene-break">') == 3
+    assert "*" not in content and "~" not in content and "\u2605" not in content
+
+
+def test_a_run_in_title_is_proposed_and_taken_only_when_accepted(user_client: Client) -> None:
+    text = ("Winter Quarters " + helpers.FLATTENED).encode()
+    review = _review(user_client, "harbour.txt", text)
+    page = review.content.decode()
+    assert "The text seems to begin with its title" in page
+    root = lxml.html.fromstring(page)
+    [title] = root.xpath("//input[@name='title']")
+    assert title.get("value") == "Winter Quarters"
+    # Labelled, and described by the proposal.
+    assert root.xpath(f"//label[@for='{title.get('id')}']")[0].text_content() == "Title:"
+    assert "Proposed from the start of the text" in page and title.get("aria-describedby")
+    [remove] = root.xpath("//input[@name='cut_proposed_title']")
+    assert remove.get("type") == "checkbox" and remove.get("checked") is None
+    label = root.xpath(f"//label[@for='{remove.get('id')}']")[0].text_content()
+    assert "Remove \u201cWinter Quarters\u201d from the start of the text" in label
+    # Posted as proposed: the title is taken, the text keeps its first words.
+    _confirm(user_client, review, title="Winter Quarters", post="1")
+    kept = Work.objects.get()
+    assert kept.title == "Winter Quarters"
+    assert kept.chapters.get().content.startswith("<p>Winter Quarters The lantern swung")
+    kept.delete()
+    # Accepted with the removal: the text starts with its real first sentence.
+    review = _review(user_client, "harbour.txt", text)
+    _confirm(user_client, review, title="Winter Quarters", cut_proposed_title="on", post="1")
+    cut = Work.objects.get()
+    assert cut.title == "Winter Quarters"
+    assert cut.chapters.get().content.startswith("<p>The lantern swung")
+
+
+def test_no_title_is_proposed_for_a_normal_opening(user_client: Client) -> None:
+    review = _review(user_client, "harbour.txt", helpers.FLATTENED.encode())
+    page = review.content.decode()
+    assert "seems to begin with its title" not in page
+    assert 'name="cut_proposed_title"' not in page
+    assert lxml.html.fromstring(page).xpath("//input[@name='title']")[0].get("value") == "Harbour"
+
+
+def test_review_shows_notes_escaped_once(user_client: Client) -> None:
+    note = 'Don\'t read this & that "twice" <3'
+    story = 'Title: Quotes\nFandom: Harbour Tales\nSummary: Tom & Jerry\'s "day"\n\n'
+    story += f'Notes: {note}\n\nMira said "stop" & left.\n\nShe came back.\n\n'
+    story += "End notes: Thanks & 'bye'\n"
+    page = _review(user_client, "quotes.txt", story.encode()).content.decode()
+    for double in ("&amp;#x27;", "&amp;amp;", "&amp;quot;", "&amp;lt;"):
+        assert double not in page
+    root = lxml.html.fromstring(page)
+
+    def shown(heading: str) -> str:
+        [quote] = root.xpath(f"//h3[.='{heading}']/following-sibling::blockquote[1]")
+        return quote.text_content().strip()
+
+    assert shown("Notes") == note
+    assert shown("Summary") == 'Tom & Jerry\'s "day"'
+    assert shown("End Notes") == "Thanks & 'bye'"
+    chapter = root.xpath("//ol[@class='import-chapters']/li")[0].text_content()
+    assert 'Mira said "stop" & left.' in chapter
+
+
+def test_an_html_page_beginning_with_a_comment_imports(user_client: Client) -> None:
+    page = (
+        "<!-- saved from url=(0042)https://example.org/works/1 -->\n<html><head>"
+        "<title>The Quay</title></head><body><p>The barges slept.</p></body></html>"
+    )
+    review = _review(user_client, "quay.html", page.encode())
+    assert "Review the import of quay.html" in review.content.decode()
+    _confirm(user_client, review, save_draft="1")
+    assert Work.objects.get().title == "The Quay"
+
+
+def test_an_importer_crash_is_a_clear_message_not_a_server_error(
+    user_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crashing(self: html.HtmlImporter, source: Source) -> Any:
+        raise AssertionError("an importer bug")
+
+    page = b"<html><head><title>Q</title></head><body><p>The barges slept.</p></body></html>"
+    review = _review(user_client, "quay.html", page)
+    monkeypatch.setattr(html.HtmlImporter, "parse", crashing)
+    response = user_client.post(
+        reverse("formats:import"), {"file": _upload("quay.html", page), "fandom": "X"}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "quay.html: could not be read: the importer met an unexpected error" in text
+    # The confirmation of a file reviewed before the crash says so too.
+    response = _confirm(user_client, review, post="1")
+    assert response.status_code == 302 and response["Location"] == reverse("formats:import")
+    message = user_client.get(response["Location"]).content.decode()
+    assert "could not be read: the importer met an unexpected error" in message
+    assert Work.objects.count() == 0

@@ -72,6 +72,63 @@ def test_autocomplete_folds_and_limits_to_fandoms(client, archive):
     assert client.get(url, {"type": "character", "q": ""}).json() == {"results": []}
 
 
+def autocompleted(client: Client, **params: str) -> list[str]:
+    response = client.get(reverse("wrangling:autocomplete"), params)
+    assert response.status_code == 200
+    return [row["name"] for row in response.json()["results"]]
+
+
+def test_autocomplete_matches_the_start_of_any_word(client, user, admin):
+    make_work(
+        user,
+        freeforms=["The Ninth Library", "Librarian Mira", "Unlibrary", "Café Ébène"],
+        relationships=["Mira Vale/Tomas Reyes", "Oren & Tomasz"],
+    )
+    assert autocompleted(client, type="freeform", q="library") == ["The Ninth Library"]
+    assert set(autocompleted(client, type="freeform", q="LIBR")) == {
+        "The Ninth Library",
+        "Librarian Mira",
+    }
+    assert autocompleted(client, type="freeform", q="ninth lib") == ["The Ninth Library"]
+    assert autocompleted(client, type="freeform", q="EBÈNE") == ["Café Ébène"]
+    assert autocompleted(client, type="freeform", q="brary") == []  # a word's start, not its middle
+    assert autocompleted(client, type="relationship", q="tomas") == [
+        "Mira Vale/Tomas Reyes",
+        "Oren & Tomasz",
+    ]
+    # Canonical first, wherever the word is.
+    tag_set_canonical(user=admin, tag=tag("Oren & Tomasz", TagType.RELATIONSHIP), canonical=True)
+    assert autocompleted(client, type="relationship", q="tomas")[0] == "Oren & Tomasz"
+
+
+def test_autocomplete_follows_a_rename(client, admin, archive):
+    mirabel = tag("Mirabel Stone")
+    logged_in(client, admin)
+    response = client.post(
+        reverse("wrangling:tag_edit", args=[mirabel.pk]),
+        {"action": "rename", "rename-name": "Mirabel Quarry"},
+    )
+    assert response.status_code == 302
+    assert autocompleted(client, type="character", q="quarry") == ["Mirabel Quarry"]
+    assert autocompleted(client, type="character", q="stone") == []
+
+
+@pytest.mark.parametrize(
+    "fandom", ["99999999999999999999999", "9223372036854775808", "-1", "abc", "1.5", "0x10"]
+)
+def test_autocomplete_refuses_a_fandom_that_is_not_a_tag_id(client, archive, fandom):
+    url = reverse("wrangling:autocomplete")
+    response = client.get(url, {"type": "character", "q": "mira", "fandom": fandom})
+    assert response.status_code == 400
+    assert response.json() == {"error": "fandom must be a tag id (a whole number)."}
+
+
+def test_autocomplete_with_an_unknown_fandom_finds_nothing(client, archive):
+    # The largest id the database can hold, and one that no tag has.
+    for fandom in ("9223372036854775807", "123456789"):
+        assert autocompleted(client, type="character", q="mira", fandom=fandom) == []
+
+
 def test_only_wranglers_reach_the_wrangling_pages(client, user, archive, wrangler):
     mira = tag("Mira")
     pages = [

@@ -128,16 +128,68 @@ def _url_maker(name: str) -> Callable[[int], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def blurb_html(work: Work, *, urls: BlurbUrls | None = None) -> SafeString:
+@dataclass(frozen=True)
+class Folds:
+    """What a reader's preferences fold away as spoilers in blurbs, as on the work page:
+    archive warnings, additional tags, or both; never on the reader's own works."""
+
+    warnings: bool = False
+    freeforms: bool = False
+    reader_id: int | None = None
+
+    @classmethod
+    def of(cls, user: object) -> Folds:
+        """The folds of a request's user (an account's `Preference`; none for guests)."""
+        preference = getattr(user, "preference", None) if getattr(user, "pk", None) else None
+        if preference is None or not (preference.hide_warnings or preference.hide_freeform):
+            return NO_FOLDS
+        return cls(preference.hide_warnings, preference.hide_freeform, preference.user_id)
+
+    def of_work(self, pseuds: list[Pseud]) -> Folds:
+        """These folds for one work: none when the reader is one of its creators."""
+        if self is NO_FOLDS or any(pseud.user_id == self.reader_id for pseud in pseuds):
+            return NO_FOLDS
+        return self
+
+
+NO_FOLDS = Folds()
+# Fold labels as on the work page (works/_meta.html).
+_FOLD_LABELS = {TagType.WARNING: "Show warnings", TagType.FREEFORM: "Show additional tags"}
+
+
+def _folded(folds: Folds, tag_type: str) -> bool:
+    return (tag_type == TagType.WARNING and folds.warnings) or (
+        tag_type == TagType.FREEFORM and folds.freeforms
+    )
+
+
+def blurb_html(work: Work, *, urls: BlurbUrls | None = None, folds: Folds = NO_FOLDS) -> SafeString:
     """A work's blurb, `<li class="blurb work">`, from a work fetched `with_blurb_data`.
 
     Text from the database is escaped with `html.escape`, as the template engine
     does (Django's `escape` is the same function); the summary is stored sanitised.
+    `folds` are the reader's spoiler preferences (`Folds.of`).
     """
-    urls = urls or BlurbUrls()
+    inner = "\n".join(_blurb_parts(work, urls=urls or BlurbUrls(), folds=folds))
+    return mark_safe(  # noqa: S308 (every inserted value escaped in _blurb_parts)
+        f'<li class="blurb work" id="work_{work.pk}" role="article">\n{inner}\n</li>'
+    )
+
+
+def blurb_inner_html(
+    work: Work, *, urls: BlurbUrls | None = None, folds: Folds = NO_FOLDS
+) -> SafeString:
+    """The blurb without its `<li>`, for an item that shows a work among its own parts (a
+    bookmark)."""
+    parts = _blurb_parts(work, urls=urls or BlurbUrls(), folds=folds)
+    return mark_safe("\n".join(parts))  # noqa: S308 (every inserted value escaped)
+
+
+def _blurb_parts(work: Work, *, urls: BlurbUrls, folds: Folds) -> list[str]:
     tag_url = urls.tag
     by_type = _tags_by_type(work)
     pseuds = creators(work)
+    folds = folds.of_work(pseuds)
     byline = (
         ", ".join(
             f'<a rel="author" href="{_e(pseud.get_absolute_url())}">{_e(pseud.byline)}</a>'
@@ -162,24 +214,28 @@ def blurb_html(work: Work, *, urls: BlurbUrls | None = None) -> SafeString:
         f'<a class="tag" href="{tag_url(tag.pk)}">{_e(tag.name)}</a>'
         for tag in by_type.get(TagType.FANDOM, [])
     )
-    symbols = "\n    ".join(
+    symbols = _symbols(by_type, complete=work.complete)
+    if folds.warnings:
+        # The square would name the warnings (or their absence): it keeps the secret too.
+        symbols[2] = Symbol("warning-hidden", "", "Archive warnings hidden by your preferences")
+    squares = "\n    ".join(
         f'<li><span class="symbol {_e(s.css)}" title="{_e(s.text)}" aria-hidden="true">'
         f'{_e(s.sign)}</span><span class="visually-hidden">{_e(s.text)}</span></li>'
-        for s in _symbols(by_type, complete=work.complete)
+        for s in symbols
     )
     tags = "".join(
-        f'<li class="{css}"><a class="tag" href="{tag_url(tag.pk)}">{_e(tag.name)}</a></li>'
+        _tag_group(css, by_type.get(tag_type, []), tag_url, _FOLD_LABELS[tag_type])
+        if _folded(folds, tag_type) and by_type.get(tag_type)
+        else _tag_group(css, by_type.get(tag_type, []), tag_url)
         for tag_type, css in _BLURB_TAG_GROUPS
-        for tag in by_type.get(tag_type, [])
     )
     shown_at = work.revised_at or work.updated_at
     shown = date_filter(template_localtime(shown_at), "j M Y") if shown_at else ""
     parts = [
-        f'<li class="blurb work" id="work_{work.pk}" role="article">',
         '  <h3 class="heading">\n    ' + "\n    ".join(heading) + "\n  </h3>",
         '  <h4 class="fandoms">\n    <span class="visually-hidden">Fandoms:</span>\n    '
         f"{fandoms}\n  </h4>",
-        f'  <ul class="required-tags">\n    {symbols}\n  </ul>',
+        f'  <ul class="required-tags">\n    {squares}\n  </ul>',
         f'  <p class="datetime">{_e(shown)}</p>',
         f'  <h5 class="visually-hidden">Tags</h5>\n  <ul class="tags commas">{tags}</ul>',
     ]
@@ -209,8 +265,25 @@ def blurb_html(work: Work, *, urls: BlurbUrls | None = None) -> SafeString:
     if work.first_posted_at:
         published = date_filter(template_localtime(work.first_posted_at), "Y-m-d")
         stats.append(f"<dt>Published</dt><dd>{_e(published)}</dd>")
-    parts.append('  <dl class="stats">\n    ' + "\n    ".join(stats) + "\n  </dl>\n</li>")
-    return mark_safe("\n".join(parts))  # noqa: S308 (every inserted value escaped above)
+    parts.append('  <dl class="stats">\n    ' + "\n    ".join(stats) + "\n  </dl>")
+    return parts
+
+
+def _tag_group(
+    css: str, tags: list[Tag], tag_url: Callable[[int], str], fold_label: str | None = None
+) -> str:
+    """One type's tags in the blurb's tag list; folded behind `fold_label` when given, in a
+    `<details>` that opens without script."""
+    items = "".join(
+        f'<li class="{css}"><a class="tag" href="{tag_url(tag.pk)}">{_e(tag.name)}</a></li>'
+        for tag in tags
+    )
+    if fold_label is None:
+        return items
+    return (
+        f'<li class="{css} folded"><details class="spoiler"><summary>{fold_label}</summary>'
+        f'<ul class="tags commas">{items}</ul></details></li>'
+    )
 
 
 def _engagement_stats(work: Work) -> list[str]:
@@ -249,17 +322,32 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
+def _page_of_blurbs(context: template.Context) -> tuple[BlurbUrls, Folds]:
+    """Link makers and the reader's folds, made once per rendered page."""
+    kept = context.render_context.get(_URLS_KEY)
+    if kept is None:
+        request = context.get("request")
+        folds = Folds.of(request.user) if request is not None else NO_FOLDS
+        kept = context.render_context[_URLS_KEY] = (BlurbUrls(), folds)
+    return kept
+
+
 @register.simple_tag(takes_context=True)
 def blurb(context: template.Context, work: Work) -> SafeString:
-    """`{% blurb work %}`: the work's blurb (see `blurb_html`); link makers once a page."""
-    urls = context.render_context.get(_URLS_KEY)
-    if urls is None:
-        urls = context.render_context[_URLS_KEY] = BlurbUrls()
-    return blurb_html(work, urls=urls)
+    """`{% blurb work %}`: the work's blurb (see `blurb_html`), folded as the reader asked."""
+    urls, folds = _page_of_blurbs(context)
+    return blurb_html(work, urls=urls, folds=folds)
 
 
-@register.simple_tag
-def blurbs(works: Iterable[Work]) -> SafeString:
+@register.simple_tag(takes_context=True)
+def blurb_inner(context: template.Context, work: Work) -> SafeString:
+    """`{% blurb_inner work %}`: the blurb's parts without its `<li>` (a bookmark's work)."""
+    urls, folds = _page_of_blurbs(context)
+    return blurb_inner_html(work, urls=urls, folds=folds)
+
+
+@register.simple_tag(takes_context=True)
+def blurbs(context: template.Context, works: Iterable[Work]) -> SafeString:
     """`{% blurbs works %}`: the blurbs of a page of works, one after another."""
-    urls = BlurbUrls()
-    return mark_safe("\n".join(blurb_html(work, urls=urls) for work in works))  # noqa: S308 (escaped)
+    urls, folds = _page_of_blurbs(context)
+    return mark_safe("\n".join(blurb_html(work, urls=urls, folds=folds) for work in works))  # noqa: S308 (escaped)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.discovery.index.catalogue import Filter, Viewer
 from fanarchive.discovery.selectors import works_find
-from fanarchive.tags.fixed import EXPLICIT
+from fanarchive.tags.fixed import EXPLICIT, NO_WARNINGS
 from fanarchive.works.models import Work
 from fanarchive.works.selectors import with_blurb_data, with_listing_data
 from fanarchive.works.series_services import series_create, series_work_add
-from fanarchive.works.templatetags.works_tags import blurb_html
+from fanarchive.works.templatetags.works_tags import Folds, blurb_html
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +75,29 @@ def test_the_works_page_shows_blurbs(client, rich_work):
     client.force_login(rich_work.creatorships.get().pseud.user)
     page = client.get(reverse("works:list")).content.decode()
     assert f'id="work_{rich_work.pk}"' in page and "Salt &amp; &lt;Storms&gt;" in page
+
+
+def test_folds_hide_warnings_and_additional_tags_but_not_from_the_creator(
+    rich_work, django_assert_max_num_queries
+):
+    work = with_listing_data(Work.objects.filter(pk=rich_work.pk)).get()
+    reader = make_user("shy")
+    with django_assert_max_num_queries(0):
+        folded = blurb_html(work, folds=Folds(warnings=True, freeforms=True, reader_id=reader.pk))
+        own = blurb_html(
+            work, folds=Folds(warnings=True, freeforms=True, reader_id=work_owner(work))
+        )
+        only_tags = blurb_html(work, folds=Folds(freeforms=True, reader_id=reader.pk))
+    shown = re.sub(r"<details.*?</details>", "", folded, flags=re.S)
+    assert "<summary>Show warnings</summary>" in folded
+    assert "<summary>Show additional tags</summary>" in folded
+    assert "Found Family" in folded and "Found Family" not in shown
+    assert NO_WARNINGS in folded and NO_WARNINGS not in shown  # not even in the square's text
+    assert "Archive warnings hidden by your preferences" in shown
+    assert ">Mira Vale</a>" in shown and ">Harbour Tales</a>" in shown
+    assert own == blurb_html(work)  # one's own work: nothing is a spoiler
+    assert "Show warnings" not in only_tags and NO_WARNINGS in only_tags
+
+
+def work_owner(work: Work) -> int:
+    return next(iter(work.creatorships.all())).pseud.user_id

@@ -2,7 +2,8 @@
 
 Runs django-tasks' database worker, or RQ's worker when REDIS_URL is set. In
 production run it as its own process (and `fanarchive serve --no-worker`); `fanarchive
-serve` alone runs one for you.
+serve` alone runs one for you. On the database queue it first retries the tasks of
+workers that died mid-task, and keeps looking for them while it runs (core.worker).
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fanarchive.core.worker import uses_rq, worker_command
+from fanarchive.core.abandoned_tasks import sweep_abandoned_tasks
+from fanarchive.core.worker import (
+    AbandonedTaskSweeper,
+    WorkerLock,
+    new_worker_id,
+    uses_rq,
+    worker_command,
+    worker_lock_dir,
+)
 
 
 class Command(BaseCommand):
@@ -35,8 +44,27 @@ class Command(BaseCommand):
         interval: float = options["interval"]
         if interval < 0:
             raise CommandError("--interval cannot be negative.")
-        name, argv = worker_command(batch=options["batch"], interval=interval)
-        backend = "RQ (Redis)" if uses_rq() else "the database"
+        if uses_rq():
+            self._announce("RQ (Redis)")
+            name, argv = worker_command(batch=options["batch"])
+            call_command(name, *argv, verbosity=options["verbosity"])
+            return
+        self._announce("the database")
+        lock = WorkerLock(worker_lock_dir(), new_worker_id())
+        lock.acquire()
+        sweeper = AbandonedTaskSweeper(sweep_abandoned_tasks)
+        try:
+            sweep_abandoned_tasks()
+            if not options["batch"]:
+                sweeper.start()
+            name, argv = worker_command(
+                batch=options["batch"], interval=interval, worker_id=lock.worker_id
+            )
+            call_command(name, *argv, verbosity=options["verbosity"])
+        finally:
+            sweeper.stop()
+            lock.release()
+
+    def _announce(self, backend: str) -> None:
         self.stdout.write(f"Running background tasks queued in {backend}.")
         self.stdout.flush()
-        call_command(name, *argv, verbosity=options["verbosity"])

@@ -1,6 +1,9 @@
 """Authors -> users: a user name made from the pen name (and a pseud named like the pen
 name when the two differ), the e-mail address, bio and website as the profile text, the
-old MD5 password wrapped so the first login re-hashes it."""
+old MD5 password wrapped so the first login re-hashes it, the join date kept.
+
+eFiction's admins (authorprefs' level 1 to 4) are named in the report; those named with
+`--admins` (`MigrationOptions.admins`) become staff, on a re-run too."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from fanarchive.accounts.hashers import MD5_HEX, wrap_md5_hex
 from fanarchive.accounts.models import User
@@ -25,7 +29,8 @@ from fanarchive.accounts.services import (
 from fanarchive.core.text import html_to_text
 from fanarchive.formats.efiction import records as r
 from fanarchive.formats.efiction.context import Kind, MigrationContext
-from fanarchive.formats.efiction.report import ALREADY, MIGRATED
+from fanarchive.formats.efiction.dates import join_dates
+from fanarchive.formats.efiction.report import ALREADY, MAPPED, MIGRATED
 from fanarchive.formats.efiction.text import notes_html
 from fanarchive.formats.errors import validation_text
 
@@ -43,6 +48,7 @@ def username_for(penname: str, uid: int) -> str:
 
 
 def authors_migrate(ctx: MigrationContext) -> None:
+    ctx.joined = join_dates(ctx.archive)
     # PBKDF2 is slow on purpose: every new account's hash is made up front, on all cores.
     waiting = [
         a
@@ -66,6 +72,60 @@ def authors_migrate(ctx: MigrationContext) -> None:
             ctx.report.skip("authors", author.uid, validation_text(error))
         else:
             ctx.report.count("authors", MIGRATED)
+    _prefs(ctx)
+    _admins(ctx)
+
+
+def _prefs(ctx: MigrationContext) -> None:
+    """Authorprefs rows are part of their author (the admin level is what is read)."""
+    for prefs in sorted(ctx.archive.authorprefs.values(), key=lambda p: p.uid):
+        if (Kind.AUTHOR, prefs.uid) in ctx.mapped:
+            ctx.report.count("authorprefs", MAPPED)
+        elif prefs.uid in ctx.archive.authors:
+            ctx.report.skip("authorprefs", prefs.uid, f"author {prefs.uid} was not migrated.")
+        else:
+            ctx.report.skip("authorprefs", prefs.uid, f"author {prefs.uid} is unknown.")
+
+
+def _admins(ctx: MigrationContext) -> None:
+    """Make the accounts named with --admins staff; list eFiction's admins in the report."""
+    archive = ctx.archive
+    # The command refused names that are not pen names of the archive.
+    named = {a.uid: a for a in map(archive.author_named, ctx.options.admins) if a is not None}
+    others = [a for uid, a in sorted(named.items()) if archive.level_of(uid) <= 0]
+    listed = archive.admins() + others
+    for author in listed:
+        user = ctx.user_for_author(author.uid)
+        if user is not None and author.uid in named and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        ctx.report.admins.append(
+            {
+                "uid": author.uid,
+                "penname": author.penname,
+                "level": max(archive.level_of(author.uid), 0),
+                "username": user.username if user else None,
+                "staff": bool(user and user.is_staff),
+            }
+        )
+
+
+def _join_date(ctx: MigrationContext, author: r.Author, user: User) -> None:
+    """The account joined when the author joined eFiction, never "now" when it is unknown."""
+    joined = ctx.joined.get(author.uid)
+    if joined is None:
+        ctx.report.decide(
+            f"Author {author.uid} ({author.penname}) has no join date on eFiction and did "
+            "nothing dated there: the account's join date is the migration's."
+        )
+        return
+    if author.date is None:
+        ctx.report.decide(
+            f"Author {author.uid} ({author.penname}) has no join date on eFiction: the "
+            f"account joined with their first story or review ({joined:%Y-%m-%d})."
+        )
+    user.date_joined = min(joined, timezone.now())
+    user.save(update_fields=["date_joined"])
 
 
 def _email_for(ctx: MigrationContext, author: r.Author, username: str) -> str:
@@ -120,6 +180,7 @@ def _author(ctx: MigrationContext, author: r.Author, wrapped_hash: str | None) -
         password=None,
         check_password_strength=False,
     )
+    _join_date(ctx, author, user)
     if wrapped_hash is not None:
         user_legacy_password_set(user=user, wrapped_hash=wrapped_hash)
     else:

@@ -5,8 +5,13 @@
   review goes on the chapter it names, or the first posted chapter when it names none;
   a series review (type SE) on the first posted chapter of the series' first posted
   work. A reviewer who is a migrated author comments as that user (their pen name's
-  pseud); anyone else is a guest under the name they typed. Review ratings have no
-  place here: the report says how many were dropped.
+  pseud); anyone else is a guest under the name they typed. A review without a date
+  on eFiction (0 or NULL) takes its chapter's date, never the migration's.
+- Review ratings (eFiction's `rating`, -1 for none) have no place on comments: they are
+  kept per story and series in `EfictionReviewRatings` (recomputed from the whole
+  archive on every run) and listed in the report. A review that is only a rating
+  (eFiction writes the text "No Review") is not a comment: the report says its rating
+  went to its story's ratings.
 - Favourite stories and series become public bookmarks (no notes) by the reader's
   default pseud (`bookmark_create`); favourite authors become creator subscriptions
   (`subscription_create`). Neither tells anyone.
@@ -23,6 +28,9 @@ migrated, already migrated or skipped with the reason.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -38,10 +46,10 @@ from fanarchive.formats.efiction.context import Kind, MigrationContext
 from fanarchive.formats.efiction.report import ALREADY, MIGRATED
 from fanarchive.formats.efiction.text import notes_html
 from fanarchive.formats.errors import validation_text
-from fanarchive.formats.models import EfictionMapping
-from fanarchive.works.models import Chapter, SeriesWork, Work
+from fanarchive.formats.models import EfictionMapping, EfictionReviewRatings
+from fanarchive.works.models import Chapter, Series, SeriesWork, Work
 
-_HITS_BATCH = 500
+_BATCH = 500
 
 
 def _first_chapter(work: Work) -> Chapter | None:
@@ -93,19 +101,59 @@ def _reviewer_name(ctx: MigrationContext, review: r.Review) -> str:
     return author.penname if author else ""
 
 
+# What eFiction writes as the text of a review that only rates.
+RATING_ONLY_TEXT = "no review"
+
+
+def rating_of(review: r.Review, scale: int) -> int | None:
+    """The rating a review gave, or None: -1 (or NULL) is none, and 0 is a rating only
+    where eFiction's setting made ratings "liked" (1) or "disliked" (0)."""
+    rating = review.rating
+    if rating is None or rating < 0 or (rating == 0 and scale != r.RATINGS_LIKES):
+        return None
+    return rating
+
+
+def _rated_item(ctx: MigrationContext, review: r.Review) -> tuple[bool, str]:
+    """Whether the story or series a review rated was migrated, or why not."""
+    if review.type == "SE":
+        found = ctx.object_id(Kind.SERIES, review.item) is not None
+        return found, "" if found else f"series {review.item} was not migrated."
+    if review.type != "ST":
+        return False, f'its type "{review.type}" is neither a story (ST) nor a series (SE).'
+    found = ctx.object_id(Kind.STORY, review.item) is not None
+    return found, "" if found else f"story {review.item} was not migrated."
+
+
+def _rating_only(ctx: MigrationContext, review: r.Review) -> None:
+    """A review without words: its rating (if any) is kept with the item's ratings."""
+    what = "story" if review.type == "ST" else "series"
+    if rating_of(review, ctx.archive.site.ratings) is None:
+        ctx.report.skip("reviews", review.reviewid, "has no text and no rating.")
+        return
+    found, reason = _rated_item(ctx, review)
+    if not found:
+        ctx.report.skip("reviews", review.reviewid, reason)
+        return
+    ctx.report.fold(
+        "reviews",
+        review.reviewid,
+        f'only a rating (eFiction\'s "No Review"): not a comment; the rating is kept '
+        f"with {what} {review.item}'s review ratings.",
+    )
+
+
 def reviews_migrate(ctx: MigrationContext) -> None:
     now = timezone.now()
-    rated = 0
     for review in sorted(ctx.archive.reviews, key=lambda x: x.reviewid):
         ctx.progress("reviews", 1)
-        if review.rating is not None and review.rating > 0:
-            rated += 1
         if (Kind.REVIEW, review.reviewid) in ctx.mapped:
             ctx.report.count("reviews", ALREADY)
             continue
         text = notes_html(review.review)
-        if not html_to_text(text).strip():
-            ctx.report.skip("reviews", review.reviewid, "has no text.")
+        words = html_to_text(text).strip()
+        if not words or words.casefold() == RATING_ONLY_TEXT:
+            _rating_only(ctx, review)
             continue
         chapter, reason = _review_chapter(ctx, review)
         if chapter is None:
@@ -113,12 +161,17 @@ def reviews_migrate(ctx: MigrationContext) -> None:
             continue
         user = ctx.user_for_author(review.uid) if review.uid else None
         pseud = ctx.pseud_for_author(review.uid) if user is not None else None
+        if review.date is None:
+            ctx.report.decide(
+                "Reviews without a date on eFiction (0 or NULL) are dated from the chapter "
+                "they are on."
+            )
         try:
             with transaction.atomic():
                 comment = comment_import(
                     chapter=chapter,
                     text=text,
-                    created_at=min(review.date, now) if review.date else None,
+                    created_at=min(review.date, now) if review.date else _chapter_date(chapter),
                     user=user,
                     pseud=pseud,
                     guest_name="" if user else _reviewer_name(ctx, review),
@@ -139,11 +192,83 @@ def reviews_migrate(ctx: MigrationContext) -> None:
             )
         elif not review.chapid:
             ctx.report.decide("Story reviews that name no chapter are on the first chapter.")
-    if rated:
-        ctx.report.decide(
-            f"{rated} review(s) gave the story a rating; review ratings have no place here "
-            "and are not kept."
+
+
+def _chapter_date(chapter: Chapter) -> dt.datetime:
+    """When a chapter was posted (the date a review without one stands in for)."""
+    return chapter.published_at or chapter.work.first_posted_at or chapter.created_at
+
+
+# -- review ratings -------------------------------------------------------------------------
+
+_SCALES = {r.RATINGS_SCORES: "1 to 10", r.RATINGS_LIKES: "liked (1) or disliked (0)"}
+_STORY, _SERIES = EfictionReviewRatings.Kind.STORY, EfictionReviewRatings.Kind.SERIES
+
+
+def ratings_migrate(ctx: MigrationContext) -> None:
+    """Keep each migrated story's and series' review ratings (counts and average)."""
+    scale = ctx.archive.site.ratings
+    given: dict[tuple[str, int], Counter[int]] = {}
+    for review in ctx.archive.reviews:
+        rating = rating_of(review, scale)
+        if rating is not None and review.type in {"ST", "SE"}:
+            key = (_STORY if review.type == "ST" else _SERIES, review.item)
+            given.setdefault(key, Counter())[rating] += 1
+    archive = ctx.options.archive
+    kept = {
+        (k.kind, k.efiction_id): k for k in EfictionReviewRatings.objects.filter(archive=archive)
+    }
+    works = Work.objects.in_bulk(_object_ids(ctx, Kind.STORY, given, _STORY))
+    series = Series.objects.in_bulk(_object_ids(ctx, Kind.SERIES, given, _SERIES))
+    new: list[EfictionReviewRatings] = []
+    changed: list[EfictionReviewRatings] = []
+    now = timezone.now()
+    for (kind, item), counts in sorted(given.items()):
+        if kind == _STORY:
+            work, part = works.get(ctx.object_id(Kind.STORY, item) or 0), None
+            old_title = ctx.archive.stories[item].title if item in ctx.archive.stories else ""
+        else:
+            work, part = None, series.get(ctx.object_id(Kind.SERIES, item) or 0)
+            old_title = ctx.archive.series[item].title if item in ctx.archive.series else ""
+        if work is None and part is None:
+            continue  # not migrated: each of its reviews is named in the report
+        row = kept.get((kind, item)) or EfictionReviewRatings(
+            archive=archive, kind=kind, efiction_id=item
         )
+        row.work, row.series, row.title = work, part, old_title[:255]
+        row.ratings = {str(value): counts[value] for value in sorted(counts)}
+        row.count = sum(counts.values())
+        row.average = sum(value * n for value, n in counts.items()) / row.count
+        row.scale = _SCALES.get(scale, "")
+        row.updated_at = now
+        (new if row.pk is None else changed).append(row)
+        ctx.report.review_ratings.append(
+            {
+                "kind": kind,
+                "efiction_id": item,
+                "title": row.title,
+                "count": row.count,
+                "average": round(row.average, 2),
+                "ratings": row.ratings,
+            }
+        )
+    fields = ["work", "series", "title", "ratings", "count", "average", "scale", "updated_at"]
+    with transaction.atomic():
+        EfictionReviewRatings.objects.bulk_create(new, batch_size=_BATCH)
+        EfictionReviewRatings.objects.bulk_update(changed, fields, batch_size=_BATCH)
+    if ctx.report.review_ratings:
+        ctx.report.decide(
+            "Review ratings have no place on comments: each migrated story's and series' "
+            "ratings (how many of each, count, average) are kept in the admin's eFiction "
+            "review ratings."
+        )
+
+
+def _object_ids(
+    ctx: MigrationContext, kind: str, given: dict[tuple[str, int], Counter[int]], of: str
+) -> list[int]:
+    ids = (ctx.object_id(kind, item) for rated, item in given if rated == of)
+    return [i for i in ids if i is not None]
 
 
 # -- favourites -> bookmarks and subscriptions --------------------------------------------
@@ -238,8 +363,8 @@ def hits_migrate(ctx: MigrationContext) -> None:
         ),
         key=lambda m: m.efiction_id,
     )
-    for start in range(0, len(waiting), _HITS_BATCH):
-        batch = waiting[start : start + _HITS_BATCH]
+    for start in range(0, len(waiting), _BATCH):
+        batch = waiting[start : start + _BATCH]
         existing = set(
             Work.objects.filter(pk__in=[m.object_id for m in batch]).values_list("pk", flat=True)
         )
@@ -253,5 +378,6 @@ def hits_migrate(ctx: MigrationContext) -> None:
 
 def engagement_migrate(ctx: MigrationContext) -> None:
     reviews_migrate(ctx)
+    ratings_migrate(ctx)
     favorites_migrate(ctx)
     hits_migrate(ctx)

@@ -2,9 +2,10 @@
 
 Chapters in order with notes and end notes (text from the database, else from the
 stories folder), ratings and classes mapped through the tags stage's `Vocabulary`,
-co-authors as co-creators, the old dates kept. Unvalidated stories are drafts, and
-unvalidated chapters of a validated story draft chapters at its end. A story's hit
-count is kept in its mapping for the engagement stage.
+co-authors as co-creators, the old dates kept (a draft's update as its last change; a
+story without dates dated from its author's join date). Unvalidated stories are
+drafts, and unvalidated chapters of a validated story draft chapters at its end. A
+story's hit count is kept in its mapping for the engagement stage.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from fanarchive.core.text import html_to_text
 from fanarchive.formats.decode import decode_text
 from fanarchive.formats.efiction import records as r
 from fanarchive.formats.efiction.context import Kind, MigrationContext
-from fanarchive.formats.efiction.report import ALREADY, MIGRATED
+from fanarchive.formats.efiction.report import ALREADY, MAPPED, MIGRATED
 from fanarchive.formats.efiction.stages.tags import Vocabulary
 from fanarchive.formats.efiction.text import notes_html, story_html
 from fanarchive.formats.errors import ImportFailed, validation_text
@@ -27,7 +28,7 @@ from fanarchive.tags.fixed import CHOSE_NOT_TO_WARN, NO_WARNINGS, NOT_RATED
 from fanarchive.works import limits
 from fanarchive.works.creator_services import creator_add_migrated
 from fanarchive.works.history_services import WorkHistory
-from fanarchive.works.models import Work
+from fanarchive.works.models import Chapter, Work
 from fanarchive.works.services import (
     ChapterInput,
     WorkInput,
@@ -40,6 +41,7 @@ Usable = list[tuple[r.Chapter, ChapterInput]]
 
 def stories_migrate(ctx: MigrationContext, vocabulary: Vocabulary) -> None:
     archive = ctx.archive
+    _settings(ctx)
     chapters_of_story = {s: archive.chapters_of(s) for s in archive.stories}
     coauthors: dict[int, list[r.CoAuthor]] = {}
     for row in archive.coauthors:
@@ -104,11 +106,10 @@ def _story(
         data.expected_chapters = len(usable)
     elif len(usable) == 1 and not later:
         data.expected_chapters = None
+    history = _history(ctx, story)
     try:
         with transaction.atomic():
-            work = work_create(
-                user=user, data=data, chapters=first, post=post, history=_history(story)
-            )
+            work = work_create(user=user, data=data, chapters=first, post=post, history=history)
             for _, chapter_input in later:
                 chapter_add(
                     user=user,
@@ -120,6 +121,10 @@ def _story(
             added = _coauthors(ctx, story, work, coauthors)
             ordered = [c for c, _ in usable if c.validated or not post] + [c for c, _ in later]
             _remember_story(ctx, story, work, ordered)
+            if not post and history is not None:
+                # A draft has no posting dates; its last change on eFiction is kept.
+                Work.objects.filter(pk=work.pk).update(updated_at=history.revised_at)
+                Chapter.objects.filter(work=work).update(updated_at=history.revised_at)
     except ValidationError as error:
         skip_all(validation_text(error), skipped_ids)
         return
@@ -269,12 +274,35 @@ def _coauthors(ctx: MigrationContext, story: r.Story, work: Work, rows: list[r.C
     return added
 
 
-def _history(story: r.Story) -> WorkHistory | None:
-    """The story's dates, made consistent (none in the future, no update before posting)."""
+def _history(ctx: MigrationContext, story: r.Story) -> WorkHistory | None:
+    """The story's dates, made consistent (none in the future, no update before posting).
+
+    Without any, the author's join date stands in (the earliest the story can be).
+    """
     now = timezone.now()
     posted = min(story.date, now) if story.date else None
     updated = min(story.updated, now) if story.updated else None
     posted = posted or updated
     if posted is None:
-        return None
+        joined = ctx.joined.get(story.uid)
+        if joined is None:
+            ctx.report.decide(
+                f"Story {story.sid} ({story.title}) has no date on eFiction, nor has its "
+                "author: it is dated from the migration."
+            )
+            return None
+        posted = min(joined, now)
+        ctx.report.decide(
+            f"Story {story.sid} ({story.title}) has no date on eFiction: it is dated from "
+            f"its author's join date ({posted:%Y-%m-%d})."
+        )
     return WorkHistory(first_posted_at=posted, revised_at=max(updated or posted, posted))
+
+
+def _settings(ctx: MigrationContext) -> None:
+    """The site's settings row is read for where texts live and what ratings mean."""
+    rows = len(ctx.archive.settings)
+    if rows:
+        ctx.report.count("settings", MAPPED)
+    for row in range(2, rows + 1):
+        ctx.report.skip("settings", row, "another site's settings: the first row's are used.")

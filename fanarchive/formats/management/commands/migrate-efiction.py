@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from fanarchive.accounts.models import User
+from fanarchive.formats.efiction.checks import missing_texts, unknown_admins
 from fanarchive.formats.efiction.context import MigrationOptions
 from fanarchive.formats.efiction.mapper import migrate
 from fanarchive.formats.efiction.read import read_dump, read_live
@@ -21,7 +22,8 @@ class Command(BaseCommand):
     help = (
         "Migrate an eFiction 3.x archive (a MySQL dump or a live database, plus its stories "
         "folder) into Fanarchive: authors, stories, chapters, categories, characters, classes, "
-        "ratings, series and co-authors. Re-running adds only what is missing."
+        "ratings, series, co-authors, reviews, favourites and hits. Re-running adds only what "
+        "is missing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,6 +55,19 @@ class Command(BaseCommand):
             "--default-fandom",
             default="Uncategorised",
             help="the fandom of stories in no category (default: Uncategorised)",
+        )
+        parser.add_argument(
+            "--admins",
+            nargs="+",
+            default=[],
+            metavar="PEN_NAME",
+            help="eFiction accounts (by pen name) to make staff here, such as eFiction's admins",
+        )
+        parser.add_argument(
+            "--skip-missing-texts",
+            action="store_true",
+            help="go on without the chapters whose text is in the stories folder when no "
+            "folder is given (otherwise that is an error)",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would happen; write nothing"
@@ -87,6 +102,13 @@ class Command(BaseCommand):
                 f'No eFiction tables with the prefix "{options["prefix"]}" were found '
                 "(see --prefix)."
             )
+        admins = tuple(name.strip() for name in options["admins"] if name.strip())
+        refusal = unknown_admins(archive, admins)
+        missing = missing_texts(archive, stories)
+        if refusal is None and not options["skip_missing_texts"]:
+            refusal = missing
+        if refusal is not None:
+            raise CommandError(refusal)
         bar = tqdm(
             total=len(archive.authors)
             + len(archive.stories)
@@ -111,14 +133,20 @@ class Command(BaseCommand):
                 stories_dir=stories,
                 dry_run=options["dry_run"],
                 default_fandom=options["default_fandom"],
+                admins=admins,
             ),
             progress=advance,
         )
         bar.close()
+        if missing is not None:
+            report.decide(
+                "--skip-missing-texts: the chapters without text in the database are not "
+                "migrated (each is named below)."
+            )
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         else:
             self.stdout.write("\n".join(report.lines()))
-        missing = report.unaccounted()
-        if missing:
-            raise CommandError(f"Some rows are not accounted for in the report: {missing}")
+        unaccounted = report.unaccounted()
+        if unaccounted:
+            raise CommandError(f"Some rows are not accounted for in the report: {unaccounted}")
