@@ -24,6 +24,7 @@ from fanarchive.api.pagination import keyset_page, page_size
 from fanarchive.api.params import Count, Id
 from fanarchive.api.schemas import WorkOut
 from fanarchive.api.works import works_out
+from fanarchive.discovery.selectors import bookmarks_unmuted
 from fanarchive.engagement import bookmark_selectors, bookmark_services
 from fanarchive.engagement.models import Bookmark
 from fanarchive.works import selectors as works
@@ -145,14 +146,15 @@ def _own(caller: Caller, bookmark_id: int) -> Bookmark:
     "/users/{username}/bookmarks",
     response={200: BookmarkPageOut, **READ_ERRORS},
     auth=GUEST,
-    summary="A user's bookmarks: public ones, or all of your own; newest first",
+    summary="A user's bookmarks: public ones (less works you muted), or all of your own; "
+    "newest first",
 )
 def user_bookmarks(
     request: HttpRequest, username: str, cursor: str | None = None, limit: Count | None = None
 ) -> dict[str, Any]:
     caller = caller_of(request)
     owner = accounts.user_get(username)
-    return _page(request, bookmark_selectors.bookmarks_of_user(caller.user, owner), cursor, limit)
+    return _page(request, bookmarks_unmuted(caller.user, owner), cursor, limit)
 
 
 @router.get(

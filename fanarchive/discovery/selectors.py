@@ -284,10 +284,10 @@ def series_by_user_for(viewer: AnyUser, owner: User) -> list[Series]:
     return list(series)
 
 
-def bookmarks_listed(viewer: AnyUser, owner: User) -> QuerySet[Bookmark]:
-    """`owner`'s bookmarks as `viewer` sees them (`bookmarks_of_user`), their works ready for
-    blurbs; in another reader's list, less those of works the viewer muted and of series
-    with nothing else left. One's own bookmarks are one's own choice and keep everything."""
+def bookmarks_unmuted(viewer: AnyUser, owner: User) -> QuerySet[Bookmark]:
+    """`owner`'s bookmarks as `viewer` sees them (`bookmarks_of_user`); in another reader's
+    list, less those of works the viewer muted and of series with nothing else left. One's
+    own bookmarks are one's own choice and keep everything. The page and the API."""
     bookmarks = bookmarks_of_user(viewer, owner)
     muted = muted_works_q(viewer)
     if viewer.pk != owner.pk and muted is not None:
@@ -295,6 +295,12 @@ def bookmarks_listed(viewer: AnyUser, owner: User) -> QuerySet[Bookmark]:
         bookmarks = bookmarks.filter(
             Q(work__in=listable.values("id")) | Q(series__in=_series_listing(listable))
         )
+    return bookmarks
+
+
+def bookmarks_listed(viewer: AnyUser, owner: User) -> QuerySet[Bookmark]:
+    """`bookmarks_unmuted`, their works ready for blurbs."""
+    bookmarks = bookmarks_unmuted(viewer, owner)
     # Each bookmarked work is shown with its blurb: loaded as the listings load theirs.
     return (
         bookmarks.select_related(None)

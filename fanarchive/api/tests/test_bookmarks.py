@@ -12,8 +12,10 @@ from fanarchive.accounts.models import User
 from fanarchive.api.models import TokenScope
 from fanarchive.api.tests.conftest import Archive, api_as
 from fanarchive.core.testing import make_user, make_work
+from fanarchive.discovery.services import mute_creator_add, mute_tag_add
 from fanarchive.engagement.bookmark_services import bookmark_create
 from fanarchive.engagement.models import Bookmark
+from fanarchive.tags.models import Tag
 from fanarchive.works.models import Series, Work
 from fanarchive.works.series_services import series_create, series_work_add
 
@@ -188,3 +190,29 @@ def test_read_only_token_and_csrf(archive: Archive) -> None:
     deleted = browser.delete(f"/api/v1/bookmarks/{bookmark.pk}", headers={"X-CSRFToken": token})
     assert deleted.status_code == 204
     assert not Bookmark.objects.exists()
+
+
+def test_another_readers_bookmarks_leave_out_what_the_caller_muted() -> None:
+    """As on the bookmark page: mutes apply to other readers' lists, never to one's own."""
+    writer, friend, reader = make_user("quaywriter"), make_user("quayfriend"), make_user("quay")
+    gale = make_work(writer, title="Gale", freeforms=["Storms"])
+    calm = make_work(make_user("calmwriter"), title="Calm")
+    for owner in (friend, reader):
+        mark(owner, gale)
+        mark(owner, calm)
+    mute_tag_add(user=reader, owner=reader, tag_id=Tag.objects.get(name="Storms").pk)
+    api = api_as(reader, TokenScope.READ)
+
+    def titles(username: str) -> list[str]:
+        response = api.get(f"/api/v1/users/{username}/bookmarks")
+        assert response.status_code == 200
+        return sorted(item["work"]["title"] for item in response.json()["items"])
+
+    assert titles("quayfriend") == ["Calm"]
+    assert titles("quay") == ["Calm", "Gale"]
+    mute_creator_add(user=reader, owner=reader, username="calmwriter")
+    assert titles("quayfriend") == []
+    assert sorted(
+        item["work"]["title"]
+        for item in api_as(None).get("/api/v1/users/quayfriend/bookmarks").json()["items"]
+    ) == ["Calm", "Gale"]
