@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +124,85 @@ def parse_seconds(name: str, raw: str | None, default: float) -> float:
     return seconds
 
 
+AGE_GATE_MODES = ("interstitial", "adults", "verified", "countries")
+# An HTTP header's name (RFC 9110 token characters), such as CF-IPCountry.
+HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+# Shorter secrets could be guessed offline from one signed token.
+MIN_SECRET_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class AgeGateConfig:
+    """The operator's age-gate policy (README, "Age-gate policies")."""
+
+    mode: str = "interstitial"
+    countries: frozenset[str] = frozenset()
+    country_header: str = ""
+    verification_secret: str = ""
+    verification_url: str = ""
+
+
+def parse_age_gate(
+    environ: dict[str, str], trusted_proxies: tuple[IPNetwork, ...]
+) -> AgeGateConfig:
+    """FANARCHIVE_AGE_GATE and its companions, refused at startup when they cannot work
+    together (a country list nobody's country could be read for, say)."""
+    mode = environ.get("FANARCHIVE_AGE_GATE", "").strip().lower() or "interstitial"
+    if mode not in AGE_GATE_MODES:
+        raise ConfigError(
+            f"FANARCHIVE_AGE_GATE must be one of {', '.join(AGE_GATE_MODES)}, "
+            f"not {environ['FANARCHIVE_AGE_GATE']!r}"
+        )
+    countries = frozenset(
+        c.strip().upper() for c in environ.get("FANARCHIVE_AGE_GATE_COUNTRIES", "").split(",")
+    ) - {""}
+    bad = sorted(c for c in countries if not re.fullmatch(r"[A-Z]{2}", c))
+    if bad:
+        raise ConfigError(
+            "FANARCHIVE_AGE_GATE_COUNTRIES must list two-letter ISO country codes such as "
+            f"GB,AU, not {', '.join(bad)}"
+        )
+    header = environ.get("FANARCHIVE_COUNTRY_HEADER", "").strip()
+    if header and not HEADER_NAME.match(header):
+        raise ConfigError(
+            "FANARCHIVE_COUNTRY_HEADER must be an HTTP header name such as CF-IPCountry, "
+            f"not {header!r}"
+        )
+    if mode == "countries":
+        missing = [
+            name
+            for name, value in (
+                ("FANARCHIVE_AGE_GATE_COUNTRIES", countries),
+                ("FANARCHIVE_COUNTRY_HEADER", header),
+                ("FANARCHIVE_TRUSTED_PROXIES", trusted_proxies),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(
+                "FANARCHIVE_AGE_GATE=countries needs " + ", ".join(missing) + " (the country "
+                "is read from the header your proxy sets, only on connections from it)"
+            )
+    secret = environ.get("FANARCHIVE_AGE_VERIFICATION_SECRET", "")
+    if secret and len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"FANARCHIVE_AGE_VERIFICATION_SECRET must be at least {MIN_SECRET_LENGTH} "
+            "characters (a random string shared with the verification provider)"
+        )
+    url = environ.get("FANARCHIVE_AGE_VERIFICATION_URL", "").strip()
+    if url and (urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).netloc):
+        raise ConfigError(
+            f"FANARCHIVE_AGE_VERIFICATION_URL must be an http(s) address, not {url!r}"
+        )
+    return AgeGateConfig(
+        mode=mode,
+        countries=countries,
+        country_header=header,
+        verification_secret=secret,
+        verification_url=url,
+    )
+
+
 def _secret_key(data_dir: Path) -> str:
     """FANARCHIVE_SECRET_KEY, or a random key kept in the data directory.
 
@@ -167,12 +247,17 @@ class Env:
     # Seconds after which a task still running under a worker nobody can ask about is
     # taken for abandoned and run again: a few minutes more than the longest task takes.
     task_lease: float = 600.0
+    # Who may read adult works' text (FANARCHIVE_AGE_GATE and its companions).
+    age_gate: AgeGateConfig = AgeGateConfig()
 
 
 def load() -> Env:
     data_dir = Path(os.environ.get("FANARCHIVE_DATA_DIR", BASE_DIR / "data")).resolve()
     email_url = os.environ.get("EMAIL_URL")
     email = parse_email_url(email_url)
+    trusted_proxies = parse_networks(
+        "FANARCHIVE_TRUSTED_PROXIES", os.environ.get("FANARCHIVE_TRUSTED_PROXIES")
+    )
     return Env(
         data_dir=data_dir,
         debug=_flag("FANARCHIVE_DEBUG", False),
@@ -197,10 +282,9 @@ def load() -> Env:
         email_timeout=parse_seconds(
             "FANARCHIVE_EMAIL_TIMEOUT", os.environ.get("FANARCHIVE_EMAIL_TIMEOUT"), 20.0
         ),
-        trusted_proxies=parse_networks(
-            "FANARCHIVE_TRUSTED_PROXIES", os.environ.get("FANARCHIVE_TRUSTED_PROXIES")
-        ),
+        trusted_proxies=trusted_proxies,
         task_lease=parse_seconds(
             "FANARCHIVE_TASK_LEASE", os.environ.get("FANARCHIVE_TASK_LEASE"), 600.0
         ),
+        age_gate=parse_age_gate(dict(os.environ), trusted_proxies),
     )

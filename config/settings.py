@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "fanarchive.formats",
     "fanarchive.engagement",
     "fanarchive.api",
+    "fanarchive.moderation",
     "fanarchive.demo",
     # django-ninja: only for the API docs page's local Swagger UI files (no CDN).
     "ninja",
@@ -269,6 +270,18 @@ if ENV.https:
 # Behind reverse proxies (FANARCHIVE_TRUSTED_PROXIES) the client's address is read from
 # X-Forwarded-For, only on connections from them: core.addresses.client_address.
 TRUSTED_PROXIES = ENV.trusted_proxies
+
+# Who may read adult works' text (works.age_gate; README, "Age-gate policies"):
+# "interstitial" (AO3's question), "adults" (accounts that confirmed they are adults),
+# "verified" (age-verified accounts) or "countries" (the question, but no adult text at
+# all for visitors whose country, named by COUNTRY_HEADER from a trusted proxy, is listed).
+AGE_GATE = ENV.age_gate.mode
+AGE_GATE_COUNTRIES = ENV.age_gate.countries
+COUNTRY_HEADER = ENV.age_gate.country_header
+# The outside age-verification provider: the secret its signed callbacks are checked with
+# (none: the callback refuses everything) and the page readers are sent to.
+AGE_VERIFICATION_SECRET = ENV.age_gate.verification_secret
+AGE_VERIFICATION_URL = ENV.age_gate.verification_url
 
 # No inline script or style anywhere: everything comes from /static/.
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -47,8 +47,12 @@ urlpatterns = [
     path("", include("fanarchive.wrangling.urls")),
     path("tags/", include("fanarchive.discovery.tag_urls")),
     path("", include("fanarchive.formats.urls")),
+    # Reports, the moderation queue and appeals: /report/..., /moderation/...
+    path("", include("fanarchive.moderation.urls")),
     # The API tokens page, before the accounts app's /users/<username>/... catch-alls.
     path("", include("fanarchive.api.urls")),
+    # Age-gate policies: /age/confirm/, /age/verify/, /age-verification/callback/
+    path("", include("fanarchive.accounts.age_urls")),
     path("", include((accounts_pages, "accounts"))),
     path("admin/", admin.site.urls),
 ]

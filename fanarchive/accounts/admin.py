@@ -4,8 +4,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from fanarchive.accounts.age_services import age_verification_set
 from fanarchive.accounts.models import Block, Preference, Pseud, User
 from fanarchive.accounts.services import user_ensure_defaults
 from fanarchive.core.admin import ReadOnlyAdmin
@@ -29,9 +31,11 @@ class UserAdmin(DjangoUserAdmin[User]):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         ("Profile", {"fields": ("about",)}),
+        ("Age", {"fields": ("adult_confirmed_at", "age_verified_at")}),
     )
-    # The profile is its owner's to write (`profile_update`); the admin looks.
-    readonly_fields = ("about",)
+    # The profile is its owner's to write (`profile_update`); the admin looks. Age
+    # verification changes through the actions below (`age_verification_set`, audited).
+    readonly_fields = ("about", "adult_confirmed_at", "age_verified_at")
     add_fieldsets = (
         (
             None,
@@ -43,6 +47,28 @@ class UserAdmin(DjangoUserAdmin[User]):
     )
     list_display = ("username", "email", "is_active", "is_staff", "date_joined", "last_login")
     inlines = [PseudInline]
+    actions = ["mark_age_verified", "unmark_age_verified"]
+
+    @admin.action(description="Mark the selected accounts age-verified")
+    def mark_age_verified(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._set_age_verified(request, queryset, verified=True)
+
+    @admin.action(description="Remove the selected accounts' age verification")
+    def unmark_age_verified(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._set_age_verified(request, queryset, verified=False)
+
+    def _set_age_verified(
+        self, request: HttpRequest, queryset: QuerySet[User], *, verified: bool
+    ) -> None:
+        # Through the service, which checks the admin and writes the audit log entry.
+        actor = request.user
+        if not isinstance(actor, User):  # the admin site lets only logged-in staff here
+            return
+        for user in queryset:
+            age_verification_set(
+                actor=actor, user=user, verified=verified, reason="Django admin action"
+            )
+        self.message_user(request, f"{queryset.count()} account(s) updated.")
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[Any]:
         # A new account gets its default pseud from `user_ensure_defaults` below.

@@ -11,6 +11,16 @@ class User(AbstractUser):
     """An account. Works are never posted by a user directly, only under one of their pseuds."""
 
     about = models.TextField("about me", blank=True)
+    # A moderator's suspension (moderation app): login and API tokens are refused until
+    # then; `suspended_permanently` for good. Written only by the moderation services.
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspended_permanently = models.BooleanField(default=False)
+    suspension_reason = models.TextField(blank=True)
+    # When an admin or an outside verification provider confirmed this person is an
+    # adult (the "age-verified" age-gate policy, settings.FANARCHIVE_AGE_GATE).
+    age_verified_at = models.DateTimeField(null=True, blank=True)
+    # When the account's owner confirmed "I am 18 or over" (the "adults" age-gate policy).
+    adult_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -142,3 +152,15 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker} blocks {self.blocked}"
+
+
+class SpentVerificationToken(models.Model):
+    """An age-verification provider's token already used (`age_services.
+    age_verified_by_provider`): the unique digest refuses a replay, even of a callback
+    arriving twice at once. Rows older than a token may live are pruned as new ones come."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    spent_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]} at {self.spent_at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,7 @@ from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
 from fanarchive.accounts.models import User
+from fanarchive.accounts.moderators import is_suspended, suspension_message
 from fanarchive.api.errors import ApiProblem
 from fanarchive.api.models import ApiToken
 from fanarchive.api.ratelimit import client_key, rate_limit_check
@@ -56,6 +57,8 @@ def identify(request: HttpRequest) -> Caller:
         token = token_for_secret(raw.strip())
         if token is None:
             raise AuthenticationError(message="This token is unknown or was revoked.")
+        if is_suspended(token.user):
+            raise ApiProblem(403, suspension_message(token.user), name="account-suspended")
         token_touch(token=token)
         return Caller(user=token.user, via="token", token=token)
     user = getattr(request, "user", None)

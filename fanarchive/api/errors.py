@@ -36,6 +36,9 @@ class Problem(Schema):
     status: int
     detail: str
     errors: dict[str, list[str]] | None = None
+    # adult-consent-required: what would allow the text ("consent", "adult-confirmation",
+    # "age-verification", "country"; works.age_gate.Reason).
+    reason: str | None = None
 
 
 class ApiProblem(Exception):
@@ -49,6 +52,7 @@ class ApiProblem(Exception):
         name: str = "",
         errors: dict[str, list[str]] | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -56,6 +60,7 @@ class ApiProblem(Exception):
         self.name = name
         self.errors = errors
         self.headers = headers or {}
+        self.extra = extra or {}
 
 
 def problem_response(
@@ -65,12 +70,14 @@ def problem_response(
     name: str = "",
     errors: dict[str, list[str]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, str] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {
         "type": TYPE_PREFIX + name if name else "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
+        **(extra or {}),
     }
     if errors is not None:
         body["errors"] = errors
@@ -121,7 +128,12 @@ def install(api: NinjaAPI) -> None:
 
     def on_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
         return problem_response(
-            exc.status, exc.detail, name=exc.name, errors=exc.errors, headers=exc.headers
+            exc.status,
+            exc.detail,
+            name=exc.name,
+            errors=exc.errors,
+            headers=exc.headers,
+            extra=exc.extra,
         )
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:

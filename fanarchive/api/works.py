@@ -37,6 +37,7 @@ from fanarchive.discovery.forms import SORTS, FilterForm
 from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.selectors import DownloadRefused, downloadable_work
 from fanarchive.tags.models import Tag
+from fanarchive.works import age_gate
 from fanarchive.works import selectors as works
 from fanarchive.works.models import Work
 from fanarchive.works.stats import work_stats
@@ -50,7 +51,9 @@ API_PARAMETERS = {"cursor", "limit", "facets", "adult", "page"}
 ADULT_HELP = (
     "Consent to adult content (Not Rated, Mature, Explicit) for this request, as "
     '"Yes, continue" does on the site. Not needed when the account has the '
-    '"show adult content" preference.'
+    '"show adult content" preference. Under the archive\'s "adults" or "verified" '
+    "age-gate policy it changes nothing: the token's account must be confirmed or "
+    "verified (the adult-consent-required problem's `reason` says which)."
 )
 
 
@@ -112,22 +115,26 @@ def consented(request: HttpRequest, caller: Caller, adult: bool) -> bool:
     guest's) after "Yes, continue". A token's requests have no session."""
     if adult:
         return True
-    return caller.via != "token" and works.consented_in_session(request.session)
+    return caller.via != "token" and age_gate.consented_in_session(request.session)
+
+
+def adult_viewer(request: HttpRequest, caller: Caller, adult: bool) -> age_gate.AgeGateContext:
+    """The caller as the adult-content rule sees them: with a token, the token's account
+    (its confirmation or verification); otherwise the session's, or a guest."""
+    return age_gate.age_gate_context(
+        request, user=caller.user, consented=consented(request, caller, adult)
+    )
 
 
 def needs_consent(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> bool:
-    return works.needs_adult_consent(
-        user=caller.user, work=work, session_consented=consented(request, caller, adult)
-    )
+    return works.needs_adult_consent(viewer=adult_viewer(request, caller, adult), work=work)
 
 
 def works_out(
     request: HttpRequest, caller: Caller, items: list[Work], adult: bool
 ) -> list[dict[str, Any]]:
     stats = work_stats([w.pk for w in items])
-    withheld = works.adult_text_withheld(
-        user=caller.user, works=items, session_consented=consented(request, caller, adult)
-    )
+    withheld = works.adult_text_withheld(viewer=adult_viewer(request, caller, adult), works=items)
     return [
         work_out(request, work, stats=stats[work.pk], text_requires_consent=work.pk in withheld)
         for work in items
@@ -242,14 +249,36 @@ def work_detail(request: HttpRequest, work_id: Id, adult: bool = False) -> dict[
     return work_detail_out(request, caller, work, adult)
 
 
+# What the adult-content problem tells a client to do, by the policy's reason.
+GATE_ADVICE = {
+    age_gate.Reason.CONSENT: (
+        "Repeat the request with ?adult=true, or set the account's "
+        '"show adult content" preference.'
+    ),
+    age_gate.Reason.CONFIRMATION: (
+        "This archive shows adult works' text only to accounts that confirmed they are "
+        "18 or over: send the token of such an account."
+    ),
+    age_gate.Reason.VERIFICATION: (
+        "This archive shows adult works' text only to age-verified accounts: send the "
+        "token of such an account."
+    ),
+    age_gate.Reason.COUNTRY: "Adult works are not available in your country.",
+}
+
+
 def gate(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> None:
-    if needs_consent(request, caller, work, adult):
+    """Refuse a work's text to a caller the adult-content rule does not allow yet: the
+    problem's `reason` says what would allow it (`age_gate.Reason`)."""
+    viewer = adult_viewer(request, caller, adult)
+    if works.needs_adult_consent(viewer=viewer, work=work):
+        reason = works.adult_access(viewer).reason
         raise ApiProblem(
             403,
             "This work is rated for adults (or not rated): its text needs consent. "
-            "Repeat the request with ?adult=true, or set the account's "
-            '"show adult content" preference.',
+            + GATE_ADVICE[reason],
             name="adult-consent-required",
+            extra={"reason": str(reason)},
         )
 
 

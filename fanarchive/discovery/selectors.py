@@ -20,6 +20,7 @@ from fanarchive.engagement.bookmark_selectors import bookmarks_of_user
 from fanarchive.engagement.models import Bookmark
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import filter_closure_ids
+from fanarchive.works.age_gate import GUEST_CONTEXT, AgeGateContext
 from fanarchive.works.models import (
     Creatorship,
     Gift,
@@ -100,16 +101,15 @@ def works_find(
     per_page: int = 20,
     text: Query | None = None,
     facets: bool = True,
-    reader: AnyUser | None = None,
-    adult_consented: bool = False,
+    reader: AgeGateContext = GUEST_CONTEXT,
     passages: bool = True,
 ) -> Listing:
     """A page of the works `viewer` may see that match `spec` (and the text query, if any).
 
     Passages matched by the text query come from the works' own words only where
-    `reader` (a guest when None) may read them under the adult-content rule, with
-    `adult_consented` saying whether they agreed in this session (none at all without
-    `passages`: feeds and the API show none). Pages past the end give the last page.
+    `reader` (the request's `age_gate_context`; a guest by default) may read them under
+    the adult-content rule (none at all without `passages`: feeds and the API show none).
+    Pages past the end give the last page.
     Costs a fixed few queries whatever the page.
     """
     search = backend() if text is not None else None
@@ -142,9 +142,7 @@ def works_find(
     if counts:
         listing.facets = _facet_tags(counts)
     if search is not None and text is not None and passages:
-        listing.withheld = adult_text_withheld(
-            user=reader or AnonymousUser(), works=listing.works, session_consented=adult_consented
-        )
+        listing.withheld = adult_text_withheld(viewer=reader, works=listing.works)
         readable = [i for i in ids if i not in listing.withheld]
         listing.snippets = {
             **search.snippets(text, readable),

@@ -29,7 +29,8 @@ from fanarchive.discovery.index.live import health
 from fanarchive.discovery.selectors import Listing
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import can_wrangle, fixed_tags, tag_relations
-from fanarchive.works.selectors import consented_in_session, tag_for
+from fanarchive.works.age_gate import age_gate_context
+from fanarchive.works.selectors import tag_for
 
 FACET_GROUPS = [
     (TagType.RATING, "Ratings"),
@@ -73,8 +74,7 @@ def find_works(request: HttpRequest, *, tag: Tag | None = None) -> HttpResponse:
             page=form.cleaned_data.get("page") or 1,
             per_page=settings.WORKS_PER_PAGE,
             text=form.text_query,
-            reader=request.user,
-            adult_consented=consented_in_session(request.session),
+            reader=age_gate_context(request),
         )
     query = _without(request.GET, "page")
     facets = []

@@ -1,14 +1,15 @@
 """Engagement in the admin: to look at. Kudos and comments change through the
 services (counts, notices and the catalogue follow them); the one change made here,
-deleting comments, calls `comment_delete`."""
+deleting comments, calls `comment_remove` (the moderators' delete, audited).
+Hiding a comment is the moderation queue's (`comment_set_hidden`)."""
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from fanarchive.core.admin import ReadOnlyAdmin
-from fanarchive.engagement.comment_services import comment_delete
 from fanarchive.engagement.models import Comment, Kudos, WorkHitCount
+from fanarchive.engagement.moderation_services import comment_remove
 
 
 @admin.register(Kudos)
@@ -21,9 +22,10 @@ class KudosAdmin(ReadOnlyAdmin[Kudos]):
 def delete_comments(
     modeladmin: admin.ModelAdmin[Comment], request: HttpRequest, comments: QuerySet[Comment]
 ) -> None:
-    # Through the service, one by one: threads keep their replies, counts are logged.
+    # Through the service, one by one: threads keep their replies, counts are logged,
+    # and the audit log records each.
     for comment in comments.select_related("work"):
-        comment_delete(user=request.user, comment=comment)  # type: ignore[arg-type]
+        comment_remove(user=request.user, comment=comment, reason="Deleted from the admin pages.")  # type: ignore[arg-type]
 
 
 @admin.register(Comment)

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fanarchive.accounts.models import Pseud, User
+from fanarchive.accounts.moderators import is_moderator
 from fanarchive.accounts.selectors import is_blocked
 from fanarchive.core.ratelimit import rate_limit_hold
 from fanarchive.core.text import TextFormat, clean_line, clean_text, render
@@ -29,7 +30,6 @@ from fanarchive.engagement import limits, notices
 from fanarchive.engagement.models import Comment, CommentState
 from fanarchive.engagement.permissions import refuse_unless, work_permissions
 from fanarchive.engagement.selectors import creator_users
-from fanarchive.tags.selectors import is_admin
 from fanarchive.works.catalogue_services import catalogue_counts_changed
 from fanarchive.works.models import Chapter, Work
 from fanarchive.works.selectors import is_creator, require_creator
@@ -249,7 +249,7 @@ def comment_delete(*, user: User, comment: Comment) -> None:
     With replies it stays as "(Previous comment deleted.)" so the thread holds together;
     without, it goes, and so do deleted ancestors left without replies.
     """
-    if comment.user_id != user.pk and not is_creator(user, comment.work) and not is_admin(user):
+    if comment.user_id != user.pk and not is_creator(user, comment.work) and not is_moderator(user):
         raise PermissionDenied("Only the comment's author or the work's creators can delete it.")
     if comment.deleted:
         return
@@ -273,6 +273,8 @@ def comment_approve(*, user: User, comment: Comment, site_url: str = "") -> Comm
     require_creator(user, comment.work, to="approve comments on it")
     if comment.state == CommentState.PUBLISHED:
         return comment
+    if comment.state == CommentState.HIDDEN:
+        raise PermissionDenied("A moderator hid this comment; it cannot be approved.")
     with transaction.atomic():
         comment.state = CommentState.PUBLISHED
         comment.save(update_fields=["state"])

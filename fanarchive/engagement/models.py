@@ -52,6 +52,8 @@ class Kudos(models.Model):
 class CommentState(models.TextChoices):
     PUBLISHED = "published", "Published"
     PENDING = "pending", "Awaiting approval"
+    # Hidden by a moderator: shown only to its author (with `hidden_reason`) and moderators.
+    HIDDEN = "hidden", "Hidden by a moderator"
 
 
 class Comment(models.Model):
@@ -87,6 +89,8 @@ class Comment(models.Model):
     )
     frozen = models.BooleanField(default=False)
     deleted = models.BooleanField(default=False)
+    # Why a moderator hid it (state "hidden"), shown to its author.
+    hidden_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -276,6 +280,7 @@ class NoticeKind(models.TextChoices):
     SUBSCRIPTION = "subscription", "Subscription"
     GIFT = "gift", "Gift"
     INVITATION = "invitation", "Co-creator invitation"
+    MODERATION = "moderation", "Moderation"
 
 
 class Notice(models.Model):

@@ -30,7 +30,11 @@ PREFERENCE_OF_KIND: dict[str, str | None] = {
     NoticeKind.SUBSCRIPTION: "email_subscriptions",
     NoticeKind.GIFT: None,
     NoticeKind.INVITATION: None,
+    NoticeKind.MODERATION: None,
 }
+# A moderator's decision reaches the person's mail whatever their preferences say: a
+# suspended account cannot log in to read its inbox.
+ALWAYS_MAILED = frozenset({NoticeKind.MODERATION})
 DIGEST_DELAY = timedelta(days=1)
 BODY_LIMIT = 2000
 SUBJECT_LIMIT = 255
@@ -38,6 +42,8 @@ SUBJECT_LIMIT = 255
 
 def email_frequency(preference: Preference | None, kind: str) -> str:
     """How `kind` notices are mailed to the owner of `preference`: immediate, daily or off."""
+    if kind in ALWAYS_MAILED:
+        return EmailFrequency.IMMEDIATE
     field = PREFERENCE_OF_KIND.get(kind)
     if field is None:
         return EmailFrequency.OFF

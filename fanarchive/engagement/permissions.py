@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
+from fanarchive.accounts.moderators import is_moderator
 from fanarchive.engagement.selectors import blocked_by_creator
 from fanarchive.works.models import CommentPolicy, Work
 from fanarchive.works.selectors import is_creator
@@ -78,7 +79,9 @@ def work_permissions(viewer: AnyUser, work: Work) -> WorkPermissions:
     """What `viewer` may do with `work` (two small queries: creators and blocks)."""
     creator = is_creator(viewer, work)
     blocked = bool(viewer.is_authenticated and not creator and blocked_by_creator(work, viewer))
-    read = "" if creator else _closed(work, viewer, "read")
+    # Moderators read hidden works to review them (`access_work` lets them open one).
+    reviewing = work.posted and work.hidden_by_admin and is_moderator(viewer)
+    read = "" if creator or reviewing else _closed(work, viewer, "read")
 
     def engaging(doing: str) -> str:
         return _closed(work, viewer, doing) or (BLOCKED_MESSAGE if blocked else "")

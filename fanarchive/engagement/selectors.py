@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from fanarchive.accounts.models import Block, User
+from fanarchive.accounts.moderators import is_moderator
 from fanarchive.engagement.models import Comment, CommentState, Kudos
 from fanarchive.works.selectors import access_work, is_creator
 
@@ -72,10 +73,14 @@ class CommentNode:
 
 
 def visible_comments_q(viewer: AnyUser, *, is_creator: bool) -> Q:
-    """Published comments, plus pending ones for the work's creators and for their authors."""
-    if is_creator:
+    """Published comments, plus pending ones for the work's creators and for their authors.
+
+    A comment hidden by a moderator is shown to its author (with the reason) and to
+    moderators only, never to the work's creators or other readers.
+    """
+    if is_moderator(viewer):
         return Q()
-    shown = Q(state=CommentState.PUBLISHED)
+    shown = ~Q(state=CommentState.HIDDEN) if is_creator else Q(state=CommentState.PUBLISHED)
     if viewer.is_authenticated:
         shown |= Q(user_id=viewer.pk)
     return shown
@@ -119,12 +124,13 @@ def comment_for(viewer: AnyUser, comment_id: int) -> Comment:
     if comment is None:
         raise Http404("No such comment.")
     access_work(viewer, comment.work_id)
-    if comment.state != CommentState.PUBLISHED and not (
-        is_creator(viewer, comment.work)
-        or (viewer.is_authenticated and comment.user_id == viewer.pk)
-    ):
-        raise Http404("No such comment.")
-    return comment
+    if comment.state == CommentState.PUBLISHED or is_moderator(viewer):
+        return comment
+    if viewer.is_authenticated and comment.user_id == viewer.pk:
+        return comment
+    if comment.state == CommentState.PENDING and is_creator(viewer, comment.work):
+        return comment
+    raise Http404("No such comment.")
 
 
 def pending_comments(work: Work) -> QuerySet[Comment]:

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import BoundField
 
 from fanarchive.accounts.models import User
+from fanarchive.tags.fixed import NOT_RATED, RATINGS
 
 
 class ImportForm(forms.Form):
@@ -40,10 +41,21 @@ class ImportConfirmForm(forms.Form):
     # Checked by the posting service, which says what is wrong with a title.
     title = forms.CharField(label="Title", required=False)
     cut_proposed_title = forms.BooleanField(label="Remove it from the text", required=False)
+    # The file's rating, or the one its text reads as (review.rating_suggestion).
+    rating = forms.ChoiceField(
+        label="Rating", choices=[(r, r) for r in RATINGS], required=False, initial=NOT_RATED
+    )
 
-    def __init__(self, *args: Any, proposed_title: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, proposed_title: str = "", suggested_rating: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.proposed_title = proposed_title
+        if suggested_rating:
+            self.fields["rating"].help_text = (
+                f"{suggested_rating} is suggested from the text: the file gives no rating. "
+                "Check it before posting."
+            )
         if proposed_title:
             self.fields["title"].help_text = (
                 "Proposed from the start of the text, where the title seems to run into "

@@ -33,6 +33,7 @@ from fanarchive.formats.importers.registry import Source, parse_source
 from fanarchive.formats.importers.titlerun import without_title_run
 from fanarchive.formats.models import ImportRecord
 from fanarchive.formats.parsed import ParsedWork, SeriesPart
+from fanarchive.formats.review import rating_suggestion
 from fanarchive.formats.selectors import imported_hashes, imported_work_id
 from fanarchive.works.inputs import validate_chapter_input, validate_work_input
 from fanarchive.works.models import Work
@@ -62,6 +63,8 @@ class ImportOptions:
     # Take the title the importer proposed (ParsedWork.proposed_title) out of the start
     # of the text: only when the writer asked.
     cut_proposed_title: bool = False
+    # The rating chosen on the review page (empty: the file's own).
+    rating: str = ""
 
 
 @dataclass
@@ -116,6 +119,14 @@ def _complete(
     title = clean_line(options.title).strip()
     if title:
         parsed.work.title = title
+    if options.rating:
+        parsed.work.rating = options.rating
+
+
+def _rating_notice(parsed: ParsedWork) -> str:
+    """The rating the text reads as, for a file with none: reported, never applied."""
+    suggestion = rating_suggestion(parsed)
+    return suggestion.notice() if suggestion else ""
 
 
 def proposal_notice(parsed: ParsedWork) -> str:
@@ -243,7 +254,7 @@ def _import(
         title=parsed.work.title,
         importer=parsed.importer,
         chapters=len(parsed.chapters),
-        notices=[*parsed.notices, *filter(None, [proposal_notice(parsed)])],
+        notices=[*parsed.notices, *filter(None, [proposal_notice(parsed), _rating_notice(parsed)])],
         location=source.name,
     )
     if options.dry_run:

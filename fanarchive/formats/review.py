@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fanarchive.core.advice import Rating
 from fanarchive.core.text import TextFormat, html_to_text, render
 from fanarchive.formats.parsed import ParsedWork
+from fanarchive.tags.fixed import NOT_RATED
+from fanarchive.works.advice_selectors import advice_for_texts
 
 # A chapter's preview shows its first words: this much of its text is enough to render.
 PREVIEW_CHARS = 4_000
@@ -49,4 +52,39 @@ def import_review(parsed: ParsedWork) -> ImportReview:
             )
             for chapter in parsed.chapters
         ],
+    )
+
+
+@dataclass(frozen=True)
+class RatingSuggestion:
+    """The rating a file with none reads as (`core.advice`): offered on the review page,
+    named in the CLI's report, never applied without the writer."""
+
+    rating: str
+    reasons: list[str]
+    warnings: list[str]
+
+    def notice(self) -> str:
+        """The CLI report's line: the work keeps Not Rated."""
+        warned = f" It may need the warnings: {', '.join(self.warnings)}." if self.warnings else ""
+        return (
+            f"No rating given: the text reads as {self.rating} ({'; '.join(self.reasons)}). "
+            f"The work stays {NOT_RATED}; change its rating if the advice is right.{warned}"
+        )
+
+
+def rating_suggestion(parsed: ParsedWork) -> RatingSuggestion | None:
+    """For a file rated Not Rated, the rating its text reads as, when above General (a
+    text in which nothing was found is not vouched for as General)."""
+    if parsed.work.rating != NOT_RATED:
+        return None
+    advice = advice_for_texts(
+        [chapter.text for chapter in parsed.chapters], language=parsed.work.language
+    )
+    if advice.rating is Rating.GENERAL:
+        return None
+    return RatingSuggestion(
+        rating=advice.rating,
+        reasons=advice.reasons_for_rating(),
+        warnings=[str(w) for w in advice.warnings],
     )

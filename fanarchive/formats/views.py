@@ -21,7 +21,7 @@ from fanarchive.formats.pending_uploads import (
     pending_upload_load,
     pending_upload_save,
 )
-from fanarchive.formats.review import import_review
+from fanarchive.formats.review import import_review, rating_suggestion
 from fanarchive.works.models import Chapter
 from fanarchive.works.views import adult_gate
 
@@ -58,6 +58,7 @@ def _options(
     post: bool,
     title: str = "",
     cut_proposed_title: bool = False,
+    rating: str = "",
 ) -> import_services.ImportOptions:
     return import_services.ImportOptions(
         pseud_ids=user_pseuds,
@@ -65,6 +66,7 @@ def _options(
         fandoms=[fandom.strip()] if fandom.strip() else [],
         title=title,
         cut_proposed_title=cut_proposed_title,
+        rating=rating,
     )
 
 
@@ -101,14 +103,17 @@ def import_work(request: HttpRequest) -> HttpResponse:
                 token = pending_upload_save(user=user, data=data)
                 request.session.setdefault(SESSION_NAMES, {})[token] = name
                 request.session.modified = True
+                suggestion = rating_suggestion(parsed)
                 confirm = ImportConfirmForm(
                     initial={
                         "token": token,
                         "fandom": form.cleaned_data["fandom"],
                         "pseud": form.cleaned_data["pseud"],
                         "title": parsed.proposed_title or parsed.work.title,
+                        "rating": suggestion.rating if suggestion else parsed.work.rating,
                     },
                     proposed_title=parsed.proposed_title,
+                    suggested_rating=suggestion.rating if suggestion else "",
                 )
                 return render(
                     request,
@@ -119,6 +124,7 @@ def import_work(request: HttpRequest) -> HttpResponse:
                         "name": name,
                         "problems": import_services.validate_parsed(parsed),
                         "confirm": confirm,
+                        "suggestion": suggestion,
                     },
                 )
     return render(request, "formats/import.html", {"form": form})
@@ -147,6 +153,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         post=post,
         title=form.cleaned_data["title"],
         cut_proposed_title=form.cleaned_data["cut_proposed_title"],
+        rating=form.cleaned_data["rating"],
     )
     outcome = import_services.work_import(
         user=user, source=Source(names[token], data), options=options

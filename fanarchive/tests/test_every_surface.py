@@ -135,8 +135,10 @@ def listed(viewer: Viewer, state: State) -> bool:
 
 
 def opens(viewer: Viewer, state: State) -> bool:
-    """The viewer may open the work's page (creators open their drafts and hidden works)."""
-    return listed(viewer, state) or owns(viewer, state)
+    """The viewer may open the work's page (creators open their drafts and hidden works;
+    moderators, here the admin, open hidden works to review them)."""
+    reviews = viewer.staff and state.hidden and state.posted
+    return listed(viewer, state) or owns(viewer, state) or reviews
 
 
 def agreed(viewer: Viewer, state: State, *, adult_param: bool = False) -> bool:
@@ -444,7 +446,9 @@ def build_world(on_commit: Callable[..., Any]) -> World:
     for state in STATES:
         work = Work.objects.get(pk=world.works[state.name].pk)
         if state.hidden:
-            work_set_hidden(user=readers["admin"], work=work, hidden=True)
+            work_set_hidden(
+                user=readers["admin"], work=work, hidden=True, reason="Hidden with a reason."
+            )
         if state.orphaned:
             work_orphan(user=former, work=work, keep_pseud=False)
         world.works[state.name] = work

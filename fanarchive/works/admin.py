@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -15,7 +16,7 @@ from fanarchive.works.models import (
     Work,
     WorkTag,
 )
-from fanarchive.works.moderation_services import work_set_hidden
+from fanarchive.works.moderation_services import work_remove, work_set_hidden
 
 
 class ChapterInline(ReadOnlyInline[Chapter, Work]):
@@ -40,9 +41,10 @@ class WorkAdmin(admin.ModelAdmin[Work]):
     list_filter = ("posted", "restricted", "hidden_by_admin", "complete", "language")
     search_fields = ("title",)
     inlines = (CreatorshipInline, WorkTagInline, ChapterInline)
-    # Moderators hide works here (through the service, so listings, search and feeds
-    # follow); everything else is changed by the work's creators through the site.
-    fields = ("title", "hidden_by_admin", "restricted", "language")
+    # Moderators hide works here with the reason their creators are shown (through the
+    # service the moderation queue calls, so listings, search and feeds follow and the
+    # audit log records it); everything else is changed by the creators through the site.
+    fields = ("title", "hidden_by_admin", "hidden_reason", "restricted", "language")
     readonly_fields = ("title", "restricted", "language")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -51,9 +53,22 @@ class WorkAdmin(admin.ModelAdmin[Work]):
     def save_model(
         self, request: HttpRequest, obj: Work, form: ModelForm[Work], change: bool
     ) -> None:
-        if "hidden_by_admin" in form.changed_data:
+        if {"hidden_by_admin", "hidden_reason"} & set(form.changed_data):
             stored = Work.objects.get(pk=obj.pk)
-            work_set_hidden(user=request.user, work=stored, hidden=obj.hidden_by_admin)  # type: ignore[arg-type]
+            work_set_hidden(
+                user=request.user,  # type: ignore[arg-type]
+                work=stored,
+                hidden=obj.hidden_by_admin,
+                reason=obj.hidden_reason,
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Work) -> None:
+        # As the queue's "delete": the catalogue forgets it, the audit log keeps a record.
+        work_remove(user=request.user, work=obj, reason="Deleted from the admin pages.")  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
+        for work in queryset:
+            self.delete_model(request, work)
 
 
 @admin.register(Chapter)

@@ -92,6 +92,8 @@ class Work(models.Model):
     posted = models.BooleanField(default=False)
     restricted = models.BooleanField(default=False)
     hidden_by_admin = models.BooleanField(default=False)
+    # Why a moderator hid it: shown to its creators (and moderators), never to others.
+    hidden_reason = models.TextField(blank=True)
     comment_policy = models.CharField(
         max_length=10, choices=CommentPolicy.choices, default=CommentPolicy.REGISTERED
     )

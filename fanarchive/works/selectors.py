@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from fanarchive.accounts.models import Pseud, User
+from fanarchive.accounts.moderators import is_moderator
 from fanarchive.core.errors import LoginRequired
 from fanarchive.tags.fixed import ADULT_RATINGS
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import filter_closure_ids, is_wrangler
-from fanarchive.works import limits
+from fanarchive.works import age_gate, limits
+from fanarchive.works.age_gate import AgeGateContext, Mode, Reason
 from fanarchive.works.models import (
     Autosave,
     Chapter,
@@ -47,11 +50,21 @@ def require_creator(user: AnyUser, work: Work, *, to: str = "change it") -> None
         raise PermissionDenied(f"Only the creators of this work can {to}.")
 
 
+def creator_users_of(work: Work) -> list[User]:
+    """The accounts behind the work's pseuds, in byline order."""
+    users: dict[int, User] = {}
+    for creatorship in work.creatorships.select_related("pseud__user").order_by("position", "id"):
+        users.setdefault(creatorship.pseud.user_id, creatorship.pseud.user)
+    return list(users.values())
+
+
 def access_work(user: AnyUser, work_id: int) -> Work:
     """The work, if `user` may open it; otherwise the right refusal.
 
     Unknown works and others' drafts are 404 (a draft's existence is private);
-    works hidden by an admin are 403; restricted works send guests to log in.
+    works hidden by a moderator are 403, except to moderators (who review them) and to
+    their creators (who see why: `Work.hidden_reason`); restricted works send guests
+    to log in.
     """
     work = Work.objects.filter(pk=work_id).first()
     if work is None:
@@ -60,7 +73,7 @@ def access_work(user: AnyUser, work_id: int) -> Work:
         return work
     if not work.posted:
         raise Http404("No such work.")
-    if work.hidden_by_admin:
+    if work.hidden_by_admin and not is_moderator(user):
         raise PermissionDenied("This work has been hidden by an administrator.")
     if work.restricted and not user.is_authenticated:
         raise LoginRequired("This work is only for registered users of the archive.")
@@ -216,43 +229,66 @@ def is_adult(work: Work) -> bool:
     return any(tag.name in ADULT_RATINGS for tag in work.tags_of(TagType.RATING))
 
 
-# The session flag set by "Yes, continue" on the adult-content interstitial (as AO3's
-# ?view_adult=true): it holds for the rest of the browser session, site and API alike.
-ADULT_CONSENT_KEY = "adult_consent"
+@dataclass(frozen=True)
+class AdultAccess:
+    """Whether a viewer may read adult works' text (their own works aside), and if not,
+    what they can do about it."""
+
+    allowed: bool
+    reason: Reason
 
 
-def consented_in_session(session: Mapping[str, object]) -> bool:
-    return bool(session.get(ADULT_CONSENT_KEY))
+def adult_access(viewer: AgeGateContext) -> AdultAccess:
+    """The operator's age-gate policy (`settings.AGE_GATE`) applied to one viewer.
+
+    interstitial: AO3's question, answered once a session or for good by the "show adult
+    content" preference. adults: only accounts that confirmed they are 18 or over.
+    verified: only accounts marked age-verified. countries: the question, except that
+    visitors from a listed country are never shown adult text. Where a mode refuses,
+    admins and moderators are not refused (they act on reports); the question itself
+    they answer like anyone.
+    """
+    user = viewer.user
+    policy = age_gate.mode()
+    if policy is not Mode.INTERSTITIAL and age_gate.is_exempt(user):
+        return AdultAccess(True, Reason.CONSENT)
+    if policy is Mode.ADULTS:
+        confirmed = user.is_authenticated and user.adult_confirmed_at is not None
+        return AdultAccess(confirmed, Reason.CONFIRMATION)
+    if policy is Mode.VERIFIED:
+        verified = user.is_authenticated and user.age_verified_at is not None
+        return AdultAccess(verified, Reason.VERIFICATION)
+    if policy is Mode.COUNTRIES and viewer.country in settings.AGE_GATE_COUNTRIES:
+        return AdultAccess(False, Reason.COUNTRY)
+    preference = getattr(user, "preference", None) if user.is_authenticated else None
+    agreed = viewer.session_consented or bool(preference is not None and preference.view_adult)
+    return AdultAccess(agreed, Reason.CONSENT)
 
 
-def adult_text_withheld(
-    *, user: AnyUser, works: Iterable[Work], session_consented: bool
-) -> set[int]:
+def adult_text_withheld(*, viewer: AgeGateContext, works: Iterable[Work]) -> set[int]:
     """The ids of those of `works` whose own words (chapters, notes, comments, passages
-    matched by a search) this reader must first agree to see; their blurbs stay public.
+    matched by a search) `viewer` may not see yet; their blurbs stay public.
 
-    The adult-content rule (shared REFERENCE): Not Rated, Mature and Explicit ask first,
-    except for the work's creators, for accounts whose preference says so, and once the
-    reader said "Yes, continue" in this browser session. Works need their tags (and
+    The adult-content rule (shared REFERENCE), under the operator's policy
+    (`adult_access`): Not Rated, Mature and Explicit works' text only for viewers the
+    policy allows, and always for the work's creators. Works need their tags (and
     nothing else) loaded; the creators are looked up in one query.
     """
     adult = [work for work in works if is_adult(work)]
-    if not adult or session_consented:
+    if not adult or adult_access(viewer).allowed:
         return set()
-    if not user.is_authenticated:
+    if not viewer.user.is_authenticated:
         return {work.pk for work in adult}
-    preference = getattr(user, "preference", None)
-    if preference is not None and preference.view_adult:
-        return set()
-    own = Creatorship.objects.filter(work__in=adult, pseud__user=user).values_list(
+    own = Creatorship.objects.filter(work__in=adult, pseud__user=viewer.user).values_list(
         "work_id", flat=True
     )
     return {work.pk for work in adult} - set(own)
 
 
-def needs_adult_consent(*, user: AnyUser, work: Work, session_consented: bool) -> bool:
-    """Whether to show the adult-content interstitial before this work's text."""
-    return bool(adult_text_withheld(user=user, works=[work], session_consented=session_consented))
+def needs_adult_consent(*, viewer: AgeGateContext, work: Work) -> bool:
+    """Whether to show the adult-content interstitial before this work's text (what it
+    says: `adult_access(viewer).reason`)."""
+    return bool(adult_text_withheld(viewer=viewer, works=[work]))
 
 
 # -- tags ---------------------------------------------------------------------------------

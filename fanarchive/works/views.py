@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, posted, site_url
-from fanarchive.works import autosave_services, selectors, services
+from fanarchive.works import advice_selectors, age_gate, autosave_services, selectors, services
+from fanarchive.works.age_gate import Reason
 from fanarchive.works.chapter_versions import ChapterEditConflict, last_saved
 from fanarchive.works.forms import ChapterForm, ReorderForm, WorkForm
 from fanarchive.works.models import Chapter, Work
@@ -114,7 +115,12 @@ def autosave_discard(request: HttpRequest) -> HttpResponse:
 def work_new(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     form = WorkForm(posted(request), user=user, include_chapter=True)
+    advice = None
     if request.method == "POST" and form.is_valid():
+        post = "save_draft" not in request.POST
+        if post and not _advice_seen(request):
+            advice = advice_selectors.advice_for_new_work(form.work_input(), [form.chapter_input()])
+    if request.method == "POST" and form.is_valid() and advice is None:
         post = "save_draft" not in request.POST
         try:
             work = services.work_create(
@@ -132,8 +138,19 @@ def work_new(request: HttpRequest) -> HttpResponse:
                 request, "Work was successfully posted." if post else "Draft was saved."
             )
             return redirect(work)
-    context = {"form": form, "is_new": True, **_autosave_context(request, form, "work:new")}
+    context = {
+        "form": form,
+        "is_new": True,
+        "advice": advice,
+        "advice_button": "post",
+        **_autosave_context(request, form, "work:new"),
+    }
     return render(request, "works/form.html", context)
+
+
+def _advice_seen(request: HttpRequest) -> bool:
+    """The writer saw the rating advice and posts anyway (the advice box's hidden field)."""
+    return request.POST.get("advice_seen") == "1"
 
 
 def _creator_work(request: HttpRequest, work_id: int) -> tuple[User, Work]:
@@ -145,25 +162,41 @@ def _creator_work(request: HttpRequest, work_id: int) -> tuple[User, Work]:
 
 
 def adult_gate(request: HttpRequest, work: Work) -> HttpResponse | None:
-    """The interstitial page, when this reader must first agree to see adult content.
+    """The interstitial page, when this reader may not see this adult work's text yet:
+    what they can do about it depends on the age-gate policy (`adult_access`).
 
     Every way into a work's text (reading pages, downloads) passes through here.
     """
-    if request.GET.get("view_adult") == "true":
-        request.session[selectors.ADULT_CONSENT_KEY] = True
-    if not selectors.needs_adult_consent(
-        user=request.user,
-        work=work,
-        session_consented=selectors.consented_in_session(request.session),
-    ):
+    viewer = age_gate.age_gate_context(request)
+    access = selectors.adult_access(viewer)
+    if request.GET.get("view_adult") == "true" and access.reason is Reason.CONSENT:
+        request.session[age_gate.ADULT_CONSENT_KEY] = True
+        viewer = age_gate.age_gate_context(request)
+    if not selectors.needs_adult_consent(viewer=viewer, work=work):
         return None
     query = request.GET.copy()
     query["view_adult"] = "true"
+    context = {
+        "work": work,
+        "reason": str(access.reason),
+        "continue_query": query.urlencode(),
+        "next_path": request.get_full_path(),
+    }
     return render(
         request,
         "works/adult_interstitial.html",
-        {"work": work, "continue_query": query.urlencode()},
+        context,
+        status=ADULT_GATE_STATUS[access.reason],
     )
+
+
+# The question is a page like any other; a refusal says so (451: a legal restriction).
+ADULT_GATE_STATUS = {
+    Reason.CONSENT: 200,
+    Reason.CONFIRMATION: 403,
+    Reason.VERIFICATION: 403,
+    Reason.COUNTRY: 451,
+}
 
 
 def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
@@ -183,7 +216,10 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     form = WorkForm(
         posted(request), user=user, include_chapter=False, initial=WorkForm.initial_for(work)
     )
-    if request.method == "POST" and form.is_valid():
+    advice = None
+    if request.method == "POST" and form.is_valid() and not _advice_seen(request):
+        advice = advice_selectors.advice_for_work_update(work, form.work_input())
+    if request.method == "POST" and form.is_valid() and advice is None:
         try:
             services.work_update(
                 user=user, work=work, data=form.work_input(), site_url=site_url(request)
@@ -194,7 +230,13 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
             autosave_services.autosave_clear(user=user, key=f"work:{work.pk}")
             messages.success(request, "Work was successfully updated.")
             return redirect(work)
-    context = {"form": form, "work": work, "is_new": False}
+    context = {
+        "form": form,
+        "work": work,
+        "is_new": False,
+        "advice": advice,
+        "advice_button": "update",
+    }
     context.update(_autosave_context(request, form, f"work:{work.pk}"))
     return render(request, "works/form.html", context)
 
@@ -228,7 +270,14 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
     user, work = _creator_work(request, work_id)
     expected = "?" if work.expected_chapters is None else str(work.expected_chapters)
     form = ChapterForm(posted(request), initial={"expected_chapters": expected})
+    advice = None
     if request.method == "POST" and form.is_valid():
+        post = "save_draft" not in request.POST
+        if post and not _advice_seen(request):
+            advice = advice_selectors.advice_for_chapter(
+                work, form.chapter_input(), position=work.chapters.count() + 1
+            )
+    if request.method == "POST" and form.is_valid() and advice is None:
         post = "save_draft" not in request.POST
         try:
             chapter = services.chapter_add(
@@ -249,7 +298,7 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
                 else "Chapter was saved as a draft.",
             )
             return redirect(chapter)
-    context = {"form": form, "work": work}
+    context = {"form": form, "work": work, "advice": advice, "advice_button": "post"}
     context.update(_autosave_context(request, form, f"chapter:new:{work.pk}"))
     return render(request, "works/chapter_form.html", context)
 
@@ -302,7 +351,12 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
     user, chapter = _creator_chapter(request, work_id, chapter_id)
     form = _chapter_edit_form(posted(request), chapter)
     conflict: dict[str, Any] | None = None
-    if request.method == "POST" and form.is_valid():
+    advice = None
+    if request.method == "POST" and form.is_valid() and not _advice_seen(request):
+        advice = advice_selectors.advice_for_chapter(
+            chapter.work, form.chapter_input(), position=chapter.position
+        )
+    if request.method == "POST" and form.is_valid() and advice is None:
         try:
             services.chapter_update(
                 user=user,
@@ -319,7 +373,14 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             autosave_services.autosave_clear(user=user, key=f"chapter:{chapter.pk}")
             messages.success(request, "Chapter was successfully updated.")
             return redirect(chapter)
-    context = {"form": form, "work": chapter.work, "chapter": chapter, "conflict": conflict}
+    context = {
+        "form": form,
+        "work": chapter.work,
+        "chapter": chapter,
+        "conflict": conflict,
+        "advice": advice,
+        "advice_button": "post" if "post" in request.POST else "update",
+    }
     context.update(_autosave_context(request, form, f"chapter:{chapter.pk}"))
     return render(request, "works/chapter_form.html", context)
 

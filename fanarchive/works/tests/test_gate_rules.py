@@ -15,6 +15,7 @@ from fanarchive.engagement.notices import notices_rename_creator, notify
 from fanarchive.engagement.preference_services import preferences_update
 from fanarchive.tags.fixed import EXPLICIT, GENERAL, MATURE, NOT_RATED, TEEN
 from fanarchive.tags.models import Tag, TagType
+from fanarchive.works.age_gate import AgeGateContext
 from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.creator_services import work_orphan
 from fanarchive.works.models import SeriesCreatorship, Work
@@ -35,7 +36,7 @@ def blurb_ready(*works):
 def test_adult_text_withheld_asks_for_adult_ratings_only(user):
     works = {r: make_work(user, rating=r) for r in (GENERAL, TEEN, MATURE, EXPLICIT, NOT_RATED)}
     withheld = adult_text_withheld(
-        user=AnonymousUser(), works=blurb_ready(*works.values()), session_consented=False
+        viewer=AgeGateContext(AnonymousUser()), works=blurb_ready(*works.values())
     )
     assert withheld == {works[r].pk for r in (MATURE, EXPLICIT, NOT_RATED)}
 
@@ -44,13 +45,14 @@ def test_adult_text_withheld_spares_consent_preference_and_creators(user, other_
     own = make_work(user, rating=EXPLICIT)
     others = make_work(other_user, rating=EXPLICIT)
     both = blurb_ready(own, others)
-    assert adult_text_withheld(user=AnonymousUser(), works=both, session_consented=True) == set()
-    assert adult_text_withheld(user=user, works=both, session_consented=False) == {others.pk}
+    consented = AgeGateContext(AnonymousUser(), session_consented=True)
+    assert adult_text_withheld(viewer=consented, works=both) == set()
+    assert adult_text_withheld(viewer=AgeGateContext(user), works=both) == {others.pk}
     preferences_update(
         user=user, owner=user, view_adult=True, hide_warnings=False, hide_freeform=False
     )
     user.refresh_from_db()
-    assert adult_text_withheld(user=user, works=both, session_consented=False) == set()
+    assert adult_text_withheld(viewer=AgeGateContext(user), works=both) == set()
 
 
 def test_only_admins_hide_works_and_the_listing_follows_at_once(client, user, other_user):

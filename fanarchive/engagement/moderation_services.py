@@ -1,0 +1,118 @@
+"""What moderators do to comments and bookmarks: hide a comment (its author still sees
+it, with the reason), show it again, delete a comment or a bookmark. Each change keeps
+the catalogue's counts in step and leaves an audit entry; the moderation queue and the
+Django admin pages call these."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from fanarchive.accounts.models import User
+from fanarchive.accounts.moderators import is_moderator
+from fanarchive.core.audit_services import audit_record
+from fanarchive.core.models import AuditEntry
+from fanarchive.core.text import clean_text, html_to_text
+from fanarchive.engagement.comment_services import comment_delete
+from fanarchive.engagement.models import Bookmark, Comment, CommentState
+from fanarchive.works.catalogue_services import catalogue_counts_changed
+
+HIDE_ACTION = "comment.hide"
+
+
+def _require_moderator(user: User, doing: str) -> None:
+    if not is_moderator(user):
+        raise PermissionDenied(f"Only moderators and administrators can {doing}.")
+
+
+def _comment_values(comment: Comment) -> dict[str, object]:
+    return {
+        "state": comment.state,
+        "hidden_reason": comment.hidden_reason,
+        "text": html_to_text(comment.text),
+    }
+
+
+def comment_set_hidden(*, user: User, comment: Comment, hidden: bool, reason: str = "") -> Comment:
+    """Hide a comment from everyone but its author and moderators (or show it again, in
+    the state it had: published, or still awaiting the creators' approval)."""
+    _require_moderator(user, "hide or show comments")
+    reason = clean_text(reason).strip()
+    is_hidden = comment.state == CommentState.HIDDEN
+    if is_hidden == hidden:
+        return comment
+    before = _comment_values(comment)
+    with transaction.atomic():
+        if hidden:
+            comment.state = CommentState.HIDDEN
+            comment.hidden_reason = reason
+        else:
+            comment.state = _state_before_hiding(comment)
+            comment.hidden_reason = ""
+        comment.save(update_fields=["state", "hidden_reason"])
+        catalogue_counts_changed(work_ids=[comment.work_id])
+        audit_record(
+            actor=user,
+            action=HIDE_ACTION if hidden else "comment.show",
+            target=comment,
+            reason=reason,
+            before=before,
+            after=_comment_values(comment),
+            subject=comment.user,
+        )
+    return comment
+
+
+def _state_before_hiding(comment: Comment) -> str:
+    """The state the audit log recorded when the comment was last hidden."""
+    entry = (
+        AuditEntry.objects.filter(
+            action=HIDE_ACTION, target_type=comment._meta.label_lower, target_id=comment.pk
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    state = entry.before.get("state") if entry else None
+    if state in (CommentState.PUBLISHED, CommentState.PENDING):
+        return str(state)
+    return CommentState.PUBLISHED
+
+
+def comment_remove(*, user: User, comment: Comment, reason: str = "") -> None:
+    """A moderator deletes a comment (threads keep their replies, as `comment_delete`)."""
+    _require_moderator(user, "delete others' comments")
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="comment.delete",
+            target=comment,
+            reason=clean_text(reason).strip(),
+            before=_comment_values(comment),
+            after={"deleted": True},
+            subject=comment.user,
+        )
+        comment_delete(user=user, comment=comment)
+
+
+def bookmark_remove(*, user: User, bookmark: Bookmark, reason: str = "") -> None:
+    """A moderator deletes someone's bookmark; the work's public count follows."""
+    _require_moderator(user, "delete others' bookmarks")
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="bookmark.delete",
+            target=bookmark,
+            reason=clean_text(reason).strip(),
+            before={
+                "work_id": bookmark.work_id,
+                "series_id": bookmark.series_id,
+                "notes": html_to_text(bookmark.notes),
+                "private": bookmark.private,
+            },
+            after={"deleted": True},
+            subject=bookmark.user,
+        )
+        work_id = bookmark.work_id
+        bookmark.delete()
+        if work_id is not None:
+            catalogue_counts_changed(work_ids=[work_id])

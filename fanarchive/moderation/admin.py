@@ -1,0 +1,150 @@
+"""Moderation in Django's admin: reports and appeals to look at (they change through the
+queue's pages), and the user page's suspension, which goes through the same service as
+the queue (`user_suspend`, `user_unsuspend`), audit entry and all.
+
+The user admin is the accounts app's, extended here: accounts sits below moderation and
+cannot call its services, so this module registers the user page again with a
+"Suspension" section.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+
+from fanarchive.accounts.admin import UserAdmin
+from fanarchive.accounts.models import User
+from fanarchive.core.admin import ReadOnlyAdmin
+from fanarchive.moderation.models import Appeal, Report
+from fanarchive.moderation.suspension_services import (
+    suspension_check,
+    user_suspend,
+    user_unsuspend,
+)
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin[Report]):
+    list_display = (
+        "reference",
+        "category",
+        "target_type",
+        "state",
+        "urgent",
+        "resolution",
+        "created_at",
+    )
+    list_filter = ("state", "category", "urgent", "resolution")
+    search_fields = ("reference", "text", "subject__username", "reporter__username")
+    raw_id_fields = ("subject", "reporter", "assignee", "resolved_by")
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin[Appeal]):
+    list_display = ("report", "appellant", "state", "decided_by", "created_at")
+    list_filter = ("state",)
+    raw_id_fields = ("report", "appellant", "assignee", "decided_by")
+
+
+class SuspensionForm(UserChangeForm[User]):
+    """The user page's form with the suspension's questions (not model fields: the
+    service writes the account's suspension fields)."""
+
+    suspend_days = forms.IntegerField(
+        label="Suspend for (days)", required=False, min_value=1, help_text="Or tick 'for good'."
+    )
+    suspend_forever = forms.BooleanField(label="Suspend for good", required=False)
+    suspend_reason = forms.CharField(
+        label="Reason (shown to the person)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    hide_works = forms.BooleanField(label="Hide their works too", required=False)
+    lift_suspension = forms.BooleanField(label="Lift the suspension", required=False)
+
+    # Set by the admin: who is asking, for the service's checks.
+    moderator: User | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        suspending = data.get("suspend_days") is not None or data.get("suspend_forever")
+        if suspending and data.get("lift_suspension"):
+            raise ValidationError("Suspend or lift the suspension, not both.")
+        if suspending and self.moderator is not None:
+            try:
+                suspension_check(
+                    moderator=self.moderator,
+                    user=self.instance,
+                    reason=data.get("suspend_reason", ""),
+                    days=data.get("suspend_days"),
+                    forever=bool(data.get("suspend_forever")),
+                )
+            except PermissionDenied as refusal:
+                raise ValidationError(str(refusal)) from refusal
+            except ValidationError as error:
+                fields = {"reason": "suspend_reason", "suspend_days": "suspend_days"}
+                for key, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(fields.get(key), message)
+        return data
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ModeratedUserAdmin(UserAdmin):
+    form = SuspensionForm
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        (
+            "Suspension",
+            {
+                "fields": (
+                    "suspended_until",
+                    "suspended_permanently",
+                    "suspension_reason",
+                    "suspend_days",
+                    "suspend_forever",
+                    "suspend_reason",
+                    "hide_works",
+                    "lift_suspension",
+                )
+            },
+        ),
+    )
+    readonly_fields = (  # type: ignore[assignment]
+        *UserAdmin.readonly_fields,
+        "suspended_until",
+        "suspended_permanently",
+        "suspension_reason",
+    )
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.moderator = request.user if isinstance(request.user, User) else None  # type: ignore[attr-defined]
+        return form
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change or not isinstance(request.user, User):
+            return
+        data = form.cleaned_data
+        if data.get("suspend_days") is not None or data.get("suspend_forever"):
+            user_suspend(
+                moderator=request.user,
+                user=obj,
+                reason=data.get("suspend_reason", ""),
+                days=data.get("suspend_days"),
+                forever=bool(data.get("suspend_forever")),
+                hide_works=bool(data.get("hide_works")),
+            )
+        elif data.get("lift_suspension"):
+            user_unsuspend(moderator=request.user, user=obj, reason=data.get("suspend_reason", ""))

@@ -1,0 +1,169 @@
+"""Forms of the moderation pages. They parse; the services validate and give the messages
+(so the fields are mostly optional here on purpose)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from fanarchive.moderation.models import ReportCategory, Resolution
+from fanarchive.tags.fixed import RATINGS, WARNINGS
+
+# What each category covers, shown under its choice (in the spirit of AO3's abuse form).
+CATEGORY_HELP: dict[str, str] = {
+    ReportCategory.SPAM: "Advertising, link farms, or the same text posted again and again.",
+    ReportCategory.HARASSMENT: (
+        "Threats, targeted abuse, or content that shares someone's private details."
+    ),
+    ReportCategory.NCII: (
+        "Intimate images of a real person shared without their consent. "
+        "These reports are handled first, within 48 hours."
+    ),
+    ReportCategory.COPYRIGHT: (
+        "Someone else's work posted without permission, or plagiarism of your work."
+    ),
+    ReportCategory.RATING: (
+        "The rating or the archive warnings do not match what the work contains."
+    ),
+    ReportCategory.UNDERAGE: "An account run by someone under the age this archive allows.",
+    ReportCategory.OTHER: "Anything else that breaks the archive's rules.",
+}
+
+# The honeypot's name: a field people never see (hidden by the stylesheet) that form-filling
+# bots fill in.
+HONEYPOT = "website"
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(
+        label="What kind of problem is it?",
+        choices=ReportCategory.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    text = forms.CharField(
+        label="Tell us what is wrong",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="Where it is, and why it breaks the rules. Plain text, up to 5000 characters.",
+    )
+    email = forms.CharField(
+        label="Your e-mail address",
+        required=False,
+        help_text="We write to you once your report is resolved; it is not shown to anyone else.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args: Any, guest: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not guest:
+            del self.fields["email"]
+
+    def is_bot(self) -> bool:
+        """The honeypot was filled in: a person never sees that field."""
+        return bool(self.data.get(HONEYPOT, "").strip())
+
+    def category_choices(self) -> list[tuple[str, str, str]]:
+        """(value, label, explanation) for the template's radio list."""
+        return [
+            (value, str(label), CATEGORY_HELP[value]) for value, label in ReportCategory.choices
+        ]
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label="Decision",
+        choices=[(v, label) for v, label in Resolution.choices if v != Resolution.RESTORE],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="The person the report is about is shown it (required except for no action).",
+    )
+    suspend_days = forms.IntegerField(label="Suspend for (days)", required=False, min_value=1)
+    suspend_forever = forms.BooleanField(label="Suspend for good", required=False)
+    hide_their_works = forms.BooleanField(label="Also hide their works", required=False)
+    rating = forms.ChoiceField(
+        label="New rating", choices=[("", "---------")] + [(r, r) for r in RATINGS], required=False
+    )
+    warnings = forms.MultipleChoiceField(
+        label="New archive warnings",
+        choices=[(w, w) for w in WARNINGS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("resolution"):
+            self.add_error("resolution", "Please choose what to do.")
+        elif data["resolution"] == Resolution.NONE and not (data.get("reason") or "").strip():
+            # "No action" needs no explanation; the audit log still wants words.
+            data["reason"] = "No action needed."
+        return data
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label="Why the decision was wrong",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="You can appeal each decision once; another moderator reads it.",
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("uphold", "Uphold the appeal (undo the action)"),
+            ("refuse", "Refuse the appeal"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="The person who appealed is shown it.",
+    )
+
+
+AGES = [("", "Any age"), ("24", "Older than 24 hours"), ("72", "Older than 72 hours")]
+STATES = [
+    ("", "Open and assigned, with appeals"),
+    ("open", "Open"),
+    ("assigned", "Assigned"),
+    ("appeal", "Appeals"),
+    ("resolved", "Resolved"),
+]
+
+
+class QueueFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label="Category", choices=[("", "Any category"), *ReportCategory.choices], required=False
+    )
+    state = forms.ChoiceField(label="State", choices=STATES, required=False)
+    age = forms.ChoiceField(label="Age", choices=AGES, required=False)
+    mine = forms.BooleanField(label="Assigned to me", required=False)
+
+    def filters(self) -> dict[str, Any]:
+        """The queue selector's arguments (unknown values are dropped, not refused)."""
+        self.is_valid()  # an unknown value only drops its own filter
+        data = self.cleaned_data
+        age = data.get("age") or ""
+        return {
+            "category": data.get("category") or None,
+            "state": data.get("state") or None,
+            "older_than_hours": int(age) if age else None,
+            "mine": bool(data.get("mine")),
+        }
