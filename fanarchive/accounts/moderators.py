@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -35,6 +36,12 @@ def is_moderator(user: User | AnonymousUser | None) -> bool:
         cached = user.groups.filter(name=MODERATORS_GROUP).exists()
         setattr(user, _CACHE_ATTRIBUTE, cached)
     return bool(cached)
+
+
+def require_moderator(user: User | AnonymousUser | None, doing: str = "moderate") -> None:
+    """Refuse anyone but a moderator, saying what they tried to do."""
+    if not is_moderator(user):
+        raise PermissionDenied(f"Only moderators and administrators can {doing}.")
 
 
 def is_suspended(user: User, now: dt.datetime | None = None) -> bool:

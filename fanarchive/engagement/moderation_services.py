@@ -5,11 +5,10 @@ Django admin pages call these."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from fanarchive.accounts.models import User
-from fanarchive.accounts.moderators import is_moderator
+from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.models import AuditEntry
 from fanarchive.core.text import clean_text, html_to_text
@@ -18,11 +17,6 @@ from fanarchive.engagement.models import Bookmark, Comment, CommentState
 from fanarchive.works.catalogue_services import catalogue_counts_changed
 
 HIDE_ACTION = "comment.hide"
-
-
-def _require_moderator(user: User, doing: str) -> None:
-    if not is_moderator(user):
-        raise PermissionDenied(f"Only moderators and administrators can {doing}.")
 
 
 def _comment_values(comment: Comment) -> dict[str, object]:
@@ -36,7 +30,7 @@ def _comment_values(comment: Comment) -> dict[str, object]:
 def comment_set_hidden(*, user: User, comment: Comment, hidden: bool, reason: str = "") -> Comment:
     """Hide a comment from everyone but its author and moderators (or show it again, in
     the state it had: published, or still awaiting the creators' approval)."""
-    _require_moderator(user, "hide or show comments")
+    require_moderator(user, "hide or show comments")
     reason = clean_text(reason).strip()
     is_hidden = comment.state == CommentState.HIDDEN
     if is_hidden == hidden:
@@ -80,7 +74,7 @@ def _state_before_hiding(comment: Comment) -> str:
 
 def comment_remove(*, user: User, comment: Comment, reason: str = "") -> None:
     """A moderator deletes a comment (threads keep their replies, as `comment_delete`)."""
-    _require_moderator(user, "delete others' comments")
+    require_moderator(user, "delete others' comments")
     with transaction.atomic():
         audit_record(
             actor=user,
@@ -96,7 +90,7 @@ def comment_remove(*, user: User, comment: Comment, reason: str = "") -> None:
 
 def bookmark_remove(*, user: User, bookmark: Bookmark, reason: str = "") -> None:
     """A moderator deletes someone's bookmark; the work's public count follows."""
-    _require_moderator(user, "delete others' bookmarks")
+    require_moderator(user, "delete others' bookmarks")
     with transaction.atomic():
         audit_record(
             actor=user,

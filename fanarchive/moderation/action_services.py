@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.text import clean_text
 from fanarchive.engagement.models import Bookmark, Comment, NoticeKind
@@ -23,7 +24,7 @@ from fanarchive.engagement.moderation_services import (
 from fanarchive.engagement.notices import notify
 from fanarchive.moderation.appeal_links import appeal_path
 from fanarchive.moderation.models import Report, ReportState, Resolution
-from fanarchive.moderation.report_services import TEXT_LIMIT, require_moderator
+from fanarchive.moderation.report_services import TEXT_LIMIT
 from fanarchive.moderation.snapshots import target_row
 from fanarchive.moderation.suspension_services import user_suspend_hiding
 from fanarchive.works.models import Chapter, Work

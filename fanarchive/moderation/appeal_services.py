@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.text import clean_text
 from fanarchive.engagement.models import Comment, NoticeKind
@@ -17,7 +18,7 @@ from fanarchive.engagement.moderation_services import comment_set_hidden
 from fanarchive.engagement.notices import notify
 from fanarchive.moderation.action_services import APPEALABLE
 from fanarchive.moderation.models import Appeal, AppealState, Report, ReportState, Resolution
-from fanarchive.moderation.report_services import TEXT_LIMIT, require_moderator
+from fanarchive.moderation.report_services import TEXT_LIMIT
 from fanarchive.moderation.suspension_services import user_unsuspend
 from fanarchive.works.models import Work
 from fanarchive.works.moderation_services import work_set_hidden, work_set_rating

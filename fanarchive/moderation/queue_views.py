@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.views import authenticated_user, form_error_from, posted
 from fanarchive.moderation import selectors
 from fanarchive.moderation.action_services import report_resolve
@@ -22,11 +23,7 @@ from fanarchive.moderation.appeal_services import appeal_assign, appeal_decide
 from fanarchive.moderation.forms import AppealDecisionForm, QueueFilterForm, ResolveForm
 from fanarchive.moderation.models import Appeal, Report
 from fanarchive.moderation.page_selectors import report_history
-from fanarchive.moderation.report_services import (
-    report_assign,
-    report_unassign,
-    require_moderator,
-)
+from fanarchive.moderation.report_services import report_assign, report_unassign
 from fanarchive.moderation.snapshots import target_row
 
 # How many earlier reports and actions on the same person the report page lists.

@@ -7,12 +7,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fanarchive.accounts.moderators import is_moderator
+from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.ratelimit import rate_limit_spend
 from fanarchive.core.text import clean_text
@@ -39,11 +39,6 @@ REFERENCE_LENGTH = 5
 
 def new_reference() -> str:
     return "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-
-
-def require_moderator(user: User | AnonymousUser, doing: str = "moderate") -> None:
-    if not is_moderator(user):
-        raise PermissionDenied(f"Only moderators and administrators can {doing}.")
 
 
 def _validate(

@@ -6,25 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from fanarchive.accounts.moderators import MODERATORS_GROUP as MODERATORS_GROUP
 from fanarchive.accounts.moderators import is_moderator as is_moderator
+from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.models import AuditEntry
 from fanarchive.moderation.models import Appeal, AppealState, Report, ReportState
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
     from fanarchive.accounts.models import User
-
-
-def _require_moderator(user: User | AnonymousUser) -> None:
-    if not is_moderator(user):
-        raise PermissionDenied("Only moderators and administrators can see the moderation queue.")
 
 
 @dataclass(frozen=True)
@@ -60,7 +53,7 @@ def queue(
     `state` is a report state ("open", "assigned"; "resolved" lists decided reports) or
     "appeal" for appeals only; `mine` keeps what is assigned to `moderator`.
     """
-    _require_moderator(moderator)
+    require_moderator(moderator, "see the moderation queue")
     reports = Report.objects.select_related("reporter", "subject", "assignee", "resolved_by")
     appeals = Appeal.objects.select_related(
         "report",
@@ -97,7 +90,7 @@ def queue(
 
 def report_detail(moderator: User, reference: str) -> Report:
     """One report by its reference (any case), for a moderator; 404 when unknown."""
-    _require_moderator(moderator)
+    require_moderator(moderator, "see the moderation queue")
     report = (
         Report.objects.select_related("reporter", "subject", "assignee", "resolved_by")
         .filter(reference=reference.strip().upper())
@@ -151,7 +144,7 @@ def audit_log(
     *, moderator: User, target_type: str | None = None, target_id: int | None = None
 ) -> QuerySet[AuditEntry]:
     """The audit log (every moderator's and admin's change), newest first."""
-    _require_moderator(moderator)
+    require_moderator(moderator, "see the moderation queue")
     entries = AuditEntry.objects.select_related("actor", "subject")
     if target_type:
         entries = entries.filter(target_type=target_type)

@@ -8,12 +8,12 @@ why, before and after). The moderation queue and the Django admin pages both cal
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from fanarchive.accounts.models import User
-from fanarchive.accounts.moderators import is_moderator
+from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.text import clean_text
 from fanarchive.tags.models import TagType
@@ -25,11 +25,6 @@ from fanarchive.works.selectors import creator_users_of
 from fanarchive.works.series_services import series_positions_close
 
 REASON_LIMIT = 5000
-
-
-def _require_moderator(user: User, doing: str) -> None:
-    if not is_moderator(user):
-        raise PermissionDenied(f"Only moderators and administrators can {doing}.")
 
 
 def _reason(reason: str) -> str:
@@ -50,7 +45,7 @@ def work_subject(work: Work) -> User | None:
 def work_set_hidden(*, user: User, work: Work, hidden: bool, reason: str = "") -> Work:
     """Hide `work` from everyone but its creators and moderators, with the reason its
     creators are shown (or show it again): moderators and administrators only."""
-    _require_moderator(user, "hide or show works")
+    require_moderator(user, "hide or show works")
     reason = _reason(reason)
     if work.hidden_by_admin == hidden and (not hidden or work.hidden_reason == reason):
         return work
@@ -93,7 +88,7 @@ def work_set_rating(
 ) -> Work:
     """A moderator changes a work's rating and archive warnings (its other tags stay, in
     their places); the catalogue and the audit log follow."""
-    _require_moderator(user, "change a work's rating and warnings")
+    require_moderator(user, "change a work's rating and warnings")
     reason = _reason(reason)
     fixed = FixedTags.load()
     rating_tags, unknown_rating = fixed.pick(TagType.RATING, [rating])
@@ -141,7 +136,7 @@ def work_set_rating(
 def work_remove(*, user: User, work: Work, reason: str) -> None:
     """A moderator deletes a work (as its creators' `work_delete` does: the catalogue
     forgets it, the series it was in close ranks), keeping a record in the audit log."""
-    _require_moderator(user, "delete others' works")
+    require_moderator(user, "delete others' works")
     reason = _reason(reason)
     rating, warnings = work_rating_and_warnings(work)
     with transaction.atomic():
