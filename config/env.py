@@ -81,16 +81,78 @@ def parse_email_url(url: str | None) -> EmailConfig:
     )
 
 
-def parse_rate(raw: str | None, default: tuple[int, int]) -> tuple[int, int]:
-    """FANARCHIVE_API_RATE_LIMIT: "300/300" is 300 requests per 300 seconds."""
+def parse_rate(
+    raw: str | None, default: tuple[int, int], name: str = "FANARCHIVE_API_RATE_LIMIT"
+) -> tuple[int, int]:
+    """A rate such as FANARCHIVE_API_RATE_LIMIT: "300/300" is 300 requests per 300 seconds."""
     if raw is None or not raw.strip():
         return default
     requests, _, seconds = raw.strip().partition("/")
     if not (requests.isdigit() and seconds.isdigit() and int(requests) > 0 and int(seconds) > 0):
-        raise ConfigError(
-            f"FANARCHIVE_API_RATE_LIMIT must be REQUESTS/SECONDS such as 300/300, not {raw!r}"
-        )
+        raise ConfigError(f"{name} must be COUNT/SECONDS such as 300/300, not {raw!r}")
     return int(requests), int(seconds)
+
+
+def parse_count(name: str, raw: str | None, default: int) -> int:
+    """A whole number of at least 0, such as FANARCHIVE_NEW_ACCOUNT_DAYS."""
+    if raw is None or not raw.strip():
+        return default
+    if not raw.strip().isdigit():
+        raise ConfigError(f"{name} must be a whole number such as {default}, not {raw!r}")
+    return int(raw.strip())
+
+
+@dataclass(frozen=True)
+class SpamConfig:
+    """Who counts as a new account, and what new accounts and guests may do.
+
+    An account is new for `new_account_days` after it joined, and after that until it has
+    `new_account_posts` published works and comments. New accounts' and guests' comments
+    with links are held for moderation; new accounts post at most `comments` (count,
+    seconds) comments and `works` works; the same comment on `repeat_works` works in a
+    day is held, whoever sends it.
+    """
+
+    new_account_days: int = 7
+    new_account_posts: int = 0
+    comments: tuple[int, int] = (3, 900)  # AO3: 3 comments per 15 minutes
+    works: tuple[int, int] = (5, 3600)
+    repeat_works: int = 3
+
+
+def parse_spam(environ: dict[str, str]) -> SpamConfig:
+    """FANARCHIVE_NEW_ACCOUNT_* and FANARCHIVE_REPEATED_COMMENT_WORKS (README, "Spam")."""
+    default = SpamConfig()
+    repeat = parse_count(
+        "FANARCHIVE_REPEATED_COMMENT_WORKS",
+        environ.get("FANARCHIVE_REPEATED_COMMENT_WORKS"),
+        default.repeat_works,
+    )
+    if repeat < 2:
+        raise ConfigError("FANARCHIVE_REPEATED_COMMENT_WORKS must be 2 or more")
+    return SpamConfig(
+        new_account_days=parse_count(
+            "FANARCHIVE_NEW_ACCOUNT_DAYS",
+            environ.get("FANARCHIVE_NEW_ACCOUNT_DAYS"),
+            default.new_account_days,
+        ),
+        new_account_posts=parse_count(
+            "FANARCHIVE_NEW_ACCOUNT_POSTS",
+            environ.get("FANARCHIVE_NEW_ACCOUNT_POSTS"),
+            default.new_account_posts,
+        ),
+        comments=parse_rate(
+            environ.get("FANARCHIVE_NEW_ACCOUNT_COMMENTS"),
+            default.comments,
+            "FANARCHIVE_NEW_ACCOUNT_COMMENTS",
+        ),
+        works=parse_rate(
+            environ.get("FANARCHIVE_NEW_ACCOUNT_WORKS"),
+            default.works,
+            "FANARCHIVE_NEW_ACCOUNT_WORKS",
+        ),
+        repeat_works=repeat,
+    )
 
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -249,6 +311,8 @@ class Env:
     task_lease: float = 600.0
     # Who may read adult works' text (FANARCHIVE_AGE_GATE and its companions).
     age_gate: AgeGateConfig = AgeGateConfig()
+    # What new accounts and guests may do (FANARCHIVE_NEW_ACCOUNT_* and companions).
+    spam: SpamConfig = SpamConfig()
 
 
 def load() -> Env:
@@ -287,4 +351,5 @@ def load() -> Env:
             "FANARCHIVE_TASK_LEASE", os.environ.get("FANARCHIVE_TASK_LEASE"), 600.0
         ),
         age_gate=parse_age_gate(dict(os.environ), trusted_proxies),
+        spam=parse_spam(dict(os.environ)),
     )

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fanarchive.engagement",
     "fanarchive.api",
     "fanarchive.moderation",
+    "fanarchive.news",
     "fanarchive.demo",
     # django-ninja: only for the API docs page's local Swagger UI files (no CDN).
     "ninja",
@@ -282,6 +283,16 @@ COUNTRY_HEADER = ENV.age_gate.country_header
 # (none: the callback refuses everything) and the page readers are sent to.
 AGE_VERIFICATION_SECRET = ENV.age_gate.verification_secret
 AGE_VERIFICATION_URL = ENV.age_gate.verification_url
+
+# Spam defences without an outside service (engagement.limits; README, "Spam"): how long
+# an account counts as new (and how many published posts end that sooner than never),
+# new accounts' (and guests') comment and work rates as (count, seconds), and on how many
+# works in a day the same comment is held.
+NEW_ACCOUNT_DAYS = ENV.spam.new_account_days
+NEW_ACCOUNT_POSTS = ENV.spam.new_account_posts
+NEW_ACCOUNT_COMMENT_RATE = ENV.spam.comments
+NEW_ACCOUNT_WORK_RATE = ENV.spam.works
+REPEATED_COMMENT_WORKS = ENV.spam.repeat_works
 
 # No inline script or style anywhere: everything comes from /static/.
 CONTENT_SECURITY_POLICY = "; ".join(

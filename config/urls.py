@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from fanarchive.accounts import urls as accounts_urls
 from fanarchive.api.api import api, not_found
@@ -36,7 +35,8 @@ social_pages = (
 urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", not_found),
-    path("", RedirectView.as_view(pattern_name="works:list", permanent=False), name="home"),
+    # The front page, news (/news/...) and the site's pages (/about/<slug>/).
+    path("", include("fanarchive.news.urls")),
     # Feeds, mutes, saved filters and the index's health; before the apps whose prefixes it shares.
     path("", include("fanarchive.discovery.urls")),
     # Kudos, comments, blocks: /works/<id>/kudos/, /comments/..., /users/<name>/block...

@@ -11,7 +11,8 @@ from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.models import AuditEntry
-from fanarchive.core.text import clean_text, html_to_text
+from fanarchive.core.reasons import moderation_text
+from fanarchive.core.text import html_to_text
 from fanarchive.engagement.comment_services import comment_delete
 from fanarchive.engagement.models import Bookmark, Comment, CommentState
 from fanarchive.works.catalogue_services import catalogue_counts_changed
@@ -31,7 +32,7 @@ def comment_set_hidden(*, user: User, comment: Comment, hidden: bool, reason: st
     """Hide a comment from everyone but its author and moderators (or show it again, in
     the state it had: published, or still awaiting the creators' approval)."""
     require_moderator(user, "hide or show comments")
-    reason = clean_text(reason).strip()
+    reason = moderation_text(reason, required=None)
     is_hidden = comment.state == CommentState.HIDDEN
     if is_hidden == hidden:
         return comment
@@ -80,7 +81,7 @@ def comment_remove(*, user: User, comment: Comment, reason: str = "") -> None:
             actor=user,
             action="comment.delete",
             target=comment,
-            reason=clean_text(reason).strip(),
+            reason=moderation_text(reason, required=None),
             before=_comment_values(comment),
             after={"deleted": True},
             subject=comment.user,
@@ -96,7 +97,7 @@ def bookmark_remove(*, user: User, bookmark: Bookmark, reason: str = "") -> None
             actor=user,
             action="bookmark.delete",
             target=bookmark,
-            reason=clean_text(reason).strip(),
+            reason=moderation_text(reason, required=None),
             before={
                 "work_id": bookmark.work_id,
                 "series_id": bookmark.series_id,

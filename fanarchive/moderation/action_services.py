@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
-from fanarchive.core.text import clean_text
+from fanarchive.core.reasons import moderation_text
 from fanarchive.engagement.models import Bookmark, Comment, NoticeKind
 from fanarchive.engagement.moderation_services import (
     bookmark_remove,
@@ -24,7 +24,6 @@ from fanarchive.engagement.moderation_services import (
 from fanarchive.engagement.notices import notify
 from fanarchive.moderation.appeal_links import appeal_path
 from fanarchive.moderation.models import Report, ReportState, Resolution
-from fanarchive.moderation.report_services import TEXT_LIMIT
 from fanarchive.moderation.snapshots import target_row
 from fanarchive.moderation.suspension_services import user_suspend_hiding
 from fanarchive.works.models import Chapter, Work
@@ -42,17 +41,6 @@ if TYPE_CHECKING:
 APPEALABLE = frozenset(
     {Resolution.WARN, Resolution.HIDE, Resolution.DELETE, Resolution.SUSPEND, Resolution.RERATE}
 )
-
-
-def _reason(reason: str) -> str:
-    cleaned = clean_text(reason).strip()
-    if not cleaned:
-        raise ValidationError({"reason": ["Please give the reason: the person is shown it."]})
-    if len(cleaned) > TEXT_LIMIT:
-        raise ValidationError(
-            {"reason": [f"Please keep the reason under {TEXT_LIMIT} characters."]}
-        )
-    return cleaned
 
 
 def _work_of(thing: Any) -> Work | None:
@@ -199,7 +187,7 @@ def report_resolve(
         raise ValidationError("This report is resolved already.")
     if resolution not in Resolution.values or resolution == Resolution.RESTORE:
         raise ValidationError({"resolution": ["Please choose what to do."]})
-    cleaned = _reason(reason)
+    cleaned = moderation_text(reason)
     before = {"state": report.state, "resolution": report.resolution}
     with transaction.atomic():
         data = _act(

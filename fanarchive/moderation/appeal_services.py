@@ -12,13 +12,12 @@ from django.utils import timezone
 
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
-from fanarchive.core.text import clean_text
+from fanarchive.core.reasons import moderation_text
 from fanarchive.engagement.models import Comment, NoticeKind
 from fanarchive.engagement.moderation_services import comment_set_hidden
 from fanarchive.engagement.notices import notify
 from fanarchive.moderation.action_services import APPEALABLE
 from fanarchive.moderation.models import Appeal, AppealState, Report, ReportState, Resolution
-from fanarchive.moderation.report_services import TEXT_LIMIT
 from fanarchive.moderation.suspension_services import user_unsuspend
 from fanarchive.works.models import Work
 from fanarchive.works.moderation_services import work_set_hidden, work_set_rating
@@ -27,15 +26,6 @@ if TYPE_CHECKING:
     from fanarchive.accounts.models import User
 
 OPEN_STATES = (AppealState.OPEN, AppealState.ASSIGNED)
-
-
-def _text(text: str, field: str, empty: str) -> str:
-    cleaned = clean_text(text).strip()
-    if not cleaned:
-        raise ValidationError({field: [empty]})
-    if len(cleaned) > TEXT_LIMIT:
-        raise ValidationError({field: [f"Please keep it under {TEXT_LIMIT} characters."]})
-    return cleaned
 
 
 def appeal_refusal(user: User, report: Report) -> str:
@@ -55,7 +45,9 @@ def appeal_create(*, appellant: User, report: Report, text: str) -> Appeal:
     refusal = appeal_refusal(appellant, report)
     if refusal:
         raise ValidationError(refusal)
-    cleaned = _text(text, "text", "Please say why you think the decision was wrong.")
+    cleaned = moderation_text(
+        text, field="text", required="Please say why you think the decision was wrong."
+    )
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(report=report, appellant=appellant, text=cleaned)
@@ -138,7 +130,7 @@ def appeal_decide(*, moderator: User, appeal: Appeal, uphold: bool, reason: str)
     _require_second_moderator(moderator, appeal)
     if appeal.state not in OPEN_STATES:
         raise ValidationError("This appeal is decided already.")
-    cleaned = _text(reason, "reason", "Please give the reason: the person is shown it.")
+    cleaned = moderation_text(reason)
     report = appeal.report
     with transaction.atomic():
         restored = _undo(moderator, report, cleaned) if uphold else {}

@@ -15,7 +15,7 @@ from django.utils import timezone
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.ratelimit import rate_limit_spend
-from fanarchive.core.text import clean_text
+from fanarchive.core.reasons import moderation_text
 from fanarchive.engagement.models import NoticeKind
 from fanarchive.engagement.notices import notify
 from fanarchive.moderation.models import Report, ReportCategory, ReportState, ReportTarget
@@ -24,7 +24,6 @@ from fanarchive.moderation.snapshots import find_target
 if TYPE_CHECKING:
     from fanarchive.accounts.models import User
 
-TEXT_LIMIT = 5000
 # Non-consensual intimate imagery must be dealt with within 48 hours (the US Take It
 # Down Act's removal window).
 NCII_DUE = timedelta(hours=48)
@@ -50,13 +49,11 @@ def _validate(
         errors["category"] = ["Please choose what kind of problem this is."]
     if target_type not in ReportTarget.values:
         errors["target"] = ["Please say what kind of thing you are reporting."]
-    cleaned = clean_text(text).strip()
-    if not cleaned:
-        errors["text"] = ["Please tell us what is wrong."]
-    elif len(cleaned) > TEXT_LIMIT:
-        errors["text"] = [
-            f"Please keep your report under {TEXT_LIMIT} characters ({len(cleaned)} now)."
-        ]
+    cleaned = ""
+    try:
+        cleaned = moderation_text(text, field="text", required="Please tell us what is wrong.")
+    except ValidationError as error:
+        errors.update(error.message_dict)
     address = email.strip()
     if reporter is None:
         try:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from fanarchive.accounts.moderators import is_moderator, is_suspended
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.models import AuditEntry
-from fanarchive.core.text import clean_text
+from fanarchive.core.reasons import moderation_text
 from fanarchive.works.models import Work
 from fanarchive.works.moderation_services import work_set_hidden, works_set_hidden_of
 
@@ -47,9 +47,11 @@ def suspension_check(
             "Administrators cannot be suspended; remove their staff status first."
         )
     errors: dict[str, list[str]] = {}
-    cleaned = clean_text(reason).strip()
-    if not cleaned:
-        errors["reason"] = ["Please give the reason: the person is shown it."]
+    cleaned = ""
+    try:
+        cleaned = moderation_text(reason)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if forever and days is not None:
         errors["suspend_days"] = ["Choose a number of days or for good, not both."]
     elif not forever and (days is None or not 1 <= days <= MAX_DAYS):
@@ -141,7 +143,7 @@ def user_unsuspend(
         raise PermissionDenied("Only moderators and administrators can lift suspensions.")
     if not is_suspended(user) and not user.suspended_until and not user.suspended_permanently:
         raise ValidationError("This account is not suspended.")
-    cleaned = clean_text(reason).strip()
+    cleaned = moderation_text(reason, required=None)
     before = _state(user)
     with transaction.atomic():
         suspension_reason = user.suspension_reason

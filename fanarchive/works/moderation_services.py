@@ -15,7 +15,7 @@ from django.utils import timezone
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
-from fanarchive.core.text import clean_text
+from fanarchive.core.reasons import moderation_text
 from fanarchive.tags.models import TagType
 from fanarchive.tags.selectors import FixedTags
 from fanarchive.works.catalogue_services import catalogue_work_changed
@@ -23,18 +23,6 @@ from fanarchive.works.inputs import work_input_of
 from fanarchive.works.models import Work, WorkTag
 from fanarchive.works.selectors import creator_users_of
 from fanarchive.works.series_services import series_positions_close
-
-REASON_LIMIT = 5000
-
-
-def _reason(reason: str) -> str:
-    cleaned = clean_text(reason).strip()
-    if len(cleaned) > REASON_LIMIT:
-        raise ValidationError(
-            {"reason": [f"Please keep the reason under {REASON_LIMIT} characters."]}
-        )
-    return cleaned
-
 
 def work_subject(work: Work) -> User | None:
     """The person a work's moderation is about, for the audit log: its first creator."""
@@ -46,7 +34,7 @@ def work_set_hidden(*, user: User, work: Work, hidden: bool, reason: str = "") -
     """Hide `work` from everyone but its creators and moderators, with the reason its
     creators are shown (or show it again): moderators and administrators only."""
     require_moderator(user, "hide or show works")
-    reason = _reason(reason)
+    reason = moderation_text(reason, required=None)
     if work.hidden_by_admin == hidden and (not hidden or work.hidden_reason == reason):
         return work
     before = {"hidden_by_admin": work.hidden_by_admin, "hidden_reason": work.hidden_reason}
@@ -89,7 +77,7 @@ def work_set_rating(
     """A moderator changes a work's rating and archive warnings (its other tags stay, in
     their places); the catalogue and the audit log follow."""
     require_moderator(user, "change a work's rating and warnings")
-    reason = _reason(reason)
+    reason = moderation_text(reason, required=None)
     fixed = FixedTags.load()
     rating_tags, unknown_rating = fixed.pick(TagType.RATING, [rating])
     warning_tags, unknown_warnings = fixed.pick(TagType.WARNING, list(warnings))
@@ -137,7 +125,7 @@ def work_remove(*, user: User, work: Work, reason: str) -> None:
     """A moderator deletes a work (as its creators' `work_delete` does: the catalogue
     forgets it, the series it was in close ranks), keeping a record in the audit log."""
     require_moderator(user, "delete others' works")
-    reason = _reason(reason)
+    reason = moderation_text(reason, required=None)
     rating, warnings = work_rating_and_warnings(work)
     with transaction.atomic():
         audit_record(

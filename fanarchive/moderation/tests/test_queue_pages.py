@@ -183,7 +183,7 @@ def test_resolving_with_hide_hides_the_work_and_is_logged(mod_client, moderator,
         ({"resolution": ""}, "Please choose what to do."),
         ({"resolution": "restore", "reason": "x"}, "Select a valid choice"),
         ({"resolution": "hide", "reason": "  "}, "Please give the reason"),
-        ({"resolution": "hide", "reason": "x" * 5001}, "under 5000 characters"),
+        ({"resolution": "hide", "reason": "x" * 5001}, "under 5,000 characters (5,001 now)"),
         ({"resolution": "suspend", "reason": "Spam."}, "Please give a number of days"),
         (
             {

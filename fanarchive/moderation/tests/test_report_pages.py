@@ -79,7 +79,7 @@ def test_the_honeypot_looks_like_success_but_stores_nothing(client, user):
         ({"category": ""}, "Please choose what kind of problem this is."),
         ({"category": "not-a-category"}, "Select a valid choice"),
         ({"text": "   "}, "Please tell us what is wrong."),
-        ({"text": "x" * 5001}, "Please keep your report under 5000 characters"),
+        ({"text": "x" * 5001}, "Please keep it under 5,000 characters (5,001 now)"),
         ({"email": "not an address"}, "Please give an e-mail address"),
         ({"email": ""}, "Please give an e-mail address"),
     ],

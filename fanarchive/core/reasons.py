@@ -1,0 +1,29 @@
+"""What moderators and people in moderation write: reports, reasons, appeals.
+
+One cleaner for all of them, so every such text is stored the same way (control
+characters removed, trimmed) under the same limit, with the same messages.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from fanarchive.core.text import clean_text
+
+# Long enough for a report with quotes and links, short enough to read in the queue.
+TEXT_LIMIT = 5000
+REASON_REQUIRED = "Please give the reason: the person is shown it."
+
+
+def moderation_text(
+    text: str, *, field: str = "reason", required: str | None = REASON_REQUIRED
+) -> str:
+    """`text` cleaned and checked; `required` is the message when it is empty (None: may be)."""
+    cleaned = clean_text(text).strip()
+    if not cleaned and required is not None:
+        raise ValidationError({field: [required]})
+    if len(cleaned) > TEXT_LIMIT:
+        raise ValidationError(
+            {field: [f"Please keep it under {TEXT_LIMIT:,} characters ({len(cleaned):,} now)."]}
+        )
+    return cleaned
