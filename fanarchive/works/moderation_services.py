@@ -24,6 +24,7 @@ from fanarchive.works.models import Work, WorkTag
 from fanarchive.works.selectors import creator_users_of
 from fanarchive.works.series_services import series_positions_close
 
+
 def work_subject(work: Work) -> User | None:
     """The person a work's moderation is about, for the audit log: its first creator."""
     creators = creator_users_of(work)
