@@ -22,7 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _django import setup_django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
 
 SYLLABLES = [
     "ka",
@@ -165,15 +169,14 @@ def main() -> None:
         "--reuse", action="store_true", help="measure the tags built by an earlier run"
     )
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL") and not os.environ.get("FANARCHIVE_DATA_DIR"):
-        os.environ["FANARCHIVE_DATA_DIR"] = tempfile.mkdtemp(prefix="fanarchive-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    # Its own SQLite archive, unless DATABASE_URL (and FANARCHIVE_DATA_DIR) name one.
+    database_url = os.environ.get("DATABASE_URL")
+    data_dir = os.environ.get("FANARCHIVE_DATA_DIR") or (
+        Path(__file__).resolve().parent.parent / "data"
+        if database_url
+        else tempfile.mkdtemp(prefix="fanarchive-bench-")
+    )
+    setup_django(data_dir, database_url, redis=True)
     rng = random.Random(args.seed)
     if not args.reuse:
         start = time.perf_counter()

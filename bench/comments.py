@@ -32,28 +32,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from _django import setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
 
 WORDS = [
     *("harbour", "lantern", "boat", "tide", "gull", "rope", "wind", "slate", "morning"),
     *("light", "water", "quiet", "stone", "path", "door", "window", "kettle", "bell"),
     *("letter", "road", "hill", "river", "salt", "loved", "chapter", "ending"),
 ]
-
-
-def setup_django(data_dir: str) -> None:
-    os.environ["FANARCHIVE_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
 
 def comment_text(rng: random.Random) -> str:

@@ -49,9 +49,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _django import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
 
 TAGS_TOTAL = 200_000
 FANDOMS = 2_000
@@ -73,21 +75,6 @@ def pct(values: list[float], q: float) -> float:
 def zipf_weights(n: int, s: float) -> np.ndarray:
     weights = 1.0 / np.arange(1, n + 1) ** s
     return weights / weights.sum()
-
-
-def setup_django(data_dir: Path, database_url: str | None = None) -> None:
-    os.environ["FANARCHIVE_DATA_DIR"] = str(data_dir)
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 # -- generating an archive ----------------------------------------------------
@@ -496,7 +483,7 @@ def install_stats(kudos: np.ndarray, hits: np.ndarray) -> None:
 
 
 def run_index(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
-    setup_django(data_dir)
+    setup_django(data_dir, redis=True)
     from django.db import connection
 
     from fanarchive.discovery.index import live
@@ -707,7 +694,7 @@ def run_fulltext(args: argparse.Namespace, database_url: str | None, data_dir: P
 
 def build_child(args: argparse.Namespace) -> None:
     """Build and save the index of the archive in `--child-data`; print time and peak RSS."""
-    setup_django(Path(args.child_data))
+    setup_django(Path(args.child_data), redis=True)
     from django.db import connection
 
     from fanarchive.discovery.index import live
@@ -727,7 +714,7 @@ def build_child(args: argparse.Namespace) -> None:
 
 
 def fulltext_child(args: argparse.Namespace) -> None:
-    setup_django(Path(args.child_data), args.child_database)
+    setup_django(Path(args.child_data), args.child_database, redis=True)
     from django.db import connection
 
     from fanarchive.discovery.index import live

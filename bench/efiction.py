@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from exports import setup_django
+from _django import setup_django
 
 
 def main() -> None:

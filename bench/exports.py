@@ -19,8 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from _django import setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
 
 NAMES = ["Mira", "Tomas", "Ines", "Odile", "Ash", "Wren"]
 _WORDS = (
@@ -52,20 +55,6 @@ def prose(rng: random.Random, words: int) -> str:
         if rng.random() < 0.02:
             paragraphs.append("* * *")
     return "\n\n".join(paragraphs)
-
-
-def setup_django(data_dir: str) -> None:
-    os.environ["FANARCHIVE_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
 
 CPU: dict[str, float] = {}

@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from exports import prose, setup_django
+from _django import setup_django
+from exports import prose
 
 
 def write_files(folder: Path, count: int) -> int:

@@ -25,21 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _django import setup_django
+
 SYLLABLES = ["ka", "ri", "mo", "ne", "sa", "lu", "ta", "vi", "en", "or", "al", "is", "dr", "th"]
-
-
-def setup_django(data_dir: str) -> None:
-    os.environ["FANARCHIVE_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
 
 def build(fandoms: int, rng: random.Random) -> None:

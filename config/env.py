@@ -155,6 +155,23 @@ def parse_spam(environ: dict[str, str]) -> SpamConfig:
     )
 
 
+TWO_FACTOR_ROLES = ("staff", "moderators", "wranglers")
+
+
+def parse_require_two_factor(raw: str | None) -> frozenset[str]:
+    """FANARCHIVE_REQUIRE_TWO_FACTOR: "none" (the default) or roles such as "staff,wranglers"
+    whose accounts must use two-factor log-in (README, "Two-factor log-in")."""
+    words = {word.strip().lower() for word in (raw or "").split(",")} - {""}
+    if words <= {"none"}:
+        return frozenset()
+    if words - set(TWO_FACTOR_ROLES):  # "none" among roles, too
+        raise ConfigError(
+            "FANARCHIVE_REQUIRE_TWO_FACTOR must be none or a list of "
+            f"{', '.join(TWO_FACTOR_ROLES)}, not {raw!r}"
+        )
+    return frozenset(words)
+
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -313,6 +330,8 @@ class Env:
     age_gate: AgeGateConfig = AgeGateConfig()
     # What new accounts and guests may do (FANARCHIVE_NEW_ACCOUNT_* and companions).
     spam: SpamConfig = SpamConfig()
+    # Roles whose accounts must use two-factor log-in (FANARCHIVE_REQUIRE_TWO_FACTOR).
+    require_two_factor: frozenset[str] = frozenset()
 
 
 def load() -> Env:
@@ -352,4 +371,7 @@ def load() -> Env:
         ),
         age_gate=parse_age_gate(dict(os.environ), trusted_proxies),
         spam=parse_spam(dict(os.environ)),
+        require_two_factor=parse_require_two_factor(
+            os.environ.get("FANARCHIVE_REQUIRE_TWO_FACTOR")
+        ),
     )

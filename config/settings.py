@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fanarchive.core.middleware.LoginRequiredMiddleware",
+    "fanarchive.accounts.middleware.TwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fanarchive.core.context_processors.site",
                 "fanarchive.engagement.context_processors.inbox",
+                "fanarchive.news.context_processors.banner",
             ],
         },
     },
@@ -293,6 +295,10 @@ NEW_ACCOUNT_POSTS = ENV.spam.new_account_posts
 NEW_ACCOUNT_COMMENT_RATE = ENV.spam.comments
 NEW_ACCOUNT_WORK_RATE = ENV.spam.works
 REPEATED_COMMENT_WORKS = ENV.spam.repeat_works
+
+# Roles ("staff", "moderators", "wranglers") whose accounts must turn on two-factor log-in
+# before doing anything else (accounts.two_factor_selectors; README, "Two-factor log-in").
+REQUIRE_TWO_FACTOR = ENV.require_two_factor
 
 # No inline script or style anywhere: everything comes from /static/.
 CONTENT_SECURITY_POLICY = "; ".join(

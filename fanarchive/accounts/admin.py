@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from fanarchive.accounts.admin_services import (
+    ADMIN_FIELDS,
+    new_account_errors,
+    user_access_set,
+    user_admin_create,
+    user_admin_update,
+    user_password_set_by_admin,
+)
 from fanarchive.accounts.age_services import age_verification_set
 from fanarchive.accounts.models import Block, Preference, Pseud, User
-from fanarchive.accounts.services import user_ensure_defaults
+from fanarchive.accounts.two_factor_services import two_factor_reset_by_admin
 from fanarchive.core.admin import ReadOnlyAdmin
 
 
@@ -26,8 +37,27 @@ class PseudInline(admin.TabularInline[Pseud, User]):
         return False
 
 
+class AdminAddUserForm(AdminUserCreationForm):
+    """Django's add form, checked as sign-up checks a new account (name, e-mail)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        problems = new_account_errors(
+            username=cleaned.get("username") or "", email=cleaned.get("email") or ""
+        )
+        for field, messages in problems.items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, messages)
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin[User]):
+    add_form = AdminAddUserForm
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         ("Profile", {"fields": ("about",)}),
@@ -47,7 +77,22 @@ class UserAdmin(DjangoUserAdmin[User]):
     )
     list_display = ("username", "email", "is_active", "is_staff", "date_joined", "last_login")
     inlines = [PseudInline]
-    actions = ["mark_age_verified", "unmark_age_verified"]
+    actions = ["mark_age_verified", "unmark_age_verified", "reset_two_factor"]
+
+    @admin.action(description="Turn off two-factor log-in (owner lost app and codes)")
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        # Through the service, which checks the admin and writes the audit log entry;
+        # the admin confirms who the owner is before choosing this.
+        actor = _actor(request)
+        for user in queryset:
+            two_factor_reset_by_admin(
+                actor=actor,
+                user=user,
+                reason="Turned off from the Django admin after checking the owner's identity",
+            )
+        self.message_user(
+            request, f"Two-factor log-in turned off for {queryset.count()} account(s)."
+        )
 
     @admin.action(description="Mark the selected accounts age-verified")
     def mark_age_verified(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -71,14 +116,73 @@ class UserAdmin(DjangoUserAdmin[User]):
         self.message_user(request, f"{queryset.count()} account(s) updated.")
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[Any]:
-        # A new account gets its default pseud from `user_ensure_defaults` below.
+        # A new account gets its default pseud from `user_create`, through the service.
         return [] if obj is None else list(self.inlines)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+        # Through the services, which check the admin and write the audit log.
+        actor = _actor(request)
+        data = form.cleaned_data
         if not change:
-            # Every account needs a default pseud and preferences, as `user_create` gives.
-            user_ensure_defaults(user=obj)
+            usable = data.get("usable_password", "true") != "false"
+            created = user_admin_create(
+                actor=actor,
+                username=data["username"],
+                email=data.get("email", ""),
+                password=data.get("password1") if usable else None,
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+            return
+        values = {name: data[name] for name in ADMIN_FIELDS if name in form.changed_data}
+        user_admin_update(actor=actor, user=obj, values=values)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Groups make moderators and wranglers: set through the service, which logs it.
+        # The pseud inline is read-only: its formset saves nothing, but Django's change
+        # message reads what it saved.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        data = form.cleaned_data
+        if "groups" in data:
+            user_access_set(
+                actor=_actor(request),
+                user=form.instance,
+                groups=data["groups"],
+                permissions=list(data["user_permissions"]) if "user_permissions" in data else None,
+            )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An account's works, comments and bookmarks go or stay as its owner chooses,
+        # through the account-deletion service; never by deleting the row here.
+        return False
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # Django's page, with its form saving through the service as the admin asking.
+        page = copy.copy(self)
+        page.change_password_form = _audited_password_form(_actor(request))
+        return DjangoUserAdmin.user_change_password(page, request, id, form_url)
+
+
+def _actor(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):  # the admin site lets only logged-in staff in
+        raise PermissionDenied
+    return request.user
+
+
+def _audited_password_form(actor: User) -> type[AdminPasswordChangeForm[User]]:
+    class AuditedPasswordForm(AdminPasswordChangeForm):  # type: ignore[type-arg]
+        def save(self, commit: bool = True) -> Any:
+            usable = self.cleaned_data.get("set_usable_password", True)
+            return user_password_set_by_admin(
+                actor=actor,
+                user=self.user,
+                password=self.cleaned_data["password1"] if usable else None,
+            )
+
+    return AuditedPasswordForm
 
 
 @admin.register(Pseud)
@@ -103,6 +207,9 @@ class PreferenceAdmin(admin.ModelAdmin[Preference]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     list_display = ("user", "view_adult", "hide_warnings", "hide_freeform")

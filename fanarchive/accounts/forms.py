@@ -11,8 +11,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from fanarchive.accounts import login_services
 from fanarchive.accounts.models import EmailFrequency, Preference, Pseud
 from fanarchive.accounts.services import (
     ABOUT_MAX,
@@ -21,8 +23,11 @@ from fanarchive.accounts.services import (
     USERNAME_MAX,
     USERNAME_MIN,
 )
+from fanarchive.core.addresses import client_address
+from fanarchive.core.ratelimit import RateLimited
 
 UNCONFIRMED_MESSAGE = "Please confirm your e-mail address first: we sent you a link."
+LOGIN_NAME_MAX = 254  # the longest e-mail address
 DEACTIVATED_MESSAGE = (
     "This account has been deactivated. Please contact the archive's administrators."
 )
@@ -69,7 +74,11 @@ class LoginForm(AuthenticationForm):
 
     The backend lets inactive accounts with the right password through to here,
     so they learn what to do instead of hearing that their password is wrong.
+    Failed log-ins are counted and then refused for a while (`login_services`):
+    `throttled` then holds the refusal, which the view answers with 429.
     """
+
+    throttled: RateLimited | None = None
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -82,7 +91,34 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "User name or e-mail"
+        # Django sets max_length after the field is built, so nothing checks it: a name
+        # of 100,000 characters would reach the database's LIKE.
+        self.fields["username"].validators.append(MaxLengthValidator(LOGIN_NAME_MAX))
         self.fields["username"].widget.attrs["autocapitalize"] = "none"
+
+    def clean(self) -> dict[str, Any]:
+        identifier = self.cleaned_data.get("username")
+        if not identifier or not self.cleaned_data.get("password"):
+            return super().clean()  # nothing is checked: nothing to count
+        address = client_address(self.request) if self.request is not None else "unknown"
+        self._throttle_check(identifier, address)
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login":
+                login_services.login_failure_record(identifier=identifier, address=address)
+            raise
+        # Failures counted while the password was being checked (requests at once) count.
+        self._throttle_check(identifier, address)
+        return cleaned
+
+    def _throttle_check(self, identifier: str, address: str) -> None:
+        try:
+            login_services.login_throttle_check(identifier=identifier, address=address)
+        except RateLimited as limited:
+            self.throttled = limited
+            self.user_cache = None
+            raise forms.ValidationError(str(limited), code="throttled") from None
 
     def confirm_login_allowed(self, user: Any) -> None:
         if not user.is_active:
@@ -206,3 +242,31 @@ class PreferencesForm(forms.Form):
             "use_marked_for_later": preference.use_marked_for_later,
             **{name: getattr(preference, name) for name in PreferencesForm.EMAIL},
         }
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        required=False,
+        max_length=64,
+        help_text="The six digits your authenticator app shows, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "autofocus": True}
+        ),
+    )
+
+
+class PasswordAgainForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        required=False,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class TwoFactorConfirmForm(TwoFactorCodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The six digits your authenticator app shows now."

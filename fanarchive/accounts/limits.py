@@ -10,3 +10,16 @@ ORPHAN_USERNAME = "orphan_account"
 PASSWORD_RESET_WINDOW_SECONDS = 3600
 PASSWORD_RESET_MAILS_PER_ADDRESS = 3
 PASSWORD_RESET_REQUESTS_PER_CLIENT = 10
+
+# Failed log-ins (accounts.login_services, which explains the rule): counted in fixed
+# windows per (account, client address), per client address across accounts, and per
+# account across addresses, the last only high enough to slow a crowd of addresses.
+LOGIN_WINDOW_SECONDS = 15 * 60
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+LOGIN_FAILURES_PER_ACCOUNT = 50
+
+# Two-factor log-in: how long the code page waits after the right password, and how many
+# wrong codes it takes before the password must be given again.
+TWO_FACTOR_LOGIN_SECONDS = 5 * 60
+TWO_FACTOR_CODE_TRIES = 5

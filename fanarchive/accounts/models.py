@@ -1,14 +1,56 @@
 from __future__ import annotations
 
+from typing import Any
+
+from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 
+class UserManager(DjangoUserManager["User"]):
+    """`User.objects.create_user` / `create_superuser` (Django's createsuperuser, the
+    shell) make accounts through `services.user_create`, the one way in: the account
+    gets its default pseud and preferences and the sign-up's checks of name and e-mail
+    (not of the password's strength: createsuperuser asks about that itself)."""
+
+    # Historical models in migrations get Django's plain manager, not this service.
+    use_in_migrations = False
+
+    def _create_user(
+        self, username: str, email: str | None, password: str | None, **extra_fields: Any
+    ) -> User:
+        flags = {
+            name: bool(extra_fields.pop(name))
+            for name in ("is_active", "is_staff", "is_superuser")
+            if name in extra_fields
+        }
+        if extra_fields:
+            raise TypeError(
+                f"Accounts are made with a user name, e-mail and password only, "
+                f"not {', '.join(sorted(extra_fields))}."
+            )
+        return services.user_create(
+            username=username or "",
+            email=email or "",
+            password=password,
+            check_password_strength=False,
+            **flags,
+        )
+
+    async def _acreate_user(
+        self, username: str, email: str | None, password: str | None, **extra_fields: Any
+    ) -> User:
+        return await sync_to_async(self._create_user)(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """An account. Works are never posted by a user directly, only under one of their pseuds."""
+
+    objects = UserManager()  # type: ignore[misc]
 
     about = models.TextField("about me", blank=True)
     # A moderator's suspension (moderation app): login and API tokens are refused until
@@ -164,3 +206,41 @@ class SpentVerificationToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.digest[:12]} at {self.spent_at:%Y-%m-%d %H:%M}"
+
+
+class TwoFactor(models.Model):
+    """An account's authenticator app (TOTP, RFC 6238: 6 digits every 30 seconds).
+
+    `secret` is the shared key in base32, kept in the clear: the server must compute
+    the codes, and it is shown only while setting up. Two-factor log-in is on once
+    `confirmed_at` is set (a code from the app was entered). `last_counter` is the
+    30-second step of the last code accepted: a code is never accepted twice.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_counter = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        state = "on" if self.confirmed_at else "being set up"
+        return f"Two-factor log-in of {self.user}: {state}"
+
+
+class RecoveryCode(models.Model):
+    """One of the ten codes that log in once without the app; only a salted SHA-256
+    digest is kept ("sha256$salt$hex"), the code itself is shown once."""
+
+    two_factor = models.ForeignKey(
+        TwoFactor, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.two_factor.user}{' (used)' if self.used_at else ''}"
+
+
+# The manager's service, imported last: it imports the models above.
+from fanarchive.accounts import services  # noqa: E402

@@ -7,12 +7,13 @@ preferences page engagement.profile_urls.
 
 from django.urls import path
 
-from fanarchive.accounts import views
+from fanarchive.accounts import two_factor_views, views
 
 urlpatterns = [
     path("signup/", views.register, name="register"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("login/two-factor/", two_factor_views.two_factor_login, name="two_factor_login"),
     # Fixed /users/... addresses come before /users/<username>/...; the names they use
     # ("confirm", "password") are reserved user names, and "new" a reserved pseud name.
     path("users/confirm/resend/", views.confirm_email_resend, name="confirm_email_resend"),
@@ -32,6 +33,27 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("users/<str:username>/profile/edit/", views.profile_edit, name="profile_edit"),
+    path("users/<str:username>/two-factor/", two_factor_views.two_factor_status, name="two_factor"),
+    path(
+        "users/<str:username>/two-factor/begin/",
+        two_factor_views.two_factor_begin,
+        name="two_factor_begin",
+    ),
+    path(
+        "users/<str:username>/two-factor/setup/",
+        two_factor_views.two_factor_setup,
+        name="two_factor_setup",
+    ),
+    path(
+        "users/<str:username>/two-factor/disable/",
+        two_factor_views.two_factor_disable,
+        name="two_factor_disable",
+    ),
+    path(
+        "users/<str:username>/two-factor/recovery-codes/",
+        two_factor_views.recovery_codes_regenerate,
+        name="two_factor_recovery_codes",
+    ),
     path("users/<str:username>/pseuds/new/", views.pseud_new, name="pseud_new"),
     path("users/<str:username>/pseuds/<str:name>/edit/", views.pseud_edit, name="pseud_edit"),
 ]

@@ -13,15 +13,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
-from fanarchive.accounts import profile_services, selectors, services
+from fanarchive.accounts import profile_services, selectors, services, two_factor_selectors
 from fanarchive.accounts.forms import (
     LoginForm,
     ProfileForm,
@@ -30,6 +30,7 @@ from fanarchive.accounts.forms import (
     ResendConfirmationForm,
 )
 from fanarchive.accounts.models import User
+from fanarchive.accounts.two_factor_views import pending_start
 from fanarchive.core.addresses import client_address
 from fanarchive.core.ratelimit import RateLimited
 from fanarchive.core.views import authenticated_user, form_error_from, posted
@@ -130,9 +131,27 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
 
     def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if two_factor_selectors.two_factor_enabled(user):
+            # The right password: the code page logs in (two_factor_views).
+            pending_start(self.request, user, self.get_success_url())
+            return redirect("accounts:two_factor_login")
         response = super().form_valid(form)
         messages.success(self.request, "Successfully logged in.")
         return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.throttled is not None:  # too many failed log-ins (login_services)
+            response.status_code = 429
+            response["Retry-After"] = str(form.throttled.retry_after)
+        return response
+
+
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The Django admin's log-in page (installed by AccountsConfig.ready): the site's."""
+    target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    return auth_views.redirect_to_login(target)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -1,7 +1,8 @@
 """/api/v1 comments: a chapter's threads, posting, replying, editing, deleting, moderating.
 
 Every rule is the engagement app's: `comment_threads` and `comment_for` decide which
-comments a caller sees (pending ones only to the work's creators and their author;
+comments a caller sees (pending ones only to the work's creators and their author, held
+ones only to their author and moderators;
 a deleted comment with replies stays as a placeholder without author or text), and
 `comment_services` applies the work's comment policy, moderation, frozen threads,
 blocks and the new-account/guest rate limit. Reading comments of an adult work needs
@@ -56,7 +57,10 @@ class CommentOut(Schema):
     author: CommentAuthorOut | None = Field(description="The account's pseud; null for guests")
     guest_name: str | None
     text: str = Field(description="Sanitised HTML; empty when deleted")
-    state: str = Field(description='"published" or "pending" (awaiting the creator)')
+    state: str = Field(
+        description='"published", "pending" (awaiting the creator), "held" (held for '
+        'moderation by the spam rules: only you and moderators see it) or "hidden"'
+    )
     frozen: bool
     deleted: bool
     created_at: datetime

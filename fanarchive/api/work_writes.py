@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import reduce
 from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
@@ -32,6 +34,7 @@ from fanarchive.works import services
 from fanarchive.works.chapter_versions import ChapterEditConflict
 from fanarchive.works.inputs import ChapterInput, WorkInput, chapter_input_of, work_input_of
 from fanarchive.works.models import Chapter, Work
+from fanarchive.works.new_accounts import WorkRateLimited
 
 # -- posting and editing ------------------------------------------------------------------
 
@@ -135,6 +138,20 @@ def _patched(current: Any, payload: Schema, *, skip: frozenset[str] = frozenset(
     return current
 
 
+@contextmanager
+def _rate_limited() -> Iterator[None]:
+    """A new account's works beyond its hourly limit: 429 with Retry-After."""
+    try:
+        yield
+    except WorkRateLimited as limited:
+        raise ApiProblem(
+            429,
+            " ".join(limited.messages),
+            name="rate-limited",
+            headers={"Retry-After": str(limited.retry_after)},
+        ) from None
+
+
 def _own_work(caller: Caller, work_id: int) -> Work:
     work = works.access_work(caller.user, work_id)
     works.require_creator(caller.user, work)
@@ -150,13 +167,15 @@ def _own_work(caller: Caller, work_id: int) -> Work:
 def work_create(request: HttpRequest, payload: WorkCreateIn) -> Status[dict[str, Any]]:
     caller = caller_of(request)
     data = payload.model_dump(exclude={"chapters", "post"})
-    work = services.work_create(
-        user=caller.account,
-        data=WorkInput(**data),
-        chapters=[ChapterInput(**c.model_dump()) for c in payload.chapters],
-        post=payload.post,
-        site_url=site_url(request),
-    )
+    with _rate_limited():
+        work = services.work_create(
+            user=caller.account,
+            data=WorkInput(**data),
+            chapters=[ChapterInput(**c.model_dump()) for c in payload.chapters],
+            post=payload.post,
+            site_url=site_url(request),
+            rate_limited=True,
+        )
     return Status(201, work_detail_out(request, caller, work, adult=True))
 
 
@@ -184,9 +203,9 @@ def work_update(request: HttpRequest, work_id: Id, payload: WorkPatchIn) -> dict
 )
 def work_post(request: HttpRequest, work_id: Id) -> dict[str, Any]:
     caller = caller_of(request)
-    work = services.work_post(
-        user=caller.account, work=_own_work(caller, work_id), site_url=site_url(request)
-    )
+    work = _own_work(caller, work_id)
+    with _rate_limited():
+        work = services.work_post(user=caller.account, work=work, site_url=site_url(request))
     return work_detail_out(request, caller, work, adult=True)
 
 

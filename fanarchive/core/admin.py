@@ -6,6 +6,7 @@ the audit log; the log itself is read-only here."""
 from typing import Any, TypeVar
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -48,3 +49,14 @@ class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
     search_fields = ("actor_name", "target_repr", "reason", "subject__username")
     date_hierarchy = "created_at"
     raw_id_fields = ("actor", "subject")
+
+
+# Groups give powers (Moderators, Wranglers): people join and leave them through the
+# services that audit it (the user's admin page, the wrangling pages), never here.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ReadOnlyAdmin[Group]):
+    list_display = ("name",)
+    search_fields = ("name",)

@@ -26,6 +26,7 @@ from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
 from django.utils.crypto import salted_hmac
 
+from fanarchive.core.models import RateCount
 from fanarchive.core.rate_count_services import rate_count_add, rate_key_hold
 
 # Backends whose incr() cannot lose an update made at the same moment.
@@ -73,6 +74,24 @@ def rate_limit_spend(
     if count <= limit:
         return None
     return max(1, math.ceil(start + window - now))
+
+
+def rate_limit_peek(
+    *, scope: str, key: str, window: int, now: float | None = None
+) -> tuple[int, int]:
+    """The uses of `key` counted in `scope`'s current window, counting none, and the
+    seconds until that window ends: to refuse before doing what `rate_limit_spend`
+    counts only when it fails (a wrong password)."""
+    now = time.time() if now is None else now
+    start = int(now // window) * window
+    stored = rate_key(scope, key)
+    cache = caches["default"]
+    if isinstance(cache, ATOMIC_INCR):
+        count = int(cache.get(f"rate:{scope}:{stored}:{start}", 0))
+    else:
+        counted = RateCount.objects.filter(key=stored, window_start=start)
+        count = counted.values_list("count", flat=True).first() or 0
+    return count, max(1, math.ceil(start + window - now))
 
 
 def rate_limit_hold(*, scope: str, key: str, seconds: int) -> None:

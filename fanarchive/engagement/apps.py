@@ -12,6 +12,13 @@ class EngagementConfig(AppConfig):
 
         counts_supplied_by(counts_of)
 
+        # Works (below) decides who is a new account by their published works and
+        # comments; this app counts the comments (works.new_accounts).
+        from fanarchive.engagement.spam_selectors import published_comments_of
+        from fanarchive.works.new_accounts import comment_count_supplied_by
+
+        comment_count_supplied_by(published_comments_of)
+
         # Works (below) announces new works, chapters, series parts, gifts, invitations
         # and renamed creators; this app tells subscribers and the inbox (works.events).
         from fanarchive.engagement.work_events import EngagementWorkEvents

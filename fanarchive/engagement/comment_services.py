@@ -3,8 +3,10 @@
 Rules: the work's policy (everyone, registered users only, no one); moderated works
 hold new comments until a creator approves them; frozen threads take no replies;
 commenters edit and delete their own comments, creators delete any on their works;
-new accounts and guests may post `limits.COMMENT_RATE_COUNT` comments per
-`limits.COMMENT_RATE_WINDOW_MINUTES` minutes; users a creator blocked cannot comment.
+new accounts and guests may post `limits.comment_rate()` comments per window; users a
+creator blocked cannot comment. The spam rules (`spam_selectors.hold_reason`) hold
+some comments for a moderator ("held"): nobody is told and nothing is counted until a
+moderator approves them (`spam_services`), which publishes them as `comment_release`.
 Migrations keep old comments with `comment_import`, which skips the rules for new ones.
 """
 
@@ -26,7 +28,7 @@ from fanarchive.accounts.moderators import is_moderator
 from fanarchive.accounts.selectors import is_blocked
 from fanarchive.core.ratelimit import rate_limit_hold
 from fanarchive.core.text import TextFormat, clean_line, clean_text, render
-from fanarchive.engagement import limits, notices
+from fanarchive.engagement import limits, notices, spam_selectors
 from fanarchive.engagement.models import Comment, CommentState
 from fanarchive.engagement.permissions import refuse_unless, work_permissions
 from fanarchive.engagement.selectors import creator_users
@@ -42,11 +44,11 @@ def _rate_limit_error(*, user: User | None, guest_key: str) -> str | None:
 
     Call it in the transaction that inserts the comment: it holds the commenter's key
     until that transaction ends, so comments sent at once are counted one after another
-    (20 at once post exactly `limits.COMMENT_RATE_COUNT`).
+    (20 at once post exactly the first number of `limits.comment_rate()`).
     """
     now = timezone.now()
     if user is not None:
-        if user.date_joined <= now - timedelta(days=limits.NEW_ACCOUNT_DAYS):
+        if not spam_selectors.is_new_account(user, now=now):
             return None
         recent = Comment.objects.filter(user=user)
         who = "while your account is new"
@@ -55,19 +57,19 @@ def _rate_limit_error(*, user: User | None, guest_key: str) -> str | None:
         recent = Comment.objects.filter(user__isnull=True, guest_key=guest_key)
         who = "as a guest"
         commenter = f"guest:{guest_key}"
-    window = timedelta(minutes=limits.COMMENT_RATE_WINDOW_MINUTES)
-    rate_limit_hold(scope="comment", key=commenter, seconds=int(window.total_seconds()))
+    count, seconds = limits.comment_rate()
+    window = timedelta(seconds=seconds)
+    rate_limit_hold(scope="comment", key=commenter, seconds=seconds)
     times = list(
         recent.filter(created_at__gt=now - window)
         .order_by("-created_at")
-        .values_list("created_at", flat=True)[: limits.COMMENT_RATE_COUNT]
+        .values_list("created_at", flat=True)[:count]
     )
-    if len(times) < limits.COMMENT_RATE_COUNT:
+    if len(times) < count:
         return None
     wait = max(1, math.ceil((times[-1] + window - now).total_seconds() / 60))
     return (
-        f"You can post {limits.COMMENT_RATE_COUNT} comments every "
-        f"{limits.COMMENT_RATE_WINDOW_MINUTES} minutes {who}. "
+        f"You can post {limits.per_window(count, seconds, 'comment')} {who}. "
         f"Try again in {wait} minute{'s' if wait != 1 else ''}."
     )
 
@@ -161,10 +163,16 @@ def comment_create(
     creator = user is not None and is_creator(user, work)
     pending = work.moderated_comments and not creator
     with transaction.atomic():
+        held = ""
         if not creator:
             limited = _rate_limit_error(user=user, guest_key=guest_key)
             if limited:
                 raise ValidationError({"text": [limited]})
+            # After the rate limit's hold: copies sent at once are counted one by one.
+            held = spam_selectors.hold_reason(work=work, user=user, guest_key=guest_key, html=html)
+        state = CommentState.PENDING if pending else CommentState.PUBLISHED
+        if held:
+            state = CommentState.HELD
         comment = Comment.objects.create(
             work=work,
             chapter=chapter,
@@ -176,27 +184,52 @@ def comment_create(
             guest_email=guest_email if user is None else "",
             guest_key=guest_key if user is None else "",
             text=html,
-            state=CommentState.PENDING if pending else CommentState.PUBLISHED,
+            state=state,
+            held_reason=held,
+            fingerprint=spam_selectors.fingerprint(html),
         )
         if parent is None:
             comment.thread_root = comment
             comment.save(update_fields=["thread_root"])
-        if pending:
-            notices.notify(
-                recipients=creator_users(work),
-                kind="comment_pending",
-                subject=f'A comment on "{work.title}" awaits your approval',
-                body=f"{comment.author_name} left a comment on {chapter.heading} of "
-                f'"{work.title}". It will appear once you approve it.',
-                url=_url(site_url, comment),
-                work=work,
-                comment_id=comment.pk,
-                actor=user,
-            )
-        else:
-            _announce(comment, site_url=site_url)
-            catalogue_counts_changed(work_ids=[work.pk])
+        if not held:
+            _release(comment, site_url=site_url)
     return comment
+
+
+def comment_release(comment: Comment, *, site_url: str = "") -> None:
+    """A held comment goes on as a new one would have: awaiting the creators' approval
+    on a moderated work, else published (notices sent, counts changed). For
+    `spam_services`, in its transaction, after its moderator check."""
+    comment.state = (
+        CommentState.PENDING
+        if comment.work.moderated_comments
+        and not (comment.user is not None and is_creator(comment.user, comment.work))
+        else CommentState.PUBLISHED
+    )
+    comment.held_reason = ""
+    comment.save(update_fields=["state", "held_reason"])
+    _release(comment, site_url=site_url)
+
+
+def _release(comment: Comment, *, site_url: str) -> None:
+    """Tell whom a new comment concerns: the creators of a pending one, or everyone
+    `_announce` tells of a published one (and the catalogue's counts change)."""
+    work = comment.work
+    if comment.state == CommentState.PENDING:
+        notices.notify(
+            recipients=creator_users(work),
+            kind="comment_pending",
+            subject=f'A comment on "{work.title}" awaits your approval',
+            body=f"{comment.author_name} left a comment on {comment.chapter.heading} of "
+            f'"{work.title}". It will appear once you approve it.',
+            url=_url(site_url, comment),
+            work=work,
+            comment_id=comment.pk,
+            actor=comment.user,
+        )
+    else:
+        _announce(comment, site_url=site_url)
+        catalogue_counts_changed(work_ids=[work.pk])
 
 
 def _announce(comment: Comment, *, site_url: str) -> None:
@@ -239,7 +272,21 @@ def comment_update(*, user: User, comment: Comment, text: str) -> Comment:
     with transaction.atomic():
         comment.text = html
         comment.edited_at = timezone.now()
-        comment.save(update_fields=["text", "edited_at"])
+        comment.fingerprint = spam_selectors.fingerprint(html)
+        fields = ["text", "edited_at", "fingerprint"]
+        was_counted = comment.state == CommentState.PUBLISHED
+        if comment.state in (CommentState.PUBLISHED, CommentState.PENDING) and not is_creator(
+            user, comment.work
+        ):
+            # A new account adding a link to a comment already shown: held as a new one.
+            held = spam_selectors.link_hold_reason(user=user, html=html)
+            if held:
+                comment.state = CommentState.HELD
+                comment.held_reason = held
+                fields += ["state", "held_reason"]
+        comment.save(update_fields=fields)
+        if was_counted and comment.state == CommentState.HELD:
+            catalogue_counts_changed(work_ids=[comment.work_id])
     return comment
 
 
@@ -275,6 +322,8 @@ def comment_approve(*, user: User, comment: Comment, site_url: str = "") -> Comm
         return comment
     if comment.state == CommentState.HIDDEN:
         raise PermissionDenied("A moderator hid this comment; it cannot be approved.")
+    if comment.state == CommentState.HELD:
+        raise PermissionDenied("This comment is held for a moderator; it cannot be approved.")
     with transaction.atomic():
         comment.state = CommentState.PUBLISHED
         comment.save(update_fields=["state"])

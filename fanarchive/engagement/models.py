@@ -54,6 +54,9 @@ class CommentState(models.TextChoices):
     PENDING = "pending", "Awaiting approval"
     # Hidden by a moderator: shown only to its author (with `hidden_reason`) and moderators.
     HIDDEN = "hidden", "Hidden by a moderator"
+    # Held by the spam rules (`held_reason`) until a moderator approves it: shown only to
+    # its author and moderators, counted nowhere, nobody notified (engagement.spam_*).
+    HELD = "held", "Held for moderation"
 
 
 class Comment(models.Model):
@@ -91,6 +94,11 @@ class Comment(models.Model):
     deleted = models.BooleanField(default=False)
     # Why a moderator hid it (state "hidden"), shown to its author.
     hidden_reason = models.TextField(blank=True)
+    # Why the spam rules held it (state "held"), for the moderators' list.
+    held_reason = models.CharField(max_length=200, blank=True)
+    # SHA-256 of the text normalised (tags stripped, lower case, spaces collapsed): the
+    # same comment on several works is found by it (engagement.spam_selectors).
+    fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -101,6 +109,8 @@ class Comment(models.Model):
             models.Index(fields=["chapter", "created_at"], name="comment_chapter_idx"),
             models.Index(fields=["user", "created_at"], name="comment_user_recent_idx"),
             models.Index(fields=["guest_key", "created_at"], name="comment_guest_recent_idx"),
+            # The moderators' list and count of held comments (few among many).
+            models.Index(fields=["created_at"], name="comment_held_idx", condition=Q(state="held")),
         ]
 
     def __str__(self) -> str:

@@ -75,12 +75,16 @@ class CommentNode:
 def visible_comments_q(viewer: AnyUser, *, is_creator: bool) -> Q:
     """Published comments, plus pending ones for the work's creators and for their authors.
 
-    A comment hidden by a moderator is shown to its author (with the reason) and to
-    moderators only, never to the work's creators or other readers.
+    A comment hidden by a moderator, or held by the spam rules, is shown to its author
+    (with the reason) and to moderators only, never to the work's creators or other readers.
     """
     if is_moderator(viewer):
         return Q()
-    shown = ~Q(state=CommentState.HIDDEN) if is_creator else Q(state=CommentState.PUBLISHED)
+    shown = (
+        Q(state__in=[CommentState.PUBLISHED, CommentState.PENDING])
+        if is_creator
+        else Q(state=CommentState.PUBLISHED)
+    )
     if viewer.is_authenticated:
         shown |= Q(user_id=viewer.pk)
     return shown
@@ -114,7 +118,8 @@ def comment_threads(
 def comment_for(viewer: AnyUser, comment_id: int) -> Comment:
     """A comment on a work `viewer` may open, that `viewer` may see (else 404/403).
 
-    Pending comments are shown only to the work's creators and to their author.
+    Pending comments are shown only to the work's creators and to their author; held
+    and hidden ones only to their author and moderators.
     """
     comment = (
         Comment.objects.select_related("work", "chapter", "pseud", "pseud__user", "user")

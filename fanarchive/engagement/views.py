@@ -122,7 +122,12 @@ def _post_comment(
     except ValidationError as error:
         form_error_from(form, error)
         return None
-    if comment.state == CommentState.PENDING:
+    if comment.state == CommentState.HELD:
+        messages.success(
+            request,
+            "Your comment is held for moderation. It will appear once a moderator approves it.",
+        )
+    elif comment.state == CommentState.PENDING:
         messages.success(
             request, "Your comment was received. It will appear once the creator approves it."
         )

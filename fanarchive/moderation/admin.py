@@ -1,6 +1,7 @@
 """Moderation in Django's admin: reports and appeals to look at (they change through the
 queue's pages), and the user page's suspension, which goes through the same service as
-the queue (`user_suspend`, `user_unsuspend`), audit entry and all.
+the queue (`user_suspend`, `user_unsuspend`), audit entry and all; and the user list's
+"Mark as spammers" action, which calls the spammer page's service (`user_mark_spammer`).
 
 The user admin is the accounts app's, extended here: accounts sits below moderation and
 cannot call its services, so this module registers the user page again with a
@@ -12,15 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from fanarchive.accounts.admin import UserAdmin
 from fanarchive.accounts.models import User
 from fanarchive.core.admin import ReadOnlyAdmin
 from fanarchive.moderation.models import Appeal, Report
+from fanarchive.moderation.spam_services import user_mark_spammer
 from fanarchive.moderation.suspension_services import (
     suspension_check,
     user_suspend,
@@ -97,9 +100,14 @@ class SuspensionForm(UserChangeForm[User]):
 admin.site.unregister(User)
 
 
+# The reason the admin's "Mark as spammers" action gives (it asks for none).
+ADMIN_SPAMMER_REASON = "Spam (marked from the administration's user list)."
+
+
 @admin.register(User)
 class ModeratedUserAdmin(UserAdmin):
     form = SuspensionForm
+    actions = [*(UserAdmin.actions or ()), "mark_spammers"]
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         (
@@ -148,3 +156,20 @@ class ModeratedUserAdmin(UserAdmin):
             )
         elif data.get("lift_suspension"):
             user_unsuspend(moderator=request.user, user=obj, reason=data.get("suspend_reason", ""))
+
+    @admin.action(description="Mark as spammers (hide their works and comments, suspend)")
+    def mark_spammers(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """The spammer page's action (`user_mark_spammer`) for each chosen account."""
+        if not isinstance(request.user, User):
+            return
+        done = 0
+        for person in queryset.order_by("pk"):
+            try:
+                user_mark_spammer(moderator=request.user, user=person, reason=ADMIN_SPAMMER_REASON)
+            except (PermissionDenied, ValidationError) as refusal:
+                text = " ".join(getattr(refusal, "messages", [str(refusal)]))
+                self.message_user(request, f"{person.username}: {text}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} account(s) marked as spammers.", messages.SUCCESS)

@@ -1,4 +1,5 @@
-"""Reads that only the moderation pages need: one report's history in the audit log."""
+"""Reads that only the moderation pages need: one report's history in the audit log, and
+the rating advice on reported works and on recent works."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from django.db.models import Q, QuerySet
 from fanarchive.core.models import AuditEntry
 from fanarchive.moderation.models import Appeal, Report
 from fanarchive.moderation.selectors import OPEN_REPORT_STATES, is_moderator
-from fanarchive.moderation.snapshots import MODELS
+from fanarchive.moderation.snapshots import MODELS, target_row
+from fanarchive.works.advice_selectors import (
+    PostingAdvice,
+    work_advice,
+    works_with_advice_disagreeing,
+)
+from fanarchive.works.models import Chapter, Work
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -42,3 +49,21 @@ def open_report_count(user: User | AnonymousUser) -> int | None:
     if not is_moderator(user):
         return None
     return Report.objects.filter(state__in=OPEN_REPORT_STATES).count()
+
+
+def report_advice(moderator: User, report: Report) -> PostingAdvice | None:
+    """For a reported work or chapter: where its text disagrees with its rating and warnings
+    (the whole work's text: a rating covers every chapter)."""
+    if not is_moderator(moderator):
+        return None
+    live = target_row(report.target_type, report.target_id)
+    if isinstance(live, Chapter):
+        live = live.work
+    return work_advice(live) if isinstance(live, Work) else None
+
+
+def advice_disagreements(moderator: User) -> list[tuple[Work, PostingAdvice]]:
+    """Recently updated posted works whose text disagrees with their rating or warnings."""
+    if not is_moderator(moderator):
+        return []
+    return works_with_advice_disagreeing()

@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.views import authenticated_user, form_error_from, posted
+from fanarchive.engagement.spam_selectors import held_count
 from fanarchive.moderation import selectors
 from fanarchive.moderation.action_services import report_resolve
 from fanarchive.moderation.appeal_services import appeal_assign, appeal_decide
 from fanarchive.moderation.forms import AppealDecisionForm, QueueFilterForm, ResolveForm
 from fanarchive.moderation.models import Appeal, Report
-from fanarchive.moderation.page_selectors import report_history
+from fanarchive.moderation.page_selectors import report_advice, report_history
 from fanarchive.moderation.report_services import report_assign, report_unassign
 from fanarchive.moderation.snapshots import target_row
 
@@ -44,7 +45,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     moderator = authenticated_user(request)
     filters = QueueFilterForm(request.GET)
     items = selectors.queue(moderator=moderator, **filters.filters())
-    return render(request, "moderation/queue.html", {"filters": filters, "items": items})
+    context = {"filters": filters, "items": items, "held_count": held_count()}
+    return render(request, "moderation/queue.html", context)
 
 
 def _report_context(moderator: Any, report: Report, form: ResolveForm) -> dict[str, Any]:
@@ -57,6 +59,7 @@ def _report_context(moderator: Any, report: Report, form: ResolveForm) -> dict[s
         "earlier_actions": selectors.actions_about(report.subject)[:EARLIER_SHOWN],
         "appeal": selectors.appeal_of(report),
         "history": report_history(moderator, report),
+        "advice": report_advice(moderator, report),
         "hours_left": selectors.hours_left(report),
     }
 
@@ -152,6 +155,7 @@ def appeal_page(request: HttpRequest, appeal_id: int) -> HttpResponse:
         "form": form,
         "own_decision": report.resolved_by_id == moderator.pk,
         "history": report_history(moderator, report),
+        "advice": report_advice(moderator, report),
     }
     return render(request, "moderation/appeal_detail.html", context)
 

@@ -151,3 +151,19 @@ def audit_log(
     if target_id is not None:
         entries = entries.filter(target_id=target_id)
     return entries.order_by("-created_at", "-id")
+
+
+SPAMMER_ACTIONS = ("user.spammer", "user.not_spammer")
+
+
+def spammer_entry(user: User) -> AuditEntry | None:
+    """The audit entry that marked `user` as a spammer, while that mark stands (None
+    when never marked, or "Not a spammer" since)."""
+    latest = (
+        AuditEntry.objects.filter(
+            action__in=SPAMMER_ACTIONS, target_type=user._meta.label_lower, target_id=user.pk
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return latest if latest is not None and latest.action == "user.spammer" else None

@@ -90,7 +90,9 @@ def numbered_like(advice: Advice, position: int) -> Advice:
     return replace(advice, findings=findings)
 
 
-def works_with_advice_disagreeing(*, limit: int = 50, scan: int = 500) -> list[tuple[Work, Advice]]:
+def works_with_advice_disagreeing(
+    *, limit: int = 50, scan: int = 500
+) -> list[tuple[Work, PostingAdvice]]:
     """Posted works whose text reads as more mature than their rating, or needs a warning
     they lack, among the `scan` most recently updated; at most `limit`, for moderators.
 
@@ -111,13 +113,23 @@ def works_with_advice_disagreeing(*, limit: int = 50, scan: int = 500) -> list[t
         texts[work_id].append(content)
     found = []
     for work in works:
-        advice = analyse(texts[work.pk], language=work.language)
-        chosen = _chosen(work)
-        if posting_advice(advice, rating=chosen[0], warnings=chosen[1]) is not None:
+        advice = _advice_against_tags(work, analyse(texts[work.pk], language=work.language))
+        if advice is not None:
             found.append((work, advice))
             if len(found) >= limit:
                 break
     return found
+
+
+def work_advice(work: Work) -> PostingAdvice | None:
+    """What disagrees between a work's text and its rating and warnings, for moderators
+    (a reported work's page)."""
+    return _advice_against_tags(work, advice_for_work(work))
+
+
+def _advice_against_tags(work: Work, advice: Advice) -> PostingAdvice | None:
+    rating, warnings = _chosen(work)
+    return posting_advice(advice, rating=rating, warnings=warnings)
 
 
 def _chosen(work: Work) -> tuple[str, list[str]]:

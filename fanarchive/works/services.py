@@ -56,6 +56,7 @@ from fanarchive.works.inputs import (
 from fanarchive.works.inputs import ChapterInput as ChapterInput
 from fanarchive.works.inputs import WorkInput as WorkInput
 from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
+from fanarchive.works.new_accounts import work_rate_check
 from fanarchive.works.refresh_services import apply_stats, work_refresh
 from fanarchive.works.revision_services import chapter_revision_record, work_revision_record
 from fanarchive.works.selectors import require_creator
@@ -174,11 +175,14 @@ def work_create(
     post: bool,
     site_url: str = "",
     history: WorkHistory | None = None,
+    rate_limited: bool = False,
 ) -> Work:
     """Create a work with its chapters, posted at once or kept as a draft.
 
     `site_url` ("https://archive.example") is where links in mail to gift recipients point.
-    `history` keeps the dates of a work migrated from another archive.
+    `history` keeps the dates of a work migrated from another archive. `rate_limited`
+    (the posting form and the API; not imports): a new account posting beyond its works
+    an hour is refused (`new_accounts.WorkRateLimited`) and nothing is written.
     """
     data = clean_work_input(data)
     chapters = [clean_chapter_input(chapter_data) for chapter_data in chapters]
@@ -215,6 +219,8 @@ def work_create(
     if history is not None:
         history_dates(work, new_chapters, history)
     with transaction.atomic():
+        if post and rate_limited:
+            work_rate_check(user)
         work.save()
         Creatorship.objects.bulk_create(
             [Creatorship(work=work, pseud=pseud, position=i) for i, pseud in enumerate(pseuds)]
@@ -294,12 +300,14 @@ def work_update(
 
 
 def work_post(*, user: User, work: Work, site_url: str = "") -> Work:
-    """Post a draft: the work and all its chapters become visible."""
+    """Post a draft: the work and all its chapters become visible (a new account at
+    most its works an hour: `new_accounts.work_rate_check`)."""
     require_creator(user, work)
     if work.posted:
         raise ValidationError("This work is already posted.")
     now = timezone.now()
     with transaction.atomic():
+        work_rate_check(user, now=now)
         work.chapters.filter(posted=False).update(posted=True, published_at=now)
         work.posted = True
         work.first_posted_at = work.revised_at = now

@@ -129,6 +129,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
                 chapters=[form.chapter_input()],
                 post=post,
                 site_url=site_url(request),
+                rate_limited=True,
             )
         except ValidationError as error:
             form_error_from(form, error)

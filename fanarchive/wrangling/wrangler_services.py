@@ -158,6 +158,21 @@ def wrangler_set(*, user: User | None, wrangler: User, fandoms: Sequence[Tag] = 
                 )
 
 
+def wrangler_unassign(*, user: User | None, assignments: Sequence[WranglerAssignment]) -> None:
+    """Take these fandom assignments away (logged); the people stay wranglers."""
+    if user is not None and not selectors.is_admin(user):
+        raise PermissionDenied("Only admins can appoint wranglers.")
+    with transaction.atomic():
+        for assignment in assignments:
+            wrangling_log(
+                user,
+                WranglingAction.UNASSIGN,
+                assignment.fandom,
+                wrangler=assignment.user.username,
+            )
+            assignment.delete()
+
+
 def wrangler_remove(*, user: User | None, wrangler: User) -> None:
     """Take the wrangler role and every fandom assignment away."""
     if user is not None and not selectors.is_admin(user):

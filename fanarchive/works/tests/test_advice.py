@@ -24,6 +24,7 @@ from fanarchive.tags.models import TagType
 from fanarchive.works.advice_selectors import (
     advice_for_work,
     posting_advice,
+    work_advice,
     works_with_advice_disagreeing,
 )
 from fanarchive.works.models import Chapter, Work
@@ -157,7 +158,13 @@ def test_moderators_list_works_whose_text_is_more_mature_than_their_rating():
     draft = make_work(texts=[EXPLICIT_TEXT], rating=GENERAL, post=False)
     found = dict(works_with_advice_disagreeing(limit=10))
     assert set(found) == {under, unwarned}
-    assert found[under].reasons_for_rating() == ["explicit sexual content in chapter 2"]
+    assert found[under].more_mature and found[under].rating == EXPLICIT
+    assert found[under].lines == [
+        f"This reads as more mature than {TEEN}: explicit sexual content in chapter 2."
+    ]
+    assert not found[unwarned].more_mature
+    assert work_advice(under) == found[under]
+    assert work_advice(quiet) is None
     assert quiet not in found and rated not in found and draft not in found
     assert len(works_with_advice_disagreeing(limit=1)) == 1
     assert advice_for_work(under).rating is Rating.EXPLICIT
