@@ -102,7 +102,7 @@ def test_sign_up_post_a_two_chapter_explicit_work_and_read_it_as_a_guest(request
 
     # Sign up through the form and end up logged in.
     page.goto("/")
-    page.get_by_role("link", name="Sign up").click()
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Sign up").click()
     labelled(page, "User name").fill(USERNAME)
     labelled(page, "E-mail address").fill(f"{USERNAME}@example.org")
     labelled(page, "Password").fill(PASSWORD)
