@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from django.core.cache import cache
 from django.db import connection
 
 from fanarchive.accounts.hashers import EfictionMD5WrappedHasher
 from fanarchive.accounts.models import User
 from fanarchive.accounts.services import user_create
+from fanarchive.core import ratelimit
 from fanarchive.tags.fixed import GENERAL, NO_WARNINGS
 from fanarchive.works.models import Work
 from fanarchive.works.services import ChapterInput, WorkInput, work_create
@@ -162,3 +164,23 @@ def command_environment(**extra: str) -> dict[str, str]:
         env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
     env.update(extra)
     return env
+
+
+class RateLimitClock:
+    """The rate limit's clock, moved by hand: it starts at the start of a window of
+    `window` seconds, so no test straddles two windows by accident."""
+
+    def __init__(self, window: int) -> None:
+        self.now = 1_800_000_000.0 - 1_800_000_000 % window
+
+    def time(self) -> float:
+        return self.now
+
+
+def rate_limit_clock(monkeypatch: Any, window: int) -> RateLimitClock:
+    """Put `core.ratelimit` on a hand-moved clock, with the counts of earlier tests gone
+    (a Redis cache outlives a test's transaction)."""
+    cache.clear()
+    clock = RateLimitClock(window)
+    monkeypatch.setattr(ratelimit, "time", clock)
+    return clock

@@ -15,7 +15,7 @@ from fanarchive.accounts import limits, login_services
 from fanarchive.accounts.models import User
 from fanarchive.core import ratelimit
 from fanarchive.core.ratelimit import RateLimited
-from fanarchive.core.testing import PASSWORD, make_user
+from fanarchive.core.testing import PASSWORD, RateLimitClock, make_user, rate_limit_clock
 from fanarchive.core.tests.threads import cache_backend_params, use_cache_backend
 
 pytestmark = pytest.mark.django_db
@@ -29,22 +29,9 @@ NETWORK_REFUSED = "Too many failed log-in attempts from your network"
 WRONG = "Please enter a correct user name"
 
 
-class Clock:
-    """The rate limit's clock, moved by hand (the start of a window, so no test straddles two)."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0 - 1_800_000_000 % WINDOW
-
-    def time(self) -> float:
-        return self.now
-
-
 @pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    cache.clear()  # a Redis cache outlives the test's transaction
-    clock = Clock()
-    monkeypatch.setattr(ratelimit, "time", clock)
-    return clock
+def clock(monkeypatch: pytest.MonkeyPatch) -> RateLimitClock:
+    return rate_limit_clock(monkeypatch, WINDOW)
 
 
 def log_in(client: Client, username: str, password: str, address: str = HOME) -> Any:
@@ -96,7 +83,7 @@ def test_another_address_can_still_log_in_to_the_account(client: Client, user: U
 
 
 def test_many_addresses_reach_the_account_ceiling_which_ends_with_the_window(
-    client: Client, user: User, clock: Clock
+    client: Client, user: User, clock: RateLimitClock
 ) -> None:
     per_address = limits.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS
     crowd = limits.LOGIN_FAILURES_PER_ACCOUNT // per_address
@@ -122,7 +109,7 @@ def test_one_address_failing_on_many_accounts_is_refused_for_every_account(
 
 
 def test_after_the_window_the_right_password_works(
-    client: Client, user: User, clock: Clock
+    client: Client, user: User, clock: RateLimitClock
 ) -> None:
     for n in range(6):
         log_in(client, "writer", f"guess-{n}")

@@ -5,37 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.test import Client
 from django.urls import reverse
 
 from fanarchive.accounts import limits
 from fanarchive.accounts.models import User
-from fanarchive.core import ratelimit
-from fanarchive.core.testing import make_user
+from fanarchive.core.testing import RateLimitClock, make_user, rate_limit_clock
 
 pytestmark = pytest.mark.django_db
 
 WINDOW = limits.PASSWORD_RESET_WINDOW_SECONDS
 
 
-class Clock:
-    """The rate limit's clock, moved by hand (the start of a window, so no test straddles two)."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0 - 1_800_000_000 % WINDOW
-
-    def time(self) -> float:
-        return self.now
-
-
 @pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    cache.clear()  # a Redis cache outlives the test's transaction
-    clock = Clock()
-    monkeypatch.setattr(ratelimit, "time", clock)
-    return clock
+def clock(monkeypatch: pytest.MonkeyPatch) -> RateLimitClock:
+    return rate_limit_clock(monkeypatch, WINDOW)
 
 
 def ask(client: Client, email: str, address: str = "203.0.113.7") -> Any:
@@ -79,7 +64,7 @@ def test_another_address_still_gets_its_mail(
 
 
 def test_the_address_limit_resets_after_the_window(
-    client: Client, user: User, mailoutbox: list[EmailMessage], clock: Clock
+    client: Client, user: User, mailoutbox: list[EmailMessage], clock: RateLimitClock
 ) -> None:
     for _ in range(limits.PASSWORD_RESET_MAILS_PER_ADDRESS + 1):
         ask(client, user.email)
@@ -93,7 +78,7 @@ def test_the_address_limit_resets_after_the_window(
 
 
 def test_too_many_requests_from_one_client_get_429_with_retry_after(
-    client: Client, user: User, mailoutbox: list[EmailMessage], clock: Clock
+    client: Client, user: User, mailoutbox: list[EmailMessage], clock: RateLimitClock
 ) -> None:
     for n in range(limits.PASSWORD_RESET_REQUESTS_PER_CLIENT):
         assert ask(client, f"someone{n}@example.org").status_code == 302
