@@ -172,6 +172,18 @@ def parse_require_two_factor(raw: str | None) -> frozenset[str]:
     return frozenset(words)
 
 
+INVITATION_MODES = ("off", "required")
+
+
+def parse_invitations(raw: str | None) -> str:
+    """FANARCHIVE_INVITATIONS: "off" (the default: anyone may sign up) or "required"
+    (sign-up needs an invitation; README, "Invitations")."""
+    value = (raw or "off").strip().lower() or "off"
+    if value not in INVITATION_MODES:
+        raise ConfigError(f"FANARCHIVE_INVITATIONS must be off or required, not {raw!r}")
+    return value
+
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -332,6 +344,8 @@ class Env:
     spam: SpamConfig = SpamConfig()
     # Roles whose accounts must use two-factor log-in (FANARCHIVE_REQUIRE_TWO_FACTOR).
     require_two_factor: frozenset[str] = frozenset()
+    # Whether sign-up needs an invitation (FANARCHIVE_INVITATIONS: "off" or "required").
+    invitations: str = "off"
 
 
 def load() -> Env:
@@ -374,4 +388,5 @@ def load() -> Env:
         require_two_factor=parse_require_two_factor(
             os.environ.get("FANARCHIVE_REQUIRE_TWO_FACTOR")
         ),
+        invitations=parse_invitations(os.environ.get("FANARCHIVE_INVITATIONS")),
     )

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "fanarchive.api",
     "fanarchive.moderation",
     "fanarchive.news",
+    "fanarchive.portability",
+    "fanarchive.backup",
     "fanarchive.demo",
     # django-ninja: only for the API docs page's local Swagger UI files (no CDN).
     "ninja",
@@ -299,6 +301,10 @@ REPEATED_COMMENT_WORKS = ENV.spam.repeat_works
 # Roles ("staff", "moderators", "wranglers") whose accounts must turn on two-factor log-in
 # before doing anything else (accounts.two_factor_selectors; README, "Two-factor log-in").
 REQUIRE_TWO_FACTOR = ENV.require_two_factor
+
+# "off": anyone may sign up; "required": sign-up needs an invitation, which people ask for
+# in the queue (accounts.invitation_services; README, "Invitations").
+INVITATIONS = ENV.invitations
 
 # No inline script or style anywhere: everything comes from /static/.
 CONTENT_SECURITY_POLICY = "; ".join(

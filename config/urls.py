@@ -47,6 +47,8 @@ urlpatterns = [
     path("", include("fanarchive.wrangling.urls")),
     path("tags/", include("fanarchive.discovery.tag_urls")),
     path("", include("fanarchive.formats.urls")),
+    # Deleting an account, exporting its data: /users/<name>/delete/, /users/<name>/export/...
+    path("", include("fanarchive.portability.urls")),
     # Reports, the moderation queue and appeals: /report/..., /moderation/...
     path("", include("fanarchive.moderation.urls")),
     # The API tokens page, before the accounts app's /users/<username>/... catch-alls.

@@ -19,7 +19,7 @@ from fanarchive.accounts.admin_services import (
     user_password_set_by_admin,
 )
 from fanarchive.accounts.age_services import age_verification_set
-from fanarchive.accounts.models import Block, Preference, Pseud, User
+from fanarchive.accounts.models import Block, Invitation, InviteRequest, Preference, Pseud, User
 from fanarchive.accounts.two_factor_services import two_factor_reset_by_admin
 from fanarchive.core.admin import ReadOnlyAdmin
 
@@ -224,3 +224,20 @@ class BlockAdmin(ReadOnlyAdmin[Block]):
 
     list_display = ("blocker", "blocked", "created_at")
     search_fields = ("blocker__username", "blocked__username")
+
+
+@admin.register(InviteRequest)
+class InviteRequestAdmin(ReadOnlyAdmin[InviteRequest]):
+    """The invitation queue; served from /admin-tools/invitations/ (invitation_services)."""
+
+    list_display = ("email", "created_at", "invited_at")
+    search_fields = ("email",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin[Invitation]):
+    """Invitations are sent and given from /admin-tools/invitations/ (invitation_services)."""
+
+    list_display = ("pk", "creator", "sent_to", "created_at", "used_by", "used_at")
+    search_fields = ("sent_to", "creator__username", "used_by__username")
+    exclude = ("token",)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from fanarchive.accounts import events
 from fanarchive.accounts.models import User
 from fanarchive.accounts.services import _account_errors, user_create
 from fanarchive.core.audit_services import audit_record
@@ -92,6 +93,8 @@ def user_admin_update(*, actor: User, user: User, values: dict[str, Any], reason
         for name, value in changed.items():
             setattr(stored, name, value)
         stored.save(update_fields=list(changed))
+        if "username" in changed:  # the user name is in bylines and search (accounts.events)
+            events.bylines_changed(pseud_ids=list(stored.pseuds.values_list("pk", flat=True)))
         audit_record(
             actor=actor,
             action="account.update",

@@ -51,3 +51,41 @@ def send_confirmation_email(*, user: User, site_url: str) -> None:
     body = render_to_string("registration/confirm_email_email.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
     logger.info("Sent an e-mail confirmation link to user %s", user.pk)
+
+
+def _send(*, template: str, subject: str, context: dict[str, object], to: str) -> None:
+    body = render_to_string(template, {"site_name": settings.SITE_NAME, **context})
+    send_mail(subject, body, None, [to])
+
+
+def send_invitation_email(*, email: str, token: str, site_url: str, from_name: str) -> None:
+    """Mail an invitation's sign-up link to `email` (`from_name`: who shares it, or "")."""
+    link = site_url.rstrip("/") + reverse("accounts:register") + f"?invitation={token}"
+    _send(
+        template="accounts/email/invitation.txt",
+        subject=f"Your invitation to {settings.SITE_NAME}",
+        context={"signup_url": link, "from_name": from_name},
+        to=email,
+    )
+    logger.info("Sent an invitation")
+
+
+def send_email_change_emails(
+    *, username: str, old_email: str, new_email: str, token: str, site_url: str, valid_days: int
+) -> None:
+    """The confirmation link to the new address, and a notice to the old one."""
+    link = site_url.rstrip("/") + reverse("accounts:email_change_confirm", args=[token])
+    _send(
+        template="accounts/email/email_change_new.txt",
+        subject=f"Confirm your new e-mail address at {settings.SITE_NAME}",
+        context={"username": username, "confirm_url": link, "valid_days": valid_days},
+        to=new_email,
+    )
+    if old_email:
+        _send(
+            template="accounts/email/email_change_old.txt",
+            subject=f"A change of e-mail address was asked for at {settings.SITE_NAME}",
+            context={"username": username, "new_email": new_email, "valid_days": valid_days},
+            to=old_email,
+        )
+    logger.info("Sent an e-mail change link for user %s", username)

@@ -67,6 +67,18 @@ class RegisterForm(forms.Form):
         label="I am at least 13 years old and agree to the Terms of Service",
         required=False,
     )
+    invitation = forms.CharField(
+        label="Invitation code",
+        required=False,
+        max_length=64,
+        help_text="The code at the end of the link in your invitation.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args: Any, invitations: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not invitations:  # open sign-up (settings.INVITATIONS = "off")
+            del self.fields["invitation"]
 
 
 class LoginForm(AuthenticationForm):
@@ -270,3 +282,86 @@ class TwoFactorConfirmForm(TwoFactorCodeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = "The six digits your authenticator app shows now."
+
+
+# -- invitations and changes of name and address ----------------------------------------
+
+# The honeypot's name: a field people never see (hidden by the stylesheet) that bots fill.
+HONEYPOT = "website"
+
+
+class InviteRequestForm(forms.Form):
+    email = forms.CharField(
+        label="Your e-mail address",
+        required=False,
+        max_length=254,
+        help_text="We mail your invitation here, and use it for nothing else.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_bot(self) -> bool:
+        """The honeypot was filled in: a person never sees that field."""
+        return bool(str(self.data.get(HONEYPOT, "")).strip())
+
+
+class InviteStatusForm(forms.Form):
+    email = forms.CharField(
+        label="The e-mail address you joined with",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class InvitationSendForm(forms.Form):
+    invitation = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    email = forms.CharField(
+        label="Send it to",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class InvitationsSendToQueueForm(forms.Form):
+    count = forms.IntegerField(label="How many people from the queue", min_value=1)
+
+
+class InvitationsGiveForm(forms.Form):
+    count = forms.IntegerField(label="Invitations for each account", min_value=1)
+    username = forms.CharField(
+        label="To the account",
+        required=False,
+        max_length=150,
+        help_text="Leave it empty to give every active account the invitations.",
+    )
+
+
+class UsernameChangeForm(PasswordAgainForm):
+    username = forms.CharField(
+        label="New user name",
+        required=False,
+        max_length=USERNAME_MAX,
+        help_text=(
+            f"{USERNAME_MIN} to {USERNAME_MAX} letters, numbers or underscores. You can change "
+            "it once a week. Your default pseud takes the new name when it had the old one."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    field_order = ["username", "password"]
+
+
+class EmailChangeForm(PasswordAgainForm):
+    email = forms.CharField(
+        label="New e-mail address",
+        required=False,
+        max_length=254,
+        help_text="We mail a link to it; the change happens when you follow the link.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["email", "password"]

@@ -23,3 +23,19 @@ LOGIN_FAILURES_PER_ACCOUNT = 50
 # wrong codes it takes before the password must be given again.
 TWO_FACTOR_LOGIN_SECONDS = 5 * 60
 TWO_FACTOR_CODE_TRIES = 5
+
+# The invitation queue (invitation_services): joins and status look-ups per client address
+# in an hour; how many invitations an admin sends or gives at once; how many invitations a
+# user may mail in an hour.
+INVITE_WINDOW_SECONDS = 3600
+INVITE_REQUESTS_PER_CLIENT = 5
+INVITE_STATUS_PER_CLIENT = 30
+INVITATIONS_SEND_MAX = 500
+INVITATIONS_GIVE_MAX = 20
+INVITATION_MAILS_PER_USER = 10
+
+# Changing one's user name or e-mail address (change_services): a user name once a week
+# (AO3's rule), e-mail change links valid three days and at most five mailed an hour.
+USERNAME_CHANGE_DAYS = 7
+EMAIL_CHANGE_VALID_SECONDS = 3 * 86_400
+EMAIL_CHANGE_MAILS_PER_USER = 5

@@ -63,6 +63,8 @@ class User(AbstractUser):
     age_verified_at = models.DateTimeField(null=True, blank=True)
     # When the account's owner confirmed "I am 18 or over" (the "adults" age-gate policy).
     adult_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When the owner last changed their user name (change_services: once a week at most).
+    username_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -240,6 +242,55 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery code of {self.two_factor.user}{' (used)' if self.used_at else ''}"
+
+
+class InviteRequest(models.Model):
+    """Someone waiting in the invitation queue (settings.INVITATIONS = "required").
+
+    The queue is served oldest first (`invitation_services.invitations_send_to_queue`);
+    `invited_at` is set, and `invitation` names what was mailed, once served."""
+
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(db_index=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invitation = models.OneToOneField(
+        "Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="inviterequest_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        state = "invited" if self.invited_at else "waiting"
+        return f"Queue entry {self.pk} ({state})"
+
+
+class Invitation(models.Model):
+    """One sign-up. `creator` is the user given it to share, or None for the archive's
+    own (sent from the queue by an admin). AO3's invitations do not expire; one is spent
+    by the account made with it (`used_by`, `used_at`)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    creator = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    sent_to = models.EmailField(max_length=254, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    used_by = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invited_with"
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        state = "used" if self.used_at else "unused"
+        return f"Invitation {self.pk} ({state})"
 
 
 # The manager's service, imported last: it imports the models above.

@@ -10,6 +10,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from fanarchive.accounts import events
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.services import (
     ABOUT_MAX,
@@ -129,11 +130,14 @@ def pseud_update(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
+            renamed = pseud.name != name
             pseud.name = name
             pseud.description = description
             pseud.save(update_fields=["name", "description"])
             if make_default:
                 _make_default(pseud)
+            if renamed:  # bylines in search and the catalogue follow (accounts.events)
+                events.bylines_changed(pseud_ids=[pseud.pk])
     except IntegrityError:
         raise ValidationError({"name": ["You already have a pseud with that name."]}) from None
     return pseud

@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_decode
 from fanarchive.accounts import limits
 from fanarchive.accounts.emails import email_confirmation_token, send_confirmation_email
 from fanarchive.accounts.hashers import EfictionMD5WrappedHasher
+from fanarchive.accounts.invitation_services import invitation_errors, invitation_spend
 from fanarchive.accounts.models import Preference, Pseud, User
 from fanarchive.core.ratelimit import RateLimited, rate_limit_spend
 
@@ -198,8 +199,12 @@ def user_register(
     password2: str,
     terms: bool,
     site_url: str,
+    invitation: str = "",
 ) -> User:
     """Sign someone up.
+
+    With settings.INVITATIONS = "required", `invitation` must be the token of an unused
+    invitation, which the new account spends (`invitation_services`).
 
     With settings.EMAIL_CONFIRMATION_REQUIRED the account starts inactive and a
     confirmation link is mailed (once the account is committed) to `email`;
@@ -217,6 +222,8 @@ def user_register(
         add_error(errors, "password2", "The two passwords do not match. Please type them again.")
     if not terms:
         add_error(errors, "terms", TERMS_MESSAGE)
+    for message in invitation_errors(invitation):
+        add_error(errors, "invitation", message)
     if errors:
         raise ValidationError(errors)
 
@@ -225,6 +232,7 @@ def user_register(
         user = user_create(
             username=username, email=email, password=password1, is_active=not confirm
         )
+        invitation_spend(token=invitation, user=user)
         if confirm:
             transaction.on_commit(
                 partial(send_confirmation_email, user=user, site_url=site_url), robust=True

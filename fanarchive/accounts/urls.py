@@ -7,13 +7,27 @@ preferences page engagement.profile_urls.
 
 from django.urls import path
 
-from fanarchive.accounts import two_factor_views, views
+from fanarchive.accounts import change_views, invitation_views, two_factor_views, views
 
 urlpatterns = [
     path("signup/", views.register, name="register"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("login/two-factor/", two_factor_views.two_factor_login, name="two_factor_login"),
+    # The invitation queue, and the admins' page of invitations.
+    path("invitations/request/", invitation_views.invite_request, name="invite_request"),
+    path("invitations/status/", invitation_views.invite_status, name="invite_status"),
+    path(
+        "admin-tools/invitations/",
+        invitation_views.admin_invitations,
+        name="admin_invitations",
+    ),
+    # The link mailed to a new e-mail address.
+    path(
+        "email-change/<str:token>/",
+        change_views.email_change_confirm,
+        name="email_change_confirm",
+    ),
     # Fixed /users/... addresses come before /users/<username>/...; the names they use
     # ("confirm", "password") are reserved user names, and "new" a reserved pseud name.
     path("users/confirm/resend/", views.confirm_email_resend, name="confirm_email_resend"),
@@ -54,6 +68,17 @@ urlpatterns = [
         two_factor_views.recovery_codes_regenerate,
         name="two_factor_recovery_codes",
     ),
+    path(
+        "users/<str:username>/invitations/",
+        invitation_views.user_invitations,
+        name="invitations",
+    ),
+    path(
+        "users/<str:username>/change-username/",
+        change_views.username_change,
+        name="username_change",
+    ),
+    path("users/<str:username>/change-email/", change_views.email_change, name="email_change"),
     path("users/<str:username>/pseuds/new/", views.pseud_new, name="pseud_new"),
     path("users/<str:username>/pseuds/<str:name>/edit/", views.pseud_edit, name="pseud_edit"),
 ]

@@ -21,7 +21,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 
-from fanarchive.accounts import profile_services, selectors, services, two_factor_selectors
+from fanarchive.accounts import (
+    invitation_selectors,
+    profile_services,
+    selectors,
+    services,
+    two_factor_selectors,
+)
 from fanarchive.accounts.forms import (
     LoginForm,
     ProfileForm,
@@ -53,7 +59,12 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         messages.info(request, "You already have an account and are logged in.")
         return redirect("accounts:profile", request.user.get_username())
-    form = RegisterForm(posted(request))
+    required = invitation_selectors.invitations_required()
+    form = RegisterForm(
+        posted(request),
+        invitations=required,
+        initial={"invitation": request.GET.get("invitation", "")[:64]},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -64,6 +75,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 password2=data["password2"],
                 terms=data["terms"],
                 site_url=site_url(request),
+                invitation=data.get("invitation") or "",
             )
         except ValidationError as error:
             form_error_from(form, error)
@@ -81,7 +93,9 @@ def register(request: HttpRequest) -> HttpResponse:
                 "Follow it to activate your account; until then you cannot log in.",
             )
             return redirect("accounts:login")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(
+        request, "registration/signup.html", {"form": form, "invitations_required": required}
+    )
 
 
 def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:

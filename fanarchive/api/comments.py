@@ -28,7 +28,7 @@ from fanarchive.api.works import ADULT_HELP, gate
 from fanarchive.core.views import site_url
 from fanarchive.engagement import comment_services, selectors
 from fanarchive.engagement.models import Comment
-from fanarchive.engagement.selectors import CommentNode
+from fanarchive.engagement.selectors import CommentNode, by_anonymous_creator
 from fanarchive.engagement.visitors import guest_key
 from fanarchive.works import selectors as works
 from fanarchive.works.models import Chapter, Work
@@ -56,6 +56,14 @@ class CommentOut(Schema):
     depth: int = Field(description="0 for a comment on the chapter, 1 for a reply to it, ...")
     author: CommentAuthorOut | None = Field(description="The account's pseud; null for guests")
     guest_name: str | None
+    author_deleted: bool = Field(
+        description="Its author deleted their account: shown as (deleted account), "
+        "author and guest_name are null"
+    )
+    anonymous_creator: bool = Field(
+        description='By a creator of this anonymous work: shown as "Anonymous creator", '
+        "author is null"
+    )
     text: str = Field(description="Sanitised HTML; empty when deleted")
     state: str = Field(
         description='"published", "pending" (awaiting the creator), "held" (held for '
@@ -88,14 +96,23 @@ class CommentPatchIn(Schema):
 
 def comment_out(comment: Comment, *, depth: int = 0) -> dict[str, Any]:
     deleted = comment.deleted
+    # Set on the comments of a page (comment_pages); read here for a single one.
+    anonymous_creator = getattr(comment, "anonymous_creator", None)
+    if anonymous_creator is None:
+        anonymous_creator = by_anonymous_creator(comment)
     author = None
-    if comment.pseud is not None and not deleted:
+    if comment.pseud is not None and not deleted and not anonymous_creator:
         author = {
             "pseud": comment.pseud.name,
             "username": comment.pseud.user.username,
             "byline": comment.pseud.byline,
         }
-    guest = comment.user_id is None and comment.pseud is None and not deleted
+    guest = (
+        comment.user_id is None
+        and comment.pseud is None
+        and not deleted
+        and not comment.author_deleted
+    )
     return {
         "id": comment.pk,
         "work_id": comment.work_id,
@@ -105,6 +122,8 @@ def comment_out(comment: Comment, *, depth: int = 0) -> dict[str, Any]:
         "depth": depth,
         "author": author,
         "guest_name": (comment.guest_name or "Anonymous") if guest else None,
+        "author_deleted": comment.author_deleted and not deleted,
+        "anonymous_creator": anonymous_creator and not deleted,
         "text": "" if deleted else comment.text,
         "state": comment.state,
         "frozen": comment.frozen,

@@ -7,7 +7,7 @@ adult-content gate, downloads) is asked of the selectors by the endpoints.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -17,8 +17,11 @@ from fanarchive.tags.models import Tag, TagType
 from fanarchive.works.chapter_versions import chapter_version
 from fanarchive.works.inputs import TAG_FIELDS
 from fanarchive.works.models import Chapter, Work
-from fanarchive.works.selectors import is_adult, shown_gifts
+from fanarchive.works.selectors import BylineViewer, byline_for, is_adult, shown_gifts
 from fanarchive.works.stats import WorkStats
+
+if TYPE_CHECKING:
+    from fanarchive.works.selectors import AnyUser
 
 
 class TagRef(Schema):
@@ -61,7 +64,11 @@ class WorkOut(Schema):
     characters: list[str]
     freeforms: list[str]
     tags: list[TagRef]
+    # The creators the caller may see: none for an anonymous work, but to its creators
+    # and moderators; `byline` says it in words ("Anonymous").
     creators: list[CreatorOut]
+    byline: str
+    anonymous: bool
     gifts: list[str]
     summary: str
     language: str
@@ -120,10 +127,17 @@ def tag_ref(tag: Tag) -> dict[str, Any]:
 
 
 def work_out(
-    request: HttpRequest, work: Work, *, stats: WorkStats, text_requires_consent: bool
+    request: HttpRequest,
+    work: Work,
+    *,
+    stats: WorkStats,
+    text_requires_consent: bool,
+    viewer: AnyUser | BylineViewer | None = None,
 ) -> dict[str, Any]:
-    """`work` (with blurb data prefetched) as WorkOut."""
+    """`work` (with blurb data prefetched) as WorkOut, its creators as `viewer` may see
+    them (None: the public)."""
     work_tags = work.ordered_work_tags()
+    byline = byline_for(work, viewer)
     data: dict[str, Any] = {field: [] for field in TAG_FIELDS.values()}
     for work_tag in work_tags:
         data[TAG_FIELDS[TagType(work_tag.tag.type)]].append(work_tag.tag.name)
@@ -134,9 +148,11 @@ def work_out(
         api_url=request.build_absolute_uri(reverse("api-v1:work_detail", args=[work.pk])),
         tags=[tag_ref(wt.tag) for wt in work_tags],
         creators=[
-            {"pseud": c.pseud.name, "username": c.pseud.user.username, "byline": c.pseud.byline}
-            for c in work.creatorships.all()
+            {"pseud": pseud.name, "username": pseud.user.username, "byline": pseud.byline}
+            for pseud in byline.pseuds
         ],
+        byline=byline.text,
+        anonymous=work.anonymous,
         gifts=[gift.recipient for gift in shown_gifts(work)],
         summary=work.summary,
         language=work.language,

@@ -47,6 +47,7 @@ FIELD_HELP = {
     "warnings": 'e.g. ["No Archive Warnings Apply"]',
     "comment_policy": 'Who may comment: "everyone", "registered" or "nobody"',
     "moderated_comments": "New comments wait for a creator's approval",
+    "anonymous": 'Post anonymously: others see "Anonymous" as the creator',
     "expected_chapters": "null is AO3's ?: not known yet",
     "pseud_ids": "Your pseuds; empty: your default pseud",
     "gifts": "Recipients; null leaves gifts as they are",

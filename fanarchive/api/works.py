@@ -135,8 +135,15 @@ def works_out(
 ) -> list[dict[str, Any]]:
     stats = work_stats([w.pk for w in items])
     withheld = works.adult_text_withheld(viewer=adult_viewer(request, caller, adult), works=items)
+    viewer = works.BylineViewer.of(caller.user)
     return [
-        work_out(request, work, stats=stats[work.pk], text_requires_consent=work.pk in withheld)
+        work_out(
+            request,
+            work,
+            stats=stats[work.pk],
+            text_requires_consent=work.pk in withheld,
+            viewer=viewer,
+        )
         for work in items
     ]
 
@@ -205,7 +212,11 @@ def work_detail_out(
     work = works.with_blurb_data(Work.objects.filter(pk=work.pk)).get()
     requires = needs_consent(request, caller, work, adult)
     data = work_out(
-        request, work, stats=work_stats([work.pk])[work.pk], text_requires_consent=requires
+        request,
+        work,
+        stats=work_stats([work.pk])[work.pk],
+        text_requires_consent=requires,
+        viewer=caller.user,
     )
     chapters = works.readable_chapters(caller.user, work)
     downloads: list[dict[str, str]] = []

@@ -26,7 +26,7 @@ from fanarchive.discovery.index.catalogue import Filter, Viewer
 from fanarchive.discovery.search import Query
 from fanarchive.tags.models import Tag
 from fanarchive.works.models import Work
-from fanarchive.works.selectors import tag_for
+from fanarchive.works.selectors import public_byline, tag_for
 
 FEED_SIZE = 20
 # A feed is always its newest works: how the page is sorted or paged does not apply.
@@ -126,7 +126,7 @@ class WorksFeed(Feed[Work, _Spec]):
         return f"{fandoms} ({rating}), {item.word_count} words. {summary}"
 
     def item_author_name(self, item: Work) -> str:
-        return ", ".join(c.pseud.byline for c in item.creatorships.all())
+        return public_byline(item)
 
     def item_pubdate(self, item: Work) -> Any:
         return item.first_posted_at

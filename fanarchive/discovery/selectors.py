@@ -30,8 +30,17 @@ from fanarchive.works.models import (
     WorkQuerySet,
     WorkTag,
 )
-from fanarchive.works.selectors import adult_text_withheld, with_blurb_data, with_listing_data
-from fanarchive.works.series_selectors import series_of_user, series_works_for
+from fanarchive.works.selectors import (
+    adult_text_withheld,
+    named_works_q,
+    with_blurb_data,
+    with_listing_data,
+)
+from fanarchive.works.series_selectors import (
+    series_of_user,
+    series_with_anonymous_works,
+    series_works_for,
+)
 
 if TYPE_CHECKING:
     from fanarchive.accounts.models import Pseud, User
@@ -204,7 +213,8 @@ def muted_works_q(user: AnyUser) -> Q | None:
         closure = filter_closure_ids(tag_ids)
         condition |= Q(Exists(WorkTag.objects.filter(work_id=OuterRef("pk"), tag_id__in=closure)))
     if creator_ids:
-        condition |= Q(
+        # Not anonymous works: hiding them would tell whose they are (as the index does).
+        condition |= Q(anonymous=False) & Q(
             Exists(
                 Creatorship.objects.filter(work_id=OuterRef("pk"), pseud__user_id__in=creator_ids)
             )
@@ -228,13 +238,19 @@ def listed_works(user: AnyUser) -> WorkQuerySet:
 
 
 def works_by_user_for(viewer: AnyUser, owner: User) -> WorkQuerySet:
-    """The works of `owner` that `viewer` may see in a listing, newest first."""
-    return listed_works(viewer).filter(id__in=Work.objects.by_user(owner).values("id"))
+    """The works of `owner` that `viewer` may see in a listing, newest first: not their
+    anonymous works, but to the owner (`works.selectors.named_works_q`)."""
+    return listed_works(viewer).filter(
+        named_works_q(viewer, owner.pk), id__in=Work.objects.by_user(owner).values("id")
+    )
 
 
 def works_by_pseud_for(viewer: AnyUser, pseud: Pseud) -> WorkQuerySet:
-    """The works posted under `pseud` that `viewer` may see in a listing, newest first."""
-    return listed_works(viewer).filter(id__in=Work.objects.by_pseud(pseud).values("id"))
+    """The works posted under `pseud` that `viewer` may see in a listing, newest first
+    (anonymous ones only to the pseud's owner)."""
+    return listed_works(viewer).filter(
+        named_works_q(viewer, pseud.user_id), id__in=Work.objects.by_pseud(pseud).values("id")
+    )
 
 
 def gifts_received_by(viewer: AnyUser, owner: User, *, refused: bool = False) -> WorkQuerySet:
@@ -275,10 +291,13 @@ def _series_listing(works: WorkQuerySet) -> QuerySet[SeriesWork, int]:
 
 def series_by_user_for(viewer: AnyUser, owner: User) -> list[Series]:
     """`owner`'s series as `viewer` finds them: all of them for the owner, otherwise those
-    with a work the viewer may list and did not mute."""
+    with a work the viewer may list and did not mute, and no anonymous work (which the
+    series would name its creator)."""
     series = series_of_user(owner)
     if not (viewer.is_authenticated and viewer.pk == owner.pk):
-        series = series.filter(id__in=_series_listing(unmuted_works(viewer)))
+        series = series.filter(id__in=_series_listing(unmuted_works(viewer))).exclude(
+            id__in=series_with_anonymous_works()
+        )
     return list(series)
 
 

@@ -22,7 +22,7 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
             "series": series,
             "entries": entries,
             "stats": series_selectors.series_stats(entries),
-            "creators": series_selectors.series_creators(series),
+            "creators": series_selectors.series_creators_for(request.user, series),
             "is_series_creator": series_selectors.is_series_creator(request.user, series),
         },
     )

@@ -30,7 +30,11 @@ from django.db.models import Q
 from django.urls import reverse
 
 from fanarchive.engagement.models import Comment, CommentState
-from fanarchive.engagement.selectors import CommentNode, visible_comments_q
+from fanarchive.engagement.selectors import (
+    CommentNode,
+    anonymous_creator_ids,
+    visible_comments_q,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -144,6 +148,9 @@ def _trees(shown: Sequence[Shown], chapters: dict[int, Chapter]) -> list[Comment
     rows = Comment.objects.select_related("pseud", "pseud__user", "user").in_bulk(
         [item.pk for item in shown]
     )
+    # The chapters are one work's.
+    work = next(iter(chapters.values())).work if chapters else None
+    signed_anonymously = anonymous_creator_ids(work) if work is not None else frozenset()
     roots: list[CommentNode] = []
     path: list[CommentNode] = []
     gone_at: int | None = None  # a comment deleted since the skeleton was read
@@ -157,6 +164,8 @@ def _trees(shown: Sequence[Shown], chapters: dict[int, Chapter]) -> list[Comment
             continue
         if comment.chapter_id in chapters:
             comment.chapter = chapters[comment.chapter_id]
+        # Read by the template, which signs the creators' comments on an anonymous work.
+        comment.anonymous_creator = comment.user_id in signed_anonymously  # type: ignore[attr-defined]
         node = CommentNode(comment, hidden=item.hidden)
         del path[item.depth :]
         (path[-1].replies if path else roots).append(node)

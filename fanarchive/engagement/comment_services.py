@@ -31,7 +31,7 @@ from fanarchive.core.text import TextFormat, clean_line, clean_text, render
 from fanarchive.engagement import limits, notices, spam_selectors
 from fanarchive.engagement.models import Comment, CommentState
 from fanarchive.engagement.permissions import refuse_unless, work_permissions
-from fanarchive.engagement.selectors import creator_users
+from fanarchive.engagement.selectors import commenter_name, creator_users
 from fanarchive.works.catalogue_services import catalogue_counts_changed
 from fanarchive.works.models import Chapter, Work
 from fanarchive.works.selectors import is_creator, require_creator
@@ -220,7 +220,7 @@ def _release(comment: Comment, *, site_url: str) -> None:
             recipients=creator_users(work),
             kind="comment_pending",
             subject=f'A comment on "{work.title}" awaits your approval',
-            body=f"{comment.author_name} left a comment on {comment.chapter.heading} of "
+            body=f"{commenter_name(comment)} left a comment on {comment.chapter.heading} of "
             f'"{work.title}". It will appear once you approve it.',
             url=_url(site_url, comment),
             work=work,
@@ -240,7 +240,7 @@ def _announce(comment: Comment, *, site_url: str) -> None:
         recipients=creators,
         kind="comment",
         subject=f'New comment on "{work.title}"',
-        body=f'{comment.author_name} commented on {comment.chapter.heading} of "{work.title}".',
+        body=f'{commenter_name(comment)} commented on {comment.chapter.heading} of "{work.title}".',
         url=_url(site_url, comment),
         work=work,
         comment_id=comment.pk,
@@ -252,7 +252,7 @@ def _announce(comment: Comment, *, site_url: str) -> None:
             recipients=[parent.user],
             kind="reply",
             subject=f'Reply to your comment on "{work.title}"',
-            body=f'{comment.author_name} replied to your comment on "{work.title}".',
+            body=f'{commenter_name(comment)} replied to your comment on "{work.title}".',
             url=_url(site_url, comment),
             work=work,
             comment_id=comment.pk,

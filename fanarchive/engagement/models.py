@@ -49,6 +49,10 @@ class Kudos(models.Model):
         return f"kudos on {self.work_id} from {self.user or 'a guest'}"
 
 
+# How a comment whose author deleted their account names its author, everywhere.
+DELETED_ACCOUNT = "(deleted account)"
+
+
 class CommentState(models.TextChoices):
     PUBLISHED = "published", "Published"
     PENDING = "pending", "Awaiting approval"
@@ -84,6 +88,9 @@ class Comment(models.Model):
     )
     guest_name = models.CharField(max_length=100, blank=True)
     guest_email = models.EmailField(blank=True)
+    # Its author deleted their account and chose to leave their comments: shown as
+    # "(deleted account)" (portability.deletion_services).
+    author_deleted = models.BooleanField(default=False)
     # Keyed hash of a guest's IP: only for the guests' rate limit.
     guest_key = models.CharField(max_length=64, blank=True)
     text = models.TextField()
@@ -122,6 +129,8 @@ class Comment(models.Model):
 
     @property
     def author_name(self) -> str:
+        if self.author_deleted:
+            return DELETED_ACCOUNT
         if self.pseud is not None:
             return self.pseud.byline
         if self.user is not None:

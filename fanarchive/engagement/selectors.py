@@ -31,6 +31,33 @@ def creator_users(work: Work) -> list[User]:
     return list(User.objects.filter(pseuds__creatorships__work=work).distinct())
 
 
+# -- who a comment is by ---------------------------------------------------------------
+
+ANONYMOUS_CREATOR = "Anonymous creator"
+
+
+def anonymous_creator_ids(work: Work) -> frozenset[int]:
+    """The accounts whose comments on `work` are signed "Anonymous creator": the creators
+    of an anonymous work (their pseuds would name them). Read once per work instance."""
+    if not work.anonymous:
+        return frozenset()
+    cached: frozenset[int] | None = getattr(work, "_anonymous_creator_ids", None)
+    if cached is None:
+        cached = frozenset(work.creatorships.values_list("pseud__user_id", flat=True))
+        work._anonymous_creator_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def by_anonymous_creator(comment: Comment) -> bool:
+    """Whether `comment` is by a creator of the anonymous work it is on."""
+    return comment.user_id is not None and comment.user_id in anonymous_creator_ids(comment.work)
+
+
+def commenter_name(comment: Comment) -> str:
+    """The name a comment is signed with, for everyone (pages, notices, the API)."""
+    return ANONYMOUS_CREATOR if by_anonymous_creator(comment) else comment.author_name
+
+
 # -- kudos -----------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from fanarchive.accounts.models import User
 from fanarchive.engagement.models import Notice, NoticeKind, Subscription, SubscriptionKind
 from fanarchive.engagement.notices import notify
 from fanarchive.works.models import Chapter, Series, SeriesWork, Work
-from fanarchive.works.selectors import access_work
+from fanarchive.works.selectors import access_work, public_byline
 from fanarchive.works.series_selectors import series_get
 
 
@@ -92,7 +92,8 @@ def _not_told_of_work(recipients: QuerySet[User], work: Work) -> list[User]:
 
 
 def _byline(work: Work) -> str:
-    return ", ".join(c.pseud.byline for c in work.creatorships.select_related("pseud__user"))
+    """As everyone may read it: "Anonymous" for an anonymous work."""
+    return public_byline(work)
 
 
 def subscription_notices_for_work(*, work_id: int) -> int:
@@ -101,14 +102,10 @@ def subscription_notices_for_work(*, work_id: int) -> int:
     if work is None or not _noticeable(work):
         return 0
     series_ids = SeriesWork.objects.filter(work=work).values("series_id")
-    recipients = _not_told_of_work(
-        _subscribers(
-            Q(kind=SubscriptionKind.CREATOR, creator_id__in=_creator_user_ids(work))
-            | Q(kind=SubscriptionKind.SERIES, series_id__in=series_ids),
-            work,
-        ),
-        work,
-    )
+    wanted = Q(kind=SubscriptionKind.SERIES, series_id__in=series_ids)
+    if not work.anonymous:  # telling a creator's subscribers would name the creator
+        wanted |= Q(kind=SubscriptionKind.CREATOR, creator_id__in=_creator_user_ids(work))
+    recipients = _not_told_of_work(_subscribers(wanted, work), work)
     notify(
         recipients=recipients,
         kind=NoticeKind.SUBSCRIPTION,

@@ -12,7 +12,7 @@ from fanarchive.engagement.permissions import work_permissions
 from fanarchive.formats.models import EfictionMapping, ImportRecord
 from fanarchive.tags.models import TagType
 from fanarchive.works.models import SeriesWork, Work
-from fanarchive.works.selectors import access_work, with_blurb_data
+from fanarchive.works.selectors import PUBLIC, access_work, byline_for, with_blurb_data
 
 if TYPE_CHECKING:
     from fanarchive.accounts.models import User
@@ -99,13 +99,16 @@ META_LABELS = [
 ]
 
 
-def export_document(work: Work) -> ExportDocument:
+def export_document(work: Work, *, drafts: bool = False) -> ExportDocument:
     """The work's posted chapters and metadata, as downloads show them (three queries
-    beyond the work's prefetched tags and creators)."""
+    beyond the work's prefetched tags and creators); with `drafts`, every chapter (the
+    creator's own copy, in their data export)."""
     tags: dict[str, list[str]] = {}
     for work_tag in work.ordered_work_tags():
         tags.setdefault(work_tag.tag.type, []).append(work_tag.tag.name)
-    creators = [c.pseud.name for c in work.creatorships.all()]
+    # Downloads are shared by every reader: an anonymous work's files say "Anonymous".
+    byline = byline_for(work, PUBLIC)
+    creators = ["Anonymous"] if byline.anonymous else [pseud.name for pseud in byline.pseuds]
     chapters = [
         ChapterDoc(
             position=n,
@@ -115,7 +118,12 @@ def export_document(work: Work) -> ExportDocument:
             content=c.content,
             endnotes=c.endnotes,
         )
-        for n, c in enumerate(work.chapters.filter(posted=True).order_by("position"), start=1)
+        for n, c in enumerate(
+            (work.chapters.all() if drafts else work.chapters.filter(posted=True)).order_by(
+                "position"
+            ),
+            start=1,
+        )
     ]
     series = [
         (entry.position, entry.series.title)

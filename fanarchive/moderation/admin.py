@@ -17,7 +17,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 
 from fanarchive.accounts.admin import UserAdmin
 from fanarchive.accounts.models import User
@@ -107,7 +108,7 @@ ADMIN_SPAMMER_REASON = "Spam (marked from the administration's user list)."
 @admin.register(User)
 class ModeratedUserAdmin(UserAdmin):
     form = SuspensionForm
-    actions = [*(UserAdmin.actions or ()), "mark_spammers"]
+    actions = [*(UserAdmin.actions or ()), "mark_spammers", "delete_account"]
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         (
@@ -173,3 +174,14 @@ class ModeratedUserAdmin(UserAdmin):
                 done += 1
         if done:
             self.message_user(request, f"{done} account(s) marked as spammers.", messages.SUCCESS)
+
+    @admin.action(description="Delete the account (choices and a reason on the next page)")
+    def delete_account(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponseRedirect | None:
+        """To portability's confirmation page, which calls `account_delete_by_admin`."""
+        people = list(queryset.order_by("pk")[:2])
+        if len(people) != 1:
+            self.message_user(request, "Delete accounts one at a time.", messages.ERROR)
+            return None
+        return HttpResponseRedirect(reverse("portability:admin_delete", args=[people[0].pk]))

@@ -37,15 +37,24 @@ class WorkTagInline(ReadOnlyInline[WorkTag, Work]):
 
 @admin.register(Work)
 class WorkAdmin(admin.ModelAdmin[Work]):
-    list_display = ("title", "posted", "restricted", "hidden_by_admin", "word_count", "revised_at")
-    list_filter = ("posted", "restricted", "hidden_by_admin", "complete", "language")
+    list_display = (
+        "title",
+        "posted",
+        "restricted",
+        "anonymous",
+        "hidden_by_admin",
+        "word_count",
+        "revised_at",
+    )
+    list_filter = ("posted", "restricted", "anonymous", "hidden_by_admin", "complete", "language")
     search_fields = ("title",)
     inlines = (CreatorshipInline, WorkTagInline, ChapterInline)
     # Moderators hide works here with the reason their creators are shown (through the
     # service the moderation queue calls, so listings, search and feeds follow and the
     # audit log records it); everything else is changed by the creators through the site.
-    fields = ("title", "hidden_by_admin", "hidden_reason", "restricted", "language")
-    readonly_fields = ("title", "restricted", "language")
+    # The creatorships inline names an anonymous work's creators to the admins (W6).
+    fields = ("title", "hidden_by_admin", "hidden_reason", "restricted", "anonymous", "language")
+    readonly_fields = ("title", "restricted", "anonymous", "language")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

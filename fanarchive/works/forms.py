@@ -142,6 +142,15 @@ class WorkForm(forms.Form):
     moderated_comments = forms.BooleanField(
         label="Enable comment moderation (new comments wait for your approval)", required=False
     )
+    anonymous = forms.BooleanField(
+        label="Post anonymously",
+        required=False,
+        help_text=(
+            'Others see "Anonymous" as the creator, and the work is not listed on your '
+            "profile; you still see and edit it, and the archive's moderators can see who "
+            "wrote it."
+        ),
+    )
     expected_chapters = forms.CharField(
         label="Expected number of chapters",
         required=False,
@@ -194,6 +203,7 @@ class WorkForm(forms.Form):
                 "language",
                 "expected_chapters",
                 "restricted",
+                "anonymous",
                 "comment_policy",
                 "moderated_comments",
             ),

@@ -58,6 +58,8 @@ class WorkInput:
     # Who may comment ("everyone", "registered", "nobody") and whether comments wait for approval.
     comment_policy: str = "registered"
     moderated_comments: bool = False
+    # Posted anonymously: "Anonymous" everywhere but to its creators and moderators.
+    anonymous: bool = False
     # None is "?": the writer does not know yet.
     expected_chapters: int | None = 1
     # Pseuds of the posting user; empty means their default pseud.
@@ -260,7 +262,7 @@ CONTENT_FIELDS = (
     "restricted",
     "expected_chapters",
 )
-SETTING_FIELDS = ("comment_policy", "moderated_comments")
+SETTING_FIELDS = ("comment_policy", "moderated_comments", "anonymous")
 WORK_FIELDS = tuple(f.name for f in fields(WorkInput))
 CHAPTER_FIELDS = tuple(f.name for f in fields(ChapterInput))
 # Fields that are not the work's own columns or tags: who posts it and to whom it is given.

@@ -99,6 +99,9 @@ class Work(models.Model):
     )
     # New comments wait until a creator approves them.
     moderated_comments = models.BooleanField(default=False)
+    # Posted anonymously: every surface shows "Anonymous" instead of the creators, but to
+    # the creators themselves and to moderators (`works.selectors.byline_for`).
+    anonymous = models.BooleanField(default=False)
     first_posted_at = models.DateTimeField(null=True, blank=True)
     # When a reader last saw something new: posting, or a chapter added.
     revised_at = models.DateTimeField(null=True, blank=True, db_index=True)

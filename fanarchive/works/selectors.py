@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,6 +56,99 @@ def creator_users_of(work: Work) -> list[User]:
     for creatorship in work.creatorships.select_related("pseud__user").order_by("position", "id"):
         users.setdefault(creatorship.pseud.user_id, creatorship.pseud.user)
     return list(users.values())
+
+
+# -- who a work is by, as each viewer may see it ------------------------------------------
+
+
+@dataclass(frozen=True)
+class BylineViewer:
+    """Who is asking for a byline: an account id (None for guests) and whether they
+    moderate. Made once per page (`of`) so a page of blurbs asks nothing per work."""
+
+    user_id: int | None = None
+    moderator: bool = False
+
+    @classmethod
+    def of(cls, user: AnyUser | BylineViewer | None) -> BylineViewer:
+        if isinstance(user, BylineViewer):
+            return user
+        if user is None or not user.is_authenticated:
+            return PUBLIC
+        return cls(user.pk, is_moderator(user))
+
+
+# A guest, a feed, a download, a notice to someone else: what everyone may see.
+PUBLIC = BylineViewer()
+
+
+@dataclass(frozen=True)
+class Byline:
+    """A work's creators as one viewer may see them (`byline_for`).
+
+    `pseuds` are the names shown (empty: "Anonymous"); `anonymous` says the work was
+    posted anonymously; `seen_as` is why names are shown for one: "creator" (the viewer
+    is one of them) or "moderator", else "public".
+    """
+
+    pseuds: list[Pseud]
+    anonymous: bool
+    seen_as: str = "public"
+
+    def compose(self, names: str, note: Callable[[str], str] = str) -> str:
+        """The byline around `names` (the pseuds as text, or as links): "Anonymous", the
+        names, or both with a remark that `note` wraps (HTML's span)."""
+        if not self.pseuds:
+            return "Anonymous"
+        if not self.anonymous:
+            return names
+        if self.seen_as == "moderator":
+            return f"Anonymous {note(f'(creator: {names})')}"
+        return f"{names} {note('(anonymous)')}"
+
+    @property
+    def text(self) -> str:
+        """The byline as plain text (feeds, downloads, notices, the API)."""
+        return self.compose(", ".join(pseud.byline for pseud in self.pseuds))
+
+
+def _creator_pseuds(work: Work) -> list[Pseud]:
+    """The work's pseuds in byline order, from prefetched creatorships when there are some."""
+    cache = getattr(work, "_prefetched_objects_cache", {})
+    if "creatorships" in cache:
+        return [c.pseud for c in cache["creatorships"]]
+    return [c.pseud for c in work.creatorships.select_related("pseud", "pseud__user")]
+
+
+def byline_for(work: Work, viewer: AnyUser | BylineViewer | None = None) -> Byline:
+    """The one rule of who a work is by, as `viewer` may see it (None: the public).
+
+    An anonymous work (`Work.anonymous`) names nobody to guests, other readers, feeds,
+    downloads and the API's public fields; its creators see their own names (with the
+    note "(anonymous)"), moderators see "Anonymous (creator: ...)".
+    """
+    pseuds = _creator_pseuds(work)
+    if not work.anonymous:
+        return Byline(pseuds, anonymous=False)
+    seen_by = BylineViewer.of(viewer)
+    if seen_by.user_id is not None and any(p.user_id == seen_by.user_id for p in pseuds):
+        return Byline(pseuds, anonymous=True, seen_as="creator")
+    if seen_by.moderator:
+        return Byline(pseuds, anonymous=True, seen_as="moderator")
+    return Byline([], anonymous=True)
+
+
+def public_byline(work: Work) -> str:
+    """What everyone may read as the work's byline: "Anonymous" for an anonymous work."""
+    return byline_for(work, PUBLIC).text
+
+
+def named_works_q(viewer: AnyUser, owner_id: int) -> Q:
+    """The condition on works that lists them as `owner`'s to `viewer` (profile, pseud and
+    series pages, work counts): all of them for the owner, else not the anonymous ones."""
+    if viewer.is_authenticated and viewer.pk == owner_id:
+        return Q()
+    return Q(anonymous=False)
 
 
 def access_work(user: AnyUser, work_id: int) -> Work:
@@ -212,7 +305,7 @@ def with_listing_data(works: WorkQuerySet) -> WorkQuerySet:
 
 def pseuds_for(viewer: AnyUser, owner: User) -> QuerySet[Pseud]:
     """`owner`'s pseuds, default first, each with `work_count`: the works `viewer` may see."""
-    visible = Work.objects.visible_to(viewer).values("id")
+    visible = Work.objects.visible_to(viewer).filter(named_works_q(viewer, owner.pk)).values("id")
     return (
         Pseud.objects.filter(user=owner)
         .select_related("user")

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from fanarchive.accounts.models import Pseud, User
+from fanarchive.accounts.moderators import is_moderator
 from fanarchive.works.models import (
     Series,
     SeriesCreatorship,
@@ -79,6 +80,25 @@ def series_creators(series: Series) -> list[Pseud]:
         .select_related("pseud", "pseud__user")
         .order_by("id")
     ]
+
+
+def series_creators_for(viewer: AnyUser, series: Series) -> list[Pseud]:
+    """The series' creators as `viewer` may see them: none ("Anonymous") to others when
+    the series holds an anonymous work, which its named creators would give away; its
+    creators and moderators see them all."""
+    pseuds = series_creators(series)
+    if is_moderator(viewer) or any(
+        viewer.is_authenticated and pseud.user_id == viewer.pk for pseud in pseuds
+    ):
+        return pseuds
+    if series.series_works.filter(work__anonymous=True).exists():
+        return []
+    return pseuds
+
+
+def series_with_anonymous_works() -> QuerySet[SeriesWork, int]:
+    """The ids of the series holding an anonymous work, as a subquery."""
+    return SeriesWork.objects.filter(work__anonymous=True).values_list("series_id", flat=True)
 
 
 def series_of_user(user: User) -> QuerySet[Series]:

@@ -120,6 +120,7 @@ def _apply_work_fields(work: Work, data: WorkInput) -> None:
     work.restricted = data.restricted
     work.comment_policy = data.comment_policy
     work.moderated_comments = data.moderated_comments
+    work.anonymous = data.anonymous
     work.expected_chapters = data.expected_chapters
 
 
@@ -242,6 +243,7 @@ def work_create(
                 notes=work.notes,
                 endnotes=work.endnotes,
                 creators=[(pseud.name, user.username) for pseud in pseuds],
+                anonymous=work.anonymous,
                 tags=tags,
                 chapters=[
                     (c.title, c.summary, c.notes, c.endnotes, c.content) for c in new_chapters

@@ -105,7 +105,7 @@ def load_columns(
             cursor.execute(
                 "SELECT id, posted, restricted, hidden_by_admin, complete, posted_chapters, "  # noqa: S608
                 f"COALESCE(expected_chapters, 0), language, word_count, {_epoch('revised_at')}, "
-                f"{_epoch('first_posted_at')}, title FROM {Work._meta.db_table} "
+                f"{_epoch('first_posted_at')}, title, anonymous FROM {Work._meta.db_table} "
                 f"WHERE {where} ORDER BY id",
                 params,
             )
@@ -116,7 +116,7 @@ def load_columns(
     if not rows:
         return columns
     (ids, posted, restricted, hidden, complete, chapters, expected, languages, words,
-     updated, first_posted, titles) = zip(*rows, strict=True)  # fmt: skip
+     updated, first_posted, titles, anonymous) = zip(*rows, strict=True)  # fmt: skip
     columns.ids = np.asarray(ids, dtype=np.int64)
     n = len(ids)
     chapters_array = np.asarray(chapters, dtype=np.int64)
@@ -155,8 +155,13 @@ def load_columns(
     )
     # One string per creator, not per work: a million works share ~20,000 names.
     folded = {pseud_id: name.casefold() for pseud_id, name in pseud_names.items()}
-    columns.texts["creator"] = [folded.get(first_pseud.get(i, 0), "") for i in ids]
-    columns.creators = [sorted(set(creators.get(i, ()))) for i in ids]
+    # An anonymous work is filed under no creator and sorts as "anonymous"
+    # (`works.selectors.byline_for`): neither muting nor sorting may tell who wrote it.
+    hidden_names = {i for i, anon in zip(ids, anonymous, strict=True) if anon}
+    columns.texts["creator"] = [
+        "anonymous" if i in hidden_names else folded.get(first_pseud.get(i, 0), "") for i in ids
+    ]
+    columns.creators = [[] if i in hidden_names else sorted(set(creators.get(i, ()))) for i in ids]
     if work_ids is not None:
         tag_works, tag_ids = filter_tag_pairs(work_ids=list(ids), implied=implied)
     else:

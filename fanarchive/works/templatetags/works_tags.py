@@ -26,6 +26,7 @@ from fanarchive.tags.fixed import (
 )
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.works.models import Work
+from fanarchive.works.selectors import PUBLIC, Byline, BylineViewer, byline_for
 
 register = template.Library()
 
@@ -101,7 +102,30 @@ def tags_of(work: Work, tag_type: str) -> list[Tag]:
 
 @register.filter
 def creators(work: Work) -> list[Pseud]:
+    """Every creator of the work, named or not: for rules (folds), never for display;
+    what a viewer may read is `byline_html` / `{% byline work %}`."""
     return [c.pseud for c in work.creatorships.all()]
+
+
+def byline_html(byline: Byline) -> str:
+    """A byline (`works.selectors.byline_for`) as HTML: the pseuds linked, or "Anonymous",
+    with the note an anonymous work's creators or moderators see."""
+    links = ", ".join(
+        f'<a rel="author" href="{_e(pseud.get_absolute_url())}">{_e(pseud.byline)}</a>'
+        for pseud in byline.pseuds
+    )
+    return byline.compose(links, lambda remark: f'<span class="anonymous-note">{remark}</span>')
+
+
+def _viewer_of(context: template.Context) -> BylineViewer:
+    request = context.get("request")
+    return BylineViewer.of(request.user) if request is not None else PUBLIC
+
+
+@register.simple_tag(takes_context=True)
+def byline(context: template.Context, work: Work) -> SafeString:
+    """`{% byline work %}`: who the work is by, as the page's reader may see it."""
+    return mark_safe(byline_html(byline_for(work, _viewer_of(context))))  # noqa: S308 (escaped)
 
 
 # -- the blurb ----------------------------------------------------------------
@@ -163,41 +187,44 @@ def _folded(folds: Folds, tag_type: str) -> bool:
     )
 
 
-def blurb_html(work: Work, *, urls: BlurbUrls | None = None, folds: Folds = NO_FOLDS) -> SafeString:
+def blurb_html(
+    work: Work,
+    *,
+    urls: BlurbUrls | None = None,
+    folds: Folds = NO_FOLDS,
+    viewer: BylineViewer = PUBLIC,
+) -> SafeString:
     """A work's blurb, `<li class="blurb work">`, from a work fetched `with_blurb_data`.
 
     Text from the database is escaped with `html.escape`, as the template engine
     does (Django's `escape` is the same function); the summary is stored sanitised.
-    `folds` are the reader's spoiler preferences (`Folds.of`).
+    `folds` are the reader's spoiler preferences (`Folds.of`); `viewer` who reads the
+    byline (`works.selectors.byline_for`).
     """
-    inner = "\n".join(_blurb_parts(work, urls=urls or BlurbUrls(), folds=folds))
+    inner = "\n".join(_blurb_parts(work, urls=urls or BlurbUrls(), folds=folds, viewer=viewer))
     return mark_safe(  # noqa: S308 (every inserted value escaped in _blurb_parts)
         f'<li class="blurb work" id="work_{work.pk}" role="article">\n{inner}\n</li>'
     )
 
 
 def blurb_inner_html(
-    work: Work, *, urls: BlurbUrls | None = None, folds: Folds = NO_FOLDS
+    work: Work,
+    *,
+    urls: BlurbUrls | None = None,
+    folds: Folds = NO_FOLDS,
+    viewer: BylineViewer = PUBLIC,
 ) -> SafeString:
     """The blurb without its `<li>`, for an item that shows a work among its own parts (a
     bookmark)."""
-    parts = _blurb_parts(work, urls=urls or BlurbUrls(), folds=folds)
+    parts = _blurb_parts(work, urls=urls or BlurbUrls(), folds=folds, viewer=viewer)
     return mark_safe("\n".join(parts))  # noqa: S308 (every inserted value escaped)
 
 
-def _blurb_parts(work: Work, *, urls: BlurbUrls, folds: Folds) -> list[str]:
+def _blurb_parts(work: Work, *, urls: BlurbUrls, folds: Folds, viewer: BylineViewer) -> list[str]:
     tag_url = urls.tag
     by_type = _tags_by_type(work)
-    pseuds = creators(work)
-    folds = folds.of_work(pseuds)
-    byline = (
-        ", ".join(
-            f'<a rel="author" href="{_e(pseud.get_absolute_url())}">{_e(pseud.byline)}</a>'
-            for pseud in pseuds
-        )
-        if pseuds
-        else "Anonymous"
-    )
+    folds = folds.of_work(creators(work))
+    byline = byline_html(byline_for(work, viewer))
     heading = [f'<a href="{urls.work(work.pk)}">{_e(work.title)}</a>\n    by {byline}']
     if work.restricted:
         heading.append(
@@ -322,32 +349,34 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-def _page_of_blurbs(context: template.Context) -> tuple[BlurbUrls, Folds]:
-    """Link makers and the reader's folds, made once per rendered page."""
+def _page_of_blurbs(context: template.Context) -> tuple[BlurbUrls, Folds, BylineViewer]:
+    """Link makers, the reader's folds and who reads the bylines, made once per page."""
     kept = context.render_context.get(_URLS_KEY)
     if kept is None:
         request = context.get("request")
         folds = Folds.of(request.user) if request is not None else NO_FOLDS
-        kept = context.render_context[_URLS_KEY] = (BlurbUrls(), folds)
+        kept = context.render_context[_URLS_KEY] = (BlurbUrls(), folds, _viewer_of(context))
     return kept
 
 
 @register.simple_tag(takes_context=True)
 def blurb(context: template.Context, work: Work) -> SafeString:
     """`{% blurb work %}`: the work's blurb (see `blurb_html`), folded as the reader asked."""
-    urls, folds = _page_of_blurbs(context)
-    return blurb_html(work, urls=urls, folds=folds)
+    urls, folds, viewer = _page_of_blurbs(context)
+    return blurb_html(work, urls=urls, folds=folds, viewer=viewer)
 
 
 @register.simple_tag(takes_context=True)
 def blurb_inner(context: template.Context, work: Work) -> SafeString:
     """`{% blurb_inner work %}`: the blurb's parts without its `<li>` (a bookmark's work)."""
-    urls, folds = _page_of_blurbs(context)
-    return blurb_inner_html(work, urls=urls, folds=folds)
+    urls, folds, viewer = _page_of_blurbs(context)
+    return blurb_inner_html(work, urls=urls, folds=folds, viewer=viewer)
 
 
 @register.simple_tag(takes_context=True)
 def blurbs(context: template.Context, works: Iterable[Work]) -> SafeString:
     """`{% blurbs works %}`: the blurbs of a page of works, one after another."""
-    urls, folds = _page_of_blurbs(context)
-    return mark_safe("\n".join(blurb_html(work, urls=urls, folds=folds) for work in works))  # noqa: S308 (escaped)
+    urls, folds, viewer = _page_of_blurbs(context)
+    return mark_safe(  # noqa: S308 (escaped)
+        "\n".join(blurb_html(work, urls=urls, folds=folds, viewer=viewer) for work in works)
+    )

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from fanarchive.discovery.index import live, store
-from fanarchive.works.catalogue_services import search_document_refresh
+from fanarchive.works.catalogue_services import REBUILD_BATCH, search_documents_rebuild
 from fanarchive.works.models import Work
 
 
@@ -25,10 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         total = Work.objects.count()
         if options["search"]:
+            work_ids = list(Work.objects.order_by("id").values_list("id", flat=True))
             with tqdm(total=total, desc="search documents", unit="work") as bar:
-                for work_id in Work.objects.order_by("id").values_list("id", flat=True).iterator():
-                    search_document_refresh(work_id=work_id)
-                    bar.update(1)
+                for start in range(0, len(work_ids), REBUILD_BATCH):
+                    batch = work_ids[start : start + REBUILD_BATCH]
+                    search_documents_rebuild(work_ids=batch)
+                    bar.update(len(batch))
         with tqdm(total=total, desc="catalogue index", unit="work") as bar:
             catalogue = live.rebuild(progress=bar.update)
         self.stdout.write(

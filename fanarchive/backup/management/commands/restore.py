@@ -1,0 +1,51 @@
+"""`fanarchive restore FILE`: fill an empty archive (SQLite or PostgreSQL) from a backup.
+
+The database is migrated first, so a new data directory or an empty PostgreSQL database
+is enough. Then the rows and data files are restored in one transaction (nothing is
+left on an error), and the catalogue index, the search documents and the tag counts
+are rebuilt.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from fanarchive.backup.management.reading import read_backup
+from fanarchive.backup.restore_services import backup_restore
+
+
+class Command(BaseCommand):
+    help = "Restore a backup (FILE, or '-' for standard input) into an empty archive."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="the backup file ('-': standard input)")
+        parser.add_argument(
+            "--no-rebuild",
+            action="store_true",
+            help="do not rebuild the index and search documents (run `fanarchive reindex "
+            "--search` and `fanarchive tags_recount` later)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name: str = options["file"]
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        started = time.monotonic()
+        summary = read_backup(name, backup_restore, refused="Nothing was restored. ")
+        loaded = time.monotonic() - started
+        self.stdout.write(
+            f"Restored {summary.works():,} works, {sum(summary.tables.values()):,} rows and "
+            f"{len(summary.files)} data files from {name} (made {summary.created_at} on "
+            f"{summary.engine}) in {loaded:.1f} s."
+        )
+        if options["no_rebuild"]:
+            self.stdout.write("Not rebuilt: run `fanarchive reindex --search` and `tags_recount`.")
+            return
+        call_command("reindex", "--search", stdout=self.stdout, stderr=self.stderr)
+        call_command("tags_recount", stdout=self.stdout)
+        rebuilt = time.monotonic() - started - loaded
+        self.stdout.write(f"Rebuilt the index and search documents in {rebuilt:.1f} s.")

@@ -1,0 +1,314 @@
+"""Restoring a backup into an empty archive, and checking one without restoring it.
+
+`backup_restore` refuses an archive that holds accounts or works, and a backup whose
+migration state differs from this code's (restore it with the version that made it,
+then upgrade). It then reads the stream once, in one transaction: each table's rows
+replace what the data migrations put there, inserted in batches with their own
+primary keys (no model is saved, so no signal or service runs); content types and
+permissions are matched by their natural keys, since their ids differ between
+databases. Any problem in the file rolls everything back. The data files are written
+to a staging folder and moved into place once the rows are committed. The index and
+the search documents are rebuilt afterwards by the command (`reindex --search`,
+`tags_recount`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+
+from fanarchive.accounts.models import User
+from fanarchive.backup import format as fmt
+from fanarchive.backup import reader
+from fanarchive.backup.format import BackupError
+from fanarchive.works.models import Work
+
+# Internal types whose values the database adapter needs prepared by the field.
+_PREPARED = frozenset({*fmt._CODECS, "JSONField"})
+
+
+@dataclass
+class RestoreSummary:
+    tables: dict[str, int] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)
+    created_at: str = ""
+    engine: str = ""
+
+    def works(self) -> int:
+        return self.tables.get("works_work", 0)
+
+
+def archive_contents(using: str = DEFAULT_DB_ALIAS) -> tuple[int, int]:
+    """How many accounts and works the archive holds (a restore wants none)."""
+    return (User.objects.using(using).count(), Work.objects.using(using).count())
+
+
+def _migration_difference(backup: dict[str, list[str]], here: dict[str, list[str]]) -> str:
+    ours = {(app, name) for app, names in here.items() for name in names}
+    theirs = {(app, name) for app, names in backup.items() for name in names}
+    missing_here = sorted(theirs - ours)
+    missing_there = sorted(ours - theirs)
+    parts = []
+    if missing_there:
+        listed = ", ".join(f"{a}.{n}" for a, n in missing_there[:5])
+        parts.append(
+            f"this archive's code has migrations the backup's had not ({listed}"
+            f"{', ...' if len(missing_there) > 5 else ''}): restore the backup with the "
+            "Fanarchive version that made it, then upgrade"
+        )
+    if missing_here:
+        listed = ", ".join(f"{a}.{n}" for a, n in missing_here[:5])
+        parts.append(
+            f"the backup was made by a newer Fanarchive (migrations {listed}"
+            f"{', ...' if len(missing_here) > 5 else ''}): upgrade this one and run "
+            "`fanarchive migrate` first"
+        )
+    return "; ".join(parts)
+
+
+class _Mapper:
+    """Backup ids of content types and permissions -> this database's."""
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+        self.content_types: dict[int, int] = {}
+        self.permissions: dict[int, int] = {}
+
+    def content_type_rows(self, table: reader.Table, rows: list[list[Any]]) -> None:
+        at = {c: i for i, c in enumerate(table.columns)}
+        for row in rows:
+            app_label, model = row[at["app_label"]], row[at["model"]]
+            ct, _ = ContentType.objects.db_manager(self.using).get_or_create(
+                app_label=app_label, model=model
+            )
+            self.content_types[row[at["id"]]] = ct.pk
+
+    def permission_rows(self, table: reader.Table, rows: list[list[Any]]) -> None:
+        at = {c: i for i, c in enumerate(table.columns)}
+        for row in rows:
+            content_type = self.content_types.get(row[at["content_type_id"]])
+            if content_type is None:
+                raise BackupError(
+                    f"A permission of the backup names an unknown content type {row}."
+                )
+            permission, _ = Permission.objects.db_manager(self.using).get_or_create(
+                content_type_id=content_type,
+                codename=row[at["codename"]],
+                defaults={"name": row[at["name"]]},
+            )
+            self.permissions[row[at["id"]]] = permission.pk
+
+    def remapper(self, target: type[models.Model]) -> Callable[[Any], Any] | None:
+        mapping = (
+            self.content_types
+            if target is ContentType
+            else self.permissions
+            if target is Permission
+            else None
+        )
+        if mapping is None:
+            return None
+
+        def remap(value: Any) -> Any:
+            if value is None:
+                return None
+            try:
+                return mapping[value]
+            except KeyError as error:
+                raise BackupError(
+                    f"A row of the backup names a {target._meta.verbose_name} ({value}) "
+                    "it does not hold."
+                ) from error
+
+        return remap
+
+
+class _Inserter:
+    """Rows of one table, as the backup gives them, into this database."""
+
+    def __init__(self, table: reader.Table, using: str, mapper: _Mapper) -> None:
+        self.using = using
+        self.connection = connections[using]
+        try:
+            self.model = apps.get_model(table.model)
+        except (LookupError, ValueError) as error:
+            raise BackupError(f"The backup's table {table.name} is unknown here.") from error
+        meta = self.model._meta
+        fields = fmt.columns_of(self.model)
+        if meta.db_table != table.name or [f.column for f in fields] != table.columns:
+            raise BackupError(
+                f"The backup's table {table.name} does not have this archive's columns "
+                f"({', '.join(table.columns)} against {', '.join(f.column for f in fields)})."
+            )
+        quote = self.connection.ops.quote_name
+        # Names checked against this code's model above, quoted: no text of the file's own.
+        columns = ", ".join(quote(c) for c in table.columns)
+        self.sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        steps: list[tuple[int, Callable[[Any], Any]]] = []
+        for i, (f, decode) in enumerate(zip(fields, fmt.decoders(fields), strict=True)):
+            remap = (
+                mapper.remapper(f.related_model)  # type: ignore[arg-type]
+                if f.is_relation and f.related_model is not None
+                else None
+            )
+            if remap is not None:
+                steps.append((i, remap))
+                continue
+            if fmt._target(f).get_internal_type() in _PREPARED:
+                steps.append((i, self._preparer(f, decode)))
+        self.steps = steps
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {quote(meta.db_table)}")  # noqa: S608
+
+    def _preparer(
+        self, f: models.Field[Any, Any], decode: Callable[[Any], Any] | None
+    ) -> Callable[[Any], Any]:
+        connection = self.connection
+
+        def prepare(value: Any) -> Any:
+            if decode is not None:
+                try:
+                    value = decode(value)
+                except (TypeError, ValueError, ArithmeticError) as error:
+                    raise BackupError(
+                        f"A value of {self.model._meta.db_table}.{f.column} cannot be "
+                        f"read: {value!r}."
+                    ) from error
+            return f.get_db_prep_save(value, connection)
+
+        return prepare
+
+    def insert(self, rows: list[list[Any]]) -> None:
+        if self.steps:
+            for row in rows:
+                for i, step in self.steps:
+                    row[i] = step(row[i])
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.sql, rows)
+
+
+def backup_restore(
+    raw: IO[bytes],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    progress: Callable[[str, int], None] | None = None,
+) -> RestoreSummary:
+    """Fill this empty archive from the backup in `raw`; nothing changes on any error."""
+    connection = connections[using]
+    users, works = archive_contents(using)
+    if users or works:
+        raise BackupError(
+            f"This archive is not empty ({users} accounts, {works} works): a backup is "
+            "restored into a new archive only (a new database, or a new data directory)."
+        )
+    data_dir = Path(settings.DATA_DIR).resolve()
+    staging = data_dir / f".restore-{id(raw)}"
+    summary = RestoreSummary()
+    parts = reader.read_backup(raw)
+    handle: IO[bytes] | None = None
+    try:
+        with transaction.atomic(using=using):
+            header = next(parts)
+            if not isinstance(header, dict):  # read_backup always starts with it
+                raise BackupError("The backup has no header.")
+            difference = _migration_difference(
+                header["migrations"], fmt.applied_migrations(connection)
+            )
+            if difference:
+                raise BackupError(f"This backup cannot be restored here: {difference}.")
+            summary.created_at = str(header.get("created_at", ""))
+            summary.engine = str(header.get("engine", ""))
+            mapper = _Mapper(using)
+            inserter: _Inserter | None = None
+            restored: list[type[models.Model]] = []
+            for part in parts:
+                if isinstance(part, reader.Table):
+                    inserter = None
+                    if part.model not in fmt.MAPPED:
+                        inserter = _Inserter(part, using, mapper)
+                        restored.append(inserter.model)
+                elif isinstance(part, reader.Rows):
+                    if part.table.model == fmt.CONTENT_TYPES:
+                        mapper.content_type_rows(part.table, part.rows)
+                    elif part.table.model == fmt.PERMISSIONS:
+                        mapper.permission_rows(part.table, part.rows)
+                    elif inserter is not None:
+                        inserter.insert(part.rows)
+                elif isinstance(part, reader.TableEnd):
+                    summary.tables[part.table.name] = part.count
+                    if progress:
+                        progress(part.table.name, part.count)
+                elif isinstance(part, reader.FileStart):
+                    target = staging / part.name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    handle = target.open("wb")
+                elif isinstance(part, reader.FileData) and handle is not None:
+                    handle.write(part.data)
+                elif isinstance(part, reader.FileEnd) and handle is not None:
+                    handle.close()
+                    handle = None
+                    summary.files[part.name] = part.size
+            missing = {m._meta.db_table for m in fmt.backed_up_models()} - set(summary.tables)
+            if missing:
+                raise BackupError(f"The backup lacks tables: {', '.join(sorted(missing))}.")
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    for sql in connection.ops.sequence_reset_sql(no_style(), restored):
+                        cursor.execute(sql)
+        for name in summary.files:
+            destination = data_dir / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).replace(destination)
+    finally:
+        if handle is not None:
+            handle.close()
+        shutil.rmtree(staging, ignore_errors=True)
+    return summary
+
+
+def backup_check(raw: IO[bytes]) -> RestoreSummary:
+    """Read a whole backup as a restore would, without writing anything: its structure,
+    footer counts and checksum, and that every value of a table this code knows parses."""
+    summary = RestoreSummary()
+    decoders: list[tuple[int, Callable[[Any], Any]]] = []
+    for part in reader.read_backup(raw):
+        if isinstance(part, dict):
+            summary.created_at = str(part.get("created_at", ""))
+            summary.engine = str(part.get("engine", ""))
+        elif isinstance(part, reader.Table):
+            decoders = []
+            try:
+                model = apps.get_model(part.model)
+            except (LookupError, ValueError):
+                continue
+            fields = fmt.columns_of(model)
+            if [f.column for f in fields] == part.columns:
+                decoders = [(i, d) for i, d in enumerate(fmt.decoders(fields)) if d is not None]
+        elif isinstance(part, reader.Rows):
+            for row in part.rows:
+                for i, decode in decoders:
+                    try:
+                        decode(row[i])
+                    except (TypeError, ValueError, ArithmeticError) as error:
+                        raise BackupError(
+                            f"A value of {part.table.name}.{part.table.columns[i]} cannot "
+                            f"be read: {row[i]!r}."
+                        ) from error
+        elif isinstance(part, reader.TableEnd):
+            summary.tables[part.table.name] = part.count
+        elif isinstance(part, reader.FileEnd):
+            summary.files[part.name] = part.size
+    return summary
