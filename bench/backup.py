@@ -13,7 +13,7 @@ the real commands, each in a process of its own, and reads each one's peak memor
 - `fanarchive backup FILE` from SQLite: seconds, works/s, size;
 - `fanarchive backup --verify FILE`;
 - `fanarchive restore FILE` into a new SQLite archive: the load (rows and files, in one
-  transaction) and the rebuild (`reindex --search`, `tags_recount`) separately;
+  transaction) and the rebuild (`reindex --search`) separately;
 - with --postgres, the same restore into a new PostgreSQL database (created, and dropped
   afterwards) and a backup from it.
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             "--no-rebuild",
             action="store_true",
             help="do not rebuild the index and search documents (run `fanarchive reindex "
-            "--search` and `fanarchive tags_recount` later)",
+            "--search` later)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,9 +43,8 @@ class Command(BaseCommand):
             f"{summary.engine}) in {loaded:.1f} s."
         )
         if options["no_rebuild"]:
-            self.stdout.write("Not rebuilt: run `fanarchive reindex --search` and `tags_recount`.")
+            self.stdout.write("Not rebuilt: run `fanarchive reindex --search`.")
             return
         call_command("reindex", "--search", stdout=self.stdout, stderr=self.stderr)
-        call_command("tags_recount", stdout=self.stdout)
         rebuilt = time.monotonic() - started - loaded
         self.stdout.write(f"Rebuilt the index and search documents in {rebuilt:.1f} s.")
