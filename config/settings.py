@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "fanarchive.formats",
     "fanarchive.engagement",
     "fanarchive.api",
+    "fanarchive.collections",
+    "fanarchive.challenges",
     "fanarchive.moderation",
     "fanarchive.news",
     "fanarchive.portability",

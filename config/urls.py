@@ -50,6 +50,9 @@ urlpatterns = [
     # Deleting an account, exporting its data: /users/<name>/delete/, /users/<name>/export/...
     path("", include("fanarchive.portability.urls")),
     # Reports, the moderation queue and appeals: /report/..., /moderation/...
+    path("", include("fanarchive.collections.urls")),
+    path("", include("fanarchive.collections.listing_urls")),
+    path("", include("fanarchive.challenges.urls")),
     path("", include("fanarchive.moderation.urls")),
     # The API tokens page, before the accounts app's /users/<username>/... catch-alls.
     path("", include("fanarchive.api.urls")),

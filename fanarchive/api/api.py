@@ -1,8 +1,8 @@
 """The API at /api/v1: one NinjaAPI, one router per resource module.
 
 A resource is a module with a `router` (works.py, kudos.py, comments.py,
-bookmarks.py, tags.py, users.py, tokens.py); adding one is a new module and a line
-in ROUTERS.
+bookmarks.py, tags.py, users.py, tokens.py, collections.py); adding one is a new
+module and a line in ROUTERS.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ninja.openapi.docs import Swagger
 
 from fanarchive.api import (
     bookmarks,
+    collections,
     comments,
     errors,
     kudos,
@@ -34,6 +35,7 @@ ROUTERS = [
     tags.router,
     users.router,
     tokens.router,
+    collections.router,
 ]
 
 DESCRIPTION = """\

@@ -51,6 +51,7 @@ FIELD_HELP = {
     "expected_chapters": "null is AO3's ?: not known yet",
     "pseud_ids": "Your pseuds; empty: your default pseud",
     "gifts": "Recipients; null leaves gifts as they are",
+    "collections": "Collection names to be in (removing one takes the work out); null: unchanged",
 }
 
 

@@ -157,6 +157,12 @@ class _Inserter:
             f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * len(fields))})"
         )
+        # PostgreSQL takes rows several times faster through COPY than through INSERTs.
+        self.copy_sql = (
+            f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+            if self.connection.vendor == "postgresql"
+            else None
+        )
         steps: list[tuple[int, Callable[[Any], Any]]] = []
         for i, (f, decode) in enumerate(zip(fields, fmt.decoders(fields), strict=True)):
             remap = (
@@ -197,7 +203,12 @@ class _Inserter:
                 for i, step in self.steps:
                     row[i] = step(row[i])
         with self.connection.cursor() as cursor:
-            cursor.executemany(self.sql, rows)
+            if self.copy_sql is None:
+                cursor.executemany(self.sql, rows)
+                return
+            with cursor.cursor.copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
 
 
 def backup_restore(

@@ -23,6 +23,7 @@ from django.utils.html import strip_tags
 from fanarchive.discovery import selectors
 from fanarchive.discovery.forms import FilterForm
 from fanarchive.discovery.index.catalogue import Filter, Viewer
+from fanarchive.discovery.scopes import Scope
 from fanarchive.discovery.search import Query
 from fanarchive.tags.models import Tag
 from fanarchive.works.models import Work
@@ -45,6 +46,7 @@ class _Spec:
     searched: str  # the q= text, "" without one
     filtered: bool  # any other filter besides the tag
     query: str  # the query string without IGNORED, for the link to the page
+    scope: Scope | None = None  # a collection's feed (`discovery.scopes`)
 
 
 def _problems(form: FilterForm) -> str:
@@ -70,6 +72,12 @@ class WorksFeed(Feed[Work, _Spec]):
         # A tag's feed is a guest's: a tag carried only by works a guest may not see is
         # not advertised (404), as on its page.
         tag = tag_for(AnonymousUser(), tag_id) if tag_id is not None else None
+        return self.spec_of(request, tag=tag)
+
+    def spec_of(
+        self, request: HttpRequest, *, tag: Tag | None, scope: Scope | None = None
+    ) -> _Spec:
+        """The feed of this query string, under a tag or within a scope."""
         query = request.GET.copy()
         for key in IGNORED:
             query.pop(key, None)
@@ -78,9 +86,11 @@ class WorksFeed(Feed[Work, _Spec]):
             raise BadFeedQuery(_problems(form))
         spec = form.to_filter()
         spec.sort, spec.descending = "posted", True
+        if scope is not None:
+            spec.groups = scope.groups
         searched = form.cleaned_data["q"]
         filtered = any(v.strip() for k, values in query.lists() if k != "q" for v in values)
-        return _Spec(tag, spec, form.text_query, searched, filtered, query.urlencode())
+        return _Spec(tag, spec, form.text_query, searched, filtered, query.urlencode(), scope)
 
     def title(self, obj: _Spec) -> str:
         if obj.searched:
@@ -89,18 +99,27 @@ class WorksFeed(Feed[Work, _Spec]):
             matching = "matching a filter"
         else:
             matching = ""
-        if obj.tag is not None:
+        if obj.scope is not None:
+            name = f"{obj.scope.name}: works {matching}" if matching else obj.scope.name
+        elif obj.tag is not None:
             name = f"{obj.tag.name}: works {matching}" if matching else obj.tag.name
         else:
             name = f"Works {matching}" if matching else "Newest works"
         return f"{name} - {settings.SITE_NAME}"
 
     def link(self, obj: _Spec) -> str:
-        page = reverse("tags:works", args=[obj.tag.pk]) if obj.tag else reverse("works:list")
+        if obj.scope is not None:
+            page = obj.scope.page_url
+        elif obj.tag is not None:
+            page = reverse("tags:works", args=[obj.tag.pk])
+        else:
+            page = reverse("works:list")
         return page + (f"?{obj.query}" if obj.query else "")
 
     def subtitle(self, obj: _Spec) -> str:
         tagged = f" tagged {obj.tag.name}" if obj.tag else ""
+        if obj.scope is not None:
+            tagged = f" in {obj.scope.name}"
         matching = " matching a search or filter" if obj.searched or obj.filtered else ""
         return f"The newest works{tagged}{matching}, by posting date"
 

@@ -26,6 +26,7 @@ from fanarchive.discovery.forms import (
     SavedFilterForm,
 )
 from fanarchive.discovery.index.live import health
+from fanarchive.discovery.scopes import Scope
 from fanarchive.discovery.selectors import Listing
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import can_wrangle, fixed_tags, tag_relations
@@ -63,14 +64,24 @@ def _linker(query: QueryDict) -> Any:
     return link
 
 
-def find_works(request: HttpRequest, *, tag: Tag | None = None) -> HttpResponse:
-    """/works/ and /tags/<id>/works/: the filter form, the results and the facet sidebar."""
+def find_works(
+    request: HttpRequest,
+    *,
+    tag: Tag | None = None,
+    scope: Scope | None = None,
+    template: str = "discovery/works.html",
+) -> HttpResponse:
+    """/works/ and /tags/<id>/works/: the filter form, the results and the facet sidebar.
+    With a `scope` (a collection's works page), the same narrowed to its groups."""
     form = FilterForm(request.GET, fixed_tag=tag)
     listing: Listing | None = None
     if form.is_valid():
+        spec = form.to_filter()
+        if scope is not None:
+            spec.groups = scope.groups
         listing = selectors.works_find(
             viewer=selectors.viewer_for(request.user),
-            spec=form.to_filter(),
+            spec=spec,
             page=form.cleaned_data.get("page") or 1,
             per_page=settings.WORKS_PER_PAGE,
             text=form.text_query,
@@ -103,6 +114,8 @@ def find_works(request: HttpRequest, *, tag: Tag | None = None) -> HttpResponse:
         "facets": facets,
         "query": query.urlencode(),
         "tag": tag,
+        "scope": scope,
+        **(scope.context if scope is not None else {}),
         "tag_relations": tag_relations(tag) if tag is not None and not tag.is_fixed else None,
         "can_wrangle": tag is not None and can_wrangle(request.user, tag),
         "heading": "Works",
@@ -118,7 +131,7 @@ def find_works(request: HttpRequest, *, tag: Tag | None = None) -> HttpResponse:
         "saved_filter_form": SavedFilterForm(initial={"query": query.urlencode()}),
         "feed_query": _feed_query(query),
     }
-    return render(request, "discovery/works.html", context)
+    return render(request, template, context)
 
 
 def _feed_query(query: QueryDict) -> str:

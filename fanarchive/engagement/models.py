@@ -300,6 +300,7 @@ class NoticeKind(models.TextChoices):
     GIFT = "gift", "Gift"
     INVITATION = "invitation", "Co-creator invitation"
     MODERATION = "moderation", "Moderation"
+    COLLECTION = "collection", "Collection"
 
 
 class Notice(models.Model):

@@ -39,7 +39,7 @@ ANONYMOUS_CREATOR = "Anonymous creator"
 def anonymous_creator_ids(work: Work) -> frozenset[int]:
     """The accounts whose comments on `work` are signed "Anonymous creator": the creators
     of an anonymous work (their pseuds would name them). Read once per work instance."""
-    if not work.anonymous:
+    if not (work.anonymous or work.anonymous_by_collection):
         return frozenset()
     cached: frozenset[int] | None = getattr(work, "_anonymous_creator_ids", None)
     if cached is None:

@@ -65,7 +65,8 @@ def subscription_delete(*, user: User, subscription: Subscription) -> None:
 
 
 def _noticeable(work: Work) -> bool:
-    return work.posted and not work.hidden_by_admin
+    # An unrevealed work (a collection's, before its reveal) must not reach any inbox.
+    return work.posted and not work.hidden_by_admin and not work.unrevealed
 
 
 def _creator_user_ids(work: Work) -> set[int]:
@@ -103,7 +104,8 @@ def subscription_notices_for_work(*, work_id: int) -> int:
         return 0
     series_ids = SeriesWork.objects.filter(work=work).values("series_id")
     wanted = Q(kind=SubscriptionKind.SERIES, series_id__in=series_ids)
-    if not work.anonymous:  # telling a creator's subscribers would name the creator
+    # Telling a creator's subscribers would name the creator of an anonymous work.
+    if not (work.anonymous or work.anonymous_by_collection):
         wanted |= Q(kind=SubscriptionKind.CREATOR, creator_id__in=_creator_user_ids(work))
     recipients = _not_told_of_work(_subscribers(wanted, work), work)
     notify(

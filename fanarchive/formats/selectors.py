@@ -156,7 +156,7 @@ def export_document(work: Work, *, drafts: bool = False) -> ExportDocument:
 def exportable_works() -> list[int]:
     """Ids of every work a download can be made of (for `export --all`)."""
     return list(
-        Work.objects.filter(posted=True, hidden_by_admin=False)
+        Work.objects.filter(posted=True, hidden_by_admin=False, unrevealed=False)
         .order_by("id")
         .values_list("id", flat=True)
     )

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from fanarchive.accounts.limits import ORPHAN_USERNAME
 from fanarchive.accounts.models import Pseud, User
+from fanarchive.collections.models import Collection, CollectionParticipant, ParticipantRole
 from fanarchive.core.errors import LoginRequired
 from fanarchive.core.text import html_to_text
 from fanarchive.engagement.bookmark_selectors import bookmark_for
@@ -156,6 +157,30 @@ def _tag(viewer: User | AnonymousUser, target_id: int) -> Target:
     return Target(tag, None, snapshot)
 
 
+def _collection(viewer: User | AnonymousUser, target_id: int) -> Target:
+    """A collection's profile (its title, header, description and rules): about its first
+    owner. Every collection's profile is public, even an unrevealed one's."""
+    collection = Collection.objects.filter(pk=target_id).first()
+    if collection is None:
+        raise Http404(UNSEEN)
+    owner = (
+        CollectionParticipant.objects.filter(collection=collection, role=ParticipantRole.OWNER)
+        .select_related("pseud__user")
+        .order_by("pk")
+        .first()
+    )
+    parts = (collection.header_text, excerpt(collection.description), excerpt(collection.rules))
+    text = "\n\n".join(part for part in parts if part)
+    snapshot = {
+        "title": collection.title,
+        "name": collection.name,
+        "text": excerpt(text),
+        "author": owner.pseud.byline if owner else "",
+        "url": collection.get_absolute_url(),
+    }
+    return Target(collection, owner.pseud.user if owner else None, snapshot)
+
+
 _FINDERS = {
     ReportTarget.WORK: _work,
     ReportTarget.CHAPTER: _chapter,
@@ -164,15 +189,12 @@ _FINDERS = {
     ReportTarget.USER: _user,
     ReportTarget.PSEUD: _pseud,
     ReportTarget.TAG: _tag,
+    ReportTarget.COLLECTION: _collection,
 }
 
 
 def find_target(viewer: User | AnonymousUser, target_type: str, target_id: int) -> Target:
     """The reported thing as `viewer` may see it, or a ValidationError keyed `target`."""
-    if target_type == ReportTarget.COLLECTION:
-        raise ValidationError(
-            {"target": ["Collections cannot be reported yet: this archive has none."]}
-        )
     finder = _FINDERS.get(target_type)  # type: ignore[call-overload]
     if finder is None:
         raise ValidationError({"target": ["Please say what kind of thing you are reporting."]})
@@ -190,6 +212,7 @@ MODELS: dict[str, type[models.Model]] = {
     ReportTarget.USER: User,
     ReportTarget.PSEUD: Pseud,
     ReportTarget.TAG: Tag,
+    ReportTarget.COLLECTION: Collection,
 }
 
 

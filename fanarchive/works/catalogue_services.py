@@ -9,8 +9,8 @@ discovery app reads the log (`discovery.index`) and searches the documents.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -61,7 +61,8 @@ class WorkText:
     creators: list[tuple[str, str]]
     tags: list[Tag]
     chapters: list[tuple[str, str, str, str, str]]
-    # An anonymous work's creators are not searchable (`Work.anonymous`).
+    # An anonymous work's creators are not searchable (`Work.anonymous`, or in an
+    # anonymous collection: `Work.anonymous_by_collection`).
     anonymous: bool = False
 
 
@@ -79,13 +80,33 @@ def _plain(html: str) -> str:
     return html_to_text(html).strip()
 
 
+# What a tag's name needs in a search document: enough for `implied_by_tags` and the order.
+_TAG_FIELDS = ("id", "name", "type", "sort_order", "canonical", "synonym_of_id")
+
+
 @dataclass
 class _TagsRead:
-    """What a batch of works' tags imply (`implied_by_tags` of all of them) and the tags
-    read so far, so that each work's document costs no query of its own."""
+    """Tags read so far and what each implies (`implied_by_tags`), kept across the works
+    of a rebuild so that each tag is read once, not once per work that carries it."""
 
-    implied: dict[int, set[int]]
-    known: dict[int, Tag]
+    implied: dict[int, set[int]] = field(default_factory=dict)
+    known: dict[int, Tag] = field(default_factory=dict)
+
+    def load(self, tag_ids: Iterable[int]) -> None:
+        missing = {tag_id for tag_id in tag_ids if tag_id not in self.known}
+        if missing:
+            self.known.update(Tag.objects.only(*_TAG_FIELDS).in_bulk(missing))
+
+    def imply(self, tags: Iterable[Tag]) -> None:
+        new = [tag for tag in tags if tag.pk not in self.implied]
+        for tag in new:
+            self.known.setdefault(tag.pk, tag)
+        if new:
+            self.implied.update(implied_by_tags(new))
+
+    def order(self, tag_id: int) -> tuple[str, int, str]:
+        tag = self.known[tag_id]
+        return (str(tag.type), tag.sort_order, tag.name)
 
 
 def _tag_names(tags: list[Tag], read: _TagsRead | None = None) -> str:
@@ -95,13 +116,11 @@ def _tag_names(tags: list[Tag], read: _TagsRead | None = None) -> str:
     (`discovery.tagging`): a work being posted is found under the same tags.
     """
     if read is None:
-        read = _TagsRead(implied_by_tags(tags), {})
-    known = {tag.pk: tag for tag in tags} | read.known
+        read = _TagsRead()
+    read.imply(tags)
     wanted: set[int] = set().union(*(read.implied[tag.pk] for tag in tags))
-    if wanted - known.keys():
-        known.update(Tag.objects.in_bulk(wanted - known.keys()))
-    found = sorted((known[pk] for pk in wanted), key=lambda t: (str(t.type), t.sort_order, t.name))
-    return " ; ".join(tag.name for tag in found)
+    read.load(wanted)
+    return " ; ".join(read.known[pk].name for pk in sorted(wanted, key=read.order))
 
 
 def _document_fields(text: WorkText, tags_read: _TagsRead | None = None) -> dict[str, str]:
@@ -148,7 +167,7 @@ def search_document_refresh(*, work_id: int) -> None:
             .order_by("position")
             .values_list("title", "summary", "notes", "endnotes", "content")
         ),
-        anonymous=work.anonymous,
+        anonymous=work.anonymous or work.anonymous_by_collection,
     )
     SearchDocument.objects.update_or_create(work_id=work_id, defaults=_document_fields(text))
 
@@ -157,19 +176,26 @@ def search_document_refresh(*, work_id: int) -> None:
 REBUILD_BATCH = 500
 
 
-def search_documents_rebuild(*, work_ids: Sequence[int]) -> None:
+def search_documents_rebuild(
+    *, work_ids: Sequence[int], progress: Callable[[int], object] | None = None
+) -> None:
     """`search_document_refresh` for many works (`reindex --search`, after a restore):
-    the same documents, read in six queries and written in one per batch."""
+    the same documents, read in a few queries and written in one per batch of
+    `REBUILD_BATCH`, each tag read once for the whole rebuild; `progress(n)` after each."""
+    tags_read = _TagsRead()
     for start in range(0, len(work_ids), REBUILD_BATCH):
+        batch = list(work_ids[start : start + REBUILD_BATCH])
         with transaction.atomic():
-            _rebuild_batch(list(work_ids[start : start + REBUILD_BATCH]))
+            _rebuild_batch(batch, tags_read)
+        if progress is not None:
+            progress(len(batch))
 
 
-def _rebuild_batch(batch: list[int]) -> None:
+def _rebuild_batch(batch: list[int], tags_read: _TagsRead) -> None:
     works = list(
         Work.objects.filter(pk__in=batch, posted=True)
         .order_by("pk")
-        .only("pk", "title", "summary", "notes", "endnotes", "anonymous")
+        .only("pk", "title", "summary", "notes", "endnotes", "anonymous", "anonymous_by_collection")
     )
     posted = [work.pk for work in works]
     creators: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -179,9 +205,13 @@ def _rebuild_batch(batch: list[int]) -> None:
         .values_list("work_id", "pseud__name", "pseud__user__username")
     ):
         creators[work_id].append((name, username))
+    links = list(WorkTag.objects.filter(work_id__in=posted).values_list("work_id", "tag_id"))
+    tags_read.load(tag_id for _, tag_id in links)
     tags: dict[int, list[Tag]] = defaultdict(list)
-    for link in WorkTag.objects.filter(work_id__in=posted).select_related("tag"):
-        tags[link.work_id].append(link.tag)
+    for work_id, tag_id in links:
+        tags[work_id].append(tags_read.known[tag_id])
+    # What the batch's tags imply, in one metatag query rather than one a work.
+    tags_read.imply(tags_read.known[tag_id] for _, tag_id in links)
     chapters: dict[int, list[tuple[str, str, str, str, str]]] = defaultdict(list)
     for work_id, *chapter in (
         Chapter.objects.filter(work_id__in=posted, posted=True)
@@ -189,11 +219,6 @@ def _rebuild_batch(batch: list[int]) -> None:
         .values_list("work_id", "title", "summary", "notes", "endnotes", "content")
     ):
         chapters[work_id].append(tuple(chapter))  # type: ignore[arg-type]
-    every_tag = {tag.pk: tag for work_tags in tags.values() for tag in work_tags}
-    implied = implied_by_tags(every_tag.values())
-    wanted: set[int] = set().union(*implied.values())
-    every_tag.update(Tag.objects.in_bulk(wanted - every_tag.keys()))
-    tags_read = _TagsRead(implied, every_tag)
     documents = [
         SearchDocument(
             work_id=work.pk,
@@ -206,7 +231,7 @@ def _rebuild_batch(batch: list[int]) -> None:
                     creators=creators[work.pk],
                     tags=tags[work.pk],
                     chapters=chapters[work.pk],
-                    anonymous=work.anonymous,
+                    anonymous=work.anonymous or work.anonymous_by_collection,
                 ),
                 tags_read,
             ),

@@ -243,8 +243,11 @@ def gifts_set(*, work: Work, recipients: Sequence[GiftRecipient], site_url: str 
 
 
 def gifts_notify(*, work: Work, site_url: str = "") -> None:
-    """Tell the recipients of a posted work's new gifts (inside the caller's transaction)."""
-    if not work.posted:
+    """Tell the recipients of a posted work's new gifts (inside the caller's transaction).
+
+    An unrevealed work's gifts wait: the collection's reveal tells them
+    (`collections.item_services.collection_reveal`)."""
+    if not work.posted or work.unrevealed:
         return
     pending = work.gifts.filter(notified=False, refused=False, pseud__isnull=False)
     for gift in pending.select_related("pseud", "pseud__user"):

@@ -17,8 +17,10 @@ nothing; in the project engagement is installed and registers one, which a test 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal, Protocol
+
+from django.core.exceptions import ValidationError
 
 from fanarchive.accounts.models import User
 from fanarchive.works.models import Chapter, Series, Work
@@ -95,3 +97,43 @@ def work_notice(
 def creators_renamed(*, work: Work, old_bylines: Mapping[str, str]) -> None:
     for heard_by in _listener:
         heard_by.creators_renamed(work=work, old_bylines=old_bylines)
+
+
+# -- collections --------------------------------------------------------------------------
+#
+# The posting form's "Post to collections" field: works carries the names and the
+# collections app (above works) adds, keeps or removes the work's items. Its own port, so
+# swapping the engagement listener in a test leaves it in place.
+
+
+class WorkCollections(Protocol):
+    def collections_chosen(self, *, user: User, work: Work, names: Sequence[str]) -> None:
+        """`user`, a creator of `work`, wants it in exactly these collections (by name):
+        add the new ones, remove the ones left out. Called inside the posting transaction,
+        before gift and subscription notices; a ValidationError keyed "collections"
+        refuses the post and rolls it back."""
+
+    def collections_of(self, *, work: Work) -> list[str]:
+        """The names of the collections `work` is in by its creators' choice (the form's
+        initial value)."""
+
+
+_collections: list[WorkCollections] = []
+
+
+def listen_collections(listener: WorkCollections | None) -> WorkCollections | None:
+    """Make `listener` hear the collection choices (None: nobody); the one heard before."""
+    previous = _collections[0] if _collections else None
+    _collections[:] = [] if listener is None else [listener]
+    return previous
+
+
+def collections_chosen(*, user: User, work: Work, names: Sequence[str]) -> None:
+    if names and not _collections:
+        raise ValidationError({"collections": ["This archive has no collections."]})
+    for heard_by in _collections:
+        heard_by.collections_chosen(user=user, work=work, names=names)
+
+
+def collections_of(*, work: Work) -> list[str]:
+    return _collections[0].collections_of(work=work) if _collections else []

@@ -14,6 +14,7 @@ from django import forms
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat
 from fanarchive.tags.fixed import CATEGORIES, RATINGS, WARNINGS
+from fanarchive.works import events
 from fanarchive.works.chapter_versions import chapter_version
 from fanarchive.works.inputs import (
     CONTENT_FIELDS,
@@ -167,6 +168,16 @@ class WorkForm(forms.Form):
         ),
     )
 
+    collections = forms.CharField(
+        label="Post to collections",
+        required=False,
+        max_length=2000,
+        help_text=(
+            "The names of the collections or challenges to post this work to (as in the "
+            "collection's address), separated by commas. Leave one out to take the work out of it."
+        ),
+    )
+
     def __init__(self, *args: Any, user: User, include_chapter: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pseuds = Pseud.objects.filter(user=user)
@@ -199,6 +210,7 @@ class WorkForm(forms.Form):
         (
             "Associations and privacy",
             (
+                "collections",
                 "gifts",
                 "language",
                 "expected_chapters",
@@ -236,6 +248,7 @@ class WorkForm(forms.Form):
             comment_policy=data["comment_policy"] or CommentPolicy.REGISTERED,
             pseud_ids=[p.pk for p in data["pseuds"]],
             gifts=split_tags(data["gifts"]),
+            collections=split_tags(data["collections"]),
         )
         return WorkInput(**values)
 
@@ -258,6 +271,7 @@ class WorkForm(forms.Form):
             pseuds=[c.pseud_id for c in work.creatorships.all()],
             expected_chapters="?" if expected is None else str(expected),
             gifts=", ".join(gift.recipient for gift in shown_gifts(work)),
+            collections=", ".join(events.collections_of(work=work)),
         )
         del initial["pseud_ids"]
         return initial

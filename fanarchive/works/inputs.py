@@ -67,7 +67,13 @@ class WorkInput:
     # Gift recipients: pseuds ("name" or "pseud (user)") or names of people without an
     # account. None leaves a work's gifts as they are.
     gifts: list[str] | None = None
+    # Collections to be in, by name (AO3's "Post to collections"): not stored on the work but
+    # passed to the collections app (`events.collections_chosen`). None leaves them as they are.
+    collections: list[str] | None = None
 
+
+# Collections named in one post or edit (AO3 keeps the list short too).
+COLLECTIONS_MAX = 20
 
 FREE_TAG_FIELDS = {
     TagType.FANDOM: "fandoms",
@@ -93,6 +99,9 @@ def clean_work_input(data: WorkInput) -> WorkInput:
         notes=clean_text(data.notes),
         endnotes=clean_text(data.endnotes),
         gifts=None if data.gifts is None else [clean_line(name) for name in data.gifts],
+        collections=None
+        if data.collections is None
+        else [name for name in dict.fromkeys(clean_line(n) for n in data.collections) if name],
     )
 
 
@@ -192,6 +201,12 @@ def work_errors(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
             f"A work can have at most {limits.USER_TAGS_MAX} fandom, relationship, character "
             f"and additional tags together; this one has {user_tag_count}.",
         )
+    if data.collections is not None and len(data.collections) > COLLECTIONS_MAX:
+        add_error(
+            errors,
+            "collections",
+            f"A work can be posted to at most {COLLECTIONS_MAX} collections at once.",
+        )
     return errors
 
 
@@ -265,20 +280,21 @@ CONTENT_FIELDS = (
 SETTING_FIELDS = ("comment_policy", "moderated_comments", "anonymous")
 WORK_FIELDS = tuple(f.name for f in fields(WorkInput))
 CHAPTER_FIELDS = tuple(f.name for f in fields(ChapterInput))
-# Fields that are not the work's own columns or tags: who posts it and to whom it is given.
-PEOPLE_FIELDS = ("pseud_ids", "gifts")
+# Fields that are not the work's own columns or tags: who posts it, to whom it is given and
+# the collections it is in.
+PEOPLE_FIELDS = ("pseud_ids", "gifts", "collections")
 
 
 def work_input_of(work: Work) -> WorkInput:
-    """The work as it stands, as the input that would store it again. Its pseuds and gifts
-    are left as they are (`pseud_ids` empty, `gifts` None). Reads `work.tags_of`, so
-    prefetched tags cost nothing."""
+    """The work as it stands, as the input that would store it again. Its pseuds, gifts and
+    collections are left as they are (`pseud_ids` empty, `gifts` and `collections` None).
+    Reads `work.tags_of`, so prefetched tags cost nothing."""
     values: dict[str, Any] = {
         key: [t.name for t in work.tags_of(tag_type)] for tag_type, key in TAG_FIELDS.items()
     }
     values["rating"] = values["rating"][0] if values["rating"] else ""
     values.update({name: getattr(work, name) for name in (*CONTENT_FIELDS, *SETTING_FIELDS)})
-    return WorkInput(**values, pseud_ids=[], gifts=None)
+    return WorkInput(**values, pseud_ids=[], gifts=None, collections=None)
 
 
 def chapter_input_of(chapter: Chapter) -> ChapterInput:

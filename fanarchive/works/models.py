@@ -51,9 +51,10 @@ class WorkQuerySet(models.QuerySet["Work"]):
         """Works `user` may see in any listing: posted, not hidden, and for guests not restricted.
 
         A creator reaches their own drafts through `access_work` and their drafts
-        page, never through listings, as on AO3.
+        page, never through listings, as on AO3; so with unrevealed works (a collection's,
+        before its reveal), which only their creators and site moderators can open.
         """
-        works = self.filter(posted=True, hidden_by_admin=False)
+        works = self.filter(posted=True, hidden_by_admin=False, unrevealed=False)
         if not user.is_authenticated:
             works = works.filter(restricted=False)
         return works
@@ -102,6 +103,11 @@ class Work(models.Model):
     # Posted anonymously: every surface shows "Anonymous" instead of the creators, but to
     # the creators themselves and to moderators (`works.selectors.byline_for`).
     anonymous = models.BooleanField(default=False)
+    # Set from the work's collections (`works.collection_state_services`): unrevealed hides
+    # it from all but its creators and site moderators; anonymous_by_collection hides its
+    # creators like `anonymous`, until the collection's reveals.
+    unrevealed = models.BooleanField(default=False)
+    anonymous_by_collection = models.BooleanField(default=False)
     first_posted_at = models.DateTimeField(null=True, blank=True)
     # When a reader last saw something new: posting, or a chapter added.
     revised_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -124,11 +124,12 @@ def byline_for(work: Work, viewer: AnyUser | BylineViewer | None = None) -> Byli
     """The one rule of who a work is by, as `viewer` may see it (None: the public).
 
     An anonymous work (`Work.anonymous`) names nobody to guests, other readers, feeds,
-    downloads and the API's public fields; its creators see their own names (with the
-    note "(anonymous)"), moderators see "Anonymous (creator: ...)".
+    downloads and the API's public fields (so does a work in an anonymous collection,
+    `Work.anonymous_by_collection`, until the author reveal); its creators see their own
+    names (with the note "(anonymous)"), moderators see "Anonymous (creator: ...)".
     """
     pseuds = _creator_pseuds(work)
-    if not work.anonymous:
+    if not (work.anonymous or work.anonymous_by_collection):
         return Byline(pseuds, anonymous=False)
     seen_by = BylineViewer.of(viewer)
     if seen_by.user_id is not None and any(p.user_id == seen_by.user_id for p in pseuds):
@@ -148,7 +149,7 @@ def named_works_q(viewer: AnyUser, owner_id: int) -> Q:
     series pages, work counts): all of them for the owner, else not the anonymous ones."""
     if viewer.is_authenticated and viewer.pk == owner_id:
         return Q()
-    return Q(anonymous=False)
+    return Q(anonymous=False, anonymous_by_collection=False)
 
 
 def access_work(user: AnyUser, work_id: int) -> Work:
@@ -156,8 +157,9 @@ def access_work(user: AnyUser, work_id: int) -> Work:
 
     Unknown works and others' drafts are 404 (a draft's existence is private);
     works hidden by a moderator are 403, except to moderators (who review them) and to
-    their creators (who see why: `Work.hidden_reason`); restricted works send guests
-    to log in.
+    their creators (who see why: `Work.hidden_reason`); unrevealed works (in a
+    collection before its reveal) are 404 but to creators and moderators; restricted
+    works send guests to log in.
     """
     work = Work.objects.filter(pk=work_id).first()
     if work is None:
@@ -165,6 +167,9 @@ def access_work(user: AnyUser, work_id: int) -> Work:
     if is_creator(user, work):
         return work
     if not work.posted:
+        raise Http404("No such work.")
+    # A collection's unrevealed work: its existence is private until the reveal.
+    if work.unrevealed and not is_moderator(user):
         raise Http404("No such work.")
     if work.hidden_by_admin and not is_moderator(user):
         raise PermissionDenied("This work has been hidden by an administrator.")

@@ -145,6 +145,14 @@ def _set_tags(work: Work, data: WorkInput, fixed: FixedTags, *, new: bool = Fals
     return tags
 
 
+def _collections_choose(user: User, work: Work, names: Sequence[str]) -> None:
+    """Put the work in exactly these collections (the collections app decides how), then
+    read back the flags that may hide it or its creators, which the notices and saves after
+    this must see."""
+    events.collections_chosen(user=user, work=work, names=names)
+    work.refresh_from_db(fields=["unrevealed", "anonymous_by_collection"])
+
+
 def _editable_fields(data: ChapterInput) -> dict[str, str]:
     """What a chapter stores of its input, but the rendered text (`chapter_version`'s fields)."""
     return {
@@ -231,8 +239,6 @@ def work_create(
             chapter.work = work
             chapter.save()
             chapter_revision_record(chapter=chapter, user=user, first=True)
-        if gifts:  # a new work has no gifts to clear or to tell about
-            gifts_set(work=work, recipients=gifts, site_url=site_url)
         if history is not None:
             backdate_creation(work, history)
         text = None
@@ -243,13 +249,19 @@ def work_create(
                 notes=work.notes,
                 endnotes=work.endnotes,
                 creators=[(pseud.name, user.username) for pseud in pseuds],
-                anonymous=work.anonymous,
+                anonymous=work.anonymous or work.anonymous_by_collection,
                 tags=tags,
                 chapters=[
                     (c.title, c.summary, c.notes, c.endnotes, c.content) for c in new_chapters
                 ],
             )
         catalogue_work_created(work_id=work.pk, text=text)
+        if data.collections:
+            # Catalogued first (a collection's flags re-catalogue the work), and before any
+            # notice: an unrevealed collection's gift must not be told early.
+            _collections_choose(user, work, data.collections)
+        if gifts:  # a new work has no gifts to clear or to tell about
+            gifts_set(work=work, recipients=gifts, site_url=site_url)
         work_revision_record(work=work, user=user, first=True, tags=tags)
         if post:
             events.work_posted(work=work, new_by=user)
@@ -293,6 +305,8 @@ def work_update(
                 Creatorship.objects.get_or_create(work=work, pseud=pseud)
         _apply_work_fields(work, data)
         _set_tags(work, data, fixed)
+        if data.collections is not None:
+            _collections_choose(user, work, data.collections)
         if gifts is not None:
             gifts_set(work=work, recipients=gifts, site_url=site_url)
         work_refresh(work=work)

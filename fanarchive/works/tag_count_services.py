@@ -23,6 +23,7 @@ def tags_recount(*, tag_ids: Iterable[int] | None = None) -> int:
             tag_id=OuterRef("pk"),
             work__posted=True,
             work__hidden_by_admin=False,
+            work__unrevealed=False,  # a collection's unrevealed works are not counted yet
             work__restricted=False,
         )
         .order_by()

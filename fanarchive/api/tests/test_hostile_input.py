@@ -58,6 +58,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("patch", "/api/v1/comments/{comment_id}"): {"text": "Edited."},
     ("post", "/api/v1/bookmarks"): {"notes": "A rec.", "tags": ["Cosy"]},
     ("patch", "/api/v1/bookmarks/{bookmark_id}"): {"notes": "Changed.", "tags": ["Calm"]},
+    ("post", "/api/v1/collections"): {"name": "Harbour_Fest", "title": "Harbour Fest"},
 }
 
 
@@ -144,6 +145,7 @@ class Setting:
             "bookmark_id": self.bookmark.pk,
             "tag_id": Tag.objects.get(name="Harbour Tales").pk,
             "token_id": 1,
+            "item_id": 1,
             "username": archive.creator.username,
             "name": archive.creator.username,
         }

@@ -70,6 +70,8 @@ class Filter:
     # Full-text hits (None: no text query); the search backend ranks them for "best
     # match" (`discovery.selectors.works_find`).
     text_ids: np.ndarray | None = None
+    # Listed in any of these groups (a collection and its sub-collections; `discovery.groups`).
+    groups: tuple[int, ...] = ()
 
 
 @dataclass
@@ -96,6 +98,8 @@ class Catalogue:
         self.texts: dict[str, list[str]] = {name: [""] for name in TEXT_FIELDS}
         self.work_tags = Ragged()
         self.work_creators = Ragged()
+        self.groups: dict[int, BitMap] = {}  # group (collection) id: its works
+        self.work_groups = Ragged()
         self.orders: dict[str, SortOrder] = {}
         # Facets of big results: tags by size at the last sort, plus the ones grown since.
         self.by_size: dict[str, list[int]] = {}
@@ -128,6 +132,8 @@ class Catalogue:
         tag_values: list[np.ndarray] = []
         creator_rows: list[np.ndarray] = []
         creator_values: list[np.ndarray] = []
+        group_rows: list[np.ndarray] = []
+        group_values: list[np.ndarray] = []
         flag_ids: dict[str, list[np.ndarray]] = {name: [] for name in FLAG_NAMES}
         language_ids: dict[str, list[np.ndarray]] = {}
         for low in range(0, high, batch):
@@ -156,6 +162,8 @@ class Catalogue:
             creator_values.append(
                 np.fromiter((c for cs in columns.creators for c in cs), dtype=np.int64)
             )
+            group_rows.append(columns.group_works)
+            group_values.append(columns.group_ids)
             if progress:
                 progress(len(columns.ids))
         for name in FLAG_NAMES:
@@ -174,6 +182,10 @@ class Catalogue:
         values = np.concatenate(creator_values or [np.zeros(0, dtype=np.int64)])
         catalogue.work_creators = Ragged.from_pairs(rows, values, high, ordered=True)
         catalogue.creators = group_bitmaps(values, rows)
+        rows = np.concatenate(group_rows or [np.zeros(0, dtype=np.int64)])
+        values = np.concatenate(group_values or [np.zeros(0, dtype=np.int64)])
+        catalogue.work_groups = Ragged.from_pairs(rows, values, high, ordered=True)
+        catalogue.groups = group_bitmaps(values, rows)
         catalogue.finish()
         catalogue.built_at = time.time()
         catalogue.build_seconds = time.monotonic() - started
@@ -291,8 +303,11 @@ class Catalogue:
             self.tags[int(tag_id)].discard(work_id)
         for creator_id in self.work_creators.get(work_id):
             self.creators[int(creator_id)].discard(work_id)
+        for group_id in self.work_groups.get(work_id):
+            self.groups[int(group_id)].discard(work_id)
         self.work_tags.set(work_id, [])
         self.work_creators.set(work_id, [])
+        self.work_groups.set(work_id, [])
 
     def _add(self, columns: Columns, i: int, work_id: int) -> None:
         for name in NUMBER_FIELDS:
@@ -313,6 +328,10 @@ class Catalogue:
             self.creators.setdefault(creator_id, BitMap()).add(work_id)
         self.work_tags.set(work_id, tags)
         self.work_creators.set(work_id, columns.creators[i])
+        groups = columns.groups_of(work_id)
+        for group_id in groups:
+            self.groups.setdefault(group_id, BitMap()).add(work_id)
+        self.work_groups.set(work_id, groups)
         for order in self.orders.values():
             order.add(work_id)
 
@@ -331,6 +350,8 @@ class Catalogue:
 
     def matching(self, spec: Filter, viewer: Viewer) -> BitMap:
         base = self.visible(viewer)
+        if spec.groups:
+            base = base & BitMap.union(*(self.groups.get(g, BitMap()) for g in spec.groups))
         includes = sorted((self.tags.get(t, BitMap()) for t in spec.include), key=len)
         works = base
         for bitmap in includes:

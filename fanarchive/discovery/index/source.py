@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from fanarchive.accounts.models import Pseud
+from fanarchive.discovery.groups import group_pairs
 from fanarchive.discovery.index.structures import sorted_unique
 from fanarchive.discovery.tagging import crossover_work_ids, filter_tag_pairs
 from fanarchive.tags.models import Tag
@@ -50,11 +51,19 @@ class Columns:
     tag_works: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     tag_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     creators: list[list[int]] = field(default_factory=list)
+    # Groups (collections) each work is listed in, as parallel arrays sorted by work.
+    group_works: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    group_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def tags_of(self, work_id: int) -> list[int]:
         low, high = np.searchsorted(self.tag_works, [work_id, work_id + 1])
         tags: list[int] = self.tag_ids[low:high].tolist()
         return tags
+
+    def groups_of(self, work_id: int) -> list[int]:
+        low, high = np.searchsorted(self.group_works, [work_id, work_id + 1])
+        groups: list[int] = self.group_ids[low:high].tolist()
+        return groups
 
 
 def tag_types(tag_ids: set[int] | None = None) -> dict[int, str]:
@@ -103,9 +112,13 @@ def load_columns(
     else:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, posted, restricted, hidden_by_admin, complete, posted_chapters, "  # noqa: S608
-                f"COALESCE(expected_chapters, 0), language, word_count, {_epoch('revised_at')}, "
-                f"{_epoch('first_posted_at')}, title, anonymous FROM {Work._meta.db_table} "
+                # An unrevealed work (a collection's, before its reveal) is hidden as a
+                # hidden one is, so no listing or count tells it exists; a work anonymous
+                # by its collection is anonymous.
+                "SELECT id, posted, restricted, (hidden_by_admin OR unrevealed), complete, "  # noqa: S608
+                f"posted_chapters, COALESCE(expected_chapters, 0), language, word_count, "
+                f"{_epoch('revised_at')}, {_epoch('first_posted_at')}, title, "
+                f"(anonymous OR anonymous_by_collection) FROM {Work._meta.db_table} "
                 f"WHERE {where} ORDER BY id",
                 params,
             )
@@ -167,6 +180,10 @@ def load_columns(
     else:
         tag_works, tag_ids = filter_tag_pairs(id_range=id_range, implied=implied)
     columns.tag_works, columns.tag_ids = tag_works, tag_ids
+    if work_ids is not None:
+        columns.group_works, columns.group_ids = group_pairs(work_ids=list(ids))
+    else:
+        columns.group_works, columns.group_ids = group_pairs(id_range=id_range)
     _add_tag_types(types, sorted_unique(tag_ids).tolist())
     if work_ids is not None:
         crossovers = crossover_work_ids(work_ids=list(ids), implied=implied)

@@ -23,7 +23,7 @@ from fanarchive.discovery.index.catalogue import Catalogue
 from fanarchive.discovery.index.source import NUMBER_FIELDS, TEXT_FIELDS
 from fanarchive.discovery.index.structures import Ragged
 
-FORMAT = 1
+FORMAT = 2  # 2: groups (collections)
 
 
 def index_path() -> Path:
@@ -66,6 +66,8 @@ def save(catalogue: Catalogue, stamp: tuple[int, str] | None, path: Path | None 
         arrays[f"number_{name}"] = catalogue.numbers[name]
     work_tags = compact(catalogue.work_tags, size)
     work_creators = compact(catalogue.work_creators, size)
+    work_groups = compact(catalogue.work_groups, size)
+    arrays["work_groups_offsets"], arrays["work_groups_values"] = work_groups
     arrays["work_tags_offsets"], arrays["work_tags_values"] = work_tags
     arrays["work_creators_offsets"], arrays["work_creators_values"] = work_creators
     meta = {
@@ -78,6 +80,7 @@ def save(catalogue: Catalogue, stamp: tuple[int, str] | None, path: Path | None 
         "languages": _bitmaps("languages", catalogue.languages, arrays),
         "tags": _bitmaps("tags", catalogue.tags, arrays),
         "creators": _bitmaps("creators", catalogue.creators, arrays),
+        "groups": _bitmaps("groups", catalogue.groups, arrays),
         "tag_type": list(catalogue.tag_type.items()),
     }
     arrays["meta"] = _json(meta)
@@ -150,6 +153,10 @@ def load(path: Path | None = None) -> tuple[Catalogue, tuple[int, str] | None] |
             )
             catalogue.work_creators = Ragged(
                 data["work_creators_offsets"].copy(), data["work_creators_values"].copy()
+            )
+            catalogue.groups = _unbitmaps("groups", meta["groups"], data)
+            catalogue.work_groups = Ragged(
+                data["work_groups_offsets"].copy(), data["work_groups_values"].copy()
             )
             catalogue.tag_type = {int(k): v for k, v in meta["tag_type"]}
     except (OSError, ValueError, KeyError):

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from fanarchive.collections.tests.helpers import make_collection
 from fanarchive.core.models import AuditEntry
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.engagement.bookmark_services import bookmark_create
@@ -89,17 +90,27 @@ def test_text_is_kept_as_plain_text_without_control_characters(user):
     assert report.text == "<b>bold</b> claim"  # plain text: the page escapes it
 
 
-def test_a_collection_cannot_be_reported_until_collections_exist(user):
-    with pytest.raises(ValidationError) as refused:
+def test_a_collection_is_reported_with_a_snapshot_of_its_profile(user):
+    collection = make_collection(user, title="Tide Fest", rules="<p>No spoilers.</p>")
+    report = report_create(
+        reporter=None,
+        email="a@example.org",
+        category="spam",
+        text="Spam.",
+        target_type="collection",
+        target_id=collection.pk,
+    )
+    assert report.subject == user
+    assert report.snapshot["title"] == "Tide Fest" and "No spoilers." in report.snapshot["text"]
+    with pytest.raises(ValidationError):
         report_create(
             reporter=None,
             email="a@example.org",
             category="spam",
             text="Spam.",
             target_type="collection",
-            target_id=1,
+            target_id=collection.pk + 1000,
         )
-    assert "Collections" in refused.value.message_dict["target"][0]
 
 
 def test_only_what_the_reporter_can_see_can_be_reported(user, other_user):

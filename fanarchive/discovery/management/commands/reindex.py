@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from fanarchive.discovery.index import live, store
-from fanarchive.works.catalogue_services import REBUILD_BATCH, search_documents_rebuild
+from fanarchive.works.catalogue_services import search_documents_rebuild
 from fanarchive.works.models import Work
 
 
@@ -27,10 +27,7 @@ class Command(BaseCommand):
         if options["search"]:
             work_ids = list(Work.objects.order_by("id").values_list("id", flat=True))
             with tqdm(total=total, desc="search documents", unit="work") as bar:
-                for start in range(0, len(work_ids), REBUILD_BATCH):
-                    batch = work_ids[start : start + REBUILD_BATCH]
-                    search_documents_rebuild(work_ids=batch)
-                    bar.update(len(batch))
+                search_documents_rebuild(work_ids=work_ids, progress=bar.update)
         with tqdm(total=total, desc="catalogue index", unit="work") as bar:
             catalogue = live.rebuild(progress=bar.update)
         self.stdout.write(

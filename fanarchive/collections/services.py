@@ -1,0 +1,302 @@
+"""Writes of collections and their participants: create, edit, delete, invite, join, leave,
+roles. Each checks who may do it and says clearly why not.
+
+Owners edit and delete a collection and set roles; owners and moderators (of the
+collection, or of its parent for a sub-collection) invite people. Anyone may join an
+open collection; a closed one takes only those invited.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from fanarchive.accounts.models import Pseud, User
+from fanarchive.accounts.moderators import is_suspended
+from fanarchive.collections import models as m
+from fanarchive.collections.item_services import collection_works_refresh, reveal_flags_turned_off
+from fanarchive.collections.models import Collection, CollectionParticipant, ParticipantRole
+from fanarchive.collections.selectors import can_moderate, is_collection_owner
+from fanarchive.core.text import TextFormat, clean_line, clean_text, html_to_text, render
+from fanarchive.engagement.models import NoticeKind
+from fanarchive.engagement.notices import notify
+
+# AO3's rule for a collection's name: letters, digits and underscores only.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_]+")
+
+
+@dataclass(frozen=True)
+class CollectionInput:
+    name: str
+    title: str
+    description: str = ""
+    header_text: str = ""
+    rules: str = ""
+    closed: bool = False
+    moderated: bool = False
+    unrevealed: bool = False
+    anonymous: bool = False
+
+
+def _clean_name(name: str, *, collection: Collection | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": ["Please give the collection a name."]})
+    if len(name) > m.NAME_MAX_LENGTH:
+        raise ValidationError(
+            {"name": [f"A name can be at most {m.NAME_MAX_LENGTH} characters long."]}
+        )
+    if not NAME_PATTERN.fullmatch(name):
+        raise ValidationError(
+            {"name": ["A name can use only letters, digits and underscores (no spaces)."]}
+        )
+    taken = Collection.objects.filter(name__iexact=name)
+    if collection is not None:
+        taken = taken.exclude(pk=collection.pk)
+    if taken.exists():
+        raise ValidationError({"name": [f"The name {name} is already taken."]})
+    return name
+
+
+def _clean_html(text: str, *, field: str, limit: int, what: str) -> str:
+    source = clean_text(text or "").strip()
+    if len(source) > limit:
+        raise ValidationError(
+            {field: [f"{what} can be at most {limit:,} characters long; this has {len(source):,}."]}
+        )
+    html = render(source, TextFormat.HTML).strip() if source else ""
+    # Nothing a reader would see (a lone script, an empty tag): store nothing.
+    return html if html_to_text(html).strip() else ""
+
+
+def _cleaned(data: CollectionInput, *, collection: Collection | None) -> dict[str, object]:
+    """Every field checked, every problem said at once."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, object] = {}
+    try:
+        values["name"] = _clean_name(data.name, collection=collection)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    title = clean_line(data.title or "").strip()
+    if not title:
+        errors["title"] = ["Please give the collection a title."]
+    elif len(title) > m.TITLE_MAX_LENGTH:
+        errors["title"] = [f"A title can be at most {m.TITLE_MAX_LENGTH} characters long."]
+    values["title"] = title
+    header = clean_text(data.header_text or "").strip()
+    if len(header) > m.HEADER_TEXT_MAX_LENGTH:
+        errors["header_text"] = [
+            f"The header text can be at most {m.HEADER_TEXT_MAX_LENGTH:,} characters long."
+        ]
+    values["header_text"] = header
+    for field, limit, what in (
+        ("description", m.DESCRIPTION_MAX_LENGTH, "The description"),
+        ("rules", m.RULES_MAX_LENGTH, "The rules"),
+    ):
+        try:
+            values[field] = _clean_html(getattr(data, field), field=field, limit=limit, what=what)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    for flag in ("closed", "moderated", "unrevealed", "anonymous"):
+        values[flag] = bool(getattr(data, flag))
+    return values
+
+
+def _own_pseud(user: User, pseud: Pseud | None) -> Pseud:
+    if pseud is None:
+        default = user.pseuds.filter(is_default=True).first() or user.pseuds.first()
+        if default is None:
+            raise ValidationError("This account has no pseud to act under.")
+        return default
+    if pseud.user_id != user.pk:
+        raise PermissionDenied("You can only act under your own pseuds.")
+    return pseud
+
+
+def _require_active(user: User, doing: str) -> None:
+    if not user.is_authenticated:
+        raise PermissionDenied(f"Please log in to {doing}.")
+    if is_suspended(user):
+        raise PermissionDenied(f"A suspended account cannot {doing}.")
+
+
+@transaction.atomic
+def collection_create(
+    *,
+    user: User,
+    data: CollectionInput,
+    parent: Collection | None = None,
+    pseud: Pseud | None = None,
+) -> Collection:
+    """A new collection, owned by `user` (under `pseud`, their default by default).
+
+    A sub-collection needs a parent that is not itself a sub-collection, owned by `user`.
+    """
+    _require_active(user, "create a collection")
+    owner = _own_pseud(user, pseud)
+    if parent is not None:
+        if parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": ["A sub-collection cannot have sub-collections of its own."]}
+            )
+        if not is_collection_owner(user, parent):
+            raise PermissionDenied(
+                f"Only the owners of {parent.title} can add sub-collections to it."
+            )
+    collection = Collection.objects.create(parent=parent, **_cleaned(data, collection=None))
+    CollectionParticipant.objects.create(
+        collection=collection, pseud=owner, role=ParticipantRole.OWNER
+    )
+    return collection
+
+
+def _require_owner(user: User, collection: Collection, doing: str) -> None:
+    if not is_collection_owner(user, collection):
+        raise PermissionDenied(f"Only the owners of {collection.title} can {doing}.")
+
+
+@transaction.atomic
+def collection_update(*, user: User, collection: Collection, data: CollectionInput) -> Collection:
+    """Edit the profile and settings (owners). Turning unrevealed or anonymous off is a
+    reveal: the items and their works follow; turning either on applies to works added
+    from then on, as on AO3."""
+    _require_owner(user, collection, "edit it")
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    values = _cleaned(data, collection=collection)
+    revealing = collection.unrevealed and not values["unrevealed"]
+    revealing_authors = collection.anonymous and not values["anonymous"]
+    for field, value in values.items():
+        setattr(collection, field, value)
+    collection.save()
+    if revealing or revealing_authors:
+        reveal_flags_turned_off(
+            collection=collection,
+            actor=user,
+            works=revealing,
+            authors=revealing_authors,
+        )
+    return collection
+
+
+@transaction.atomic
+def collection_delete(*, user: User, collection: Collection) -> None:
+    """Delete the collection and its sub-collections (owners); works leave it, their
+    collection flags recomputed (an unrevealed work is revealed if nothing else hides it)."""
+    _require_owner(user, collection, "delete it")
+    family = [collection.pk, *collection.children.values_list("pk", flat=True)]
+    work_ids = set(
+        m.CollectionItem.objects.filter(collection_id__in=family, work__isnull=False).values_list(
+            "work_id", flat=True
+        )
+    )
+    collection.delete()
+    collection_works_refresh(work_ids)
+
+
+# -- participants --------------------------------------------------------------------
+
+
+@transaction.atomic
+def collection_invite(*, user: User, collection: Collection, pseud: Pseud) -> CollectionParticipant:
+    """Invite someone to join (owners and moderators); they are told in their inbox."""
+    if not can_moderate(user, collection):
+        raise PermissionDenied(f"Only the moderators of {collection.title} can invite people.")
+    if CollectionParticipant.objects.filter(collection=collection, pseud=pseud).exists():
+        raise ValidationError(f"{pseud.byline} is already a participant of {collection.title}.")
+    participant = CollectionParticipant.objects.create(
+        collection=collection, pseud=pseud, role=ParticipantRole.INVITED
+    )
+    notify(
+        recipients=[pseud.user],
+        kind=NoticeKind.COLLECTION,
+        subject=f"You are invited to join the collection {collection.title}",
+        body=f"{pseud.byline} was invited to join {collection.title}.",
+        url=collection.get_absolute_url(),
+        actor=user,
+    )
+    return participant
+
+
+@transaction.atomic
+def collection_join(
+    *, user: User, collection: Collection, pseud: Pseud | None = None
+) -> CollectionParticipant:
+    """Join as a member: an open collection, or a closed one that invited you."""
+    _require_active(user, "join a collection")
+    pseud = _own_pseud(user, pseud)
+    existing = CollectionParticipant.objects.filter(collection=collection, pseud=pseud).first()
+    if existing is not None and existing.role != ParticipantRole.INVITED:
+        raise ValidationError(f"You are already a participant of {collection.title}.")
+    if existing is None and collection.closed:
+        raise ValidationError(f"{collection.title} is closed: only invited people can join.")
+    if existing is None:
+        return CollectionParticipant.objects.create(
+            collection=collection, pseud=pseud, role=ParticipantRole.MEMBER
+        )
+    existing.role = ParticipantRole.MEMBER
+    existing.save(update_fields=["role"])
+    return existing
+
+
+def _owners_left(collection: Collection, without: CollectionParticipant) -> bool:
+    return (
+        CollectionParticipant.objects.filter(collection=collection, role=ParticipantRole.OWNER)
+        .exclude(pk=without.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def collection_participant_remove(*, user: User, participant: CollectionParticipant) -> None:
+    """Leave (your own participation) or remove someone (owners). The last owner stays."""
+    collection = participant.collection
+    if participant.pseud.user_id != user.pk:
+        _require_owner(user, collection, "remove participants")
+    if participant.role == ParticipantRole.OWNER and not _owners_left(collection, participant):
+        raise ValidationError(
+            f"{collection.title} needs an owner: make someone else an owner first."
+        )
+    participant.delete()
+
+
+@transaction.atomic
+def collection_participant_set_role(
+    *, user: User, participant: CollectionParticipant, role: str
+) -> CollectionParticipant:
+    """Make a participant an owner, moderator or member (owners only)."""
+    collection = participant.collection
+    _require_owner(user, collection, "change roles")
+    if role not in ParticipantRole.values or role == ParticipantRole.INVITED:
+        raise ValidationError("Choose owner, moderator or member.")
+    if (
+        participant.role == ParticipantRole.OWNER
+        and role != ParticipantRole.OWNER
+        and not _owners_left(collection, participant)
+    ):
+        raise ValidationError(
+            f"{collection.title} needs an owner: make someone else an owner first."
+        )
+    participant.role = role
+    participant.save(update_fields=["role"])
+    return participant
+
+
+@transaction.atomic
+def collection_participant_add(
+    *, user: User, collection: Collection, pseud: Pseud, role: str
+) -> CollectionParticipant:
+    """Add someone straight away with a role (owners): a co-owner, moderator or member."""
+    _require_owner(user, collection, "add participants")
+    if role not in ParticipantRole.values:
+        raise ValidationError("Choose owner, moderator, member or invited.")
+    participant, created = CollectionParticipant.objects.get_or_create(
+        collection=collection, pseud=pseud, defaults={"role": role}
+    )
+    if not created:
+        raise ValidationError(f"{pseud.byline} is already a participant of {collection.title}.")
+    return participant
