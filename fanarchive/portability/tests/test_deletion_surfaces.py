@@ -1,8 +1,9 @@
 """After an account is deleted through its page, its works are orphaned or gone on every
 surface: listings and their counts, a tag page, search, feeds, the API, the creator's
-profile, another reader's bookmarks, series; co-created works stay with the other
-creator, gifts to the account go to nobody, its comments show "(deleted account)" or
-are gone, its API tokens and its other sessions stop working."""
+profile, another reader's bookmarks, series, a collection's works page and feed;
+co-created works stay with the other creator, gifts to the account go to nobody, its
+comments show "(deleted account)" or are gone, its API tokens and its other sessions stop
+working."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.urls import reverse
 
 from fanarchive.accounts.models import User
 from fanarchive.api.services import token_create
+from fanarchive.collections.models import Collection
+from fanarchive.collections.tests.helpers import make_collection
 from fanarchive.core.testing import PASSWORD, make_user, make_work
 from fanarchive.engagement.bookmark_services import bookmark_create
 from fanarchive.engagement.comment_services import comment_create
@@ -42,6 +45,7 @@ class World:
     draft: Work
     partners: Work
     series: Series
+    fest: Collection
     fandom: Tag
     comment: Comment
     token: str
@@ -54,7 +58,8 @@ def _world() -> World:
     reader = make_user("reader")
     partner.preference.accept_cocreator_invitations = True
     partner.preference.save()
-    work = make_work(writer, title=TITLE, fandoms=["Harbour Tales"])
+    fest = make_collection(partner)
+    work = make_work(writer, title=TITLE, fandoms=["Harbour Tales"], collections=[fest.name])
     shared = make_work(writer, title=SHARED, fandoms=["Harbour Tales"])
     creator_invite(user=writer, work=shared, pseud_name="partner")
     draft = make_work(writer, title=DRAFT, post=False)
@@ -75,6 +80,7 @@ def _world() -> World:
         draft=draft,
         partners=partners,
         series=series,
+        fest=fest,
         fandom=Tag.objects.get(name="Harbour Tales", type=TagType.FANDOM),
         comment=comment,
         token=token,
@@ -117,6 +123,7 @@ def test_orphaned_works_on_every_surface(client: Client, works: str, byline: str
         reverse("discovery:tag_feed", args=[world.fandom.pk]),
         reverse("works:series", args=[world.series.pk]),
         reverse("social:user_bookmarks", args=["reader"]),
+        reverse("collection_listing:works", args=[world.fest.name]),
     ):
         page = _text(guest, url)
         assert TITLE in page, url
@@ -145,6 +152,8 @@ def test_deleted_works_on_every_surface(client: Client) -> None:
         reverse("social:user_bookmarks", args=["reader"]),
         "/api/v1/works?limit=100",
         "/api/v1/works?q=Quietharbour",
+        reverse("collection_listing:works", args=[world.fest.name]),
+        reverse("collection_listing:works_feed", args=[world.fest.name]),
     ):
         page = _text(guest, url)
         assert TITLE not in page, url
