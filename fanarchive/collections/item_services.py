@@ -148,24 +148,25 @@ def _require_creator_of_item(user: User, item: CollectionItem, doing: str) -> Wo
     return item.work
 
 
-@transaction.atomic
-def collection_item_accept(*, user: User, item: CollectionItem) -> CollectionItem:
-    """The creator accepts an invitation: the work joins (subject to the collection's review)."""
-    work = _require_creator_of_item(user, item, "accept this invitation")
-    item.user_approval = Approval.APPROVED
+def _set_user_approval(user: User, item: CollectionItem, approval: str) -> CollectionItem:
+    verb = "accept" if approval == Approval.APPROVED else "refuse"
+    work = _require_creator_of_item(user, item, f"{verb} this invitation")
+    item.user_approval = approval
     item.save(update_fields=["user_approval"])
     work_flags_refresh(work.pk)
     return item
+
+
+@transaction.atomic
+def collection_item_accept(*, user: User, item: CollectionItem) -> CollectionItem:
+    """The creator accepts an invitation: the work joins (subject to the collection's review)."""
+    return _set_user_approval(user, item, Approval.APPROVED)
 
 
 @transaction.atomic
 def collection_item_refuse(*, user: User, item: CollectionItem) -> CollectionItem:
     """The creator refuses: the work stays out of the collection."""
-    work = _require_creator_of_item(user, item, "refuse this invitation")
-    item.user_approval = Approval.REJECTED
-    item.save(update_fields=["user_approval"])
-    work_flags_refresh(work.pk)
-    return item
+    return _set_user_approval(user, item, Approval.REJECTED)
 
 
 def _set_collection_approval(user: User, item: CollectionItem, approval: str) -> CollectionItem:

@@ -41,17 +41,23 @@ def collection_family_ids(collection: Collection) -> list[int]:
     return [collection.pk, *collection.children.values_list("pk", flat=True)]
 
 
-def listed_work_ids(collection: Collection) -> QuerySet[CollectionItem, int]:
-    """Ids of the works approved into the collection or its sub-collections (a subquery)."""
+def _listed_ids(collection: Collection, column: str) -> QuerySet[CollectionItem, int]:
+    """Ids in `column` ("work_id", "bookmark_id") of the items approved into the
+    collection or its sub-collections (a subquery)."""
     return (
         CollectionItem.objects.filter(
             listed_item_q(),
             collection_id__in=collection_family_ids(collection),
-            work__isnull=False,
+            **{f"{column}__isnull": False},
         )
-        .values_list("work_id", flat=True)
+        .values_list(column, flat=True)
         .distinct()
     )
+
+
+def listed_work_ids(collection: Collection) -> QuerySet[CollectionItem, int]:
+    """Ids of the works approved into the collection or its sub-collections (a subquery)."""
+    return _listed_ids(collection, "work_id")
 
 
 def collection_works(collection: Collection, user: AnyUser) -> WorkQuerySet:
@@ -62,15 +68,7 @@ def collection_works(collection: Collection, user: AnyUser) -> WorkQuerySet:
 
 def listed_bookmark_ids(collection: Collection) -> QuerySet[CollectionItem, int]:
     """Ids of the bookmarks approved into the collection or its sub-collections."""
-    return (
-        CollectionItem.objects.filter(
-            listed_item_q(),
-            collection_id__in=collection_family_ids(collection),
-            bookmark__isnull=False,
-        )
-        .values_list("bookmark_id", flat=True)
-        .distinct()
-    )
+    return _listed_ids(collection, "bookmark_id")
 
 
 def collection_by_name(name: str) -> Collection | None:
