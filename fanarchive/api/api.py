@@ -15,6 +15,9 @@ from ninja.openapi.docs import Swagger
 
 from fanarchive.api import (
     bookmarks,
+    challenge_assignments,
+    challenge_prompts,
+    challenge_signups,
     collections,
     comments,
     errors,
@@ -36,6 +39,9 @@ ROUTERS = [
     users.router,
     tokens.router,
     collections.router,
+    challenge_signups.router,
+    challenge_assignments.router,
+    challenge_prompts.router,
 ]
 
 DESCRIPTION = """\
