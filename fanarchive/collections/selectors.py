@@ -181,3 +181,16 @@ def items_awaiting_creator(user: User) -> QuerySet[CollectionItem]:
 def work_collections(work: Work, user: AnyUser) -> list[Collection]:
     """The collections a work page names: approved items only."""
     return list(Collection.objects.filter(listed_item_q("items__"), items__work=work).distinct())
+
+
+def collections_owned_alone(user: User) -> QuerySet[Collection]:
+    """The collections no one but `user` owns (what their account's deletion hands over)."""
+    owned = CollectionParticipant.objects.filter(pseud__user=user, role=ParticipantRole.OWNER)
+    co_owned = CollectionParticipant.objects.filter(role=ParticipantRole.OWNER).exclude(
+        pseud__user=user
+    )
+    return (
+        Collection.objects.filter(pk__in=owned.values("collection_id"))
+        .exclude(pk__in=co_owned.values("collection_id"))
+        .order_by("title", "pk")
+    )

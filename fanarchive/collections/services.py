@@ -19,7 +19,11 @@ from fanarchive.accounts.moderators import is_suspended
 from fanarchive.collections import models as m
 from fanarchive.collections.item_services import collection_works_refresh, reveal_flags_turned_off
 from fanarchive.collections.models import Collection, CollectionParticipant, ParticipantRole
-from fanarchive.collections.selectors import can_moderate, is_collection_owner
+from fanarchive.collections.selectors import (
+    can_moderate,
+    collections_owned_alone,
+    is_collection_owner,
+)
 from fanarchive.core.text import TextFormat, clean_line, clean_text, html_to_text, render
 from fanarchive.engagement.models import NoticeKind
 from fanarchive.engagement.notices import notify
@@ -300,3 +304,37 @@ def collection_participant_add(
     if not created:
         raise ValidationError(f"{pseud.byline} is already a participant of {collection.title}.")
     return participant
+
+
+@transaction.atomic
+def collections_hand_over(*, leaving: User) -> list[Collection]:
+    """`leaving`'s account is being deleted: each collection that only they own passes to
+    its longest-standing moderator, else its longest-standing member, so nobody is left
+    with a collection that no one can run. A collection with nobody else stays as it is
+    (its works are orphaned with the account's) and is closed to new works."""
+    handed: list[Collection] = []
+    for collection in list(collections_owned_alone(leaving)):
+        others = collection.participants.exclude(pseud__user=leaving)
+        successor = (
+            others.filter(role=ParticipantRole.MODERATOR).order_by("created_at", "pk").first()
+            or others.filter(role=ParticipantRole.MEMBER).order_by("created_at", "pk").first()
+        )
+        if successor is None:
+            collection.closed = True
+            collection.save(update_fields=["closed", "updated_at"])
+            continue
+        was = successor.get_role_display().lower()
+        successor.role = ParticipantRole.OWNER
+        successor.save(update_fields=["role"])
+        notify(
+            recipients=[successor.pseud.user],
+            kind=NoticeKind.COLLECTION,
+            subject=f"You now own {collection.title}",
+            body=(
+                f"The owner of {collection.title} deleted their account; as its "
+                f"longest-standing {was}, you are now its owner."
+            ),
+            url=collection.get_absolute_url(),
+        )
+        handed.append(collection)
+    return handed

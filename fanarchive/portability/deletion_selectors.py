@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 
 from fanarchive.accounts.models import User
+from fanarchive.collections.selectors import collections_owned_alone
 from fanarchive.engagement.models import Bookmark, Comment
 from fanarchive.news.models import NewsComment
 from fanarchive.works.models import Creatorship, Work, WorkQuerySet
@@ -19,6 +20,8 @@ class DeletionSummary:
     shared: int  # co-created works: they stay with the other creators
     comments: int  # comments on works and on news posts
     bookmarks: int
+    # Collections only they own: each passes to its longest-standing moderator or member.
+    collections_owned: tuple[str, ...] = ()
 
 
 def _with_others(user: User) -> WorkQuerySet:
@@ -45,4 +48,5 @@ def deletion_summary(user: User) -> DeletionSummary:
         comments=Comment.objects.filter(user=user, deleted=False).count()
         + NewsComment.objects.filter(user=user, deleted=False).count(),
         bookmarks=Bookmark.objects.filter(user=user).count(),
+        collections_owned=tuple(collections_owned_alone(user).values_list("title", flat=True)),
     )

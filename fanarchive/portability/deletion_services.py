@@ -34,6 +34,7 @@ from django.db import transaction
 from fanarchive.accounts import login_services
 from fanarchive.accounts.limits import ORPHAN_USERNAME
 from fanarchive.accounts.models import User
+from fanarchive.collections.services import collections_hand_over
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.ratelimit import RateLimited
 from fanarchive.core.reasons import moderation_text
@@ -41,7 +42,12 @@ from fanarchive.engagement.comment_services import comment_delete
 from fanarchive.engagement.models import Bookmark, Comment, Kudos
 from fanarchive.news.models import NewsComment
 from fanarchive.news.services import news_comment_delete
-from fanarchive.portability.deletion_selectors import deletion_summary, own_works, shared_works
+from fanarchive.portability.deletion_selectors import (
+    DeletionSummary,
+    deletion_summary,
+    own_works,
+    shared_works,
+)
 from fanarchive.portability.export_selectors import exports_dir
 from fanarchive.works.catalogue_services import catalogue_counts_changed
 from fanarchive.works.creator_services import (
@@ -136,7 +142,28 @@ def account_delete(
     _require_deletable(user)
     works, comments = _checked(choices)
     _reauthenticate(user=user, password=password, address=address)
-    return _delete(user, works, comments)
+    summary = deletion_summary(user)
+    with transaction.atomic():
+        # Kept for the admins (who asked, what went), like an admin's deletion.
+        audit_record(
+            actor=user,
+            action="user.delete_own",
+            target=user,
+            before=_audited_summary(user, summary),
+            after={"deleted": True, "works": str(works), "comments": str(comments)},
+        )
+        return _delete(user, works, comments)
+
+
+def _audited_summary(user: User, summary: DeletionSummary) -> dict[str, object]:
+    return {
+        "username": user.username,
+        "works": summary.works,
+        "drafts": summary.drafts,
+        "co-created works": summary.shared,
+        "comments": summary.comments,
+        "bookmarks": summary.bookmarks,
+    }
 
 
 def may_delete_by_admin(actor: User, user: User) -> bool:
@@ -176,14 +203,7 @@ def account_delete_by_admin(
             action="user.delete",
             target=user,
             reason=reason,
-            before={
-                "username": user.username,
-                "works": summary.works,
-                "drafts": summary.drafts,
-                "co-created works": summary.shared,
-                "comments": summary.comments,
-                "bookmarks": summary.bookmarks,
-            },
+            before=_audited_summary(user, summary),
             after={"deleted": True, "works": str(works), "comments": str(comments)},
         )
         return _delete(user, works, comments)
@@ -252,6 +272,7 @@ def _delete(user: User, works: WorksChoice, comments: CommentsChoice) -> Deletio
     with transaction.atomic():
         # Lock the row: a second request deleting the same account waits, then finds none.
         User.objects.select_for_update().get(pk=user.pk)
+        collections_hand_over(leaving=user)
         orphaned, deleted, shared = _works_let_go(user, works)
         _gifts_to_nobody(user)
         kept, comments_deleted = _comments_let_go(user, comments)

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fanarchive.accounts.models import User
+from fanarchive.collections.tests.helpers import make_collection
 from fanarchive.core.models import AuditEntry
 from fanarchive.core.testing import PASSWORD, make_user, make_work
 from fanarchive.engagement.bookmark_services import bookmark_create
@@ -31,6 +32,14 @@ def test_the_page_lists_what_goes(user_client: Client, user: User, other_user: U
     assert "1 bookmark:" in text
     assert 'name="password"' in text
     assert 'value="orphan_keep_pseuds"' in text and 'value="keep"' in text
+    assert "only you own" not in text
+
+
+def test_the_page_names_the_collections_it_hands_over(user_client: Client, user: User) -> None:
+    make_collection(user, title="Lantern Week")
+    text = user_client.get(URL).content.decode()
+    assert "only you own (Lantern Week)" in text
+    assert "longest-standing moderator" in text
 
 
 def test_the_account_menu_links_to_it(user_client: Client) -> None:

@@ -9,12 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.api.models import ApiToken
 from fanarchive.api.services import token_create
+from fanarchive.collections.selectors import is_collection_owner
+from fanarchive.collections.services import collection_participant_add
+from fanarchive.collections.tests.helpers import make_collection
 from fanarchive.core.models import AuditEntry
 from fanarchive.core.testing import PASSWORD, make_user, make_work
 from fanarchive.engagement.bookmark_services import bookmark_create
 from fanarchive.engagement.comment_services import comment_create
 from fanarchive.engagement.kudos_services import kudos_give
-from fanarchive.engagement.models import DELETED_ACCOUNT, Bookmark, Comment, Kudos
+from fanarchive.engagement.models import DELETED_ACCOUNT, Bookmark, Comment, Kudos, Notice
 from fanarchive.news.models import NewsComment
 from fanarchive.news.services import news_comment_create, news_post_create
 from fanarchive.portability.deletion_selectors import deletion_summary
@@ -277,3 +280,54 @@ def _delete_permission() -> list[Permission]:
     return list(
         Permission.objects.filter(codename="delete_user", content_type__app_label="accounts")
     )
+
+
+def test_deleting_oneself_is_in_the_audit_log(user: User) -> None:
+    make_work(user)
+    _delete(user, ORPHAN)
+    entry = AuditEntry.objects.get(action="user.delete_own")
+    assert entry.actor is None  # the account is gone; its name stays
+    assert entry.actor_name == "writer"
+    assert entry.before["works"] == 1
+    assert entry.after == {"deleted": True, "works": "orphan", "comments": "keep"}
+
+
+def test_a_collection_owned_alone_passes_to_its_longest_standing_moderator(
+    user: User, other_user: User
+) -> None:
+    member = make_user("harbour_member")
+    moderator = make_user("harbour_moderator")
+    collection = make_collection(user)
+    collection_participant_add(
+        user=user, collection=collection, pseud=member.default_pseud, role="member"
+    )
+    collection_participant_add(
+        user=user, collection=collection, pseud=moderator.default_pseud, role="moderator"
+    )
+    alone = make_collection(user, title="Quiet Shore")
+    shared = make_collection(other_user)
+    collection_participant_add(
+        user=other_user, collection=shared, pseud=user.default_pseud, role="owner"
+    )
+    assert deletion_summary(user).collections_owned == tuple(
+        sorted([collection.title, "Quiet Shore"])
+    )
+    _delete(user, ORPHAN)
+    assert is_collection_owner(moderator, collection)
+    assert not is_collection_owner(member, collection)
+    assert Notice.objects.filter(recipient=moderator, subject__contains="You now own").exists()
+    alone.refresh_from_db()
+    assert alone.closed
+    assert is_collection_owner(other_user, shared)
+
+
+def test_without_a_moderator_the_longest_standing_member_owns_it(user: User) -> None:
+    first, second = make_user("first_member"), make_user("second_member")
+    collection = make_collection(user)
+    for person in (first, second):
+        collection_participant_add(
+            user=user, collection=collection, pseud=person.default_pseud, role="member"
+        )
+    _delete(user, ORPHAN)
+    assert is_collection_owner(first, collection)
+    assert not is_collection_owner(second, collection)
