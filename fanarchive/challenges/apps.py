@@ -5,3 +5,10 @@ class ChallengesConfig(AppConfig):
     name = "fanarchive.challenges"
     label = "challenges"
     verbose_name = "Challenges: gift exchanges and prompt memes"
+
+    def ready(self) -> None:
+        # A collection's reveals (collections, below) are announced through a port.
+        from fanarchive.challenges.reveal_listener import ChallengeReveals
+        from fanarchive.collections.reveal_events import listen
+
+        listen(ChallengeReveals())

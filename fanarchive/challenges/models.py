@@ -270,6 +270,9 @@ class Assignment(models.Model):
         Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     fulfilled_at = models.DateTimeField(null=True, blank=True)
+    # When a giver withdrew their sign-up after the assignment was sent (it then waits
+    # for a pinch hitter; the moderators see why).
+    giver_withdrew_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from fanarchive.accounts.models import User
+from fanarchive.collections import reveal_events
 from fanarchive.collections.models import Approval, Collection, CollectionItem
 from fanarchive.collections.selectors import can_moderate, collection_moderator_users
 from fanarchive.engagement.models import Bookmark, NoticeKind
@@ -30,7 +31,7 @@ from fanarchive.works.catalogue_services import catalogue_work_changed
 from fanarchive.works.collection_state_services import work_collection_state_set
 from fanarchive.works.creator_services import gifts_notify
 from fanarchive.works.models import Gift, Work
-from fanarchive.works.selectors import is_creator
+from fanarchive.works.selectors import byline_for, is_creator
 
 
 def _hiding_items_q() -> Q:
@@ -247,6 +248,8 @@ def reveal_flags_turned_off(
     changed = [work_id for work_id in sorted(set(work_ids)) if work_flags_refresh(work_id)]
     if works:
         _notify_gift_recipients(collection, actor, changed)
+    if authors:
+        _notify_gift_creators_named(collection, actor, changed)
     return changed
 
 
@@ -276,6 +279,38 @@ def _notify_gift_recipients(collection: Collection, actor: User, work_ids: list[
         )
 
 
+def _notify_gift_creators_named(collection: Collection, actor: User, work_ids: list[int]) -> None:
+    """At the author reveal, each recipient of a gift they have already heard of learns
+    who wrote it (a work its creator posted as anonymous still names nobody)."""
+    gifts = (
+        Gift.objects.filter(
+            work_id__in=work_ids,
+            work__posted=True,
+            work__unrevealed=False,
+            work__anonymous=False,
+            work__anonymous_by_collection=False,
+            pseud__isnull=False,
+            refused=False,
+            notified=True,
+        )
+        .select_related("work", "pseud__user")
+        .order_by("work_id", "position")
+    )
+    for gift in gifts:
+        if gift.pseud is None:
+            continue
+        byline = byline_for(gift.work).text
+        notify(
+            recipients=[gift.pseud.user],
+            kind=NoticeKind.GIFT,
+            subject=f"The creator of your gift {gift.work.title} is revealed",
+            body=f"{gift.work.title}, written for you in {collection.title}, is by {byline}.",
+            url=gift.work.get_absolute_url(),
+            work=gift.work,
+            actor=actor,
+        )
+
+
 @transaction.atomic
 def collection_reveal(*, user: User, collection: Collection) -> list[int]:
     """Reveal the collection's works (moderators): each shows wherever it may, and the
@@ -284,7 +319,9 @@ def collection_reveal(*, user: User, collection: Collection) -> list[int]:
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     collection.unrevealed = False
     collection.save(update_fields=["unrevealed", "updated_at"])
-    return reveal_flags_turned_off(collection=collection, actor=user, works=True, authors=False)
+    work_ids = reveal_flags_turned_off(collection=collection, actor=user, works=True, authors=False)
+    reveal_events.works_revealed(collection=collection, work_ids=work_ids, actor=user)
+    return work_ids
 
 
 @transaction.atomic
@@ -294,4 +331,6 @@ def collection_reveal_authors(*, user: User, collection: Collection) -> list[int
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     collection.anonymous = False
     collection.save(update_fields=["anonymous", "updated_at"])
-    return reveal_flags_turned_off(collection=collection, actor=user, works=False, authors=True)
+    work_ids = reveal_flags_turned_off(collection=collection, actor=user, works=False, authors=True)
+    reveal_events.authors_revealed(collection=collection, work_ids=work_ids, actor=user)
+    return work_ids

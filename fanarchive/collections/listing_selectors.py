@@ -17,6 +17,7 @@ from fanarchive.collections.selectors import (
 )
 from fanarchive.discovery.scopes import Scope
 from fanarchive.discovery.selectors import unmuted_works
+from fanarchive.engagement.bookmark_selectors import not_naming_anonymous_creators_q
 from fanarchive.engagement.models import Bookmark
 from fanarchive.works.models import SeriesWork, Work
 from fanarchive.works.selectors import with_listing_data
@@ -49,6 +50,7 @@ def collection_bookmarks(viewer: AnyUser, collection: Collection) -> QuerySet[Bo
     in_series = SeriesWork.objects.filter(work__in=listable).values("series_id")
     bookmarks = Bookmark.objects.filter(
         Q(work__in=listable) | Q(series__in=in_series),
+        not_naming_anonymous_creators_q(viewer),
         id__in=listed_bookmark_ids(collection),
         private=False,
     )

@@ -135,6 +135,19 @@ def collection_staff(collection: Collection) -> list[CollectionParticipant]:
     return sorted(participants, key=lambda p: (p.role != ParticipantRole.OWNER, p.pk))
 
 
+def participants_for(viewer: AnyUser, collection: Collection) -> QuerySet[CollectionParticipant]:
+    """The participants `viewer` may see listed. While the collection is anonymous its
+    members stay private (with its works' creators hidden, the list of who takes part would
+    name them): others see its owners and moderators, and their own participation."""
+    participants = collection.participants.select_related("pseud__user").order_by("role", "pk")
+    if not collection.anonymous or can_see_unrevealed(viewer, collection):
+        return participants
+    shown = Q(role__in=MODERATING_ROLES)
+    if viewer.is_authenticated:
+        shown |= Q(pseud__user_id=viewer.pk)
+    return participants.filter(shown)
+
+
 def collection_list(*, query: str = "", closed: bool | None = None) -> QuerySet[Collection]:
     """Top-level and sub-collections for the index, searched by title or name."""
     collections = Collection.objects.select_related("parent")

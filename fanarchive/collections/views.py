@@ -199,7 +199,7 @@ def collection_participants(request: HttpRequest, name: str) -> HttpResponse:
                 else:
                     messages.success(request, f"{pseud.byline} was added.")
                     return redirect("collections:participants", name=collection.name)
-    participants = collection.participants.select_related("pseud__user").order_by("role", "pk")
+    participants = selectors.participants_for(request.user, collection)
     return render(
         request,
         "collections/participants.html",

@@ -32,6 +32,7 @@ from fanarchive.works.models import (
 )
 from fanarchive.works.selectors import (
     adult_text_withheld,
+    anonymous_works_q,
     named_works_q,
     with_blurb_data,
     with_listing_data,
@@ -214,7 +215,7 @@ def muted_works_q(user: AnyUser) -> Q | None:
         condition |= Q(Exists(WorkTag.objects.filter(work_id=OuterRef("pk"), tag_id__in=closure)))
     if creator_ids:
         # Not anonymous works: hiding them would tell whose they are (as the index does).
-        condition |= Q(anonymous=False) & Q(
+        condition |= ~anonymous_works_q() & Q(
             Exists(
                 Creatorship.objects.filter(work_id=OuterRef("pk"), pseud__user_id__in=creator_ids)
             )

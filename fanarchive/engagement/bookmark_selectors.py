@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from fanarchive.accounts.models import User
+from fanarchive.accounts.moderators import is_moderator
 from fanarchive.engagement.models import Bookmark
-from fanarchive.works.models import SeriesWork, Work
+from fanarchive.works.models import Creatorship, SeriesWork, Work
+from fanarchive.works.selectors import anonymous_works_q
 
 AnyUser = User | AnonymousUser
 
@@ -29,11 +31,26 @@ def bookmark_counts(work_ids: Iterable[int]) -> dict[int, int]:
     return dict(rows)
 
 
+def not_naming_anonymous_creators_q(viewer: AnyUser) -> Q:
+    """Bookmarks that do not give away who wrote an anonymous work: a creator's own
+    bookmark of it (as in an exchange, before the author reveal) shows only to that
+    creator and to moderators, as its byline does (`works.selectors.byline_for`)."""
+    if is_moderator(viewer):
+        return Q()
+    by_its_creator = Exists(
+        Creatorship.objects.filter(work_id=OuterRef("work_id"), pseud__user_id=OuterRef("user_id"))
+    )
+    shown = ~(Q(by_its_creator) & anonymous_works_q("work__"))
+    return shown | Q(user_id=viewer.pk) if viewer.is_authenticated else shown
+
+
 def _visible(viewer: AnyUser) -> Q:
-    """Bookmarks whose work or series `viewer` may see."""
+    """Bookmarks whose work or series `viewer` may see (and that name no anonymous work's
+    creator)."""
     visible_works = Work.objects.visible_to(viewer).values("id")
     series_with_visible = SeriesWork.objects.filter(work__in=visible_works).values("series_id")
-    return Q(work__in=visible_works) | Q(series__in=series_with_visible)
+    listed = Q(work__in=visible_works) | Q(series__in=series_with_visible)
+    return listed & not_naming_anonymous_creators_q(viewer)
 
 
 def _listing(bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:
@@ -55,7 +72,8 @@ def bookmarks_of_work(viewer: AnyUser, work: Work) -> QuerySet[Bookmark]:
     none of drafts and hidden works, even for their creators."""
     if not work.posted or work.hidden_by_admin:
         return Bookmark.objects.none()
-    return _listing(Bookmark.objects.filter(work=work, private=False).order_by("-created_at"))
+    bookmarks = Bookmark.objects.filter(not_naming_anonymous_creators_q(viewer), work=work)
+    return _listing(bookmarks.filter(private=False).order_by("-created_at"))
 
 
 def bookmark_for(viewer: AnyUser, bookmark_id: int) -> Bookmark:

@@ -144,12 +144,19 @@ def public_byline(work: Work) -> str:
     return byline_for(work, PUBLIC).text
 
 
+def anonymous_works_q(prefix: str = "") -> Q:
+    """The condition that a work names nobody (`byline_for`): posted anonymously or in an
+    anonymous collection before its author reveal. `prefix` ("work__") reaches it from a
+    related model."""
+    return Q(**{f"{prefix}anonymous": True}) | Q(**{f"{prefix}anonymous_by_collection": True})
+
+
 def named_works_q(viewer: AnyUser, owner_id: int) -> Q:
     """The condition on works that lists them as `owner`'s to `viewer` (profile, pseud and
     series pages, work counts): all of them for the owner, else not the anonymous ones."""
     if viewer.is_authenticated and viewer.pk == owner_id:
         return Q()
-    return Q(anonymous=False, anonymous_by_collection=False)
+    return ~anonymous_works_q()
 
 
 def access_work(user: AnyUser, work_id: int) -> Work:

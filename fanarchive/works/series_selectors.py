@@ -16,7 +16,7 @@ from fanarchive.works.models import (
     SeriesWork,
     Work,
 )
-from fanarchive.works.selectors import with_blurb_data
+from fanarchive.works.selectors import anonymous_works_q, with_blurb_data
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -91,14 +91,17 @@ def series_creators_for(viewer: AnyUser, series: Series) -> list[Pseud]:
         viewer.is_authenticated and pseud.user_id == viewer.pk for pseud in pseuds
     ):
         return pseuds
-    if series.series_works.filter(work__anonymous=True).exists():
+    if series.series_works.filter(anonymous_works_q("work__")).exists():
         return []
     return pseuds
 
 
 def series_with_anonymous_works() -> QuerySet[SeriesWork, int]:
-    """The ids of the series holding an anonymous work, as a subquery."""
-    return SeriesWork.objects.filter(work__anonymous=True).values_list("series_id", flat=True)
+    """The ids of the series holding an anonymous work (or one in an anonymous
+    collection), as a subquery."""
+    return SeriesWork.objects.filter(anonymous_works_q("work__")).values_list(
+        "series_id", flat=True
+    )
 
 
 def series_of_user(user: User) -> QuerySet[Series]:

@@ -38,6 +38,9 @@ class ApiClient:
     def patch(self, path: str, body: Any = None, **extra: Any) -> Any:
         return self._send("patch", path, body, extra)
 
+    def put(self, path: str, body: Any = None, **extra: Any) -> Any:
+        return self._send("put", path, body, extra)
+
     def delete(self, path: str, **extra: Any) -> Any:
         return self.client.delete(path, headers={**self.headers, **extra})
 

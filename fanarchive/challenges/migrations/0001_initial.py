@@ -7,240 +7,578 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0010_invitations_and_changes'),
-        ('collections', '0001_initial'),
-        ('tags', '0006_tag_words'),
-        ('works', '0008_work_collection_state'),
+        ("accounts", "0010_invitations_and_changes"),
+        ("collections", "0001_initial"),
+        ("tags", "0006_tag_words"),
+        ("works", "0008_work_collection_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Challenge',
+            name="Challenge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('gift_exchange', 'Gift exchange'), ('prompt_meme', 'Prompt meme')], max_length=20)),
-                ('signup_instructions', models.TextField(blank=True)),
-                ('signup_open', models.BooleanField(default=False)),
-                ('signups_open_at', models.DateTimeField(blank=True, null=True)),
-                ('signups_close_at', models.DateTimeField(blank=True, null=True)),
-                ('requests_required', models.PositiveSmallIntegerField(default=1)),
-                ('requests_allowed', models.PositiveSmallIntegerField(default=1)),
-                ('offers_required', models.PositiveSmallIntegerField(default=1)),
-                ('offers_allowed', models.PositiveSmallIntegerField(default=1)),
-                ('assignments_due_at', models.DateTimeField(blank=True, null=True)),
-                ('anonymous_prompts_allowed', models.BooleanField(default=True)),
-                ('claims_open', models.BooleanField(default=True)),
-                ('claims_per_prompt', models.PositiveSmallIntegerField(default=0)),
-                ('works_reveal_at', models.DateTimeField(blank=True, null=True)),
-                ('authors_reveal_at', models.DateTimeField(blank=True, null=True)),
-                ('works_revealed_at', models.DateTimeField(blank=True, null=True)),
-                ('authors_revealed_at', models.DateTimeField(blank=True, null=True)),
-                ('assignments_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('collection', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='challenge', to='collections.collection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("gift_exchange", "Gift exchange"),
+                            ("prompt_meme", "Prompt meme"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("signup_instructions", models.TextField(blank=True)),
+                ("signup_open", models.BooleanField(default=False)),
+                ("signups_open_at", models.DateTimeField(blank=True, null=True)),
+                ("signups_close_at", models.DateTimeField(blank=True, null=True)),
+                ("requests_required", models.PositiveSmallIntegerField(default=1)),
+                ("requests_allowed", models.PositiveSmallIntegerField(default=1)),
+                ("offers_required", models.PositiveSmallIntegerField(default=1)),
+                ("offers_allowed", models.PositiveSmallIntegerField(default=1)),
+                ("assignments_due_at", models.DateTimeField(blank=True, null=True)),
+                ("anonymous_prompts_allowed", models.BooleanField(default=True)),
+                ("claims_open", models.BooleanField(default=True)),
+                ("claims_per_prompt", models.PositiveSmallIntegerField(default=0)),
+                ("works_reveal_at", models.DateTimeField(blank=True, null=True)),
+                ("authors_reveal_at", models.DateTimeField(blank=True, null=True)),
+                ("works_revealed_at", models.DateTimeField(blank=True, null=True)),
+                ("authors_revealed_at", models.DateTimeField(blank=True, null=True)),
+                ("assignments_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "collection",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="challenge",
+                        to="collections.collection",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MatchRun',
+            name="MatchRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('report', models.JSONField(default=dict)),
-                ('challenge', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='match_run', to='challenges.challenge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("report", models.JSONField(default=dict)),
+                (
+                    "challenge",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="match_run",
+                        to="challenges.challenge",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Prompt',
+            name="Prompt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('request', 'Request'), ('offer', 'Offer')], max_length=10)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('title', models.CharField(blank=True, max_length=255)),
-                ('description', models.TextField(blank=True)),
-                ('url', models.URLField(blank=True, max_length=1000)),
-                ('anonymous', models.BooleanField(default=False)),
-                ('any_types', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('challenge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prompts', to='challenges.challenge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("request", "Request"), ("offer", "Offer")], max_length=10
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("title", models.CharField(blank=True, max_length=255)),
+                ("description", models.TextField(blank=True)),
+                ("url", models.URLField(blank=True, max_length=1000)),
+                ("anonymous", models.BooleanField(default=False)),
+                ("any_types", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "challenge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prompts",
+                        to="challenges.challenge",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['signup', 'role', 'position', 'id'],
+                "ordering": ["signup", "role", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PromptTag',
+            name="PromptTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prompt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prompt_tags', to='challenges.prompt')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tags.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "prompt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prompt_tags",
+                        to="challenges.prompt",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tags.tag"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='prompt',
-            name='tags',
-            field=models.ManyToManyField(related_name='+', through='challenges.PromptTag', to='tags.tag'),
+            model_name="prompt",
+            name="tags",
+            field=models.ManyToManyField(
+                related_name="+", through="challenges.PromptTag", to="tags.tag"
+            ),
         ),
         migrations.CreateModel(
-            name='SignUp',
+            name="SignUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('challenge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signups', to='challenges.challenge')),
-                ('pseud', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.pseud')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='challenge_signups', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "challenge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signups",
+                        to="challenges.challenge",
+                    ),
+                ),
+                (
+                    "pseud",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.pseud",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="challenge_signups",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='prompt',
-            name='signup',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prompts', to='challenges.signup'),
+            model_name="prompt",
+            name="signup",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="prompts",
+                to="challenges.signup",
+            ),
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quality', models.PositiveIntegerField(default=0)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('defaulted_at', models.DateTimeField(blank=True, null=True)),
-                ('pinch_hit_at', models.DateTimeField(blank=True, null=True)),
-                ('fulfilled_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('pinch_hitter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pinch_hits', to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='works.work')),
-                ('challenge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='challenges.challenge')),
-                ('offer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='challenges.prompt')),
-                ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='challenges.prompt')),
-                ('giver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='gives', to='challenges.signup')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='receives', to='challenges.signup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quality", models.PositiveIntegerField(default=0)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("defaulted_at", models.DateTimeField(blank=True, null=True)),
+                ("pinch_hit_at", models.DateTimeField(blank=True, null=True)),
+                ("fulfilled_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "pinch_hitter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pinch_hits",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="works.work",
+                    ),
+                ),
+                (
+                    "challenge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="challenges.challenge",
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="challenges.prompt",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="challenges.prompt",
+                    ),
+                ),
+                (
+                    "giver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="gives",
+                        to="challenges.signup",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="receives",
+                        to="challenges.signup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='TagRule',
+            name="TagRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tag_type', models.CharField(choices=[('rating', 'Rating'), ('warning', 'Archive Warning'), ('category', 'Category'), ('fandom', 'Fandom'), ('relationship', 'Relationship'), ('character', 'Character'), ('freeform', 'Additional Tags')], max_length=20)),
-                ('request_required', models.PositiveSmallIntegerField(default=0)),
-                ('request_allowed', models.PositiveSmallIntegerField(default=0)),
-                ('offer_required', models.PositiveSmallIntegerField(default=0)),
-                ('offer_allowed', models.PositiveSmallIntegerField(default=0)),
-                ('allow_any', models.BooleanField(default=False)),
-                ('must_match', models.PositiveSmallIntegerField(default=0)),
-                ('restrict_to_tag_set', models.BooleanField(default=True)),
-                ('challenge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tag_rules', to='challenges.challenge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tag_type",
+                    models.CharField(
+                        choices=[
+                            ("rating", "Rating"),
+                            ("warning", "Archive Warning"),
+                            ("category", "Category"),
+                            ("fandom", "Fandom"),
+                            ("relationship", "Relationship"),
+                            ("character", "Character"),
+                            ("freeform", "Additional Tags"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("request_required", models.PositiveSmallIntegerField(default=0)),
+                ("request_allowed", models.PositiveSmallIntegerField(default=0)),
+                ("offer_required", models.PositiveSmallIntegerField(default=0)),
+                ("offer_allowed", models.PositiveSmallIntegerField(default=0)),
+                ("allow_any", models.BooleanField(default=False)),
+                ("must_match", models.PositiveSmallIntegerField(default=0)),
+                ("restrict_to_tag_set", models.BooleanField(default=True)),
+                (
+                    "challenge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tag_rules",
+                        to="challenges.challenge",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='TagSet',
+            name="TagSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('description', models.TextField(blank=True)),
-                ('nominations_open', models.BooleanField(default=False)),
-                ('fandom_nomination_limit', models.PositiveSmallIntegerField(default=0)),
-                ('character_nomination_limit', models.PositiveSmallIntegerField(default=0)),
-                ('relationship_nomination_limit', models.PositiveSmallIntegerField(default=0)),
-                ('freeform_nomination_limit', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owners', models.ManyToManyField(related_name='owned_tag_sets', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255)),
+                ("description", models.TextField(blank=True)),
+                ("nominations_open", models.BooleanField(default=False)),
+                ("fandom_nomination_limit", models.PositiveSmallIntegerField(default=0)),
+                ("character_nomination_limit", models.PositiveSmallIntegerField(default=0)),
+                ("relationship_nomination_limit", models.PositiveSmallIntegerField(default=0)),
+                ("freeform_nomination_limit", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owners",
+                    models.ManyToManyField(
+                        related_name="owned_tag_sets", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title', 'id'],
+                "ordering": ["title", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TagNomination',
+            name="TagNomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tag_type', models.CharField(choices=[('rating', 'Rating'), ('warning', 'Archive Warning'), ('category', 'Category'), ('fandom', 'Fandom'), ('relationship', 'Relationship'), ('character', 'Character'), ('freeform', 'Additional Tags')], max_length=20)),
-                ('name', models.CharField(max_length=150)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('tag', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tags.tag')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tag_nominations', to=settings.AUTH_USER_MODEL)),
-                ('tag_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nominations', to='challenges.tagset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tag_type",
+                    models.CharField(
+                        choices=[
+                            ("rating", "Rating"),
+                            ("warning", "Archive Warning"),
+                            ("category", "Category"),
+                            ("fandom", "Fandom"),
+                            ("relationship", "Relationship"),
+                            ("character", "Character"),
+                            ("freeform", "Additional Tags"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=150)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tags.tag",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tag_nominations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tag_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nominations",
+                        to="challenges.tagset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['tag_type', 'name', 'id'],
+                "ordering": ["tag_type", "name", "id"],
             },
         ),
         migrations.AddField(
-            model_name='challenge',
-            name='tag_set',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='challenges', to='challenges.tagset'),
+            model_name="challenge",
+            name="tag_set",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="challenges",
+                to="challenges.tagset",
+            ),
         ),
         migrations.CreateModel(
-            name='TagSetTag',
+            name="TagSetTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tags.tag')),
-                ('tag_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='challenges.tagset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tags.tag"
+                    ),
+                ),
+                (
+                    "tag_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="challenges.tagset",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='tagset',
-            name='tags',
-            field=models.ManyToManyField(related_name='tag_sets', through='challenges.TagSetTag', to='tags.tag'),
+            model_name="tagset",
+            name="tags",
+            field=models.ManyToManyField(
+                related_name="tag_sets", through="challenges.TagSetTag", to="tags.tag"
+            ),
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filled_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('challenge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='challenges.challenge')),
-                ('pseud', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.pseud')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prompt_claims', to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='works.work')),
-                ('prompt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='challenges.prompt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filled_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "challenge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="challenges.challenge",
+                    ),
+                ),
+                (
+                    "pseud",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.pseud",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prompt_claims",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="works.work",
+                    ),
+                ),
+                (
+                    "prompt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="challenges.prompt",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('prompt', 'user'), name='claim_unique_user')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("prompt", "user"), name="claim_unique_user")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='prompttag',
-            constraint=models.UniqueConstraint(fields=('prompt', 'tag'), name='prompt_tag_unique'),
+            model_name="prompttag",
+            constraint=models.UniqueConstraint(fields=("prompt", "tag"), name="prompt_tag_unique"),
         ),
         migrations.AddConstraint(
-            model_name='signup',
-            constraint=models.UniqueConstraint(fields=('challenge', 'user'), name='signup_unique_user'),
+            model_name="signup",
+            constraint=models.UniqueConstraint(
+                fields=("challenge", "user"), name="signup_unique_user"
+            ),
         ),
         migrations.AddIndex(
-            model_name='prompt',
-            index=models.Index(fields=['challenge', 'role'], name='prompt_challenge_role'),
+            model_name="prompt",
+            index=models.Index(fields=["challenge", "role"], name="prompt_challenge_role"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('defaulted_at__isnull', True), ('pinch_hitter__isnull', False), _connector='OR'), fields=('challenge', 'recipient'), name='assignment_one_live_per_recipient'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("defaulted_at__isnull", True), ("pinch_hitter__isnull", False), _connector="OR"
+                ),
+                fields=("challenge", "recipient"),
+                name="assignment_one_live_per_recipient",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tagrule',
-            constraint=models.UniqueConstraint(fields=('challenge', 'tag_type'), name='tag_rule_unique'),
+            model_name="tagrule",
+            constraint=models.UniqueConstraint(
+                fields=("challenge", "tag_type"), name="tag_rule_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tagnomination',
-            constraint=models.UniqueConstraint(models.F('tag_set'), models.F('user'), models.F('tag_type'), django.db.models.functions.text.Lower('name'), name='tag_nomination_unique'),
+            model_name="tagnomination",
+            constraint=models.UniqueConstraint(
+                models.F("tag_set"),
+                models.F("user"),
+                models.F("tag_type"),
+                django.db.models.functions.text.Lower("name"),
+                name="tag_nomination_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tagsettag',
-            constraint=models.UniqueConstraint(fields=('tag_set', 'tag'), name='tag_set_tag_unique'),
+            model_name="tagsettag",
+            constraint=models.UniqueConstraint(
+                fields=("tag_set", "tag"), name="tag_set_tag_unique"
+            ),
         ),
     ]
