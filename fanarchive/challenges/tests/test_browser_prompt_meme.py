@@ -60,9 +60,7 @@ def _set_up_meme(page: Page) -> None:
 
     page.get_by_role("link", name="Set up a challenge").click()
     page.get_by_label("Prompt meme").check()
-    labelled(
-        page, "Make the collection unrevealed and anonymous (usual for exchanges)"
-    ).uncheck()
+    labelled(page, "Make the collection unrevealed and anonymous (usual for exchanges)").uncheck()
     page.get_by_role("button", name="Set up challenge").click()
     labelled(page, "Tag set").select_option(label="Tidewater tags")
     labelled(page, "Sign-ups are open").check()
