@@ -218,6 +218,7 @@ class PreferencesForm(forms.Form):
     email_replies = _model_frequency("email_replies")
     email_kudos = _model_frequency("email_kudos")
     email_subscriptions = _model_frequency("email_subscriptions")
+    email_collections = _model_frequency("email_collections")
 
     READING = (
         "view_adult",
@@ -227,7 +228,13 @@ class PreferencesForm(forms.Form):
         "use_marked_for_later",
     )
     WRITING = ("accept_cocreator_invitations", "refuse_gifts")
-    EMAIL = ("email_comments", "email_replies", "email_kudos", "email_subscriptions")
+    EMAIL = (
+        "email_comments",
+        "email_replies",
+        "email_kudos",
+        "email_subscriptions",
+        "email_collections",
+    )
 
     def email_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.EMAIL]

@@ -162,6 +162,12 @@ class Preference(models.Model):
         choices=EmailFrequency.choices,
         default=EmailFrequency.IMMEDIATE,
     )
+    email_collections = models.CharField(
+        "E-mail me about collections and challenges (invitations, assignments, reveals)",
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
+    )
     keep_history = models.BooleanField(
         "Keep my reading history",
         default=True,

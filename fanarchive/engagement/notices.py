@@ -31,7 +31,7 @@ PREFERENCE_OF_KIND: dict[str, str | None] = {
     NoticeKind.GIFT: None,
     NoticeKind.INVITATION: None,
     NoticeKind.MODERATION: None,
-    NoticeKind.COLLECTION: None,
+    NoticeKind.COLLECTION: "email_collections",
 }
 # A moderator's decision reaches the person's mail whatever their preferences say: a
 # suspended account cannot log in to read its inbox.

@@ -14,7 +14,13 @@ from fanarchive.accounts.models import EmailFrequency, Preference, User
 from fanarchive.accounts.profile_services import require_self
 from fanarchive.engagement import history_services
 
-EMAIL_PREFERENCES = ("email_comments", "email_replies", "email_kudos", "email_subscriptions")
+EMAIL_PREFERENCES = (
+    "email_comments",
+    "email_replies",
+    "email_kudos",
+    "email_subscriptions",
+    "email_collections",
+)
 
 
 def preferences_update(
@@ -33,8 +39,8 @@ def preferences_update(
     """Save `owner`'s preferences; `user` is who asks and must be `owner`.
 
     The writing, history and e-mail preferences are left as they are when not given
-    (None). `email` maps `email_comments`, `email_replies`, `email_kudos` and
-    `email_subscriptions` to "immediate", "daily" or "off". Turning history off
+    (None). `email` maps `email_comments`, `email_replies`, `email_kudos`,
+    `email_subscriptions` and `email_collections` to "immediate", "daily" or "off". Turning history off
     clears it (works marked for later stay marked); turning "Marked for later" off
     clears the marks.
     """

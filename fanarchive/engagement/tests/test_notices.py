@@ -137,6 +137,20 @@ def test_each_kind_follows_its_own_preference(user, django_capture_on_commit_cal
     ]
 
 
+def test_collection_and_challenge_notices_follow_their_own_preference(
+    user, other_user, django_capture_on_commit_callbacks
+):
+    set_email(other_user, email_collections="off")
+    with django_capture_on_commit_callbacks(execute=True):
+        send([user, other_user], kind="collection", subject="Your assignment")
+    emails = dict(Notice.objects.values_list("recipient__username", "email"))
+    assert emails == {user.username: "immediate", other_user.username: ""}
+    run_due_tasks()
+    assert [(m.subject, m.to) for m in mail.outbox] == [
+        ("[Fanarchive] Your assignment", [user.email])
+    ]
+
+
 def test_gift_and_invitation_notices_are_inbox_only(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         send([user], kind="gift")
