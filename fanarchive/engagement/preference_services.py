@@ -40,9 +40,9 @@ def preferences_update(
 
     The writing, history and e-mail preferences are left as they are when not given
     (None). `email` maps `email_comments`, `email_replies`, `email_kudos`,
-    `email_subscriptions` and `email_collections` to "immediate", "daily" or "off". Turning history off
-    clears it (works marked for later stay marked); turning "Marked for later" off
-    clears the marks.
+    `email_subscriptions` and `email_collections` to "immediate", "daily" or "off".
+    Turning history off clears it (works marked for later stay marked); turning "Marked
+    for later" off clears the marks.
     """
     require_self(user, owner)
     email = email or {}
