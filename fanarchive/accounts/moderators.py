@@ -61,3 +61,12 @@ def suspension_message(user: User) -> str:
         when = f"This account is suspended until {until:%Y-%m-%d %H:%M %Z}" if until else ""
     reason = user.suspension_reason.strip()
     return f"{when}. Reason: {reason}" if reason else f"{when}."
+
+
+def require_active(user: User | AnonymousUser, doing: str) -> None:
+    """Refuse a guest or a suspended account `doing` something ("sign up", "claim a
+    prompt"), saying which."""
+    if not user.is_authenticated:
+        raise PermissionDenied(f"Please log in to {doing}.")
+    if is_suspended(user):
+        raise PermissionDenied(f"A suspended account cannot {doing}.")

@@ -21,8 +21,7 @@ from fanarchive.api.pagination import keyset_page, page_size
 from fanarchive.api.params import Count, Id
 from fanarchive.challenges import claim_services
 from fanarchive.challenges import prompt_selectors as selectors
-from fanarchive.challenges.models import Challenge, Claim, Prompt
-from fanarchive.collections.selectors import collection_by_name
+from fanarchive.challenges.models import Claim
 from fanarchive.works import selectors as works
 
 router = Router(tags=["challenges"])
@@ -82,21 +81,6 @@ class ClaimOut(Schema):
 
 class FillIn(Schema):
     work_id: Id
-
-
-def _prompt_meme(name: str) -> Challenge:
-    collection = collection_by_name(name)
-    challenge = selectors.prompt_meme_of(collection) if collection else None
-    if challenge is None:
-        raise Http404("No such prompt meme.")
-    return challenge
-
-
-def _prompt(challenge: Challenge, prompt_id: int) -> Prompt:
-    prompt = selectors.prompt_by_id(challenge, prompt_id)
-    if prompt is None:
-        raise Http404("No such prompt.")
-    return prompt
 
 
 def prompt_out(card: selectors.PromptCard) -> dict[str, Any]:
@@ -164,7 +148,7 @@ def prompt_list(
     limit: Count | None = None,
 ) -> dict[str, Any]:
     caller = caller_of(request)
-    challenge = _prompt_meme(name)
+    challenge = selectors.prompt_meme_or_404(name)
     filters = selectors.PromptFilters(tag=tag, unfilled=unfilled, unclaimed=unclaimed)
     rows, next_cursor = keyset_page(
         selectors.with_card_data(selectors.prompts_of(challenge, filters)),
@@ -184,8 +168,10 @@ def prompt_list(
 )
 def prompt_detail(request: HttpRequest, name: str, prompt_id: Id) -> dict[str, Any]:
     caller = caller_of(request)
-    challenge = _prompt_meme(name)
-    [card] = selectors.prompt_cards(challenge, [_prompt(challenge, prompt_id)], caller.user)
+    challenge = selectors.prompt_meme_or_404(name)
+    [card] = selectors.prompt_cards(
+        challenge, [selectors.prompt_or_404(challenge, prompt_id)], caller.user
+    )
     return prompt_out(card)
 
 
@@ -197,14 +183,14 @@ def prompt_detail(request: HttpRequest, name: str, prompt_id: Id) -> dict[str, A
 )
 def prompt_claim(request: HttpRequest, name: str, prompt_id: Id) -> Status[dict[str, Any]]:
     caller = caller_of(request)
-    prompt = _prompt(_prompt_meme(name), prompt_id)
+    prompt = selectors.prompt_or_404(selectors.prompt_meme_or_404(name), prompt_id)
     claim = claim_services.prompt_claim(user=caller.account, prompt=prompt)
     return Status(201, claim_out(claim))
 
 
 def _own_claim(request: HttpRequest, name: str, prompt_id: int) -> tuple[Any, Claim]:
     caller = caller_of(request)
-    prompt = _prompt(_prompt_meme(name), prompt_id)
+    prompt = selectors.prompt_or_404(selectors.prompt_meme_or_404(name), prompt_id)
     claim = (
         Claim.objects.select_related("challenge__collection")
         .filter(prompt=prompt, user=caller.account)

@@ -22,6 +22,7 @@ from fanarchive.api.pagination import keyset_page, page_size
 from fanarchive.api.params import Count, Id
 from fanarchive.challenges import (
     setup_selectors,
+    setup_services,
     signup_selectors,
     signup_services,
     tag_set_selectors,
@@ -158,22 +159,7 @@ def _challenge(name: str) -> Challenge:
 def _challenge_out(challenge: Challenge) -> dict[str, Any]:
     window = setup_selectors.signup_window(challenge)
     tag_set = challenge.tag_set
-    fields = (
-        "signup_instructions",
-        "signup_open",
-        "signups_open_at",
-        "signups_close_at",
-        "requests_required",
-        "requests_allowed",
-        "offers_required",
-        "offers_allowed",
-        "assignments_due_at",
-        "anonymous_prompts_allowed",
-        "claims_open",
-        "claims_per_prompt",
-        "works_reveal_at",
-        "authors_reveal_at",
-    )
+    fields = [name for name in setup_services.SETTING_NAMES if name != "tag_set"]
     return {
         "collection": challenge.collection.name,
         "title": challenge.collection.title,

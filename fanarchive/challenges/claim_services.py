@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fanarchive.accounts.models import User
-from fanarchive.accounts.moderators import is_suspended
+from fanarchive.accounts.moderators import require_active
 from fanarchive.challenges.models import Claim, Prompt
 from fanarchive.challenges.prompt_selectors import claim_refusal
 from fanarchive.collections.item_services import collection_item_add
@@ -36,13 +36,6 @@ from fanarchive.works.models import Work
 from fanarchive.works.selectors import is_creator
 
 
-def _require_active(user: User, doing: str) -> None:
-    if not user.is_authenticated:
-        raise PermissionDenied(f"Please log in to {doing}.")
-    if is_suspended(user):
-        raise PermissionDenied(f"A suspended account cannot {doing}.")
-
-
 def prompt_url(prompt: Prompt) -> str:
     return reverse("challenges:prompt_detail", args=[prompt.challenge.collection.name, prompt.pk])
 
@@ -54,7 +47,7 @@ def prompt_label(prompt: Prompt) -> str:
 @transaction.atomic
 def prompt_claim(*, user: User, prompt: Prompt) -> Claim:
     """`user` claims `prompt` under their default pseud."""
-    _require_active(user, "claim a prompt")
+    require_active(user, "claim a prompt")
     # Locking the prompt makes two claims at once count against the limit one by one.
     prompt = (
         Prompt.objects.select_for_update().select_related("challenge__collection").get(pk=prompt.pk)
@@ -81,7 +74,7 @@ def _locked_claim(claim: Claim, dropped: str) -> Claim:
 def claim_drop(*, user: User, claim: Claim) -> None:
     """The claimant drops their unfilled claim; the challenge's moderators may remove any
     claim (its claimant is told)."""
-    _require_active(user, "drop a claim")
+    require_active(user, "drop a claim")
     claim = _locked_claim(claim, "This claim was already dropped.")
     collection = claim.challenge.collection
     moderator = can_moderate(user, collection)
@@ -146,7 +139,7 @@ def _notify_prompter(claim: Claim, work: Work, actor: User | None) -> None:
 @transaction.atomic
 def claim_fill(*, user: User, claim: Claim, work: Work) -> Claim:
     """Fill `user`'s claim with their own posted work (see the module's docstring)."""
-    _require_active(user, "fill a claim")
+    require_active(user, "fill a claim")
     claim = _locked_claim(
         claim, "This claim was dropped, so it cannot be filled: claim the prompt again."
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
 
 from fanarchive.challenges.models import (
     Challenge,
@@ -24,7 +25,7 @@ from fanarchive.challenges.models import (
     PromptTag,
 )
 from fanarchive.collections.models import Collection
-from fanarchive.collections.selectors import can_moderate
+from fanarchive.collections.selectors import can_moderate, collection_by_name
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import filter_closure_ids
 from fanarchive.works.models import Creatorship, Work
@@ -96,6 +97,15 @@ def prompt_meme_of(collection: Collection) -> Challenge | None:
     )
 
 
+def prompt_meme_or_404(name: str) -> Challenge:
+    """The prompt meme run in the collection named `name` (pages and the API)."""
+    collection = collection_by_name(name)
+    challenge = prompt_meme_of(collection) if collection else None
+    if challenge is None:
+        raise Http404("No such prompt meme.")
+    return challenge
+
+
 def filled_claims_q() -> Exists:
     """A prompt has a filled claim (a work recorded on it)."""
     return Exists(Claim.objects.filter(prompt=OuterRef("pk"), work__isnull=False))
@@ -136,6 +146,13 @@ def prompt_by_id(challenge: Challenge, prompt_id: int) -> Prompt | None:
         .filter(pk=prompt_id)
         .first()
     )
+
+
+def prompt_or_404(challenge: Challenge, prompt_id: int) -> Prompt:
+    prompt = prompt_by_id(challenge, prompt_id)
+    if prompt is None:
+        raise Http404("No such prompt.")
+    return prompt
 
 
 def claim_refusal(prompt: Prompt, user: AnyUser, claims: Sequence[Claim]) -> str | None:

@@ -7,32 +7,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
 from fanarchive.challenges import claim_services
 from fanarchive.challenges import prompt_selectors as selectors
-from fanarchive.challenges.models import Challenge, Claim, Prompt
+from fanarchive.challenges.models import Claim
 from fanarchive.challenges.prompt_forms import ClaimFillForm, PromptFilterForm, fill_form_for
-from fanarchive.collections.selectors import collection_by_name
 from fanarchive.core.views import authenticated_user, form_error_from, paginate
-
-
-def _prompt_meme(name: str) -> Challenge:
-    collection = collection_by_name(name)
-    challenge = selectors.prompt_meme_of(collection) if collection else None
-    if challenge is None:
-        raise Http404("No such prompt meme.")
-    return challenge
-
-
-def _prompt(challenge: Challenge, prompt_id: int) -> Prompt:
-    prompt = selectors.prompt_by_id(challenge, prompt_id)
-    if prompt is None:
-        raise Http404("No such prompt.")
-    return prompt
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -44,7 +28,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 
 def prompt_list(request: HttpRequest, name: str) -> HttpResponse:
-    challenge = _prompt_meme(name)
+    challenge = selectors.prompt_meme_or_404(name)
     form = PromptFilterForm(request.GET)
     prompts = selectors.with_card_data(selectors.prompts_of(challenge, form.filters()))
     page = paginate(request, prompts)
@@ -63,8 +47,8 @@ def prompt_list(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def prompt_detail(request: HttpRequest, name: str, prompt_id: int) -> HttpResponse:
-    challenge = _prompt_meme(name)
-    prompt = _prompt(challenge, prompt_id)
+    challenge = selectors.prompt_meme_or_404(name)
+    prompt = selectors.prompt_or_404(challenge, prompt_id)
     [card] = selectors.prompt_cards(challenge, [prompt], request.user)
     return render(
         request,
@@ -81,8 +65,8 @@ def prompt_detail(request: HttpRequest, name: str, prompt_id: int) -> HttpRespon
 @login_required
 @require_POST
 def claim_create(request: HttpRequest, name: str, prompt_id: int) -> HttpResponse:
-    challenge = _prompt_meme(name)
-    prompt = _prompt(challenge, prompt_id)
+    challenge = selectors.prompt_meme_or_404(name)
+    prompt = selectors.prompt_or_404(challenge, prompt_id)
     try:
         claim_services.prompt_claim(user=authenticated_user(request), prompt=prompt)
     except ValidationError as error:
@@ -97,8 +81,8 @@ def claim_create(request: HttpRequest, name: str, prompt_id: int) -> HttpRespons
 def claim_unclaim(request: HttpRequest, name: str, prompt_id: int) -> HttpResponse:
     """Drop one's own claim; a moderator names the claim to remove with `claim`."""
     user = authenticated_user(request)
-    challenge = _prompt_meme(name)
-    prompt = _prompt(challenge, prompt_id)
+    challenge = selectors.prompt_meme_or_404(name)
+    prompt = selectors.prompt_or_404(challenge, prompt_id)
     claims = Claim.objects.filter(prompt=prompt)
     wanted = request.POST.get("claim", "")
     claim = (

@@ -15,7 +15,7 @@ from fanarchive.challenges.prompt_rules import (
     prompt_label,
     type_label,
 )
-from fanarchive.challenges.setup_services import ChallengeSettings, TagRuleInput
+from fanarchive.challenges.setup_services import SETTING_NAMES, ChallengeSettings, TagRuleInput
 from fanarchive.challenges.signup_services import PromptInput
 from fanarchive.challenges.tag_set_selectors import NOMINATION_LIMIT_FIELDS
 from fanarchive.challenges.tag_set_services import TagSetInput
@@ -263,26 +263,7 @@ class ChallengeSettingsForm(_Form):
 
 
 def settings_initial(settings: ChallengeSettings) -> dict[str, Any]:
-    initial: dict[str, Any] = {
-        name: getattr(settings, name)
-        for name in (
-            "tag_set",
-            "signup_instructions",
-            "signup_open",
-            "signups_open_at",
-            "signups_close_at",
-            "requests_required",
-            "requests_allowed",
-            "offers_required",
-            "offers_allowed",
-            "assignments_due_at",
-            "anonymous_prompts_allowed",
-            "claims_open",
-            "claims_per_prompt",
-            "works_reveal_at",
-            "authors_reveal_at",
-        )
-    }
+    initial: dict[str, Any] = {name: getattr(settings, name) for name in SETTING_NAMES}
     for tag_type in TAG_TYPE_ORDER:
         rule = settings.rules.get(tag_type)
         for f in _RULE_FIELDS:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fanarchive.accounts.models import User
-from fanarchive.accounts.moderators import is_suspended
+from fanarchive.accounts.moderators import require_active
 from fanarchive.challenges import models as m
 from fanarchive.challenges.models import Challenge, ChallengeKind, TagRule, TagSet
 from fanarchive.challenges.prompt_rules import TAG_TYPE_ORDER, type_label
@@ -58,6 +58,9 @@ class ChallengeSettings:
     # Tag type -> its rule; a type left out takes no tags.
     rules: Mapping[str, TagRuleInput] = field(default_factory=dict)
 
+
+# The challenge's own settings (as named on the model), without the per-type rules.
+SETTING_NAMES = tuple(f.name for f in fields(ChallengeSettings) if f.name != "rules")
 
 # AO3's default sign-up form: one fandom per request and offer, which must match.
 DEFAULT_RULES: dict[str, TagRuleInput] = {
@@ -232,13 +235,6 @@ def _rules_save(challenge: Challenge, rules: Mapping[str, TagRuleInput]) -> None
         TagRule.objects.update_or_create(challenge=challenge, tag_type=tag_type, defaults=values)
 
 
-def _require_active(user: User, doing: str) -> None:
-    if not user.is_authenticated:
-        raise PermissionDenied(f"Please log in to {doing}.")
-    if is_suspended(user):
-        raise PermissionDenied(f"A suspended account cannot {doing}.")
-
-
 @transaction.atomic
 def challenge_create(
     *,
@@ -251,7 +247,7 @@ def challenge_create(
     """Make the collection a gift exchange or a prompt meme (its owners; one per
     collection). A gift exchange's collection is made unrevealed and anonymous unless
     `unrevealed_and_anonymous` is False (AO3's default)."""
-    _require_active(user, "set up a challenge")
+    require_active(user, "set up a challenge")
     if not is_collection_owner(user, collection):
         raise PermissionDenied(f"Only the owners of {collection.title} can set up a challenge.")
     if kind not in ChallengeKind.values:
@@ -288,7 +284,7 @@ def challenge_create(
 @transaction.atomic
 def challenge_update(*, user: User, challenge: Challenge, data: ChallengeSettings) -> Challenge:
     """Edit the settings and tag rules (the collection's owners and moderators)."""
-    _require_active(user, "edit a challenge")
+    require_active(user, "edit a challenge")
     collection = challenge.collection
     if not can_moderate(user, collection):
         raise PermissionDenied(f"Only the moderators of {collection.title} can edit its challenge.")

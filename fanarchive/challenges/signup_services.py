@@ -18,7 +18,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.accounts.moderators import is_suspended
+from fanarchive.accounts.moderators import require_active
 from fanarchive.challenges import models as m
 from fanarchive.challenges.assignment_services import assignments_signup_withdrawn
 from fanarchive.challenges.models import (
@@ -71,13 +71,6 @@ class _Checked:
     anonymous: bool
     any_types: list[str]
     names: dict[str, list[str]]
-
-
-def _require_active(user: User, doing: str) -> None:
-    if not user.is_authenticated:
-        raise PermissionDenied(f"Please log in to {doing}.")
-    if is_suspended(user):
-        raise PermissionDenied(f"A suspended account cannot {doing}.")
 
 
 def _texts(label: str, prompt: PromptInput, errors: list[str]) -> tuple[str, str, str]:
@@ -205,7 +198,7 @@ def signup_save(
 ) -> SignUp:
     """Create or replace `user`'s sign-up; a moderator edits someone else's by passing
     their `signup`. Blank prompts (a form's spare blocks) are dropped."""
-    _require_active(user, "sign up")
+    require_active(user, "sign up")
     if signup is not None and signup.challenge_id != challenge.pk:
         raise ValidationError("That sign-up belongs to another challenge.")
     if signup is not None and signup.user_id != user.pk:
@@ -271,7 +264,7 @@ def _prompts_replace(signup: SignUp, checked: Sequence[_Checked]) -> None:
 def signup_withdraw(*, user: User, signup: SignUp) -> None:
     """Remove a sign-up and its prompts: its owner while sign-ups are open, the
     collection's moderators at any time."""
-    _require_active(user, "withdraw a sign-up")
+    require_active(user, "withdraw a sign-up")
     challenge = signup.challenge
     if signup.user_id != user.pk and not can_moderate(user, challenge.collection):
         raise PermissionDenied("You can only withdraw your own sign-up.")

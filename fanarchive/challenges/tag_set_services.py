@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fanarchive.accounts.models import User
-from fanarchive.accounts.moderators import is_suspended
+from fanarchive.accounts.moderators import require_active
 from fanarchive.challenges import models as m
 from fanarchive.challenges.models import NominationStatus, TagNomination, TagSet, TagSetTag
 from fanarchive.challenges.prompt_rules import type_label
@@ -43,15 +43,8 @@ class TagSetInput:
     freeform_nomination_limit: int = 0
 
 
-def _require_active(user: User, doing: str) -> None:
-    if not user.is_authenticated:
-        raise PermissionDenied(f"Please log in to {doing}.")
-    if is_suspended(user):
-        raise PermissionDenied(f"A suspended account cannot {doing}.")
-
-
 def _require_owner(user: User, tag_set: TagSet, doing: str) -> None:
-    _require_active(user, doing)
+    require_active(user, doing)
     if not is_tag_set_owner(user, tag_set):
         raise PermissionDenied(f"Only the owners of the tag set {tag_set.title} can {doing}.")
 
@@ -94,7 +87,7 @@ def _cleaned(data: TagSetInput) -> dict[str, object]:
 @transaction.atomic
 def tag_set_create(*, user: User, data: TagSetInput) -> TagSet:
     """A new tag set owned by `user`."""
-    _require_active(user, "make a tag set")
+    require_active(user, "make a tag set")
     tag_set = TagSet.objects.create(**_cleaned(data))
     tag_set.owners.add(user)
     return tag_set
@@ -206,7 +199,7 @@ def tag_set_tags_remove(*, user: User, tag_set: TagSet, tag_ids: Iterable[int]) 
 
 
 def _require_nominating(user: User, tag_set: TagSet) -> None:
-    _require_active(user, "nominate tags")
+    require_active(user, "nominate tags")
     if not tag_set.nominations_open:
         raise ValidationError(f"Nominations for {tag_set.title} are closed.")
 
@@ -285,7 +278,7 @@ def tag_nomination_edit(*, user: User, nomination: TagNomination, name: str) -> 
 
 @transaction.atomic
 def tag_nomination_withdraw(*, user: User, nomination: TagNomination) -> None:
-    _require_active(user, "withdraw a nomination")
+    require_active(user, "withdraw a nomination")
     _own_pending(user, nomination, "withdraw")
     nomination.delete()
 

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fanarchive.accounts.models import Pseud, User
-from fanarchive.accounts.moderators import is_suspended
+from fanarchive.accounts.moderators import require_active
 from fanarchive.collections import models as m
 from fanarchive.collections.item_services import collection_works_refresh, reveal_flags_turned_off
 from fanarchive.collections.models import Collection, CollectionParticipant, ParticipantRole
@@ -122,13 +122,6 @@ def _own_pseud(user: User, pseud: Pseud | None) -> Pseud:
     return pseud
 
 
-def _require_active(user: User, doing: str) -> None:
-    if not user.is_authenticated:
-        raise PermissionDenied(f"Please log in to {doing}.")
-    if is_suspended(user):
-        raise PermissionDenied(f"A suspended account cannot {doing}.")
-
-
 @transaction.atomic
 def collection_create(
     *,
@@ -141,7 +134,7 @@ def collection_create(
 
     A sub-collection needs a parent that is not itself a sub-collection, owned by `user`.
     """
-    _require_active(user, "create a collection")
+    require_active(user, "create a collection")
     owner = _own_pseud(user, pseud)
     if parent is not None:
         if parent.parent_id is not None:
@@ -231,7 +224,7 @@ def collection_join(
     *, user: User, collection: Collection, pseud: Pseud | None = None
 ) -> CollectionParticipant:
     """Join as a member: an open collection, or a closed one that invited you."""
-    _require_active(user, "join a collection")
+    require_active(user, "join a collection")
     pseud = _own_pseud(user, pseud)
     existing = CollectionParticipant.objects.filter(collection=collection, pseud=pseud).first()
     if existing is not None and existing.role != ParticipantRole.INVITED:
