@@ -8,7 +8,7 @@ class ChallengesConfig(AppConfig):
 
     def ready(self) -> None:
         # A collection's reveals (collections, below) are announced through a port.
-        from fanarchive.challenges.reveal_listener import ChallengeReveals
+        from fanarchive.challenges.reveal_services import ChallengeReveals
         from fanarchive.collections.reveal_events import listen
 
         listen(ChallengeReveals())

@@ -167,7 +167,7 @@ def claim_fill(*, user: User, claim: Claim, work: Work) -> Claim:
 
 def claim_fills_revealed(*, collection: Collection, work_ids: Iterable[int]) -> None:
     """Tell the prompters of the claims these just-revealed works fill (heard from every
-    `collections.item_services.collection_reveal` through `reveal_listener`)."""
+    `collections.item_services.collection_reveal` through `reveal_services.ChallengeReveals`)."""
     claims = (
         Claim.objects.filter(challenge__collection=collection, work_id__in=list(work_ids))
         .select_related("challenge__collection", "prompt__signup__user", "work", "user")

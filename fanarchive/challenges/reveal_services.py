@@ -3,9 +3,9 @@
 
 `reveals_due(now)` does every reveal whose date has passed and that has not happened,
 through the collections' own reveals (`collection_reveal`, which tells gift recipients of
-their gifts and, through `reveal_listener`, a prompt meme's prompters of their fills; and
+their gifts and, through `ChallengeReveals`, a prompt meme's prompters of their fills; and
 `collection_reveal_authors`, which tells recipients who wrote their gifts), and records
-when (a reveal by the moderators' buttons is recorded by `reveal_listener` too). It is
+when (a reveal by the moderators' buttons is recorded by `ChallengeReveals` too). It is
 run by the task `reveals_schedule` queues for each date, and by `fanarchive challenges-due`
 from cron, so a date moved later only means a run that finds nothing to do, and a lost
 task is caught by the next cron run.
@@ -22,9 +22,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fanarchive.accounts.models import User
 from fanarchive.challenges import tasks
+from fanarchive.challenges.claim_services import claim_fills_revealed
 from fanarchive.challenges.models import Challenge
 from fanarchive.collections.item_services import collection_reveal, collection_reveal_authors
+from fanarchive.collections.models import Collection
 from fanarchive.collections.selectors import collection_moderator_users
 
 logger = logging.getLogger(__name__)
@@ -72,7 +75,7 @@ def _reveal_one(challenge_id: int, now: dt.datetime) -> list[Reveal]:
     done: list[Reveal] = []
     reveal_works = challenge.works_reveal_at is not None and challenge.works_reveal_at <= now
     if reveal_works and challenge.works_revealed_at is None:
-        # The reveal tells gift recipients, and prompters of their fills (reveal_listener).
+        # The reveal tells gift recipients, and prompters of their fills (ChallengeReveals).
         work_ids = collection_reveal(user=acting, collection=collection)
         challenge.works_revealed_at = now
         done.append(Reveal(challenge_id, WORKS, work_ids))
@@ -116,3 +119,23 @@ def _enqueue_at(moment: dt.datetime) -> None:
         task.enqueue()
     except Exception:
         logger.exception("Could not queue the reveal at %s", moment)
+
+
+# -- heard from every reveal of a collection (collections.reveal_events) ------------------
+
+
+class ChallengeReveals:
+    """The challenges' side of a collection's reveals, however they happen: a prompt
+    meme's prompters hear of the fills the works reveal shows, and the challenge records
+    each reveal as done, so its schedule does not do it again."""
+
+    def works_revealed(self, *, collection: Collection, work_ids: list[int], actor: User) -> None:
+        claim_fills_revealed(collection=collection, work_ids=work_ids)
+        Challenge.objects.filter(collection=collection, works_revealed_at__isnull=True).update(
+            works_revealed_at=timezone.now()
+        )
+
+    def authors_revealed(self, *, collection: Collection, work_ids: list[int], actor: User) -> None:
+        Challenge.objects.filter(collection=collection, authors_revealed_at__isnull=True).update(
+            authors_revealed_at=timezone.now()
+        )

@@ -75,8 +75,11 @@ def find_works(
     With a `scope` (a collection's works page), the same narrowed to its groups."""
     form = FilterForm(request.GET, fixed_tag=tag)
     listing: Listing | None = None
+    # The sort the results are in, for the sort box: "Best match" when a search leaves it unsaid.
+    current_sort = request.GET.get("sort", "")
     if form.is_valid():
         spec = form.to_filter()
+        current_sort = spec.sort
         if scope is not None:
             spec.groups = scope.groups
         listing = selectors.works_find(
@@ -119,6 +122,7 @@ def find_works(
         "tag_relations": tag_relations(tag) if tag is not None and not tag.is_fixed else None,
         "can_wrangle": tag is not None and can_wrangle(request.user, tag),
         "heading": "Works",
+        "current_sort": current_sort,
         "ratings": fixed_tags(TagType.RATING),
         "warnings": fixed_tags(TagType.WARNING),
         "categories": fixed_tags(TagType.CATEGORY),

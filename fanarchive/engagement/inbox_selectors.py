@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from fanarchive.accounts.models import Preference, User
-from fanarchive.engagement.models import Notice, ReadingHistory, Subscription, SubscriptionKind
-from fanarchive.works.models import Work
+from fanarchive.engagement.models import (
+    Comment,
+    CommentState,
+    Notice,
+    ReadingHistory,
+    Subscription,
+    SubscriptionKind,
+)
+from fanarchive.works.age_gate import AgeGateContext
+from fanarchive.works.models import Work, WorkTag
+from fanarchive.works.selectors import adult_text_withheld
 
 INBOX_FILTERS = ("all", "unread", "read")
 
@@ -30,6 +41,26 @@ def inbox_of(user: User, *, show: str = "all") -> QuerySet[Notice]:
     elif show == "read":
         notices = notices.filter(read_at__isnull=False)
     return notices.select_related("actor", "work").order_by("-created_at", "-id")
+
+
+def notice_comment_texts(notices: Iterable[Notice], *, reader: AgeGateContext) -> dict[int, str]:
+    """The stored (sanitised) text of the comments these notices are about, by comment id,
+    for the inbox to show beside its reply box: published comments only, and none on a
+    work whose own words the reader may not see yet (the adult-content rule)."""
+    comment_ids = {notice.comment_id for notice in notices if notice.comment_id is not None}
+    if not comment_ids:
+        return {}
+    comments = list(
+        Comment.objects.filter(pk__in=comment_ids, state=CommentState.PUBLISHED, deleted=False)
+        .select_related("work")
+        .prefetch_related(
+            Prefetch("work__work_tags", queryset=WorkTag.objects.select_related("tag"))
+        )
+    )
+    withheld = adult_text_withheld(
+        viewer=reader, works={c.work_id: c.work for c in comments}.values()
+    )
+    return {c.pk: c.text for c in comments if c.work_id not in withheld}
 
 
 def unread_count(user: User | AnonymousUser) -> int:

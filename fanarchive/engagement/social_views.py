@@ -25,8 +25,9 @@ from fanarchive.engagement import (
 )
 from fanarchive.engagement.models import Bookmark, Subscription
 from fanarchive.engagement.social_forms import BookmarkForm
+from fanarchive.works.age_gate import age_gate_context
 from fanarchive.works.models import Series, Work
-from fanarchive.works.selectors import access_work
+from fanarchive.works.selectors import access_work, with_blurb_data
 from fanarchive.works.series_selectors import series_get
 
 
@@ -136,10 +137,15 @@ def bookmark_edit(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
+    """GET asks (the bookmark's notes and tags go with it); POST deletes."""
     user = authenticated_user(request)
     bookmark = _own_bookmark(request, bookmark_id)
+    if request.method != "POST":
+        next_url = _next(request, f"/users/{user.username}/bookmarks/")
+        return render(
+            request, "engagement/bookmark_delete.html", {"bookmark": bookmark, "next": next_url}
+        )
     bookmark_services.bookmark_delete(user=user, bookmark=bookmark)
     messages.success(request, "Your bookmark was deleted.")
     return redirect(_next(request, f"/users/{user.username}/bookmarks/"))
@@ -216,10 +222,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if show not in inbox_selectors.INBOX_FILTERS:
         show = "all"
     page = paginate(request, inbox_selectors.inbox_of(user, show=show))
+    comment_texts = inbox_selectors.notice_comment_texts(
+        page.object_list, reader=age_gate_context(request)
+    )
     return render(
         request,
         "engagement/inbox.html",
-        {"page": page, "show": show, "filters": inbox_selectors.INBOX_FILTERS},
+        {
+            "page": page,
+            "show": show,
+            "filters": inbox_selectors.INBOX_FILTERS,
+            # Each notice with the text of the comment it is about, if the reader may see it.
+            "rows": [(notice, comment_texts.get(notice.comment_id)) for notice in page.object_list],
+        },
     )
 
 
@@ -263,12 +278,16 @@ def user_history(request: HttpRequest, username: str) -> HttpResponse:
     owner = own_account(request.user, username)
     later = request.GET.get("show") == "later"
     page = paginate(request, inbox_selectors.history_of(owner, marked_only=later))
+    # Each entry with its work's blurb data (one fixed set of queries for the page).
+    works = with_blurb_data(Work.objects.filter(pk__in=[e.work_id for e in page.object_list]))
+    blurbs = {work.pk: work for work in works}
     return render(
         request,
         "engagement/history.html",
         {
             "owner": owner,
             "page": page,
+            "rows": [(entry, blurbs.get(entry.work_id)) for entry in page.object_list],
             "later": later,
             "keeps_history": history_services.keeps_history(owner),
             "is_owner": True,

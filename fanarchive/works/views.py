@@ -179,6 +179,9 @@ def adult_gate(request: HttpRequest, work: Work) -> HttpResponse | None:
     query["view_adult"] = "true"
     context = {
         "work": work,
+        # Its blurb (metadata, public wherever the work is listed: warnings, tags, summary),
+        # as AO3 shows it before a reader agrees; never the work's own words.
+        "blurb_work": selectors.with_blurb_data(Work.objects.filter(pk=work.pk)).first(),
         "reason": str(access.reason),
         "continue_query": query.urlencode(),
         "next_path": request.get_full_path(),
