@@ -13,6 +13,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from fanarchive.challenges.models import Assignment, ChallengeKind
+from fanarchive.challenges.tests.factories import make_challenge, make_signup
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.engagement.bookmark_services import bookmark_create
 from fanarchive.engagement.comment_services import comment_create
@@ -232,3 +234,48 @@ def test_autocomplete_finds_a_word_inside_a_name(client: Client, user):
     response = client.get("/tags/autocomplete/", {"type": "freeform", "q": "library"})
     names = [row["name"] for row in response.json()["results"]]
     assert names == ["The Ninth Library", "Library Cats"]
+
+
+def test_collection_and_challenge_pages_have_exactly_one_h1(client: Client, user, other_user):
+    exchange = make_challenge(user)
+    meme = make_challenge(user, ChallengeKind.PROMPT_MEME)
+    signup = make_signup(other_user, exchange, requests=[{"fandom": ["Harbour Tales"]}])
+    prompt = make_signup(other_user, meme, requests=[{"fandom": ["Harbour Tales"]}])
+    prompt_id = prompt.prompts.get().pk
+    giver = make_signup(user, exchange, offers=[{"fandom": ["Harbour Tales"]}])
+    assignment = Assignment.objects.create(challenge=exchange, giver=giver, recipient=signup)
+    name, meme_name = exchange.collection.name, meme.collection.name
+    tag_set = exchange.tag_set_id
+    pages = [
+        "/collections/",
+        f"/collections/{name}/",
+        f"/collections/{name}/works/",
+        f"/collections/{name}/bookmarks/",
+        f"/collections/{name}/participants/",
+        f"/collections/{name}/items/",
+        f"/collections/{name}/edit/",
+        f"/collections/{name}/delete/",
+        "/collections/new/",
+        f"/collections/{name}/challenge/edit/",
+        f"/collections/{name}/signups/",
+        f"/collections/{name}/signups/{signup.pk}/",
+        f"/collections/{name}/matching/",
+        f"/collections/{name}/assignments/",
+        f"/collections/{name}/assignments/{assignment.pk}/",
+        f"/users/{user.username}/assignments/",
+        f"/users/{user.username}/collection-items/",
+        f"/collections/{meme_name}/prompts/",
+        f"/collections/{meme_name}/prompts/{prompt_id}/",
+        f"/users/{user.username}/claims/",
+        f"/collections/{meme_name}/signup/",
+        "/tag-sets/",
+        "/tag-sets/new/",
+        f"/tag-sets/{tag_set}/",
+        f"/tag-sets/{tag_set}/edit/",
+        f"/tag-sets/{tag_set}/nominations/",
+    ]
+    client.force_login(user)
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert h1_count(response.content.decode()) == 1, url
