@@ -13,7 +13,9 @@ the real commands, each in a process of its own, and reads each one's peak memor
 - `fanarchive backup FILE` from SQLite: seconds, works/s, size;
 - `fanarchive backup --verify FILE`;
 - `fanarchive restore FILE` into a new SQLite archive: the load (rows and files, in one
-  transaction) and the rebuild (`reindex --search`) separately;
+  transaction) and the rebuild (search documents and catalogue index; on PostgreSQL by
+  one process a core, `backup.rebuild`) separately; "in all" also counts the process
+  start and `migrate` on the empty database (~7 s);
 - with --postgres, the same restore into a new PostgreSQL database (created, and dropped
   afterwards) and a backup from it.
 

@@ -41,8 +41,9 @@ class SearchDocument(models.Model):
     """The searchable text of one posted work, rewritten in the work's own transaction.
 
     SQLite indexes it with an external-content FTS5 table kept in step by
-    triggers; PostgreSQL with generated, weighted `tsvector` columns and GIN
-    indexes (created by discovery's migrations 0003, 0004 and 0006). Deleting the
+    triggers; PostgreSQL with weighted `tsvector` columns and GIN indexes (created by
+    discovery's migrations 0003, 0004 and 0006; computed once per write by a trigger
+    since works migration 0009). Deleting the
     work deletes its document.
     """
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from fanarchive.accounts.models import User
 from fanarchive.backup import format as fmt
@@ -211,3 +212,30 @@ def test_a_backup_cut_short_leaves_no_file(tmp_path, data_dir, monkeypatch):
 )
 def test_file_names_stay_inside_the_data_directory(name, safe):
     assert safe_file_name(name) is safe
+
+
+def _foreign_keys(table: str) -> dict[str, tuple[str, str]]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    return {name: c["foreign_key"] for name, c in found.items() if c["foreign_key"]}
+
+
+@pytest.mark.flushes_database
+@pytest.mark.django_db(transaction=True)
+def test_rows_naming_rows_the_backup_lacks_are_refused(backup, data_dir, tmp_path):
+    def orphan_chapter(lines: list[bytes]) -> list[bytes]:
+        at = next(i for i, line in enumerate(lines) if b'"table":"works_chapter"' in line)
+        row = json.loads(lines[at + 1])
+        row[json.loads(lines[at])["columns"].index("work_id")] = 987654
+        return [*lines[: at + 1], json.dumps(row).encode() + b"\n", *lines[at + 2 :]]
+
+    keys = _foreign_keys("works_chapter")
+    assert ("works_work", "id") in keys.values()
+    target = tmp_path / "orphan.backup"
+    rewritten(backup, target, orphan_chapter)
+    with pytest.raises(BackupError, match="do not hold together"):
+        _restore(target)
+    _nothing_restored(data_dir)
+    assert _foreign_keys("works_chapter") == keys  # set aside during the copy, and back
+    _restore(backup)  # the sound backup still restores
+    assert Work.objects.get().chapters.count() == 2

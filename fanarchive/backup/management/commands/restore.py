@@ -2,12 +2,13 @@
 
 The database is migrated first, so a new data directory or an empty PostgreSQL database
 is enough. Then the rows and data files are restored in one transaction (nothing is
-left on an error), and the catalogue index, the search documents and the tag counts
-are rebuilt.
+left on an error), and the catalogue index and the search documents are rebuilt (on
+PostgreSQL by several processes at once: `backup.rebuild`).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from fanarchive.backup.management.reading import read_backup
+from fanarchive.backup.rebuild import rebuild_after_restore
 from fanarchive.backup.restore_services import backup_restore
 
 
@@ -28,6 +30,12 @@ class Command(BaseCommand):
             action="store_true",
             help="do not rebuild the index and search documents (run `fanarchive reindex "
             "--search` later)",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes rebuilding the search documents on PostgreSQL (default: one a core)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -45,6 +53,6 @@ class Command(BaseCommand):
         if options["no_rebuild"]:
             self.stdout.write("Not rebuilt: run `fanarchive reindex --search`.")
             return
-        call_command("reindex", "--search", stdout=self.stdout, stderr=self.stderr)
+        rebuild_after_restore(workers=options["workers"], stdout=self.stdout, stderr=self.stderr)
         rebuilt = time.monotonic() - started - loaded
         self.stdout.write(f"Rebuilt the index and search documents in {rebuilt:.1f} s.")
