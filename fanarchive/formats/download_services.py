@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -35,15 +36,23 @@ def work_export(*, work: Work, fmt: str) -> Path:
     doc = export_document(work)
     folder = downloads_dir() / str(work.pk)
     target = folder / f"{EXPORT_VERSION}-{doc.stamp()}.{spec.extension}"
+    return cached_file(target, lambda: spec.build(doc), stale=f"*.{spec.extension}")
+
+
+def cached_file(target: Path, build: Callable[[], bytes], *, stale: str) -> Path:
+    """`target`, built by `build` unless it exists; written whole or not at all (a
+    reader never gets half a file), then the other files of its folder matching `stale`
+    (older versions of the same download) are removed."""
     if target.exists():
         return target
-    data = spec.build(doc)
+    data = build()
+    folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
     os.replace(temporary, target)
-    for old in folder.glob(f"*.{spec.extension}"):
+    for old in folder.glob(stale):
         if old != target:
             old.unlink(missing_ok=True)
     return target

@@ -5,6 +5,11 @@ from fanarchive.formats import views
 app_name = "formats"
 urlpatterns = [
     path("downloads/<int:work_id>/<slug:fmt>/", views.download, name="download"),
+    path(
+        "series/<int:series_id>/download/<slug:fmt>/",
+        views.series_download,
+        name="series_download",
+    ),
     path("import/", views.import_work, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
     # Old addresses of a migrated eFiction archive (`fanarchive migrate-efiction`).

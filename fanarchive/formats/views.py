@@ -22,7 +22,11 @@ from fanarchive.formats.pending_uploads import (
     pending_upload_save,
 )
 from fanarchive.formats.review import import_review, rating_suggestion
+from fanarchive.formats.series_documents import series_document, series_parts, viewer_class
+from fanarchive.formats.series_download_services import series_export
+from fanarchive.works.age_gate import age_gate_context
 from fanarchive.works.models import Chapter
+from fanarchive.works.selectors import adult_text_withheld
 from fanarchive.works.views import adult_gate
 
 SESSION_NAMES = "pending_import_names"
@@ -45,6 +49,31 @@ def download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponseBase:
         path.open("rb"),
         as_attachment=True,
         filename=download_name(work.title, work.pk, spec.extension),
+        content_type=spec.content_type,
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def series_download(request: HttpRequest, series_id: int, fmt: str) -> HttpResponseBase:
+    """A whole series (the parts this reader may see) as one EPUB, PDF, HTML or text file;
+    when any part's text is withheld by the adult-content rule, that part's interstitial
+    (or refusal) comes first, exactly as for the work's own download."""
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise Http404("No such download format.")
+    series, parts = series_parts(request.user, series_id)
+    withheld = adult_text_withheld(viewer=age_gate_context(request), works=parts)
+    for work in (part for part in parts if part.pk in withheld):
+        gate = adult_gate(request, work)
+        if gate:
+            return gate
+    document = series_document(series, parts)
+    path = series_export(document=document, fmt=fmt, viewer_class=viewer_class(request.user))
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=download_name(series.title, series.pk, spec.extension),
         content_type=spec.content_type,
     )
     response["Cache-Control"] = "private, no-cache"

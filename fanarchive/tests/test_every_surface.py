@@ -254,6 +254,19 @@ def download(viewer: Viewer, about: State | None, state: State, field_name: str)
     return shown(agreed(viewer, state))
 
 
+def series_download(viewer: Viewer, about: State | None, state: State, field_name: str) -> Expect:
+    """A whole series in one file: the parts the viewer may list, never drafts or hidden
+    ones; no part's words before the viewer agreed to its rating (an adult part puts the
+    interstitial before the whole file, so other parts' words may be absent too)."""
+    if field_name in NAME:
+        return name_rule(state)
+    if field_name == "comment" or not listed(viewer, state):
+        return Expect.HIDE
+    if field_name in META:
+        return Expect.ANY
+    return Expect.ANY if agreed(viewer, state) else Expect.HIDE
+
+
 def api_meta(carried: tuple[str, ...] = (), *, adult_param: bool = False) -> Rule:
     """The API's work detail: metadata to who may open it; `carried` words after consent."""
 
@@ -701,6 +714,18 @@ SURFACES: list[Surface] = [
         one(lambda w: reverse("works:series", args=[w.series["author"].pk])),
         listing(not_orphaned, owner_sees=True),
     ),
+    *[
+        Surface(
+            f"series {fmt} download",
+            one(
+                lambda w, fmt=fmt: reverse(  # type: ignore[misc]
+                    "formats:series_download", args=[w.series["author"].pk, fmt]
+                )
+            ),
+            series_download,
+        )
+        for fmt in ("epub", "html", "txt")
+    ],
     Surface(
         "orphaned work's series page",
         one(lambda w: reverse("works:series", args=[w.series["former"].pk])),
