@@ -17,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -26,6 +25,7 @@ from fanarchive.challenges import assignment_selectors as selectors
 from fanarchive.challenges import assignment_services, matching_services
 from fanarchive.challenges.exchange_forms import AdjustForm, FulfilForm, PinchHitForm, SwapForm
 from fanarchive.challenges.models import Assignment, Challenge, ChallengeKind, SignUp
+from fanarchive.challenges.posting_links import new_work_url
 from fanarchive.challenges.setup_selectors import challenge_by_name, signup_window
 from fanarchive.collections.selectors import can_moderate
 from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
@@ -320,7 +320,11 @@ def _detail(
         and writer is not None
         and (is_writer or can_moderate(user, assignment.challenge.collection)),
         "form": form,
-        "new_work_url": reverse("works:new"),
+        "new_work_url": new_work_url(
+            assignment.challenge.collection,
+            gift_to=assignment.recipient.pseud,
+            prompt=assignment.request,
+        ),
     }
     return render(request, "challenges/exchange/assignment.html", context, status=status)
 

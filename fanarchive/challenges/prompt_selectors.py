@@ -269,6 +269,7 @@ def claims_of_user(user: User) -> QuerySet[Claim]:
     return (
         Claim.objects.filter(user=user)
         .select_related("prompt__signup__pseud__user", "challenge__collection", "work")
+        .prefetch_related("prompt__tags")
         .order_by("-created_at", "-id")
     )
 

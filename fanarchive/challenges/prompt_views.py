@@ -15,6 +15,7 @@ from fanarchive.accounts.models import User
 from fanarchive.challenges import claim_services
 from fanarchive.challenges import prompt_selectors as selectors
 from fanarchive.challenges.models import Claim
+from fanarchive.challenges.posting_links import new_work_url
 from fanarchive.challenges.prompt_forms import ClaimFillForm, PromptFilterForm, fill_form_for
 from fanarchive.core.views import authenticated_user, form_error_from, paginate
 
@@ -117,6 +118,12 @@ def _claims_page(
             bound
             if bound is not None and claim.pk == claim_id
             else fill_form_for(user, prefix=f"claim{claim.pk}"),
+            new_work_url(
+                claim.challenge.collection,
+                # An anonymous prompter is not named, so no gift (as claim_fill does).
+                gift_to=None if claim.prompt.anonymous else claim.prompt.signup.pseud,
+                prompt=claim.prompt,
+            ),
         )
         for claim in page
     ]

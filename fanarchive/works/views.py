@@ -111,10 +111,28 @@ def autosave_discard(request: HttpRequest) -> HttpResponse:
 # -- works ----------------------------------------------------------------------------
 
 
+# What a link to the posting form may fill in (an assignment's or a claim's "Post a new
+# work": the collection, the recipient, the request's tags), each at most this long.
+PREFILLED_FIELDS = ("collections", "gifts", "fandoms", "relationships", "characters", "freeforms")
+PREFILL_LIMIT = 2000
+
+
+def _prefilled(request: HttpRequest) -> dict[str, str]:
+    if request.method != "GET":
+        return {}
+    return {
+        name: request.GET[name][:PREFILL_LIMIT]
+        for name in PREFILLED_FIELDS
+        if request.GET.get(name, "").strip()
+    }
+
+
 @login_required
 def work_new(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
-    form = WorkForm(posted(request), user=user, include_chapter=True)
+    form = WorkForm(
+        posted(request), user=user, include_chapter=True, initial=_prefilled(request) or None
+    )
     advice = None
     if request.method == "POST" and form.is_valid():
         post = "save_draft" not in request.POST

@@ -5,6 +5,8 @@ bad input shown with its message, changing nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -200,7 +202,15 @@ def test_the_giver_sees_the_request_and_fulfils_with_a_work(
     as_user(client, alice)
     page = client.get(url(exchange, "assignment_detail", assignment.pk)).content.decode()
     assert "Your gift for gx_bob" in page and "Lantern Road" in page
-    assert "Post a new work" in page and 'href="/works/new/"' in page
+    assert "Post a new work" in page
+    link = re.search(r'href="(/works/new/\?[^"]+)"', page)
+    assert link is not None
+    # The posting form opens with the collection, the recipient and the request's fandom.
+    form = client.get(html.unescape(link.group(1))).content.decode()
+    collection = exchange.challenge.collection.name
+    assert f'name="collections" value="{collection}"' in form
+    assert 'name="gifts" value="gx_bob"' in form
+    assert 'name="fandoms" value="Lantern Road"' in form
     assert "Lanterns for Bob" in page  # in the select
     response = client.post(
         url(exchange, "assignment_fulfil", assignment.pk), {"work": work.pk}, follow=True

@@ -4,6 +4,9 @@ nobody but themselves and the moderators; unrevealed fills hidden; a fixed query
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -182,7 +185,14 @@ def test_my_claims_page_fills_a_claim_with_ones_own_work(meme):
     client = _client(writer)
     page = client.get("/users/claims_writer/claims/").content.decode()
     assert "Fill me" in page and "My Own Tale" in page and "Not My Tale" not in page
-    assert "Fill with one of your works" in page and 'href="/works/new/"' in page
+    assert "Fill with one of your works" in page
+    # "Post a new work for this prompt" opens the form with the collection and the prompter
+    # as the recipient (the prompt is not anonymous).
+    link = re.search(r'href="(/works/new/\?[^"]+)"', page)
+    assert link is not None
+    form = client.get(html.unescape(link.group(1))).content.decode()
+    assert f'name="collections" value="{meme.collection.name}"' in form
+    assert 'name="gifts" value="p_h"' in form
     bad = client.post(
         f"/users/claims_writer/claims/{claim.pk}/fill/", {f"claim{claim.pk}-work": theirs.pk}
     )

@@ -425,3 +425,23 @@ def test_refusals_use_the_site_layout(client, user):
     missing = client.get("/works/987654/")
     assert missing.status_code == 404
     assert "couldn't find that page" in missing.content.decode()
+
+
+def test_a_link_may_fill_in_the_posting_forms_collections_gifts_and_tags(client, user):
+    client.force_login(user)
+    query = {
+        "collections": "Harbour_Fest",
+        "gifts": "mira",
+        "fandoms": "Harbour Tales",
+        "characters": "Mira Vale, Tobin Reed",
+        "title": "Not taken from the address",
+        "summary": "x" * 10,
+    }
+    page = client.get("/works/new/", query).content.decode()
+    assert 'name="collections" value="Harbour_Fest"' in page
+    assert 'name="gifts" value="mira"' in page
+    assert 'name="fandoms" value="Harbour Tales"' in page
+    assert 'name="characters" value="Mira Vale, Tobin Reed"' in page
+    assert "Not taken from the address" not in page
+    huge = client.get("/works/new/", {"fandoms": "F" * 50_000}).content.decode()
+    assert "F" * 2000 in huge and "F" * 2001 not in huge
