@@ -9,7 +9,7 @@ DEMO_WORKS ?= 300
 # Everything pip installs is pinned in constraints.txt, so every machine tests the same versions.
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint format install install-dev browser epubcheck pdf-libs bench clean
+.PHONY: run test lint format install install-dev browser epubcheck pdf-libs bench screenshots clean
 
 run: install pdf-libs
 	$(BIN)/fanarchive serve --host $(HOST) --port $(PORT) --demo-works $(DEMO_WORKS)
@@ -65,6 +65,12 @@ pdf-libs:
 bench: install pdf-libs
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/imports.py
+
+# Screenshots of the main pages (desktop and phone, light and dark) of a throwaway demo
+# archive, for a reviewer: into screenshots/, or `make screenshots SCREENSHOTS_OUT=DIR`.
+SCREENSHOTS_OUT ?= screenshots
+screenshots: install-dev browser pdf-libs
+	$(BIN)/python tools/screenshots.py --out $(SCREENSHOTS_OUT)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -16,4 +16,10 @@ urlpatterns = [
     path("viewstory.php", views.efiction_story, name="efiction_story"),
     path("viewuser.php", views.efiction_user, name="efiction_user"),
     path("viewseries.php", views.efiction_series, name="efiction_series"),
+    # A reader's bookmarks or marked-for-later works as one zip (batch_download_services).
+    path(
+        "users/<str:username>/downloads/<slug:list_name>/<slug:fmt>/",
+        views.batch_download,
+        name="batch_download",
+    ),
 ]

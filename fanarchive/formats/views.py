@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
+from fanarchive.accounts.selectors import own_account
 from fanarchive.core.views import authenticated_user, posted
-from fanarchive.formats import import_services, limits, selectors
+from fanarchive.formats import batch_download_services, import_services, limits, selectors
 from fanarchive.formats.download_services import work_export
 from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.exporters import FORMATS, download_name
@@ -243,3 +244,29 @@ def efiction_series(request: HttpRequest) -> HttpResponse:
     if series_id is None:
         raise Http404("No series with this number was migrated.")
     return redirect("works:series", series_id, permanent=True)
+
+
+# -- batch downloads ----------------------------------------------------------------------
+
+
+@login_required
+def batch_download(request: HttpRequest, username: str, list_name: str, fmt: str) -> FileResponse:
+    """Every work of the reader's bookmarks or marked-for-later list as one zip; only
+    the list's owner may have it (others 403)."""
+    owner = own_account(request.user, username)
+    if fmt not in batch_download_services.BATCH_FORMATS:
+        raise Http404("No such batch download format.")
+    if list_name not in batch_download_services.LIST_LABELS:
+        raise Http404("No such list.")
+    plan = batch_download_services.batch_plan(
+        user=owner, list_name=list_name, fmt=fmt, viewer=age_gate_context(request)
+    )
+    path = batch_download_services.batch_export(user=owner, plan=plan)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"{list_name}-{FORMATS[fmt].extension}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response
