@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -37,6 +37,19 @@ def pseud_get(owner: User, name: str) -> Pseud:
     pseud = Pseud.objects.select_related("user").filter(user=owner, name__iexact=name).first()
     if pseud is None:
         raise Http404("No such pseud.")
+    return pseud
+
+
+def own_pseud(user: User, pseud: Pseud | None, doing: str = "act") -> Pseud:
+    """`pseud` if it is `user`'s, else a refusal; None: their default pseud (or any one).
+    `doing` ("act", "sign up") names what the pseud is for in the messages."""
+    if pseud is None:
+        found = user.pseuds.filter(is_default=True).first() or user.pseuds.first()
+        if found is None:
+            raise ValidationError(f"This account has no pseud to {doing} under.")
+        return found
+    if pseud.user_id != user.pk:
+        raise PermissionDenied(f"You can only {doing} under your own pseuds.")
     return pseud
 
 

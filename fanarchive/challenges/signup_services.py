@@ -19,6 +19,7 @@ from django.db import transaction
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import require_active
+from fanarchive.accounts.selectors import own_pseud
 from fanarchive.challenges import models as m
 from fanarchive.challenges.assignment_services import assignments_signup_withdrawn
 from fanarchive.challenges.models import (
@@ -158,17 +159,6 @@ def _checked(
     return checked
 
 
-def _own_pseud(user: User, pseud: Pseud | None) -> Pseud:
-    if pseud is None:
-        found = user.pseuds.filter(is_default=True).first() or user.pseuds.first()
-        if found is None:
-            raise ValidationError("This account has no pseud to sign up under.")
-        return found
-    if pseud.user_id != user.pk:
-        raise PermissionDenied("You can only sign up under your own pseuds.")
-    return pseud
-
-
 def _require_window(user: User, challenge: Challenge) -> None:
     """Participants act only while sign-ups are open; moderators at any time."""
     if can_moderate(user, challenge.collection):
@@ -212,7 +202,7 @@ def signup_save(
         _require_window(user, challenge)
     if pseud is not None and pseud.user_id != owner.pk:
         raise PermissionDenied("A sign-up is under one of its owner's pseuds.")
-    pseud = _own_pseud(owner, pseud)
+    pseud = own_pseud(owner, pseud, "sign up")
     checked = _checked(challenge, requests, offers)
     if signup is None:
         signup = SignUp.objects.create(challenge=challenge, user=owner, pseud=pseud)

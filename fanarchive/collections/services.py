@@ -16,6 +16,7 @@ from django.db import transaction
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import require_active
+from fanarchive.accounts.selectors import own_pseud
 from fanarchive.collections import models as m
 from fanarchive.collections.item_services import collection_works_refresh, reveal_flags_turned_off
 from fanarchive.collections.models import Collection, CollectionParticipant, ParticipantRole
@@ -111,17 +112,6 @@ def _cleaned(data: CollectionInput, *, collection: Collection | None) -> dict[st
     return values
 
 
-def _own_pseud(user: User, pseud: Pseud | None) -> Pseud:
-    if pseud is None:
-        default = user.pseuds.filter(is_default=True).first() or user.pseuds.first()
-        if default is None:
-            raise ValidationError("This account has no pseud to act under.")
-        return default
-    if pseud.user_id != user.pk:
-        raise PermissionDenied("You can only act under your own pseuds.")
-    return pseud
-
-
 @transaction.atomic
 def collection_create(
     *,
@@ -135,7 +125,7 @@ def collection_create(
     A sub-collection needs a parent that is not itself a sub-collection, owned by `user`.
     """
     require_active(user, "create a collection")
-    owner = _own_pseud(user, pseud)
+    owner = own_pseud(user, pseud)
     if parent is not None:
         if parent.parent_id is not None:
             raise ValidationError(
@@ -225,7 +215,7 @@ def collection_join(
 ) -> CollectionParticipant:
     """Join as a member: an open collection, or a closed one that invited you."""
     require_active(user, "join a collection")
-    pseud = _own_pseud(user, pseud)
+    pseud = own_pseud(user, pseud)
     existing = CollectionParticipant.objects.filter(collection=collection, pseud=pseud).first()
     if existing is not None and existing.role != ParticipantRole.INVITED:
         raise ValidationError(f"You are already a participant of {collection.title}.")
