@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError
+from django.db import connection
 
 from fanarchive.backup import rebuild
 from fanarchive.backup.rebuild import rebuild_after_restore, shares
@@ -22,6 +23,18 @@ FIELDS = ("work_id", "title", "creators", "tags", "summary", "notes", "body")
 
 def _documents() -> list[tuple[Any, ...]]:
     return list(SearchDocument.objects.order_by("work_id").values_list(*FIELDS))
+
+
+def _gin_indexes() -> list[str]:
+    """The search documents' GIN indexes (PostgreSQL; none elsewhere)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s ORDER BY 1",
+            [SearchDocument._meta.db_table, "% USING gin %"],
+        )
+        return [name for (name,) in cursor.fetchall()]
 
 
 def test_shares_deal_whole_batches_in_turn(monkeypatch):
@@ -43,9 +56,14 @@ def test_the_shared_rebuild_writes_every_document_and_the_index(settings, tmp_pa
         search_document_refresh(work_id=work_id)
     expected = _documents()
     SearchDocument.objects.all().delete()
+    indexes = _gin_indexes()
     out = StringIO()
     rebuild_after_restore(workers=3, stdout=out, stderr=StringIO())
     assert _documents() == expected
+    # Set aside while the documents were written, and built again from the same definitions.
+    assert _gin_indexes() == indexes
+    if connection.vendor == "postgresql":
+        assert indexes == ["discovery_search_pairs_idx", "discovery_search_vector_idx"]
     assert len(expected) == 7  # not the draft
     assert "Indexed 8 works" in out.getvalue() and store.index_path().exists()
 
@@ -56,6 +74,7 @@ def test_a_failing_process_stops_the_restore_with_what_to_run(settings, tmp_path
     settings.DATA_DIR = tmp_path
     make_work(make_user("rebuild_share_failer"), title="Salt")
     SearchDocument.objects.all().delete()
+    indexes = _gin_indexes()
 
     def broken(*, work_ids: list[int]) -> None:
         raise RuntimeError("the server went away")
@@ -65,3 +84,4 @@ def test_a_failing_process_stops_the_restore_with_what_to_run(settings, tmp_path
     with pytest.raises(CommandError, match="run `fanarchive reindex --search`"):
         rebuild_after_restore(workers=2, stdout=StringIO(), stderr=StringIO())
     assert not SearchDocument.objects.exists()
+    assert _gin_indexes() == indexes  # never left without them
