@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from fanarchive.accounts.models import User
@@ -22,6 +26,40 @@ def django_db_modify_db_settings(
         # Named as the data directory names it, so a worker given FANARCHIVE_DATA_DIR finds it.
         path = tmp_path_factory.mktemp("database") / "fanarchive.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        # A commit need not wait for the disk: a test database need not outlive a crash,
+        # and building it (every migration) and the transactional tests commit often.
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgresql_flush_by_delete() -> Iterator[None]:
+    """After each transactional test Django empties every table. PostgreSQL's TRUNCATE
+    (Django's way) makes new files for each of ~100 tables and their indexes, seconds a
+    test; DELETE of the few rows such a test wrote takes milliseconds. Foreign keys are
+    deferred to the commit, so the order of the tables does not matter. (Nothing but the
+    tests' flush calls sql_flush; a reset of sequences still goes to Django's TRUNCATE.)"""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(
+        self: Any, style: Any, tables: Any, *, reset_sequences: bool = False, **kwargs: Any
+    ) -> list[str]:
+        if reset_sequences or kwargs.get("allow_cascade"):
+            return truncate(self, style, tables, reset_sequences=reset_sequences, **kwargs)
+        # Table names from Django's own model registry, quoted: no outside input.
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
 
 
 @pytest.hookimpl(trylast=True)
@@ -31,6 +69,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     migrations filled, which the browser tests (also transactional, without serialized
     rollback) rely on."""
     items.sort(key=lambda item: item.get_closest_marker("flushes_database") is not None)
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """One transaction around a whole module, for costly data its tests only read (as
+    Django's setUpTestData): module-scoped fixtures that request this build their rows
+    once, each test still runs in a savepoint inside it (so what a test writes is undone
+    before the next), and the whole is rolled back after the module's last test. Not for
+    transactional tests, whose flush would empty the shared rows."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ not exist yet.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import random
@@ -203,7 +204,8 @@ def generate(works: int, *, bodies: int = 0, seed: int = SEED) -> dict[str, Any]
                 work_ids = ids[pairs_work[low:high] - start]
                 positions = np.arange(high - low) - (bounds[pairs_work[low:high]] - low)
                 cursor.executemany(
-                    "INSERT INTO works_worktag (position, tag_id, work_id) VALUES (%s, %s, %s)",
+                    "INSERT INTO works_worktag (position, tag_id, work_id, main) "
+                    "VALUES (%s, %s, %s, FALSE)",
                     list(
                         zip(
                             positions.tolist(),
@@ -222,6 +224,12 @@ def generate(works: int, *, bodies: int = 0, seed: int = SEED) -> dict[str, Any]
                 if bodies:
                     _documents(cursor, ids.tolist(), bodies, rng)
             print(f"\r  generated {stop:,} / {works:,} works", end="", flush=True)
+    # Each work's first relationship is its main one, as the works migration marks them.
+    first_relationships = importlib.import_module(
+        "fanarchive.works.migrations.0010_main_relationship"
+    ).MARK_FIRST_RELATIONSHIPS
+    with connection.cursor() as cursor:
+        cursor.execute(first_relationships, [True, "relationship", "relationship"])
     print(f"\n  generated in {time.monotonic() - started:.0f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "fanarchive.core.context_processors.site",
                 "fanarchive.engagement.context_processors.inbox",
                 "fanarchive.news.context_processors.banner",
+                "fanarchive.accounts.context_processors.reader",
             ],
         },
     },

@@ -219,6 +219,12 @@ class PreferencesForm(forms.Form):
     email_kudos = _model_frequency("email_kudos")
     email_subscriptions = _model_frequency("email_subscriptions")
     email_collections = _model_frequency("email_collections")
+    # Bounds checked by the service (preferences_update), which says them.
+    reading_speed = forms.IntegerField(
+        label=str(Preference._meta.get_field("reading_speed").verbose_name),
+        help_text=str(Preference._meta.get_field("reading_speed").help_text),
+        required=False,
+    )
 
     READING = (
         "view_adult",
@@ -226,6 +232,7 @@ class PreferencesForm(forms.Form):
         "hide_freeform",
         "keep_history",
         "use_marked_for_later",
+        "reading_speed",
     )
     WRITING = ("accept_cocreator_invitations", "refuse_gifts")
     EMAIL = (
@@ -259,6 +266,7 @@ class PreferencesForm(forms.Form):
             "refuse_gifts": preference.refuse_gifts,
             "keep_history": preference.keep_history,
             "use_marked_for_later": preference.use_marked_for_later,
+            "reading_speed": preference.reading_speed,
             **{name: getattr(preference, name) for name in PreferencesForm.EMAIL},
         }
 

@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from fanarchive.accounts import reader_settings
+
 
 class UserManager(DjangoUserManager["User"]):
     """`User.objects.create_user` / `create_superuser` (Django's createsuperuser, the
@@ -178,6 +180,34 @@ class Preference(models.Model):
         default=True,
         help_text="Offer a Mark for later button on works. Turning it off clears your marks.",
     )
+    # Bounds kept by accounts.reading_time (MIN/MAX_WORDS_PER_MINUTE) and checked on save.
+    reading_speed = models.PositiveSmallIntegerField(
+        "Reading speed (words per minute)",
+        default=200,
+        help_text="Used to estimate reading times on works: between 50 and 1500.",
+    )
+    reading_list_public = models.BooleanField(
+        "Show my reading list to everyone",
+        default=False,
+        help_text="Others then see the works on it that they may see themselves.",
+    )
+    # Reader settings (accounts.reader_settings: the choices, and the cookie guests use).
+    reader_theme = models.CharField(
+        "Theme", max_length=12, choices=reader_settings.THEMES, default="system"
+    )
+    reader_font = models.CharField(
+        "Font", max_length=12, choices=reader_settings.FONTS, default="default"
+    )
+    reader_font_size = models.CharField(
+        "Text size", max_length=4, choices=reader_settings.FONT_SIZES, default="100"
+    )
+    reader_line_width = models.CharField(
+        "Line width", max_length=8, choices=reader_settings.LINE_WIDTHS, default="normal"
+    )
+    reader_line_spacing = models.CharField(
+        "Line spacing", max_length=8, choices=reader_settings.LINE_SPACINGS, default="normal"
+    )
+    reader_show_work_skins = models.BooleanField("Show creators' work skins", default=True)
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"

@@ -7,12 +7,20 @@ preferences page engagement.profile_urls.
 
 from django.urls import path
 
-from fanarchive.accounts import change_views, invitation_views, two_factor_views, views
+from fanarchive.accounts import (
+    change_views,
+    invitation_views,
+    reader_settings_views,
+    two_factor_views,
+    views,
+)
 
 urlpatterns = [
     path("signup/", views.register, name="register"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    # Reader settings, for guests (a cookie) and accounts alike.
+    path("settings/reading/", reader_settings_views.reader_settings, name="reader_settings"),
     path("login/two-factor/", two_factor_views.two_factor_login, name="two_factor_login"),
     # The invitation queue, and the admins' page of invitations.
     path("invitations/request/", invitation_views.invite_request, name="invite_request"),

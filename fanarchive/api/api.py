@@ -22,6 +22,9 @@ from fanarchive.api import (
     comments,
     errors,
     kudos,
+    reading_list,
+    similar,
+    stats,
     tags,
     tokens,
     users,
@@ -33,10 +36,13 @@ from fanarchive.api.errors import PROBLEM_TYPE, problem_response
 ROUTERS = [
     works.router,
     kudos.router,
+    similar.router,
     comments.router,
     bookmarks.router,
+    reading_list.router,
     tags.router,
     users.router,
+    stats.router,
     tokens.router,
     collections.router,
     challenge_signups.router,
@@ -47,7 +53,7 @@ ROUTERS = [
 DESCRIPTION = """\
 Read and write the archive: find works with every filter of /works/, read chapters,
 look up tags, profiles and pseuds, post and edit your own works, leave kudos and
-comments (also as a guest, where the work allows it) and keep bookmarks.
+comments (also as a guest, where the work allows it), keep bookmarks and a reading list.
 
 Authenticate with a personal access token (`Authorization: Bearer fa_...`), made on
 your account's "API tokens" page; read endpoints also answer guests. Errors are

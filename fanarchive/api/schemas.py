@@ -61,6 +61,8 @@ class WorkOut(Schema):
     categories: list[str]
     fandoms: list[str]
     relationships: list[str]
+    # Which of `relationships` the writer marked main (listed first there too).
+    main_relationships: list[str]
     characters: list[str]
     freeforms: list[str]
     tags: list[TagRef]
@@ -111,6 +113,8 @@ class WorkDetailOut(WorkOut):
     chapters: list[ChapterRef]
     downloads: list[DownloadOut]
     downloads_unavailable: str | None
+    # The work skin (CSS already checked and scoped under #workskin); "" when none.
+    skin_css: str
 
 
 class ChapterOut(ChapterRef):
@@ -147,6 +151,9 @@ def work_out(
         url=request.build_absolute_uri(work.get_absolute_url()),
         api_url=request.build_absolute_uri(reverse("api-v1:work_detail", args=[work.pk])),
         tags=[tag_ref(wt.tag) for wt in work_tags],
+        main_relationships=[
+            wt.tag.name for wt in work_tags if wt.main and wt.tag.type == TagType.RELATIONSHIP
+        ],
         creators=[
             {"pseud": pseud.name, "username": pseud.user.username, "byline": pseud.byline}
             for pseud in byline.pseuds

@@ -32,7 +32,13 @@ from fanarchive.core.views import site_url
 from fanarchive.works import selectors as works
 from fanarchive.works import services
 from fanarchive.works.chapter_versions import ChapterEditConflict
-from fanarchive.works.inputs import ChapterInput, WorkInput, chapter_input_of, work_input_of
+from fanarchive.works.inputs import (
+    ChapterInput,
+    WorkInput,
+    chapter_input_of,
+    main_relationships_kept,
+    work_input_of,
+)
 from fanarchive.works.models import Chapter, Work
 from fanarchive.works.new_accounts import WorkRateLimited
 
@@ -52,6 +58,7 @@ FIELD_HELP = {
     "pseud_ids": "Your pseuds; empty: your default pseud",
     "gifts": "Recipients; null leaves gifts as they are",
     "collections": "Collection names to be in (removing one takes the work out); null: unchanged",
+    "main_relationships": "Which of `relationships` are main; null or empty: the first one",
 }
 
 
@@ -191,6 +198,9 @@ def work_update(request: HttpRequest, work_id: Id, payload: WorkPatchIn) -> dict
     caller = caller_of(request)
     work = _own_work(caller, work_id)
     data = _patched(work_input_of(work), payload)
+    if "main_relationships" not in payload.model_fields_set:
+        # New relationships without a word on the main ones: the main ones still there stay.
+        data = main_relationships_kept(data)
     work = services.work_update(
         user=caller.account, work=work, data=data, site_url=site_url(request)
     )

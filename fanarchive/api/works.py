@@ -71,6 +71,9 @@ class WorkFilters(Schema):
     rating: list[Id] = Field([], description="Rating tag ids, any of them")
     fandom_names: str | None = Field(None, description="Comma-separated fandom names to include")
     relationship_names: str | None = None
+    main_relationship: bool | None = Field(
+        None, description="The included relationships must be among a work's main ones"
+    )
     character_names: str | None = None
     freeform_names: str | None = None
     exclude_names: str | None = Field(None, description="Comma-separated tag names to exclude")
@@ -243,6 +246,7 @@ def work_detail_out(
         chapters=[chapter_ref(request, c) for c in chapters],
         downloads=downloads,
         downloads_unavailable=unavailable,
+        skin_css=work.skin_css,
     )
     return data
 

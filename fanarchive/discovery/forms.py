@@ -25,6 +25,9 @@ SORTS = [
     ("hits", "Hits", True),
     ("comments", "Comments", True),
     ("bookmarks", "Bookmarks", True),
+    # Only works with `index.quality.MIN_HITS` hits are ranked; the rest follow.
+    ("kudos_per_hit", "Kudos per hit", True),
+    ("bookmarks_per_kudos", "Bookmarks per kudos", True),
     ("relevance", "Best match", True),
 ]
 SORT_DESCENDING = {value: descending for value, _, descending in SORTS}
@@ -79,6 +82,11 @@ class FilterForm(forms.Form):
                 "data-autocomplete-fandoms-from": "id_fandom_names",
             }
         ),
+    )
+    main_relationship = forms.BooleanField(
+        label="Main relationship only",
+        required=False,
+        help_text="Only works whose writers marked the chosen relationships as main ones.",
     )
     character_names = forms.CharField(
         label="Characters",
@@ -205,6 +213,7 @@ class FilterForm(forms.Form):
             complete={"T": True, "F": False}.get(data.get("complete") or ""),
             crossover=data.get("crossover") or "",
             single_chapter=bool(data.get("single_chapter")),
+            main_only=bool(data.get("main_relationship")),
             language=data.get("language") or "",
             ranges=ranges,
             sort=sort,
@@ -237,6 +246,22 @@ class MuteTagForm(forms.Form):
 
 class MuteCreatorForm(forms.Form):
     username = forms.CharField(label="Creator's account name", max_length=150)
+
+
+class MuteScopeForm(forms.Form):
+    """The fandoms a mute is limited to, comma-separated (blank: muted everywhere)."""
+
+    fandoms = forms.CharField(label="Only in these fandoms", required=False, max_length=2000)
+
+    def names(self) -> list[str]:
+        return [name for name in self.cleaned_data["fandoms"].split(",") if name.strip()]
+
+
+class ListingPreferenceForm(forms.Form):
+    hide_anonymous = forms.BooleanField(label="Hide anonymous works", required=False)
+    hide_crossovers = forms.BooleanField(
+        label="Hide crossovers (works in more than one fandom)", required=False
+    )
 
 
 class SavedFilterForm(forms.Form):

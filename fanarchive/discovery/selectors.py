@@ -4,16 +4,25 @@ and the listings read straight from the database with the reader's mutes applied
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from fanarchive.discovery.index.catalogue import Filter, Viewer
+from fanarchive.discovery.index.facets import MAIN_RELATIONSHIP
 from fanarchive.discovery.index.live import reading
 from fanarchive.discovery.index.structures import bitmap_of, ids_of
-from fanarchive.discovery.models import MutedCreator, MutedTag, SavedFilter
+from fanarchive.discovery.models import (
+    ListingPreference,
+    MutedCreator,
+    MutedTag,
+    SavedFilter,
+    SavedFilterAlert,
+)
 from fanarchive.discovery.search import Query, backend
 from fanarchive.discovery.search.passages import blurb_passages
 from fanarchive.engagement.bookmark_selectors import bookmarks_of_user
@@ -88,18 +97,84 @@ class Listing:
         return self.number < self.num_pages
 
 
+Scoped = tuple[tuple[int, tuple[int, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Mutes:
+    """A reader's mutes: tags and creators muted everywhere, and those muted only within
+    fandoms (id, canonical fandom ids)."""
+
+    tags: tuple[int, ...] = ()
+    creators: tuple[int, ...] = ()
+    scoped_tags: Scoped = ()
+    scoped_creators: Scoped = ()
+
+
+def _split_scopes(rows: list[tuple[int, int | None]]) -> tuple[tuple[int, ...], Scoped]:
+    scopes: dict[int, set[int]] = {}
+    for target, fandom in rows:
+        found = scopes.setdefault(target, set())
+        if fandom is not None:
+            found.add(fandom)
+    everywhere = tuple(sorted(t for t, fandoms in scopes.items() if not fandoms))
+    scoped = tuple((t, tuple(sorted(fandoms))) for t, fandoms in sorted(scopes.items()) if fandoms)
+    return everywhere, scoped
+
+
+# A muted tag and a scope's fandom as the filter reads tags: a synonym stands for its
+# canonical tag (as `muted_works_q` reads them through `filter_closure_ids`).
+_MUTED_TAG = Coalesce(F("tag__synonym_of_id"), F("tag_id"))
+_SCOPE_FANDOM = Coalesce(F("fandoms__synonym_of_id"), F("fandoms"))
+
+
+def mutes_of(user: AnyUser) -> Mutes:
+    """`user`'s mutes (none for a guest), in one query (every listing asks)."""
+    if not user.is_authenticated:
+        return Mutes()
+    is_tag = Value(True, output_field=BooleanField())
+    is_creator = Value(False, output_field=BooleanField())
+    rows = (
+        MutedTag.objects.filter(user=user)
+        .values_list(is_tag, _MUTED_TAG, _SCOPE_FANDOM)
+        .union(
+            MutedCreator.objects.filter(user=user).values_list(
+                is_creator, F("creator_id"), _SCOPE_FANDOM
+            ),
+            all=True,
+        )
+    )
+    tag_rows: list[tuple[int, int | None]] = []
+    creator_rows: list[tuple[int, int | None]] = []
+    for tag_row, target, fandom in rows:
+        (tag_rows if tag_row else creator_rows).append((target, fandom))
+    tags, scoped_tags = _split_scopes(tag_rows)
+    creators, scoped_creators = _split_scopes(creator_rows)
+    return Mutes(tags, creators, scoped_tags, scoped_creators)
+
+
+def listing_preference_of(user: User) -> ListingPreference:
+    """`user`'s standing listing preferences (the defaults, unsaved, until they set one)."""
+    return ListingPreference.objects.filter(user=user).first() or ListingPreference(user=user)
+
+
 def viewer_for(user: AnyUser, *, apply_mutes: bool = True) -> Viewer:
-    """What the index needs to know of a reader: logged in or not, and their mutes."""
+    """What the index needs to know of a reader: logged in or not, their mutes and their
+    standing listing preferences (hide anonymous works, hide crossovers)."""
     if not user.is_authenticated:
         return Viewer()
     if not apply_mutes:
         return Viewer(authenticated=True)
+    mutes = mutes_of(user)
+    preference = listing_preference_of(user)
     return Viewer(
         authenticated=True,
-        muted_tags=tuple(MutedTag.objects.filter(user=user).values_list("tag_id", flat=True)),
-        muted_creators=tuple(
-            MutedCreator.objects.filter(user=user).values_list("creator_id", flat=True)
-        ),
+        muted_tags=mutes.tags,
+        muted_creators=mutes.creators,
+        scoped_tags=mutes.scoped_tags,
+        scoped_creators=mutes.scoped_creators,
+        hide_anonymous=preference.hide_anonymous,
+        hide_crossovers=preference.hide_crossovers,
     )
 
 
@@ -170,6 +245,10 @@ def _facet_tags(counts: dict[str, list[tuple[int, int]]]) -> dict[str, list[Face
         if tag_type.value in {TagType.RATING, TagType.WARNING, TagType.CATEGORY}:
             pairs.sort(key=lambda pair: pair[0].sort_order)
         result[tag_type.value] = [FacetTag(tag, count) for tag, count in pairs]
+    if MAIN_RELATIONSHIP in counts:
+        result[MAIN_RELATIONSHIP] = [
+            FacetTag(tags[t], c) for t, c in counts[MAIN_RELATIONSHIP] if t in tags
+        ]
     return result
 
 
@@ -179,19 +258,28 @@ def tags_by_ids(ids: list[int]) -> list[Tag]:
 
 
 def muted_tags_of(user: User) -> list[MutedTag]:
-    return list(MutedTag.objects.filter(user=user).select_related("tag").order_by("tag__name"))
+    """`user`'s muted tags by name, each with its scope (`fandoms`, empty: everywhere)."""
+    return list(
+        MutedTag.objects.filter(user=user)
+        .select_related("tag")
+        .prefetch_related("fandoms")
+        .order_by("tag__name")
+    )
 
 
 def muted_creators_of(user: User) -> list[MutedCreator]:
     return list(
         MutedCreator.objects.filter(user=user)
         .select_related("creator")
+        .prefetch_related("fandoms")
         .order_by("creator__username")
     )
 
 
 def saved_filters_of(user: User) -> list[SavedFilter]:
-    return list(SavedFilter.objects.filter(user=user))
+    """`user`'s saved filters, each with `alerts_on`: whether they subscribe to it."""
+    alert = SavedFilterAlert.objects.filter(saved_filter=OuterRef("pk"))
+    return list(SavedFilter.objects.filter(user=user).annotate(alerts_on=Exists(alert)))
 
 
 def saved_filter_get(user: User, filter_id: int) -> SavedFilter | None:
@@ -203,24 +291,56 @@ def muted_works_q(user: AnyUser) -> Q | None:
 
     The index applies mutes to filtered listings itself; this is the same rule
     for the listings read straight from the database: a muted tag hides works
-    filed under it (its synonyms and subtags too), a muted creator their works.
+    filed under it (its synonyms and subtags too), a muted creator their works;
+    a mute scoped to fandoms only such works filed under one of the fandoms.
+    "Hide anonymous works" hides every anonymous work, as the index does (which
+    cannot tell whose they are). ("Hide crossovers" is applied by the index only:
+    these listings have no crossover flag to read.)
     """
     if not user.is_authenticated:
         return None
-    tag_ids = list(MutedTag.objects.filter(user=user).values_list("tag_id", flat=True))
-    creator_ids = list(MutedCreator.objects.filter(user=user).values_list("creator_id", flat=True))
+    mutes = mutes_of(user)
+    hide_anonymous = listing_preference_of(user).hide_anonymous
+    conditions: list[Q] = []
+    if mutes.tags:
+        conditions.append(_filed_under(mutes.tags))
+    if mutes.creators:
+        conditions.append(_by_creators(mutes.creators))
+    # One condition per distinct scope: mutes usually share a few fandom sets.
+    for fandoms, tag_ids in _by_scope(mutes.scoped_tags).items():
+        conditions.append(_filed_under(tag_ids) & _filed_under(fandoms))
+    for fandoms, creator_ids in _by_scope(mutes.scoped_creators).items():
+        conditions.append(_by_creators(creator_ids) & _filed_under(fandoms))
+    if hide_anonymous:
+        conditions.append(anonymous_works_q())
+    if not conditions:
+        return None
     condition = Q(pk__in=[])
-    if tag_ids:
-        closure = filter_closure_ids(tag_ids)
-        condition |= Q(Exists(WorkTag.objects.filter(work_id=OuterRef("pk"), tag_id__in=closure)))
-    if creator_ids:
-        # Not anonymous works: hiding them would tell whose they are (as the index does).
-        condition |= ~anonymous_works_q() & Q(
-            Exists(
-                Creatorship.objects.filter(work_id=OuterRef("pk"), pseud__user_id__in=creator_ids)
-            )
+    for part in conditions:
+        condition |= part
+    return condition
+
+
+def _by_scope(scoped: Scoped) -> dict[tuple[int, ...], list[int]]:
+    grouped: dict[tuple[int, ...], list[int]] = {}
+    for target, fandoms in scoped:
+        grouped.setdefault(fandoms, []).append(target)
+    return grouped
+
+
+def _filed_under(tag_ids: Iterable[int]) -> Q:
+    """Works filed under any of these tags (their synonyms and subtags too)."""
+    closure = filter_closure_ids(list(tag_ids))
+    return Q(Exists(WorkTag.objects.filter(work_id=OuterRef("pk"), tag_id__in=closure)))
+
+
+def _by_creators(creator_ids: Iterable[int]) -> Q:
+    # Not anonymous works: hiding them would tell whose they are (as the index does).
+    return ~anonymous_works_q() & Q(
+        Exists(
+            Creatorship.objects.filter(work_id=OuterRef("pk"), pseud__user_id__in=list(creator_ids))
         )
-    return condition if tag_ids or creator_ids else None
+    )
 
 
 # -- works listed straight from the database (profiles, pseuds, gifts) ---------------------

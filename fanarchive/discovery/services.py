@@ -1,4 +1,5 @@
-"""Writes of the discovery app: mutes and saved filters.
+"""Writes of the discovery app: mutes (everywhere or within fandoms), listing preferences
+and saved filters.
 
 The catalogue's change log and search documents are written by `works.catalogue_services`.
 """
@@ -12,11 +13,13 @@ from django.db import IntegrityError, transaction
 
 from fanarchive.accounts.models import User
 from fanarchive.core.text import clean_line
-from fanarchive.discovery.models import MutedCreator, MutedTag, SavedFilter
-from fanarchive.tags.models import Tag
+from fanarchive.discovery.models import ListingPreference, MutedCreator, MutedTag, SavedFilter
+from fanarchive.tags.models import Tag, TagType
+from fanarchive.tags.selectors import fandom_ids_named
 
 SAVED_FILTERS_MAX = 100
 MUTES_MAX = 1000
+SCOPE_FANDOMS_MAX = 20
 
 
 # -- mutes --------------------------------------------------------------------
@@ -65,6 +68,65 @@ def mute_creator_remove(*, user: User, owner: User, creator_id: int) -> None:
     _require_self(user, owner)
     with transaction.atomic():
         MutedCreator.objects.filter(user=owner, creator_id=creator_id).delete()
+
+
+def _scope_fandoms(names: list[str]) -> list[Tag]:
+    """The fandoms typed for a mute's scope, as the fandom filter reads them (a synonym
+    stands for its canonical tag); names that are no fandom are an error."""
+    wanted = list(dict.fromkeys(" ".join(clean_line(name).split()) for name in names))
+    wanted = [name for name in wanted if name]
+    if len(wanted) > SCOPE_FANDOMS_MAX:
+        raise ValidationError(
+            {"fandoms": [f"A mute can be limited to at most {SCOPE_FANDOMS_MAX} fandoms."]}
+        )
+    ids = []
+    unknown = []
+    for name in wanted:
+        found = fandom_ids_named([name])
+        if found:
+            ids.extend(found)
+        else:
+            unknown.append(name)
+    if unknown:
+        listed = ", ".join(f'"{name[:100]}"' for name in unknown)
+        raise ValidationError({"fandoms": [f"There is no fandom called {listed}."]})
+    return list(Tag.objects.filter(pk__in=ids, type=TagType.FANDOM))
+
+
+def mute_scope_set(
+    *, user: User, owner: User, fandom_names: list[str], tag_id: int = 0, creator_id: int = 0
+) -> MutedTag | MutedCreator:
+    """Limit one of `owner`'s mutes (a tag's or a creator's) to works in any of these
+    fandoms; no fandoms: muted everywhere again. Replaces the mute's scope."""
+    _require_self(user, owner)
+    muted: MutedTag | MutedCreator | None
+    if tag_id:
+        muted = MutedTag.objects.filter(user=owner, tag_id=tag_id).first()
+    else:
+        muted = MutedCreator.objects.filter(user=owner, creator_id=creator_id).first()
+    if muted is None:
+        raise ValidationError({"fandoms": ["That is not one of your mutes."]})
+    fandoms = _scope_fandoms(fandom_names)
+    with transaction.atomic():
+        muted.fandoms.set(fandoms)
+    return muted
+
+
+# -- listing preferences --------------------------------------------------------
+
+
+def listing_preference_set(
+    *, user: User, owner: User, hide_anonymous: bool, hide_crossovers: bool
+) -> ListingPreference:
+    """Set `owner`'s standing preferences: hide anonymous works, hide crossovers (works
+    whose fandoms share no canonical fandom, as the crossover filter counts them)."""
+    _require_self(user, owner)
+    with transaction.atomic():
+        preference, _ = ListingPreference.objects.update_or_create(
+            user=owner,
+            defaults={"hide_anonymous": hide_anonymous, "hide_crossovers": hide_crossovers},
+        )
+    return preference
 
 
 # -- saved filters ------------------------------------------------------------

@@ -29,14 +29,18 @@ def filter_tag_pairs(
     work_ids: Iterable[int] | None = None,
     id_range: tuple[int, int] | None = None,
     implied: Mapping[int, set[int]] | None = None,
+    main_only: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(work ids, filter tag ids) as parallel arrays, sorted by work then tag, no repeats.
 
     For the given works, or the works with ids in [low, high). `implied` is
     `implied_tag_ids` of (at least) their tags, when the caller has read it already
-    (an index build reads it once for every batch of works).
+    (an index build reads it once for every batch of works). `main_only`: the tags the
+    works' main relationships are filed under (`WorkTag.main`), for "main relationship only".
     """
     rows = WorkTag.objects.all()
+    if main_only:
+        rows = rows.filter(main=True, tag__type=TagType.RELATIONSHIP)
     if work_ids is not None:
         rows = rows.filter(work_id__in=list(work_ids))
     if id_range is not None:
@@ -72,12 +76,13 @@ def filter_tag_pairs(
     return key >> 32, key & ((1 << 32) - 1)
 
 
-def filter_tag_ids(work_ids: Iterable[int]) -> dict[int, set[int]]:
-    """For each work id, the ids of the tags it is found under (works without tags: empty)."""
+def filter_tag_ids(work_ids: Iterable[int], *, main_only: bool = False) -> dict[int, set[int]]:
+    """For each work id, the ids of the tags it is found under (works without tags: empty);
+    `main_only`: under its main relationships only."""
     ids = list(work_ids)
     result: dict[int, set[int]] = {work_id: set() for work_id in ids}
     for start in range(0, len(ids), 5000):
-        works, tags = filter_tag_pairs(work_ids=ids[start : start + 5000])
+        works, tags = filter_tag_pairs(work_ids=ids[start : start + 5000], main_only=main_only)
         for work_id, tag_id in zip(works.tolist(), tags.tolist(), strict=True):
             result[work_id].add(tag_id)
     return result

@@ -21,10 +21,13 @@ from fanarchive.discovery import selectors, services
 from fanarchive.discovery.forms import (
     RANGES,
     FilterForm,
+    ListingPreferenceForm,
     MuteCreatorForm,
+    MuteScopeForm,
     MuteTagForm,
     SavedFilterForm,
 )
+from fanarchive.discovery.index.facets import MAIN_RELATIONSHIP
 from fanarchive.discovery.index.live import health
 from fanarchive.discovery.scopes import Scope
 from fanarchive.discovery.selectors import Listing
@@ -40,6 +43,7 @@ FACET_GROUPS = [
     (TagType.FANDOM, "Fandoms"),
     (TagType.CHARACTER, "Characters"),
     (TagType.RELATIONSHIP, "Relationships"),
+    (MAIN_RELATIONSHIP, "Main relationships"),
     (TagType.FREEFORM, "Additional tags"),
 ]
 
@@ -96,20 +100,25 @@ def find_works(
         link = _linker(request.GET)
         included = {str(i) for i in form.cleaned_data["include"]}
         excluded = {str(i) for i in form.cleaned_data["exclude"]}
+        main_only = bool(form.cleaned_data.get("main_relationship"))
         for tag_type, label in FACET_GROUPS:
+            group = str(tag_type)  # a TagType's value, or MAIN_RELATIONSHIP
+            # A main relationship's link includes it with "main relationship only".
+            main = group == MAIN_RELATIONSHIP
             entries = [
                 {
                     "tag": facet.tag,
                     "count": facet.count,
-                    "included": str(facet.tag.pk) in included
-                    or (tag is not None and facet.tag.pk == tag.pk),
+                    "included": (str(facet.tag.pk) in included or tag_id_is(tag, facet.tag))
+                    and (main_only or not main),
                     "excluded": str(facet.tag.pk) in excluded,
-                    "include_query": link("include", str(facet.tag.pk)),
+                    "include_query": link("include", str(facet.tag.pk))
+                    + ("&main_relationship=on" if main and not main_only else ""),
                     "exclude_query": link("exclude", str(facet.tag.pk)),
                 }
-                for facet in listing.facets.get(tag_type.value, [])
+                for facet in listing.facets.get(group, [])
             ]
-            facets.append({"type": tag_type.value, "label": label, "entries": entries})
+            facets.append({"type": group, "label": label, "entries": entries})
     context: dict[str, Any] = {
         "form": form,
         "listing": listing,
@@ -136,6 +145,10 @@ def find_works(
         "feed_query": _feed_query(query),
     }
     return render(request, template, context)
+
+
+def tag_id_is(tag: Tag | None, other: Tag) -> bool:
+    return tag is not None and other.pk == tag.pk
 
 
 def _feed_query(query: QueryDict) -> str:
@@ -205,6 +218,7 @@ def mutes(request: HttpRequest, username: str) -> HttpResponse:
         else:
             messages.success(request, "Muted. Their works no longer appear for you.")
             return redirect("discovery:mutes", owner.username)
+    preference = selectors.listing_preference_of(owner)
     return render(
         request,
         "discovery/mutes.html",
@@ -214,8 +228,59 @@ def mutes(request: HttpRequest, username: str) -> HttpResponse:
             "creator_form": creator_form,
             "muted_tags": selectors.muted_tags_of(owner),
             "muted_creators": selectors.muted_creators_of(owner),
+            "preference_form": ListingPreferenceForm(
+                initial={
+                    "hide_anonymous": preference.hide_anonymous,
+                    "hide_crossovers": preference.hide_crossovers,
+                }
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def mute_scope(
+    request: HttpRequest, username: str, tag_id: int = 0, creator_id: int = 0
+) -> HttpResponse:
+    """Limit a tag's or a creator's mute to some fandoms (none: everywhere)."""
+    owner = account_selectors.own_account(request.user, username)
+    form = MuteScopeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("fandoms", [])))
+        return redirect("discovery:mutes", owner.username)
+    try:
+        muted = services.mute_scope_set(
+            user=authenticated_user(request),
+            owner=owner,
+            fandom_names=form.names(),
+            tag_id=tag_id,
+            creator_id=creator_id,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("discovery:mutes", owner.username)
+    fandoms = ", ".join(sorted(tag.name for tag in muted.fandoms.all()))
+    messages.success(
+        request, f"Now muted only in {fandoms}." if fandoms else "Now muted everywhere."
+    )
+    return redirect("discovery:mutes", owner.username)
+
+
+@login_required
+@require_POST
+def listing_preferences(request: HttpRequest, username: str) -> HttpResponse:
+    owner = account_selectors.own_account(request.user, username)
+    form = ListingPreferenceForm(request.POST)
+    form.is_valid()  # two tick boxes: anything else reads as unticked
+    services.listing_preference_set(
+        user=authenticated_user(request),
+        owner=owner,
+        hide_anonymous=bool(form.cleaned_data.get("hide_anonymous")),
+        hide_crossovers=bool(form.cleaned_data.get("hide_crossovers")),
+    )
+    messages.success(request, "Saved your listing preferences.")
+    return redirect("discovery:mutes", owner.username)
 
 
 @login_required

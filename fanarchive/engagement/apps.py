@@ -25,3 +25,10 @@ class EngagementConfig(AppConfig):
         from fanarchive.works.events import listen
 
         listen(EngagementWorkEvents())
+
+        # Works (below) builds every blurb; this app offers the reader's reading-list
+        # status form on it (works.blurb_actions).
+        from fanarchive.engagement.reading_list_blurbs import reading_status_actions
+        from fanarchive.works.blurb_actions import blurb_actions_supplied_by
+
+        blurb_actions_supplied_by(reading_status_actions)

@@ -175,6 +175,23 @@ class WorkHitCount(models.Model):
         return f"{self.hits} hits on {self.work_id}"
 
 
+class WorkHitDay(models.Model):
+    """Hits of a work on one day (UTC), counted by the same flush as `WorkHitCount`: the
+    creator's statistics by day (the marks themselves are pruned once counted)."""
+
+    work = models.ForeignKey("works.Work", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    hits = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["work", "day"], name="engagement_hit_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hits} hits on {self.work_id} on {self.day}"
+
+
 class HitFlushSchedule(models.Model):
     """One row: when a hit flush was last queued, so it is queued at most every 30 s."""
 
@@ -354,3 +371,40 @@ class ReadingHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.work_id}"
+
+
+class ReadingStatus(models.TextChoices):
+    """Where a work stands on a reader's reading list (beside "marked for later")."""
+
+    WANT = "want", "Want to read"
+    READING = "reading", "Reading"
+    FINISHED = "finished", "Finished"
+    ON_HOLD = "on_hold", "On hold"
+    DROPPED = "dropped", "Dropped"
+
+
+class ReadingListEntry(models.Model):
+    """One work on a reader's reading list, with its status and, while "reading", the
+    last chapter they opened (fed from the reading pages, `reading_services.work_opened`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reading_list")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=ReadingStatus.choices)
+    chapter_id = models.BigIntegerField(null=True, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "work"], name="reading_list_one_per_work"),
+            models.CheckConstraint(
+                condition=Q(status__in=ReadingStatus.values), name="reading_list_known_status"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "status", "-added_at"], name="reading_list_user_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.status} {self.work_id}"

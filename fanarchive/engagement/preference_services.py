@@ -12,6 +12,7 @@ from django.db import transaction
 
 from fanarchive.accounts.models import EmailFrequency, Preference, User
 from fanarchive.accounts.profile_services import require_self
+from fanarchive.accounts.reading_time import MAX_WORDS_PER_MINUTE, MIN_WORDS_PER_MINUTE
 from fanarchive.engagement import history_services
 
 EMAIL_PREFERENCES = (
@@ -35,12 +36,15 @@ def preferences_update(
     keep_history: bool | None = None,
     use_marked_for_later: bool | None = None,
     email: dict[str, str] | None = None,
+    reading_speed: int | None = None,
 ) -> Preference:
     """Save `owner`'s preferences; `user` is who asks and must be `owner`.
 
     The writing, history and e-mail preferences are left as they are when not given
     (None). `email` maps `email_comments`, `email_replies`, `email_kudos`,
-    `email_subscriptions` and `email_collections` to "immediate", "daily" or "off".
+    `email_subscriptions` and `email_collections` to "immediate", "daily" or "off";
+    `reading_speed` (words per minute, for reading-time estimates) must be within
+    `accounts.reading_time`'s bounds.
     Turning history off clears it (works marked for later stay marked); turning "Marked
     for later" off clears the marks.
     """
@@ -51,6 +55,13 @@ def preferences_update(
         for name, value in email.items()
         if name not in EMAIL_PREFERENCES or value not in EmailFrequency.values
     }
+    if reading_speed is not None and not (
+        MIN_WORDS_PER_MINUTE <= reading_speed <= MAX_WORDS_PER_MINUTE
+    ):
+        errors["reading_speed"] = [
+            f"Choose a reading speed between {MIN_WORDS_PER_MINUTE} and "
+            f"{MAX_WORDS_PER_MINUTE} words per minute."
+        ]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -64,6 +75,8 @@ def preferences_update(
             preference.refuse_gifts = refuse_gifts
         for name, value in email.items():
             setattr(preference, name, value)
+        if reading_speed is not None:
+            preference.reading_speed = reading_speed
         stop_history = keep_history is False and preference.keep_history
         if keep_history is not None:
             preference.keep_history = keep_history

@@ -35,6 +35,7 @@ def preferences(request: HttpRequest, username: str) -> HttpResponse:
                 keep_history=data["keep_history"],
                 use_marked_for_later=data["use_marked_for_later"],
                 email=form.email_choices(),
+                reading_speed=data["reading_speed"],
             )
         except ValidationError as error:
             form_error_from(form, error)

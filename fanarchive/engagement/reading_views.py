@@ -43,6 +43,7 @@ def _reading_page(
         visitor=visitor_key(request),
         chapter_id=None if place.full else place.current.pk,
         keep_history=preference is None or preference.keep_history,
+        only_chapter_id=place.chapters[0].pk if len(place.chapters) == 1 else None,
     )
     return render(
         request,

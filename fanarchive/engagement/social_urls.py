@@ -4,6 +4,7 @@ mutes)."""
 
 from django.urls import path
 
+from fanarchive.engagement import reading_list_views
 from fanarchive.engagement import social_views as views
 
 app_name = "social"
@@ -26,4 +27,19 @@ urlpatterns = [
         name="user_subscriptions",
     ),
     path("users/<str:username>/history/", views.user_history, name="user_history"),
+    path(
+        "works/<int:work_id>/reading-list/",
+        reading_list_views.reading_status,
+        name="reading_status",
+    ),
+    path(
+        "users/<str:username>/reading-list/",
+        reading_list_views.reading_list,
+        name="reading_list",
+    ),
+    path(
+        "users/<str:username>/reading-list/privacy/",
+        reading_list_views.reading_list_privacy,
+        name="reading_list_privacy",
+    ),
 ]

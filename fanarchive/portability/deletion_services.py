@@ -13,7 +13,7 @@ The person chooses what becomes of their works and their comments (`DeletionChoi
   likewise stay as "(account deleted)" or are deleted (`news_comment_delete`).
 
 Everything else goes with the account row by the database's cascade: pseuds,
-preferences, bookmarks, kudos, history, subscriptions, the inbox, API tokens,
+preferences, bookmarks, kudos, history, the reading list, subscriptions, the inbox, API tokens,
 autosaves, two-factor log-in, blocks, mutes, appeals. Gifts to their pseuds are
 deleted, so the works stay and are gifts to nobody. Every work whose listing data or
 counts change is logged to the catalogue in the same transaction, so listings,

@@ -27,6 +27,7 @@ from fanarchive.engagement.models import (
     Kudos,
     Notice,
     ReadingHistory,
+    ReadingListEntry,
     Subscription,
 )
 from fanarchive.formats.selectors import ExportDocument, export_document
@@ -180,6 +181,7 @@ def work_record(user: User, work: Work) -> dict[str, Any]:
         "anonymous": work.anonymous,
         "hidden_by_admin": work.hidden_by_admin,
         "hidden_reason": work.hidden_reason,
+        "skin_css": work.skin_css,
         "complete": work.complete,
         "word_count": work.word_count,
         "created_at": _when(work.created_at),
@@ -310,6 +312,18 @@ def history_entries(user: User) -> Iterator[dict[str, Any]]:
             "last_read_at": _when(h.last_read_at),
             "last_chapter_id": h.chapter_id if h.work_shown else None,
             "marked_for_later": h.marked_for_later,
+        }
+
+
+def reading_list_entries(user: User) -> Iterator[dict[str, Any]]:
+    entries = _shown(user, ReadingListEntry.objects.filter(user=user)).select_related("work")
+    for e in entries.order_by("added_at", "id").iterator(chunk_size=CHUNK):
+        yield {
+            "work": _work_ref(e),
+            "status": e.status,
+            "added_at": _when(e.added_at),
+            "changed_at": _when(e.changed_at),
+            "last_chapter_id": e.chapter_id if e.work_shown else None,
         }
 
 

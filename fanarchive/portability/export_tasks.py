@@ -109,6 +109,9 @@ def write_zip(user: User, target: Path) -> None:
         _write_list(archive, "kudos.json", "kudos", selectors.kudos_given(user))
         _write_list(archive, "history.json", "history", selectors.history_entries(user))
         _write_list(
+            archive, "reading_list.json", "reading_list", selectors.reading_list_entries(user)
+        )
+        _write_list(
             archive, "subscriptions.json", "subscriptions", selectors.subscriptions_held(user)
         )
         _write_list(archive, "inbox.json", "notices", selectors.inbox_notices(user))

@@ -34,6 +34,10 @@ from fanarchive.engagement.comment_services import comment_create
 from fanarchive.engagement.history_services import history_record
 from fanarchive.engagement.models import Comment
 from fanarchive.engagement.preference_services import preferences_update
+from fanarchive.engagement.reading_list_services import (
+    reading_list_publicity_set,
+    reading_list_set,
+)
 from fanarchive.engagement.subscription_services import subscription_create
 from fanarchive.tags.fixed import EXPLICIT, GENERAL, MATURE, NO_WARNINGS, NOT_RATED, TEEN
 from fanarchive.tags.models import Tag, TagType
@@ -217,16 +221,20 @@ def reading(
     *,
     required: tuple[str, ...] | None = None,
     meta: tuple[str, ...] = META,
+    offers_similar: bool = False,
 ) -> Rule:
     """One work's page: its metadata (`meta` must be there, the rest may) to who may open
     it, the words it carries (`required` of them must be there, default all) only once the
     viewer agreed to its rating; other works at most by title (series navigation), and
-    only where listed."""
+    only where listed. With `offers_similar` (the pages with "More like this") other works'
+    blurbs may show too, where listed and, for adult works, agreed to."""
     must = carried if required is None else required
 
     def rule(viewer: Viewer, about: State | None, state: State, field_name: str) -> Expect:
         if field_name in NAME:
             return name_rule(state)
+        if state != about and offers_similar and field_name in META:
+            return Expect.ANY if listed(viewer, state) and agreed(viewer, state) else Expect.HIDE
         if state != about:
             return Expect.HIDE if field_name != "title" or not listed(viewer, state) else Expect.ANY
         if not opens(viewer, state):
@@ -293,6 +301,20 @@ def api_text(carried: tuple[str, ...], *, adult_param: bool = False) -> Rule:
         if state != about or field_name not in carried or not opens(viewer, state):
             return Expect.HIDE
         return shown(agreed(viewer, state, adult_param=adult_param))
+
+    return rule
+
+
+def similar_to(*, adult_param: bool = False) -> Rule:
+    """ "More like this" for one work: other works' metadata at most, where listed and, for
+    adult works, agreed to; never the work itself, never words."""
+
+    def rule(viewer: Viewer, about: State | None, state: State, field_name: str) -> Expect:
+        if field_name in NAME:
+            return name_rule(state)
+        if state == about or field_name in TEXT or not listed(viewer, state):
+            return Expect.HIDE
+        return Expect.ANY if agreed(viewer, state, adult_param=adult_param) else Expect.HIDE
 
     return rule
 
@@ -413,6 +435,7 @@ def build_world(on_commit: Callable[..., Any]) -> World:
         user=preference, owner=preference, view_adult=True, hide_warnings=False, hide_freeform=False
     )
     world.users = {"author": author, "former": former, "commenter": commenter, **readers}
+    reading_list_publicity_set(user=readers["reader"], owner=readers["reader"], public=True)
     series = series_create(user=author, title="Every state in order")
     former_series = series_create(user=former, title="The former creator's series")
     world.series = {"author": series, "former": former_series}
@@ -443,6 +466,7 @@ def build_world(on_commit: Callable[..., Any]) -> World:
             bookmark_create(user=reader, pseud=reader.default_pseud, work=work)
             subscription_create(user=reader, work=work)
             history_record(user=reader, work=work, chapter_id=None)
+            reading_list_set(user=reader, work=work, status="reading")
     run_due_tasks()
     # A new chapter of every posted work: notices to its subscribers' inboxes.
     with on_commit(execute=True):
@@ -610,10 +634,18 @@ SURFACES: list[Surface] = [
     ),
     # A work's own pages.
     # The first chapter of two: the work's end notes come after the last.
-    Surface("work page", every_work(work_url), reading(required=FIRST_CHAPTER)),
-    Surface("chapter page", every_work(chapter_url), reading(required=FIRST_CHAPTER)),
     Surface(
-        "entire work", every_work(lambda w, s: f"{work_url(w, s)}?view_full_work=true"), reading()
+        "work page", every_work(work_url), reading(required=FIRST_CHAPTER, offers_similar=True)
+    ),
+    Surface(
+        "chapter page",
+        every_work(chapter_url),
+        reading(required=FIRST_CHAPTER, offers_similar=True),
+    ),
+    Surface(
+        "entire work",
+        every_work(lambda w, s: f"{work_url(w, s)}?view_full_work=true"),
+        reading(offers_similar=True),
     ),
     Surface(
         "chapter index",
@@ -628,7 +660,7 @@ SURFACES: list[Surface] = [
     Surface(
         "comment link",
         posted_works(lambda w, s: reverse("engagement:comment", args=[w.comments[s.name].pk])),
-        reading(required=FIRST_CHAPTER),
+        reading(required=FIRST_CHAPTER, offers_similar=True),
     ),
     Surface(
         "comment thread",
@@ -695,6 +727,16 @@ SURFACES: list[Surface] = [
         "API work's bookmarks",
         every_work(lambda w, s: api(f"/works/{w.works[s.name].pk}/bookmarks")),
         about_work,
+    ),
+    Surface(
+        "API similar works",
+        every_work(lambda w, s: api(f"/works/{w.works[s.name].pk}/similar?limit=20")),
+        similar_to(),
+    ),
+    Surface(
+        "API similar works with adult=true",
+        every_work(lambda w, s: api(f"/works/{w.works[s.name].pk}/similar?limit=20&adult=true")),
+        similar_to(adult_param=True),
     ),
     # A work's tag, when only that work carries it.
     Surface("tag's works", every_work(lambda w, s: f"/tags/{w.tags[s.name].pk}/works/"), tag_page),
@@ -776,6 +818,16 @@ SURFACES: list[Surface] = [
         TITLES,
     ),
     Surface("API a reader's bookmarks", one(lambda w: api("/users/reader/bookmarks")), TITLES),
+    Surface(
+        "a reader's public reading list",
+        one(lambda w: reverse("social:reading_list", args=["reader"])),
+        TITLES,
+    ),
+    Surface(
+        "API a reader's reading list", one(lambda w: api("/users/reader/reading-list")), TITLES
+    ),
+    Surface("own reading list", one(lambda w: "/own/reading-list"), OWN_TITLES),
+    Surface("API own reading list", one(lambda w: api("/reading-list")), OWN_TITLES),
     Surface("own bookmarks", one(lambda w: "/own/bookmarks"), OWN_TITLES),
     Surface("own subscriptions", one(lambda w: "/own/subscriptions"), OWN_TITLES),
     Surface("own history", one(lambda w: "/own/history"), OWN_TITLES),
@@ -788,6 +840,7 @@ OWN_PAGES = {
     "/own/bookmarks": "social:user_bookmarks",
     "/own/subscriptions": "social:user_subscriptions",
     "/own/history": "social:user_history",
+    "/own/reading-list": "social:reading_list",
 }
 
 

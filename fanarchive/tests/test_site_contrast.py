@@ -1,4 +1,5 @@
-"""The stylesheet's colours meet WCAG AA (4.5:1 for text) in the light and the dark theme:
+"""The stylesheet's colours meet WCAG AA (4.5:1 for text) in every theme (the system's
+light and dark, and the reader's choice of light, dark, sepia and high contrast):
 computed from the custom properties in static/css/site.css, as the browser would use them."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from fanarchive.accounts.reader_settings import THEMES
 
 CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "site.css"
 AA_TEXT = 4.5
@@ -28,13 +31,27 @@ def _properties(block: str) -> dict[str, str]:
     return dict(re.findall(r"--([a-z0-9-]+):\s*(#[0-9a-fA-F]{3,6})\s*;", block))
 
 
+def _block(css: str, selector: str, start: int = 0) -> str:
+    opening = css.index(selector + " {", start)
+    return css[opening : css.index("}", opening)]
+
+
+# Themes a reader picks (accounts.reader_settings.THEMES) and their <html data-theme>.
+CHOSEN_THEMES = ["dark", "sepia", "contrast"]
+
+
 def themes() -> dict[str, dict[str, str]]:
     css = CSS.read_text()
-    light_block = css[css.index(":root {") : css.index("}", css.index(":root {"))]
-    dark_start = css.index("@media (prefers-color-scheme: dark)")
-    dark_block = css[dark_start : css.index("}", css.index(":root {", dark_start))]
-    light = _properties(light_block)
-    return {"light": light, "dark": {**light, **_properties(dark_block)}}
+    light = _properties(_block(css, ":root"))
+    system_dark = css.index("@media (prefers-color-scheme: dark)")
+    found = {
+        "light": light,
+        "dark": {**light, **_properties(_block(css, ":root:not([data-theme])", system_dark))},
+    }
+    for name in CHOSEN_THEMES:
+        chosen = _properties(_block(css, f':root[data-theme="{name}"]'))
+        found[f"chosen-{name}"] = {**light, **chosen}
+    return found
 
 
 def _channel(value: int) -> float:
@@ -68,7 +85,16 @@ def test_both_themes_define_every_colour_the_pairs_use() -> None:
         assert not missing, f"{name} theme lacks {missing}"
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_chosen_dark_theme_is_the_systems_dark_theme() -> None:
+    assert themes()["chosen-dark"] == themes()["dark"]
+
+
+def test_every_theme_a_reader_can_pick_has_colours() -> None:
+    picked = {key for key, _ in THEMES} - {"system", "light"}
+    assert picked == set(CHOSEN_THEMES)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", *(f"chosen-{n}" for n in CHOSEN_THEMES)])
 @pytest.mark.parametrize(("text", "background"), PAIRS)
 def test_text_meets_wcag_aa(theme: str, text: str, background: str) -> None:
     colours = themes()[theme]

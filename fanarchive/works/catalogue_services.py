@@ -24,6 +24,23 @@ from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
 BODY_MAX = 300_000
 
 
+# Who hears that a work's entry was logged (not counts only): the saved-filter alerts
+# (`discovery.alert_tasks`), registered by the discovery app, which sits above works. Each
+# is called inside the change's transaction, as a direct call would be.
+_log_listeners: list[Callable[[], None]] = []
+
+
+def catalogue_log_heard_by(listener: Callable[[], None]) -> None:
+    """Call `listener()` whenever a work's change is logged (once per listener)."""
+    if listener not in _log_listeners:
+        _log_listeners.append(listener)
+
+
+def _logged() -> None:
+    for listener in _log_listeners:
+        listener()
+
+
 def catalogue_work_changed(*, work_id: int) -> None:
     """Log that a work's listing data changed (tags, visibility, counts, existence).
 
@@ -32,6 +49,7 @@ def catalogue_work_changed(*, work_id: int) -> None:
     """
     CatalogueChange.objects.create(work_id=work_id)
     search_document_refresh(work_id=work_id)
+    _logged()
 
 
 def catalogue_counts_changed(*, work_ids: Iterable[int]) -> None:
@@ -74,6 +92,7 @@ def catalogue_work_created(*, work_id: int, text: WorkText | None) -> None:
     CatalogueChange.objects.create(work_id=work_id)
     if text is not None:
         SearchDocument.objects.create(work_id=work_id, **_document_fields(text))
+    _logged()
 
 
 def _plain(html: str) -> str:

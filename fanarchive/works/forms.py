@@ -111,6 +111,20 @@ class WorkForm(forms.Form):
             }
         ),
     )
+    main_relationships = forms.CharField(
+        label="Main relationship(s)",
+        required=False,
+        help_text=(
+            "Which of the relationships above the work is mainly about, separated by commas. "
+            "Leave it blank and the first relationship is the main one."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "data-autocomplete-type": "relationship",
+                "data-autocomplete-fandoms-from": "id_fandoms",
+            }
+        ),
+    )
     characters = forms.CharField(
         label="Characters",
         required=False,
@@ -202,6 +216,7 @@ class WorkForm(forms.Form):
                 "categories",
                 "fandoms",
                 "relationships",
+                "main_relationships",
                 "characters",
                 "freeforms",
             ),
@@ -249,6 +264,7 @@ class WorkForm(forms.Form):
             pseud_ids=[p.pk for p in data["pseuds"]],
             gifts=split_tags(data["gifts"]),
             collections=split_tags(data["collections"]),
+            main_relationships=split_tags(data["main_relationships"]),
         )
         return WorkInput(**values)
 
@@ -264,7 +280,7 @@ class WorkForm(forms.Form):
     def initial_for(work: Work) -> dict[str, Any]:
         """The work as the form shows it: tag lists and gifts as comma-separated names."""
         initial: dict[str, Any] = dataclasses.asdict(work_input_of(work))
-        for name in FREE_TAG_FIELDS.values():
+        for name in (*FREE_TAG_FIELDS.values(), "main_relationships"):
             initial[name] = ", ".join(initial[name])
         expected = work.expected_chapters
         initial.update(

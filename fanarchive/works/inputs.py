@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from fanarchive.core.text import TextFormat, clean_line, clean_text, html_to_text
 from fanarchive.tags.models import TagType
 from fanarchive.tags.selectors import FixedTags
-from fanarchive.tags.services import tag_name_error, unique_tag_names
+from fanarchive.tags.services import normalise_tag_name, tag_name_error, unique_tag_names
 from fanarchive.works import limits
 from fanarchive.works.languages import LANGUAGE_NAMES
 from fanarchive.works.models import CommentPolicy
@@ -48,6 +48,9 @@ class WorkInput:
     fandoms: list[str]
     categories: list[str] = field(default_factory=list)
     relationships: list[str] = field(default_factory=list)
+    # Which of `relationships` are the work's main ones (names from that list). None or
+    # empty: the first relationship, as AO3's convention has it.
+    main_relationships: list[str] | None = None
     characters: list[str] = field(default_factory=list)
     freeforms: list[str] = field(default_factory=list)
     summary: str = ""
@@ -201,6 +204,9 @@ def work_errors(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
             f"A work can have at most {limits.USER_TAGS_MAX} fandom, relationship, character "
             f"and additional tags together; this one has {user_tag_count}.",
         )
+    problem = main_relationships_error(data)
+    if problem:
+        add_error(errors, "main_relationships", problem)
     if data.collections is not None and len(data.collections) > COLLECTIONS_MAX:
         add_error(
             errors,
@@ -208,6 +214,46 @@ def work_errors(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
             f"A work can be posted to at most {COLLECTIONS_MAX} collections at once.",
         )
     return errors
+
+
+def main_relationship_positions(data: WorkInput) -> list[int]:
+    """Where the main relationships are among the work's relationships (`unique_tag_names`
+    order): those named, or the first when none is. Names not among them are left out
+    (`main_relationships_error` says so)."""
+    relationships = [name.lower() for name in unique_tag_names(data.relationships)]
+    if not relationships:
+        return []
+    chosen = {name.lower() for name in unique_tag_names(data.main_relationships or [])}
+    positions = [i for i, name in enumerate(relationships) if name in chosen]
+    return positions or [0]
+
+
+def main_relationships_error(data: WorkInput) -> str | None:
+    relationships = {name.lower() for name in unique_tag_names(data.relationships)}
+    strangers = [
+        name
+        for name in unique_tag_names(data.main_relationships or [])
+        if name.lower() not in relationships
+    ]
+    if not strangers:
+        return None
+    names = ", ".join(f'"{name[:100]}"' for name in strangers[:5])
+    return (
+        f"Only the work's relationships can be main relationships, and {names} "
+        f"{'is' if len(strangers) == 1 else 'are'} not among them: add "
+        f"{'it' if len(strangers) == 1 else 'them'} to Relationships, or leave "
+        f"{'it' if len(strangers) == 1 else 'them'} out."
+    )
+
+
+def main_relationships_kept(data: WorkInput) -> WorkInput:
+    """`data` with the main relationships no longer among its relationships dropped (an
+    edit that changes the relationships but says nothing of the main ones)."""
+    if data.main_relationships is None:
+        return data
+    relationships = {name.lower() for name in unique_tag_names(data.relationships)}
+    kept = [n for n in data.main_relationships if normalise_tag_name(n).lower() in relationships]
+    return replace(data, main_relationships=kept)
 
 
 def validate_chapter_input(data: ChapterInput, *, prefix: str = "") -> Errors:
@@ -283,6 +329,8 @@ CHAPTER_FIELDS = tuple(f.name for f in fields(ChapterInput))
 # Fields that are not the work's own columns or tags: who posts it, to whom it is given and
 # the collections it is in.
 PEOPLE_FIELDS = ("pseud_ids", "gifts", "collections")
+# What the writer says of some of the tags (`WorkTag.main`), stored on the links.
+TAG_MARK_FIELDS = ("main_relationships",)
 
 
 def work_input_of(work: Work) -> WorkInput:
@@ -293,6 +341,11 @@ def work_input_of(work: Work) -> WorkInput:
         key: [t.name for t in work.tags_of(tag_type)] for tag_type, key in TAG_FIELDS.items()
     }
     values["rating"] = values["rating"][0] if values["rating"] else ""
+    values["main_relationships"] = [
+        wt.tag.name
+        for wt in work.ordered_work_tags()
+        if wt.main and wt.tag.type == TagType.RELATIONSHIP
+    ]
     values.update({name: getattr(work, name) for name in (*CONTENT_FIELDS, *SETTING_FIELDS)})
     return WorkInput(**values, pseud_ids=[], gifts=None, collections=None)
 

@@ -109,6 +109,9 @@ class Work(models.Model):
     unrevealed = models.BooleanField(default=False)
     anonymous_by_collection = models.BooleanField(default=False)
     first_posted_at = models.DateTimeField(null=True, blank=True)
+    # The creator's work skin, already checked (works.skin_css; set by skin_services):
+    # served as a stylesheet on the work's pages to readers who show skins.
+    skin_css = models.TextField("work skin", blank=True)
     # When a reader last saw something new: posting, or a chapter added.
     revised_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -158,7 +161,11 @@ class Work(models.Model):
         return [wt.tag for wt in self.ordered_work_tags() if wt.tag.type == tag_type]
 
     def ordered_work_tags(self) -> list[WorkTag]:
-        return sorted(self.work_tags.all(), key=lambda wt: (wt.tag.sort_order, wt.position))
+        """In the order given, but the main relationships first among the relationships."""
+        ordered = sorted(self.work_tags.all(), key=lambda wt: (wt.tag.sort_order, wt.position))
+        relationships = [wt for wt in ordered if wt.tag.type == TagType.RELATIONSHIP]
+        mains_first = iter(sorted(relationships, key=lambda wt: not wt.main))
+        return [next(mains_first) if wt.tag.type == TagType.RELATIONSHIP else wt for wt in ordered]
 
 
 class Creatorship(models.Model):
@@ -180,6 +187,9 @@ class WorkTag(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="work_tags")
     tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="work_tags")
     position = models.PositiveSmallIntegerField(default=0)
+    # One of the work's main relationships (relationship tags only: `works.services`); what
+    # the "main relationship only" filter finds, shown first on blurbs.
+    main = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position", "id"]

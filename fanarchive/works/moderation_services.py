@@ -99,12 +99,15 @@ def work_set_rating(
             WorkTag.objects.filter(work=work)
             .exclude(tag__type__in=[TagType.RATING, TagType.WARNING])
             .order_by("position")
-            .values_list("tag_id", flat=True)
+            .values_list("tag_id", "main")
         )
         WorkTag.objects.filter(work=work).delete()
-        ids = [t.pk for t in rating_tags] + [t.pk for t in warning_tags] + kept
+        ids = [(t.pk, False) for t in (*rating_tags, *warning_tags)] + kept
         WorkTag.objects.bulk_create(
-            [WorkTag(work=work, tag_id=tag_id, position=i) for i, tag_id in enumerate(ids)]
+            [
+                WorkTag(work=work, tag_id=tag_id, position=i, main=main)
+                for i, (tag_id, main) in enumerate(ids)
+            ]
         )
         work.updated_at = timezone.now()
         work.save(update_fields=["updated_at"])

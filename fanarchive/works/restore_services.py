@@ -9,7 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from fanarchive.accounts.models import User
-from fanarchive.works.inputs import TAG_FIELDS, ChapterInput, work_input_of
+from fanarchive.works.inputs import (
+    TAG_FIELDS,
+    ChapterInput,
+    main_relationships_kept,
+    work_input_of,
+)
 from fanarchive.works.models import Chapter, ChapterRevision, Work, WorkRevision
 from fanarchive.works.revision_services import (
     WORK_FIELDS,
@@ -50,7 +55,9 @@ def work_revision_restore(*, user: User, revision: WorkRevision) -> Work:
     data = dict(revision.data)
     try:
         restored = {k: data[k] for k in (*WORK_FIELDS, *TAG_FIELDS.values())}
-        work_input = replace(work_input_of(work), **restored)
+        # Revisions do not record the main relationships: the current ones that the restored
+        # relationships still hold stay main (else the first is).
+        work_input = main_relationships_kept(replace(work_input_of(work), **restored))
     except (KeyError, TypeError):
         raise ValidationError("This revision cannot be restored: it is incomplete.") from None
     with transaction.atomic():

@@ -277,6 +277,7 @@ def with_listing_data(works: WorkQuerySet) -> WorkQuerySet:
                     "work_id",
                     "tag_id",
                     "position",
+                    "main",
                     "tag__id",
                     "tag__name",
                     "tag__type",

@@ -48,6 +48,7 @@ from fanarchive.works.inputs import (
     clean_chapter_input,
     clean_work_input,
     expected_chapters_error,
+    main_relationship_positions,
     raise_if,
     work_errors,
 )
@@ -137,10 +138,12 @@ def _set_tags(work: Work, data: WorkInput, fixed: FixedTags, *, new: bool = Fals
     )
     for tag_type in FREE_TYPES:
         tags += free[str(tag_type)]
+    relationships = free[str(TagType.RELATIONSHIP)]
+    main = {relationships[i].pk for i in main_relationship_positions(data)}
     if not new:
         WorkTag.objects.filter(work=work).delete()
     WorkTag.objects.bulk_create(
-        [WorkTag(work=work, tag=tag, position=i) for i, tag in enumerate(tags)]
+        [WorkTag(work=work, tag=tag, position=i, main=tag.pk in main) for i, tag in enumerate(tags)]
     )
     return tags
 

@@ -6,7 +6,7 @@ discovery.listing_urls, the reading pages engagement.reading_urls.
 
 from django.urls import path
 
-from fanarchive.works import creator_views, history_views, series_views, views
+from fanarchive.works import creator_views, history_views, series_views, skin_views, views
 
 urlpatterns = [
     path("new/", views.work_new, name="new"),
@@ -41,6 +41,8 @@ urlpatterns = [
     path("<int:work_id>/post/", views.work_post, name="post"),
     path("<int:work_id>/delete/", views.work_delete, name="delete"),
     path("<int:work_id>/series/", series_views.work_series, name="work_series"),
+    path("<int:work_id>/skin/", skin_views.work_skin_edit, name="skin_edit"),
+    path("<int:work_id>/skin.css", skin_views.work_skin_stylesheet, name="skin"),
     path("<int:work_id>/creators/", creator_views.work_creators, name="creators"),
     path("<int:work_id>/creators/leave/", creator_views.creators_leave, name="creators_leave"),
     path(

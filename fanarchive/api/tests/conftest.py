@@ -71,6 +71,12 @@ class Archive:
 
 @pytest.fixture
 def archive(db: None) -> Archive:
+    return build_archive()
+
+
+def build_archive() -> Archive:
+    """A creator's work of every kind (`archive`; also built once per module by modules
+    whose tests only read it: see `module_db` in the root conftest)."""
     creator = make_user("keeper")
     other = make_user("visitor")
     public = make_work(creator, title="Lantern Public", fandoms=["Harbour Tales"])

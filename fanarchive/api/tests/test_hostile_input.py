@@ -22,14 +22,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from fanarchive.api.tests.conftest import ApiClient, Archive, api_as
+from fanarchive.api.tests.conftest import ApiClient, Archive, api_as, build_archive
 from fanarchive.challenges.claim_services import prompt_claim
 from fanarchive.challenges.models import Assignment, ChallengeKind, TagSet
 from fanarchive.challenges.tests.factories import make_challenge, make_signup
 from fanarchive.core.testing import make_work
 from fanarchive.engagement.bookmark_services import bookmark_create
 from fanarchive.engagement.comment_services import comment_create
-from fanarchive.engagement.models import Bookmark, Comment
+from fanarchive.engagement.models import Bookmark, Comment, ReadingListEntry
 from fanarchive.tags.fixed import GENERAL, NO_WARNINGS
 from fanarchive.tags.models import Tag
 from fanarchive.works.models import Chapter, Work
@@ -72,6 +72,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("post", "/api/v1/users/me/assignments/{assignment_id}/fulfil"): {"work_id": 0},
     ("post", "/api/v1/challenges/{name}/prompts/{prompt_id}/claim/fill"): {"work_id": 0},
+    ("put", "/api/v1/reading-list/{work_id}"): {"status": "want"},
 }
 # Bodies that only name the creator's public work (its id is known once it exists): no text.
 NAMING_THE_WORK = {
@@ -80,9 +81,11 @@ NAMING_THE_WORK = {
 }
 
 
-@pytest.fixture
-def schema(client: Client) -> dict[str, Any]:
-    return dict(client.get("/api/v1/openapi.json").json())
+@pytest.fixture(scope="module")
+def schema(module_db: None, django_db_blocker: Any) -> dict[str, Any]:
+    # Read once: every test here reads it, none changes it.
+    with django_db_blocker.unblock():
+        return dict(Client().get("/api/v1/openapi.json").json())
 
 
 def operations(schema: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -140,7 +143,7 @@ def _put(node: Any, parts: list[str], value: Any) -> None:
 
 def snapshot() -> dict[str, list[Any]]:
     """Every row of what an endpoint may write, to compare before and after."""
-    models: list[Any] = [Work, Chapter, Comment, Bookmark, Tag]
+    models: list[Any] = [Work, Chapter, Comment, Bookmark, Tag, ReadingListEntry]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
 
@@ -211,9 +214,11 @@ class Setting:
         return body
 
 
-@pytest.fixture
-def setting(archive: Archive) -> Setting:
-    return Setting(archive)
+@pytest.fixture(scope="module")
+def setting(module_db: None, django_db_blocker: Any) -> Setting:
+    """Built once for the module: each test's writes are rolled back before the next."""
+    with django_db_blocker.unblock():
+        return Setting(build_archive())
 
 
 def test_every_operation_that_takes_a_body_has_a_valid_one_here(schema: dict[str, Any]) -> None:

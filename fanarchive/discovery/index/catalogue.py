@@ -17,7 +17,15 @@ from typing import Any
 import numpy as np
 from pyroaring import BitMap
 
-from fanarchive.discovery.index.facets import FIXED_TYPES, FREE_TYPES, TYPE_CODES, facets_of
+from fanarchive.discovery.index.facets import (
+    FIXED_TYPES,
+    FREE_TYPES,
+    MAIN_RELATIONSHIP,
+    TYPE_CODES,
+    facets_of,
+    main_relationship_facet,
+)
+from fanarchive.discovery.index.quality import ASCENDING_SUFFIX, QUALITY_SORTS, quality_keys
 from fanarchive.discovery.index.source import (
     FLAG_NAMES,
     NUMBER_FIELDS,
@@ -33,22 +41,45 @@ from fanarchive.discovery.index.structures import (
     group_bitmaps,
     ids_of,
 )
+from fanarchive.tags.models import TagType
 from fanarchive.tags.selectors import implied_tag_ids
 from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Work
 from fanarchive.works.stats import STAT_NAMES, work_stats
 
 FIXED_VALUES = frozenset(tag_type.value for tag_type in FIXED_TYPES)
-SORTS = ("updated", "posted", "title", "creator", "words", "kudos", "hits", "comments", "bookmarks")
+SORTS = (
+    "updated",
+    "posted",
+    "title",
+    "creator",
+    "words",
+    "kudos",
+    "hits",
+    "comments",
+    "bookmarks",
+    *QUALITY_SORTS,  # kudos per hit, bookmarks per kudos (`index.quality`)
+)
+QUALITY_ORDERS = frozenset(
+    name + suffix for name in QUALITY_SORTS for suffix in ("", ASCENDING_SUFFIX)
+)
 
 
 @dataclass
 class Viewer:
-    """Who is looking: guests never see restricted works; mutes are per account."""
+    """Who is looking: guests never see restricted works; mutes and listing preferences
+    are per account (`discovery.selectors.viewer_for`)."""
 
     authenticated: bool = False
+    # Muted everywhere.
     muted_tags: tuple[int, ...] = ()
     muted_creators: tuple[int, ...] = ()
+    # Muted only within fandoms: (tag or creator id, canonical fandom tag ids). A work is
+    # hidden when it has the tag (creator) and is filed under any of the fandoms.
+    scoped_tags: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    scoped_creators: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    hide_anonymous: bool = False
+    hide_crossovers: bool = False
 
 
 @dataclass
@@ -72,6 +103,9 @@ class Filter:
     text_ids: np.ndarray | None = None
     # Listed in any of these groups (a collection and its sub-collections; `discovery.groups`).
     groups: tuple[int, ...] = ()
+    # "Main relationship only": each included relationship must be one of a work's main
+    # relationships (or filed under one, as the include finds it), not just one of its tags.
+    main_only: bool = False
 
 
 @dataclass
@@ -97,6 +131,13 @@ class Catalogue:
         }
         self.texts: dict[str, list[str]] = {name: [""] for name in TEXT_FIELDS}
         self.work_tags = Ragged()
+        # Per tag, the works whose main relationships are filed under it (`WorkTag.main`).
+        self.main_tags: dict[int, BitMap] = {}
+        self.work_main = Ragged()
+        # As `by_size`, `size_then` and `grown`, for the main relationships' facet.
+        self.main_by_size: list[int] = []
+        self.main_size_then: dict[int, int] = {}
+        self.main_grown: set[int] = set()
         self.work_creators = Ragged()
         self.groups: dict[int, BitMap] = {}  # group (collection) id: its works
         self.work_groups = Ragged()
@@ -130,6 +171,8 @@ class Catalogue:
         catalogue._grow(high)
         tag_rows: list[np.ndarray] = []
         tag_values: list[np.ndarray] = []
+        main_rows: list[np.ndarray] = []
+        main_values: list[np.ndarray] = []
         creator_rows: list[np.ndarray] = []
         creator_values: list[np.ndarray] = []
         group_rows: list[np.ndarray] = []
@@ -157,6 +200,8 @@ class Catalogue:
             # Ids fit 32 bits (the bitmaps hold uint32): half the memory of int64.
             tag_rows.append(columns.tag_works.astype(np.int32))
             tag_values.append(columns.tag_ids.astype(np.int32))
+            main_rows.append(columns.main_works.astype(np.int32))
+            main_values.append(columns.main_ids.astype(np.int32))
             lengths = np.fromiter((len(c) for c in columns.creators), dtype=np.int64)
             creator_rows.append(np.repeat(ids, lengths))
             creator_values.append(
@@ -178,6 +223,10 @@ class Catalogue:
         catalogue.work_tags = Ragged.from_pairs(rows, values, high, ordered=True)
         catalogue.tags = group_bitmaps(values, rows)
         del rows, values
+        rows = np.concatenate(main_rows or [np.zeros(0, dtype=np.int32)])
+        values = np.concatenate(main_values or [np.zeros(0, dtype=np.int32)])
+        catalogue.work_main = Ragged.from_pairs(rows, values, high, ordered=True)
+        catalogue.main_tags = group_bitmaps(values, rows)
         rows = np.concatenate(creator_rows or [np.zeros(0, dtype=np.int64)])
         values = np.concatenate(creator_values or [np.zeros(0, dtype=np.int64)])
         catalogue.work_creators = Ragged.from_pairs(rows, values, high, ordered=True)
@@ -207,6 +256,19 @@ class Catalogue:
             self.orders[name] = SortOrder(self._number_keys(name), self._number_key(name))
         for name in TEXT_FIELDS:
             self.orders[name] = SortOrder(self._text_keys(name), self._text_key(name))
+        for name in QUALITY_SORTS:
+            for ascending in (False, True):
+                keys = self._quality_keys(name, ascending=ascending)
+                key = self._quality_key(keys)
+                self.orders[name + (ASCENDING_SUFFIX if ascending else "")] = SortOrder(keys, key)
+
+    def _quality_keys(self, name: str, *, ascending: bool) -> Callable[[np.ndarray], Any]:
+        return lambda ids: quality_keys(name, self.numbers, ids, ascending=ascending)
+
+    @staticmethod
+    def _quality_key(keys: Callable[[np.ndarray], Any]) -> Callable[[int], Any]:
+        # The same computation as for many ids, so a work's bucket always agrees with its rank.
+        return lambda work_id: float(keys(np.array([work_id], dtype=np.int64))[0])
 
     def _number_keys(self, name: str) -> Callable[[np.ndarray], Any]:
         return lambda ids: self.numbers[name][ids]
@@ -258,6 +320,9 @@ class Catalogue:
             for tag_type, ids in self.by_size.items()
         }
         self.grown = set()
+        self.main_size_then = {t: len(bitmap) for t, bitmap in self.main_tags.items() if bitmap}
+        self.main_by_size = sorted(self.main_size_then, key=lambda t: (-self.main_size_then[t], t))
+        self.main_grown = set()
 
     # -- keeping fresh -------------------------------------------------------
 
@@ -282,6 +347,20 @@ class Catalogue:
         if not ids:
             return
         stats = work_stats(ids)
+        # The quality orders' keys derive from several counts: out before any count
+        # changes, back in once all have.
+        changed = [
+            work_id
+            for work_id in ids
+            if any(
+                int(self.numbers[name][work_id]) != getattr(stats[work_id], name)
+                for name in STAT_NAMES
+            )
+        ]
+        derived = [order for name, order in self.orders.items() if name in QUALITY_ORDERS]
+        for work_id in changed:
+            for order in derived:
+                order.remove(work_id, order.key(work_id))
         for name in STAT_NAMES:
             order = self.orders[name]
             for work_id in ids:
@@ -290,6 +369,9 @@ class Catalogue:
                     continue
                 order.remove(work_id, order.key(work_id))
                 self.numbers[name][work_id] = value
+                order.add(work_id)
+        for work_id in changed:
+            for order in derived:
                 order.add(work_id)
 
     def _remove(self, work_id: int) -> None:
@@ -301,6 +383,9 @@ class Catalogue:
             bitmap.discard(work_id)
         for tag_id in self.work_tags.get(work_id):
             self.tags[int(tag_id)].discard(work_id)
+        for tag_id in self.work_main.get(work_id):
+            self.main_tags[int(tag_id)].discard(work_id)
+        self.work_main.set(work_id, [])
         for creator_id in self.work_creators.get(work_id):
             self.creators[int(creator_id)].discard(work_id)
         for group_id in self.work_groups.get(work_id):
@@ -324,6 +409,11 @@ class Catalogue:
             if tag_id >= len(self.type_code) or self.type_code[tag_id] == 0:
                 self._set_type(tag_id, self.tag_type.get(tag_id, ""))
             self.grown.add(tag_id)
+        main = columns.main_tags_of(work_id)
+        for tag_id in main:
+            self.main_tags.setdefault(tag_id, BitMap()).add(work_id)
+            self.main_grown.add(tag_id)
+        self.work_main.set(work_id, main)
         for creator_id in columns.creators[i]:
             self.creators.setdefault(creator_id, BitMap()).add(work_id)
         self.work_tags.set(work_id, tags)
@@ -346,13 +436,26 @@ class Catalogue:
             works -= self.tags.get(tag_id, BitMap())
         for creator_id in viewer.muted_creators:
             works -= self.creators.get(creator_id, BitMap())
+        # A fandom's bitmap holds the works filed under it, so its synonyms and
+        # subtags are in scope exactly as the fandom filter finds them.
+        for tag_id, fandoms in viewer.scoped_tags:
+            works -= self.tags.get(tag_id, BitMap()) & self._any_tag(fandoms)
+        for creator_id, fandoms in viewer.scoped_creators:
+            works -= self.creators.get(creator_id, BitMap()) & self._any_tag(fandoms)
+        if viewer.hide_anonymous:
+            works -= self.flags["anonymous"]
+        if viewer.hide_crossovers:
+            works -= self.flags["crossover"]
         return works
+
+    def _any_tag(self, tag_ids: Iterable[int]) -> BitMap:
+        return BitMap.union(BitMap(), *(self.tags.get(t, BitMap()) for t in tag_ids))
 
     def matching(self, spec: Filter, viewer: Viewer) -> BitMap:
         base = self.visible(viewer)
         if spec.groups:
             base = base & BitMap.union(*(self.groups.get(g, BitMap()) for g in spec.groups))
-        includes = sorted((self.tags.get(t, BitMap()) for t in spec.include), key=len)
+        includes = sorted((self._included(t, spec) for t in spec.include), key=len)
         works = base
         for bitmap in includes:
             works = works & bitmap
@@ -387,6 +490,12 @@ class Catalogue:
             works = bitmap_of(ids[keep])
         return works
 
+    def _included(self, tag_id: int, spec: Filter) -> BitMap:
+        """The works an included tag finds: with `main_only`, a relationship's main ones."""
+        if spec.main_only and self.tag_type.get(tag_id) == TagType.RELATIONSHIP:
+            return self.main_tags.get(tag_id, BitMap())
+        return self.tags.get(tag_id, BitMap())
+
     def find(
         self, spec: Filter, viewer: Viewer, *, offset: int = 0, limit: int = 20, facets: bool = True
     ) -> Found:
@@ -395,12 +504,18 @@ class Catalogue:
         return Found(ids=ids, total=len(works), facets=self.facets(works) if facets else {})
 
     def page(self, works: BitMap, spec: Filter, offset: int, limit: int) -> list[int]:
-        order = self.orders.get(spec.sort) or self.orders["updated"]
+        name = spec.sort
+        if name in QUALITY_SORTS and not spec.descending:
+            name += ASCENDING_SUFFIX  # works without a ratio stay last both ways
+        order = self.orders.get(name) or self.orders["updated"]
         return order.page(works, offset, limit, spec.descending)
 
     def facets(self, works: BitMap) -> dict[str, list[tuple[int, int]]]:
-        """Tag counts within `works` (see `index.facets.facets_of`)."""
-        return facets_of(self, works)
+        """Tag counts within `works` (see `index.facets.facets_of`), and the main
+        relationships' (`index.facets.MAIN_RELATIONSHIP`)."""
+        counts = facets_of(self, works)
+        counts[MAIN_RELATIONSHIP] = main_relationship_facet(self, works)
+        return counts
 
     def stats(self) -> dict[str, Any]:
         return {

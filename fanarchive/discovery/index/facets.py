@@ -126,6 +126,62 @@ def facets_by_bitmaps(
     return result
 
 
+# The facet group of main relationships (`WorkTag.main`), beside the tag types' groups.
+MAIN_RELATIONSHIP = "main_relationship"
+
+
+# Counting main relationships costs about this many seconds per work in the result (a
+# gather of ~1 value a work; 25 ms for a million works on 2 busy cores).
+MAIN_COUNTING_COST = 25e-9
+
+
+def main_relationship_facet(catalogue: Catalogue, works: BitMap) -> list[tuple[int, int]]:
+    """The top main relationships within `works`, by count then tag id, exact.
+
+    Small results count their works' main tags. Big ones intersect the main tags'
+    bitmaps biggest first and stop when no remaining tag could enter the top ten (as
+    `facets_by_bitmaps`), falling back to counting if that takes longer than counting."""
+    if len(works) > BINCOUNT_LIMIT:
+        deadline = time.perf_counter() + MAIN_COUNTING_COST * len(works)
+        found = _main_by_bitmaps(catalogue, works, deadline)
+        if found is not None:
+            return found
+    values = catalogue.work_main.gather(works)
+    if not len(values):
+        return []
+    if len(values) < SORT_COUNT_LIMIT:
+        present, counts = np.unique(values, return_counts=True)
+    else:
+        by_tag = np.bincount(values)
+        present = np.flatnonzero(by_tag)
+        counts = by_tag[present]
+    order = np.lexsort((present, -counts))[:FACET_SIZE]
+    return [(int(present[i]), int(counts[i])) for i in order]
+
+
+def _main_by_bitmaps(
+    catalogue: Catalogue, works: BitMap, deadline: float
+) -> list[tuple[int, int]] | None:
+    best: list[tuple[int, int]] = []  # min-heap of (count, -tag id)
+    seen: set[int] = set()
+    for tag_id in catalogue.main_by_size:
+        if len(best) == FACET_SIZE and catalogue.main_size_then[tag_id] < best[0][0]:
+            break
+        if not len(seen) % 64 and time.perf_counter() > deadline:
+            return None
+        seen.add(tag_id)
+        offer_top(
+            best, FACET_SIZE, tag_id, works.intersection_cardinality(catalogue.main_tags[tag_id])
+        )
+    for tag_id in catalogue.main_grown - seen:
+        offer_top(
+            best, FACET_SIZE, tag_id, works.intersection_cardinality(catalogue.main_tags[tag_id])
+        )
+    return sorted(
+        ((-negative, count) for count, negative in best if count), key=lambda tc: (-tc[1], tc[0])
+    )
+
+
 def facets_of(catalogue: Catalogue, works: BitMap) -> dict[str, list[tuple[int, int]]]:
     """Tag counts within `works`: the top 10 of each free type, every fixed tag that occurs.
 

@@ -27,7 +27,16 @@ from fanarchive.works.stats import STAT_NAMES, work_stats
 
 NUMBER_FIELDS = ("updated", "posted", "words", *STAT_NAMES)
 TEXT_FIELDS = ("title", "creator")
-FLAG_NAMES = ("all", "posted", "restricted", "hidden", "complete", "single_chapter", "crossover")
+FLAG_NAMES = (
+    "all",
+    "posted",
+    "restricted",
+    "hidden",
+    "complete",
+    "single_chapter",
+    "crossover",
+    "anonymous",
+)
 
 
 def timestamp(moment: datetime | None) -> int:
@@ -50,6 +59,9 @@ class Columns:
     # Filter tags as parallel arrays (work id, tag id), sorted by work.
     tag_works: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     tag_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # The tags the works' main relationships are filed under, the same way.
+    main_works: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    main_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     creators: list[list[int]] = field(default_factory=list)
     # Groups (collections) each work is listed in, as parallel arrays sorted by work.
     group_works: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -58,6 +70,11 @@ class Columns:
     def tags_of(self, work_id: int) -> list[int]:
         low, high = np.searchsorted(self.tag_works, [work_id, work_id + 1])
         tags: list[int] = self.tag_ids[low:high].tolist()
+        return tags
+
+    def main_tags_of(self, work_id: int) -> list[int]:
+        low, high = np.searchsorted(self.main_works, [work_id, work_id + 1])
+        tags: list[int] = self.main_ids[low:high].tolist()
         return tags
 
     def groups_of(self, work_id: int) -> list[int]:
@@ -141,6 +158,8 @@ def load_columns(
         "complete": np.asarray(complete, dtype=bool),
         "single_chapter": (chapters_array == 1) & (np.asarray(expected, dtype=np.int64) == 1),
         "crossover": np.zeros(n, dtype=bool),  # set below from the fandom tags
+        # Anonymous by its creator or its collection: for readers who hide such works.
+        "anonymous": np.asarray(anonymous, dtype=bool),
     }
     columns.languages = list(languages)
     columns.numbers = {
@@ -180,6 +199,14 @@ def load_columns(
     else:
         tag_works, tag_ids = filter_tag_pairs(id_range=id_range, implied=implied)
     columns.tag_works, columns.tag_ids = tag_works, tag_ids
+    if work_ids is not None:
+        columns.main_works, columns.main_ids = filter_tag_pairs(
+            work_ids=list(ids), implied=implied, main_only=True
+        )
+    else:
+        columns.main_works, columns.main_ids = filter_tag_pairs(
+            id_range=id_range, implied=implied, main_only=True
+        )
     if work_ids is not None:
         columns.group_works, columns.group_ids = group_pairs(work_ids=list(ids))
     else:

@@ -23,7 +23,7 @@ from fanarchive.discovery.index.catalogue import Catalogue
 from fanarchive.discovery.index.source import NUMBER_FIELDS, TEXT_FIELDS
 from fanarchive.discovery.index.structures import Ragged
 
-FORMAT = 2  # 2: groups (collections)
+FORMAT = 4  # 2: groups (collections); 3: the "anonymous" flag; 4: main relationships
 
 
 def index_path() -> Path:
@@ -69,6 +69,8 @@ def save(catalogue: Catalogue, stamp: tuple[int, str] | None, path: Path | None 
     work_groups = compact(catalogue.work_groups, size)
     arrays["work_groups_offsets"], arrays["work_groups_values"] = work_groups
     arrays["work_tags_offsets"], arrays["work_tags_values"] = work_tags
+    work_main = compact(catalogue.work_main, size)
+    arrays["work_main_offsets"], arrays["work_main_values"] = work_main
     arrays["work_creators_offsets"], arrays["work_creators_values"] = work_creators
     meta = {
         "format": FORMAT,
@@ -79,6 +81,7 @@ def save(catalogue: Catalogue, stamp: tuple[int, str] | None, path: Path | None 
         "flags": _bitmaps("flags", catalogue.flags, arrays),
         "languages": _bitmaps("languages", catalogue.languages, arrays),
         "tags": _bitmaps("tags", catalogue.tags, arrays),
+        "main_tags": _bitmaps("main_tags", catalogue.main_tags, arrays),
         "creators": _bitmaps("creators", catalogue.creators, arrays),
         "groups": _bitmaps("groups", catalogue.groups, arrays),
         "tag_type": list(catalogue.tag_type.items()),
@@ -147,6 +150,10 @@ def load(path: Path | None = None) -> tuple[Catalogue, tuple[int, str] | None] |
             catalogue.flags = _unbitmaps("flags", meta["flags"], data)
             catalogue.languages = _unbitmaps("languages", meta["languages"], data)
             catalogue.tags = _unbitmaps("tags", meta["tags"], data)
+            catalogue.main_tags = _unbitmaps("main_tags", meta["main_tags"], data)
+            catalogue.work_main = Ragged(
+                data["work_main_offsets"].copy(), data["work_main_values"].copy()
+            )
             catalogue.creators = _unbitmaps("creators", meta["creators"], data)
             catalogue.work_tags = Ragged(
                 data["work_tags_offsets"].copy(), data["work_tags_values"].copy()

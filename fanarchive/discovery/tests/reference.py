@@ -4,11 +4,18 @@ from the database with `Work.objects.visible_to` as the truth about visibility."
 from __future__ import annotations
 
 from collections import Counter
+from fractions import Fraction
 from typing import Any
 
 from fanarchive.discovery.index.catalogue import Filter
-from fanarchive.discovery.index.facets import FACET_SIZE, FIXED_TYPES, FREE_TYPES
-from fanarchive.discovery.models import MutedCreator, MutedTag
+from fanarchive.discovery.index.facets import (
+    FACET_SIZE,
+    FIXED_TYPES,
+    FREE_TYPES,
+    MAIN_RELATIONSHIP,
+)
+from fanarchive.discovery.index.quality import MIN_HITS, QUALITY_SORTS
+from fanarchive.discovery.models import ListingPreference, MutedCreator, MutedTag
 from fanarchive.discovery.tagging import filter_tag_ids
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import implied_tag_ids
@@ -43,14 +50,48 @@ def reference(
     ):
         creators.setdefault(work_id, set()).add(user_id)
         first_name.setdefault(work_id, name.casefold())
+    anonymous = {pk for pk, w in works.items() if w.anonymous or w.anonymous_by_collection}
+    for work_id in anonymous:
+        # Named by nobody: no creator's mute reaches them and they sort as "anonymous".
+        creators.pop(work_id, None)
+        first_name[work_id] = "anonymous"
     muted_tags: set[int] = set()
     muted_creators: set[int] = set()
+    # Mutes limited to fandoms: (tag or creator, the canonical tags of the fandoms chosen).
+    scoped_tags: list[tuple[int, set[int]]] = []
+    scoped_creators: list[tuple[int, set[int]]] = []
+    preference = ListingPreference()
     if user.is_authenticated:
-        muted_tags = set(MutedTag.objects.filter(user=user).values_list("tag_id", flat=True))
-        muted_creators = set(
-            MutedCreator.objects.filter(user=user).values_list("creator_id", flat=True)
-        )
+        canonical = dict(Tag.objects.values_list("id", "synonym_of_id"))
+        for mute in MutedTag.objects.filter(user=user):
+            # A synonym mutes as its canonical, as it filters.
+            muted = canonical[mute.tag_id] or mute.tag_id
+            fandoms = {canonical[f] or f for f in mute.fandoms.values_list("id", flat=True)}
+            if fandoms:
+                scoped_tags.append((muted, fandoms))
+            else:
+                muted_tags.add(muted)
+        for muted_creator in MutedCreator.objects.filter(user=user):
+            fandoms = {
+                canonical[f] or f for f in muted_creator.fandoms.values_list("id", flat=True)
+            }
+            if fandoms:
+                scoped_creators.append((muted_creator.creator_id, fandoms))
+            else:
+                muted_creators.add(muted_creator.creator_id)
+        preference = ListingPreference.objects.filter(user=user).first() or preference
     stats = work_stats(works)
+    # The tags each work's main relationships are filed under, from `WorkTag.main` and the
+    # wrangling graph directly (not `discovery.tagging`, which the index uses).
+    main_links = list(
+        WorkTag.objects.filter(
+            work_id__in=list(works), main=True, tag__type=TagType.RELATIONSHIP
+        ).values_list("work_id", "tag_id")
+    )
+    main_implied = implied_tag_ids(sorted({t for _, t in main_links}))
+    main_tags: dict[int, set[int]] = {}
+    for work_id, tag_id in main_links:
+        main_tags.setdefault(work_id, set()).update(main_implied.get(tag_id, {tag_id}))
 
     def number(work: Work, name: str) -> int:
         if name == "updated":
@@ -63,9 +104,22 @@ def reference(
 
     def keep(work: Work) -> bool:
         mine = tags[work.pk]
-        if mine & muted_tags or creators.get(work.pk, set()) & muted_creators:
+        by = creators.get(work.pk, set())
+        if mine & muted_tags or by & muted_creators:
             return False
-        if not set(spec.include) <= mine or set(spec.exclude) & mine:
+        if any(tag in mine and fandoms & mine for tag, fandoms in scoped_tags):
+            return False
+        if any(creator in by and fandoms & mine for creator, fandoms in scoped_creators):
+            return False
+        if preference.hide_anonymous and work.pk in anonymous:
+            return False
+        # "Main relationship only": an included relationship must be filed from a main one.
+        needed = {
+            t for t in spec.include if not (spec.main_only and types.get(t) == "relationship")
+        }
+        if set(spec.include) - needed - main_tags.get(work.pk, set()):
+            return False
+        if not needed <= mine or set(spec.exclude) & mine:
             return False
         if spec.ratings and not set(spec.ratings) & mine:
             return False
@@ -81,6 +135,8 @@ def reference(
             spec.crossover == "exclude" and crossover
         ):
             return False
+        if preference.hide_crossovers and crossover:
+            return False
         if spec.single_chapter and not (work.posted_chapters == 1 and work.expected_chapters == 1):
             return False
         if spec.language and work.language != spec.language:
@@ -95,13 +151,19 @@ def reference(
 
     found = [work for work in works.values() if keep(work)]
 
-    def key(work: Work) -> tuple[Any, int]:
+    def key(work: Work) -> tuple[Any, ...]:
         if spec.sort == "relevance" and scores is not None:
             return (-scores[work.pk], work.pk)
         if spec.sort == "title":
             return (work.title.casefold().strip(), work.pk)
         if spec.sort == "creator":
             return (first_name.get(work.pk, ""), work.pk)
+        if spec.sort in QUALITY_SORTS:
+            top, bottom = QUALITY_SORTS[spec.sort]
+            rated = number(work, "hits") >= MIN_HITS and number(work, bottom) > 0
+            ratio = Fraction(number(work, top), number(work, bottom)) if rated else Fraction(0)
+            # Unrated works last either way: `found` is reversed for descending.
+            return ((rated if spec.descending else not rated), ratio, work.pk)
         name = spec.sort if spec.sort in ("updated", "posted", "words", *STAT_NAMES) else "updated"
         return (number(work, name), work.pk)
 
@@ -115,4 +177,6 @@ def reference(
             ((t, c) for t, c in counts.items() if types[t] == tag_type), key=lambda p: (-p[1], p[0])
         )
         facets[tag_type.value] = pairs[:FACET_SIZE] if tag_type in FREE_TYPES else pairs
+    mains = Counter(t for work in found for t in main_tags.get(work.pk, ()))
+    facets[MAIN_RELATIONSHIP] = sorted(mains.items(), key=lambda p: (-p[1], p[0]))[:FACET_SIZE]
     return [work.pk for work in found], facets

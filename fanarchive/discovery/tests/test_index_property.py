@@ -18,7 +18,7 @@ from fanarchive.discovery.models import MutedCreator, MutedTag
 from fanarchive.discovery.selectors import viewer_for
 from fanarchive.discovery.tests.reference import reference
 from fanarchive.tags.fixed import CATEGORIES, RATINGS, WARNINGS
-from fanarchive.tags.models import Tag
+from fanarchive.tags.models import Tag, TagType
 from fanarchive.works import catalogue_services
 from fanarchive.works.models import Work
 
@@ -37,7 +37,11 @@ work_specs = st.fixed_dictionaries(
             st.sampled_from(["F1", "F2", "F3"]), min_size=1, max_size=2, unique=True
         ),
         "characters": st.lists(st.sampled_from(["C1", "C2", "C3"]), max_size=2, unique=True),
-        "relationships": st.lists(st.sampled_from(["C1/C2", "C2 & C3"]), max_size=1),
+        "relationships": st.lists(
+            st.sampled_from(["C1/C2", "C2 & C3", "C1/C3"]), max_size=2, unique=True
+        ),
+        # Which relationships (by position) the writer marks main; none: the first is.
+        "main": st.lists(st.integers(0, 1), max_size=2, unique=True),
         "freeforms": st.lists(st.sampled_from(["X1", "X2", "X3"]), max_size=2, unique=True),
         "language": st.sampled_from(["en", "en", "fr"]),
         "chapters": st.integers(1, 2),
@@ -58,15 +62,22 @@ def rarely(default, strategy):
 
 
 @st.composite
-def filters(draw: st.DrawFn, tag_ids: list[int], rating_ids: list[int]) -> Filter:
+def filters(
+    draw: st.DrawFn, tag_ids: list[int], rating_ids: list[int], relationship_ids: list[int]
+) -> Filter:
     some_tags = (
         st.lists(st.sampled_from(tag_ids), min_size=1, max_size=2, unique=True)
         if tag_ids
         else st.just([])
     )
     low = draw(st.none() | st.integers(0, 60))
+    include = draw(rarely([], some_tags))
+    main_only = draw(rarely(False, st.just(True)))
+    if main_only and relationship_ids:
+        # "Main relationship only" with a relationship included, where it makes a difference.
+        include = list(dict.fromkeys([draw(st.sampled_from(relationship_ids)), *include]))
     return Filter(
-        include=tuple(draw(rarely([], some_tags))),
+        include=tuple(include),
         exclude=tuple(draw(rarely([], some_tags))),
         ratings=tuple(
             draw(rarely([], st.lists(st.sampled_from(rating_ids), max_size=3, unique=True)))
@@ -80,6 +91,7 @@ def filters(draw: st.DrawFn, tag_ids: list[int], rating_ids: list[int]) -> Filte
         ),
         sort=draw(st.sampled_from(SORTS)),
         descending=draw(st.booleans()),
+        main_only=main_only,
     )
 
 
@@ -102,6 +114,9 @@ def build_archive(specs: list[dict]) -> list:
             fandoms=spec["fandoms"],
             characters=spec["characters"],
             relationships=spec["relationships"],
+            main_relationships=[
+                spec["relationships"][i] for i in spec["main"] if i < len(spec["relationships"])
+            ],
             freeforms=spec["freeforms"],
             language=spec["language"],
             restricted=spec["restricted"],
@@ -128,6 +143,27 @@ def check(catalogue: Catalogue, user, spec: Filter, offset: int, limit: int) -> 
         assert found.facets.get(tag_type, []) == pairs, tag_type
 
 
+def wrangle_relationships() -> None:
+    """ "C1/C3" a synonym of "C1/C2", and "C2 & C3" its subtag (when they are used), so
+    "main relationship only" must find a main one under the names that file it."""
+    from fanarchive.wrangling.services import (
+        tag_add_metatag,
+        tag_make_synonym,
+        tag_set_canonical,
+    )
+
+    admin = make_user(f"wrangler{next(_names)}", is_staff=True)
+    found = {t.name: t for t in Tag.objects.filter(name__in=["C1/C2", "C1/C3", "C2 & C3"])}
+    if "C1/C2" not in found:
+        return
+    tag_set_canonical(user=admin, tag=found["C1/C2"], canonical=True)
+    if "C1/C3" in found:
+        tag_make_synonym(user=admin, tag=found["C1/C3"], canonical=found["C1/C2"])
+    if "C2 & C3" in found:
+        tag_set_canonical(user=admin, tag=found["C2 & C3"], canonical=True)
+        tag_add_metatag(user=admin, tag=found["C2 & C3"], metatag=found["C1/C2"])
+
+
 @pytest.fixture(
     params=[
         "as configured",
@@ -151,6 +187,7 @@ def structures(request, monkeypatch):
             # Seconds per work: a deadline never reached, or one already past.
             cut_short = request.param.endswith("cut short")
             monkeypatch.setattr(facets, "COUNTING_COST", 0.0 if cut_short else 1.0)
+            monkeypatch.setattr(facets, "MAIN_COUNTING_COST", 0.0 if cut_short else 1.0)
         monkeypatch.setattr(structures.SortOrder, "BUCKET", 2)
         monkeypatch.setattr(structures.SortOrder, "SMALL", 0)
     live.forget()
@@ -180,6 +217,9 @@ def test_the_index_matches_a_brute_force_reference(structures, specs, data):
             Tag.objects.filter(work_tags__isnull=False).distinct().values_list("id", flat=True)
         )
         rating_ids = list(Tag.objects.filter(type="rating").values_list("id", flat=True))
+        relationship_ids = [
+            pk for pk in tag_ids if Tag.objects.get(pk=pk).type == TagType.RELATIONSHIP
+        ]
         muted = (
             data.draw(st.lists(st.sampled_from(tag_ids), max_size=2, unique=True))
             if tag_ids
@@ -190,12 +230,14 @@ def test_the_index_matches_a_brute_force_reference(structures, specs, data):
         if data.draw(st.booleans()):
             MutedCreator.objects.create(user=users[0], creator=users[1])
         assert MutedTag.objects.count() == len(muted)
+        if data.draw(st.booleans()):
+            wrangle_relationships()
         fresh = Catalogue.build()
         for _ in range(4):
             from django.contrib.auth.models import AnonymousUser
 
             viewer = data.draw(st.sampled_from([AnonymousUser(), users[0], users[2]]))
-            spec = data.draw(filters(tag_ids, rating_ids))
+            spec = data.draw(filters(tag_ids, rating_ids, relationship_ids))
             offset = data.draw(st.integers(0, 6))
             limit = data.draw(st.integers(1, 5))
             with live.reading() as caught_up:

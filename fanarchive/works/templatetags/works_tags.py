@@ -14,6 +14,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
 from fanarchive.accounts.models import Pseud
+from fanarchive.accounts.reading_time import (
+    DEFAULT_WORDS_PER_MINUTE,
+    reading_speed_of,
+    reading_time,
+)
 from fanarchive.tags.fixed import (
     CHOSE_NOT_TO_WARN,
     EXPLICIT,
@@ -25,6 +30,7 @@ from fanarchive.tags.fixed import (
     TEEN,
 )
 from fanarchive.tags.models import Tag, TagType
+from fanarchive.works.blurb_actions import blurb_actions_for
 from fanarchive.works.models import Work
 from fanarchive.works.selectors import PUBLIC, Byline, BylineViewer, byline_for
 
@@ -98,6 +104,16 @@ def _symbols(by_type: dict[str, list[Tag]], *, complete: bool) -> list[Symbol]:
 @register.filter
 def tags_of(work: Work, tag_type: str) -> list[Tag]:
     return work.tags_of(TagType(tag_type))
+
+
+# Said to screen readers after a main relationship, which others see in bold.
+MAIN_MARK = '<span class="visually-hidden"> (main relationship)</span>'
+
+
+@register.filter
+def main_tag_ids(work: Work) -> frozenset[int]:
+    """The work's main relationships (`WorkTag.main`), from its prefetched tags."""
+    return frozenset(wt.tag_id for wt in work.ordered_work_tags() if wt.main)
 
 
 @register.filter
@@ -193,15 +209,18 @@ def blurb_html(
     urls: BlurbUrls | None = None,
     folds: Folds = NO_FOLDS,
     viewer: BylineViewer = PUBLIC,
+    reader: BlurbReader | None = None,
 ) -> SafeString:
     """A work's blurb, `<li class="blurb work">`, from a work fetched `with_blurb_data`.
 
     Text from the database is escaped with `html.escape`, as the template engine
     does (Django's `escape` is the same function); the summary is stored sanitised.
     `folds` are the reader's spoiler preferences (`Folds.of`); `viewer` who reads the
-    byline (`works.selectors.byline_for`).
+    byline (`works.selectors.byline_for`); `reader` their reading speed and actions.
     """
-    inner = "\n".join(_blurb_parts(work, urls=urls or BlurbUrls(), folds=folds, viewer=viewer))
+    inner = "\n".join(
+        _blurb_parts(work, urls=urls or BlurbUrls(), folds=folds, viewer=viewer, reader=reader)
+    )
     return mark_safe(  # noqa: S308 (every inserted value escaped in _blurb_parts)
         f'<li class="blurb work" id="work_{work.pk}" role="article">\n{inner}\n</li>'
     )
@@ -213,14 +232,23 @@ def blurb_inner_html(
     urls: BlurbUrls | None = None,
     folds: Folds = NO_FOLDS,
     viewer: BylineViewer = PUBLIC,
+    reader: BlurbReader | None = None,
 ) -> SafeString:
     """The blurb without its `<li>`, for an item that shows a work among its own parts (a
     bookmark)."""
-    parts = _blurb_parts(work, urls=urls or BlurbUrls(), folds=folds, viewer=viewer)
+    parts = _blurb_parts(work, urls=urls or BlurbUrls(), folds=folds, viewer=viewer, reader=reader)
     return mark_safe("\n".join(parts))  # noqa: S308 (every inserted value escaped)
 
 
-def _blurb_parts(work: Work, *, urls: BlurbUrls, folds: Folds, viewer: BylineViewer) -> list[str]:
+def _blurb_parts(
+    work: Work,
+    *,
+    urls: BlurbUrls,
+    folds: Folds,
+    viewer: BylineViewer,
+    reader: BlurbReader | None = None,
+) -> list[str]:
+    reader = reader or GUEST_READER
     tag_url = urls.tag
     by_type = _tags_by_type(work)
     folds = folds.of_work(creators(work))
@@ -250,10 +278,11 @@ def _blurb_parts(work: Work, *, urls: BlurbUrls, folds: Folds, viewer: BylineVie
         f'{_e(s.sign)}</span><span class="visually-hidden">{_e(s.text)}</span></li>'
         for s in symbols
     )
+    main = main_tag_ids(work)
     tags = "".join(
-        _tag_group(css, by_type.get(tag_type, []), tag_url, _FOLD_LABELS[tag_type])
+        _tag_group(css, by_type.get(tag_type, []), tag_url, _FOLD_LABELS[tag_type], main=main)
         if _folded(folds, tag_type) and by_type.get(tag_type)
-        else _tag_group(css, by_type.get(tag_type, []), tag_url)
+        else _tag_group(css, by_type.get(tag_type, []), tag_url, main=main)
         for tag_type, css in _BLURB_TAG_GROUPS
     )
     shown_at = work.revised_at or work.updated_at
@@ -286,6 +315,8 @@ def _blurb_parts(work: Work, *, urls: BlurbUrls, folds: Folds, viewer: BylineVie
     stats = [
         f'<dt>Language</dt><dd lang="{_e(work.language)}">{_e(work.language_name)}</dd>',
         f"<dt>Words</dt><dd>{_e(intcomma(work.word_count))}</dd>",
+        '<dt class="reading-time">Reading time</dt>'
+        f'<dd class="reading-time">{_e(reading_time(work.word_count, reader.speed))}</dd>',
         f"<dt>Chapters</dt><dd>{_e(work.chapter_fraction)}</dd>",
         *_engagement_stats(work),
     ]
@@ -293,16 +324,27 @@ def _blurb_parts(work: Work, *, urls: BlurbUrls, folds: Folds, viewer: BylineVie
         published = date_filter(template_localtime(work.first_posted_at), "Y-m-d")
         stats.append(f"<dt>Published</dt><dd>{_e(published)}</dd>")
     parts.append('  <dl class="stats">\n    ' + "\n    ".join(stats) + "\n  </dl>")
+    actions = reader.actions(work.pk)
+    if actions:
+        parts.append(f'  <div class="blurb-actions">{actions}</div>')
     return parts
 
 
 def _tag_group(
-    css: str, tags: list[Tag], tag_url: Callable[[int], str], fold_label: str | None = None
+    css: str,
+    tags: list[Tag],
+    tag_url: Callable[[int], str],
+    fold_label: str | None = None,
+    *,
+    main: frozenset[int] = frozenset(),
 ) -> str:
     """One type's tags in the blurb's tag list; folded behind `fold_label` when given, in a
-    `<details>` that opens without script."""
+    `<details>` that opens without script. `main` relationships are marked (`main_tag_ids`)."""
     items = "".join(
-        f'<li class="{css}"><a class="tag" href="{tag_url(tag.pk)}">{_e(tag.name)}</a></li>'
+        f'<li class="{css} main"><strong><a class="tag" href="{tag_url(tag.pk)}">'
+        f"{_e(tag.name)}</a></strong>{MAIN_MARK}</li>"
+        if tag.pk in main
+        else f'<li class="{css}"><a class="tag" href="{tag_url(tag.pk)}">{_e(tag.name)}</a></li>'
         for tag in tags
     )
     if fold_label is None:
@@ -334,6 +376,38 @@ def _engagement_stats(work: Work) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class BlurbReader:
+    """Who reads a page of blurbs, for what is theirs alone: their reading speed (words per
+    minute, for the estimated reading time) and their actions (`works.blurb_actions`)."""
+
+    speed: int = DEFAULT_WORDS_PER_MINUTE
+    actions: Callable[[int], str] = lambda work_id: ""
+
+
+GUEST_READER = BlurbReader()
+_READER_KEY = "fanarchive.works.blurb_reader"
+
+
+def _reader_of(context: template.Context) -> BlurbReader:
+    """The page's reader, made once per page."""
+    kept = context.render_context.get(_READER_KEY)
+    if kept is None:
+        request = context.get("request")
+        if request is None:
+            kept = GUEST_READER
+        else:
+            kept = BlurbReader(reading_speed_of(request.user), blurb_actions_for(request))
+        context.render_context[_READER_KEY] = kept
+    return kept
+
+
+@register.simple_tag(takes_context=True)
+def estimated_reading_time(context: template.Context, work: Work) -> str:
+    """`{% estimated_reading_time work %}`: "about 12 min" at the reader's speed."""
+    return reading_time(work.word_count, _reader_of(context).speed)
+
+
 class BlurbUrls:
     """Link makers for a page of blurbs, made once per page."""
 
@@ -363,20 +437,23 @@ def _page_of_blurbs(context: template.Context) -> tuple[BlurbUrls, Folds, Byline
 def blurb(context: template.Context, work: Work) -> SafeString:
     """`{% blurb work %}`: the work's blurb (see `blurb_html`), folded as the reader asked."""
     urls, folds, viewer = _page_of_blurbs(context)
-    return blurb_html(work, urls=urls, folds=folds, viewer=viewer)
+    return blurb_html(work, urls=urls, folds=folds, viewer=viewer, reader=_reader_of(context))
 
 
 @register.simple_tag(takes_context=True)
 def blurb_inner(context: template.Context, work: Work) -> SafeString:
     """`{% blurb_inner work %}`: the blurb's parts without its `<li>` (a bookmark's work)."""
     urls, folds, viewer = _page_of_blurbs(context)
-    return blurb_inner_html(work, urls=urls, folds=folds, viewer=viewer)
+    return blurb_inner_html(work, urls=urls, folds=folds, viewer=viewer, reader=_reader_of(context))
 
 
 @register.simple_tag(takes_context=True)
 def blurbs(context: template.Context, works: Iterable[Work]) -> SafeString:
     """`{% blurbs works %}`: the blurbs of a page of works, one after another."""
     urls, folds, viewer = _page_of_blurbs(context)
+    reader = _reader_of(context)
     return mark_safe(  # noqa: S308 (escaped)
-        "\n".join(blurb_html(work, urls=urls, folds=folds, viewer=viewer) for work in works)
+        "\n".join(
+            blurb_html(work, urls=urls, folds=folds, viewer=viewer, reader=reader) for work in works
+        )
     )

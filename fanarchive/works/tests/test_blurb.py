@@ -49,7 +49,9 @@ def test_the_blurb_shows_and_escapes_everything(rich_work, django_assert_max_num
     assert "(registered users only)" in html and "(draft)" not in html
     assert '<span class="gifts">for gifted, Someone &lt;Else&gt;</span>' in html
     assert ">Sea &amp; Sky</a>" in html and ">Rain &amp; Thunder</a>" in html
-    assert '<li class="relationships"><a class="tag"' in html
+    # The only relationship, so the main one: in bold, and said so to screen readers.
+    assert '<li class="relationships main"><strong><a class="tag"' in html
+    assert '<span class="visually-hidden"> (main relationship)</span>' in html
     assert 'title="Explicit"' in html and "Work in Progress" in html
     assert '<blockquote class="userstuff summary"><p>A <em>quiet</em> harbour.</p>' in html
     assert "Part <strong>1</strong> of <a href=" in html and "The &lt;Tides&gt;</a>" in html

@@ -15,6 +15,7 @@ from fanarchive.works.inputs import (
     PEOPLE_FIELDS,
     SETTING_FIELDS,
     TAG_FIELDS,
+    TAG_MARK_FIELDS,
     WORK_FIELDS,
     WorkInput,
     work_input_of,
@@ -26,7 +27,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_field_groups_cover_every_field_of_a_work_once():
-    groups = [*TAG_FIELDS.values(), *CONTENT_FIELDS, *SETTING_FIELDS, *PEOPLE_FIELDS]
+    groups = [
+        *TAG_FIELDS.values(),
+        *TAG_MARK_FIELDS,
+        *CONTENT_FIELDS,
+        *SETTING_FIELDS,
+        *PEOPLE_FIELDS,
+    ]
     assert sorted(groups) == sorted(WORK_FIELDS)
 
 
@@ -45,6 +52,7 @@ def test_the_stored_work_reads_back_as_the_input_that_stored_it(user):
         fandoms=["Harbour Tales"],
         categories=["F/F"],
         relationships=["Mira Vale/Ines Rook"],
+        main_relationships=["Mira Vale/Ines Rook"],
         characters=["Mira Vale"],
         freeforms=["Storms"],
         summary="<p>Two keepers.</p>",
