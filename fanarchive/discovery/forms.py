@@ -86,7 +86,7 @@ class FilterForm(forms.Form):
     main_relationship = forms.BooleanField(
         label="Main relationship only",
         required=False,
-        help_text="Only works whose writers marked the chosen relationships as main ones.",
+        help_text="Only works where the chosen relationships are marked as main ones.",
     )
     character_names = forms.CharField(
         label="Characters",
