@@ -9,12 +9,12 @@ DEMO_WORKS ?= 300
 # Everything pip installs is pinned in constraints.txt, so every machine tests the same versions.
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint format install install-dev browser epubcheck pdf-libs bench screenshots clean
+.PHONY: run test lint format install install-dev assets browser epubcheck pdf-libs bench screenshots clean
 
-run: install pdf-libs
+run: install assets pdf-libs
 	$(BIN)/fanarchive serve --host $(HOST) --port $(PORT) --demo-works $(DEMO_WORKS)
 
-test: install-dev browser epubcheck pdf-libs
+test: install-dev assets browser epubcheck pdf-libs
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -43,6 +43,16 @@ $(VENV)/.installed-dev: pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
 	$(PIP) install -c $(CONSTRAINTS) -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+# Browser-side libraries (the editor, and axe-core for the accessibility tests), pinned by
+# package-lock.json and installed by npm into node_modules/; Node.js comes from Debian.
+assets: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
@@ -69,8 +79,8 @@ bench: install pdf-libs
 # Screenshots of the main pages (desktop and phone, light and dark) of a throwaway demo
 # archive, for a reviewer: into screenshots/, or `make screenshots SCREENSHOTS_OUT=DIR`.
 SCREENSHOTS_OUT ?= screenshots
-screenshots: install-dev browser pdf-libs
+screenshots: install-dev assets browser pdf-libs
 	$(BIN)/python tools/screenshots.py --out $(SCREENSHOTS_OUT)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache
