@@ -9,7 +9,7 @@ DEMO_WORKS ?= 300
 # Everything pip installs is pinned in constraints.txt, so every machine tests the same versions.
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint format install install-dev assets browser epubcheck pdf-libs bench screenshots clean
+.PHONY: run test lint format install install-dev assets browser epubcheck pdf-libs bench screenshots clean messages gettext
 
 run: install assets pdf-libs
 	$(BIN)/fanarchive serve --host $(HOST) --port $(PORT) --demo-works $(DEMO_WORKS)
@@ -70,6 +70,20 @@ pdf-libs:
 	@{ ldconfig -p | grep -q libpangoft2-1.0.so.0 && test -d /usr/share/fonts/truetype/dejavu; } || \
 		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 		libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+
+# The interface's translations (docs/translating.md): gather every marked string into
+# locale/es/LC_MESSAGES/django.po, then compile the .mo Django reads. Translate in
+# between (tools/fill_translations.py, or any .po editor) and run it again.
+MESSAGE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=bench --ignore='*/tests/*' \
+	--ignore=tests --ignore=data --ignore=static --ignore=screenshots
+messages: install gettext
+	$(BIN)/python manage.py makemessages -l es --no-obsolete --add-location=file $(MESSAGE_IGNORE)
+	$(BIN)/python manage.py compilemessages -l es --ignore=.venv --ignore=node_modules
+
+# makemessages and compilemessages run GNU gettext's tools, from Debian.
+gettext:
+	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gettext; }
 
 # Benchmarks of downloads and imports (by hand, not in CI); calibre is optional.
 bench: install pdf-libs

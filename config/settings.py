@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The page's language (cookie of the footer's chooser, else Accept-Language), before
+    # the API's own checks so that their errors are translated too: core/i18n.py.
+    "fanarchive.core.i18n.LocaleMiddleware",
     "fanarchive.api.middleware.ApiMiddleware",
     "fanarchive.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -88,6 +91,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE, LANGUAGES
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fanarchive.core.context_processors.site",
@@ -192,10 +196,24 @@ EMAIL_CONFIRMATION_REQUIRED = ENV.email_confirmation
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The interface's languages (docs/translating.md): no language prefix in URLs, the
+# chooser in every page's footer sets a cookie and an account's preference.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Per-language date formats (DATE_FORMAT "j M Y" in English, as the pages always showed).
+FORMAT_MODULE_PATH = ["fanarchive.core.formats"]
+# The chooser's cookie (core.i18n.language_cookie_set): a year, like the reader settings.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
+# The rich-text editor of the posting forms (npm's squire-rte, installed by `make assets`),
+# served as static/vendor/squire-rte/. Without node_modules the forms keep their plain
+# textarea (static/js/text-editor.js finds no editor and does nothing).
+SQUIRE_DIST = BASE_DIR / "node_modules" / "squire-rte" / "dist"
+if SQUIRE_DIST.is_dir():
+    STATICFILES_DIRS.append(("vendor/squire-rte", SQUIRE_DIST))
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -24,8 +26,10 @@ from fanarchive.core.views import authenticated_user, posted
 
 class AdultConfirmForm(forms.Form):
     adult = forms.BooleanField(
-        label="I confirm I am 18 or over",
-        error_messages={"required": "Tick the box to confirm that you are 18 or over."},
+        label=gettext_lazy("I confirm I am 18 or over"),
+        error_messages={
+            "required": gettext_lazy("Tick the box to confirm that you are 18 or over.")
+        },
     )
 
 
@@ -45,7 +49,7 @@ def adult_confirm(request: HttpRequest) -> HttpResponse:
     form = AdultConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         age_services.adult_confirm(user=user, owner=user)
-        messages.success(request, "Thank you: you confirmed that you are 18 or over.")
+        messages.success(request, _("Thank you: you confirmed that you are 18 or over."))
         return redirect(_next(request))
     context = {"form": form, "next": _next(request), "confirmed_at": user.adult_confirmed_at}
     return render(request, "accounts/age_confirm.html", context)

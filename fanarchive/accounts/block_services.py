@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import Block, User
 
@@ -11,9 +12,9 @@ from fanarchive.accounts.models import Block, User
 def block_create(*, user: User, blocked: User) -> Block:
     """`user` blocks `blocked`; blocking someone twice is the same as once."""
     if user.pk == blocked.pk:
-        raise ValidationError({"blocked": ["You cannot block yourself."]})
+        raise ValidationError({"blocked": [_("You cannot block yourself.")]})
     with transaction.atomic():
-        block, _ = Block.objects.get_or_create(blocker=user, blocked=blocked)
+        block, _created = Block.objects.get_or_create(blocker=user, blocked=blocked)
     return block
 
 

@@ -22,6 +22,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts import events, limits
 from fanarchive.accounts.emails import send_email_change_emails
@@ -33,14 +36,16 @@ from fanarchive.core.ratelimit import rate_limit_spend
 
 logger = logging.getLogger(__name__)
 
-TAKEN_MESSAGE = "That user name is already taken."
+TAKEN_MESSAGE = gettext_lazy("That user name is already taken.")
 EMAIL_SALT = "fanarchive.accounts.change_services.email_change"
-EMAIL_TAKEN_MESSAGE = "An account with that e-mail address already exists."
-INVALID_LINK_MESSAGE = (
+EMAIL_TAKEN_MESSAGE = gettext_lazy("An account with that e-mail address already exists.")
+INVALID_LINK_MESSAGE = gettext_lazy(
     "This link is not valid: it may have been copied incompletely, or replaced by a newer "
     "request. Ask for the change again from your account."
 )
-EXPIRED_LINK_MESSAGE = "This link has expired. Ask for the change again from your account."
+EXPIRED_LINK_MESSAGE = gettext_lazy(
+    "This link has expired. Ask for the change again from your account."
+)
 TOKEN_MAX = 1000
 
 
@@ -50,20 +55,27 @@ def username_change(*, user: User, new_username: str, password: str, address: st
     new_username = (new_username or "").strip()
     old_username = user.username
     if new_username == old_username:
-        raise ValidationError({"username": ["That is already your user name."]})
-    errors = [message for message in username_errors(new_username) if message != TAKEN_MESSAGE]
+        raise ValidationError({"username": [_("That is already your user name.")]})
+    errors = [message for message in username_errors(new_username) if message != str(TAKEN_MESSAGE)]
     if (
         not errors
         and User.objects.filter(username__iexact=new_username).exclude(pk=user.pk).exists()
     ):
-        errors.append(TAKEN_MESSAGE)
+        errors.append(str(TAKEN_MESSAGE))
     now = timezone.now()
     if user.username_changed_at is not None:
         next_time = user.username_changed_at + timedelta(days=limits.USERNAME_CHANGE_DAYS)
         if now < next_time:
             errors.append(
-                f"You can change your user name once every {limits.USERNAME_CHANGE_DAYS} days: "
-                f"next on {next_time:%d %B %Y at %H:%M} UTC."
+                _(
+                    "You can change your user name once every %(days)s days: "
+                    "next on %(date)s at %(time)s UTC."
+                )
+                % {
+                    "days": limits.USERNAME_CHANGE_DAYS,
+                    "date": date_format(next_time, "d F Y"),
+                    "time": date_format(next_time, "H:i"),
+                }
             )
     if errors:
         raise ValidationError({"username": errors})
@@ -104,17 +116,17 @@ def username_change(*, user: User, new_username: str, password: str, address: st
 
 def _email_errors(user: User, email: str) -> list[str]:
     if not email:
-        return ["Enter your new e-mail address."]
+        return [_("Enter your new e-mail address.")]
     if len(email) > 254:
         return ["E-mail addresses are at most 254 characters."]
     try:
         validate_email(email)
     except ValidationError:
-        return ["Enter a valid e-mail address."]
+        return [_("Enter a valid e-mail address.")]
     if email.lower() == (user.email or "").lower():
-        return ["That is already your e-mail address."]
+        return [_("That is already your e-mail address.")]
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-        return [EMAIL_TAKEN_MESSAGE]
+        return [str(EMAIL_TAKEN_MESSAGE)]
     return []
 
 
@@ -136,8 +148,11 @@ def email_change_request(
         raise ValidationError(
             {
                 "email": [
-                    f"You asked for {limits.EMAIL_CHANGE_MAILS_PER_USER} changes in the last "
-                    "hour. Please wait a while, and check your mail for the links sent."
+                    _(
+                        "You asked for %(count)s changes in the last "
+                        "hour. Please wait a while, and check your mail for the links sent."
+                    )
+                    % {"count": limits.EMAIL_CHANGE_MAILS_PER_USER}
                 ]
             }
         )
@@ -176,7 +191,7 @@ def email_change_read(token: str) -> tuple[User, str]:
     if user is None:
         raise ValidationError(INVALID_LINK_MESSAGE, code="invalid")
     if user.email == data["new"]:
-        raise ValidationError("Your e-mail address has already been changed.", code="done")
+        raise ValidationError(_("Your e-mail address has already been changed."), code="done")
     if user.email != data["old"]:
         raise ValidationError(INVALID_LINK_MESSAGE, code="invalid")
     return user, str(data["new"])

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts import change_services, limits, selectors
 from fanarchive.accounts.forms import EmailChangeForm, UsernameChangeForm
@@ -29,7 +30,9 @@ def username_change(request: HttpRequest, username: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, f"Your user name is now {changed.username}.")
+            messages.success(
+                request, _("Your user name is now %(username)s.") % {"username": changed.username}
+            )
             return redirect(changed)
     return render(
         request,
@@ -56,8 +59,11 @@ def email_change(request: HttpRequest, username: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"We sent a link to {form.cleaned_data['email'].strip()}. Your address changes "
-                "when you follow it; until then it stays as it is.",
+                _(
+                    "We sent a link to %(email)s. Your address changes "
+                    "when you follow it; until then it stays as it is."
+                )
+                % {"email": form.cleaned_data["email"].strip()},
             )
             return redirect(owner)
     return render(request, "accounts/email_change.html", {"form": form, "owner": owner})
@@ -82,7 +88,7 @@ def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
             {"failed": " ".join(error.messages)},
             status=400,
         )
-    messages.success(request, f"Your e-mail address is now {user.email}.")
+    messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": user.email})
     if request.user.is_authenticated and request.user.pk == user.pk:
         return redirect(user)
     return redirect("accounts:login")

@@ -12,6 +12,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from fanarchive.accounts.language_selectors import in_language_of, in_language_of_username
 
 if TYPE_CHECKING:
     from fanarchive.accounts.models import User
@@ -47,8 +50,9 @@ def send_confirmation_email(*, user: User, site_url: str) -> None:
         "confirm_url": site_url.rstrip("/") + confirmation_path(user),
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86_400),
     }
-    subject = render_to_string("registration/confirm_email_subject.txt", context)
-    body = render_to_string("registration/confirm_email_email.txt", context)
+    with in_language_of(user):
+        subject = render_to_string("registration/confirm_email_subject.txt", context)
+        body = render_to_string("registration/confirm_email_email.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
     logger.info("Sent an e-mail confirmation link to user %s", user.pk)
 
@@ -63,7 +67,7 @@ def send_invitation_email(*, email: str, token: str, site_url: str, from_name: s
     link = site_url.rstrip("/") + reverse("accounts:register") + f"?invitation={token}"
     _send(
         template="accounts/email/invitation.txt",
-        subject=f"Your invitation to {settings.SITE_NAME}",
+        subject=_("Your invitation to %(site)s") % {"site": settings.SITE_NAME},
         context={"signup_url": link, "from_name": from_name},
         to=email,
     )
@@ -75,17 +79,20 @@ def send_email_change_emails(
 ) -> None:
     """The confirmation link to the new address, and a notice to the old one."""
     link = site_url.rstrip("/") + reverse("accounts:email_change_confirm", args=[token])
-    _send(
-        template="accounts/email/email_change_new.txt",
-        subject=f"Confirm your new e-mail address at {settings.SITE_NAME}",
-        context={"username": username, "confirm_url": link, "valid_days": valid_days},
-        to=new_email,
-    )
-    if old_email:
+    # The account's language (the old address's notice too).
+    with in_language_of_username(username):
         _send(
-            template="accounts/email/email_change_old.txt",
-            subject=f"A change of e-mail address was asked for at {settings.SITE_NAME}",
-            context={"username": username, "new_email": new_email, "valid_days": valid_days},
-            to=old_email,
+            template="accounts/email/email_change_new.txt",
+            subject=_("Confirm your new e-mail address at %(site)s") % {"site": settings.SITE_NAME},
+            context={"username": username, "confirm_url": link, "valid_days": valid_days},
+            to=new_email,
         )
+        if old_email:
+            _send(
+                template="accounts/email/email_change_old.txt",
+                subject=_("A change of e-mail address was asked for at %(site)s")
+                % {"site": settings.SITE_NAME},
+                context={"username": username, "new_email": new_email, "valid_days": valid_days},
+                to=old_email,
+            )
     logger.info("Sent an e-mail change link for user %s", username)

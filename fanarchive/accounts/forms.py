@@ -9,12 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts import login_services
+from fanarchive.accounts.language_selectors import in_language_of
 from fanarchive.accounts.models import EmailFrequency, Preference, Pseud
 from fanarchive.accounts.services import (
     ABOUT_MAX,
@@ -25,53 +29,58 @@ from fanarchive.accounts.services import (
 )
 from fanarchive.core.addresses import client_address
 from fanarchive.core.ratelimit import RateLimited
+from fanarchive.core.translation import lazy_format
 
-UNCONFIRMED_MESSAGE = "Please confirm your e-mail address first: we sent you a link."
+UNCONFIRMED_MESSAGE = _("Please confirm your e-mail address first: we sent you a link.")
 LOGIN_NAME_MAX = 254  # the longest e-mail address
-DEACTIVATED_MESSAGE = (
+DEACTIVATED_MESSAGE = _(
     "This account has been deactivated. Please contact the archive's administrators."
 )
 
 
 class RegisterForm(forms.Form):
     username = forms.CharField(
-        label="User name",
+        label=_("User name"),
         required=False,
-        help_text=(
-            f"{USERNAME_MIN} to {USERNAME_MAX} letters, numbers or underscores. "
-            "It is also the name of your first pseud."
+        help_text=lazy_format(
+            _(
+                "%(min)s to %(max)s letters, numbers or underscores. "
+                "It is also the name of your first pseud."
+            ),
+            min=USERNAME_MIN,
+            max=USERNAME_MAX,
         ),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     email = forms.CharField(
-        label="E-mail address",
+        label=_("E-mail address"),
         required=False,
-        help_text="We never show it to anyone.",
+        help_text=_("We never show it to anyone."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         required=False,
         strip=False,
         help_text=password_validators_help_text_html(),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Confirm password",
+        label=_("Confirm password"),
         required=False,
         strip=False,
-        help_text="Type the same password again.",
+        help_text=_("Type the same password again."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     terms = forms.BooleanField(
-        label="I am at least 13 years old and agree to the Terms of Service",
+        label=_("I am at least 13 years old and agree to the Terms of Service"),
         required=False,
     )
     invitation = forms.CharField(
-        label="Invitation code",
+        label=_("Invitation code"),
         required=False,
         max_length=64,
-        help_text="The code at the end of the link in your invitation.",
+        help_text=_("The code at the end of the link in your invitation."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
 
@@ -94,7 +103,7 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": (
+        "invalid_login": _(
             "Please enter a correct user name or e-mail address and password. "
             "The password is case-sensitive."
         ),
@@ -102,7 +111,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "User name or e-mail"
+        self.fields["username"].label = _("User name or e-mail")
         # Django sets max_length after the field is built, so nothing checks it: a name
         # of 100,000 characters would reach the database's LIKE.
         self.fields["username"].validators.append(MaxLengthValidator(LOGIN_NAME_MAX))
@@ -143,7 +152,7 @@ class LoginForm(AuthenticationForm):
 
 class ResendConfirmationForm(forms.Form):
     email = forms.CharField(
-        label="E-mail address",
+        label=_("E-mail address"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -151,29 +160,38 @@ class ResendConfirmationForm(forms.Form):
 
 class ProfileForm(forms.Form):
     about = forms.CharField(
-        label="About me",
+        label=_("About me"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=f"Plain text, up to {ABOUT_MAX:,} characters. Blank lines start a new paragraph.",
+        help_text=lazy_format(
+            _("Plain text, up to %(max)s characters. Blank lines start a new paragraph."),
+            max=f"{ABOUT_MAX:,}",
+        ),
     )
 
 
 class PseudForm(forms.Form):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         required=False,
-        help_text=(
-            f"1 to {PSEUD_MAX} letters, numbers, spaces, underscores or hyphens. "
-            "It must be different from your other pseuds."
+        help_text=lazy_format(
+            _(
+                "1 to %(max)s letters, numbers, spaces, underscores or hyphens. "
+                "It must be different from your other pseuds."
+            ),
+            max=PSEUD_MAX,
         ),
     )
     description = forms.CharField(
-        label="Description",
+        label=_("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=f"Optional, plain text, up to {PSEUD_DESCRIPTION_MAX:,} characters.",
+        help_text=lazy_format(
+            _("Optional, plain text, up to %(max)s characters."),
+            max=f"{PSEUD_DESCRIPTION_MAX:,}",
+        ),
     )
-    make_default = forms.BooleanField(label="Make this my default pseud", required=False)
+    make_default = forms.BooleanField(label=_("Make this my default pseud"), required=False)
 
     def __init__(self, *args: Any, pseud: Pseud | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,9 +209,7 @@ def _model_boolean(name: str) -> forms.BooleanField:
     field = Preference._meta.get_field(name)
     if not isinstance(field, models.BooleanField):
         raise TypeError(f"Preference.{name} is not a yes/no field")
-    return forms.BooleanField(
-        label=str(field.verbose_name), help_text=str(field.help_text), required=False
-    )
+    return forms.BooleanField(label=field.verbose_name, help_text=field.help_text, required=False)
 
 
 def _model_frequency(name: str) -> forms.ChoiceField:
@@ -202,7 +218,7 @@ def _model_frequency(name: str) -> forms.ChoiceField:
     if not isinstance(field, models.CharField):
         raise TypeError(f"Preference.{name} is not a choice")
     return forms.ChoiceField(
-        label=str(field.verbose_name), choices=EmailFrequency.choices, required=False
+        label=field.verbose_name, choices=EmailFrequency.choices, required=False
     )
 
 
@@ -221,8 +237,15 @@ class PreferencesForm(forms.Form):
     email_collections = _model_frequency("email_collections")
     # Bounds checked by the service (preferences_update), which says them.
     reading_speed = forms.IntegerField(
-        label=str(Preference._meta.get_field("reading_speed").verbose_name),
-        help_text=str(Preference._meta.get_field("reading_speed").help_text),
+        label=Preference._meta.get_field("reading_speed").verbose_name,
+        help_text=Preference._meta.get_field("reading_speed").help_text,
+        required=False,
+    )
+
+    # The interface's language; "" follows the browser (accounts.language_services checks).
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=lambda: [("", _("The browser's language")), *settings.LANGUAGES],
         required=False,
     )
 
@@ -233,6 +256,7 @@ class PreferencesForm(forms.Form):
         "keep_history",
         "use_marked_for_later",
         "reading_speed",
+        "language",
     )
     WRITING = ("accept_cocreator_invitations", "refuse_gifts")
     EMAIL = (
@@ -267,16 +291,17 @@ class PreferencesForm(forms.Form):
             "keep_history": preference.keep_history,
             "use_marked_for_later": preference.use_marked_for_later,
             "reading_speed": preference.reading_speed,
+            "language": preference.language,
             **{name: getattr(preference, name) for name in PreferencesForm.EMAIL},
         }
 
 
 class TwoFactorCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         required=False,
         max_length=64,
-        help_text="The six digits your authenticator app shows, or one of your recovery codes.",
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "autofocus": True}
         ),
@@ -285,7 +310,7 @@ class TwoFactorCodeForm(forms.Form):
 
 class PasswordAgainForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         required=False,
         strip=False,
         max_length=4096,
@@ -296,7 +321,7 @@ class PasswordAgainForm(forms.Form):
 class TwoFactorConfirmForm(TwoFactorCodeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].help_text = "The six digits your authenticator app shows now."
+        self.fields["code"].help_text = _("The six digits your authenticator app shows now.")
 
 
 # -- invitations and changes of name and address ----------------------------------------
@@ -307,14 +332,14 @@ HONEYPOT = "website"
 
 class InviteRequestForm(forms.Form):
     email = forms.CharField(
-        label="Your e-mail address",
+        label=_("Your e-mail address"),
         required=False,
         max_length=254,
-        help_text="We mail your invitation here, and use it for nothing else.",
+        help_text=_("We mail your invitation here, and use it for nothing else."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -326,7 +351,7 @@ class InviteRequestForm(forms.Form):
 
 class InviteStatusForm(forms.Form):
     email = forms.CharField(
-        label="The e-mail address you joined with",
+        label=_("The e-mail address you joined with"),
         required=False,
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -336,7 +361,7 @@ class InviteStatusForm(forms.Form):
 class InvitationSendForm(forms.Form):
     invitation = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     email = forms.CharField(
-        label="Send it to",
+        label=_("Send it to"),
         required=False,
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
@@ -344,27 +369,31 @@ class InvitationSendForm(forms.Form):
 
 
 class InvitationsSendToQueueForm(forms.Form):
-    count = forms.IntegerField(label="How many people from the queue", min_value=1)
+    count = forms.IntegerField(label=_("How many people from the queue"), min_value=1)
 
 
 class InvitationsGiveForm(forms.Form):
-    count = forms.IntegerField(label="Invitations for each account", min_value=1)
+    count = forms.IntegerField(label=_("Invitations for each account"), min_value=1)
     username = forms.CharField(
-        label="To the account",
+        label=_("To the account"),
         required=False,
         max_length=150,
-        help_text="Leave it empty to give every active account the invitations.",
+        help_text=_("Leave it empty to give every active account the invitations."),
     )
 
 
 class UsernameChangeForm(PasswordAgainForm):
     username = forms.CharField(
-        label="New user name",
+        label=_("New user name"),
         required=False,
         max_length=USERNAME_MAX,
-        help_text=(
-            f"{USERNAME_MIN} to {USERNAME_MAX} letters, numbers or underscores. You can change "
-            "it once a week. Your default pseud takes the new name when it had the old one."
+        help_text=lazy_format(
+            _(
+                "%(min)s to %(max)s letters, numbers or underscores. You can change "
+                "it once a week. Your default pseud takes the new name when it had the old one."
+            ),
+            min=USERNAME_MIN,
+            max=USERNAME_MAX,
         ),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
@@ -373,10 +402,33 @@ class UsernameChangeForm(PasswordAgainForm):
 
 class EmailChangeForm(PasswordAgainForm):
     email = forms.CharField(
-        label="New e-mail address",
+        label=_("New e-mail address"),
         required=False,
         max_length=254,
-        help_text="We mail a link to it; the change happens when you follow the link.",
+        help_text=_("We mail a link to it; the change happens when you follow the link."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     field_order = ["email", "password"]
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, with each account's mail written in that account's language."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with in_language_of(context.get("user")):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )

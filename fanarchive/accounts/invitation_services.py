@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from fanarchive.accounts import limits
 from fanarchive.accounts.emails import send_invitation_email
@@ -30,26 +32,30 @@ from fanarchive.core.audit_services import audit_record
 from fanarchive.core.ratelimit import RateLimited, rate_limit_spend
 
 EMAIL_MAX = 254
-NO_INVITATION_MESSAGE = (
+NO_INVITATION_MESSAGE = gettext_lazy(
     "This archive is open to new accounts by invitation only. Enter the invitation code "
     "you were sent, or join the queue to get one."
 )
-UNKNOWN_INVITATION_MESSAGE = (
+UNKNOWN_INVITATION_MESSAGE = gettext_lazy(
     "That invitation code is not valid: check that you copied the whole link."
 )
-USED_INVITATION_MESSAGE = "That invitation has already been used to create an account."
+USED_INVITATION_MESSAGE = gettext_lazy(
+    "That invitation has already been used to create an account."
+)
 
 
 def _email_cleaned(email: str, field: str = "email") -> str:
     email = (email or "").strip()
     if not email:
-        raise ValidationError({field: ["Enter an e-mail address."]})
+        raise ValidationError({field: [_("Enter an e-mail address.")]})
     if len(email) > EMAIL_MAX:
-        raise ValidationError({field: [f"E-mail addresses are at most {EMAIL_MAX} characters."]})
+        raise ValidationError(
+            {field: [_("E-mail addresses are at most %(max)s characters.") % {"max": EMAIL_MAX}]}
+        )
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({field: ["Enter a valid e-mail address."]}) from None
+        raise ValidationError({field: [_("Enter a valid e-mail address.")]}) from None
     return email
 
 
@@ -58,8 +64,15 @@ def _limited(scope: str, key: str, limit: int, what: str) -> None:
     if retry is not None:
         minutes = math.ceil(retry / 60)
         raise RateLimited(
-            f"Too many {what} from your network: at most {limit} an hour. "
-            f"Please try again in {minutes} minute{'' if minutes == 1 else 's'}.",
+            _("Too many %(what)s from your network: at most %(limit)s an hour.")
+            % {"what": what, "limit": limit}
+            + " "
+            + ngettext(
+                "Please try again in %(minutes)s minute.",
+                "Please try again in %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
             retry_after=retry,
         )
 
@@ -75,7 +88,9 @@ def _new_token() -> str:
 
 def _count(count: int, most: int) -> int:
     if not isinstance(count, int) or not 1 <= count <= most:
-        raise ValidationError({"count": [f"Choose a number from 1 to {most}."]})
+        raise ValidationError(
+            {"count": [_("Choose a number from 1 to %(most)s.") % {"most": most}]}
+        )
     return count
 
 
@@ -90,14 +105,14 @@ def invite_request_join(*, email: str, client_address: str) -> tuple[InviteReque
     is not one."""
     if not invitations_required():
         raise ValidationError(
-            {"email": ["This archive needs no invitation: you can sign up at once."]}
+            {"email": [_("This archive needs no invitation: you can sign up at once.")]}
         )
     email = _email_cleaned(email)
     _limited(
         "invite-request",
         client_address,
         limits.INVITE_REQUESTS_PER_CLIENT,
-        "requests to join the queue",
+        _("requests to join the queue"),
     )
     existing = InviteRequest.objects.filter(email__iexact=email).first()
     if existing is None:
@@ -112,7 +127,7 @@ def invite_request_join(*, email: str, client_address: str) -> tuple[InviteReque
 def invite_status_check(*, client_address: str) -> None:
     """Count one look-up of the queue's status page from `client_address` (RateLimited
     past `limits.INVITE_STATUS_PER_CLIENT` an hour: nobody walks a list of addresses)."""
-    _limited("invite-status", client_address, limits.INVITE_STATUS_PER_CLIENT, "status look-ups")
+    _limited("invite-status", client_address, limits.INVITE_STATUS_PER_CLIENT, _("status look-ups"))
 
 
 def invitations_send_to_queue(*, actor: User, count: int, site_url: str) -> int:
@@ -164,7 +179,13 @@ def invitations_give(*, actor: User, count: int, username: str = "") -> int:
         if len(username) <= 150:
             named = User.objects.filter(username__iexact=username, is_active=True).first()
         if named is None:
-            raise ValidationError({"username": [f"There is no active account named {username}."]})
+            raise ValidationError(
+                {
+                    "username": [
+                        _("There is no active account named %(username)s.") % {"username": username}
+                    ]
+                }
+            )
         people = User.objects.filter(pk=named.pk)
     else:
         people = User.objects.filter(is_active=True).exclude(
@@ -206,7 +227,7 @@ def invitation_send(*, user: User, invitation: Invitation, email: str, site_url:
             "invitation-mail",
             str(user.pk),
             limits.INVITATION_MAILS_PER_USER,
-            "invitations sent",
+            _("invitations sent"),
         )
     except RateLimited as limited:
         raise ValidationError({"email": [str(limited)]}) from None
@@ -234,12 +255,12 @@ def invitation_errors(token: str) -> list[str]:
     if not invitations_required():
         return []
     if not (token or "").strip():
-        return [NO_INVITATION_MESSAGE]
+        return [str(NO_INVITATION_MESSAGE)]
     found = invitation_by_token(token)
     if found is None:
-        return [UNKNOWN_INVITATION_MESSAGE]
+        return [str(UNKNOWN_INVITATION_MESSAGE)]
     if found.used_at is not None:
-        return [USED_INVITATION_MESSAGE]
+        return [str(USED_INVITATION_MESSAGE)]
     return []
 
 

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fanarchive.accounts import invitation_selectors, invitation_services, selectors
 from fanarchive.accounts.forms import (
@@ -92,10 +94,13 @@ def user_invitations(request: HttpRequest, username: str) -> HttpResponse:
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"The invitation was sent to {invitation.sent_to}.")
+            messages.success(
+                request,
+                _("The invitation was sent to %(email)s.") % {"email": invitation.sent_to},
+            )
             return redirect("accounts:invitations", owner.username)
     elif request.method == "POST":
-        messages.error(request, "Enter a valid e-mail address to send the invitation to.")
+        messages.error(request, _("Enter a valid e-mail address to send the invitation to."))
     invitations = list(invitation_selectors.invitations_of(owner))
     return render(
         request,
@@ -126,7 +131,11 @@ def admin_invitations(request: HttpRequest) -> HttpResponse:
             sent = invitation_services.invitations_send_to_queue(
                 actor=actor, count=send_form.cleaned_data["count"], site_url=site_url(request)
             )
-            messages.success(request, f"Sent {sent} invitation{'' if sent == 1 else 's'}.")
+            messages.success(
+                request,
+                ngettext("Sent %(count)s invitation.", "Sent %(count)s invitations.", sent)
+                % {"count": sent},
+            )
             return redirect("accounts:admin_invitations")
         if action == "give" and give_form.is_valid():
             count = give_form.cleaned_data["count"]
@@ -135,8 +144,16 @@ def admin_invitations(request: HttpRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                f"Gave {count} invitation{'' if count == 1 else 's'} to each of "
-                f"{people} account{'' if people == 1 else 's'}.",
+                ngettext(
+                    "Gave %(count)s invitation to each of %(accounts)s.",
+                    "Gave %(count)s invitations to each of %(accounts)s.",
+                    count,
+                )
+                % {
+                    "count": count,
+                    "accounts": ngettext("%(people)s account", "%(people)s accounts", people)
+                    % {"people": people},
+                },
             )
             return redirect("accounts:admin_invitations")
     except ValidationError as error:

@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import math
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from fanarchive.accounts import limits
 from fanarchive.accounts.models import User
 from fanarchive.core.ratelimit import RateLimited, rate_limit_peek, rate_limit_spend
@@ -36,22 +39,22 @@ ACCOUNT_SCOPE = "login-failure-account"
 
 def _minutes(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes) % {"minutes": minutes}
 
 
 def account_message(retry_after: int) -> str:
-    return (
+    return _(
         "Too many failed log-in attempts for this account. "
-        f"Try again in {_minutes(retry_after)}, or reset your password. "
+        "Try again in %(wait)s, or reset your password. "
         "Until then even the right password is refused."
-    )
+    ) % {"wait": _minutes(retry_after)}
 
 
 def address_message(retry_after: int) -> str:
-    return (
+    return _(
         "Too many failed log-in attempts from your network. "
-        f"Try again in {_minutes(retry_after)}. Until then even the right password is refused."
-    )
+        "Try again in %(wait)s. Until then even the right password is refused."
+    ) % {"wait": _minutes(retry_after)}
 
 
 def account_for(identifier: str) -> User | None:
@@ -96,5 +99,5 @@ def login_throttle_check(*, identifier: str, address: str) -> None:
 
 def login_failure_record(*, identifier: str, address: str) -> None:
     """Count one failed log-in (a wrong password or two-factor code) in every count."""
-    for scope, key, limit, _ in _limits(identifier, address):
+    for scope, key, limit, _message in _limits(identifier, address):
         rate_limit_spend(scope=scope, key=key, limit=limit, window=limits.LOGIN_WINDOW_SECONDS)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts import reader_settings
 
@@ -111,103 +112,106 @@ class Pseud(models.Model):
 
 
 class EmailFrequency(models.TextChoices):
-    IMMEDIATE = "immediate", "At once"
-    DAILY = "daily", "In a daily digest"
-    OFF = "off", "Never"
+    IMMEDIATE = "immediate", _("At once")
+    DAILY = "daily", _("In a daily digest")
+    OFF = "off", _("Never")
 
 
 class Preference(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preference")
     view_adult = models.BooleanField(
-        "Show me adult content without checking",
+        _("Show me adult content without checking"),
         default=False,
-        help_text="Skip the warning page before works rated Not Rated, Mature or Explicit.",
+        help_text=_("Skip the warning page before works rated Not Rated, Mature or Explicit."),
     )
     hide_warnings = models.BooleanField(
-        "Hide warnings (you can still choose to show them)", default=False
+        _("Hide warnings (you can still choose to show them)"), default=False
     )
     hide_freeform = models.BooleanField(
-        "Hide additional tags (you can still choose to show them)", default=False
+        _("Hide additional tags (you can still choose to show them)"), default=False
     )
     accept_cocreator_invitations = models.BooleanField(
-        "Accept co-creator invitations automatically",
+        _("Accept co-creator invitations automatically"),
         default=False,
-        help_text="Other writers can add your pseuds to their works without asking you first.",
+        help_text=_("Other writers can add your pseuds to their works without asking you first."),
     )
     refuse_gifts = models.BooleanField(
-        "Do not accept gifts",
+        _("Do not accept gifts"),
         default=False,
-        help_text="Nobody can give you a work as a gift.",
+        help_text=_("Nobody can give you a work as a gift."),
     )
     # E-mail about inbox notices, per kind: at once, in one daily digest, or never.
     email_comments = models.CharField(
-        "E-mail me about comments on my works",
+        _("E-mail me about comments on my works"),
         max_length=10,
         choices=EmailFrequency.choices,
         default=EmailFrequency.IMMEDIATE,
     )
     email_replies = models.CharField(
-        "E-mail me about replies to my comments",
+        _("E-mail me about replies to my comments"),
         max_length=10,
         choices=EmailFrequency.choices,
         default=EmailFrequency.IMMEDIATE,
     )
     email_kudos = models.CharField(
-        "E-mail me about kudos on my works",
+        _("E-mail me about kudos on my works"),
         max_length=10,
         choices=EmailFrequency.choices,
         default=EmailFrequency.DAILY,
     )
     email_subscriptions = models.CharField(
-        "E-mail me about my subscriptions",
+        _("E-mail me about my subscriptions"),
         max_length=10,
         choices=EmailFrequency.choices,
         default=EmailFrequency.IMMEDIATE,
     )
     email_collections = models.CharField(
-        "E-mail me about collections and challenges (invitations, assignments, reveals)",
+        _("E-mail me about collections and challenges (invitations, assignments, reveals)"),
         max_length=10,
         choices=EmailFrequency.choices,
         default=EmailFrequency.IMMEDIATE,
     )
     keep_history = models.BooleanField(
-        "Keep my reading history",
+        _("Keep my reading history"),
         default=True,
-        help_text="Remember the works you read. Turning it off stops recording.",
+        help_text=_("Remember the works you read. Turning it off stops recording."),
     )
     use_marked_for_later = models.BooleanField(
-        'Use "Marked for later"',
+        _('Use "Marked for later"'),
         default=True,
-        help_text="Offer a Mark for later button on works. Turning it off clears your marks.",
+        help_text=_("Offer a Mark for later button on works. Turning it off clears your marks."),
     )
     # Bounds kept by accounts.reading_time (MIN/MAX_WORDS_PER_MINUTE) and checked on save.
     reading_speed = models.PositiveSmallIntegerField(
-        "Reading speed (words per minute)",
+        _("Reading speed (words per minute)"),
         default=200,
-        help_text="Used to estimate reading times on works: between 50 and 1500.",
+        help_text=_("Used to estimate reading times on works: between 50 and 1500."),
     )
     reading_list_public = models.BooleanField(
-        "Show my reading list to everyone",
+        _("Show my reading list to everyone"),
         default=False,
-        help_text="Others then see the works on it that they may see themselves.",
+        help_text=_("Others then see the works on it that they may see themselves."),
     )
     # Reader settings (accounts.reader_settings: the choices, and the cookie guests use).
     reader_theme = models.CharField(
-        "Theme", max_length=12, choices=reader_settings.THEMES, default="system"
+        _("Theme"), max_length=12, choices=reader_settings.THEMES, default="system"
     )
     reader_font = models.CharField(
-        "Font", max_length=12, choices=reader_settings.FONTS, default="default"
+        _("Font"), max_length=12, choices=reader_settings.FONTS, default="default"
     )
     reader_font_size = models.CharField(
-        "Text size", max_length=4, choices=reader_settings.FONT_SIZES, default="100"
+        _("Text size"), max_length=4, choices=reader_settings.FONT_SIZES, default="100"
     )
     reader_line_width = models.CharField(
-        "Line width", max_length=8, choices=reader_settings.LINE_WIDTHS, default="normal"
+        _("Line width"), max_length=8, choices=reader_settings.LINE_WIDTHS, default="normal"
     )
     reader_line_spacing = models.CharField(
-        "Line spacing", max_length=8, choices=reader_settings.LINE_SPACINGS, default="normal"
+        _("Line spacing"), max_length=8, choices=reader_settings.LINE_SPACINGS, default="normal"
     )
-    reader_show_work_skins = models.BooleanField("Show creators' work skins", default=True)
+    reader_show_work_skins = models.BooleanField(_("Show creators' work skins"), default=True)
+    # The interface's language (a code of settings.LANGUAGES), "" for the browser's own;
+    # checked by accounts.language_services, put in the language cookie at log-in.
+    language = models.CharField("Language", max_length=10, blank=True, default="")
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"

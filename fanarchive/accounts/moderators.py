@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -55,12 +56,18 @@ def is_suspended(user: User, now: dt.datetime | None = None) -> bool:
 def suspension_message(user: User) -> str:
     """What a suspended person is told when logging in or calling the API."""
     if user.suspended_permanently:
-        when = "This account has been suspended permanently"
+        when = _("This account has been suspended permanently")
     else:
         until = timezone.localtime(user.suspended_until) if user.suspended_until else None
-        when = f"This account is suspended until {until:%Y-%m-%d %H:%M %Z}" if until else ""
+        when = (
+            _("This account is suspended until %(until)s") % {"until": f"{until:%Y-%m-%d %H:%M %Z}"}
+            if until
+            else ""
+        )
     reason = user.suspension_reason.strip()
-    return f"{when}. Reason: {reason}" if reason else f"{when}."
+    if reason:
+        return _("%(when)s. Reason: %(reason)s") % {"when": when, "reason": reason}
+    return f"{when}."
 
 
 def require_active(user: User | AnonymousUser, doing: str) -> None:

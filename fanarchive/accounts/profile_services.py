@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts import events
 from fanarchive.accounts.models import Pseud, User
@@ -41,8 +42,11 @@ def profile_update(*, user: User, owner: User, about: str) -> User:
         raise ValidationError(
             {
                 "about": [
-                    f"Your profile text can be at most {ABOUT_MAX:,} characters long "
-                    f"(it has {len(about):,})."
+                    _(
+                        "Your profile text can be at most %(max)s characters long "
+                        "(it has %(length)s)."
+                    )
+                    % {"max": f"{ABOUT_MAX:,}", "length": f"{len(about):,}"}
                 ]
             }
         )
@@ -67,8 +71,8 @@ def _pseud_errors(
         add_error(
             errors,
             "description",
-            f"Pseud descriptions can be at most {PSEUD_DESCRIPTION_MAX:,} characters long "
-            f"(it has {len(description):,}).",
+            _("Pseud descriptions can be at most %(max)s characters long (it has %(length)s).")
+            % {"max": f"{PSEUD_DESCRIPTION_MAX:,}", "length": f"{len(description):,}"},
         )
     return errors
 
@@ -103,7 +107,7 @@ def pseud_create(
             if make_default:
                 _make_default(pseud)
     except IntegrityError:
-        raise ValidationError({"name": ["You already have a pseud with that name."]}) from None
+        raise ValidationError({"name": [_("You already have a pseud with that name.")]}) from None
     return pseud
 
 
@@ -139,5 +143,5 @@ def pseud_update(
             if renamed:  # bylines in search and the catalogue follow (accounts.events)
                 events.bylines_changed(pseud_ids=[pseud.pk])
     except IntegrityError:
-        raise ValidationError({"name": ["You already have a pseud with that name."]}) from None
+        raise ValidationError({"name": [_("You already have a pseud with that name.")]}) from None
     return pseud

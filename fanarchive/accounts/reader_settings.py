@@ -8,45 +8,49 @@ right theme; an account keeps them on its Preference, and those win once logged 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from urllib.parse import parse_qsl, urlencode
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 COOKIE_NAME = "reader"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # a year, renewed on each save
 
 # "system" follows the operating system's light or dark, the behaviour before settings.
 THEMES = [
-    ("system", "Follow my system (light or dark)"),
-    ("light", "Light"),
-    ("dark", "Dark"),
-    ("sepia", "Sepia"),
-    ("contrast", "High contrast"),
+    ("system", _("Follow my system (light or dark)")),
+    ("light", _("Light")),
+    ("dark", _("Dark")),
+    ("sepia", _("Sepia")),
+    ("contrast", _("High contrast")),
 ]
 FONTS = [
-    ("default", "The site's font (serif)"),
-    ("sans", "Sans serif"),
-    ("readable", "Easy-reading (wide letters, for dyslexia)"),
-    ("mono", "Monospace"),
+    ("default", _("The site's font (serif)")),
+    ("sans", _("Sans serif")),
+    ("readable", _("Easy-reading (wide letters, for dyslexia)")),
+    ("mono", _("Monospace")),
 ]
 FONT_SIZES = [
-    ("90", "Smaller (90%)"),
-    ("100", "Normal (100%)"),
-    ("115", "Larger (115%)"),
-    ("130", "Large (130%)"),
-    ("150", "Very large (150%)"),
-    ("175", "Huge (175%)"),
+    ("90", _("Smaller (90%)")),
+    ("100", _("Normal (100%)")),
+    ("115", _("Larger (115%)")),
+    ("130", _("Large (130%)")),
+    ("150", _("Very large (150%)")),
+    ("175", _("Huge (175%)")),
 ]
 LINE_WIDTHS = [
-    ("narrow", "Narrow (about 55 characters)"),
-    ("normal", "Normal (about 70 characters)"),
-    ("wide", "Wide (about 90 characters)"),
-    ("full", "The whole window"),
+    ("narrow", _("Narrow (about 55 characters)")),
+    ("normal", _("Normal (about 70 characters)")),
+    ("wide", _("Wide (about 90 characters)")),
+    ("full", _("The whole window")),
 ]
 LINE_SPACINGS = [
-    ("tight", "Tight"),
-    ("normal", "Normal"),
-    ("loose", "Loose"),
-    ("double", "Double"),
+    ("tight", _("Tight")),
+    ("normal", _("Normal")),
+    ("loose", _("Loose")),
+    ("double", _("Double")),
 ]
 
 
@@ -76,7 +80,7 @@ class ReaderSettings:
         }
 
 
-CHOICES: dict[str, list[tuple[str, str]]] = {
+CHOICES: dict[str, Sequence[tuple[str, str | Promise]]] = {
     "theme": THEMES,
     "font": FONTS,
     "font_size": FONT_SIZES,

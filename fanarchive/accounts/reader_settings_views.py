@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.reader_settings import COOKIE_MAX_AGE, COOKIE_NAME, cookie_value
 from fanarchive.accounts.reader_settings_forms import ReaderSettingsForm
@@ -24,7 +25,7 @@ def reader_settings(request: HttpRequest) -> HttpResponse:
         response = redirect("accounts:reader_settings")
         if request.user.is_authenticated:
             reader_settings_save(user=request.user, settings=chosen)
-            messages.success(request, "Your reading settings are saved with your account.")
+            messages.success(request, _("Your reading settings are saved with your account."))
         else:
             response.set_cookie(
                 COOKIE_NAME,
@@ -36,8 +37,10 @@ def reader_settings(request: HttpRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                "Your reading settings are saved in this browser. Log in to keep them "
-                "with your account.",
+                _(
+                    "Your reading settings are saved in this browser. Log in to keep them "
+                    "with your account."
+                ),
             )
         return response
     return render(request, "accounts/reader_settings.html", {"form": form})

@@ -15,6 +15,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from fanarchive.accounts import limits
 from fanarchive.accounts.emails import email_confirmation_token, send_confirmation_email
@@ -39,7 +41,7 @@ PSEUD_PATTERN = re.compile(r"^[\w](?:[\w \-]*[\w])?$")
 RESERVED_USERNAMES = frozenset({"confirm", "password", "new", "orphan_account"})
 RESERVED_PSEUD_NAMES = frozenset({"new"})
 
-TERMS_MESSAGE = (
+TERMS_MESSAGE = gettext_lazy(
     "You must be at least 13 years old and agree to the Terms of Service to create an account."
 )
 
@@ -53,36 +55,43 @@ def add_error(errors: Errors, key: str, message: str) -> None:
 def username_errors(username: str) -> list[str]:
     errors = []
     if not USERNAME_MIN <= len(username) <= USERNAME_MAX:
-        errors.append(f"User names must be {USERNAME_MIN} to {USERNAME_MAX} characters long.")
+        errors.append(
+            _("User names must be %(min)s to %(max)s characters long.")
+            % {"min": USERNAME_MIN, "max": USERNAME_MAX}
+        )
     if username and not USERNAME_PATTERN.match(username):
         errors.append(
-            "User names can only contain letters, numbers and underscores, "
-            "and must begin and end with a letter or number."
+            _(
+                "User names can only contain letters, numbers and underscores, "
+                "and must begin and end with a letter or number."
+            )
         )
     if username.lower() in RESERVED_USERNAMES:
-        errors.append("That user name is reserved by the archive. Please choose another.")
+        errors.append(_("That user name is reserved by the archive. Please choose another."))
     elif username and User.objects.filter(username__iexact=username).exists():
-        errors.append("That user name is already taken.")
+        errors.append(_("That user name is already taken."))
     return errors
 
 
 def pseud_name_errors(name: str, *, user: User | None, exclude_id: int | None = None) -> list[str]:
     errors = []
     if not 1 <= len(name) <= PSEUD_MAX:
-        errors.append(f"Pseud names must be 1 to {PSEUD_MAX} characters long.")
+        errors.append(_("Pseud names must be 1 to %(max)s characters long.") % {"max": PSEUD_MAX})
     elif not PSEUD_PATTERN.match(name):
         errors.append(
-            "Pseud names can contain letters, numbers, spaces, underscores and hyphens, "
-            "and must begin and end with a letter or number."
+            _(
+                "Pseud names can contain letters, numbers, spaces, underscores and hyphens, "
+                "and must begin and end with a letter or number."
+            )
         )
     elif name.lower() in RESERVED_PSEUD_NAMES:
-        errors.append("That pseud name is reserved by the archive. Please choose another.")
+        errors.append(_("That pseud name is reserved by the archive. Please choose another."))
     if user is not None and name:
         taken = Pseud.objects.filter(user=user, name__iexact=name)
         if exclude_id is not None:
             taken = taken.exclude(pk=exclude_id)
         if taken.exists():
-            errors.append("You already have a pseud with that name.")
+            errors.append(_("You already have a pseud with that name."))
     return errors
 
 
@@ -96,10 +105,10 @@ def _account_errors(
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = ["Enter a valid e-mail address."]
+        errors["email"] = [_("Enter a valid e-mail address.")]
     else:
         if User.objects.filter(email__iexact=email).exists():
-            errors["email"] = ["An account with that e-mail address already exists."]
+            errors["email"] = [_("An account with that e-mail address already exists.")]
     if check_password_strength and password is not None:
         try:
             validate_password(password, User(username=username, email=email))
@@ -151,7 +160,7 @@ def user_create(
             Preference.objects.create(user=user)
     except IntegrityError:
         # Someone took the name between our check and the insert.
-        raise ValidationError({"username": ["That user name is already taken."]}) from None
+        raise ValidationError({"username": [_("That user name is already taken.")]}) from None
     return user
 
 
@@ -217,11 +226,11 @@ def user_register(
         username=username, email=email, password=password1, check_password_strength=True
     )
     if not password1:
-        errors["password1"] = ["Enter a password."]
+        errors["password1"] = [_("Enter a password.")]
     elif password1 != password2:
-        add_error(errors, "password2", "The two passwords do not match. Please type them again.")
+        add_error(errors, "password2", _("The two passwords do not match. Please type them again."))
     if not terms:
-        add_error(errors, "terms", TERMS_MESSAGE)
+        add_error(errors, "terms", str(TERMS_MESSAGE))
     for message in invitation_errors(invitation):
         add_error(errors, "invitation", message)
     if errors:
@@ -240,11 +249,11 @@ def user_register(
     return user
 
 
-INVALID_LINK_MESSAGE = (
+INVALID_LINK_MESSAGE = gettext_lazy(
     "This confirmation link is not valid: it may have expired or been copied incompletely. "
     "You can ask for a new one below."
 )
-ALREADY_CONFIRMED_MESSAGE = "Your account is already confirmed. Please log in."
+ALREADY_CONFIRMED_MESSAGE = gettext_lazy("Your account is already confirmed. Please log in.")
 
 
 def _user_from_uidb64(uidb64: str) -> User | None:
@@ -282,7 +291,7 @@ def confirmation_resend(*, email: str, site_url: str) -> None:
     """
     email = email.strip()
     if not email:
-        raise ValidationError({"email": ["Enter the e-mail address you signed up with."]})
+        raise ValidationError({"email": [_("Enter the e-mail address you signed up with.")]})
     for user in User.objects.filter(email__iexact=email, is_active=False, last_login=None):
         transaction.on_commit(
             partial(send_confirmation_email, user=user, site_url=site_url), robust=True
@@ -308,10 +317,21 @@ def password_reset_client_check(*, client_address: str, now: float | None = None
     if retry is not None:
         minutes = math.ceil(retry / 60)
         raise RateLimited(
-            "Too many password-reset requests came from your network: at most "
-            f"{limits.PASSWORD_RESET_REQUESTS_PER_CLIENT} every "
-            f"{limits.PASSWORD_RESET_WINDOW_SECONDS // 60} minutes. "
-            f"Please try again in {minutes} minute{'' if minutes == 1 else 's'}.",
+            _(
+                "Too many password-reset requests came from your network: at most "
+                "%(limit)s every %(window)s minutes."
+            )
+            % {
+                "limit": limits.PASSWORD_RESET_REQUESTS_PER_CLIENT,
+                "window": limits.PASSWORD_RESET_WINDOW_SECONDS // 60,
+            }
+            + " "
+            + ngettext(
+                "Please try again in %(minutes)s minute.",
+                "Please try again in %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
             retry_after=retry,
         )
 

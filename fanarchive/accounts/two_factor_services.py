@@ -23,6 +23,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts import login_services
 from fanarchive.accounts.models import RecoveryCode, TwoFactor, User
@@ -37,8 +39,10 @@ RECOVERY_CODE_LENGTH = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 CODE_INPUT_MAX = 64  # longer input is no code: refused before any work
 
-WRONG_CODE_MESSAGE = "That code is not right, or was used already. Try the newest code."
-WRONG_PASSWORD_MESSAGE = "That is not your password."  # noqa: S105 - a message
+WRONG_CODE_MESSAGE = gettext_lazy(
+    "That code is not right, or was used already. Try the newest code."
+)
+WRONG_PASSWORD_MESSAGE = gettext_lazy("That is not your password.")
 TOTP_PATTERN = re.compile(r"^\d{6}$")
 
 
@@ -115,7 +119,7 @@ def two_factor_setup_begin(*, user: User) -> TwoFactor:
         two_factor = _locked(user)
         if two_factor is not None and two_factor.confirmed_at is not None:
             raise ValidationError(
-                "Two-factor log-in is already on. Turn it off first to use another app."
+                _("Two-factor log-in is already on. Turn it off first to use another app.")
             )
         if two_factor is None:
             return TwoFactor.objects.create(user=user, secret=pyotp.random_base32())
@@ -131,11 +135,11 @@ def two_factor_confirm(*, user: User, code: str, now: float | None = None) -> li
     with transaction.atomic():
         two_factor = _locked(user)
         if two_factor is None or two_factor.confirmed_at is not None:
-            raise ValidationError("There is no two-factor set-up waiting for a code.")
+            raise ValidationError(_("There is no two-factor set-up waiting for a code."))
         step = _matching_step(two_factor, code[:CODE_INPUT_MAX], now)
         if step is None:
             raise ValidationError(
-                {"code": ["That code is not right. Enter the six digits your app shows now."]}
+                {"code": [_("That code is not right. Enter the six digits your app shows now.")]}
             )
         two_factor.confirmed_at = timezone.now()
         two_factor.last_counter = step
@@ -200,7 +204,7 @@ def recovery_codes_regenerate(*, user: User, password: str, address: str) -> lis
     with transaction.atomic():
         two_factor = _locked(user)
         if two_factor is None or two_factor.confirmed_at is None:
-            raise ValidationError("Two-factor log-in is not on.")
+            raise ValidationError(_("Two-factor log-in is not on."))
         return _recovery_codes_new(two_factor)
 
 
@@ -209,7 +213,7 @@ def two_factor_reset_by_admin(*, actor: User, user: User, reason: str) -> None:
     if not (actor.is_active and (actor.is_staff or actor.is_superuser)):
         raise PermissionDenied("Only admins can turn off someone's two-factor log-in.")
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why (how the owner proved who they are)."]})
+        raise ValidationError({"reason": [_("Say why (how the owner proved who they are).")]})
     with transaction.atomic():
         two_factor = _locked(user)
         if two_factor is None:

@@ -18,6 +18,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -29,6 +31,7 @@ from fanarchive.accounts import (
     two_factor_services,
 )
 from fanarchive.accounts.forms import PasswordAgainForm, TwoFactorCodeForm, TwoFactorConfirmForm
+from fanarchive.accounts.language_views import account_language_remember
 from fanarchive.accounts.models import User
 from fanarchive.core.addresses import client_address
 from fanarchive.core.ratelimit import RateLimited
@@ -71,7 +74,7 @@ def two_factor_login(request: HttpRequest) -> HttpResponse:
     user = two_factor_selectors.two_factor_login_user(pending["user"]) if pending else None
     if pending is None or user is None:
         return _back_to_password(
-            request, "Please log in with your password first (the code page waits 5 minutes)."
+            request, _("Please log in with your password first (the code page waits 5 minutes).")
         )
     form = TwoFactorCodeForm(posted(request))
     status = 200
@@ -88,22 +91,30 @@ def two_factor_login(request: HttpRequest) -> HttpResponse:
             pending["wrong"] += 1
             if pending["wrong"] >= limits.TWO_FACTOR_CODE_TRIES:
                 return _back_to_password(
-                    request, "Too many wrong codes. Please log in with your password again."
+                    request, _("Too many wrong codes. Please log in with your password again.")
                 )
             request.session[PENDING_KEY] = pending
             form_error_from(form, error)
         else:
             request.session.pop(PENDING_KEY, None)
+            response = redirect(pending["next"])
             login(request, user, backend=pending["backend"] or None)
-            messages.success(request, "Successfully logged in.")
+            account_language_remember(request, response, user)
+            messages.success(request, _("Successfully logged in."))
             if used == "recovery":
                 left = two_factor_selectors.recovery_codes_left(user.two_factor)
                 messages.warning(
                     request,
-                    f"You used a recovery code; {left} are left. If you lost your app, "
-                    "turn two-factor log-in off and on again with the new one.",
+                    ngettext(
+                        "You used a recovery code; %(left)s is left. If you lost your app, "
+                        "turn two-factor log-in off and on again with the new one.",
+                        "You used a recovery code; %(left)s are left. If you lost your app, "
+                        "turn two-factor log-in off and on again with the new one.",
+                        left,
+                    )
+                    % {"left": left},
                 )
-            return redirect(pending["next"])
+            return response
     return render(
         request, "accounts/two_factor_login.html", {"form": form, "account": user}, status=status
     )
@@ -165,7 +176,7 @@ def two_factor_setup(request: HttpRequest, username: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "Two-factor log-in is on.")
+            messages.success(request, _("Two-factor log-in is on."))
             return _codes_page(request, owner, codes)
     uri = two_factor_selectors.provisioning_uri(two_factor)
     return render(
@@ -219,7 +230,7 @@ def two_factor_disable(request: HttpRequest, username: str) -> HttpResponse:
         )
     except ValidationError as error:
         return _password_refused(request, owner, form, error)
-    messages.success(request, "Two-factor log-in is off: your password alone logs you in.")
+    messages.success(request, _("Two-factor log-in is off: your password alone logs you in."))
     return redirect("accounts:two_factor", owner.username)
 
 
@@ -237,5 +248,5 @@ def recovery_codes_regenerate(request: HttpRequest, username: str) -> HttpRespon
         )
     except ValidationError as error:
         return _password_refused(request, owner, form, error)
-    messages.success(request, "New recovery codes were made; the old ones no longer work.")
+    messages.success(request, _("New recovery codes were made; the old ones no longer work."))
     return _codes_page(request, owner, codes)

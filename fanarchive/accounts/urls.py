@@ -10,6 +10,7 @@ from django.urls import path
 from fanarchive.accounts import (
     change_views,
     invitation_views,
+    language_views,
     reader_settings_views,
     two_factor_views,
     views,
@@ -21,6 +22,8 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     # Reader settings, for guests (a cookie) and accounts alike.
     path("settings/reading/", reader_settings_views.reader_settings, name="reader_settings"),
+    # The footer's language chooser (a cookie, and the account's preference).
+    path("settings/language/", language_views.language_choose, name="language"),
     path("login/two-factor/", two_factor_views.two_factor_login, name="two_factor_login"),
     # The invitation queue, and the admins' page of invitations.
     path("invitations/request/", invitation_views.invite_request, name="invite_request"),

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts import (
     invitation_selectors,
@@ -30,11 +31,13 @@ from fanarchive.accounts import (
 )
 from fanarchive.accounts.forms import (
     LoginForm,
+    PasswordResetForm,
     ProfileForm,
     PseudForm,
     RegisterForm,
     ResendConfirmationForm,
 )
+from fanarchive.accounts.language_views import account_language_remember
 from fanarchive.accounts.models import User
 from fanarchive.accounts.two_factor_views import pending_start
 from fanarchive.core.addresses import client_address
@@ -57,7 +60,7 @@ def log_in(request: HttpRequest, user: User) -> None:
 
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        messages.info(request, "You already have an account and are logged in.")
+        messages.info(request, _("You already have an account and are logged in."))
         return redirect("accounts:profile", request.user.get_username())
     required = invitation_selectors.invitations_required()
     form = RegisterForm(
@@ -84,13 +87,17 @@ def register(request: HttpRequest) -> HttpResponse:
                 log_in(request, user)
                 messages.success(
                     request,
-                    f"Welcome, {user.username}! Your account is ready and you are logged in.",
+                    _("Welcome, %(username)s! Your account is ready and you are logged in.")
+                    % {"username": user.username},
                 )
                 return redirect(user)
             messages.success(
                 request,
-                f"Almost done! We sent a confirmation link to {user.email}. "
-                "Follow it to activate your account; until then you cannot log in.",
+                _(
+                    "Almost done! We sent a confirmation link to %(email)s. "
+                    "Follow it to activate your account; until then you cannot log in."
+                )
+                % {"email": user.email},
             )
             return redirect("accounts:login")
     return render(
@@ -113,7 +120,9 @@ def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
         )
     log_in(request, user)
     messages.success(
-        request, f"Thank you for confirming your e-mail address, {user.username}. Welcome!"
+        request,
+        _("Thank you for confirming your e-mail address, %(username)s. Welcome!")
+        % {"username": user.username},
     )
     return redirect(user)
 
@@ -130,8 +139,10 @@ def confirm_email_resend(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "If an account is waiting for confirmation at that address, "
-                "we sent it a new link. Please check your e-mail.",
+                _(
+                    "If an account is waiting for confirmation at that address, "
+                    "we sent it a new link. Please check your e-mail."
+                ),
             )
             return redirect("accounts:login")
     return render(request, "registration/confirm_email_resend.html", {"form": form})
@@ -151,7 +162,8 @@ class LoginView(auth_views.LoginView):
             pending_start(self.request, user, self.get_success_url())
             return redirect("accounts:two_factor_login")
         response = super().form_valid(form)
-        messages.success(self.request, "Successfully logged in.")
+        account_language_remember(self.request, response, user)
+        messages.success(self.request, _("Successfully logged in."))
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:
@@ -173,7 +185,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
-        messages.info(request, "You have logged out.")
+        messages.info(request, _("You have logged out."))
         return response
 
 
@@ -187,6 +199,7 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm  # the mail in the account's language
     template_name = "registration/reset_password.html"
     email_template_name = "registration/reset_password_email.txt"
     subject_template_name = "registration/reset_password_subject.txt"
@@ -242,7 +255,7 @@ def profile_edit(request: HttpRequest, username: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "Your profile was updated.")
+            messages.success(request, _("Your profile was updated."))
             return redirect(owner)
     return render(request, "accounts/profile_edit.html", {"form": form, "owner": owner})
 
@@ -267,7 +280,7 @@ def pseud_new(request: HttpRequest, username: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, f"Pseud {created.name} was created.")
+            messages.success(request, _("Pseud %(name)s was created.") % {"name": created.name})
             return redirect("accounts:pseuds", owner.username)
     return render(request, "accounts/pseud_form.html", {"form": form, "owner": owner})
 
@@ -291,7 +304,7 @@ def pseud_edit(request: HttpRequest, username: str, name: str) -> HttpResponse:
             form_error_from(form, error)
             found.refresh_from_db()
         else:
-            messages.success(request, f"Pseud {found.name} was updated.")
+            messages.success(request, _("Pseud %(name)s was updated.") % {"name": found.name})
             return redirect("accounts:pseuds", owner.username)
     return render(
         request, "accounts/pseud_form.html", {"form": form, "owner": owner, "pseud": found}

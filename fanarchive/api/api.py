@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
@@ -97,4 +98,4 @@ for router in ROUTERS:
 
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     """Any other address under /api/v1/: a problem, not the site's HTML 404 page."""
-    return problem_response(404, "There is no such API endpoint.", name="not-found")
+    return problem_response(404, _("There is no such API endpoint."), name="not-found")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
@@ -38,7 +39,7 @@ class Caller:
     def account(self) -> User:
         """The caller's account; only for operations that required one."""
         if not isinstance(self.user, User):
-            raise AuthenticationError(message="Authentication required.")
+            raise AuthenticationError(message=_("Authentication required."))
         return self.user
 
     @property
@@ -51,12 +52,14 @@ class Caller:
 def identify(request: HttpRequest) -> Caller:
     header = request.headers.get("Authorization", "")
     if header:
-        scheme, _, raw = header.partition(" ")
+        scheme, _space, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
-            raise AuthenticationError(message='Send the token as "Authorization: Bearer fa_...".')
+            raise AuthenticationError(
+                message=_('Send the token as "Authorization: Bearer fa_...".')
+            )
         token = token_for_secret(raw.strip())
         if token is None:
-            raise AuthenticationError(message="This token is unknown or was revoked.")
+            raise AuthenticationError(message=_("This token is unknown or was revoked."))
         if is_suspended(token.user):
             raise ApiProblem(403, suspension_message(token.user), name="account-suspended")
         token_touch(token=token)
@@ -66,7 +69,7 @@ def identify(request: HttpRequest) -> Caller:
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise ApiProblem(
                 403,
-                "CSRF check failed: send the X-CSRFToken header, as the site's forms do.",
+                _("CSRF check failed: send the X-CSRFToken header, as the site's forms do."),
                 name="csrf-failed",
             )
         return Caller(user=user, via="session")
@@ -98,7 +101,7 @@ class ApiAuth(AuthBase):
             )
         )
         if self.account and not caller.user.is_authenticated:
-            raise AuthenticationError(message="Log in or send a personal access token.")
+            raise AuthenticationError(message=_("Log in or send a personal access token."))
         if self.write:
             require_write(caller)
         return caller
@@ -110,7 +113,7 @@ def require_write(caller: Caller) -> None:
     if caller.via == "token" and not caller.can_write:
         raise ApiProblem(
             403,
-            "This token is read-only: make a read-write token to change things.",
+            _("This token is read-only: make a read-write token to change things."),
             name="insufficient-scope",
         )
 
@@ -123,5 +126,5 @@ WRITE = ApiAuth(write=True)
 def caller_of(request: HttpRequest) -> Caller:
     caller = getattr(request, "auth", None)
     if not isinstance(caller, Caller):  # every operation has an ApiAuth
-        raise AuthenticationError(message="Authentication required.")
+        raise AuthenticationError(message=_("Authentication required."))
     return caller

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from fanarchive.accounts import selectors as accounts
@@ -131,14 +132,14 @@ def _pseud(user: User, name: str | None) -> Pseud:
         return user.default_pseud
     pseud = Pseud.objects.filter(user=user, name__iexact=name).first()
     if pseud is None:
-        raise ValidationError({"pseud": ["You have no pseud of that name."]})
+        raise ValidationError({"pseud": [_("You have no pseud of that name.")]})
     return pseud
 
 
 def _own(caller: Caller, bookmark_id: int) -> Bookmark:
     bookmark = bookmark_selectors.bookmark_for(caller.user, bookmark_id)
     if bookmark.user_id != caller.account.pk:
-        raise PermissionDenied("This is not your bookmark.")
+        raise PermissionDenied(_("This is not your bookmark."))
     return bookmark
 
 
@@ -181,7 +182,7 @@ def bookmark_create(request: HttpRequest, payload: BookmarkIn) -> Status[dict[st
     caller = caller_of(request)
     user = caller.account
     if (payload.work_id is None) == (payload.series_id is None):
-        raise ValidationError({"work_id": ["Give one of work_id and series_id."]})
+        raise ValidationError({"work_id": [_("Give one of work_id and series_id.")]})
     work: Work | None = None
     series: Series | None = None
     if payload.work_id is not None:
@@ -229,7 +230,7 @@ def bookmark_update(
     bookmark = _own(caller, bookmark_id)
     for key in payload.model_fields_set:
         if getattr(payload, key) is None and key != "pseud":
-            raise ValidationError({key: ["This field cannot be null."]})
+            raise ValidationError({key: [_("This field cannot be null.")]})
     bookmark_services.bookmark_update(
         user=user,
         bookmark=bookmark,

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from fanarchive.api.auth import ACCOUNT, WRITE, caller_of
@@ -123,7 +124,7 @@ def _own(request: HttpRequest, assignment_id: int) -> Assignment:
     caller = caller_of(request)
     found = selectors.assignments_of(caller.account).filter(pk=assignment_id).first()
     if found is None:
-        raise Http404("You have no such assignment.")
+        raise Http404(_("You have no such assignment."))
     return found
 
 
@@ -169,10 +170,11 @@ def challenge_assignments(request: HttpRequest, name: str) -> list[dict[str, Any
     caller = caller_of(request)
     challenge = challenge_by_name(name)
     if challenge is None or challenge.kind != ChallengeKind.GIFT_EXCHANGE:
-        raise Http404("This collection has no gift exchange.")
+        raise Http404(_("This collection has no gift exchange."))
     if not can_moderate(caller.account, challenge.collection):
         raise PermissionDenied(
-            f"Only the moderators of {challenge.collection.title} can list its assignments."
+            _("Only the moderators of %(collection)s can list its assignments.")
+            % {"collection": challenge.collection.title}
         )
     rows = [*selectors.draft_assignments(challenge), *selectors.sent_assignments(challenge)]
     return [_moderated_out(a) for a in rows]

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from fanarchive.api.auth import GUEST, WRITE, caller_of
@@ -197,7 +198,7 @@ def _own_claim(request: HttpRequest, name: str, prompt_id: int) -> tuple[Any, Cl
         .first()
     )
     if claim is None:
-        raise Http404("You have no claim on this prompt.")
+        raise Http404(_("You have no claim on this prompt."))
     return caller, claim
 
 

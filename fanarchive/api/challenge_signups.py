@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from fanarchive.api.auth import ACCOUNT, GUEST, WRITE, caller_of
@@ -152,7 +153,7 @@ class NominationOut(Schema):
 def _challenge(name: str) -> Challenge:
     challenge = setup_selectors.challenge_by_name(name)
     if challenge is None:
-        raise Http404("This collection has no challenge.")
+        raise Http404(_("This collection has no challenge."))
     return challenge
 
 
@@ -225,7 +226,7 @@ def challenge_detail(request: HttpRequest, name: str) -> dict[str, Any]:
 def _tag_set(tag_set_id: int) -> TagSet:
     tag_set = TagSet.objects.filter(pk=tag_set_id).first()
     if tag_set is None:
-        raise Http404("No such tag set.")
+        raise Http404(_("No such tag set."))
     return tag_set
 
 
@@ -284,7 +285,7 @@ def signup_own(request: HttpRequest, name: str) -> dict[str, Any]:
     caller = caller_of(request)
     signup = signup_selectors.signup_of(caller.account, _challenge(name))
     if signup is None:
-        raise Http404("You have not signed up for this challenge.")
+        raise Http404(_("You have not signed up for this challenge."))
     return _signup_out(signup)
 
 
@@ -316,7 +317,7 @@ def signup_save(request: HttpRequest, name: str, payload: SignupIn) -> dict[str,
     if payload.pseud:
         pseud = user.pseuds.filter(name__iexact=payload.pseud.strip()).first()
         if pseud is None:
-            raise Http404(f"You have no pseud named {payload.pseud[:100]}.")
+            raise Http404(_("You have no pseud named %(name)s.") % {"name": payload.pseud[:100]})
     signup_services.signup_save(
         user=user,
         challenge=challenge,
@@ -326,7 +327,7 @@ def signup_save(request: HttpRequest, name: str, payload: SignupIn) -> dict[str,
     )
     saved = signup_selectors.signup_of(user, challenge)
     if saved is None:  # just saved in this request
-        raise Http404("The sign-up was not found.")
+        raise Http404(_("The sign-up was not found."))
     return _signup_out(saved)
 
 
@@ -340,7 +341,7 @@ def signup_withdraw(request: HttpRequest, name: str) -> Status[None]:
     caller = caller_of(request)
     signup = signup_selectors.signup_of(caller.account, _challenge(name))
     if signup is None:
-        raise Http404("You have not signed up for this challenge.")
+        raise Http404(_("You have not signed up for this challenge."))
     signup_services.signup_withdraw(user=caller.account, signup=signup)
     return Status(204, None)
 
@@ -358,7 +359,8 @@ def signup_list(
     challenge = _challenge(name)
     if not can_moderate(caller.account, challenge.collection):
         raise PermissionDenied(
-            f"Only the moderators of {challenge.collection.title} can list its sign-ups."
+            _("Only the moderators of %(collection)s can list its sign-ups.")
+            % {"collection": challenge.collection.title}
         )
     rows, next_cursor = keyset_page(
         signup_selectors.signups_for_moderators(challenge),

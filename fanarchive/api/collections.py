@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from fanarchive.api.auth import GUEST, WRITE, caller_of
@@ -120,7 +121,7 @@ def collection_out(collection: Collection) -> dict[str, Any]:
 def _collection(name: str) -> Collection:
     collection = selectors.collection_by_name(name)
     if collection is None:
-        raise Http404("No such collection.")
+        raise Http404(_("No such collection."))
     return collection
 
 
@@ -252,7 +253,7 @@ def _item(collection: Collection, item_id: int) -> CollectionItem:
         .first()
     )
     if item is None:
-        raise Http404("No such item in this collection.")
+        raise Http404(_("No such item in this collection."))
     return item
 
 

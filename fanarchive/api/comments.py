@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from fanarchive.accounts.models import Pseud, User
@@ -144,7 +145,7 @@ def _readable_chapter(caller: Caller, work: Work, chapter_id: int) -> Chapter:
         (c for c in works.readable_chapters(caller.user, work) if c.pk == chapter_id), None
     )
     if chapter is None:
-        raise ApiProblem(404, "No such chapter in this work.", name="not-found")
+        raise ApiProblem(404, _("No such chapter in this work."), name="not-found")
     return chapter
 
 
@@ -168,9 +169,9 @@ def _create(
         if pseud is None:
             raise ApiProblem(
                 422,
-                "Some fields need attention: see errors.",
+                _("Some fields need attention: see errors."),
                 name="validation-error",
-                errors={"pseud": ["You have no pseud of that name."]},
+                errors={"pseud": [_("You have no pseud of that name.")]},
             )
     return comment_services.comment_create(
         chapter=chapter,

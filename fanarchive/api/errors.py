@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
@@ -65,10 +68,10 @@ class ApiProblem(Exception):
 
 def problem_response(
     status: int,
-    detail: str,
+    detail: str | Promise,
     *,
     name: str = "",
-    errors: dict[str, list[str]] | None = None,
+    errors: Mapping[str, Sequence[str | Promise]] | None = None,
     headers: dict[str, str] | None = None,
     extra: dict[str, str] | None = None,
 ) -> HttpResponse:
@@ -76,11 +79,11 @@ def problem_response(
         "type": TYPE_PREFIX + name if name else "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,
-        "detail": detail,
+        "detail": str(detail),
         **(extra or {}),
     }
     if errors is not None:
-        body["errors"] = errors
+        body["errors"] = {key: [str(m) for m in messages] for key, messages in errors.items()}
     response = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_TYPE)
     for key, value in (headers or {}).items():
         response[key] = value
@@ -102,7 +105,7 @@ def validation_errors(error: ValidationError) -> tuple[str, dict[str, list[str]]
         if key != "__all__"
     }
     general = error.message_dict.get("__all__", [])
-    detail = " ".join(general) or "Some fields need attention: see errors."
+    detail = " ".join(general) or _("Some fields need attention: see errors.")
     return detail, fields
 
 
@@ -119,7 +122,7 @@ def _request_errors(exc: RequestValidationError) -> dict[str, list[str]]:
         if len(loc) > 1 and isinstance(loc[1], str):
             loc = loc[1:]
         key = ".".join(str(part) for part in loc) or "request"
-        errors.setdefault(key, []).append(str(item.get("msg", "Invalid value.")))
+        errors.setdefault(key, []).append(str(item.get("msg", _("Invalid value."))))
     return errors
 
 
@@ -143,27 +146,29 @@ def install(api: NinjaAPI) -> None:
     def on_request_validation(request: HttpRequest, exc: RequestValidationError) -> HttpResponse:
         return problem_response(
             422,
-            "The request does not match the API's schema: see errors.",
+            _("The request does not match the API's schema: see errors."),
             name="validation-error",
             errors=_request_errors(exc),
         )
 
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return problem_response(404, _message(exc, "Not found."), name="not-found")
+        return problem_response(404, _message(exc, _("Not found.")), name="not-found")
 
     def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return problem_response(403, _message(exc, "You may not do this."), name="forbidden")
+        return problem_response(403, _message(exc, _("You may not do this.")), name="forbidden")
 
     def on_login_required(request: HttpRequest, exc: LoginRequired) -> HttpResponse:
         return problem_response(
             401,
-            _message(exc, "Log in first.") + " Send a personal access token.",
+            _message(exc, _("Log in first.")) + " " + _("Send a personal access token."),
             name="login-required",
             headers={"WWW-Authenticate": 'Bearer realm="fanarchive"'},
         )
 
     def on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        detail = exc.message if exc.message != "Unauthorized" else "Authentication required."
+        detail = (
+            str(exc.message) if exc.message != "Unauthorized" else _("Authentication required.")
+        )
         return problem_response(
             401,
             detail,
@@ -175,11 +180,11 @@ def install(api: NinjaAPI) -> None:
         return problem_response(exc.status_code, exc.message)
 
     def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return problem_response(413, "The request body is too large.", name="too-large")
+        return problem_response(413, _("The request body is too large."), name="too-large")
 
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
-        return problem_response(500, "Something went wrong on our side.", name="server-error")
+        return problem_response(500, _("Something went wrong on our side."), name="server-error")
 
     # ninja's annotations want a handler for the class *or* an instance: register by loop.
     handlers: list[tuple[type[Exception], Any]] = [

@@ -22,13 +22,14 @@ from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
-NUL = "Null characters are not allowed in text."
-SURROGATE = (
+NUL = gettext_lazy("Null characters are not allowed in text.")
+SURROGATE = gettext_lazy(
     "This text holds a lone surrogate (a code point from \\ud800 to \\udfff), "
     "which is not a character: send valid Unicode."
 )
-NOT_UTF8 = "This parameter is not valid UTF-8 (after percent-decoding)."
+NOT_UTF8 = gettext_lazy("This parameter is not valid UTF-8 (after percent-decoding).")
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # JSON can hold a NUL or a surrogate only as an escape (raw ones are not JSON or not
@@ -40,9 +41,9 @@ Errors = dict[str, list[str]]
 
 def _text_problem(text: str) -> str | None:
     if "\x00" in text:
-        return NUL
+        return str(NUL)
     if _LONE_SURROGATE.search(text):
-        return SURROGATE
+        return str(SURROGATE)
     return None
 
 
@@ -71,7 +72,7 @@ def _walk(value: Any, path: str, errors: Errors) -> None:
 def body_problems(body: bytes) -> Errors:
     """The body's strings (values and keys) that hold NUL or a lone surrogate."""
     if b"\x00" in body:
-        return {"request": [NUL]}
+        return {"request": [str(NUL)]}
     if not _SUSPECT_ESCAPE.search(body):
         return {}
     try:
@@ -95,7 +96,7 @@ def query_problems(query: bytes) -> Errors:
             try:
                 problem = _text_problem(part.decode("utf-8"))
             except UnicodeDecodeError:
-                problem = NOT_UTF8
+                problem = str(NOT_UTF8)
             if problem:
                 errors.setdefault(shown, []).append(problem)
                 break
@@ -115,7 +116,7 @@ def request_problems(request: HttpRequest) -> Errors:
     """Every field or parameter of the request holding text that is not text."""
     errors: Errors = {}
     if "\x00" in request.path:
-        errors["request"] = [NUL]
+        errors["request"] = [str(NUL)]
     errors.update(query_problems(_query_bytes(request)))
     try:
         body = request.body

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from fanarchive.api.errors import PROBLEM_TYPE, problem_response
 from fanarchive.api.input_check import request_problems
@@ -48,7 +49,7 @@ class ApiMiddleware:
         if problems:
             response = problem_response(
                 422,
-                "Some text in the request is not valid Unicode text: see errors.",
+                _("Some text in the request is not valid Unicode text: see errors."),
                 name="validation-error",
                 errors=problems,
             )
@@ -57,7 +58,7 @@ class ApiMiddleware:
         if response.status_code == 405 and response.get("Content-Type") != PROBLEM_TYPE:
             response = problem_response(
                 405,
-                f"This address does not take {request.method} requests.",
+                _("This address does not take %(method)s requests.") % {"method": request.method},
                 name="method-not-allowed",
                 headers={"Allow": response.get("Allow", "")},
             )

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=Model)
 
@@ -42,7 +43,7 @@ def cursor_decode(cursor: str | None, *, keys: set[str]) -> dict[str, Any] | Non
     except (binascii.Error, ValueError, UnicodeDecodeError):
         data = None
     if not isinstance(data, dict) or set(data) != keys:
-        raise ValidationError({"cursor": ["This cursor is not one this listing gave out."]})
+        raise ValidationError({"cursor": [_("This cursor is not one this listing gave out.")]})
     return data
 
 
@@ -58,7 +59,7 @@ def keyset_page(
             last_id = int(position["id"])
         except (TypeError, ValueError):
             raise ValidationError(
-                {"cursor": ["This cursor is not one this listing gave out."]}
+                {"cursor": [_("This cursor is not one this listing gave out.")]}
             ) from None
         items = items.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "id__lt": last_id}))
     rows = list(items[: limit + 1])

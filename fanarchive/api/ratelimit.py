@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from fanarchive.api.errors import ApiProblem
 from fanarchive.core.addresses import client_address
@@ -33,8 +34,11 @@ def rate_limit_check(key: str, *, now: float | None = None) -> None:
     if retry is not None:
         raise ApiProblem(
             429,
-            f"Too many requests: at most {limit} every {window} seconds. "
-            f"Try again in {retry} seconds.",
+            _(
+                "Too many requests: at most %(limit)s every %(window)s seconds. "
+                "Try again in %(retry)s seconds."
+            )
+            % {"limit": limit, "window": window, "retry": retry},
             name="rate-limited",
             headers={"Retry-After": str(retry)},
         )

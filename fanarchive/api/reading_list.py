@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from fanarchive.accounts import selectors as accounts
@@ -90,7 +91,9 @@ def _page(
 
 def _status_filter(status: str | None) -> str | None:
     if status is not None and status not in ReadingStatus.values:
-        raise ValidationError({"status": [f"Choose one of: {STATUSES}."]})
+        raise ValidationError(
+            {"status": [_("Choose one of: %(statuses)s.") % {"statuses": STATUSES}]}
+        )
     return status
 
 
@@ -128,7 +131,7 @@ def user_reading_list(
     caller = caller_of(request)
     owner = accounts.user_get(username)
     if not selectors.reading_list_shown_to(owner, caller.user):
-        raise PermissionDenied("This reading list is private.")
+        raise PermissionDenied(_("This reading list is private."))
     items = selectors.reading_list_of(owner, caller.user, status=_status_filter(status))
     return _page(request, items, cursor, limit)
 
@@ -139,7 +142,7 @@ def _entry(request: HttpRequest, work_id: int) -> ReadingListEntry:
     caller = caller_of(request)
     entry = selectors.reading_entry(caller.account, work_id)
     if entry is None:
-        raise Http404("This work is not on your reading list.")
+        raise Http404(_("This work is not on your reading list."))
     return entry
 
 
@@ -178,5 +181,5 @@ def reading_entry_set(request: HttpRequest, work_id: Id, payload: ReadingEntryIn
 def reading_entry_delete(request: HttpRequest, work_id: Id) -> Status[None]:
     caller = caller_of(request)
     if not services.reading_list_remove(user=caller.account, work_id=work_id):
-        raise Http404("This work is not on your reading list.")
+        raise Http404(_("This work is not on your reading list."))
     return Status(204, None)

@@ -6,6 +6,7 @@ import hmac
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.api.models import ApiToken
@@ -35,5 +36,5 @@ def token_get(user: User, token_id: int) -> ApiToken:
     """One of `user`'s tokens; 404 for anyone else's."""
     token = ApiToken.objects.filter(user=user, pk=token_id).first()
     if token is None:
-        raise Http404("No such token.")
+        raise Http404(_("No such token."))
     return token

@@ -8,6 +8,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.api.models import ApiToken, TokenScope
@@ -25,18 +26,19 @@ def token_digest(raw: str) -> str:
 def token_create(*, user: User, owner: User, name: str, scope: str) -> tuple[ApiToken, str]:
     """A new token for `owner`, and its secret: shown once, never stored (only its hash)."""
     if user.pk != owner.pk:
-        raise PermissionDenied("Only the owner of this account can make tokens for it.")
+        raise PermissionDenied(_("Only the owner of this account can make tokens for it."))
     errors: dict[str, list[str]] = {}
     name = " ".join(clean_line(name).split())
     if not name:
-        errors["name"] = ["Please name the token, e.g. after the app that will use it."]
+        errors["name"] = [_("Please name the token, e.g. after the app that will use it.")]
     elif len(name) > NAME_MAX:
-        errors["name"] = [f"The name must be {NAME_MAX} characters or fewer."]
+        errors["name"] = [_("The name must be %(max)s characters or fewer.") % {"max": NAME_MAX}]
     if scope not in TokenScope.values:
-        errors["scope"] = ['Choose "read" or "write".']
+        errors["scope"] = [_('Choose "read" or "write".')]
     if ApiToken.objects.filter(user=owner).count() >= TOKENS_MAX:
         errors.setdefault("name", []).append(
-            f"You have {TOKENS_MAX} tokens already: revoke one you no longer use first."
+            _("You have %(max)s tokens already: revoke one you no longer use first.")
+            % {"max": TOKENS_MAX}
         )
     if errors:
         raise ValidationError(errors)
@@ -55,7 +57,7 @@ def token_create(*, user: User, owner: User, name: str, scope: str) -> tuple[Api
 def token_revoke(*, user: User, token: ApiToken) -> None:
     """Revoke (delete) a token: requests with it are refused from now on."""
     if token.user_id != user.pk:
-        raise PermissionDenied("Only the owner of a token can revoke it.")
+        raise PermissionDenied(_("Only the owner of a token can revoke it."))
     token.delete()
 
 

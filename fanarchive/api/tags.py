@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from fanarchive.api.auth import GUEST, caller_of
@@ -55,7 +56,7 @@ def _tag(request: HttpRequest, tag_id: int) -> Tag:
     try:
         return tag_for(caller_of(request).user, tag_id)
     except Http404:
-        raise ApiProblem(404, "No such tag.", name="not-found") from None
+        raise ApiProblem(404, _("No such tag."), name="not-found") from None
 
 
 @router.get(

@@ -14,6 +14,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 from pydantic import create_model
 
@@ -142,7 +143,7 @@ def _patched(current: Any, payload: Schema, *, skip: frozenset[str] = frozenset(
     for key in payload.model_fields_set - skip:
         value = getattr(payload, key)
         if value is None and key not in NULLABLE:
-            raise ValidationError({key: ["This field cannot be null."]})
+            raise ValidationError({key: [_("This field cannot be null.")]})
         setattr(current, key, value)
     return current
 
@@ -263,7 +264,7 @@ def _own_chapter(caller: Caller, work_id: int, chapter_id: int) -> Chapter:
     work = _own_work(caller, work_id)
     chapter = work.chapters.filter(pk=chapter_id).first()
     if chapter is None:
-        raise ApiProblem(404, "No such chapter in this work.", name="not-found")
+        raise ApiProblem(404, _("No such chapter in this work."), name="not-found")
     return chapter
 
 

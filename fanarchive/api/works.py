@@ -15,6 +15,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from fanarchive.api.auth import GUEST, Caller, caller_of
@@ -166,7 +168,7 @@ def find(request: HttpRequest, filters: WorkFilters, *, tag: Tag | None = None) 
     if position is not None:
         page, size = position["page"], position["size"]
         if not (isinstance(page, int) and isinstance(size, int) and page >= 1 and size >= 1):
-            raise ValidationError({"cursor": ["This cursor is not one this listing gave out."]})
+            raise ValidationError({"cursor": [_("This cursor is not one this listing gave out.")]})
         size = page_size(size)
     form = FilterForm(_form_query(request), fixed_tag=tag)
     if not form.is_valid():
@@ -266,19 +268,19 @@ def work_detail(request: HttpRequest, work_id: Id, adult: bool = False) -> dict[
 
 # What the adult-content problem tells a client to do, by the policy's reason.
 GATE_ADVICE = {
-    age_gate.Reason.CONSENT: (
+    age_gate.Reason.CONSENT: gettext_lazy(
         "Repeat the request with ?adult=true, or set the account's "
         '"show adult content" preference.'
     ),
-    age_gate.Reason.CONFIRMATION: (
+    age_gate.Reason.CONFIRMATION: gettext_lazy(
         "This archive shows adult works' text only to accounts that confirmed they are "
         "18 or over: send the token of such an account."
     ),
-    age_gate.Reason.VERIFICATION: (
+    age_gate.Reason.VERIFICATION: gettext_lazy(
         "This archive shows adult works' text only to age-verified accounts: send the "
         "token of such an account."
     ),
-    age_gate.Reason.COUNTRY: "Adult works are not available in your country.",
+    age_gate.Reason.COUNTRY: gettext_lazy("Adult works are not available in your country."),
 }
 
 
@@ -290,8 +292,9 @@ def gate(request: HttpRequest, caller: Caller, work: Work, adult: bool) -> None:
         reason = works.adult_access(viewer).reason
         raise ApiProblem(
             403,
-            "This work is rated for adults (or not rated): its text needs consent. "
-            + GATE_ADVICE[reason],
+            _("This work is rated for adults (or not rated): its text needs consent.")
+            + " "
+            + str(GATE_ADVICE[reason]),
             name="adult-consent-required",
             extra={"reason": str(reason)},
         )
@@ -332,7 +335,7 @@ def chapter_detail(
         (c for c in works.readable_chapters(caller.user, work) if c.pk == chapter_id), None
     )
     if chapter is None:
-        raise ApiProblem(404, "No such chapter in this work.", name="not-found")
+        raise ApiProblem(404, _("No such chapter in this work."), name="not-found")
     return chapter_out(request, chapter)
 
 

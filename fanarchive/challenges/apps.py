@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ChallengesConfig(AppConfig):
     name = "fanarchive.challenges"
     label = "challenges"
-    verbose_name = "Challenges: gift exchanges and prompt memes"
+    verbose_name = _("Challenges: gift exchanges and prompt memes")
 
     def ready(self) -> None:
         # A collection's reveals (collections, below) are announced through a port.

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.challenges import matching
 from fanarchive.challenges.models import (
@@ -259,18 +261,18 @@ def is_overdue(assignment: Assignment, now: dt.datetime | None = None) -> bool:
 def status_of(assignment: Assignment, now: dt.datetime | None = None) -> str:
     """Where it stands, in the words the pages show."""
     if assignment.sent_at is None:
-        return "Draft"
+        return _("Draft")
     if assignment.fulfilled_at is not None:
-        return "Fulfilled"
+        return _("Fulfilled")
     if assignment.pinch_hitter is not None:
-        return "Overdue (pinch hit)" if is_overdue(assignment, now) else "Pinch hit"
+        return _("Overdue (pinch hit)") if is_overdue(assignment, now) else _("Pinch hit")
     if assignment.giver_withdrew_at is not None:
-        return "Giver withdrew: needs a pinch hitter"
+        return _("Giver withdrew: needs a pinch hitter")
     if assignment.defaulted_at is not None:
-        return "Defaulted: needs a pinch hitter"
+        return _("Defaulted: needs a pinch hitter")
     if assignment.giver is None:
-        return "Needs a pinch hitter"
-    return "Overdue" if is_overdue(assignment, now) else "Sent"
+        return _("Needs a pinch hitter")
+    return _("Overdue") if is_overdue(assignment, now) else _("Sent")
 
 
 def needs_pinch_hitter(assignment: Assignment) -> bool:
@@ -283,11 +285,11 @@ def needs_pinch_hitter(assignment: Assignment) -> bool:
 
 # The moderators' assignments page's filters: (value, label).
 SENT_FILTERS = (
-    ("", "All"),
-    ("needs_pinch_hitter", "Need a pinch hitter"),
-    ("overdue", "Overdue"),
-    ("open", "Not fulfilled"),
-    ("fulfilled", "Fulfilled"),
+    ("", gettext_lazy("All")),
+    ("needs_pinch_hitter", gettext_lazy("Need a pinch hitter")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("open", gettext_lazy("Not fulfilled")),
+    ("fulfilled", gettext_lazy("Fulfilled")),
 )
 
 

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.challenges import tasks
@@ -75,7 +76,7 @@ def _locked(assignment: Assignment) -> Assignment:
         .first()
     )
     if found is None:
-        raise ValidationError("This assignment no longer exists.")
+        raise ValidationError(_("This assignment no longer exists."))
     return found
 
 
@@ -86,8 +87,10 @@ def _require_drafting(user: User, challenge: Challenge, doing: str) -> None:
     require_exchange_moderator(user, challenge, doing)
     if challenge.assignments_sent_at is not None:
         raise ValidationError(
-            "The assignments were already sent: drafts can no longer be changed. "
-            "Mark an assignment defaulted and give it to a pinch hitter instead."
+            _(
+                "The assignments were already sent: drafts can no longer be changed. "
+                "Mark an assignment defaulted and give it to a pinch hitter instead."
+            )
         )
 
 
@@ -95,15 +98,19 @@ def _check_pair(challenge: Challenge, giver: SignUp, recipient: SignUp, force: b
     """The draft giver -> recipient with its request, offer and quality; refused when the
     rules do not allow it, unless forced."""
     if giver.challenge_id != challenge.pk or recipient.challenge_id != challenge.pk:
-        raise ValidationError("Both people must have signed up for this exchange.")
+        raise ValidationError(_("Both people must have signed up for this exchange."))
     if giver.pk == recipient.pk:
-        raise ValidationError(f"{giver.pseud.byline} cannot write for themselves.")
+        raise ValidationError(
+            _("%(byline)s cannot write for themselves.") % {"byline": giver.pseud.byline}
+        )
     check = pair_check(exchange_input(challenge), giver.pk, recipient.pk)
     if not check.allowed and not force:
         raise ValidationError(
-            f"No offer of {giver.pseud.byline} satisfies a request of "
-            f"{recipient.pseud.byline} under the exchange's rules. Tick "
-            "“Assign anyway” to make this assignment all the same."
+            _(
+                "No offer of %(giver)s satisfies a request of %(recipient)s under the "
+                "exchange's rules. Tick “Assign anyway” to make this assignment all the same."
+            )
+            % {"giver": giver.pseud.byline, "recipient": recipient.pseud.byline}
         )
     return Assignment(
         challenge=challenge,
@@ -122,7 +129,7 @@ def draft_recipient_set(
     """Make `giver` write for `recipient` (a moderator, before sending). The giver's
     previous recipient, and the recipient's previous giver, are left unmatched."""
     challenge = Challenge.objects.select_for_update().get(pk=giver.challenge_id)
-    _require_drafting(user, challenge, "change the assignments")
+    _require_drafting(user, challenge, _("change the assignments"))
     draft = _check_pair(challenge, giver, recipient, force)
     challenge.assignments.filter(sent_at__isnull=True).filter(
         Q(giver=giver) | Q(recipient=recipient)
@@ -137,12 +144,12 @@ def draft_swap(
 ) -> tuple[Assignment, Assignment]:
     """Swap the recipients of two drafts (a moderator, before sending)."""
     challenge = Challenge.objects.select_for_update().get(pk=first.challenge_id)
-    _require_drafting(user, challenge, "change the assignments")
+    _require_drafting(user, challenge, _("change the assignments"))
     first, second = _locked(first), _locked(second)
     if second.challenge_id != challenge.pk or first.pk == second.pk:
-        raise ValidationError("Choose two different assignments of this exchange to swap.")
+        raise ValidationError(_("Choose two different assignments of this exchange to swap."))
     if first.giver is None or second.giver is None:
-        raise ValidationError("Only assignments that both have a giver can be swapped.")
+        raise ValidationError(_("Only assignments that both have a giver can be swapped."))
     one = _check_pair(challenge, first.giver, second.recipient, force)
     other = _check_pair(challenge, second.giver, first.recipient, force)
     Assignment.objects.filter(pk__in=[first.pk, second.pk]).delete()
@@ -155,9 +162,9 @@ def draft_swap(
 def draft_clear(*, user: User, assignment: Assignment) -> None:
     """Remove a draft: its giver and recipient are left unmatched."""
     assignment = _locked(assignment)
-    _require_drafting(user, assignment.challenge, "change the assignments")
+    _require_drafting(user, assignment.challenge, _("change the assignments"))
     if assignment.sent_at is not None:
-        raise ValidationError("This assignment was sent: mark it defaulted instead.")
+        raise ValidationError(_("This assignment was sent: mark it defaulted instead."))
     assignment.delete()
 
 
@@ -166,10 +173,12 @@ def assignment_for_pinch_hitter(*, user: User, recipient: SignUp) -> Assignment:
     """An assignment with no giver for a recipient nobody writes for, to be given to a
     pinch hitter (a draft before sending; sent at once after)."""
     challenge = Challenge.objects.select_for_update().get(pk=recipient.challenge_id)
-    require_exchange_moderator(user, challenge, "create assignments")
+    require_exchange_moderator(user, challenge, _("create assignments"))
     live = Q(defaulted_at__isnull=True) | Q(pinch_hitter__isnull=False)
     if challenge.assignments.filter(live, recipient=recipient).exists():
-        raise ValidationError(f"Someone already writes for {recipient.pseud.byline}.")
+        raise ValidationError(
+            _("Someone already writes for %(byline)s.") % {"byline": recipient.pseud.byline}
+        )
     request = (
         Prompt.objects.filter(signup=recipient, role=PromptRole.REQUEST)
         .order_by("position", "pk")
@@ -232,18 +241,19 @@ def assignments_send(*, user: User, challenge: Challenge) -> int:
     challenge = (
         Challenge.objects.select_for_update().select_related("collection").get(pk=challenge.pk)
     )
-    require_exchange_moderator(user, challenge, "send assignments")
+    require_exchange_moderator(user, challenge, _("send assignments"))
     if challenge.assignments_sent_at is not None:
         raise ValidationError(
-            f"The assignments were already sent on {when(challenge.assignments_sent_at)}."
+            _("The assignments were already sent on %(when)s.")
+            % {"when": when(challenge.assignments_sent_at)}
         )
     run = getattr(challenge, "match_run", None)
     if run is not None and run.report.get("state") == "running":
-        raise ValidationError("Matching is still running: wait for it before sending.")
+        raise ValidationError(_("Matching is still running: wait for it before sending."))
     now = timezone.now()
     count = challenge.assignments.filter(sent_at__isnull=True).update(sent_at=now)
     if not count:
-        raise ValidationError("There are no assignments to send: generate matches first.")
+        raise ValidationError(_("There are no assignments to send: generate matches first."))
     challenge.assignments_sent_at = now
     challenge.save(update_fields=["assignments_sent_at", "updated_at"])
     transaction.on_commit(partial(tasks.assignments_notify_task.enqueue, challenge.pk), robust=True)
@@ -287,9 +297,9 @@ def assignments_sent_notify(challenge: Challenge) -> int:
 
 def _require_sent_open(assignment: Assignment) -> None:
     if assignment.sent_at is None:
-        raise ValidationError("This assignment has not been sent yet.")
+        raise ValidationError(_("This assignment has not been sent yet."))
     if assignment.fulfilled_at is not None:
-        raise ValidationError("This assignment is already fulfilled.")
+        raise ValidationError(_("This assignment is already fulfilled."))
 
 
 @transaction.atomic
@@ -301,9 +311,11 @@ def assignment_default(*, user: User, assignment: Assignment) -> Assignment:
     writer = current_writer(assignment)
     moderating = can_moderate(user, assignment.challenge.collection)
     if writer is None:
-        raise ValidationError("This assignment is already defaulted: it needs a pinch hitter.")
+        raise ValidationError(_("This assignment is already defaulted: it needs a pinch hitter."))
     if writer.pk != user.pk and not moderating:
-        raise PermissionDenied("Only the writer of this assignment or a moderator can default it.")
+        raise PermissionDenied(
+            _("Only the writer of this assignment or a moderator can default it.")
+        )
     now = timezone.now()
     if assignment.pinch_hitter is not None:
         assignment.pinch_hitter = None
@@ -332,18 +344,23 @@ def assignment_default(*, user: User, assignment: Assignment) -> Assignment:
 def assignment_pinch_hit(*, user: User, assignment: Assignment, pinch_hitter: User) -> Assignment:
     """A moderator gives a defaulted or giver-less assignment to a pinch hitter, who is told."""
     assignment = _locked(assignment)
-    require_exchange_moderator(user, assignment.challenge, "assign pinch hitters")
+    require_exchange_moderator(user, assignment.challenge, _("assign pinch hitters"))
     _require_sent_open(assignment)
     if not needs_pinch_hitter(assignment):
         raise ValidationError(
-            "This assignment still has a writer: mark it defaulted before giving it to a "
-            "pinch hitter."
+            _(
+                "This assignment still has a writer: mark it defaulted before giving it to a "
+                "pinch hitter."
+            )
         )
     if not pinch_hitter.is_active:
-        raise ValidationError(f"{pinch_hitter.username} cannot take assignments.")
+        raise ValidationError(
+            _("%(username)s cannot take assignments.") % {"username": pinch_hitter.username}
+        )
     if pinch_hitter.pk == assignment.recipient.user_id:
         raise ValidationError(
-            f"{pinch_hitter.username} is the recipient: nobody writes their own gift."
+            _("%(username)s is the recipient: nobody writes their own gift.")
+            % {"username": pinch_hitter.username}
         )
     others = assignment.challenge.assignments.filter(
         Q(defaulted_at__isnull=True) | Q(pinch_hitter__isnull=False),
@@ -351,7 +368,8 @@ def assignment_pinch_hit(*, user: User, assignment: Assignment, pinch_hitter: Us
     ).exclude(pk=assignment.pk)
     if others.exists():
         raise ValidationError(
-            f"Someone else already writes for {assignment.recipient.pseud.byline}."
+            _("Someone else already writes for %(byline)s.")
+            % {"byline": assignment.recipient.pseud.byline}
         )
     assignment.pinch_hitter = pinch_hitter
     assignment.pinch_hit_at = timezone.now()
@@ -370,15 +388,19 @@ def assignment_fulfil(*, user: User, assignment: Assignment, work: Work) -> Assi
     assignment = _locked(assignment)
     writer = current_writer(assignment)
     if writer is None or writer.pk != user.pk:
-        raise PermissionDenied("Only the writer of this assignment can fulfil it.")
+        raise PermissionDenied(_("Only the writer of this assignment can fulfil it."))
     _require_sent_open(assignment)
     if not is_creator(user, work):
-        raise ValidationError({"work": ["You can only fulfil an assignment with your own work."]})
+        raise ValidationError(
+            {"work": [_("You can only fulfil an assignment with your own work.")]}
+        )
     if not work.posted:
-        raise ValidationError({"work": ["Post the work first: a draft cannot fulfil it."]})
+        raise ValidationError({"work": [_("Post the work first: a draft cannot fulfil it.")]})
     challenge = assignment.challenge
     if challenge.assignments.filter(work=work).exists():
-        raise ValidationError({"work": [f"{work.title} already fulfils an assignment here."]})
+        raise ValidationError(
+            {"work": [_("%(title)s already fulfils an assignment here.") % {"title": work.title}]}
+        )
     collection = challenge.collection
     if not CollectionItem.objects.filter(collection=collection, work=work).exists():
         collection_item_add(user=user, collection=collection, work=work)

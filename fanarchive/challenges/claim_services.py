@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_active
@@ -47,7 +48,7 @@ def prompt_label(prompt: Prompt) -> str:
 @transaction.atomic
 def prompt_claim(*, user: User, prompt: Prompt) -> Claim:
     """`user` claims `prompt` under their default pseud."""
-    require_active(user, "claim a prompt")
+    require_active(user, _("claim a prompt"))
     # Locking the prompt makes two claims at once count against the limit one by one.
     prompt = (
         Prompt.objects.select_for_update().select_related("challenge__collection").get(pk=prompt.pk)
@@ -57,7 +58,7 @@ def prompt_claim(*, user: User, prompt: Prompt) -> Claim:
         raise ValidationError(refusal)
     pseud = user.pseuds.filter(is_default=True).first() or user.pseuds.first()
     if pseud is None:
-        raise ValidationError("This account has no pseud to claim under.")
+        raise ValidationError(_("This account has no pseud to claim under."))
     return Claim.objects.create(prompt=prompt, challenge=prompt.challenge, user=user, pseud=pseud)
 
 
@@ -74,18 +75,20 @@ def _locked_claim(claim: Claim, dropped: str) -> Claim:
 def claim_drop(*, user: User, claim: Claim) -> None:
     """The claimant drops their unfilled claim; the challenge's moderators may remove any
     claim (its claimant is told)."""
-    require_active(user, "drop a claim")
+    require_active(user, _("drop a claim"))
     claim = _locked_claim(claim, "This claim was already dropped.")
     collection = claim.challenge.collection
     moderator = can_moderate(user, collection)
     own = claim.user_id == user.pk
     if not own and not moderator:
         raise PermissionDenied(
-            "Only the writer who claimed this prompt or the challenge's moderators "
-            "can drop this claim."
+            _(
+                "Only the writer who claimed this prompt or the challenge's moderators "
+                "can drop this claim."
+            )
         )
     if own and not moderator and claim.work_id is not None:
-        raise ValidationError("This claim is filled, so it cannot be dropped.")
+        raise ValidationError(_("This claim is filled, so it cannot be dropped."))
     prompt = claim.prompt
     claimant = claim.user
     claim.delete()
@@ -139,18 +142,20 @@ def _notify_prompter(claim: Claim, work: Work, actor: User | None) -> None:
 @transaction.atomic
 def claim_fill(*, user: User, claim: Claim, work: Work) -> Claim:
     """Fill `user`'s claim with their own posted work (see the module's docstring)."""
-    require_active(user, "fill a claim")
+    require_active(user, _("fill a claim"))
     claim = _locked_claim(
         claim, "This claim was dropped, so it cannot be filled: claim the prompt again."
     )
     if claim.user_id != user.pk:
-        raise PermissionDenied("Only the writer who claimed this prompt can fill the claim.")
+        raise PermissionDenied(_("Only the writer who claimed this prompt can fill the claim."))
     if claim.work is not None:
-        raise ValidationError(f"This claim is already filled by {claim.work.title}.")
+        raise ValidationError(
+            _("This claim is already filled by %(title)s.") % {"title": claim.work.title}
+        )
     if not is_creator(user, work):
-        raise ValidationError({"work": ["You can only fill a claim with a work of your own."]})
+        raise ValidationError({"work": [_("You can only fill a claim with a work of your own.")]})
     if not work.posted:
-        raise ValidationError({"work": ["Post the work first: a draft cannot fill a claim."]})
+        raise ValidationError({"work": [_("Post the work first: a draft cannot fill a claim.")]})
     collection = claim.challenge.collection
     if not CollectionItem.objects.filter(collection=collection, work=work).exists():
         collection_item_add(user=user, collection=collection, work=work)

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.models import User
 from fanarchive.challenges.models import Assignment, SignUp
@@ -32,12 +34,14 @@ class WorkChoiceField(forms.ModelChoiceField[Work]):
 class AdjustForm(forms.Form):
     """Set a giver's recipient among everyone signed up."""
 
-    giver = SignUpChoiceField(queryset=SignUp.objects.none(), label="Giver")
-    recipient = SignUpChoiceField(queryset=SignUp.objects.none(), label="Recipient")
+    giver = SignUpChoiceField(queryset=SignUp.objects.none(), label=gettext_lazy("Giver"))
+    recipient = SignUpChoiceField(queryset=SignUp.objects.none(), label=gettext_lazy("Recipient"))
     force = forms.BooleanField(
         required=False,
-        label="Assign anyway",
-        help_text="Even if no offer of the giver satisfies a request of the recipient.",
+        label=gettext_lazy("Assign anyway"),
+        help_text=gettext_lazy(
+            "Even if no offer of the giver satisfies a request of the recipient."
+        ),
     )
 
     def __init__(self, *args: Any, signups: QuerySet[SignUp], **kwargs: Any) -> None:
@@ -51,9 +55,13 @@ class AdjustForm(forms.Form):
 class SwapForm(forms.Form):
     """Swap the recipients of two drafts."""
 
-    first = DraftChoiceField(queryset=Assignment.objects.none(), label="First assignment")
-    second = DraftChoiceField(queryset=Assignment.objects.none(), label="Second assignment")
-    force = forms.BooleanField(required=False, label="Swap anyway")
+    first = DraftChoiceField(
+        queryset=Assignment.objects.none(), label=gettext_lazy("First assignment")
+    )
+    second = DraftChoiceField(
+        queryset=Assignment.objects.none(), label=gettext_lazy("Second assignment")
+    )
+    force = forms.BooleanField(required=False, label=gettext_lazy("Swap anyway"))
 
     def __init__(self, *args: Any, drafts: QuerySet[Assignment], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,22 +72,22 @@ class SwapForm(forms.Form):
 
 
 class PinchHitForm(forms.Form):
-    pinch_hitter = forms.CharField(label="Pinch hitter's user name", max_length=150)
+    pinch_hitter = forms.CharField(label=gettext_lazy("Pinch hitter's user name"), max_length=150)
 
     def clean_pinch_hitter(self) -> User:
         name = self.cleaned_data["pinch_hitter"].strip()
         user = User.objects.filter(username__iexact=name).first()
         if user is None:
-            raise forms.ValidationError(f"There is no account named {name}.")
+            raise forms.ValidationError(_("There is no account named %(name)s.") % {"name": name})
         return user
 
 
 class FulfilForm(forms.Form):
     work = WorkChoiceField(
         queryset=Work.objects.none(),
-        label="Fulfil with one of your works",
-        empty_label="Choose a work",
-        error_messages={"invalid_choice": "Choose one of your own posted works."},
+        label=gettext_lazy("Fulfil with one of your works"),
+        empty_label=gettext_lazy("Choose a work"),
+        error_messages={"invalid_choice": gettext_lazy("Choose one of your own posted works.")},
     )
 
     def __init__(self, *args: Any, works: QuerySet[Work], **kwargs: Any) -> None:

@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
@@ -43,7 +45,8 @@ def _moderated_exchange(request: HttpRequest, name: str) -> tuple[User, Challeng
     challenge = _exchange(name)
     if not can_moderate(user, challenge.collection):
         raise PermissionDenied(
-            f"Only the moderators of {challenge.collection.title} can see this page."
+            _("Only the moderators of %(title)s can see this page.")
+            % {"title": challenge.collection.title}
         )
     return user, challenge
 
@@ -124,7 +127,7 @@ def exchange_generate(request: HttpRequest, name: str) -> HttpResponse:
 
     def generate() -> str:
         matching_services.matches_generate(user=user, challenge=challenge)
-        return "Matching is running. This page shows the potential assignments when it is done."
+        return _("Matching is running. This page shows the potential assignments when it is done.")
 
     _attempt(request, generate)
     return _to_matching(challenge)
@@ -147,7 +150,9 @@ def exchange_adjust(request: HttpRequest, name: str) -> HttpResponse:
             form_error_from(form, error)
         else:
             messages.success(
-                request, f"{giver.pseud.byline} now writes for {recipient.pseud.byline}."
+                request,
+                _("%(giver)s now writes for %(recipient)s.")
+                % {"giver": giver.pseud.byline, "recipient": recipient.pseud.byline},
             )
             return _to_matching(challenge)
     context = _matching_context(request, challenge, adjust=form)
@@ -171,7 +176,7 @@ def exchange_swap(request: HttpRequest, name: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The two recipients were swapped.")
+            messages.success(request, _("The two recipients were swapped."))
             return _to_matching(challenge)
     context = _matching_context(request, challenge, swap=form)
     return render(request, "challenges/exchange/matching.html", context, status=400)
@@ -185,7 +190,9 @@ def exchange_clear(request: HttpRequest, name: str, assignment_id: int) -> HttpR
 
     def clear() -> str:
         assignment_services.draft_clear(user=user, assignment=assignment)
-        return f"The assignment for {assignment.recipient.pseud.byline} was removed."
+        return _("The assignment for %(byline)s was removed.") % {
+            "byline": assignment.recipient.pseud.byline
+        }
 
     _attempt(request, clear)
     return _to_matching(challenge)
@@ -198,10 +205,11 @@ def exchange_send(request: HttpRequest, name: str) -> HttpResponse:
 
     def send() -> str:
         count = assignment_services.assignments_send(user=user, challenge=challenge)
-        return (
-            f"{count} assignment{'s' if count != 1 else ''} sent; each giver is told in "
-            "their inbox."
-        )
+        return ngettext(
+            "%(count)s assignment sent; each giver is told in their inbox.",
+            "%(count)s assignments sent; each giver is told in their inbox.",
+            count,
+        ) % {"count": count}
 
     _attempt(request, send)
     return redirect("challenges:exchange_assignments", name=challenge.collection.name)
@@ -216,7 +224,9 @@ def exchange_for_pinch_hitter(request: HttpRequest, name: str, signup_id: int) -
 
     def create() -> str:
         assignment_services.assignment_for_pinch_hitter(user=user, recipient=recipient)
-        return f"An assignment for {recipient.pseud.byline} waits for a pinch hitter."
+        return _("An assignment for %(byline)s waits for a pinch hitter.") % {
+            "byline": recipient.pseud.byline
+        }
 
     _attempt(request, create)
     if challenge.assignments_sent_at is None:
@@ -276,7 +286,10 @@ def assignment_pinch_hit(request: HttpRequest, name: str, assignment_id: int) ->
             assignment_services.assignment_pinch_hit(
                 user=user, assignment=assignment, pinch_hitter=hitter
             )
-            return f"{hitter.username} now writes for {assignment.recipient.pseud.byline}."
+            return _("%(username)s now writes for %(byline)s.") % {
+                "username": hitter.username,
+                "byline": assignment.recipient.pseud.byline,
+            }
 
         _attempt(request, pinch_hit)
     return redirect("challenges:exchange_assignments", name=challenge.collection.name)
@@ -289,7 +302,9 @@ def _visible_assignment(request: HttpRequest, name: str, assignment_id: int) -> 
     user = authenticated_user(request)
     assignment = _assignment(_exchange(name), assignment_id)
     if not selectors.can_see_assignment(user, assignment):
-        raise PermissionDenied("Only the writer of this assignment and the moderators can see it.")
+        raise PermissionDenied(
+            _("Only the writer of this assignment and the moderators can see it.")
+        )
     return assignment
 
 
@@ -344,9 +359,15 @@ def assignment_fulfil(request: HttpRequest, name: str, assignment_id: int) -> Ht
         else:
             messages.success(
                 request,
-                f"{work.title} fulfils your assignment: it is in "
-                f"{assignment.challenge.collection.title} as a gift for "
-                f"{assignment.recipient.pseud.byline}.",
+                _(
+                    "%(work_title)s fulfils your assignment: it is in %(collection_title)s as a "
+                    "gift for %(byline)s."
+                )
+                % {
+                    "work_title": work.title,
+                    "collection_title": assignment.challenge.collection.title,
+                    "byline": assignment.recipient.pseud.byline,
+                },
             )
             return redirect("challenges:assignment_detail", name=name, assignment_id=assignment.pk)
     return _detail(request, user, assignment, form, status=400)
@@ -361,7 +382,7 @@ def assignment_default(request: HttpRequest, name: str, assignment_id: int) -> H
 
     def default() -> str:
         assignment_services.assignment_default(user=user, assignment=assignment)
-        return "The assignment is marked defaulted; the moderators were told."
+        return _("The assignment is marked defaulted; the moderators were told.")
 
     _attempt(request, default)
     if moderating:
@@ -376,7 +397,7 @@ def assignment_default(request: HttpRequest, name: str, assignment_id: int) -> H
 def assignment_dashboard(request: HttpRequest, username: str) -> HttpResponse:
     user = authenticated_user(request)
     if user.username.lower() != username.lower():
-        raise PermissionDenied("You can only see your own assignments.")
+        raise PermissionDenied(_("You can only see your own assignments."))
     now = timezone.now()
     rows = [
         {

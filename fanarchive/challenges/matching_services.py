@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.challenges import matching, tasks
@@ -38,38 +39,45 @@ RUN_LOST_AFTER = dt.timedelta(minutes=15)
 def require_exchange_moderator(user: User, challenge: Challenge, doing: str) -> None:
     """Refuse anyone but the collection's moderators, and any challenge but a gift exchange."""
     if not can_moderate(user, challenge.collection):
-        raise PermissionDenied(f"Only the moderators of {challenge.collection.title} can {doing}.")
+        raise PermissionDenied(
+            _("Only the moderators of %(title)s can %(doing)s.")
+            % {"title": challenge.collection.title, "doing": doing}
+        )
     if challenge.kind != ChallengeKind.GIFT_EXCHANGE:
-        raise ValidationError("Only a gift exchange has matching and assignments.")
+        raise ValidationError(_("Only a gift exchange has matching and assignments."))
 
 
 def _require_can_generate(challenge: Challenge, now: dt.datetime) -> None:
     if signup_window(challenge, now).is_open:
         raise ValidationError(
-            "Sign-ups are still open: close them before generating matches, so that "
-            "nobody signs up or changes a sign-up after matching."
+            _(
+                "Sign-ups are still open: close them before generating matches, so that "
+                "nobody signs up or changes a sign-up after matching."
+            )
         )
     if challenge.assignments_sent_at is not None:
         raise ValidationError(
-            "The assignments were already sent: matching cannot be generated again. "
-            "Change assignments one by one, or use pinch hitters."
+            _(
+                "The assignments were already sent: matching cannot be generated again. "
+                "Change assignments one by one, or use pinch hitters."
+            )
         )
     if challenge.signups.count() < 2:
-        raise ValidationError("Matching needs at least two sign-ups.")
+        raise ValidationError(_("Matching needs at least two sign-ups."))
 
 
 @transaction.atomic
 def matches_generate(*, user: User, challenge: Challenge) -> MatchRun:
     """Start generating the potential assignments (moderators, once sign-ups are closed
     and before the assignments are sent); the run's report says "running" until done."""
-    require_exchange_moderator(user, challenge, "generate matches")
+    require_exchange_moderator(user, challenge, _("generate matches"))
     now = timezone.now()
     _require_can_generate(challenge, now)
     run = MatchRun.objects.select_for_update().filter(challenge=challenge).first()
     if run is not None and run.report.get("state") == "running":
         started = dt.datetime.fromisoformat(run.report["started_at"])
         if now - started < RUN_LOST_AFTER:
-            raise ValidationError("Matching is already running; this page shows it when done.")
+            raise ValidationError(_("Matching is already running; this page shows it when done."))
     previous = dict(run.report) if run is not None else {}
     report: dict[str, Any] = {
         **previous,

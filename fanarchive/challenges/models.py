@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.collections.models import Collection
@@ -66,9 +67,9 @@ class TagSetTag(models.Model):
 
 
 class NominationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class TagNomination(models.Model):
@@ -98,8 +99,8 @@ class TagNomination(models.Model):
 
 
 class ChallengeKind(models.TextChoices):
-    GIFT_EXCHANGE = "gift_exchange", "Gift exchange"
-    PROMPT_MEME = "prompt_meme", "Prompt meme"
+    GIFT_EXCHANGE = "gift_exchange", _("Gift exchange")
+    PROMPT_MEME = "prompt_meme", _("Prompt meme")
 
 
 class Challenge(models.Model):
@@ -185,8 +186,8 @@ class SignUp(models.Model):
 
 
 class PromptRole(models.TextChoices):
-    REQUEST = "request", "Request"
-    OFFER = "offer", "Offer"
+    REQUEST = "request", _("Request")
+    OFFER = "offer", _("Offer")
 
 
 class Prompt(models.Model):

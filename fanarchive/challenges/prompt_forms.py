@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.models import User
 from fanarchive.challenges.prompt_selectors import (
@@ -22,15 +23,15 @@ class PromptFilterForm(forms.Form):
     tag = forms.CharField(
         required=False,
         max_length=TAG_FILTER_MAX_LENGTH,
-        label="Tag",
-        help_text="A tag of any type; its synonyms count too.",
+        label=_("Tag"),
+        help_text=_("A tag of any type; its synonyms count too."),
     )
-    unfilled = forms.BooleanField(required=False, label="Only unfilled prompts")
-    unclaimed = forms.BooleanField(required=False, label="Only unclaimed prompts")
+    unfilled = forms.BooleanField(required=False, label=_("Only unfilled prompts"))
+    unclaimed = forms.BooleanField(required=False, label=_("Only unclaimed prompts"))
     sort = forms.ChoiceField(
         required=False,
-        label="Sort by",
-        choices=[("newest", "Newest first"), ("oldest", "Oldest first")],
+        label=_("Sort by"),
+        choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))],
     )
 
     def filters(self) -> PromptFilters:
@@ -50,9 +51,9 @@ class ClaimFillForm(forms.Form):
 
     work = forms.ModelChoiceField(
         queryset=Work.objects.none(),
-        label="Fill with one of your works",
-        empty_label="Choose a work",
-        error_messages={"invalid_choice": "Choose one of your posted works."},
+        label=_("Fill with one of your works"),
+        empty_label=_("Choose a work"),
+        error_messages={"invalid_choice": _("Choose one of your posted works.")},
     )
 
     def __init__(self, *args: Any, works: QuerySet[Work], **kwargs: Any) -> None:

@@ -17,6 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from fanarchive.challenges.models import (
     Challenge,
     ChallengeKind,
@@ -138,9 +141,15 @@ class ChallengeRules:
         kept: dict[str, list[str]] = {}
         marked_any = {str(t) for t in any_types}
         for tag_type in marked_any - set(TagType.values):
-            errors.append(f"{label}: there is no tag type called {tag_type}.")
+            errors.append(
+                _("%(label)s: there is no tag type called %(tag_type)s.")
+                % {"label": label, "tag_type": tag_type}
+            )
         for tag_type in set(tags) - set(TagType.values):
-            errors.append(f"{label}: there is no tag type called {tag_type}.")
+            errors.append(
+                _("%(label)s: there is no tag type called %(tag_type)s.")
+                % {"label": label, "tag_type": tag_type}
+            )
         for tag_type in TAG_TYPE_ORDER:
             what = type_label(tag_type)
             raw = list(tags.get(tag_type, ()))
@@ -148,24 +157,50 @@ class ChallengeRules:
             required, allowed = self.limits(tag_type, role)
             is_any = tag_type in marked_any
             if is_any and not self.allows_any(tag_type):
-                errors.append(f'{label}: "any" is not allowed for {what} tags in this challenge.')
+                errors.append(
+                    _('%(label)s: "any" is not allowed for %(what)s tags in this challenge.')
+                    % {"label": label, "what": what}
+                )
                 continue
             if is_any and names:
-                errors.append(f'{label}: choose either "any" or some {what} tags, not both.')
+                errors.append(
+                    _('%(label)s: choose either "any" or some %(what)s tags, not both.')
+                    % {"label": label, "what": what}
+                )
                 continue
             if len(names) > allowed:
                 if allowed == 0:
-                    errors.append(f"{label}: {what} tags are not used in this challenge.")
+                    errors.append(
+                        _("%(label)s: %(what)s tags are not used in this challenge.")
+                        % {"label": label, "what": what}
+                    )
                 else:
                     errors.append(
-                        f"{label}: at most {allowed} {what} tag{'s' if allowed != 1 else ''} "
-                        f"allowed; this has {len(names):,}."
+                        ngettext(
+                            "%(label)s: at most %(allowed)s %(what)s tag allowed; "
+                            "this has %(length)s.",
+                            "%(label)s: at most %(allowed)s %(what)s tags allowed; "
+                            "this has %(length)s.",
+                            allowed,
+                        )
+                        % {
+                            "label": label,
+                            "allowed": allowed,
+                            "what": what,
+                            "length": f"{len(names):,}",
+                        }
                     )
                 continue
             if not is_any and len(names) < required:
                 errors.append(
-                    f"{label}: please give at least {required} {what} "
-                    f"tag{'s' if required != 1 else ''}; this has {len(names)}."
+                    ngettext(
+                        "%(label)s: please give at least %(required)s %(what)s tag; "
+                        "this has %(length)s.",
+                        "%(label)s: please give at least %(required)s %(what)s tags; "
+                        "this has %(length)s.",
+                        required,
+                    )
+                    % {"label": label, "required": required, "what": what, "length": len(names)}
                 )
                 continue
             bad = [problem for name in names if (problem := tag_name_error(name))]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from fanarchive.challenges.models import (
     Challenge,
@@ -162,17 +163,20 @@ def claim_refusal(prompt: Prompt, user: AnyUser, claims: Sequence[Claim]) -> str
     may claim any prompt, their own too, while claims are open and under the limit."""
     challenge = prompt.challenge
     if challenge.kind != ChallengeKind.PROMPT_MEME or prompt.role != PromptRole.REQUEST:
-        return "Only a prompt meme's prompts can be claimed."
+        return _("Only a prompt meme's prompts can be claimed.")
     if not user.is_authenticated:
-        return "Please log in to claim a prompt."
+        return _("Please log in to claim a prompt.")
     if not challenge.claims_open:
-        return f"Claims are closed in {challenge.collection.title}."
+        return _("Claims are closed in %(title)s.") % {"title": challenge.collection.title}
     if any(claim.user_id == user.pk for claim in claims):
-        return "You have already claimed this prompt."
+        return _("You have already claimed this prompt.")
     limit = challenge.claims_per_prompt
     if limit and len(claims) >= limit:
         noun = "claim" if limit == 1 else "claims"
-        return f"This prompt has reached its limit of {limit} {noun}."
+        return _("This prompt has reached its limit of %(limit)s %(noun)s.") % {
+            "limit": limit,
+            "noun": noun,
+        }
     return None
 
 

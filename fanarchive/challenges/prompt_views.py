@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
@@ -73,7 +74,7 @@ def claim_create(request: HttpRequest, name: str, prompt_id: int) -> HttpRespons
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "You claimed this prompt. It is listed on your claims page.")
+        messages.success(request, _("You claimed this prompt. It is listed on your claims page."))
     return _back(request, claim_services.prompt_url(prompt))
 
 
@@ -92,20 +93,22 @@ def claim_unclaim(request: HttpRequest, name: str, prompt_id: int) -> HttpRespon
         else claims.filter(user=user).first()
     )
     if claim is None:
-        messages.error(request, "There is no such claim on this prompt: it may have been dropped.")
+        messages.error(
+            request, _("There is no such claim on this prompt: it may have been dropped.")
+        )
         return _back(request, claim_services.prompt_url(prompt))
     try:
         claim_services.claim_drop(user=user, claim=claim)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The claim was dropped.")
+        messages.success(request, _("The claim was dropped."))
     return _back(request, claim_services.prompt_url(prompt))
 
 
 def _require_self(request: HttpRequest, username: str) -> None:
     if authenticated_user(request).username.lower() != username.lower():
-        raise PermissionDenied("You can only see your own claims.")
+        raise PermissionDenied(_("You can only see your own claims."))
 
 
 def _claims_page(
@@ -155,6 +158,8 @@ def claim_fill(request: HttpRequest, username: str, claim_id: int) -> HttpRespon
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, f"Your claim is filled with {work.title}.")
+            messages.success(
+                request, _("Your claim is filled with %(title)s.") % {"title": work.title}
+            )
             return redirect("challenges:claim_list", username=user.username)
     return _claims_page(request, user, form, claim.pk)

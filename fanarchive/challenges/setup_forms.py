@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.challenges.models import PROMPTS_MAX, Challenge, ChallengeKind, TagSet
 from fanarchive.challenges.prompt_rules import (
@@ -23,28 +25,28 @@ from fanarchive.tags.models import FREE_TYPES, TagType
 
 # How the sign-up form names each type's tags, and its "any" box.
 TAGS_LABELS = {
-    TagType.FANDOM: ("Fandoms", "any fandom"),
-    TagType.CHARACTER: ("Characters", "any character"),
-    TagType.RELATIONSHIP: ("Relationships", "any relationship"),
-    TagType.FREEFORM: ("Additional tags", "any additional tag"),
-    TagType.RATING: ("Ratings", "any rating"),
-    TagType.WARNING: ("Archive warnings", "any archive warning"),
-    TagType.CATEGORY: ("Categories", "any category"),
+    TagType.FANDOM: (gettext_lazy("Fandoms"), gettext_lazy("any fandom")),
+    TagType.CHARACTER: (gettext_lazy("Characters"), gettext_lazy("any character")),
+    TagType.RELATIONSHIP: (gettext_lazy("Relationships"), gettext_lazy("any relationship")),
+    TagType.FREEFORM: (gettext_lazy("Additional tags"), gettext_lazy("any additional tag")),
+    TagType.RATING: (gettext_lazy("Ratings"), gettext_lazy("any rating")),
+    TagType.WARNING: (gettext_lazy("Archive warnings"), gettext_lazy("any archive warning")),
+    TagType.CATEGORY: (gettext_lazy("Categories"), gettext_lazy("any category")),
 }
 _DATE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def _date_field(label: str) -> forms.DateTimeField:
+def _date_field(label: Any) -> forms.DateTimeField:
     return forms.DateTimeField(
         required=False,
         label=label,
         input_formats=[_DATE_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_DATE_FORMAT),
-        help_text="UTC.",
+        help_text=_("UTC."),
     )
 
 
-def _count_field(label: str, **kwargs: Any) -> forms.IntegerField:
+def _count_field(label: Any, **kwargs: Any) -> forms.IntegerField:
     return forms.IntegerField(required=False, min_value=0, label=label, **kwargs)
 
 
@@ -65,14 +67,14 @@ def split_names(text: str) -> list[str]:
 
 
 class TagSetForm(_Form):
-    title = forms.CharField(required=False, label="Title")
+    title = forms.CharField(required=False, label=gettext_lazy("Title"))
     description = forms.CharField(
         required=False,
-        label="Description",
+        label=gettext_lazy("Description"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="HTML (paragraphs, links, lists). Scripts and styles are removed.",
+        help_text=gettext_lazy("HTML (paragraphs, links, lists). Scripts and styles are removed."),
     )
-    nominations_open = forms.BooleanField(required=False, label="Nominations open")
+    nominations_open = forms.BooleanField(required=False, label=gettext_lazy("Nominations open"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,19 +103,21 @@ _TYPE_CHOICES = [(t, type_label(t)) for t in TAG_TYPE_ORDER]
 
 
 class TagAddForm(_Form):
-    tag_type = forms.ChoiceField(choices=_TYPE_CHOICES, label="Tag type")
+    tag_type = forms.ChoiceField(choices=_TYPE_CHOICES, label=gettext_lazy("Tag type"))
     names = forms.CharField(
         required=False,
-        label="Tag names (comma-separated)",
+        label=gettext_lazy("Tag names (comma-separated)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class NominationForm(_Form):
     tag_type = forms.ChoiceField(
-        choices=[(t, type_label(t)) for t in FREE_TYPES], label="Tag type to nominate"
+        choices=[(t, type_label(t)) for t in FREE_TYPES], label=gettext_lazy("Tag type to nominate")
     )
-    names = forms.CharField(required=False, label="Tag names to nominate (comma-separated)")
+    names = forms.CharField(
+        required=False, label=gettext_lazy("Tag names to nominate (comma-separated)")
+    )
 
 
 # -- a challenge ----------------------------------------------------------------------
@@ -123,13 +127,13 @@ class ChallengeNewForm(_Form):
     kind = forms.ChoiceField(
         choices=ChallengeKind.choices,
         widget=forms.RadioSelect,
-        label="Kind of challenge",
+        label=gettext_lazy("Kind of challenge"),
         initial=ChallengeKind.GIFT_EXCHANGE,
     )
     unrevealed_and_anonymous = forms.BooleanField(
         required=False,
         initial=True,
-        label="Make the collection unrevealed and anonymous (usual for exchanges)",
+        label=gettext_lazy("Make the collection unrevealed and anonymous (usual for exchanges)"),
     )
 
 
@@ -149,17 +153,20 @@ class ChallengeSettingsForm(_Form):
     (`<type>_<rule field>`, listed by `rule_groups`)."""
 
     tag_set = forms.ModelChoiceField(
-        queryset=TagSet.objects.none(), required=False, label="Tag set", empty_label="No tag set"
+        queryset=TagSet.objects.none(),
+        required=False,
+        label=gettext_lazy("Tag set"),
+        empty_label=gettext_lazy("No tag set"),
     )
     signup_instructions = forms.CharField(
         required=False,
-        label="Sign-up instructions",
+        label=gettext_lazy("Sign-up instructions"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="HTML, shown above the sign-up form.",
+        help_text=gettext_lazy("HTML, shown above the sign-up form."),
     )
-    signup_open = forms.BooleanField(required=False, label="Sign-ups are open")
-    signups_open_at = _date_field("Sign-ups open on")
-    signups_close_at = _date_field("Sign-ups close on")
+    signup_open = forms.BooleanField(required=False, label=gettext_lazy("Sign-ups are open"))
+    signups_open_at = _date_field(gettext_lazy("Sign-ups open on"))
+    signups_close_at = _date_field(gettext_lazy("Sign-ups close on"))
 
     def __init__(self, *args: Any, kind: str, tag_sets: Iterable[TagSet], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,45 +175,51 @@ class ChallengeSettingsForm(_Form):
         tag_set_field = self.fields["tag_set"]
         if isinstance(tag_set_field, forms.ModelChoiceField):
             tag_set_field.queryset = TagSet.objects.filter(pk__in=[t.pk for t in tag_sets])
-        prompts = "Prompts" if meme else "Requests"
-        self.fields["requests_required"] = _count_field(f"{prompts} required")
-        self.fields["requests_allowed"] = _count_field(f"{prompts} allowed")
+        prompts = _("Prompts") if meme else _("Requests")
+        self.fields["requests_required"] = _count_field(
+            _("%(prompts)s required") % {"prompts": prompts}
+        )
+        self.fields["requests_allowed"] = _count_field(
+            _("%(prompts)s allowed") % {"prompts": prompts}
+        )
         if meme:
             self.fields["anonymous_prompts_allowed"] = forms.BooleanField(
-                required=False, label="Anonymous prompts allowed"
+                required=False, label=_("Anonymous prompts allowed")
             )
-            self.fields["claims_open"] = forms.BooleanField(required=False, label="Claims open")
+            self.fields["claims_open"] = forms.BooleanField(required=False, label=_("Claims open"))
             self.fields["claims_per_prompt"] = _count_field(
-                "Claims per prompt", help_text="0: any number."
+                _("Claims per prompt"), help_text=_("0: any number.")
             )
         else:
-            self.fields["offers_required"] = _count_field("Offers required")
-            self.fields["offers_allowed"] = _count_field("Offers allowed")
-            self.fields["assignments_due_at"] = _date_field("Assignments due on")
-        self.fields["works_reveal_at"] = _date_field("Works revealed on")
-        self.fields["authors_reveal_at"] = _date_field("Creators revealed on")
-        request = "a prompt" if meme else "a request"
+            self.fields["offers_required"] = _count_field(_("Offers required"))
+            self.fields["offers_allowed"] = _count_field(_("Offers allowed"))
+            self.fields["assignments_due_at"] = _date_field(_("Assignments due on"))
+        self.fields["works_reveal_at"] = _date_field(_("Works revealed on"))
+        self.fields["authors_reveal_at"] = _date_field(_("Creators revealed on"))
+        request = _("a prompt") if meme else _("a request")
         for tag_type in TAG_TYPE_ORDER:
             what = TAGS_LABELS[TagType(tag_type)][0]
             self.fields[f"{tag_type}_request_required"] = _count_field(
-                f"{what} required in {request}"
+                _("%(what)s required in %(request)s") % {"what": what, "request": request}
             )
             self.fields[f"{tag_type}_request_allowed"] = _count_field(
-                f"{what} allowed in {request}"
+                _("%(what)s allowed in %(request)s") % {"what": what, "request": request}
             )
             if not meme:
                 self.fields[f"{tag_type}_offer_required"] = _count_field(
-                    f"{what} required in an offer"
+                    _("%(what)s required in an offer") % {"what": what}
                 )
                 self.fields[f"{tag_type}_offer_allowed"] = _count_field(
-                    f"{what} allowed in an offer"
+                    _("%(what)s allowed in an offer") % {"what": what}
                 )
-                self.fields[f"{tag_type}_must_match"] = _count_field(f"{what} that must match")
+                self.fields[f"{tag_type}_must_match"] = _count_field(
+                    _("%(what)s that must match") % {"what": what}
+                )
             self.fields[f"{tag_type}_allow_any"] = forms.BooleanField(
-                required=False, label=f'{what}: allow "any"'
+                required=False, label=_('%(what)s: allow "any"') % {"what": what}
             )
             self.fields[f"{tag_type}_restrict_to_tag_set"] = forms.BooleanField(
-                required=False, label=f"{what}: only from the tag set"
+                required=False, label=_("%(what)s: only from the tag set") % {"what": what}
             )
 
     def general_fields(self) -> list[forms.BoundField]:
@@ -215,7 +228,7 @@ class ChallengeSettingsForm(_Form):
     def rule_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
             (
-                TAGS_LABELS[TagType(tag_type)][0],
+                str(TAGS_LABELS[TagType(tag_type)][0]),
                 [self[f"{tag_type}_{f}"] for f in _RULE_FIELDS if f"{tag_type}_{f}" in self.fields],
             )
             for tag_type in TAG_TYPE_ORDER
@@ -316,7 +329,7 @@ class SignupForm(_Form):
         self.rules = rules
         if len(pseud_choices) > 1:
             self.fields["pseud"] = forms.TypedChoiceField(
-                choices=list(pseud_choices), coerce=int, label="Sign up as"
+                choices=list(pseud_choices), coerce=int, label=_("Sign up as")
             )
         self.blocks: list[SignupBlock] = []
         meme = challenge.kind == ChallengeKind.PROMPT_MEME
@@ -336,7 +349,9 @@ class SignupForm(_Form):
 
     def _block_fields(self, block: SignupBlock, *, meme: bool) -> None:
         p, label = block.prefix, block.label
-        self.fields[f"{p}-title"] = forms.CharField(required=False, label=f"{label}: title")
+        self.fields[f"{p}-title"] = forms.CharField(
+            required=False, label=_("%(label)s: title") % {"label": label}
+        )
         for tag_type in self.rules.asked_types(block.role):
             tags_label, any_label = TAGS_LABELS[TagType(tag_type)]
             required, allowed = self.rules.limits(tag_type, block.role)
@@ -345,23 +360,26 @@ class SignupForm(_Form):
                 hint += f", at least {required}"
             self.fields[f"{p}-tags-{tag_type}"] = forms.CharField(
                 required=False,
-                label=f"{label}: {tags_label}",
-                help_text=f"{hint}; separate names with commas.",
+                label=_("%(label)s: %(tags_label)s") % {"label": label, "tags_label": tags_label},
+                help_text=_("%(hint)s; separate names with commas.") % {"hint": hint},
                 widget=forms.TextInput(attrs={"list": datalist_id(tag_type)}),
             )
             if self.rules.allows_any(tag_type):
                 self.fields[f"{p}-any-{tag_type}"] = forms.BooleanField(
-                    required=False, label=f"{label}: {any_label}"
+                    required=False,
+                    label=_("%(label)s: %(any_label)s") % {"label": label, "any_label": any_label},
                 )
         self.fields[f"{p}-description"] = forms.CharField(
             required=False,
-            label=f"{label}: description",
+            label=_("%(label)s: description") % {"label": label},
             widget=forms.Textarea(attrs={"rows": 4}),
         )
-        self.fields[f"{p}-url"] = forms.CharField(required=False, label=f"{label}: URL")
+        self.fields[f"{p}-url"] = forms.CharField(
+            required=False, label=_("%(label)s: URL") % {"label": label}
+        )
         if meme and self.challenge.anonymous_prompts_allowed:
             self.fields[f"{p}-anonymous"] = forms.BooleanField(
-                required=False, label=f"{label}: post anonymously"
+                required=False, label=_("%(label)s: post anonymously") % {"label": label}
             )
 
     def prompts(self, role: str) -> list[PromptInput]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from fanarchive.challenges.models import Challenge, TagRule
 from fanarchive.challenges.prompt_rules import TAG_TYPE_ORDER
@@ -52,11 +53,18 @@ def signup_window(challenge: Challenge, now: dt.datetime | None = None) -> Signu
     """Whether sign-ups are taken now: the open flag and between the dates."""
     now = now or timezone.now()
     if challenge.signups_open_at is not None and now < challenge.signups_open_at:
-        return SignupWindow(False, f"Sign-ups open on {when(challenge.signups_open_at)}.")
+        return SignupWindow(
+            False, _("Sign-ups open on %(when)s.") % {"when": when(challenge.signups_open_at)}
+        )
     if challenge.signups_close_at is not None and now >= challenge.signups_close_at:
-        return SignupWindow(False, f"Sign-ups closed on {when(challenge.signups_close_at)}.")
+        return SignupWindow(
+            False, _("Sign-ups closed on %(when)s.") % {"when": when(challenge.signups_close_at)}
+        )
     if not challenge.signup_open:
-        return SignupWindow(False, "Sign-ups are closed.")
+        return SignupWindow(False, _("Sign-ups are closed."))
     if challenge.signups_close_at is not None:
-        return SignupWindow(True, f"Sign-ups are open until {when(challenge.signups_close_at)}.")
-    return SignupWindow(True, "Sign-ups are open.")
+        return SignupWindow(
+            True,
+            _("Sign-ups are open until %(when)s.") % {"when": when(challenge.signups_close_at)},
+        )
+    return SignupWindow(True, _("Sign-ups are open."))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_active
@@ -119,12 +120,20 @@ def _count_errors(
     errors: dict[str, list[str]], field_name: str, what: str, required: int, allowed: int, top: int
 ) -> None:
     if required < 0 or allowed < 0:
-        errors.setdefault(field_name, []).append(f"{what}: numbers cannot be negative.")
+        errors.setdefault(field_name, []).append(
+            _("%(what)s: numbers cannot be negative.") % {"what": what}
+        )
     elif allowed > top:
-        errors.setdefault(field_name, []).append(f"{what}: at most {top} allowed.")
+        errors.setdefault(field_name, []).append(
+            _("%(what)s: at most %(top)s allowed.") % {"what": what, "top": top}
+        )
     elif required > allowed:
         errors.setdefault(field_name, []).append(
-            f"{what}: the number required ({required}) is more than the number allowed ({allowed})."
+            _(
+                "%(what)s: the number required (%(required)s) is more than the number allowed "
+                "(%(allowed)s)."
+            )
+            % {"what": what, "required": required, "allowed": allowed}
         )
 
 
@@ -146,12 +155,20 @@ def _rule_errors(kind: str, tag_type: str, rule: TagRuleInput) -> list[str]:
         )
         if rule.must_match < 0 or rule.must_match > rule.request_allowed:
             errors.setdefault("rules", []).append(
-                f"{what} tags: the number that must match ({rule.must_match}) cannot be more "
-                f"than the number allowed in a request ({rule.request_allowed})."
+                _(
+                    "%(what)s tags: the number that must match (%(must_match)s) cannot be more "
+                    "than the number allowed in a request (%(request_allowed)s)."
+                )
+                % {
+                    "what": what,
+                    "must_match": rule.must_match,
+                    "request_allowed": rule.request_allowed,
+                }
             )
         elif rule.must_match and rule.offer_allowed == 0 and not rule.allow_any:
             errors.setdefault("rules", []).append(
-                f"{what} tags must match, so offers must be allowed some {what} tags."
+                _("%(what)s tags must match, so offers must be allowed some %(what)s tags.")
+                % {"what": what}
             )
     return errors.get("rules", [])
 
@@ -164,12 +181,14 @@ def _cleaned(
     values: dict[str, object] = {name: getattr(data, name) for name in _SETTING_FIELDS}
     instructions, problem = _clean_html(data.signup_instructions, limit=m.DESCRIPTION_MAX_LENGTH)
     if problem:
-        errors["signup_instructions"] = [f"The sign-up instructions {problem}"]
+        errors["signup_instructions"] = [
+            _("The sign-up instructions %(problem)s") % {"problem": problem}
+        ]
     values["signup_instructions"] = instructions
     if data.tag_set is not None:
         keeping = challenge is not None and challenge.tag_set_id == data.tag_set.pk
         if not keeping and not data.tag_set.owners.filter(pk=user.pk).exists():
-            errors["tag_set"] = ["You can only use a tag set you own."]
+            errors["tag_set"] = [_("You can only use a tag set you own.")]
     _count_errors(
         errors,
         "requests_allowed",
@@ -179,7 +198,7 @@ def _cleaned(
         m.PROMPTS_MAX,
     )
     if data.requests_allowed < 1 and "requests_allowed" not in errors:
-        errors["requests_allowed"] = ["A sign-up must be allowed at least one request."]
+        errors["requests_allowed"] = [_("A sign-up must be allowed at least one request.")]
     if kind == ChallengeKind.PROMPT_MEME:
         values["offers_required"] = 0
         values["offers_allowed"] = 0
@@ -194,17 +213,19 @@ def _cleaned(
             m.PROMPTS_MAX,
         )
         if data.offers_allowed < 1 and "offers_allowed" not in errors:
-            errors["offers_allowed"] = ["A gift exchange sign-up needs at least one offer."]
+            errors["offers_allowed"] = [_("A gift exchange sign-up needs at least one offer.")]
     if data.claims_per_prompt < 0:
-        errors["claims_per_prompt"] = ["Claims per prompt cannot be negative."]
+        errors["claims_per_prompt"] = [_("Claims per prompt cannot be negative.")]
     opens, closes = data.signups_open_at, data.signups_close_at
     if opens is not None and closes is not None and closes <= opens:
-        errors["signups_close_at"] = ["Sign-ups must close after they open."]
+        errors["signups_close_at"] = [_("Sign-ups must close after they open.")]
     works, authors = data.works_reveal_at, data.authors_reveal_at
     if works is not None and authors is not None and authors < works:
-        errors["authors_reveal_at"] = ["Creators cannot be revealed before their works."]
+        errors["authors_reveal_at"] = [_("Creators cannot be revealed before their works.")]
     if authors is not None and works is None:
-        errors["works_reveal_at"] = ["Set the works' reveal date too: creators come after works."]
+        errors["works_reveal_at"] = [
+            _("Set the works' reveal date too: creators come after works.")
+        ]
     due = data.assignments_due_at
     if (
         kind == ChallengeKind.GIFT_EXCHANGE
@@ -212,11 +233,13 @@ def _cleaned(
         and closes is not None
         and due <= closes
     ):
-        errors["assignments_due_at"] = ["Assignments must be due after sign-ups close."]
+        errors["assignments_due_at"] = [_("Assignments must be due after sign-ups close.")]
     rule_errors: list[str] = []
     for tag_type, rule in data.rules.items():
         if tag_type not in TAG_TYPE_ORDER:
-            rule_errors.append(f"There is no tag type called {tag_type}.")
+            rule_errors.append(
+                _("There is no tag type called %(tag_type)s.") % {"tag_type": tag_type}
+            )
         else:
             rule_errors.extend(_rule_errors(kind, tag_type, rule))
     if rule_errors:
@@ -247,13 +270,15 @@ def challenge_create(
     """Make the collection a gift exchange or a prompt meme (its owners; one per
     collection). A gift exchange's collection is made unrevealed and anonymous unless
     `unrevealed_and_anonymous` is False (AO3's default)."""
-    require_active(user, "set up a challenge")
+    require_active(user, _("set up a challenge"))
     if not is_collection_owner(user, collection):
-        raise PermissionDenied(f"Only the owners of {collection.title} can set up a challenge.")
+        raise PermissionDenied(
+            _("Only the owners of %(title)s can set up a challenge.") % {"title": collection.title}
+        )
     if kind not in ChallengeKind.values:
-        raise ValidationError({"kind": ["Choose a gift exchange or a prompt meme."]})
+        raise ValidationError({"kind": [_("Choose a gift exchange or a prompt meme.")]})
     if Challenge.objects.filter(collection=collection).exists():
-        raise ValidationError(f"{collection.title} already has a challenge.")
+        raise ValidationError(_("%(title)s already has a challenge.") % {"title": collection.title})
     data = data if data is not None else default_settings(kind)
     values = _cleaned(user, None, kind, data)
     challenge = Challenge.objects.create(collection=collection, kind=kind, **values)
@@ -284,10 +309,13 @@ def challenge_create(
 @transaction.atomic
 def challenge_update(*, user: User, challenge: Challenge, data: ChallengeSettings) -> Challenge:
     """Edit the settings and tag rules (the collection's owners and moderators)."""
-    require_active(user, "edit a challenge")
+    require_active(user, _("edit a challenge"))
     collection = challenge.collection
     if not can_moderate(user, collection):
-        raise PermissionDenied(f"Only the moderators of {collection.title} can edit its challenge.")
+        raise PermissionDenied(
+            _("Only the moderators of %(title)s can edit its challenge.")
+            % {"title": collection.title}
+        )
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     values = _cleaned(user, challenge, challenge.kind, data)
     reveals_changed = (challenge.works_reveal_at, challenge.authors_reveal_at) != (
@@ -316,5 +344,8 @@ def challenge_delete(*, user: User, challenge: Challenge) -> None:
     """Remove the challenge and its sign-ups (the collection's owners); the collection stays."""
     collection = challenge.collection
     if not is_collection_owner(user, collection):
-        raise PermissionDenied(f"Only the owners of {collection.title} can delete its challenge.")
+        raise PermissionDenied(
+            _("Only the owners of %(title)s can delete its challenge.")
+            % {"title": collection.title}
+        )
     challenge.delete()

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import Pseud, User
@@ -79,13 +80,16 @@ def _challenge(name: str) -> Challenge:
 
 def _require_tag_set_owner(user: User, tag_set: TagSet) -> None:
     if not tag_set_selectors.is_tag_set_owner(user, tag_set):
-        raise PermissionDenied(f"Only the owners of the tag set {tag_set.title} can do that.")
+        raise PermissionDenied(
+            _("Only the owners of the tag set %(title)s can do that.") % {"title": tag_set.title}
+        )
 
 
 def _require_moderator(user: User, challenge: Challenge) -> None:
     if not can_moderate(user, challenge.collection):
         raise PermissionDenied(
-            f"Only the moderators of {challenge.collection.title} can see every sign-up."
+            _("Only the moderators of %(title)s can see every sign-up.")
+            % {"title": challenge.collection.title}
         )
 
 
@@ -107,7 +111,7 @@ def tag_set_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The tag set was created: now add its tags.")
+            messages.success(request, _("The tag set was created: now add its tags."))
             return redirect("challenges:tag_set_edit", tag_set_id=tag_set.pk)
     return render(
         request,
@@ -151,7 +155,7 @@ def tag_set_edit(request: HttpRequest, tag_set_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The tag set was saved.")
+            messages.success(request, _("The tag set was saved."))
             return redirect("challenges:tag_set_edit", tag_set_id=tag_set.pk)
     elif action == "add" and add_form.is_valid():
         try:
@@ -164,12 +168,14 @@ def tag_set_edit(request: HttpRequest, tag_set_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(add_form, error)
         else:
-            messages.success(request, f"Tags added: {', '.join(t.name for t in added)}.")
+            messages.success(
+                request, _("Tags added: %(names)s.") % {"names": ", ".join(t.name for t in added)}
+            )
             return redirect("challenges:tag_set_edit", tag_set_id=tag_set.pk)
     elif action == "remove":
         ids = [int(v) for v in request.POST.getlist("remove") if v.isdigit()]
         removed = tag_set_services.tag_set_tags_remove(user=user, tag_set=tag_set, tag_ids=ids)
-        messages.success(request, f"Tags removed: {removed}.")
+        messages.success(request, _("Tags removed: %(removed)s.") % {"removed": removed})
         return redirect("challenges:tag_set_edit", tag_set_id=tag_set.pk)
     status = 400 if form.errors or add_form.errors else 200
     return render(
@@ -204,7 +210,9 @@ def tag_set_nominate(request: HttpRequest, tag_set_id: int) -> HttpResponse:
                 tag_type=form.cleaned_data["tag_type"],
                 names=split_names(form.cleaned_data["names"]),
             )
-            messages.success(request, f"Nominated: {', '.join(n.name for n in made)}.")
+            messages.success(
+                request, _("Nominated: %(names)s.") % {"names": ", ".join(n.name for n in made)}
+            )
             return redirect("challenges:tag_set_nominate", tag_set_id=tag_set.pk)
         if action in ("withdraw", "rename"):
             nomination = get_object_or_404(
@@ -212,12 +220,17 @@ def tag_set_nominate(request: HttpRequest, tag_set_id: int) -> HttpResponse:
             )
             if action == "withdraw":
                 tag_set_services.tag_nomination_withdraw(user=user, nomination=nomination)
-                messages.success(request, f"Your nomination of {nomination.name} was withdrawn.")
+                messages.success(
+                    request,
+                    _("Your nomination of %(name)s was withdrawn.") % {"name": nomination.name},
+                )
             else:
                 tag_set_services.tag_nomination_edit(
                     user=user, nomination=nomination, name=request.POST.get("name", "")
                 )
-                messages.success(request, f"Your nomination is now {nomination.name}.")
+                messages.success(
+                    request, _("Your nomination is now %(name)s.") % {"name": nomination.name}
+                )
             return redirect("challenges:tag_set_nominate", tag_set_id=tag_set.pk)
     except ValidationError as error:
         if action == "nominate":
@@ -260,8 +273,12 @@ def tag_set_nominations(request: HttpRequest, tag_set_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, _message(error))
         else:
-            done = "approved and added to the set" if approve else "rejected"
-            messages.success(request, f"{nomination.name} was {done}.")
+            done = (
+                _("%(name)s was approved and added to the set.")
+                if approve
+                else _("%(name)s was rejected.")
+            )
+            messages.success(request, done % {"name": nomination.name})
         return redirect("challenges:tag_set_nominations", tag_set_id=tag_set.pk)
     status = request.GET.get("status", NominationStatus.PENDING)
     if status not in NominationStatus.values:
@@ -286,7 +303,9 @@ def challenge_new(request: HttpRequest, name: str) -> HttpResponse:
     user = authenticated_user(request)
     collection = _collection(name)
     if not is_collection_owner(user, collection):
-        raise PermissionDenied(f"Only the owners of {collection.title} can set up a challenge.")
+        raise PermissionDenied(
+            _("Only the owners of %(title)s can set up a challenge.") % {"title": collection.title}
+        )
     if setup_selectors.challenge_of(collection) is not None:
         return redirect("challenges:setup_edit", name=collection.name)
     form = ChallengeNewForm(posted(request))
@@ -302,7 +321,7 @@ def challenge_new(request: HttpRequest, name: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The challenge was set up: now check its settings.")
+            messages.success(request, _("The challenge was set up: now check its settings."))
             return redirect("challenges:setup_edit", name=collection.name)
     return render(
         request,
@@ -318,7 +337,10 @@ def challenge_edit(request: HttpRequest, name: str) -> HttpResponse:
     challenge = _challenge(name)
     collection = challenge.collection
     if not can_moderate(user, collection):
-        raise PermissionDenied(f"Only the moderators of {collection.title} can edit its challenge.")
+        raise PermissionDenied(
+            _("Only the moderators of %(title)s can edit its challenge.")
+            % {"title": collection.title}
+        )
     tag_sets = list(tag_set_selectors.tag_sets_owned_by(user))
     if challenge.tag_set is not None and challenge.tag_set not in tag_sets:
         tag_sets.append(challenge.tag_set)
@@ -334,7 +356,7 @@ def challenge_edit(request: HttpRequest, name: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The challenge's settings were saved.")
+            messages.success(request, _("The challenge's settings were saved."))
             return redirect(collection)
     return render(
         request,
@@ -390,7 +412,7 @@ def _signup_page(
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The sign-up was saved.")
+            messages.success(request, _("The sign-up was saved."))
             return redirect(
                 "challenges:signup_detail", name=challenge.collection.name, signup_id=saved.pk
             )
@@ -481,7 +503,7 @@ def signup_withdraw(request: HttpRequest, name: str) -> HttpResponse:
     challenge = _challenge(name)
     signup = signup_selectors.signup_of(user, challenge)
     if signup is None:
-        messages.info(request, "You have not signed up.")
+        messages.info(request, _("You have not signed up."))
         return redirect(challenge.collection)
     if request.method == "POST":
         try:
@@ -489,7 +511,7 @@ def signup_withdraw(request: HttpRequest, name: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, _message(error))
         else:
-            messages.success(request, "Your sign-up was withdrawn.")
+            messages.success(request, _("Your sign-up was withdrawn."))
         return redirect(challenge.collection)
     return render(
         request,
@@ -509,7 +531,9 @@ def signup_remove(request: HttpRequest, name: str, signup_id: int) -> HttpRespon
         SignUp.objects.select_related("pseud"), pk=signup_id, challenge=challenge
     )
     signup_services.signup_withdraw(user=user, signup=signup)
-    messages.success(request, f"The sign-up of {signup.pseud.byline} was removed.")
+    messages.success(
+        request, _("The sign-up of %(byline)s was removed.") % {"byline": signup.pseud.byline}
+    )
     return redirect("challenges:signup_list", name=challenge.collection.name)
 
 

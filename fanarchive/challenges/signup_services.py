@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import require_active
@@ -77,25 +78,41 @@ class _Checked:
 def _texts(label: str, prompt: PromptInput, errors: list[str]) -> tuple[str, str, str]:
     title = clean_line(prompt.title or "").strip()
     if len(title) > m.PROMPT_TITLE_MAX_LENGTH:
-        errors.append(f"{label}: a title can be at most {m.PROMPT_TITLE_MAX_LENGTH} characters.")
+        errors.append(
+            _("%(label)s: a title can be at most %(PROMPT_TITLE_MAX_LENGTH)s characters.")
+            % {"label": label, "PROMPT_TITLE_MAX_LENGTH": m.PROMPT_TITLE_MAX_LENGTH}
+        )
     source = clean_text(prompt.description or "").strip()
     description = ""
     if len(source) > m.DESCRIPTION_MAX_LENGTH:
         errors.append(
-            f"{label}: a description can be at most {m.DESCRIPTION_MAX_LENGTH:,} characters; "
-            f"this has {len(source):,}."
+            _(
+                "%(label)s: a description can be at most %(DESCRIPTION_MAX_LENGTH)s characters; "
+                "this has %(length)s."
+            )
+            % {
+                "label": label,
+                "DESCRIPTION_MAX_LENGTH": f"{m.DESCRIPTION_MAX_LENGTH:,}",
+                "length": f"{len(source):,}",
+            }
         )
     elif source:
         html = render(source, TextFormat.HTML).strip()
         description = html if html_to_text(html).strip() else ""
     url = clean_line(prompt.url or "").strip()
     if len(url) > m.PROMPT_URL_MAX_LENGTH:
-        errors.append(f"{label}: a URL can be at most {m.PROMPT_URL_MAX_LENGTH} characters.")
+        errors.append(
+            _("%(label)s: a URL can be at most %(PROMPT_URL_MAX_LENGTH)s characters.")
+            % {"label": label, "PROMPT_URL_MAX_LENGTH": m.PROMPT_URL_MAX_LENGTH}
+        )
     elif url:
         try:
             _URL(url)
         except ValidationError:
-            errors.append(f"{label}: {url[:80]} is not a web address (http:// or https://).")
+            errors.append(
+                _("%(label)s: %(url)s is not a web address (http:// or https://).")
+                % {"label": label, "url": url[:80]}
+            )
     return title, description, url
 
 
@@ -141,7 +158,10 @@ def _checked(
             )
             errors.extend(tags.errors)
             if prompt.anonymous and not (meme and challenge.anonymous_prompts_allowed):
-                errors.append(f"{label}: this challenge does not take anonymous prompts.")
+                errors.append(
+                    _("%(label)s: this challenge does not take anonymous prompts.")
+                    % {"label": label}
+                )
             checked.append(
                 _Checked(
                     role=role,
@@ -188,12 +208,12 @@ def signup_save(
 ) -> SignUp:
     """Create or replace `user`'s sign-up; a moderator edits someone else's by passing
     their `signup`. Blank prompts (a form's spare blocks) are dropped."""
-    require_active(user, "sign up")
+    require_active(user, _("sign up"))
     if signup is not None and signup.challenge_id != challenge.pk:
-        raise ValidationError("That sign-up belongs to another challenge.")
+        raise ValidationError(_("That sign-up belongs to another challenge."))
     if signup is not None and signup.user_id != user.pk:
         if not can_moderate(user, challenge.collection):
-            raise PermissionDenied("You can only edit your own sign-up.")
+            raise PermissionDenied(_("You can only edit your own sign-up."))
         owner = signup.user
         pseud = signup.pseud if pseud is None else pseud
     else:
@@ -201,7 +221,7 @@ def signup_save(
         signup = SignUp.objects.filter(challenge=challenge, user=user).first()
         _require_window(user, challenge)
     if pseud is not None and pseud.user_id != owner.pk:
-        raise PermissionDenied("A sign-up is under one of its owner's pseuds.")
+        raise PermissionDenied(_("A sign-up is under one of its owner's pseuds."))
     pseud = own_pseud(owner, pseud, "sign up")
     checked = _checked(challenge, requests, offers)
     if signup is None:
@@ -254,10 +274,10 @@ def _prompts_replace(signup: SignUp, checked: Sequence[_Checked]) -> None:
 def signup_withdraw(*, user: User, signup: SignUp) -> None:
     """Remove a sign-up and its prompts: its owner while sign-ups are open, the
     collection's moderators at any time."""
-    require_active(user, "withdraw a sign-up")
+    require_active(user, _("withdraw a sign-up"))
     challenge = signup.challenge
     if signup.user_id != user.pk and not can_moderate(user, challenge.collection):
-        raise PermissionDenied("You can only withdraw your own sign-up.")
+        raise PermissionDenied(_("You can only withdraw your own sign-up."))
     _require_window(user, challenge)
     assignments_signup_withdrawn(signup)  # drafts go; a sent one waits for a pinch hitter
     signup.delete()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_active
@@ -46,22 +47,34 @@ class TagSetInput:
 def _require_owner(user: User, tag_set: TagSet, doing: str) -> None:
     require_active(user, doing)
     if not is_tag_set_owner(user, tag_set):
-        raise PermissionDenied(f"Only the owners of the tag set {tag_set.title} can {doing}.")
+        raise PermissionDenied(
+            gettext("Only the owners of the tag set %(title)s can %(doing)s.")
+            % {"title": tag_set.title, "doing": doing}
+        )
 
 
 def _cleaned(data: TagSetInput) -> dict[str, object]:
     errors: dict[str, list[str]] = {}
     title = clean_line(data.title or "").strip()
     if not title:
-        errors["title"] = ["Please give the tag set a title."]
+        errors["title"] = [gettext("Please give the tag set a title.")]
     elif len(title) > m.TITLE_MAX_LENGTH:
-        errors["title"] = [f"A title can be at most {m.TITLE_MAX_LENGTH} characters long."]
+        errors["title"] = [
+            gettext("A title can be at most %(TITLE_MAX_LENGTH)s characters long.")
+            % {"TITLE_MAX_LENGTH": m.TITLE_MAX_LENGTH}
+        ]
     source = clean_text(data.description or "").strip()
     description = ""
     if len(source) > m.DESCRIPTION_MAX_LENGTH:
         errors["description"] = [
-            f"The description can be at most {m.DESCRIPTION_MAX_LENGTH:,} characters long; "
-            f"this has {len(source):,}."
+            gettext(
+                "The description can be at most %(DESCRIPTION_MAX_LENGTH)s characters long; this "
+                "has %(length)s."
+            )
+            % {
+                "DESCRIPTION_MAX_LENGTH": f"{m.DESCRIPTION_MAX_LENGTH:,}",
+                "length": f"{len(source):,}",
+            }
         ]
     elif source:
         html = render(source, TextFormat.HTML).strip()
@@ -75,8 +88,11 @@ def _cleaned(data: TagSetInput) -> dict[str, object]:
         limit = getattr(data, field)
         if not 0 <= limit <= NOMINATION_LIMIT_MAX:
             errors[field] = [
-                f"A nomination limit for {type_label(tag_type)} tags is between 0 and "
-                f"{NOMINATION_LIMIT_MAX}."
+                gettext(
+                    "A nomination limit for %(type_label)s tags is between 0 and "
+                    "%(NOMINATION_LIMIT_MAX)s."
+                )
+                % {"type_label": type_label(tag_type), "NOMINATION_LIMIT_MAX": NOMINATION_LIMIT_MAX}
             ]
         values[field] = limit
     if errors:
@@ -87,7 +103,7 @@ def _cleaned(data: TagSetInput) -> dict[str, object]:
 @transaction.atomic
 def tag_set_create(*, user: User, data: TagSetInput) -> TagSet:
     """A new tag set owned by `user`."""
-    require_active(user, "make a tag set")
+    require_active(user, gettext("make a tag set"))
     tag_set = TagSet.objects.create(**_cleaned(data))
     tag_set.owners.add(user)
     return tag_set
@@ -95,7 +111,7 @@ def tag_set_create(*, user: User, data: TagSetInput) -> TagSet:
 
 @transaction.atomic
 def tag_set_update(*, user: User, tag_set: TagSet, data: TagSetInput) -> TagSet:
-    _require_owner(user, tag_set, "edit it")
+    _require_owner(user, tag_set, gettext("edit it"))
     for name, value in _cleaned(data).items():
         setattr(tag_set, name, value)
     tag_set.save()
@@ -105,29 +121,35 @@ def tag_set_update(*, user: User, tag_set: TagSet, data: TagSetInput) -> TagSet:
 @transaction.atomic
 def tag_set_delete(*, user: User, tag_set: TagSet) -> None:
     """Delete the set; challenges using it are left without a tag set."""
-    _require_owner(user, tag_set, "delete it")
+    _require_owner(user, tag_set, gettext("delete it"))
     tag_set.delete()
 
 
 @transaction.atomic
 def tag_set_owner_add(*, user: User, tag_set: TagSet, owner: User) -> None:
     """Add a co-owner (owners)."""
-    _require_owner(user, tag_set, "add owners")
+    _require_owner(user, tag_set, gettext("add owners"))
     tag_set.owners.add(owner)
 
 
 @transaction.atomic
 def tag_set_owner_remove(*, user: User, tag_set: TagSet, owner: User) -> None:
     """Remove an owner (owners; one may leave). The last owner stays."""
-    _require_owner(user, tag_set, "remove owners")
+    _require_owner(user, tag_set, gettext("remove owners"))
     if not tag_set.owners.exclude(pk=owner.pk).exists():
-        raise ValidationError("A tag set needs an owner: add another owner first.")
+        raise ValidationError(gettext("A tag set needs an owner: add another owner first."))
     tag_set.owners.remove(owner)
 
 
 def _tag_type(tag_type: str) -> str:
     if tag_type not in TagType.values:
-        raise ValidationError({"tag_type": [f"There is no tag type called {tag_type}."]})
+        raise ValidationError(
+            {
+                "tag_type": [
+                    gettext("There is no tag type called %(tag_type)s.") % {"tag_type": tag_type}
+                ]
+            }
+        )
     return tag_type
 
 
@@ -135,10 +157,15 @@ def _checked_names(tag_type: str, names: Iterable[str], *, limit: int) -> list[s
     """Normalised unique names, each valid; too many or bad names: a message naming them."""
     wanted = unique_tag_names(names)
     if not wanted:
-        raise ValidationError({"names": ["Please give at least one tag name."]})
+        raise ValidationError({"names": [gettext("Please give at least one tag name.")]})
     if len(wanted) > limit:
         raise ValidationError(
-            {"names": [f"At most {limit:,} tags at a time; this has {len(wanted):,}."]}
+            {
+                "names": [
+                    gettext("At most %(limit)s tags at a time; this has %(length)s.")
+                    % {"limit": f"{limit:,}", "length": f"{len(wanted):,}"}
+                ]
+            }
         )
     problems = [problem for name in wanted if (problem := tag_name_error(name))]
     if problems:
@@ -154,8 +181,11 @@ def _fixed_tags(tag_type: str, names: Sequence[str]) -> list[Tag]:
         raise ValidationError(
             {
                 "names": [
-                    f"{type_label(tag_type)} tags are the archive's fixed ones; there is none "
-                    f"named {', '.join(unknown)}."
+                    gettext(
+                        "%(type_label)s tags are the archive's fixed ones; "
+                        "there is none named %(names)s."
+                    )
+                    % {"type_label": type_label(tag_type), "names": ", ".join(unknown)}
                 ]
             }
         )
@@ -176,7 +206,7 @@ def tag_set_tags_add(
 ) -> list[Tag]:
     """Add tags of one type by name (owners): existing tags are found (canonical or
     not), new names become new tags; fixed types take only the archive's fixed tags."""
-    _require_owner(user, tag_set, "add tags to it")
+    _require_owner(user, tag_set, gettext("add tags to it"))
     tag_type = _tag_type(tag_type)
     wanted = _checked_names(tag_type, names, limit=TAGS_PER_ADD_MAX)
     if tag_type in FIXED_TYPES:
@@ -190,7 +220,7 @@ def tag_set_tags_add(
 @transaction.atomic
 def tag_set_tags_remove(*, user: User, tag_set: TagSet, tag_ids: Iterable[int]) -> int:
     """Take tags out of the set (owners); how many were removed."""
-    _require_owner(user, tag_set, "remove tags from it")
+    _require_owner(user, tag_set, gettext("remove tags from it"))
     deleted, _ = TagSetTag.objects.filter(tag_set=tag_set, tag_id__in=list(tag_ids)).delete()
     return deleted
 
@@ -199,9 +229,11 @@ def tag_set_tags_remove(*, user: User, tag_set: TagSet, tag_ids: Iterable[int]) 
 
 
 def _require_nominating(user: User, tag_set: TagSet) -> None:
-    require_active(user, "nominate tags")
+    require_active(user, gettext("nominate tags"))
     if not tag_set.nominations_open:
-        raise ValidationError(f"Nominations for {tag_set.title} are closed.")
+        raise ValidationError(
+            gettext("Nominations for %(title)s are closed.") % {"title": tag_set.title}
+        )
 
 
 @transaction.atomic
@@ -215,14 +247,25 @@ def tag_nominations_add(
     what = type_label(tag_type)
     limit = nomination_limit(tag_set, tag_type)
     if limit == 0:
-        raise ValidationError({"tag_type": [f"{what} tags cannot be nominated for this set."]})
+        raise ValidationError(
+            {
+                "tag_type": [
+                    gettext("%(what)s tags cannot be nominated for this set.") % {"what": what}
+                ]
+            }
+        )
     wanted = _checked_names(tag_type, names, limit=TAGS_PER_ADD_MAX)
     mine = TagNomination.objects.filter(tag_set=tag_set, user=user, tag_type=tag_type)
     already = {fold_name(n): n for n in mine.values_list("name", flat=True)}
     repeated = [already[fold_name(n)] for n in wanted if fold_name(n) in already]
     if repeated:
         raise ValidationError(
-            {"names": [f"You already nominated {', '.join(repeated)} as {what}."]}
+            {
+                "names": [
+                    gettext("You already nominated %(names)s as %(what)s.")
+                    % {"names": ", ".join(repeated), "what": what}
+                ]
+            }
         )
     in_set = set(
         Tag.objects.filter(
@@ -230,15 +273,28 @@ def tag_nominations_add(
         ).values_list("name", flat=True)
     )
     if in_set:
-        raise ValidationError({"names": [f"Already in the tag set: {', '.join(sorted(in_set))}."]})
+        raise ValidationError(
+            {
+                "names": [
+                    gettext("Already in the tag set: %(names)s.")
+                    % {"names": ", ".join(sorted(in_set))}
+                ]
+            }
+        )
     counted = mine.exclude(status=NominationStatus.REJECTED).count()
     if counted + len(wanted) > limit:
         left = max(limit - counted, 0)
         raise ValidationError(
             {
                 "names": [
-                    f"You can nominate at most {limit} {what} tag{'s' if limit != 1 else ''}; "
-                    f"you have {left} left and gave {len(wanted)}."
+                    ngettext(
+                        "You can nominate at most %(limit)s %(what)s tag; "
+                        "you have %(left)s left and gave %(length)s.",
+                        "You can nominate at most %(limit)s %(what)s tags; "
+                        "you have %(left)s left and gave %(length)s.",
+                        limit,
+                    )
+                    % {"limit": limit, "what": what, "left": left, "length": len(wanted)}
                 ]
             }
         )
@@ -249,10 +305,13 @@ def tag_nominations_add(
 
 def _own_pending(user: User, nomination: TagNomination, doing: str) -> None:
     if nomination.user_id != user.pk:
-        raise PermissionDenied(f"You can only {doing} your own nominations.")
+        raise PermissionDenied(
+            gettext("You can only %(doing)s your own nominations.") % {"doing": doing}
+        )
     if nomination.status != NominationStatus.PENDING:
         raise ValidationError(
-            f"{nomination.name} was already {nomination.get_status_display().lower()}."
+            gettext("%(name)s was already %(status)s.")
+            % {"name": nomination.name, "status": nomination.get_status_display().lower()}
         )
 
 
@@ -270,7 +329,9 @@ def tag_nomination_edit(*, user: User, nomination: TagNomination, name: str) -> 
         .filter(name__iexact=new_name)
     )
     if clash.exists():
-        raise ValidationError({"names": [f"You already nominated {new_name}."]})
+        raise ValidationError(
+            {"names": [gettext("You already nominated %(new_name)s.") % {"new_name": new_name}]}
+        )
     nomination.name = new_name
     nomination.save(update_fields=["name"])
     return nomination
@@ -278,7 +339,7 @@ def tag_nomination_edit(*, user: User, nomination: TagNomination, name: str) -> 
 
 @transaction.atomic
 def tag_nomination_withdraw(*, user: User, nomination: TagNomination) -> None:
-    require_active(user, "withdraw a nomination")
+    require_active(user, gettext("withdraw a nomination"))
     _own_pending(user, nomination, "withdraw")
     nomination.delete()
 
@@ -288,10 +349,11 @@ def tag_nomination_review(*, user: User, nomination: TagNomination, approve: boo
     """Approve (the tag joins the set, created when new) or reject a pending nomination.
     Approving a name approves every pending nomination of the same name and type."""
     tag_set = nomination.tag_set
-    _require_owner(user, tag_set, "review its nominations")
+    _require_owner(user, tag_set, gettext("review its nominations"))
     if nomination.status != NominationStatus.PENDING:
         raise ValidationError(
-            f"{nomination.name} was already {nomination.get_status_display().lower()}."
+            gettext("%(name)s was already %(status)s.")
+            % {"name": nomination.name, "status": nomination.get_status_display().lower()}
         )
     same = TagNomination.objects.filter(
         tag_set=tag_set,
@@ -302,7 +364,7 @@ def tag_nomination_review(*, user: User, nomination: TagNomination, approve: boo
     if not approve:
         same.update(status=NominationStatus.REJECTED)
     elif nomination.tag_type in FIXED_TYPES:
-        raise ValidationError("Fixed tags cannot be nominated.")
+        raise ValidationError(gettext("Fixed tags cannot be nominated."))
     else:
         (tag,) = tags_find_or_create(tag_type=nomination.tag_type, names=[nomination.name])
         _add(tag_set, [tag])

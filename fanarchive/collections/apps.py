@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CollectionsConfig(AppConfig):
     name = "fanarchive.collections"
     label = "collections"
-    verbose_name = "Collections"
+    verbose_name = _("Collections")
 
     def ready(self) -> None:
         # The catalogue index (discovery, below) files works under the collections they

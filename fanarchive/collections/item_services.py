@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.collections import reveal_events
@@ -64,17 +65,22 @@ def _creators(work: Work) -> list[User]:
 
 def _require_moderator_of(user: User, collection: Collection, doing: str) -> None:
     if not can_moderate(user, collection):
-        raise PermissionDenied(f"Only the moderators of {collection.title} can {doing}.")
+        raise PermissionDenied(
+            _("Only the moderators of %(title)s can %(doing)s.")
+            % {"title": collection.title, "doing": doing}
+        )
 
 
 def _require_open(collection: Collection) -> None:
     if collection.closed:
-        raise ValidationError(f"{collection.title} is closed: no new works can be added.")
+        raise ValidationError(
+            _("%(title)s is closed: no new works can be added.") % {"title": collection.title}
+        )
 
 
 def _require_not_in(collection: Collection, **item: object) -> None:
     if CollectionItem.objects.filter(collection=collection, **item).exists():
-        raise ValidationError(f"This is already in {collection.title}.")
+        raise ValidationError(_("This is already in %(title)s.") % {"title": collection.title})
 
 
 @transaction.atomic
@@ -85,7 +91,7 @@ def collection_item_add(*, user: User, collection: Collection, work: Work) -> Co
     is one of them); otherwise it shows at once.
     """
     if not is_creator(user, work):
-        raise PermissionDenied("Only the creators of this work can add it to a collection.")
+        raise PermissionDenied(_("Only the creators of this work can add it to a collection."))
     _require_open(collection)
     _require_not_in(collection, work=work)
     needs_review = collection.moderated and not can_moderate(user, collection)
@@ -114,9 +120,9 @@ def collection_item_add(*, user: User, collection: Collection, work: Work) -> Co
 @transaction.atomic
 def collection_item_invite(*, user: User, collection: Collection, work: Work) -> CollectionItem:
     """A moderator invites a work; its creators accept or refuse (nothing shows till then)."""
-    _require_moderator_of(user, collection, "invite works")
+    _require_moderator_of(user, collection, _("invite works"))
     if not Work.objects.visible_to(user).filter(pk=work.pk).exists():
-        raise ValidationError("That work cannot be invited.")
+        raise ValidationError(_("That work cannot be invited."))
     _require_not_in(collection, work=work)
     item = CollectionItem.objects.create(
         collection=collection,
@@ -145,7 +151,9 @@ def collection_item_invite(*, user: User, collection: Collection, work: Work) ->
 
 def _require_creator_of_item(user: User, item: CollectionItem, doing: str) -> Work:
     if item.work is None or not is_creator(user, item.work):
-        raise PermissionDenied(f"Only the creators of this work can {doing}.")
+        raise PermissionDenied(
+            _("Only the creators of this work can %(doing)s.") % {"doing": doing}
+        )
     return item.work
 
 
@@ -201,7 +209,7 @@ def collection_item_remove(*, user: User, item: CollectionItem) -> None:
         allowed = allowed or item.bookmark.user_id == user.pk
     if not allowed:
         raise PermissionDenied(
-            "Only the collection's moderators or the work's creators can remove it."
+            _("Only the collection's moderators or the work's creators can remove it.")
         )
     work_id = item.work_id
     item.delete()
@@ -215,9 +223,11 @@ def collection_bookmark_add(
 ) -> CollectionItem:
     """Add one's own bookmark to a collection, under the same open/moderated rules."""
     if bookmark.user_id != user.pk:
-        raise PermissionDenied("Only the owner of this bookmark can add it to a collection.")
+        raise PermissionDenied(_("Only the owner of this bookmark can add it to a collection."))
     if collection.closed:
-        raise ValidationError(f"{collection.title} is closed: nothing new can be added.")
+        raise ValidationError(
+            _("%(title)s is closed: nothing new can be added.") % {"title": collection.title}
+        )
     _require_not_in(collection, bookmark=bookmark)
     needs_review = collection.moderated and not can_moderate(user, collection)
     return CollectionItem.objects.create(
@@ -315,7 +325,7 @@ def _notify_gift_creators_named(collection: Collection, actor: User, work_ids: l
 def collection_reveal(*, user: User, collection: Collection) -> list[int]:
     """Reveal the collection's works (moderators): each shows wherever it may, and the
     recipients of its gifts are told. The ids of the works revealed."""
-    _require_moderator_of(user, collection, "reveal its works")
+    _require_moderator_of(user, collection, _("reveal its works"))
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     collection.unrevealed = False
     collection.save(update_fields=["unrevealed", "updated_at"])
@@ -327,7 +337,7 @@ def collection_reveal(*, user: User, collection: Collection) -> list[int]:
 @transaction.atomic
 def collection_reveal_authors(*, user: User, collection: Collection) -> list[int]:
     """Reveal the creators of the collection's works (moderators)."""
-    _require_moderator_of(user, collection, "reveal its creators")
+    _require_moderator_of(user, collection, _("reveal its creators"))
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     collection.anonymous = False
     collection.save(update_fields=["anonymous", "updated_at"])

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.engagement.models import Bookmark
@@ -58,10 +59,10 @@ class Collection(models.Model):
 
 
 class ParticipantRole(models.TextChoices):
-    OWNER = "owner", "Owner"
-    MODERATOR = "moderator", "Moderator"
-    MEMBER = "member", "Member"
-    INVITED = "invited", "Invited"
+    OWNER = "owner", _("Owner")
+    MODERATOR = "moderator", _("Moderator")
+    MEMBER = "member", _("Member")
+    INVITED = "invited", _("Invited")
 
 
 # Roles that may approve, reject, invite and reveal.
@@ -91,9 +92,9 @@ class CollectionParticipant(models.Model):
 
 
 class Approval(models.TextChoices):
-    UNREVIEWED = "unreviewed", "Unreviewed"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    UNREVIEWED = "unreviewed", _("Unreviewed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class CollectionItem(models.Model):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.collections.item_services import collection_item_add, collection_item_remove
@@ -38,7 +39,9 @@ class CollectionPosting:
             collection = Collection.objects.filter(name__iexact=name).first()
             if collection is None:
                 shown = name if len(name) <= NAME_SHOWN else name[:NAME_SHOWN] + "…"
-                raise ValidationError({"collections": [f'There is no collection "{shown}".']})
+                raise ValidationError(
+                    {"collections": [_('There is no collection "%(shown)s".') % {"shown": shown}]}
+                )
             found[key] = collection
         present = {item.collection.name.casefold(): item for item in _chosen_items(work)}
         pending = CollectionItem.objects.filter(work=work).values_list(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import require_active
@@ -49,20 +50,25 @@ class CollectionInput:
 def _clean_name(name: str, *, collection: Collection | None) -> str:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": ["Please give the collection a name."]})
+        raise ValidationError({"name": [_("Please give the collection a name.")]})
     if len(name) > m.NAME_MAX_LENGTH:
         raise ValidationError(
-            {"name": [f"A name can be at most {m.NAME_MAX_LENGTH} characters long."]}
+            {
+                "name": [
+                    _("A name can be at most %(NAME_MAX_LENGTH)s characters long.")
+                    % {"NAME_MAX_LENGTH": m.NAME_MAX_LENGTH}
+                ]
+            }
         )
     if not NAME_PATTERN.fullmatch(name):
         raise ValidationError(
-            {"name": ["A name can use only letters, digits and underscores (no spaces)."]}
+            {"name": [_("A name can use only letters, digits and underscores (no spaces).")]}
         )
     taken = Collection.objects.filter(name__iexact=name)
     if collection is not None:
         taken = taken.exclude(pk=collection.pk)
     if taken.exists():
-        raise ValidationError({"name": [f"The name {name} is already taken."]})
+        raise ValidationError({"name": [_("The name %(name)s is already taken.") % {"name": name}]})
     return name
 
 
@@ -70,7 +76,12 @@ def _clean_html(text: str, *, field: str, limit: int, what: str) -> str:
     source = clean_text(text or "").strip()
     if len(source) > limit:
         raise ValidationError(
-            {field: [f"{what} can be at most {limit:,} characters long; this has {len(source):,}."]}
+            {
+                field: [
+                    _("%(what)s can be at most %(limit)s characters long; this has %(length)s.")
+                    % {"what": what, "limit": f"{limit:,}", "length": f"{len(source):,}"}
+                ]
+            }
         )
     html = render(source, TextFormat.HTML).strip() if source else ""
     # Nothing a reader would see (a lone script, an empty tag): store nothing.
@@ -87,14 +98,18 @@ def _cleaned(data: CollectionInput, *, collection: Collection | None) -> dict[st
         errors.update(error.message_dict)
     title = clean_line(data.title or "").strip()
     if not title:
-        errors["title"] = ["Please give the collection a title."]
+        errors["title"] = [_("Please give the collection a title.")]
     elif len(title) > m.TITLE_MAX_LENGTH:
-        errors["title"] = [f"A title can be at most {m.TITLE_MAX_LENGTH} characters long."]
+        errors["title"] = [
+            _("A title can be at most %(TITLE_MAX_LENGTH)s characters long.")
+            % {"TITLE_MAX_LENGTH": m.TITLE_MAX_LENGTH}
+        ]
     values["title"] = title
     header = clean_text(data.header_text or "").strip()
     if len(header) > m.HEADER_TEXT_MAX_LENGTH:
         errors["header_text"] = [
-            f"The header text can be at most {m.HEADER_TEXT_MAX_LENGTH:,} characters long."
+            _("The header text can be at most %(HEADER_TEXT_MAX_LENGTH)s characters long.")
+            % {"HEADER_TEXT_MAX_LENGTH": f"{m.HEADER_TEXT_MAX_LENGTH:,}"}
         ]
     values["header_text"] = header
     for field, limit, what in (
@@ -124,16 +139,17 @@ def collection_create(
 
     A sub-collection needs a parent that is not itself a sub-collection, owned by `user`.
     """
-    require_active(user, "create a collection")
+    require_active(user, _("create a collection"))
     owner = own_pseud(user, pseud)
     if parent is not None:
         if parent.parent_id is not None:
             raise ValidationError(
-                {"parent": ["A sub-collection cannot have sub-collections of its own."]}
+                {"parent": [_("A sub-collection cannot have sub-collections of its own.")]}
             )
         if not is_collection_owner(user, parent):
             raise PermissionDenied(
-                f"Only the owners of {parent.title} can add sub-collections to it."
+                _("Only the owners of %(title)s can add sub-collections to it.")
+                % {"title": parent.title}
             )
     collection = Collection.objects.create(parent=parent, **_cleaned(data, collection=None))
     CollectionParticipant.objects.create(
@@ -144,7 +160,10 @@ def collection_create(
 
 def _require_owner(user: User, collection: Collection, doing: str) -> None:
     if not is_collection_owner(user, collection):
-        raise PermissionDenied(f"Only the owners of {collection.title} can {doing}.")
+        raise PermissionDenied(
+            _("Only the owners of %(title)s can %(doing)s.")
+            % {"title": collection.title, "doing": doing}
+        )
 
 
 @transaction.atomic
@@ -152,7 +171,7 @@ def collection_update(*, user: User, collection: Collection, data: CollectionInp
     """Edit the profile and settings (owners). Turning unrevealed or anonymous off is a
     reveal: the items and their works follow; turning either on applies to works added
     from then on, as on AO3."""
-    _require_owner(user, collection, "edit it")
+    _require_owner(user, collection, _("edit it"))
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     values = _cleaned(data, collection=collection)
     revealing = collection.unrevealed and not values["unrevealed"]
@@ -174,7 +193,7 @@ def collection_update(*, user: User, collection: Collection, data: CollectionInp
 def collection_delete(*, user: User, collection: Collection) -> None:
     """Delete the collection and its sub-collections (owners); works leave it, their
     collection flags recomputed (an unrevealed work is revealed if nothing else hides it)."""
-    _require_owner(user, collection, "delete it")
+    _require_owner(user, collection, _("delete it"))
     family = [collection.pk, *collection.children.values_list("pk", flat=True)]
     work_ids = set(
         m.CollectionItem.objects.filter(collection_id__in=family, work__isnull=False).values_list(
@@ -192,9 +211,14 @@ def collection_delete(*, user: User, collection: Collection) -> None:
 def collection_invite(*, user: User, collection: Collection, pseud: Pseud) -> CollectionParticipant:
     """Invite someone to join (owners and moderators); they are told in their inbox."""
     if not can_moderate(user, collection):
-        raise PermissionDenied(f"Only the moderators of {collection.title} can invite people.")
+        raise PermissionDenied(
+            _("Only the moderators of %(title)s can invite people.") % {"title": collection.title}
+        )
     if CollectionParticipant.objects.filter(collection=collection, pseud=pseud).exists():
-        raise ValidationError(f"{pseud.byline} is already a participant of {collection.title}.")
+        raise ValidationError(
+            _("%(byline)s is already a participant of %(title)s.")
+            % {"byline": pseud.byline, "title": collection.title}
+        )
     participant = CollectionParticipant.objects.create(
         collection=collection, pseud=pseud, role=ParticipantRole.INVITED
     )
@@ -214,13 +238,17 @@ def collection_join(
     *, user: User, collection: Collection, pseud: Pseud | None = None
 ) -> CollectionParticipant:
     """Join as a member: an open collection, or a closed one that invited you."""
-    require_active(user, "join a collection")
+    require_active(user, _("join a collection"))
     pseud = own_pseud(user, pseud)
     existing = CollectionParticipant.objects.filter(collection=collection, pseud=pseud).first()
     if existing is not None and existing.role != ParticipantRole.INVITED:
-        raise ValidationError(f"You are already a participant of {collection.title}.")
+        raise ValidationError(
+            _("You are already a participant of %(title)s.") % {"title": collection.title}
+        )
     if existing is None and collection.closed:
-        raise ValidationError(f"{collection.title} is closed: only invited people can join.")
+        raise ValidationError(
+            _("%(title)s is closed: only invited people can join.") % {"title": collection.title}
+        )
     if existing is None:
         return CollectionParticipant.objects.create(
             collection=collection, pseud=pseud, role=ParticipantRole.MEMBER
@@ -243,10 +271,11 @@ def collection_participant_remove(*, user: User, participant: CollectionParticip
     """Leave (your own participation) or remove someone (owners). The last owner stays."""
     collection = participant.collection
     if participant.pseud.user_id != user.pk:
-        _require_owner(user, collection, "remove participants")
+        _require_owner(user, collection, _("remove participants"))
     if participant.role == ParticipantRole.OWNER and not _owners_left(collection, participant):
         raise ValidationError(
-            f"{collection.title} needs an owner: make someone else an owner first."
+            _("%(title)s needs an owner: make someone else an owner first.")
+            % {"title": collection.title}
         )
     participant.delete()
 
@@ -257,16 +286,17 @@ def collection_participant_set_role(
 ) -> CollectionParticipant:
     """Make a participant an owner, moderator or member (owners only)."""
     collection = participant.collection
-    _require_owner(user, collection, "change roles")
+    _require_owner(user, collection, _("change roles"))
     if role not in ParticipantRole.values or role == ParticipantRole.INVITED:
-        raise ValidationError("Choose owner, moderator or member.")
+        raise ValidationError(_("Choose owner, moderator or member."))
     if (
         participant.role == ParticipantRole.OWNER
         and role != ParticipantRole.OWNER
         and not _owners_left(collection, participant)
     ):
         raise ValidationError(
-            f"{collection.title} needs an owner: make someone else an owner first."
+            _("%(title)s needs an owner: make someone else an owner first.")
+            % {"title": collection.title}
         )
     participant.role = role
     participant.save(update_fields=["role"])
@@ -278,14 +308,17 @@ def collection_participant_add(
     *, user: User, collection: Collection, pseud: Pseud, role: str
 ) -> CollectionParticipant:
     """Add someone straight away with a role (owners): a co-owner, moderator or member."""
-    _require_owner(user, collection, "add participants")
+    _require_owner(user, collection, _("add participants"))
     if role not in ParticipantRole.values:
-        raise ValidationError("Choose owner, moderator, member or invited.")
+        raise ValidationError(_("Choose owner, moderator, member or invited."))
     participant, created = CollectionParticipant.objects.get_or_create(
         collection=collection, pseud=pseud, defaults={"role": role}
     )
     if not created:
-        raise ValidationError(f"{pseud.byline} is already a participant of {collection.title}.")
+        raise ValidationError(
+            _("%(byline)s is already a participant of %(title)s.")
+            % {"byline": pseud.byline, "title": collection.title}
+        )
     return participant
 
 

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import Pseud, User
@@ -114,14 +116,17 @@ def collection_new(request: HttpRequest) -> HttpResponse:
         parent_name = form.cleaned_data["parent"].strip()
         parent = selectors.collection_by_name(parent_name) if parent_name else None
         if parent_name and parent is None:
-            form.add_error("parent", f"There is no collection named {parent_name}.")
+            form.add_error(
+                "parent",
+                _("There is no collection named %(parent_name)s.") % {"parent_name": parent_name},
+            )
         else:
             try:
                 collection = services.collection_create(user=user, data=_input(form), parent=parent)
             except ValidationError as error:
                 form_error_from(form, error)
             else:
-                messages.success(request, "The collection was created.")
+                messages.success(request, _("The collection was created."))
                 return redirect(collection)
     status = 400 if form.errors else 200
     return render(request, "collections/form.html", {"form": form}, status=status)
@@ -132,7 +137,9 @@ def collection_edit(request: HttpRequest, name: str) -> HttpResponse:
     user = authenticated_user(request)
     collection = _collection(name)
     if not selectors.is_collection_owner(user, collection):
-        raise PermissionDenied(f"Only the owners of {collection.title} can edit it.")
+        raise PermissionDenied(
+            _("Only the owners of %(title)s can edit it.") % {"title": collection.title}
+        )
     initial = {field: getattr(collection, field) for field in EDITABLE_FIELDS}
     form = CollectionForm(posted(request), initial=initial)
     form.fields.pop("parent")
@@ -145,7 +152,7 @@ def collection_edit(request: HttpRequest, name: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The collection was saved.")
+            messages.success(request, _("The collection was saved."))
             return redirect(collection)
     status = 400 if form.errors else 200
     return render(
@@ -158,10 +165,14 @@ def collection_delete(request: HttpRequest, name: str) -> HttpResponse:
     user = authenticated_user(request)
     collection = _collection(name)
     if not selectors.is_collection_owner(user, collection):
-        raise PermissionDenied(f"Only the owners of {collection.title} can delete it.")
+        raise PermissionDenied(
+            _("Only the owners of %(title)s can delete it.") % {"title": collection.title}
+        )
     if request.method == "POST":
         services.collection_delete(user=user, collection=collection)
-        messages.success(request, f"The collection {collection.title} was deleted.")
+        messages.success(
+            request, _("The collection %(title)s was deleted.") % {"title": collection.title}
+        )
         return redirect("collections:index")
     return render(request, "collections/delete.html", {"collection": collection})
 
@@ -176,11 +187,14 @@ def collection_participants(request: HttpRequest, name: str) -> HttpResponse:
     form = ParticipantAddForm(posted(request) if is_owner else None)
     if request.method == "POST":
         if not is_owner:
-            raise PermissionDenied(f"Only the owners of {collection.title} can add participants.")
+            raise PermissionDenied(
+                _("Only the owners of %(title)s can add participants.")
+                % {"title": collection.title}
+            )
         if form.is_valid():
             pseud = _pseud_named(form.cleaned_data["username"])
             if pseud is None:
-                form.add_error("username", "There is no user by that name.")
+                form.add_error("username", _("There is no user by that name."))
             else:
                 try:
                     if form.cleaned_data["role"] == ParticipantRole.INVITED:
@@ -197,7 +211,7 @@ def collection_participants(request: HttpRequest, name: str) -> HttpResponse:
                 except ValidationError as error:
                     form_error_from(form, error)
                 else:
-                    messages.success(request, f"{pseud.byline} was added.")
+                    messages.success(request, _("%(byline)s was added.") % {"byline": pseud.byline})
                     return redirect("collections:participants", name=collection.name)
     participants = selectors.participants_for(request.user, collection)
     return render(
@@ -230,7 +244,7 @@ def collection_join(request: HttpRequest, name: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _message(error))
     else:
-        messages.success(request, f"You joined {collection.title}.")
+        messages.success(request, _("You joined %(title)s.") % {"title": collection.title})
     return redirect(collection)
 
 
@@ -255,7 +269,11 @@ def participant_remove(request: HttpRequest, name: str, participant_id: int) -> 
     except ValidationError as error:
         messages.error(request, _message(error))
     else:
-        messages.success(request, f"{participant.pseud.byline} left {collection.title}.")
+        messages.success(
+            request,
+            _("%(byline)s left %(title)s.")
+            % {"byline": participant.pseud.byline, "title": collection.title},
+        )
     return redirect("collections:participants", name=collection.name)
 
 
@@ -272,7 +290,11 @@ def participant_role(request: HttpRequest, name: str, participant_id: int) -> Ht
     except ValidationError as error:
         messages.error(request, _message(error))
     else:
-        messages.success(request, f"{participant.pseud.byline} is now {participant.role}.")
+        messages.success(
+            request,
+            _("%(byline)s is now %(role)s.")
+            % {"byline": participant.pseud.byline, "role": participant.get_role_display().lower()},
+        )
     return redirect("collections:participants", name=collection.name)
 
 
@@ -285,7 +307,10 @@ def collection_items(request: HttpRequest, name: str) -> HttpResponse:
     user = authenticated_user(request)
     collection = _collection(name)
     if not selectors.can_moderate(user, collection):
-        raise PermissionDenied(f"Only the moderators of {collection.title} can manage its items.")
+        raise PermissionDenied(
+            _("Only the moderators of %(title)s can manage its items.")
+            % {"title": collection.title}
+        )
     status = request.GET.get("status", Approval.UNREVIEWED)
     if status not in Approval.values:
         status = Approval.UNREVIEWED
@@ -293,14 +318,16 @@ def collection_items(request: HttpRequest, name: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         work = Work.objects.filter(pk=form.cleaned_data["work_id"] or 0).first()
         if work is None:
-            form.add_error("work_id", "There is no work with that number.")
+            form.add_error("work_id", _("There is no work with that number."))
         else:
             try:
                 item_services.collection_item_invite(user=user, collection=collection, work=work)
             except ValidationError as error:
                 form_error_from(form, error)
             else:
-                messages.success(request, f"The creators of {work.title} were invited.")
+                messages.success(
+                    request, _("The creators of %(title)s were invited.") % {"title": work.title}
+                )
                 return redirect("collections:items", name=collection.name)
     page = paginate(request, selectors.items_for_review(collection, status))
     return render(
@@ -319,8 +346,8 @@ def collection_items(request: HttpRequest, name: str) -> HttpResponse:
 
 
 _ITEM_ACTIONS = {
-    "approve": (item_services.collection_item_approve, "approved"),
-    "reject": (item_services.collection_item_reject, "rejected"),
+    "approve": (item_services.collection_item_approve, gettext_lazy("The item was approved.")),
+    "reject": (item_services.collection_item_reject, gettext_lazy("The item was rejected.")),
 }
 
 
@@ -336,11 +363,11 @@ def item_action(request: HttpRequest, name: str, item_id: int, action: str) -> H
     user = authenticated_user(request)
     if action == "remove":
         item_services.collection_item_remove(user=user, item=item)
-        messages.success(request, "The item was removed from the collection.")
+        messages.success(request, _("The item was removed from the collection."))
     elif action in _ITEM_ACTIONS:
         service, done = _ITEM_ACTIONS[action]
         service(user=user, item=item)
-        messages.success(request, f"The item was {done}.")
+        messages.success(request, done)
     else:
         raise Http404("No such action.")
     back = request.POST.get("next", "")
@@ -356,10 +383,12 @@ def collection_reveal(request: HttpRequest, name: str, what: str) -> HttpRespons
     user = authenticated_user(request)
     if what == "works":
         revealed = item_services.collection_reveal(user=user, collection=collection)
-        messages.success(request, f"Works revealed: {len(revealed)}.")
+        messages.success(request, _("Works revealed: %(count)s.") % {"count": len(revealed)})
     elif what == "creators":
         revealed = item_services.collection_reveal_authors(user=user, collection=collection)
-        messages.success(request, f"Creators revealed on {len(revealed)} works.")
+        messages.success(
+            request, _("Creators revealed on %(count)s works.") % {"count": len(revealed)}
+        )
     else:
         raise Http404("No such reveal.")
     return redirect(collection)
@@ -373,12 +402,12 @@ def work_add(request: HttpRequest, work_id: int) -> HttpResponse:
     """A creator adds their work to a collection by its name."""
     user = authenticated_user(request)
     work = access_work(user, work_id)
-    require_creator(user, work, to="add it to a collection")
+    require_creator(user, work, to=_("add it to a collection"))
     form = CollectionChoiceForm(posted(request))
     if request.method == "POST" and form.is_valid():
         collection = selectors.collection_by_name(form.cleaned_data["collection"].strip())
         if collection is None:
-            form.add_error("collection", "There is no collection by that name.")
+            form.add_error("collection", _("There is no collection by that name."))
         else:
             try:
                 item = item_services.collection_item_add(
@@ -388,12 +417,19 @@ def work_add(request: HttpRequest, work_id: int) -> HttpResponse:
                 form_error_from(form, error)
             else:
                 if item.approved:
-                    messages.success(request, f"{work.title} was added to {collection.title}.")
+                    messages.success(
+                        request,
+                        _("%(work_title)s was added to %(collection_title)s.")
+                        % {"work_title": work.title, "collection_title": collection.title},
+                    )
                 else:
                     messages.success(
                         request,
-                        f"{work.title} was added to {collection.title}; it will show there "
-                        "once a moderator approves it.",
+                        _(
+                            "%(work_title)s was added to %(collection_title)s; it will show there "
+                            "once a moderator approves it."
+                        )
+                        % {"work_title": work.title, "collection_title": collection.title},
                     )
                 return redirect(work)
     items = work.collection_items.select_related("collection").order_by("-created_at")
@@ -410,7 +446,7 @@ def user_items(request: HttpRequest, username: str) -> HttpResponse:
     """The invitations into collections awaiting this creator's answer."""
     user = authenticated_user(request)
     if user.username.lower() != username.lower():
-        raise PermissionDenied("You can only see your own collection items.")
+        raise PermissionDenied(_("You can only see your own collection items."))
     page = paginate(request, selectors.items_awaiting_creator(user))
     return render(request, "collections/user_items.html", {"items": page, "page": page})
 
@@ -424,8 +460,14 @@ def user_item_answer(request: HttpRequest, username: str, item_id: int) -> HttpR
     )
     if request.POST.get("answer") == "accept":
         item_services.collection_item_accept(user=user, item=item)
-        messages.success(request, f"You accepted the invitation to {item.collection.title}.")
+        messages.success(
+            request,
+            _("You accepted the invitation to %(title)s.") % {"title": item.collection.title},
+        )
     else:
         item_services.collection_item_refuse(user=user, item=item)
-        messages.success(request, f"You refused the invitation to {item.collection.title}.")
+        messages.success(
+            request,
+            _("You refused the invitation to %(title)s.") % {"title": item.collection.title},
+        )
     return redirect("collections:user_items", username=user.username)

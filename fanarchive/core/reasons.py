@@ -7,12 +7,15 @@ characters removed, trimmed) under the same limit, with the same messages.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fanarchive.core.text import clean_text
 
 # Long enough for a report with quotes and links, short enough to read in the queue.
 TEXT_LIMIT = 5000
-REASON_REQUIRED = "Please give the reason: the person is shown it."
+# Marked for translation here, translated when refused (`required` may be any message).
+REASON_REQUIRED = gettext_noop("Please give the reason: the person is shown it.")
 
 
 def moderation_text(
@@ -21,9 +24,14 @@ def moderation_text(
     """`text` cleaned and checked; `required` is the message when it is empty (None: may be)."""
     cleaned = clean_text(text).strip()
     if not cleaned and required is not None:
-        raise ValidationError({field: [required]})
+        raise ValidationError({field: [_(required)]})
     if len(cleaned) > TEXT_LIMIT:
         raise ValidationError(
-            {field: [f"Please keep it under {TEXT_LIMIT:,} characters ({len(cleaned):,} now)."]}
+            {
+                field: [
+                    _("Please keep it under %(max)s characters (%(length)s now).")
+                    % {"max": f"{TEXT_LIMIT:,}", "length": f"{len(cleaned):,}"}
+                ]
+            }
         )
     return cleaned

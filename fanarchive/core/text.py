@@ -14,6 +14,7 @@ from enum import StrEnum
 from itertools import filterfalse
 from operator import methodcaller
 
+from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
 from fanarchive.core.sanitize import sanitize_html
@@ -26,7 +27,12 @@ class TextFormat(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"html": "Rich text (HTML)", "markdown": "Markdown", "plain": "Plain text"}[self]
+        labels = {
+            "html": _("Rich text (HTML)"),
+            "markdown": _("Markdown"),
+            "plain": _("Plain text"),
+        }
+        return str(labels[self])
 
 
 SCENE_BREAK_HTML = '<hr class="scene-break">'

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from fanarchive.accounts.models import User
@@ -76,5 +77,5 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         return render(request, "413.html", context, status=413)
     reason = ""
     if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
-        reason = "The form sent too many fields or files at once."
+        reason = _("The form sent too many fields or files at once.")
     return HttpResponseBadRequest(loader.render_to_string("400.html", {"reason": reason}))

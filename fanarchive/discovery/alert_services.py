@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
+from django.utils.translation import gettext
 from pyroaring import BitMap
 
 from fanarchive.accounts.models import Block, User
@@ -54,7 +55,7 @@ BATCH = 5000
 
 def _own(user: User, saved: SavedFilter) -> None:
     if saved.user_id != user.pk:
-        raise PermissionDenied("This is not your saved filter.")
+        raise PermissionDenied(gettext("This is not your saved filter."))
 
 
 def _filter_of(saved: SavedFilter) -> tuple[Filter, Query | None] | None:
@@ -108,7 +109,9 @@ def saved_filter_alert_subscribe(*, user: User, saved: SavedFilter) -> SavedFilt
         return existing
     parsed = _filter_of(saved)
     if parsed is None:
-        raise ValidationError("This saved filter is no longer valid; save it again to subscribe.")
+        raise ValidationError(
+            gettext("This saved filter is no longer valid; save it again to subscribe.")
+        )
     since = _newest_change()
     with _index_at(since) as catalogue:
         baseline = _matching(catalogue, parsed[0], parsed[1], user)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts import selectors as account_selectors
@@ -30,9 +31,13 @@ def saved_filter_alerts(request: HttpRequest, username: str, filter_id: int) -> 
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, f'New works in "{saved.name}" will reach your inbox and e-mail.'
+                request,
+                _('New works in "%(name)s" will reach your inbox and e-mail.')
+                % {"name": saved.name},
             )
     else:
         alert_services.saved_filter_alert_unsubscribe(user=user, saved=saved)
-        messages.success(request, f'No more alerts of new works in "{saved.name}".')
+        messages.success(
+            request, _('No more alerts of new works in "%(name)s".') % {"name": saved.name}
+        )
     return redirect("discovery:saved_filters", owner.username)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext, gettext_lazy
 
 from fanarchive.discovery.index.catalogue import Filter
 from fanarchive.discovery.search import Query, QuerySyntaxError, parse
@@ -55,25 +56,27 @@ class IdListField(forms.Field):
             if not text:
                 continue
             if not text.isdigit() or len(text) > 10:
-                raise forms.ValidationError(f'"{text[:20]}" is not a tag number.')
+                raise forms.ValidationError(
+                    gettext('"%(text)s" is not a tag number.') % {"text": text[:20]}
+                )
             ids.append(int(text))
         return list(dict.fromkeys(ids))
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label="Search within results", required=False, max_length=500)
+    q = forms.CharField(label=gettext_lazy("Search within results"), required=False, max_length=500)
     include = IdListField(required=False)
     exclude = IdListField(required=False)
     rating = IdListField(required=False)
     # data-autocomplete-* let static/js/tag-autocomplete.js suggest tags as on the posting form.
     fandom_names = forms.CharField(
-        label="Fandoms",
+        label=gettext_lazy("Fandoms"),
         required=False,
         max_length=2000,
         widget=forms.TextInput(attrs={"data-autocomplete-type": "fandom"}),
     )
     relationship_names = forms.CharField(
-        label="Relationships",
+        label=gettext_lazy("Relationships"),
         required=False,
         max_length=2000,
         widget=forms.TextInput(
@@ -84,12 +87,14 @@ class FilterForm(forms.Form):
         ),
     )
     main_relationship = forms.BooleanField(
-        label="Main relationship only",
+        label=gettext_lazy("Main relationship only"),
         required=False,
-        help_text="Only works where the chosen relationships are marked as main ones.",
+        help_text=gettext_lazy(
+            "Only works where the chosen relationships are marked as main ones."
+        ),
     )
     character_names = forms.CharField(
-        label="Characters",
+        label=gettext_lazy("Characters"),
         required=False,
         max_length=2000,
         widget=forms.TextInput(
@@ -100,55 +105,77 @@ class FilterForm(forms.Form):
         ),
     )
     freeform_names = forms.CharField(
-        label="Additional tags",
+        label=gettext_lazy("Additional tags"),
         required=False,
         max_length=2000,
         widget=forms.TextInput(attrs={"data-autocomplete-type": "freeform"}),
     )
-    exclude_names = forms.CharField(label="Other tags to exclude", required=False, max_length=2000)
-    complete = forms.ChoiceField(
-        label="Completion status",
-        required=False,
-        choices=[("", "All works"), ("T", "Complete works only"), ("F", "Works in progress only")],
-        widget=forms.RadioSelect,
+    exclude_names = forms.CharField(
+        label=gettext_lazy("Other tags to exclude"), required=False, max_length=2000
     )
-    crossover = forms.ChoiceField(
-        label="Crossovers",
+    complete = forms.ChoiceField(
+        label=gettext_lazy("Completion status"),
         required=False,
         choices=[
-            ("", "Include crossovers"),
-            ("exclude", "Exclude crossovers"),
-            ("only", "Only crossovers"),
+            ("", gettext_lazy("All works")),
+            ("T", gettext_lazy("Complete works only")),
+            ("F", gettext_lazy("Works in progress only")),
         ],
         widget=forms.RadioSelect,
     )
-    single_chapter = forms.BooleanField(label="Single chapter only", required=False)
-    language = forms.ChoiceField(
-        label="Language", required=False, choices=[("", "Any language"), *LANGUAGES]
+    crossover = forms.ChoiceField(
+        label=gettext_lazy("Crossovers"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Include crossovers")),
+            ("exclude", gettext_lazy("Exclude crossovers")),
+            ("only", gettext_lazy("Only crossovers")),
+        ],
+        widget=forms.RadioSelect,
     )
-    words_from = forms.IntegerField(label="Words from", required=False, min_value=0)
-    words_to = forms.IntegerField(label="Words to", required=False, min_value=0)
-    kudos_from = forms.IntegerField(label="Kudos from", required=False, min_value=0)
-    kudos_to = forms.IntegerField(label="Kudos to", required=False, min_value=0)
-    hits_from = forms.IntegerField(label="Hits from", required=False, min_value=0)
-    hits_to = forms.IntegerField(label="Hits to", required=False, min_value=0)
-    comments_from = forms.IntegerField(label="Comments from", required=False, min_value=0)
-    comments_to = forms.IntegerField(label="Comments to", required=False, min_value=0)
-    bookmarks_from = forms.IntegerField(label="Bookmarks from", required=False, min_value=0)
-    bookmarks_to = forms.IntegerField(label="Bookmarks to", required=False, min_value=0)
+    single_chapter = forms.BooleanField(label=gettext_lazy("Single chapter only"), required=False)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        required=False,
+        choices=[("", gettext_lazy("Any language")), *LANGUAGES],
+    )
+    words_from = forms.IntegerField(label=gettext_lazy("Words from"), required=False, min_value=0)
+    words_to = forms.IntegerField(label=gettext_lazy("Words to"), required=False, min_value=0)
+    kudos_from = forms.IntegerField(label=gettext_lazy("Kudos from"), required=False, min_value=0)
+    kudos_to = forms.IntegerField(label=gettext_lazy("Kudos to"), required=False, min_value=0)
+    hits_from = forms.IntegerField(label=gettext_lazy("Hits from"), required=False, min_value=0)
+    hits_to = forms.IntegerField(label=gettext_lazy("Hits to"), required=False, min_value=0)
+    comments_from = forms.IntegerField(
+        label=gettext_lazy("Comments from"), required=False, min_value=0
+    )
+    comments_to = forms.IntegerField(label=gettext_lazy("Comments to"), required=False, min_value=0)
+    bookmarks_from = forms.IntegerField(
+        label=gettext_lazy("Bookmarks from"), required=False, min_value=0
+    )
+    bookmarks_to = forms.IntegerField(
+        label=gettext_lazy("Bookmarks to"), required=False, min_value=0
+    )
     date_from = forms.DateField(
-        label="Updated from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Updated from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label="Updated to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Updated to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     sort = forms.ChoiceField(
-        label="Sort by", required=False, choices=[(v, label) for v, label, _ in SORTS]
+        label=gettext_lazy("Sort by"), required=False, choices=[(v, label) for v, label, _ in SORTS]
     )
     order = forms.ChoiceField(
-        label="Order",
+        label=gettext_lazy("Order"),
         required=False,
-        choices=[("", "Default"), ("desc", "Descending"), ("asc", "Ascending")],
+        choices=[
+            ("", gettext_lazy("Default")),
+            ("desc", gettext_lazy("Descending")),
+            ("asc", gettext_lazy("Ascending")),
+        ],
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -188,7 +215,9 @@ class FilterForm(forms.Form):
         for name in (*RANGES, "date"):
             low, high = data.get(f"{name}_from"), data.get(f"{name}_to")
             if low is not None and high is not None and low > high:
-                self.add_error(f"{name}_to", "The upper bound must not be below the lower bound.")
+                self.add_error(
+                    f"{name}_to", gettext("The upper bound must not be below the lower bound.")
+                )
         if data.get("sort") == "relevance" and not data.get("q"):
             data["sort"] = "updated"
         return data
@@ -245,25 +274,27 @@ class MuteTagForm(forms.Form):
 
 
 class MuteCreatorForm(forms.Form):
-    username = forms.CharField(label="Creator's account name", max_length=150)
+    username = forms.CharField(label=gettext_lazy("Creator's account name"), max_length=150)
 
 
 class MuteScopeForm(forms.Form):
     """The fandoms a mute is limited to, comma-separated (blank: muted everywhere)."""
 
-    fandoms = forms.CharField(label="Only in these fandoms", required=False, max_length=2000)
+    fandoms = forms.CharField(
+        label=gettext_lazy("Only in these fandoms"), required=False, max_length=2000
+    )
 
     def names(self) -> list[str]:
         return [name for name in self.cleaned_data["fandoms"].split(",") if name.strip()]
 
 
 class ListingPreferenceForm(forms.Form):
-    hide_anonymous = forms.BooleanField(label="Hide anonymous works", required=False)
+    hide_anonymous = forms.BooleanField(label=gettext_lazy("Hide anonymous works"), required=False)
     hide_crossovers = forms.BooleanField(
-        label="Hide crossovers (works in more than one fandom)", required=False
+        label=gettext_lazy("Hide crossovers (works in more than one fandom)"), required=False
     )
 
 
 class SavedFilterForm(forms.Form):
-    name = forms.CharField(label="Name this filter", max_length=100)
+    name = forms.CharField(label=gettext_lazy("Name this filter"), max_length=100)
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.core.text import clean_line
@@ -27,7 +28,7 @@ SCOPE_FANDOMS_MAX = 20
 
 def _require_self(user: User, owner: User) -> None:
     if not user.is_authenticated or user.pk != owner.pk:
-        raise PermissionDenied("You can only change your own mutes and filters.")
+        raise PermissionDenied(gettext("You can only change your own mutes and filters."))
 
 
 def mute_tag_add(*, user: User, owner: User, tag_id: int) -> MutedTag:
@@ -35,9 +36,15 @@ def mute_tag_add(*, user: User, owner: User, tag_id: int) -> MutedTag:
     _require_self(user, owner)
     tag = Tag.objects.filter(pk=tag_id).first()
     if tag is None:
-        raise ValidationError({"tag": ["There is no such tag."]})
+        raise ValidationError({"tag": [gettext("There is no such tag.")]})
     if MutedTag.objects.filter(user=owner).count() >= MUTES_MAX:
-        raise ValidationError({"tag": [f"You can mute at most {MUTES_MAX} tags."]})
+        raise ValidationError(
+            {
+                "tag": [
+                    gettext("You can mute at most %(MUTES_MAX)s tags.") % {"MUTES_MAX": MUTES_MAX}
+                ]
+            }
+        )
     with transaction.atomic():
         muted, _ = MutedTag.objects.get_or_create(user=owner, tag=tag)
     return muted
@@ -54,11 +61,24 @@ def mute_creator_add(*, user: User, owner: User, username: str) -> MutedCreator:
     _require_self(user, owner)
     creator = User.objects.filter(username__iexact=username.strip()).first()
     if creator is None:
-        raise ValidationError({"username": [f'There is no account called "{username}".']})
+        raise ValidationError(
+            {
+                "username": [
+                    gettext('There is no account called "%(username)s".') % {"username": username}
+                ]
+            }
+        )
     if creator.pk == owner.pk:
-        raise ValidationError({"username": ["You cannot mute yourself."]})
+        raise ValidationError({"username": [gettext("You cannot mute yourself.")]})
     if MutedCreator.objects.filter(user=owner).count() >= MUTES_MAX:
-        raise ValidationError({"username": [f"You can mute at most {MUTES_MAX} creators."]})
+        raise ValidationError(
+            {
+                "username": [
+                    gettext("You can mute at most %(MUTES_MAX)s creators.")
+                    % {"MUTES_MAX": MUTES_MAX}
+                ]
+            }
+        )
     with transaction.atomic():
         muted, _ = MutedCreator.objects.get_or_create(user=owner, creator=creator)
     return muted
@@ -77,7 +97,12 @@ def _scope_fandoms(names: list[str]) -> list[Tag]:
     wanted = [name for name in wanted if name]
     if len(wanted) > SCOPE_FANDOMS_MAX:
         raise ValidationError(
-            {"fandoms": [f"A mute can be limited to at most {SCOPE_FANDOMS_MAX} fandoms."]}
+            {
+                "fandoms": [
+                    gettext("A mute can be limited to at most %(SCOPE_FANDOMS_MAX)s fandoms.")
+                    % {"SCOPE_FANDOMS_MAX": SCOPE_FANDOMS_MAX}
+                ]
+            }
         )
     ids = []
     unknown = []
@@ -89,7 +114,9 @@ def _scope_fandoms(names: list[str]) -> list[Tag]:
             unknown.append(name)
     if unknown:
         listed = ", ".join(f'"{name[:100]}"' for name in unknown)
-        raise ValidationError({"fandoms": [f"There is no fandom called {listed}."]})
+        raise ValidationError(
+            {"fandoms": [gettext("There is no fandom called %(listed)s.") % {"listed": listed}]}
+        )
     return list(Tag.objects.filter(pk__in=ids, type=TagType.FANDOM))
 
 
@@ -105,7 +132,7 @@ def mute_scope_set(
     else:
         muted = MutedCreator.objects.filter(user=owner, creator_id=creator_id).first()
     if muted is None:
-        raise ValidationError({"fandoms": ["That is not one of your mutes."]})
+        raise ValidationError({"fandoms": [gettext("That is not one of your mutes.")]})
     fandoms = _scope_fandoms(fandom_names)
     with transaction.atomic():
         muted.fandoms.set(fandoms)
@@ -147,14 +174,15 @@ def saved_filter_create(*, user: User, owner: User, name: str, query_string: str
     name = " ".join(clean_line(name).split())
     errors: dict[str, list[str]] = {}
     if not name:
-        errors["name"] = ["Please give the filter a name."]
+        errors["name"] = [gettext("Please give the filter a name.")]
     elif len(name) > 100:
-        errors["name"] = ["Filter names can be at most 100 characters."]
+        errors["name"] = [gettext("Filter names can be at most 100 characters.")]
     elif SavedFilter.objects.filter(user=owner, name__iexact=name).exists():
-        errors["name"] = [f'You already have a filter called "{name}".']
+        errors["name"] = [gettext('You already have a filter called "%(name)s".') % {"name": name}]
     if SavedFilter.objects.filter(user=owner).count() >= SAVED_FILTERS_MAX:
         errors.setdefault("name", []).append(
-            f"You can keep at most {SAVED_FILTERS_MAX} filters; delete one first."
+            gettext("You can keep at most %(SAVED_FILTERS_MAX)s filters; delete one first.")
+            % {"SAVED_FILTERS_MAX": SAVED_FILTERS_MAX}
         )
     if errors:
         raise ValidationError(errors)
@@ -164,7 +192,9 @@ def saved_filter_create(*, user: User, owner: User, name: str, query_string: str
                 user=owner, name=name, query_string=clean_query_string(query_string)
             )
     except IntegrityError as error:
-        raise ValidationError({"name": [f'You already have a filter called "{name}".']}) from error
+        raise ValidationError(
+            {"name": [gettext('You already have a filter called "%(name)s".') % {"name": name}]}
+        ) from error
 
 
 def saved_filter_delete(*, user: User, saved: SavedFilter) -> None:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts import selectors as account_selectors
@@ -130,7 +131,7 @@ def find_works(
         **(scope.context if scope is not None else {}),
         "tag_relations": tag_relations(tag) if tag is not None and not tag.is_fixed else None,
         "can_wrangle": tag is not None and can_wrangle(request.user, tag),
-        "heading": "Works",
+        "heading": _("Works"),
         "current_sort": current_sort,
         "ratings": fixed_tags(TagType.RATING),
         "warnings": fixed_tags(TagType.WARNING),
@@ -216,7 +217,7 @@ def mutes(request: HttpRequest, username: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(creator_form, error)
         else:
-            messages.success(request, "Muted. Their works no longer appear for you.")
+            messages.success(request, _("Muted. Their works no longer appear for you."))
             return redirect("discovery:mutes", owner.username)
     preference = selectors.listing_preference_of(owner)
     return render(
@@ -262,7 +263,10 @@ def mute_scope(
         return redirect("discovery:mutes", owner.username)
     fandoms = ", ".join(sorted(tag.name for tag in muted.fandoms.all()))
     messages.success(
-        request, f"Now muted only in {fandoms}." if fandoms else "Now muted everywhere."
+        request,
+        _("Now muted only in %(fandoms)s.") % {"fandoms": fandoms}
+        if fandoms
+        else _("Now muted everywhere."),
     )
     return redirect("discovery:mutes", owner.username)
 
@@ -279,7 +283,7 @@ def listing_preferences(request: HttpRequest, username: str) -> HttpResponse:
         hide_anonymous=bool(form.cleaned_data.get("hide_anonymous")),
         hide_crossovers=bool(form.cleaned_data.get("hide_crossovers")),
     )
-    messages.success(request, "Saved your listing preferences.")
+    messages.success(request, _("Saved your listing preferences."))
     return redirect("discovery:mutes", owner.username)
 
 
@@ -289,7 +293,7 @@ def mute_tag(request: HttpRequest, username: str) -> HttpResponse:
     owner = account_selectors.own_account(request.user, username)
     form = MuteTagForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a tag to mute.")
+        messages.error(request, _("Choose a tag to mute."))
         return redirect("discovery:mutes", owner.username)
     try:
         muted = services.mute_tag_add(
@@ -298,7 +302,10 @@ def mute_tag(request: HttpRequest, username: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("discovery:mutes", owner.username)
-    messages.success(request, f"Muted {muted.tag.name}: works with it no longer appear for you.")
+    messages.success(
+        request,
+        _("Muted %(name)s: works with it no longer appear for you.") % {"name": muted.tag.name},
+    )
     return redirect("discovery:mutes", owner.username)
 
 
@@ -307,7 +314,7 @@ def mute_tag(request: HttpRequest, username: str) -> HttpResponse:
 def unmute_tag(request: HttpRequest, username: str, tag_id: int) -> HttpResponse:
     owner = account_selectors.own_account(request.user, username)
     services.mute_tag_remove(user=authenticated_user(request), owner=owner, tag_id=tag_id)
-    messages.success(request, "The tag is no longer muted.")
+    messages.success(request, _("The tag is no longer muted."))
     return redirect("discovery:mutes", owner.username)
 
 
@@ -318,7 +325,7 @@ def unmute_creator(request: HttpRequest, username: str, creator_id: int) -> Http
     services.mute_creator_remove(
         user=authenticated_user(request), owner=owner, creator_id=creator_id
     )
-    messages.success(request, "The creator is no longer muted.")
+    messages.success(request, _("The creator is no longer muted."))
     return redirect("discovery:mutes", owner.username)
 
 
@@ -340,7 +347,7 @@ def saved_filters(request: HttpRequest, username: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, f'Saved the filter "{saved.name}".')
+            messages.success(request, _('Saved the filter "%(name)s".') % {"name": saved.name})
             return redirect("discovery:saved_filters", owner.username)
     return render(
         request,
@@ -362,7 +369,7 @@ def saved_filter_delete(request: HttpRequest, username: str, filter_id: int) -> 
     if saved is None:
         raise Http404("No such filter.")
     services.saved_filter_delete(user=authenticated_user(request), saved=saved)
-    messages.success(request, f'Deleted the filter "{saved.name}".')
+    messages.success(request, _('Deleted the filter "%(name)s".') % {"name": saved.name})
     return redirect("discovery:saved_filters", owner.username)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat, clean_text, render
@@ -33,14 +34,17 @@ def _stats_changed(work_id: int) -> None:
 def _validate(*, user: User, pseud: Pseud, notes: str, tags: Sequence[str]) -> Errors:
     errors: Errors = {}
     if pseud.user_id != user.pk:
-        errors.setdefault("pseud", []).append("Choose one of your own pseuds.")
+        errors.setdefault("pseud", []).append(_("Choose one of your own pseuds."))
     if len(notes) > NOTES_MAX:
         errors.setdefault("notes", []).append(
-            f"Notes can be at most {NOTES_MAX:,} characters long (these are {len(notes):,})."
+            _("Notes can be at most %(NOTES_MAX)s characters long (these are %(length)s).")
+            % {"NOTES_MAX": f"{NOTES_MAX:,}", "length": f"{len(notes):,}"}
         )
     names = unique_tag_names(tags)
     if len(names) > TAGS_MAX:
-        errors.setdefault("tags", []).append(f"A bookmark can have at most {TAGS_MAX} tags.")
+        errors.setdefault("tags", []).append(
+            _("A bookmark can have at most %(TAGS_MAX)s tags.") % {"TAGS_MAX": TAGS_MAX}
+        )
     for name in names:
         problem = tag_name_error(name)
         if problem:
@@ -57,7 +61,7 @@ def _require_visible(user: User, work: Work | None, series: Series | None) -> No
     if work is not None:
         work = access_work(user, work.pk)  # 404 / 403 as on the work page
         if not work.posted or work.hidden_by_admin:
-            raise ValidationError({"work": ["Only posted works can be bookmarked."]})
+            raise ValidationError({"work": [_("Only posted works can be bookmarked.")]})
     if series is not None:
         series_get(user, series.pk)
 
@@ -75,7 +79,7 @@ def bookmark_create(
 ) -> Bookmark:
     """Bookmark a work or a series (exactly one); one bookmark per user per item."""
     if (work is None) == (series is None):
-        raise ValidationError("Bookmark one work or one series.")
+        raise ValidationError(_("Bookmark one work or one series."))
     _require_visible(user, work, series)
     notes = clean_text(notes)  # tags are cleaned by the tag services
     errors = _validate(user=user, pseud=pseud, notes=notes, tags=tags)
@@ -83,7 +87,7 @@ def bookmark_create(
         {"work": work} if work is not None else {"series": series}
     )
     if Bookmark.objects.filter(user=user, **target).exists():
-        errors.setdefault("__all__", []).append("You have already bookmarked this.")
+        errors.setdefault("__all__", []).append(_("You have already bookmarked this."))
     if errors:
         raise ValidationError(errors)
     try:
@@ -100,7 +104,7 @@ def bookmark_create(
             if work is not None:
                 _stats_changed(work.pk)
     except IntegrityError as error:  # a second request won the race
-        raise ValidationError("You have already bookmarked this.") from error
+        raise ValidationError(_("You have already bookmarked this.")) from error
     return bookmark
 
 
@@ -116,7 +120,7 @@ def bookmark_update(
 ) -> Bookmark:
     """Change one's own bookmark."""
     if bookmark.user_id != user.pk:
-        raise ValidationError("This is not your bookmark.")
+        raise ValidationError(_("This is not your bookmark."))
     notes = clean_text(notes)
     errors = _validate(user=user, pseud=pseud, notes=notes, tags=tags)
     if errors:
@@ -137,7 +141,7 @@ def bookmark_update(
 def bookmark_delete(*, user: User, bookmark: Bookmark) -> None:
     """Delete one's own bookmark."""
     if bookmark.user_id != user.pk:
-        raise ValidationError("This is not your bookmark.")
+        raise ValidationError(_("This is not your bookmark."))
     with transaction.atomic():
         work_id = bookmark.work_id
         bookmark.delete()

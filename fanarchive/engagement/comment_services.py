@@ -22,6 +22,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import is_moderator
@@ -51,11 +53,11 @@ def _rate_limit_error(*, user: User | None, guest_key: str) -> str | None:
         if not spam_selectors.is_new_account(user, now=now):
             return None
         recent = Comment.objects.filter(user=user)
-        who = "while your account is new"
+        who = _("while your account is new")
         commenter = f"user:{user.pk}"
     else:
         recent = Comment.objects.filter(user__isnull=True, guest_key=guest_key)
-        who = "as a guest"
+        who = _("as a guest")
         commenter = f"guest:{guest_key}"
     count, seconds = limits.comment_rate()
     window = timedelta(seconds=seconds)
@@ -68,29 +70,33 @@ def _rate_limit_error(*, user: User | None, guest_key: str) -> str | None:
     if len(times) < count:
         return None
     wait = max(1, math.ceil((times[-1] + window - now).total_seconds() / 60))
-    return (
-        f"You can post {limits.per_window(count, seconds, 'comment')} {who}. "
-        f"Try again in {wait} minute{'s' if wait != 1 else ''}."
-    )
+    return ngettext(
+        "You can post %(rate)s %(who)s. Try again in %(wait)s minute.",
+        "You can post %(rate)s %(who)s. Try again in %(wait)s minutes.",
+        wait,
+    ) % {"rate": limits.per_window(count, seconds, "comment"), "who": who, "wait": wait}
 
 
 def _clean_text(text: str) -> str:
     """The comment as stored: control characters removed, checked, sanitised HTML."""
     text = clean_text(text).strip()
     if not text:
-        raise ValidationError({"text": ["Please write a comment."]})
+        raise ValidationError({"text": [_("Please write a comment.")]})
     if len(text) > limits.COMMENT_MAX:
         raise ValidationError(
             {
                 "text": [
-                    f"A comment can be at most {limits.COMMENT_MAX:,} characters long; "
-                    f"this one has {len(text):,}."
+                    _(
+                        "A comment can be at most %(COMMENT_MAX)s characters long; this one has "
+                        "%(length)s."
+                    )
+                    % {"COMMENT_MAX": f"{limits.COMMENT_MAX:,}", "length": f"{len(text):,}"}
                 ]
             }
         )
     html = render(text, TextFormat.HTML)
     if not html.strip():
-        raise ValidationError({"text": ["Please write a comment."]})
+        raise ValidationError({"text": [_("Please write a comment.")]})
     return html
 
 
@@ -118,41 +124,42 @@ def comment_create(
     """
     work: Work = chapter.work
     if parent is not None and parent.work_id != work.pk:
-        raise ValidationError({"text": ["That comment is not on this work."]})
+        raise ValidationError({"text": [_("That comment is not on this work.")]})
     refuse_unless(work_permissions(user or AnonymousUser(), work).comment_refusal, key="text")
     if not chapter.posted:
-        raise ValidationError({"text": ["You cannot comment on a draft chapter."]})
+        raise ValidationError({"text": [_("You cannot comment on a draft chapter.")]})
     if parent is not None:
         if parent.deleted or parent.state != CommentState.PUBLISHED:
-            raise ValidationError({"text": ["You cannot reply to this comment."]})
+            raise ValidationError({"text": [_("You cannot reply to this comment.")]})
         if parent.frozen:
             raise ValidationError(
-                {"text": ["This comment thread is frozen. No new replies can be made."]}
+                {"text": [_("This comment thread is frozen. No new replies can be made.")]}
             )
         if user is not None and parent.user is not None and is_blocked(parent.user, user):
-            raise ValidationError({"text": ["You cannot reply to this comment."]})
+            raise ValidationError({"text": [_("You cannot reply to this comment.")]})
     errors: dict[str, list[str]] = {}
     if user is None:
         guest_name = clean_line(guest_name).strip()
         guest_email = guest_email.strip()
         if not guest_name:
-            errors.setdefault("name", []).append("Please enter your name.")
+            errors.setdefault("name", []).append(_("Please enter your name."))
         elif len(guest_name) > limits.GUEST_NAME_MAX:
             errors.setdefault("name", []).append(
-                f"A name can be at most {limits.GUEST_NAME_MAX} characters long."
+                _("A name can be at most %(GUEST_NAME_MAX)s characters long.")
+                % {"GUEST_NAME_MAX": limits.GUEST_NAME_MAX}
             )
         if guest_email:
             try:
                 validate_email(guest_email)
             except ValidationError:
-                errors.setdefault("email", []).append("Please enter a valid e-mail address.")
+                errors.setdefault("email", []).append(_("Please enter a valid e-mail address."))
         if not guest_key:
             raise ValueError("a guest's comment needs a guest key")
     else:
         if pseud is None:
             pseud = user.default_pseud
         elif pseud.user_id != user.pk:
-            errors.setdefault("pseud", []).append("You can only comment under your own pseuds.")
+            errors.setdefault("pseud", []).append(_("You can only comment under your own pseuds."))
     try:
         html = _clean_text(text)
     except ValidationError as error:
@@ -263,11 +270,11 @@ def _announce(comment: Comment, *, site_url: str) -> None:
 def comment_update(*, user: User, comment: Comment, text: str) -> Comment:
     """The author edits their own comment (not a deleted or frozen one)."""
     if comment.user_id != user.pk:
-        raise PermissionDenied("Only the person who wrote this comment can edit it.")
+        raise PermissionDenied(_("Only the person who wrote this comment can edit it."))
     if comment.deleted:
-        raise ValidationError({"text": ["This comment was deleted."]})
+        raise ValidationError({"text": [_("This comment was deleted.")]})
     if comment.frozen:
-        raise ValidationError({"text": ["This comment thread is frozen and cannot be edited."]})
+        raise ValidationError({"text": [_("This comment thread is frozen and cannot be edited.")]})
     html = _clean_text(text)
     with transaction.atomic():
         comment.text = html
@@ -297,7 +304,7 @@ def comment_delete(*, user: User, comment: Comment) -> None:
     without, it goes, and so do deleted ancestors left without replies.
     """
     if comment.user_id != user.pk and not is_creator(user, comment.work) and not is_moderator(user):
-        raise PermissionDenied("Only the comment's author or the work's creators can delete it.")
+        raise PermissionDenied(_("Only the comment's author or the work's creators can delete it."))
     if comment.deleted:
         return
     with transaction.atomic():
@@ -317,13 +324,13 @@ def comment_delete(*, user: User, comment: Comment) -> None:
 
 def comment_approve(*, user: User, comment: Comment, site_url: str = "") -> Comment:
     """A creator publishes a comment held for moderation."""
-    require_creator(user, comment.work, to="approve comments on it")
+    require_creator(user, comment.work, to=_("approve comments on it"))
     if comment.state == CommentState.PUBLISHED:
         return comment
     if comment.state == CommentState.HIDDEN:
-        raise PermissionDenied("A moderator hid this comment; it cannot be approved.")
+        raise PermissionDenied(_("A moderator hid this comment; it cannot be approved."))
     if comment.state == CommentState.HELD:
-        raise PermissionDenied("This comment is held for a moderator; it cannot be approved.")
+        raise PermissionDenied(_("This comment is held for a moderator; it cannot be approved."))
     with transaction.atomic():
         comment.state = CommentState.PUBLISHED
         comment.save(update_fields=["state"])
@@ -333,7 +340,7 @@ def comment_approve(*, user: User, comment: Comment, site_url: str = "") -> Comm
 
 
 def _set_frozen(*, user: User, comment: Comment, frozen: bool) -> Comment:
-    require_creator(user, comment.work, to="freeze comment threads on it")
+    require_creator(user, comment.work, to=_("freeze comment threads on it"))
     with transaction.atomic():
         # The comment and every reply below it, level by level.
         ids = [comment.pk]
@@ -377,18 +384,18 @@ def comment_import(
     work: Work = chapter.work
     errors: dict[str, list[str]] = {}
     if not work.posted or not chapter.posted:
-        errors.setdefault("chapter", []).append("Only a posted chapter can have comments.")
+        errors.setdefault("chapter", []).append(_("Only a posted chapter can have comments."))
     if user is not None:
         if pseud is None:
             pseud = user.default_pseud
         elif pseud.user_id != user.pk:
-            errors.setdefault("pseud", []).append("The pseud is not one of the user's.")
+            errors.setdefault("pseud", []).append(_("The pseud is not one of the user's."))
         guest_name = ""
     else:
         pseud = None
         guest_name = clean_line(guest_name).strip()[: limits.GUEST_NAME_MAX].strip()
     if created_at is not None and created_at > timezone.now():
-        errors.setdefault("created_at", []).append("A date in the future cannot be kept.")
+        errors.setdefault("created_at", []).append(_("A date in the future cannot be kept."))
     try:
         html = _clean_text(text)
     except ValidationError as error:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.engagement import limits
 
@@ -14,16 +15,18 @@ class CommentForm(forms.Form):
     """
 
     text = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": limits.COMMENT_MAX}),
-        help_text="Plain text or HTML; line breaks become paragraphs.",
+        help_text=_("Plain text or HTML; line breaks become paragraphs."),
     )
-    pseud = forms.TypedChoiceField(label="Comment as", required=False, coerce=int, empty_value=None)
-    name = forms.CharField(label="Name", required=False, max_length=limits.GUEST_NAME_MAX)
+    pseud = forms.TypedChoiceField(
+        label=_("Comment as"), required=False, coerce=int, empty_value=None
+    )
+    name = forms.CharField(label=_("Name"), required=False, max_length=limits.GUEST_NAME_MAX)
     email = forms.CharField(
-        label="E-mail address (optional, never shown)", required=False, max_length=254
+        label=_("E-mail address (optional, never shown)"), required=False, max_length=254
     )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -45,7 +48,7 @@ class CommentForm(forms.Form):
 
 class CommentEditForm(forms.Form):
     text = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": limits.COMMENT_MAX}),

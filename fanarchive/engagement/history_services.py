@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import Preference, User
 from fanarchive.engagement.inbox_selectors import uses_marked_for_later
@@ -55,7 +56,7 @@ def history_mark_for_later(*, user: User, work: Work, marked: bool) -> ReadingHi
     """Mark (or unmark) a work the user may open as one to read later."""
     if marked and not uses_marked_for_later(user):
         raise ValidationError(
-            'You have turned "Marked for later" off; turn it on in your preferences first.'
+            gettext('You have turned "Marked for later" off; turn it on in your preferences first.')
         )
     with transaction.atomic():
         entry, _ = ReadingHistory.objects.get_or_create(user=user, work=work)

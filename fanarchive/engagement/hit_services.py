@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.engagement import limits, tasks
@@ -122,14 +123,16 @@ def hits_import(*, hits: dict[int, int]) -> int:
     marks them in its mapping).
     """
     if any(n < 0 for n in hits.values()):
-        raise ValidationError({"hits": ["A hit count cannot be negative."]})
+        raise ValidationError({"hits": [gettext("A hit count cannot be negative.")]})
     counts = {work_id: n for work_id, n in hits.items() if n}
     if not counts:
         return 0
     known = set(Work.objects.filter(pk__in=counts).values_list("pk", flat=True))
     missing = sorted(set(counts) - known)
     if missing:
-        raise ValidationError({"hits": [f"No work with the id {missing[0]}."]})
+        raise ValidationError(
+            {"hits": [gettext("No work with the id %(missing)s.") % {"missing": missing[0]}]}
+        )
     with transaction.atomic():
         WorkHitCount.objects.bulk_create(
             [WorkHitCount(work_id=work_id, hits=0) for work_id in counts], ignore_conflicts=True

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.tags.models import Tag
@@ -27,7 +28,7 @@ class Kudos(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "kudos"
+        verbose_name_plural = _("kudos")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -54,13 +55,13 @@ DELETED_ACCOUNT = "(deleted account)"
 
 
 class CommentState(models.TextChoices):
-    PUBLISHED = "published", "Published"
-    PENDING = "pending", "Awaiting approval"
+    PUBLISHED = "published", _("Published")
+    PENDING = "pending", _("Awaiting approval")
     # Hidden by a moderator: shown only to its author (with `hidden_reason`) and moderators.
-    HIDDEN = "hidden", "Hidden by a moderator"
+    HIDDEN = "hidden", _("Hidden by a moderator")
     # Held by the spam rules (`held_reason`) until a moderator approves it: shown only to
     # its author and moderators, counted nowhere, nobody notified (engagement.spam_*).
-    HELD = "held", "Held for moderation"
+    HELD = "held", _("Held for moderation")
 
 
 class Comment(models.Model):
@@ -250,9 +251,9 @@ class Bookmark(models.Model):
 
 
 class SubscriptionKind(models.TextChoices):
-    WORK = "work", "Work"
-    CREATOR = "creator", "Creator"
-    SERIES = "series", "Series"
+    WORK = "work", _("Work")
+    CREATOR = "creator", _("Creator")
+    SERIES = "series", _("Series")
 
 
 class Subscription(models.Model):
@@ -309,15 +310,15 @@ class Subscription(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    COMMENT = "comment", "Comment on your work"
-    REPLY = "reply", "Reply to your comment"
-    COMMENT_PENDING = "comment_pending", "Comment awaiting approval"
-    KUDOS = "kudos", "Kudos"
-    SUBSCRIPTION = "subscription", "Subscription"
-    GIFT = "gift", "Gift"
-    INVITATION = "invitation", "Co-creator invitation"
-    MODERATION = "moderation", "Moderation"
-    COLLECTION = "collection", "Collection"
+    COMMENT = "comment", _("Comment on your work")
+    REPLY = "reply", _("Reply to your comment")
+    COMMENT_PENDING = "comment_pending", _("Comment awaiting approval")
+    KUDOS = "kudos", _("Kudos")
+    SUBSCRIPTION = "subscription", _("Subscription")
+    GIFT = "gift", _("Gift")
+    INVITATION = "invitation", _("Co-creator invitation")
+    MODERATION = "moderation", _("Moderation")
+    COLLECTION = "collection", _("Collection")
 
 
 class Notice(models.Model):
@@ -376,11 +377,11 @@ class ReadingHistory(models.Model):
 class ReadingStatus(models.TextChoices):
     """Where a work stands on a reader's reading list (beside "marked for later")."""
 
-    WANT = "want", "Want to read"
-    READING = "reading", "Reading"
-    FINISHED = "finished", "Finished"
-    ON_HOLD = "on_hold", "On hold"
-    DROPPED = "dropped", "Dropped"
+    WANT = "want", _("Want to read")
+    READING = "reading", _("Reading")
+    FINISHED = "finished", _("Finished")
+    ON_HOLD = "on_hold", _("On hold")
+    DROPPED = "dropped", _("Dropped")
 
 
 class ReadingListEntry(models.Model):

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from fanarchive.accounts.language_selectors import in_language_of
 from fanarchive.accounts.models import EmailFrequency, User
 from fanarchive.core.tasks import retrying_task
 from fanarchive.engagement.inbox_selectors import work_shown_to
@@ -53,7 +55,8 @@ def notice_email_send(notice_id: int) -> bool:
         user = User.objects.get(pk=notice.recipient_id)
         if not user.email or not user.is_active or not _still_shown(user, [notice]):
             return False
-        _mail(user, notice.subject, "notice", {"notice": notice, "url": absolute(notice.url)})
+        with in_language_of(user):
+            _mail(user, notice.subject, "notice", {"notice": notice, "url": absolute(notice.url)})
         notice.emailed_at = timezone.now()
         notice.save(update_fields=["emailed_at"])
     logger.info("Mailed notice %s to user %s", notice_id, user.pk)
@@ -85,10 +88,15 @@ def digest_send(user_id: int) -> int:
         user = User.objects.get(pk=user_id)
         shown = _still_shown(user, notices)
         if user.email and user.is_active and shown:
-            entries = [(notice, absolute(notice.url)) for notice in shown]
-            count = len(shown)
-            subject = f"Your daily digest: {count} new notice{'s' if count != 1 else ''}"
-            _mail(user, subject, "digest", {"entries": entries})
+            with in_language_of(user):  # the subject too
+                entries = [(notice, absolute(notice.url)) for notice in shown]
+                count = len(shown)
+                subject = ngettext(
+                    "Your daily digest: %(count)s new notice",
+                    "Your daily digest: %(count)s new notices",
+                    count,
+                ) % {"count": count}
+                _mail(user, subject, "digest", {"entries": entries})
         Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
     logger.info("Mailed a digest of %d notices to user %s", len(shown), user_id)
     return len(shown)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fanarchive.accounts.moderators import is_moderator
 from fanarchive.engagement.selectors import blocked_by_creator
@@ -25,7 +27,9 @@ if TYPE_CHECKING:
 
     AnyUser = User | AnonymousUser
 
-BLOCKED_MESSAGE = "Sorry, you have been blocked by one or more of this work's creators."
+BLOCKED_MESSAGE = gettext_noop(
+    "Sorry, you have been blocked by one or more of this work's creators."
+)
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,11 @@ class WorkPermissions:
 def _closed(work: Work, viewer: AnyUser, doing: str) -> str:
     """Why nobody (or not this viewer) may engage with the work at all, or ""."""
     if not work.posted:
-        return f"You cannot {doing} a draft."
+        return _("You cannot %(doing)s a draft.") % {"doing": doing}
     if work.hidden_by_admin:
-        return f"You cannot {doing} a work hidden by an administrator."
+        return _("You cannot %(doing)s a work hidden by an administrator.") % {"doing": doing}
     if work.restricted and not viewer.is_authenticated:
-        return f"Only registered users can {doing} this work. Please log in."
+        return _("Only registered users can %(doing)s this work. Please log in.") % {"doing": doing}
     return ""
 
 
@@ -84,33 +88,33 @@ def work_permissions(viewer: AnyUser, work: Work) -> WorkPermissions:
     read = "" if creator or reviewing else _closed(work, viewer, "read")
 
     def engaging(doing: str) -> str:
-        return _closed(work, viewer, doing) or (BLOCKED_MESSAGE if blocked else "")
+        return _closed(work, viewer, doing) or (_(BLOCKED_MESSAGE) if blocked else "")
 
-    comment = engaging("comment on")
+    comment = engaging(_("comment on"))
     if not comment and work.comment_policy == CommentPolicy.NOBODY:
-        comment = "Sorry, this work doesn't allow comments."
+        comment = _("Sorry, this work doesn't allow comments.")
     registered_only = work.comment_policy == CommentPolicy.REGISTERED
     if not comment and registered_only and not viewer.is_authenticated:
-        comment = "Sorry, this work only allows comments from registered users."
-    kudos = engaging("leave kudos on")
+        comment = _("Sorry, this work only allows comments from registered users.")
+    kudos = engaging(_("leave kudos on"))
     if not kudos and creator:
-        kudos = "You can't leave kudos on your own work."
+        kudos = _("You can't leave kudos on your own work.")
     bookmark = _closed(work, viewer, "bookmark")
     if not bookmark and not viewer.is_authenticated:
-        bookmark = "Please log in to bookmark works."
+        bookmark = _("Please log in to bookmark works.")
     # Drafts and hidden works are never downloadable, not even by their creators.
     download = _closed(work, viewer, "download")
     if not work.posted:
-        download = "Drafts cannot be downloaded. Post the work first."
+        download = _("Drafts cannot be downloaded. Post the work first.")
     elif work.hidden_by_admin:
-        download = "This work has been hidden by an administrator."
+        download = _("This work has been hidden by an administrator.")
     return WorkPermissions(
         read_refusal=read,
         comment_refusal=comment,
         kudos_refusal=kudos,
         bookmark_refusal=bookmark,
         download_refusal=download,
-        edit_refusal="" if creator else "Only the creators of this work can change it.",
+        edit_refusal="" if creator else _("Only the creators of this work can change it."),
     )
 
 

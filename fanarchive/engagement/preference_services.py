@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
+from fanarchive.accounts.language_services import language_check
 from fanarchive.accounts.models import EmailFrequency, Preference, User
 from fanarchive.accounts.profile_services import require_self
 from fanarchive.accounts.reading_time import MAX_WORDS_PER_MINUTE, MIN_WORDS_PER_MINUTE
@@ -37,6 +39,7 @@ def preferences_update(
     use_marked_for_later: bool | None = None,
     email: dict[str, str] | None = None,
     reading_speed: int | None = None,
+    language: str | None = None,
 ) -> Preference:
     """Save `owner`'s preferences; `user` is who asks and must be `owner`.
 
@@ -45,6 +48,8 @@ def preferences_update(
     `email_subscriptions` and `email_collections` to "immediate", "daily" or "off";
     `reading_speed` (words per minute, for reading-time estimates) must be within
     `accounts.reading_time`'s bounds.
+    `language` is the interface's language (a code of settings.LANGUAGES, "" for the
+    browser's own), left as it is when None.
     Turning history off clears it (works marked for later stay marked); turning "Marked
     for later" off clears the marks.
     """
@@ -59,9 +64,20 @@ def preferences_update(
         MIN_WORDS_PER_MINUTE <= reading_speed <= MAX_WORDS_PER_MINUTE
     ):
         errors["reading_speed"] = [
-            f"Choose a reading speed between {MIN_WORDS_PER_MINUTE} and "
-            f"{MAX_WORDS_PER_MINUTE} words per minute."
+            gettext(
+                "Choose a reading speed between %(MIN_WORDS_PER_MINUTE)s and "
+                "%(MAX_WORDS_PER_MINUTE)s words per minute."
+            )
+            % {
+                "MIN_WORDS_PER_MINUTE": MIN_WORDS_PER_MINUTE,
+                "MAX_WORDS_PER_MINUTE": MAX_WORDS_PER_MINUTE,
+            }
         ]
+    if language is not None:
+        try:
+            language_check(language)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -77,6 +93,8 @@ def preferences_update(
             setattr(preference, name, value)
         if reading_speed is not None:
             preference.reading_speed = reading_speed
+        if language is not None:
+            preference.language = language
         stop_history = keep_history is False and preference.keep_history
         if keep_history is not None:
             preference.keep_history = keep_history

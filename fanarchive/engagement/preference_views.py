@@ -9,9 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.forms import PreferencesForm
 from fanarchive.accounts.selectors import own_account, preference_of
+from fanarchive.core.i18n import language_cookie_set
 from fanarchive.core.views import authenticated_user, form_error_from, posted
 from fanarchive.engagement.preference_services import preferences_update
 
@@ -36,10 +39,16 @@ def preferences(request: HttpRequest, username: str) -> HttpResponse:
                 use_marked_for_later=data["use_marked_for_later"],
                 email=form.email_choices(),
                 reading_speed=data["reading_speed"],
+                language=data["language"],
             )
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "Your preferences were saved.")
-            return redirect("accounts:preferences", owner.username)
+            response = redirect("accounts:preferences", owner.username)
+            # The chosen language from this response on, in this browser too.
+            language_cookie_set(request, response, data["language"])
+            if data["language"]:
+                translation.activate(data["language"])
+            messages.success(request, _("Your preferences were saved."))
+            return response
     return render(request, "accounts/preferences.html", {"form": form, "owner": owner})

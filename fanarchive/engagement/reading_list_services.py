@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import Preference, User
 from fanarchive.accounts.profile_services import require_self
@@ -21,8 +22,10 @@ from fanarchive.works.models import Work
 
 def _status(value: str) -> ReadingStatus:
     if value not in ReadingStatus.values:
-        choices = ", ".join(label for label in ReadingStatus.labels)
-        raise ValidationError({"status": [f"Choose a reading status: {choices}."]})
+        choices = ", ".join(str(label) for label in ReadingStatus.labels)
+        raise ValidationError(
+            {"status": [gettext("Choose a reading status: %(choices)s.") % {"choices": choices}]}
+        )
     return ReadingStatus(value)
 
 
@@ -35,7 +38,7 @@ def reading_list_set(*, user: User, work: Work, status: str) -> ReadingListEntry
     """
     chosen = _status(status)
     if not work.posted or work.hidden_by_admin:
-        raise ValidationError("Only posted works can go on your reading list.")
+        raise ValidationError(gettext("Only posted works can go on your reading list."))
     now = timezone.now()
     with transaction.atomic():
         entry = ReadingListEntry.objects.select_for_update().filter(user=user, work=work).first()

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.selectors import user_get
@@ -38,9 +39,9 @@ def reading_status(request: HttpRequest, work_id: int) -> HttpResponse:
     else:
         if status:
             label = entry.get_status_display()
-            messages.success(request, f"On your reading list as \u201c{label}\u201d.")
+            messages.success(request, _("On your reading list as “%(label)s”.") % {"label": label})
         else:
-            messages.success(request, "Not on your reading list.")
+            messages.success(request, _("Not on your reading list."))
     return redirect(_next(request, work.get_absolute_url()))
 
 
@@ -54,7 +55,7 @@ def reading_list_privacy(request: HttpRequest, username: str) -> HttpResponse:
     )
     messages.success(
         request,
-        "Your reading list is public." if public else "Your reading list is private.",
+        _("Your reading list is public.") if public else _("Your reading list is private."),
     )
     return redirect("social:reading_list", owner.username)
 
@@ -69,7 +70,7 @@ def reading_list(request: HttpRequest, username: str) -> HttpResponse:
     """A reader's list, filtered by ?status= and ?fandom=, sorted by ?sort=."""
     owner = user_get(username)
     if not selectors.reading_list_shown_to(owner, request.user):
-        raise PermissionDenied("This reading list is private.")
+        raise PermissionDenied(_("This reading list is private."))
     status = request.GET.get("status") or None
     if status is not None and status not in ReadingStatus.values:
         status = None

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.models import Pseud, User
 
 
 class BookmarkForm(forms.Form):
     pseud = forms.ModelChoiceField(
-        queryset=Pseud.objects.none(), label="Bookmark as", required=True, empty_label=None
+        queryset=Pseud.objects.none(), label=_("Bookmark as"), required=True, empty_label=None
     )
-    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     tags = forms.CharField(
-        label="Your tags",
+        label=_("Your tags"),
         required=False,
-        help_text="Separate tags with commas.",
+        help_text=_("Separate tags with commas."),
         widget=forms.TextInput(attrs={"data-autocomplete-type": "freeform"}),
     )
-    rec = forms.BooleanField(label="Rec (recommend this to others)", required=False)
-    private = forms.BooleanField(label="Private bookmark (only you can see it)", required=False)
+    rec = forms.BooleanField(label=_("Rec (recommend this to others)"), required=False)
+    private = forms.BooleanField(label=_("Private bookmark (only you can see it)"), required=False)
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
@@ -84,7 +86,7 @@ def bookmark_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "Bookmarked.")
+            messages.success(request, _("Bookmarked."))
             return redirect("social:user_bookmarks", user.username)
     return render(
         request,
@@ -96,7 +98,7 @@ def bookmark_new(request: HttpRequest) -> HttpResponse:
 def _own_bookmark(request: HttpRequest, bookmark_id: int) -> Bookmark:
     bookmark = get_object_or_404(Bookmark.objects.select_related("work", "series"), pk=bookmark_id)
     if bookmark.user_id != request.user.pk:
-        raise PermissionDenied("This is not your bookmark.")
+        raise PermissionDenied(_("This is not your bookmark."))
     return bookmark
 
 
@@ -127,7 +129,7 @@ def bookmark_edit(request: HttpRequest, bookmark_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "Your bookmark was saved.")
+            messages.success(request, _("Your bookmark was saved."))
             return redirect("social:user_bookmarks", user.username)
     return render(
         request,
@@ -147,7 +149,7 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
             request, "engagement/bookmark_delete.html", {"bookmark": bookmark, "next": next_url}
         )
     bookmark_services.bookmark_delete(user=user, bookmark=bookmark)
-    messages.success(request, "Your bookmark was deleted.")
+    messages.success(request, _("Your bookmark was deleted."))
     return redirect(_next(request, f"/users/{user.username}/bookmarks/"))
 
 
@@ -187,7 +189,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
         return redirect(_next(request, "/"))
-    messages.success(request, "You are subscribed.")
+    messages.success(request, _("You are subscribed."))
     return redirect(_next(request, default))
 
 
@@ -197,7 +199,7 @@ def unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
     user = authenticated_user(request)
     subscription = get_object_or_404(Subscription, pk=subscription_id, user=user)
     subscription_services.subscription_delete(user=user, subscription=subscription)
-    messages.success(request, "You are unsubscribed.")
+    messages.success(request, _("You are unsubscribed."))
     return redirect(_next(request, f"/users/{user.username}/subscriptions/"))
 
 
@@ -245,15 +247,27 @@ def inbox_update(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     ids = _ids(request, "notices")
     if action not in {"read", "unread", "delete"}:
-        messages.error(request, "Choose what to do with the notices.")
+        messages.error(request, _("Choose what to do with the notices."))
     elif not ids:
-        messages.error(request, "Tick at least one notice.")
+        messages.error(request, _("Tick at least one notice."))
     elif action == "delete":
         count = notices.notices_delete(user=user, notice_ids=ids)
-        messages.success(request, f"Deleted {count} notice{'s' if count != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Deleted %(count)s notice.", "Deleted %(count)s notices.", count)
+            % {"count": count},
+        )
     else:
         count = notices.notices_mark(user=user, notice_ids=ids, read=action == "read")
-        messages.success(request, f"Marked {count} notice{'s' if count != 1 else ''} {action}.")
+        if action == "read":
+            text = ngettext(
+                "Marked %(count)s notice read.", "Marked %(count)s notices read.", count
+            )
+        else:
+            text = ngettext(
+                "Marked %(count)s notice unread.", "Marked %(count)s notices unread.", count
+            )
+        messages.success(request, text % {"count": count})
     return redirect(_next(request, "/inbox/"))
 
 
@@ -306,7 +320,9 @@ def mark_for_later(request: HttpRequest, work_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Marked for later." if marked else "No longer marked for later.")
+        messages.success(
+            request, _("Marked for later.") if marked else _("No longer marked for later.")
+        )
     return redirect(_next(request, work.get_absolute_url()))
 
 
@@ -315,7 +331,7 @@ def mark_for_later(request: HttpRequest, work_id: int) -> HttpResponse:
 def history_clear(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     history_services.history_clear(user=user)
-    messages.success(request, "Your reading history was cleared.")
+    messages.success(request, _("Your reading history was cleared."))
     return redirect("social:user_history", user.username)
 
 
@@ -324,5 +340,5 @@ def history_clear(request: HttpRequest) -> HttpResponse:
 def history_remove(request: HttpRequest, work_id: int) -> HttpResponse:
     user = authenticated_user(request)
     history_services.history_remove(user=user, work_id=work_id)
-    messages.success(request, "Removed from your history.")
+    messages.success(request, _("Removed from your history."))
     return redirect(_next(request, f"/users/{user.username}/history/"))

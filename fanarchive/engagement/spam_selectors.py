@@ -22,6 +22,7 @@ import re
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_moderator
@@ -121,7 +122,7 @@ def link_hold_reason(*, user: User, html: str) -> str:
 
 def held_comments(moderator: User) -> QuerySet[Comment]:
     """Comments held by the spam rules, oldest first (moderators only)."""
-    require_moderator(moderator, "see held comments")
+    require_moderator(moderator, _("see held comments"))
     return (
         Comment.objects.filter(state=CommentState.HELD, deleted=False)
         .select_related("work", "chapter", "pseud", "pseud__user", "user")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_moderator
@@ -25,14 +26,14 @@ def _held(comment_id: int) -> Comment:
         .first()
     )
     if comment is None or comment.state != CommentState.HELD or comment.deleted:
-        raise ValidationError("This comment is no longer held for moderation.")
+        raise ValidationError(_("This comment is no longer held for moderation."))
     return comment
 
 
 def held_comment_approve(*, moderator: User, comment: Comment, site_url: str = "") -> Comment:
     """Let a held comment through: published (the creators and the parent's author are
     told, counts change), or awaiting the creators' approval on a moderated work."""
-    require_moderator(moderator, "approve held comments")
+    require_moderator(moderator, _("approve held comments"))
     with transaction.atomic():
         comment = _held(comment.pk)
         before = {"state": comment.state, "held_reason": comment.held_reason}
@@ -50,7 +51,7 @@ def held_comment_approve(*, moderator: User, comment: Comment, site_url: str = "
 
 def held_comment_spam(*, moderator: User, comment: Comment, reason: str = "") -> None:
     """Delete a held comment as spam (nobody was ever told of it)."""
-    require_moderator(moderator, "delete held comments")
+    require_moderator(moderator, _("delete held comments"))
     cleaned = moderation_text(reason, required=None) or "Spam"
     with transaction.atomic():
         comment = _held(comment.pk)

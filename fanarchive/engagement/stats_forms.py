@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.engagement.stats_selectors import COLUMNS, DAY_CHOICES, MEASURES
 
@@ -18,16 +19,16 @@ def _year_choices(years: list[int], *, everything: str | None) -> list[tuple[str
 
 
 class CreatorStatsForm(forms.Form):
-    year = forms.ChoiceField(label="Year", required=False)
-    sort = forms.ChoiceField(label="Sort by", required=False, choices=COLUMNS)
+    year = forms.ChoiceField(label=_("Year"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=COLUMNS)
     order = forms.ChoiceField(
-        label="Order",
+        label=_("Order"),
         required=False,
-        choices=[("desc", "Descending"), ("asc", "Ascending")],
+        choices=[("desc", _("Descending")), ("asc", _("Ascending"))],
     )
-    measure = forms.ChoiceField(label="Chart", required=False, choices=MEASURES)
+    measure = forms.ChoiceField(label=_("Chart"), required=False, choices=MEASURES)
     days = forms.TypedChoiceField(
-        label="Days",
+        label=_("Days"),
         required=False,
         coerce=int,
         choices=[(str(n), f"Last {n} days") for n in DAY_CHOICES],
@@ -52,7 +53,7 @@ class CreatorStatsForm(forms.Form):
 
 
 class ReadingYearForm(forms.Form):
-    year = forms.ChoiceField(label="Year", required=False)
+    year = forms.ChoiceField(label=_("Year"), required=False)
 
     def __init__(self, data: Any, *, years: list[int]) -> None:
         super().__init__(data)

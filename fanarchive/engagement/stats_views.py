@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fanarchive.accounts.selectors import own_account
 from fanarchive.engagement import reading_year_selectors, stats_selectors
@@ -28,7 +29,11 @@ MONTHS = (
 def _refused(request: HttpRequest, form: CreatorStatsForm | ReadingYearForm) -> None:
     if form.is_bound and form.errors:
         fields = ", ".join(str(form.fields[name].label or name) for name in form.errors)
-        messages.error(request, f"Showing the default for {fields}: that choice is not offered.")
+        messages.error(
+            request,
+            gettext("Showing the default for %(fields)s: that choice is not offered.")
+            % {"fields": fields},
+        )
 
 
 def _stats_choices(request: HttpRequest, owner_years: list[int]) -> CreatorStatsForm:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.engagement.models import Notice, NoticeKind, Subscription, SubscriptionKind
@@ -32,15 +33,15 @@ def subscription_create(
     """Subscribe `user` to exactly one of a work, a creator or a series; twice is once."""
     targets = [t for t in (work, creator, series) if t is not None]
     if len(targets) != 1:
-        raise ValidationError("Subscribe to one work, creator or series at a time.")
+        raise ValidationError(gettext("Subscribe to one work, creator or series at a time."))
     if work is not None:
         access_work(user, work.pk)  # 404/403 for works the user may not see
         if not work.posted:
-            raise ValidationError({"work": ["You cannot subscribe to a draft."]})
+            raise ValidationError({"work": [gettext("You cannot subscribe to a draft.")]})
         lookup: dict[str, Any] = {"kind": SubscriptionKind.WORK, "work": work}
     elif creator is not None:
         if creator.pk == user.pk:
-            raise ValidationError({"creator": ["You cannot subscribe to yourself."]})
+            raise ValidationError({"creator": [gettext("You cannot subscribe to yourself.")]})
         lookup = {"kind": SubscriptionKind.CREATOR, "creator": creator}
     elif series is not None:
         series_get(user, series.pk)  # 404 for series the user may not open
@@ -56,7 +57,7 @@ def subscription_create(
 def subscription_delete(*, user: User, subscription: Subscription) -> None:
     """Unsubscribe; only the subscriber may."""
     if subscription.user_id != user.pk:
-        raise ValidationError("This is not your subscription.")
+        raise ValidationError(gettext("This is not your subscription."))
     with transaction.atomic():
         subscription.delete()
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts import block_services
@@ -72,7 +73,7 @@ def kudos(request: HttpRequest, work_id: int) -> HttpResponse:
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Thank you for leaving kudos!")
+        messages.success(request, _("Thank you for leaving kudos!"))
     return redirect(_next_or(request, work.get_absolute_url()) + "#kudos")
 
 
@@ -125,14 +126,14 @@ def _post_comment(
     if comment.state == CommentState.HELD:
         messages.success(
             request,
-            "Your comment is held for moderation. It will appear once a moderator approves it.",
+            _("Your comment is held for moderation. It will appear once a moderator approves it."),
         )
     elif comment.state == CommentState.PENDING:
         messages.success(
-            request, "Your comment was received. It will appear once the creator approves it."
+            request, _("Your comment was received. It will appear once the creator approves it.")
         )
     else:
-        messages.success(request, "Comment created!")
+        messages.success(request, _("Comment created!"))
     return comment
 
 
@@ -204,7 +205,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment(request, comment_id)
     user = authenticated_user(request)
     if comment.user_id != user.pk:
-        raise PermissionDenied("Only the person who wrote this comment can edit it.")
+        raise PermissionDenied(_("Only the person who wrote this comment can edit it."))
     form = CommentEditForm(posted(request), initial={"text": comment.text})
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,7 +215,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "Comment was successfully updated.")
+            messages.success(request, _("Comment was successfully updated."))
             return redirect(_comment_url(request, comment))
     return render(request, "engagement/comment_edit.html", {"comment": comment, "form": form})
 
@@ -224,7 +225,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment(request, comment_id)
     user = authenticated_user(request)
     if comment.user_id != user.pk and not is_creator(user, comment.work):
-        raise PermissionDenied("Only the comment's author or the work's creators can delete it.")
+        raise PermissionDenied(_("Only the comment's author or the work's creators can delete it."))
     if request.method == "POST":
         # Back where it was: the reply's parent, or the page its thread was on.
         if comment.parent is not None:
@@ -232,7 +233,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
         else:
             back = _comment_url(request, comment).split("#")[0] + "#comments"
         comment_services.comment_delete(user=user, comment=comment)
-        messages.success(request, "Comment deleted.")
+        messages.success(request, _("Comment deleted."))
         return redirect(_next_or(request, back))
     return render(request, "engagement/comment_delete.html", {"comment": comment})
 
@@ -245,13 +246,13 @@ def comment_moderate(request: HttpRequest, comment_id: int, action: str) -> Http
     user = authenticated_user(request)
     if action == "approve":
         comment_services.comment_approve(user=user, comment=comment, site_url=site_url(request))
-        messages.success(request, "Comment approved.")
+        messages.success(request, _("Comment approved."))
     elif action == "freeze":
         comment_services.comment_freeze(user=user, comment=comment)
-        messages.success(request, "Comment thread frozen.")
+        messages.success(request, _("Comment thread frozen."))
     else:
         comment_services.comment_unfreeze(user=user, comment=comment)
-        messages.success(request, "Comment thread unfrozen.")
+        messages.success(request, _("Comment thread unfrozen."))
     return redirect(_next_or(request, _comment_url(request, comment)))
 
 
@@ -260,7 +261,7 @@ def comments_pending(request: HttpRequest, work_id: int) -> HttpResponse:
     """The creators' moderation queue of one work."""
     work = access_work(request.user, work_id)
     if not is_creator(request.user, work):
-        raise PermissionDenied("Only the creators of this work can moderate its comments.")
+        raise PermissionDenied(_("Only the creators of this work can moderate its comments."))
     return render(
         request,
         "engagement/comments_pending.html",
@@ -283,8 +284,11 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"You have blocked {blocked.username}. They can no longer comment on, leave kudos "
-            "on or give gifts to your works.",
+            _(
+                "You have blocked %(username)s. They can no longer comment on, leave kudos on or "
+                "give gifts to your works."
+            )
+            % {"username": blocked.username},
         )
     return redirect(_next_or(request, blocked.get_absolute_url()))
 
@@ -295,7 +299,9 @@ def unblock(request: HttpRequest, username: str) -> HttpResponse:
     user = authenticated_user(request)
     blocked = user_get(username)
     block_services.block_delete(user=user, blocked=blocked)
-    messages.success(request, f"You have unblocked {blocked.username}.")
+    messages.success(
+        request, _("You have unblocked %(username)s.") % {"username": blocked.username}
+    )
     return redirect(_next_or(request, blocked.get_absolute_url()))
 
 

@@ -14,6 +14,7 @@ import codecs
 import re
 
 import ftfy
+from django.utils.translation import gettext as _
 from ftfy.badness import is_bad
 
 from fanarchive.formats.errors import ImportFailed
@@ -49,17 +50,20 @@ def _decode(data: bytes, name: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise ImportFailed(name, "is marked as UTF-16 but is not valid UTF-16.") from error
+            raise ImportFailed(name, _("is marked as UTF-16 but is not valid UTF-16.")) from error
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         if b"\x00" in data[:4096]:
-            raise ImportFailed(name, "is not a text file (it looks like binary data).") from None
+            raise ImportFailed(name, _("is not a text file (it looks like binary data).")) from None
         if _UTF8_MULTIBYTE.search(data):
             raise ImportFailed(
                 name,
-                f"is not valid UTF-8 (a broken character at byte {error.start:,}). "
-                "Save it again as UTF-8 and retry.",
+                _(
+                    "is not valid UTF-8 (a broken character at byte %(byte)s). "
+                    "Save it again as UTF-8 and retry."
+                )
+                % {"byte": f"{error.start:,}"},
                 line=_line_of(data, error.start),
             ) from None
     try:
@@ -79,7 +83,7 @@ def decode_text(data: bytes, name: str, *, declared: str | None = None) -> str:
         text = _decode(data, name)
     sample = text[:20_000]
     if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
-        raise ImportFailed(name, "is not a text file (it looks like binary data).")
+        raise ImportFailed(name, _("is not a text file (it looks like binary data)."))
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     return repair_text(text)
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from fanarchive.formats import limits
 from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.importers.zipsafe import SafeZip
@@ -40,8 +42,8 @@ def _read_file(path: Path) -> Callable[[], bytes]:
         if size > limits.MAX_FILE_BYTES and path.suffix.lower() != ".zip":
             raise ImportFailed(
                 str(path),
-                f"is {size / 1_048_576:.1f} MB; files over "
-                f"{limits.MAX_FILE_BYTES // 1_048_576} MB are not imported.",
+                _("is %(size)s MB; files over %(max)s MB are not imported.")
+                % {"size": f"{size / 1_048_576:.1f}", "max": limits.MAX_FILE_BYTES // 1_048_576},
             )
         return path.read_bytes()
 
@@ -51,7 +53,7 @@ def _read_file(path: Path) -> Callable[[], bytes]:
 def _zip_items(path: Path) -> Iterator[Item]:
     size = path.stat().st_size
     if size > limits.MAX_ARCHIVE_BYTES:
-        yield Item(str(path), _failing(ImportFailed(str(path), "is too large to import.")))
+        yield Item(str(path), _failing(ImportFailed(str(path), _("is too large to import."))))
         return
     try:
         archive = SafeZip(path.read_bytes(), str(path))
@@ -64,7 +66,7 @@ def _zip_items(path: Path) -> Iterator[Item]:
             continue
         name = f"{path}:{member}"
         if base.lower().endswith(".zip"):
-            nested = ImportFailed(name, "is an archive inside an archive; unpack it first.")
+            nested = ImportFailed(name, _("is an archive inside an archive; unpack it first."))
             yield Item(name, _failing(nested))
             continue
         yield Item(name, _member_reader(archive, member))
@@ -91,7 +93,7 @@ def collect(paths: Sequence[Path]) -> list[Item]:
         elif path.exists():
             files = [path]
         else:
-            items.append(Item(str(path), _failing(ImportFailed(str(path), "does not exist."))))
+            items.append(Item(str(path), _failing(ImportFailed(str(path), _("does not exist.")))))
             continue
         for file in files:
             if file.suffix.lower() == ".zip":

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import clean_line
@@ -175,8 +176,11 @@ def _parsed(source: Source, parsing: Future[ParsedWork] | None = None) -> Parsed
         logger.exception("The importer failed unexpectedly on %s", source.name)
         raise ImportFailed(
             source.name,
-            f"could not be read: the importer met an unexpected error "
-            f"({type(error).__name__}). It has been logged; please report it.",
+            _(
+                "could not be read: the importer met an unexpected error "
+                "(%(error)s). It has been logged; please report it."
+            )
+            % {"error": type(error).__name__},
         ) from error
 
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.formats.errors import ImportFailed
@@ -23,7 +24,7 @@ def _pending_dir() -> Path:
 
 def _pending_path(user: User, token: str) -> Path:
     if not token.isalnum():
-        raise ImportFailed("upload", "This upload has expired. Please choose the file again.")
+        raise ImportFailed("upload", _("This upload has expired. Please choose the file again."))
     return _pending_dir() / f"{user.pk}-{token}.upload"
 
 
@@ -46,7 +47,7 @@ def pending_upload_save(*, user: User, data: bytes) -> str:
 def pending_upload_load(*, user: User, token: str) -> bytes:
     path = _pending_path(user, token)
     if not path.exists():
-        raise ImportFailed("upload", "This upload has expired. Please choose the file again.")
+        raise ImportFailed("upload", _("This upload has expired. Please choose the file again."))
     return path.read_bytes()
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from fanarchive.formats.selectors import ExportDocument, export_document
 from fanarchive.works.models import Series, Work
@@ -63,7 +64,7 @@ def series_parts(viewer: AnyUser, series_id: int) -> tuple[Series, list[Work]]:
     """
     series = Series.objects.filter(pk=series_id).first()
     if series is None:
-        raise Http404("No such series.")
+        raise Http404(_("No such series."))
     visible = Work.objects.visible_to(viewer).values("id")
     order = list(
         series.series_works.filter(work__in=visible)
@@ -73,7 +74,7 @@ def series_parts(viewer: AnyUser, series_id: int) -> tuple[Series, list[Work]]:
     by_id = {work.pk: work for work in with_blurb_data(Work.objects.filter(id__in=order))}
     parts = [by_id[work_id] for work_id in order]
     if not parts:
-        raise Http404("No such series.")
+        raise Http404(_("No such series."))
     return series, parts
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
@@ -37,7 +38,7 @@ def download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponseBase:
     """A work as EPUB, PDF, HTML or text, under the same rules as reading it."""
     spec = FORMATS.get(fmt)
     if spec is None:
-        raise Http404("No such download format.")
+        raise Http404(_("No such download format."))
     try:
         work = selectors.downloadable_work(request.user, work_id)
     except selectors.DownloadRefused as refusal:
@@ -62,7 +63,7 @@ def series_download(request: HttpRequest, series_id: int, fmt: str) -> HttpRespo
     (or refusal) comes first, exactly as for the work's own download."""
     spec = FORMATS.get(fmt)
     if spec is None:
-        raise Http404("No such download format.")
+        raise Http404(_("No such download format."))
     series, parts = series_parts(request.user, series_id)
     withheld = adult_text_withheld(viewer=age_gate_context(request), works=parts)
     for work in (part for part in parts if part.pk in withheld):
@@ -168,7 +169,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     form = ImportConfirmForm(request.POST)
     names = request.session.get(SESSION_NAMES, {})
     if not form.is_valid() or form.cleaned_data["token"] not in names:
-        messages.error(request, "This upload has expired. Please choose the file again.")
+        messages.error(request, _("This upload has expired. Please choose the file again."))
         return redirect("formats:import")
     token = form.cleaned_data["token"]
     try:
@@ -192,12 +193,18 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     names.pop(token, None)
     request.session.modified = True
     if outcome.status == import_services.IMPORTED:
-        messages.success(request, "Work was imported and posted." if post else "Draft was saved.")
+        messages.success(
+            request, _("Work was imported and posted.") if post else _("Draft was saved.")
+        )
         return redirect("works:detail", outcome.work_id)
     if outcome.status == import_services.DUPLICATE:
-        messages.info(request, "You have already imported this file; here is the work.")
+        messages.info(request, _("You have already imported this file; here is the work."))
         return redirect("works:detail", outcome.work_id)
-    messages.error(request, f"{outcome.source} was not imported: {outcome.reason}")
+    messages.error(
+        request,
+        _("%(source)s was not imported: %(reason)s")
+        % {"source": outcome.source, "reason": outcome.reason},
+    )
     return redirect("formats:import")
 
 
@@ -207,7 +214,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 def _old_id(request: HttpRequest, name: str) -> int:
     value = request.GET.get(name, "").strip()
     if not value.isdigit():
-        raise Http404("This old address names no story, author or series.")
+        raise Http404(_("This old address names no story, author or series."))
     return int(value)
 
 
@@ -218,7 +225,7 @@ def efiction_story(request: HttpRequest) -> HttpResponse:
     """
     work_id = selectors.efiction_object_id(kind="story", efiction_id=_old_id(request, "sid"))
     if work_id is None:
-        raise Http404("No story with this number was migrated.")
+        raise Http404(_("No story with this number was migrated."))
     number = request.GET.get("chapter", "").strip()
     if number.isdigit():
         chapter = Chapter.objects.filter(work_id=work_id, position=int(number)).first()
@@ -232,7 +239,7 @@ def efiction_user(request: HttpRequest) -> HttpResponse:
     user_id = selectors.efiction_object_id(kind="author", efiction_id=_old_id(request, "uid"))
     user = User.objects.filter(pk=user_id).first() if user_id else None
     if user is None:
-        raise Http404("No author with this number was migrated.")
+        raise Http404(_("No author with this number was migrated."))
     return redirect("accounts:profile", user.username, permanent=True)
 
 
@@ -242,7 +249,7 @@ def efiction_series(request: HttpRequest) -> HttpResponse:
         kind="series", efiction_id=_old_id(request, "seriesid")
     )
     if series_id is None:
-        raise Http404("No series with this number was migrated.")
+        raise Http404(_("No series with this number was migrated."))
     return redirect("works:series", series_id, permanent=True)
 
 
@@ -255,9 +262,9 @@ def batch_download(request: HttpRequest, username: str, list_name: str, fmt: str
     the list's owner may have it (others 403)."""
     owner = own_account(request.user, username)
     if fmt not in batch_download_services.BATCH_FORMATS:
-        raise Http404("No such batch download format.")
+        raise Http404(_("No such batch download format."))
     if list_name not in batch_download_services.LIST_LABELS:
-        raise Http404("No such list.")
+        raise Http404(_("No such list."))
     plan = batch_download_services.batch_plan(
         user=owner, list_name=list_name, fmt=fmt, viewer=age_gate_context(request)
     )

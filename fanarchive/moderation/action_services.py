@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
@@ -66,12 +67,14 @@ def _act(
     """Carry out the resolution; what an upheld appeal needs to undo it."""
     if resolution in (Resolution.NONE, Resolution.WARN):
         if resolution == Resolution.WARN and report.subject is None:
-            raise ValidationError({"resolution": ["Nobody to warn: this report is about no one."]})
+            raise ValidationError(
+                {"resolution": [_("Nobody to warn: this report is about no one.")]}
+            )
         return {}
     if resolution == Resolution.SUSPEND:
         if report.subject is None:
             raise ValidationError(
-                {"resolution": ["Nobody to suspend: this report is about no one."]}
+                {"resolution": [_("Nobody to suspend: this report is about no one.")]}
             )
         hidden = user_suspend_hiding(
             moderator=moderator,
@@ -84,7 +87,7 @@ def _act(
         return {"user_id": report.subject.pk, "hidden_work_ids": hidden}
     thing = target_row(report.target_type, report.target_id)
     if thing is None:
-        raise ValidationError({"resolution": ["The reported thing is gone already."]})
+        raise ValidationError({"resolution": [_("The reported thing is gone already.")]})
     work = _work_of(thing)
     if resolution == Resolution.HIDE:
         if work is not None:
@@ -96,7 +99,7 @@ def _act(
         raise ValidationError(
             {
                 "resolution": [
-                    "Only works and comments can be hidden; delete it or suspend its owner."
+                    _("Only works and comments can be hidden; delete it or suspend its owner.")
                 ]
             }
         )
@@ -109,20 +112,20 @@ def _act(
             bookmark_remove(user=moderator, bookmark=thing, reason=reason)
         else:
             raise ValidationError(
-                {"resolution": ["Only works, comments and bookmarks can be deleted here."]}
+                {"resolution": [_("Only works, comments and bookmarks can be deleted here.")]}
             )
         return {"deleted": report.target_type}
     if resolution == Resolution.RERATE:
         if work is None:
             raise ValidationError(
-                {"resolution": ["Only a work's rating and warnings can be changed."]}
+                {"resolution": [_("Only a work's rating and warnings can be changed.")]}
             )
         if not rating or warnings is None:
-            raise ValidationError({"rating": ["Please choose the rating and the warnings."]})
+            raise ValidationError({"rating": [_("Please choose the rating and the warnings.")]})
         old_rating, old_warnings = work_rating_and_warnings(work)
         work_set_rating(user=moderator, work=work, rating=rating, warnings=warnings, reason=reason)
         return {"work_id": work.pk, "rating": old_rating, "warnings": old_warnings}
-    raise ValidationError({"resolution": ["Please choose what to do."]})
+    raise ValidationError({"resolution": [_("Please choose what to do.")]})
 
 
 def _subject_notice(report: Report, resolution: str, reason: str) -> None:
@@ -182,11 +185,11 @@ def report_resolve(
 ) -> Report:
     """Decide a report with one action; the person it is about is told why and how to
     appeal, the reporter that it is resolved (nothing about the other person)."""
-    require_moderator(moderator, "resolve reports")
+    require_moderator(moderator, _("resolve reports"))
     if report.state == ReportState.RESOLVED:
-        raise ValidationError("This report is resolved already.")
+        raise ValidationError(_("This report is resolved already."))
     if resolution not in Resolution.values or resolution == Resolution.RESTORE:
-        raise ValidationError({"resolution": ["Please choose what to do."]})
+        raise ValidationError({"resolution": [_("Please choose what to do.")]})
     cleaned = moderation_text(reason)
     before = {"state": report.state, "resolution": report.resolution}
     with transaction.atomic():

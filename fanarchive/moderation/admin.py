@@ -19,6 +19,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.admin import UserAdmin
 from fanarchive.accounts.models import User
@@ -60,16 +62,19 @@ class SuspensionForm(UserChangeForm[User]):
     service writes the account's suspension fields)."""
 
     suspend_days = forms.IntegerField(
-        label="Suspend for (days)", required=False, min_value=1, help_text="Or tick 'for good'."
+        label=gettext_lazy("Suspend for (days)"),
+        required=False,
+        min_value=1,
+        help_text=gettext_lazy("Or tick 'for good'."),
     )
-    suspend_forever = forms.BooleanField(label="Suspend for good", required=False)
+    suspend_forever = forms.BooleanField(label=gettext_lazy("Suspend for good"), required=False)
     suspend_reason = forms.CharField(
-        label="Reason (shown to the person)",
+        label=gettext_lazy("Reason (shown to the person)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    hide_works = forms.BooleanField(label="Hide their works too", required=False)
-    lift_suspension = forms.BooleanField(label="Lift the suspension", required=False)
+    hide_works = forms.BooleanField(label=gettext_lazy("Hide their works too"), required=False)
+    lift_suspension = forms.BooleanField(label=gettext_lazy("Lift the suspension"), required=False)
 
     # Set by the admin: who is asking, for the service's checks.
     moderator: User | None = None
@@ -78,7 +83,7 @@ class SuspensionForm(UserChangeForm[User]):
         data = super().clean() or {}
         suspending = data.get("suspend_days") is not None or data.get("suspend_forever")
         if suspending and data.get("lift_suspension"):
-            raise ValidationError("Suspend or lift the suspension, not both.")
+            raise ValidationError(_("Suspend or lift the suspension, not both."))
         if suspending and self.moderator is not None:
             try:
                 suspension_check(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
@@ -61,16 +62,16 @@ def appeal_create(*, appellant: User, report: Report, text: str) -> Appeal:
             )
     except IntegrityError as error:  # a second appeal at the same moment
         raise ValidationError(
-            "You have appealed this decision already; each decision can be appealed once."
+            _("You have appealed this decision already; each decision can be appealed once.")
         ) from error
     return appeal
 
 
 def appeal_assign(*, moderator: User, appeal: Appeal) -> Appeal:
-    require_moderator(moderator, "take appeals")
+    require_moderator(moderator, _("take appeals"))
     _require_second_moderator(moderator, appeal)
     if appeal.state not in OPEN_STATES:
-        raise ValidationError("This appeal is decided already.")
+        raise ValidationError(_("This appeal is decided already."))
     with transaction.atomic():
         before = {"state": appeal.state}
         appeal.state = AppealState.ASSIGNED
@@ -89,7 +90,9 @@ def appeal_assign(*, moderator: User, appeal: Appeal) -> Appeal:
 
 def _require_second_moderator(moderator: User, appeal: Appeal) -> None:
     if appeal.report.resolved_by_id == moderator.pk:
-        raise PermissionDenied("You made this decision: another moderator must decide the appeal.")
+        raise PermissionDenied(
+            _("You made this decision: another moderator must decide the appeal.")
+        )
 
 
 def _undo(moderator: User, report: Report, reason: str) -> dict[str, Any]:
@@ -126,10 +129,10 @@ def _undo(moderator: User, report: Report, reason: str) -> dict[str, Any]:
 def appeal_decide(*, moderator: User, appeal: Appeal, uphold: bool, reason: str) -> Appeal:
     """A moderator other than the one who decided the report decides the appeal; upheld,
     the action is undone. The appellant is told either way."""
-    require_moderator(moderator, "decide appeals")
+    require_moderator(moderator, _("decide appeals"))
     _require_second_moderator(moderator, appeal)
     if appeal.state not in OPEN_STATES:
-        raise ValidationError("This appeal is decided already.")
+        raise ValidationError(_("This appeal is decided already."))
     cleaned = moderation_text(reason)
     report = appeal.report
     with transaction.atomic():

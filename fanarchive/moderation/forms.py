@@ -6,28 +6,37 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.moderation.models import ReportCategory, Resolution
 from fanarchive.tags.fixed import RATINGS, WARNINGS
 
 # What each category covers, shown under its choice (in the spirit of AO3's abuse form).
-CATEGORY_HELP: dict[str, str] = {
-    ReportCategory.SPAM: "Advertising, link farms, or the same text posted again and again.",
+CATEGORY_HELP: dict[str, str | Promise] = {
+    ReportCategory.SPAM: gettext_lazy(
+        "Advertising, link farms, or the same text posted again and again."
+    ),
     ReportCategory.HARASSMENT: (
-        "Threats, targeted abuse, or content that shares someone's private details."
+        gettext_lazy("Threats, targeted abuse, or content that shares someone's private details.")
     ),
     ReportCategory.NCII: (
-        "Intimate images of a real person shared without their consent. "
-        "These reports are handled first, within 48 hours."
+        gettext_lazy(
+            "Intimate images of a real person shared without their consent. "
+            "These reports are handled first, within 48 hours."
+        )
     ),
     ReportCategory.COPYRIGHT: (
-        "Someone else's work posted without permission, or plagiarism of your work."
+        gettext_lazy("Someone else's work posted without permission, or plagiarism of your work.")
     ),
     ReportCategory.RATING: (
-        "The rating or the archive warnings do not match what the work contains."
+        gettext_lazy("The rating or the archive warnings do not match what the work contains.")
     ),
-    ReportCategory.UNDERAGE: "An account run by someone under the age this archive allows.",
-    ReportCategory.OTHER: "Anything else that breaks the archive's rules.",
+    ReportCategory.UNDERAGE: gettext_lazy(
+        "An account run by someone under the age this archive allows."
+    ),
+    ReportCategory.OTHER: gettext_lazy("Anything else that breaks the archive's rules."),
 }
 
 # The honeypot's name: a field people never see (hidden by the stylesheet) that form-filling
@@ -37,25 +46,29 @@ HONEYPOT = "website"
 
 class ReportForm(forms.Form):
     category = forms.ChoiceField(
-        label="What kind of problem is it?",
+        label=gettext_lazy("What kind of problem is it?"),
         choices=ReportCategory.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     text = forms.CharField(
-        label="Tell us what is wrong",
+        label=gettext_lazy("Tell us what is wrong"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text="Where it is, and why it breaks the rules. Plain text, up to 5000 characters.",
+        help_text=gettext_lazy(
+            "Where it is, and why it breaks the rules. Plain text, up to 5000 characters."
+        ),
     )
     email = forms.CharField(
-        label="Your e-mail address",
+        label=gettext_lazy("Your e-mail address"),
         required=False,
-        help_text="We write to you once your report is resolved; it is not shown to anyone else.",
+        help_text=gettext_lazy(
+            "We write to you once your report is resolved; it is not shown to anyone else."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     website = forms.CharField(
-        label="Leave this field empty",
+        label=gettext_lazy("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -72,31 +85,40 @@ class ReportForm(forms.Form):
     def category_choices(self) -> list[tuple[str, str, str]]:
         """(value, label, explanation) for the template's radio list."""
         return [
-            (value, str(label), CATEGORY_HELP[value]) for value, label in ReportCategory.choices
+            (value, str(label), str(CATEGORY_HELP[value]))
+            for value, label in ReportCategory.choices
         ]
 
 
 class ResolveForm(forms.Form):
     resolution = forms.ChoiceField(
-        label="Decision",
+        label=gettext_lazy("Decision"),
         choices=[(v, label) for v, label in Resolution.choices if v != Resolution.RESTORE],
         widget=forms.RadioSelect,
         required=False,
     )
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="The person the report is about is shown it (required except for no action).",
+        help_text=gettext_lazy(
+            "The person the report is about is shown it (required except for no action)."
+        ),
     )
-    suspend_days = forms.IntegerField(label="Suspend for (days)", required=False, min_value=1)
-    suspend_forever = forms.BooleanField(label="Suspend for good", required=False)
-    hide_their_works = forms.BooleanField(label="Also hide their works", required=False)
+    suspend_days = forms.IntegerField(
+        label=gettext_lazy("Suspend for (days)"), required=False, min_value=1
+    )
+    suspend_forever = forms.BooleanField(label=gettext_lazy("Suspend for good"), required=False)
+    hide_their_works = forms.BooleanField(
+        label=gettext_lazy("Also hide their works"), required=False
+    )
     rating = forms.ChoiceField(
-        label="New rating", choices=[("", "---------")] + [(r, r) for r in RATINGS], required=False
+        label=gettext_lazy("New rating"),
+        choices=[("", "---------")] + [(r, r) for r in RATINGS],
+        required=False,
     )
     warnings = forms.MultipleChoiceField(
-        label="New archive warnings",
+        label=gettext_lazy("New archive warnings"),
         choices=[(w, w) for w in WARNINGS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -105,7 +127,7 @@ class ResolveForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("resolution"):
-            self.add_error("resolution", "Please choose what to do.")
+            self.add_error("resolution", _("Please choose what to do."))
         elif data["resolution"] == Resolution.NONE and not (data.get("reason") or "").strip():
             # "No action" needs no explanation; the audit log still wants words.
             data["reason"] = "No action needed."
@@ -114,27 +136,27 @@ class ResolveForm(forms.Form):
 
 class AppealForm(forms.Form):
     text = forms.CharField(
-        label="Why the decision was wrong",
+        label=gettext_lazy("Why the decision was wrong"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text="You can appeal each decision once; another moderator reads it.",
+        help_text=gettext_lazy("You can appeal each decision once; another moderator reads it."),
     )
 
 
 class AppealDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Decision",
+        label=gettext_lazy("Decision"),
         choices=[
-            ("uphold", "Uphold the appeal (undo the action)"),
-            ("refuse", "Refuse the appeal"),
+            ("uphold", gettext_lazy("Uphold the appeal (undo the action)")),
+            ("refuse", gettext_lazy("Refuse the appeal")),
         ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="The person who appealed is shown it.",
+        help_text=gettext_lazy("The person who appealed is shown it."),
     )
 
 
@@ -150,11 +172,13 @@ STATES = [
 
 class QueueFilterForm(forms.Form):
     category = forms.ChoiceField(
-        label="Category", choices=[("", "Any category"), *ReportCategory.choices], required=False
+        label=gettext_lazy("Category"),
+        choices=[("", gettext_lazy("Any category")), *ReportCategory.choices],
+        required=False,
     )
-    state = forms.ChoiceField(label="State", choices=STATES, required=False)
-    age = forms.ChoiceField(label="Age", choices=AGES, required=False)
-    mine = forms.BooleanField(label="Assigned to me", required=False)
+    state = forms.ChoiceField(label=gettext_lazy("State"), choices=STATES, required=False)
+    age = forms.ChoiceField(label=gettext_lazy("Age"), choices=AGES, required=False)
+    mine = forms.BooleanField(label=gettext_lazy("Assigned to me"), required=False)
 
     def filters(self) -> dict[str, Any]:
         """The queue selector's arguments (unknown values are dropped, not refused)."""

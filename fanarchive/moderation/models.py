@@ -9,50 +9,51 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportCategory(models.TextChoices):
-    SPAM = "spam", "Spam"
-    HARASSMENT = "harassment", "Harassment"
-    NCII = "ncii", "Non-consensual intimate imagery"
-    COPYRIGHT = "copyright", "Copyright"
-    RATING = "rating", "Content not matching its rating or warnings"
-    UNDERAGE = "underage", "Underage user"
-    OTHER = "other", "Other"
+    SPAM = "spam", _("Spam")
+    HARASSMENT = "harassment", _("Harassment")
+    NCII = "ncii", _("Non-consensual intimate imagery")
+    COPYRIGHT = "copyright", _("Copyright")
+    RATING = "rating", _("Content not matching its rating or warnings")
+    UNDERAGE = "underage", _("Underage user")
+    OTHER = "other", _("Other")
 
 
 class ReportTarget(models.TextChoices):
-    WORK = "work", "Work"
-    CHAPTER = "chapter", "Chapter"
-    COMMENT = "comment", "Comment"
-    BOOKMARK = "bookmark", "Bookmark"
-    USER = "user", "User"
-    PSEUD = "pseud", "Pseud"
-    TAG = "tag", "Tag"
-    COLLECTION = "collection", "Collection"
+    WORK = "work", _("Work")
+    CHAPTER = "chapter", _("Chapter")
+    COMMENT = "comment", _("Comment")
+    BOOKMARK = "bookmark", _("Bookmark")
+    USER = "user", _("User")
+    PSEUD = "pseud", _("Pseud")
+    TAG = "tag", _("Tag")
+    COLLECTION = "collection", _("Collection")
 
 
 class ReportState(models.TextChoices):
-    OPEN = "open", "Open"
-    ASSIGNED = "assigned", "Assigned"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", _("Open")
+    ASSIGNED = "assigned", _("Assigned")
+    RESOLVED = "resolved", _("Resolved")
 
 
 class Resolution(models.TextChoices):
-    NONE = "none", "No action"
-    WARN = "warn", "Warn"
-    HIDE = "hide", "Hide"
-    DELETE = "delete", "Delete"
-    SUSPEND = "suspend", "Suspend"
-    RERATE = "rerate", "Change rating and warnings"
-    RESTORE = "restore", "Restore"
+    NONE = "none", _("No action")
+    WARN = "warn", _("Warn")
+    HIDE = "hide", _("Hide")
+    DELETE = "delete", _("Delete")
+    SUSPEND = "suspend", _("Suspend")
+    RERATE = "rerate", _("Change rating and warnings")
+    RESTORE = "restore", _("Restore")
 
 
 class AppealState(models.TextChoices):
-    OPEN = "open", "Open"
-    ASSIGNED = "assigned", "Assigned"
-    UPHELD = "upheld", "Upheld"
-    REFUSED = "refused", "Refused"
+    OPEN = "open", _("Open")
+    ASSIGNED = "assigned", _("Assigned")
+    UPHELD = "upheld", _("Upheld")
+    REFUSED = "refused", _("Refused")
 
 
 _USER = settings.AUTH_USER_MODEL

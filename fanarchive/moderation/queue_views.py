@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.moderators import require_moderator
@@ -92,7 +93,9 @@ def report_page(request: HttpRequest, reference: str) -> HttpResponse:
             # The service wrote nothing; show the report as it is stored.
             report = selectors.report_detail(moderator, reference)
         else:
-            messages.success(request, f"{report.reference} is resolved.")
+            messages.success(
+                request, _("%(reference)s is resolved.") % {"reference": report.reference}
+            )
             return redirect("moderation:report_detail", report.reference)
     return render(
         request, "moderation/report_detail.html", _report_context(moderator, report, form)
@@ -108,17 +111,21 @@ def report_take(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         if request.POST.get("release"):
             report_unassign(moderator=moderator, report=report)
-            messages.success(request, f"{report.reference} is back in the queue.")
+            messages.success(
+                request, _("%(reference)s is back in the queue.") % {"reference": report.reference}
+            )
         else:
             report_assign(moderator=moderator, report=report)
-            messages.success(request, f"{report.reference} is assigned to you.")
+            messages.success(
+                request, _("%(reference)s is assigned to you.") % {"reference": report.reference}
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(_back(request, reverse("moderation:report_detail", args=[report.reference])))
 
 
 def _appeal(moderator: Any, appeal_id: int) -> Appeal:
-    require_moderator(moderator, "see appeals")
+    require_moderator(moderator, _("see appeals"))
     return get_object_or_404(
         Appeal.objects.select_related("report", "report__subject", "report__resolved_by"),
         pk=appeal_id,
@@ -146,7 +153,11 @@ def appeal_page(request: HttpRequest, appeal_id: int) -> HttpResponse:
             form_error_from(form, error)
             appeal = _appeal(moderator, appeal_id)
         else:
-            messages.success(request, f"The appeal of {appeal.report.reference} is decided.")
+            messages.success(
+                request,
+                _("The appeal of %(reference)s is decided.")
+                % {"reference": appeal.report.reference},
+            )
             return redirect("moderation:appeal_detail", appeal.pk)
     report = appeal.report
     context = {
@@ -172,5 +183,9 @@ def appeal_take(request: HttpRequest, appeal_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The appeal of {appeal.report.reference} is assigned to you.")
+        messages.success(
+            request,
+            _("The appeal of %(reference)s is assigned to you.")
+            % {"reference": appeal.report.reference},
+        )
     return redirect(_back(request, reverse("moderation:appeal_detail", args=[appeal.pk])))

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
@@ -46,9 +47,9 @@ def _validate(
     """The cleaned text and e-mail address, or every problem keyed by field."""
     errors: dict[str, list[str]] = {}
     if category not in ReportCategory.values:
-        errors["category"] = ["Please choose what kind of problem this is."]
+        errors["category"] = [gettext("Please choose what kind of problem this is.")]
     if target_type not in ReportTarget.values:
-        errors["target"] = ["Please say what kind of thing you are reporting."]
+        errors["target"] = [gettext("Please say what kind of thing you are reporting.")]
     cleaned = ""
     try:
         cleaned = moderation_text(text, field="text", required="Please tell us what is wrong.")
@@ -59,7 +60,9 @@ def _validate(
         try:
             validate_email(address)
         except ValidationError:
-            errors["email"] = ["Please give an e-mail address, so we can tell you what we did."]
+            errors["email"] = [
+                gettext("Please give an e-mail address, so we can tell you what we did.")
+            ]
     if errors:
         raise ValidationError(errors)
     return cleaned, address if reporter is None else ""
@@ -67,15 +70,21 @@ def _validate(
 
 def _spend_rate_limit(key: str) -> None:
     for scope, limit, window, period in (
-        ("report-hour", REPORTS_PER_HOUR, 3600, "an hour"),
-        ("report-day", REPORTS_PER_DAY, 86400, "a day"),
+        ("report-hour", REPORTS_PER_HOUR, 3600, gettext_lazy("an hour")),
+        ("report-day", REPORTS_PER_DAY, 86400, gettext_lazy("a day")),
     ):
         wait = rate_limit_spend(scope=scope, key=key, limit=limit, window=window)
         if wait is not None:
             minutes = max(1, round(wait / 60))
             raise ValidationError(
-                f"You can send at most {limit} reports {period}. "
-                f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}."
+                ngettext(
+                    "You can send at most %(limit)s reports %(period)s. "
+                    "Please try again in %(minutes)s minute.",
+                    "You can send at most %(limit)s reports %(period)s. "
+                    "Please try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"limit": limit, "period": period, "minutes": minutes}
             )
 
 
@@ -101,7 +110,7 @@ def report_create(
     viewer = reporter if reporter is not None else AnonymousUser()
     target = find_target(viewer, target_type, target_id)
     if reporter is not None and target.subject is not None and target.subject.pk == reporter.pk:
-        raise ValidationError({"target": ["You cannot report your own work or account."]})
+        raise ValidationError({"target": [gettext("You cannot report your own work or account.")]})
     key = (
         f"user:{reporter.pk}" if reporter is not None else f"guest:{address_key or address.lower()}"
     )
@@ -162,9 +171,9 @@ def _audit_report(moderator: User, report: Report, action: str, before: dict[str
 
 def report_assign(*, moderator: User, report: Report) -> Report:
     """The moderator takes the report (from the queue, or from another moderator)."""
-    require_moderator(moderator, "take reports")
+    require_moderator(moderator, gettext("take reports"))
     if report.state == ReportState.RESOLVED:
-        raise ValidationError("This report is resolved already.")
+        raise ValidationError(gettext("This report is resolved already."))
     if report.assignee_id == moderator.pk:
         return report
     before = _assignment(report)
@@ -178,9 +187,9 @@ def report_assign(*, moderator: User, report: Report) -> Report:
 
 def report_unassign(*, moderator: User, report: Report) -> Report:
     """Back to the queue for anyone (the assignee, or another moderator, lets it go)."""
-    require_moderator(moderator, "release reports")
+    require_moderator(moderator, gettext("release reports"))
     if report.state != ReportState.ASSIGNED:
-        raise ValidationError("This report is not assigned to anyone.")
+        raise ValidationError(gettext("This report is not assigned to anyone."))
     before = _assignment(report)
     with transaction.atomic():
         report.state = ReportState.OPEN

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.moderators import MODERATORS_GROUP as MODERATORS_GROUP
 from fanarchive.accounts.moderators import is_moderator as is_moderator
@@ -53,7 +54,7 @@ def queue(
     `state` is a report state ("open", "assigned"; "resolved" lists decided reports) or
     "appeal" for appeals only; `mine` keeps what is assigned to `moderator`.
     """
-    require_moderator(moderator, "see the moderation queue")
+    require_moderator(moderator, _("see the moderation queue"))
     reports = Report.objects.select_related("reporter", "subject", "assignee", "resolved_by")
     appeals = Appeal.objects.select_related(
         "report",
@@ -90,7 +91,7 @@ def queue(
 
 def report_detail(moderator: User, reference: str) -> Report:
     """One report by its reference (any case), for a moderator; 404 when unknown."""
-    require_moderator(moderator, "see the moderation queue")
+    require_moderator(moderator, _("see the moderation queue"))
     report = (
         Report.objects.select_related("reporter", "subject", "assignee", "resolved_by")
         .filter(reference=reference.strip().upper())
@@ -144,7 +145,7 @@ def audit_log(
     *, moderator: User, target_type: str | None = None, target_id: int | None = None
 ) -> QuerySet[AuditEntry]:
     """The audit log (every moderator's and admin's change), newest first."""
-    require_moderator(moderator, "see the moderation queue")
+    require_moderator(moderator, _("see the moderation queue"))
     entries = AuditEntry.objects.select_related("actor", "subject")
     if target_type:
         entries = entries.filter(target_type=target_type)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.limits import ORPHAN_USERNAME
 from fanarchive.accounts.models import Pseud, User
@@ -197,7 +198,7 @@ def find_target(viewer: User | AnonymousUser, target_type: str, target_id: int) 
     """The reported thing as `viewer` may see it, or a ValidationError keyed `target`."""
     finder = _FINDERS.get(target_type)  # type: ignore[call-overload]
     if finder is None:
-        raise ValidationError({"target": ["Please say what kind of thing you are reporting."]})
+        raise ValidationError({"target": [_("Please say what kind of thing you are reporting.")]})
     try:
         return finder(viewer, target_id)  # type: ignore[no-any-return]
     except (Http404, PermissionDenied, LoginRequired) as refusal:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_moderator
@@ -37,12 +38,12 @@ NOT_SPAMMER_ACTION = "user.not_spammer"
 
 def user_mark_spammer(*, moderator: User, user: User, reason: str) -> User:
     """Hide all of `user`'s comments and works and suspend the account for good."""
-    require_moderator(moderator, "mark accounts as spammers")
+    require_moderator(moderator, _("mark accounts as spammers"))
     cleaned = suspension_check(
         moderator=moderator, user=user, reason=reason, days=None, forever=True
     )
     if spammer_entry(user) is not None:
-        raise ValidationError("This account is already marked as a spammer.")
+        raise ValidationError(_("This account is already marked as a spammer."))
     with transaction.atomic():
         comments = comments_set_hidden_of(user=moderator, owner=user, reason=cleaned)
         works = user_suspend_hiding(
@@ -74,11 +75,11 @@ def user_mark_spammer(*, moderator: User, user: User, reason: str) -> User:
 def user_unmark_spammer(*, moderator: User, user: User, reason: str = "") -> User:
     """Undo `user_mark_spammer`: the suspension lifted, the works and comments shown again
     (those a moderator has hidden since for another reason stay hidden)."""
-    require_moderator(moderator, "undo marking accounts as spammers")
+    require_moderator(moderator, _("undo marking accounts as spammers"))
     cleaned = moderation_text(reason, required=None)
     entry = spammer_entry(user)
     if entry is None:
-        raise ValidationError("This account is not marked as a spammer.")
+        raise ValidationError(_("This account is not marked as a spammer."))
     restore = comment_ids_by_state(entry.after)
     with transaction.atomic():
         user_unsuspend(moderator=moderator, user=user, reason=cleaned, show_works=True)

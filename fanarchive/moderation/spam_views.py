@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
@@ -26,7 +28,7 @@ from fanarchive.moderation.spam_services import user_mark_spammer, user_unmark_s
 
 class SpammerForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (shown to the person)",
+        label=gettext_lazy("Reason (shown to the person)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -48,7 +50,7 @@ def held_list(request: HttpRequest) -> HttpResponse:
 
 def _held_comment(request: HttpRequest, comment_id: int) -> tuple[User, Comment]:
     moderator = authenticated_user(request)
-    require_moderator(moderator, "moderate held comments")
+    require_moderator(moderator, _("moderate held comments"))
     return moderator, get_object_or_404(Comment, pk=comment_id)
 
 
@@ -61,7 +63,7 @@ def held_approve(request: HttpRequest, comment_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The comment is approved.")
+        messages.success(request, _("The comment is approved."))
     return _back_to_held(request)
 
 
@@ -74,7 +76,7 @@ def held_spam(request: HttpRequest, comment_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The comment was deleted as spam.")
+        messages.success(request, _("The comment was deleted as spam."))
     return _back_to_held(request)
 
 
@@ -82,7 +84,7 @@ def held_spam(request: HttpRequest, comment_id: int) -> HttpResponse:
 def spammer(request: HttpRequest, username: str) -> HttpResponse:
     """Confirm marking `username` as a spammer (POST `mark`), or undo it (POST `unmark`)."""
     moderator = authenticated_user(request)
-    require_moderator(moderator, "mark accounts as spammers")
+    require_moderator(moderator, _("mark accounts as spammers"))
     person = get_object_or_404(User, username=username)
     form = SpammerForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -90,10 +92,12 @@ def spammer(request: HttpRequest, username: str) -> HttpResponse:
         try:
             if request.POST.get("unmark"):
                 user_unmark_spammer(moderator=moderator, user=person, reason=reason)
-                done = f"{person.username} is not marked as a spammer any more."
+                done = _("%(username)s is not marked as a spammer any more.") % {
+                    "username": person.username
+                }
             else:
                 user_mark_spammer(moderator=moderator, user=person, reason=reason)
-                done = f"{person.username} is marked as a spammer."
+                done = _("%(username)s is marked as a spammer.") % {"username": person.username}
         except PermissionDenied as refusal:  # oneself, or an administrator
             form.add_error(None, str(refusal))
         except ValidationError as error:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.moderators import is_moderator, is_suspended
 from fanarchive.core.audit_services import audit_record
@@ -39,12 +40,12 @@ def suspension_check(
     """The cleaned reason, or why this suspension is refused (PermissionDenied, or a
     ValidationError keyed "reason" / "suspend_days"): the admin's form asks first."""
     if not is_moderator(moderator):
-        raise PermissionDenied("Only moderators and administrators can suspend accounts.")
+        raise PermissionDenied(_("Only moderators and administrators can suspend accounts."))
     if user.pk == moderator.pk:
-        raise PermissionDenied("You cannot suspend your own account.")
+        raise PermissionDenied(_("You cannot suspend your own account."))
     if user.is_staff or user.is_superuser:
         raise PermissionDenied(
-            "Administrators cannot be suspended; remove their staff status first."
+            _("Administrators cannot be suspended; remove their staff status first.")
         )
     errors: dict[str, list[str]] = {}
     cleaned = ""
@@ -53,10 +54,11 @@ def suspension_check(
     except ValidationError as error:
         errors.update(error.message_dict)
     if forever and days is not None:
-        errors["suspend_days"] = ["Choose a number of days or for good, not both."]
+        errors["suspend_days"] = [_("Choose a number of days or for good, not both.")]
     elif not forever and (days is None or not 1 <= days <= MAX_DAYS):
         errors["suspend_days"] = [
-            f"Please give a number of days from 1 to {MAX_DAYS}, or suspend for good."
+            _("Please give a number of days from 1 to %(MAX_DAYS)s, or suspend for good.")
+            % {"MAX_DAYS": MAX_DAYS}
         ]
     if errors:
         raise ValidationError(errors)
@@ -140,9 +142,9 @@ def user_unsuspend(
     """Lift `user`'s suspension; the works it hid are shown again (unless `show_works`
     is False, or a moderator has hidden them since for another reason)."""
     if not is_moderator(moderator):
-        raise PermissionDenied("Only moderators and administrators can lift suspensions.")
+        raise PermissionDenied(_("Only moderators and administrators can lift suspensions."))
     if not is_suspended(user) and not user.suspended_until and not user.suspended_permanently:
-        raise ValidationError("This account is not suspended.")
+        raise ValidationError(_("This account is not suspended."))
     cleaned = moderation_text(reason, required=None)
     before = _state(user)
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
+from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from fanarchive.news import selectors
@@ -28,10 +29,10 @@ class NewsFeed(Feed[NewsPost, None]):
     feed_type: type[SyndicationFeed] = AtomWithContent
 
     def title(self) -> str:
-        return f"News - {settings.SITE_NAME}"
+        return _("News - %(site)s") % {"site": settings.SITE_NAME}
 
     def subtitle(self) -> str:
-        return f"News from the team that runs {settings.SITE_NAME}"
+        return _("News from the team that runs %(site)s") % {"site": settings.SITE_NAME}
 
     def link(self) -> str:
         return reverse("news:list")

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.discovery import selectors as discovery_selectors
 from fanarchive.discovery.index.catalogue import Filter
@@ -49,7 +50,7 @@ def site_page_get(slug: str) -> SitePage:
     try:
         return SitePage.objects.select_related("updated_by").get(slug=slug)
     except SitePage.DoesNotExist:
-        raise Http404("No such page.") from None
+        raise Http404(_("No such page.")) from None
 
 
 # -- news posts --------------------------------------------------------------------
@@ -88,7 +89,7 @@ def post_for(viewer: AnyUser, post_id: int) -> NewsPost:
     """One post; a draft exists only for staff (404 otherwise)."""
     post = _with_comment_counts(NewsPost.objects.filter(pk=post_id)).first()
     if post is None or (post.is_draft and not is_staff(viewer)):
-        raise Http404("No such news post.")
+        raise Http404(_("No such news post."))
     return post
 
 
@@ -110,7 +111,7 @@ def comment_get(comment_id: int) -> NewsComment:
     try:
         return NewsComment.objects.select_related("post", "user").get(pk=comment_id)
     except NewsComment.DoesNotExist:
-        raise Http404("No such comment.") from None
+        raise Http404(_("No such comment.")) from None
 
 
 # -- the banner --------------------------------------------------------------------

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from fanarchive.accounts.moderators import is_suspended, suspension_message
 from fanarchive.core.audit_services import audit_record
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 
     AnyUser = User | AnonymousUser
 
-DELETED_TEXT = "(Previous comment deleted.)"
+DELETED_TEXT = gettext_lazy("(Previous comment deleted.)")
 
 
 def _require_staff(user: AnyUser | None, doing: str) -> None:
@@ -41,25 +43,24 @@ def _require_staff(user: AnyUser | None, doing: str) -> None:
 def _title(title: str) -> str:
     title = clean_line(title or "").strip()
     if not title:
-        raise ValidationError({"title": ["Please give a title."]})
+        raise ValidationError({"title": [_("Please give a title.")]})
     if len(title) > limits.TITLE_MAX:
         raise ValidationError(
-            {"title": [f"A title can be at most {limits.TITLE_MAX} characters long."]}
+            {
+                "title": [
+                    _("A title can be at most %(max)s characters long.") % {"max": limits.TITLE_MAX}
+                ]
+            }
         )
     return title
 
 
-def _html(text: str, *, field: str, limit: int, empty: str, what: str) -> tuple[str, str]:
+def _html(text: str, *, field: str, limit: int, empty: str, too_long: str) -> tuple[str, str]:
     """What was typed (control characters removed) and its sanitised HTML, or a message."""
     source = clean_text(text or "").strip()
     if len(source) > limit:
         raise ValidationError(
-            {
-                field: [
-                    f"{what} can be at most {limit:,} characters long; "
-                    f"this one has {len(source):,}."
-                ]
-            }
+            {field: [too_long % {"limit": f"{limit:,}", "length": f"{len(source):,}"}]}
         )
     html = render(source, TextFormat.HTML).strip() if source else ""
     if not html_to_text(html).strip():  # nothing a reader would see (a lone script)
@@ -67,7 +68,9 @@ def _html(text: str, *, field: str, limit: int, empty: str, what: str) -> tuple[
     return source, html
 
 
-def _titled_text(title: str, body: str, *, limit: int, what: str) -> tuple[str, str, str]:
+def _titled_text(
+    title: str, body: str, *, limit: int, empty: str, too_long: str
+) -> tuple[str, str, str]:
     """A title and an HTML body, checked together (every problem said at once)."""
     errors: dict[str, list[str]] = {}
     try:
@@ -75,9 +78,7 @@ def _titled_text(title: str, body: str, *, limit: int, what: str) -> tuple[str, 
     except ValidationError as error:
         errors.update(error.message_dict)
     try:
-        source, html = _html(
-            body, field="body", limit=limit, empty=f"Please write the {what}.", what=f"A {what}"
-        )
+        source, html = _html(body, field="body", limit=limit, empty=empty, too_long=too_long)
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
@@ -86,11 +87,23 @@ def _titled_text(title: str, body: str, *, limit: int, what: str) -> tuple[str, 
 
 
 def _page_input(title: str, body: str) -> tuple[str, str, str]:
-    return _titled_text(title, body, limit=limits.PAGE_BODY_MAX, what="page")
+    return _titled_text(
+        title,
+        body,
+        limit=limits.PAGE_BODY_MAX,
+        empty=_("Please write the page."),
+        too_long=_("A page can be at most %(limit)s characters long; this one has %(length)s."),
+    )
 
 
 def _post_input(title: str, body: str) -> tuple[str, str, str]:
-    return _titled_text(title, body, limit=limits.POST_BODY_MAX, what="post")
+    return _titled_text(
+        title,
+        body,
+        limit=limits.POST_BODY_MAX,
+        empty=_("Please write the post."),
+        too_long=_("A post can be at most %(limit)s characters long; this one has %(length)s."),
+    )
 
 
 def _banner_input(text: str, active: bool) -> tuple[str, str]:
@@ -99,14 +112,17 @@ def _banner_input(text: str, active: bool) -> tuple[str, str]:
         raise ValidationError(
             {
                 "text": [
-                    f"The banner can be at most {limits.BANNER_MAX:,} characters long; "
-                    f"this one has {len(source):,}."
+                    _(
+                        "The banner can be at most %(limit)s characters long; "
+                        "this one has %(length)s."
+                    )
+                    % {"limit": f"{limits.BANNER_MAX:,}", "length": f"{len(source):,}"}
                 ]
             }
         )
     html = render(source, TextFormat.HTML).strip() if source else ""
     if active and not html_to_text(html).strip():
-        raise ValidationError({"text": ["Please write the banner before showing it."]})
+        raise ValidationError({"text": [_("Please write the banner before showing it.")]})
     return source, html
 
 
@@ -233,26 +249,26 @@ def news_comment_create(
     """A comment on a published post whose comments are open, or a reply to one of its
     comments (a reply to a reply joins the same thread: one level, as AO3's start)."""
     if not user.is_authenticated:
-        raise PermissionDenied("Please log in to comment.")
+        raise PermissionDenied(_("Please log in to comment."))
     if is_suspended(user):
         raise PermissionDenied(suspension_message(user))
     if post.is_draft:
-        raise PermissionDenied("This post is not published yet.")
+        raise PermissionDenied(_("This post is not published yet."))
     if not post.comments_enabled:
-        raise PermissionDenied("Comments on this post are closed.")
+        raise PermissionDenied(_("Comments on this post are closed."))
     if parent is not None:
         if parent.post_id != post.pk:
-            raise ValidationError({"parent": ["That comment is on another post."]})
+            raise ValidationError({"parent": [_("That comment is on another post.")]})
         if parent.parent_id is not None:
             parent = parent.parent
         if parent is None or parent.deleted:
-            raise ValidationError({"parent": ["That comment has been deleted."]})
+            raise ValidationError({"parent": [_("That comment has been deleted.")]})
     source, html = _html(
         text,
         field="text",
         limit=limits.COMMENT_MAX,
-        empty="Please write a comment.",
-        what="A comment",
+        empty=_("Please write a comment."),
+        too_long=_("A comment can be at most %(limit)s characters long; this one has %(length)s."),
     )
     wait = rate_limit_spend(
         scope="news_comment",
@@ -265,8 +281,15 @@ def news_comment_create(
         raise ValidationError(
             {
                 "text": [
-                    f"You can post {limits.COMMENT_RATE_COUNT} comments on news posts an hour. "
-                    f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+                    _("You can post %(count)s comments on news posts an hour.")
+                    % {"count": limits.COMMENT_RATE_COUNT}
+                    + " "
+                    + ngettext(
+                        "Try again in %(minutes)s minute.",
+                        "Try again in %(minutes)s minutes.",
+                        minutes,
+                    )
+                    % {"minutes": minutes}
                 ]
             }
         )
@@ -281,7 +304,7 @@ def news_comment_delete(*, user: AnyUser, comment: NewsComment) -> None:
     """The commenter, or staff (with an audit entry), deletes a comment: its text goes,
     and it stays as a placeholder only while replies hang from it."""
     if not may_delete_comment(user, comment):
-        raise PermissionDenied("Only the commenter and administrators can delete a comment.")
+        raise PermissionDenied(_("Only the commenter and administrators can delete a comment."))
     if comment.deleted:
         return
     with transaction.atomic():

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.core.views import form_error_from, posted
@@ -24,7 +25,7 @@ from fanarchive.works.age_gate import age_gate_context
 
 def _require_staff(request: HttpRequest) -> None:
     if not selectors.is_staff(request.user):
-        raise PermissionDenied("Only administrators can do this.")
+        raise PermissionDenied(_("Only administrators can do this."))
 
 
 # -- the front page ----------------------------------------------------------------
@@ -69,7 +70,7 @@ def page_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The page was saved.")
+            messages.success(request, _("The page was saved."))
             return redirect("news:page", slug=site_page.slug)
     return render(request, "news/page_edit.html", {"page": site_page, "form": form})
 
@@ -130,7 +131,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The post was saved.")
+            messages.success(request, _("The post was saved."))
             return redirect(post)
     return _post_form_page(request, form)
 
@@ -159,7 +160,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The post was saved.")
+            messages.success(request, _("The post was saved."))
             return redirect(post)
     return _post_form_page(request, form, post=post)
 
@@ -170,7 +171,7 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.post_for(request.user, post_id)
     if request.method == "POST":
         services.news_post_delete(user=request.user, post=post)
-        messages.success(request, "The post was deleted.")
+        messages.success(request, _("The post was deleted."))
         return redirect("news:list")
     return render(request, "news/post_delete.html", {"post": post})
 
@@ -197,7 +198,7 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field == "text" else None, problems)
         else:
-            messages.success(request, "Your comment was posted.")
+            messages.success(request, _("Your comment was posted."))
             return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
     return _post_page(request, post, form=form)
 
@@ -208,7 +209,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = selectors.comment_get(comment_id)
     post = selectors.post_for(request.user, comment.post_id)
     services.news_comment_delete(user=request.user, comment=comment)
-    messages.success(request, "The comment was deleted.")
+    messages.success(request, _("The comment was deleted."))
     return redirect(f"{post.get_absolute_url()}#comments")
 
 
@@ -231,7 +232,7 @@ def banner_edit(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The banner was saved.")
+            messages.success(request, _("The banner was saved."))
             return redirect("news:banner_edit")
     return render(request, "news/banner_edit.html", {"form": form, "banner": stored})
 

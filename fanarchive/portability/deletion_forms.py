@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.forms import PasswordAgainForm
 from fanarchive.portability.deletion_services import COMMENTS_LABELS, WORKS_LABELS
@@ -11,14 +12,16 @@ from fanarchive.portability.deletion_services import COMMENTS_LABELS, WORKS_LABE
 
 class _ChoicesForm(forms.Form):
     works = forms.ChoiceField(
-        label="Your works",
+        label=_("Your works"),
         required=False,
         choices=[(str(value), label) for value, label in WORKS_LABELS.items()],
         widget=forms.RadioSelect,
-        help_text="Drafts are always deleted. Works you co-created stay with the other creators.",
+        help_text=_(
+            "Drafts are always deleted. Works you co-created stay with the other creators."
+        ),
     )
     comments = forms.ChoiceField(
-        label="Your comments",
+        label=_("Your comments"),
         required=False,
         choices=[(str(value), label) for value, label in COMMENTS_LABELS.items()],
         widget=forms.RadioSelect,
@@ -31,7 +34,7 @@ class AccountDeleteForm(_ChoicesForm, PasswordAgainForm):
 
 class AdminAccountDeleteForm(_ChoicesForm):
     reason = forms.CharField(
-        label="Reason (kept in the audit log)",
+        label=_("Reason (kept in the audit log)"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),

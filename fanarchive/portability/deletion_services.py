@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts import login_services
 from fanarchive.accounts.limits import ORPHAN_USERNAME
@@ -76,14 +78,15 @@ class CommentsChoice(enum.StrEnum):
 
 
 WORKS_LABELS = {
-    WorksChoice.ORPHAN_KEEP_PSEUDS: "Orphan them, keeping my pseuds' names on them "
-    '("name (orphan_account)")',
-    WorksChoice.ORPHAN: 'Orphan them as "orphan_account", without my pseuds\' names',
-    WorksChoice.DELETE: "Delete them",
+    WorksChoice.ORPHAN_KEEP_PSEUDS: gettext_lazy(
+        'Orphan them, keeping my pseuds\' names on them ("name (orphan_account)")'
+    ),
+    WorksChoice.ORPHAN: gettext_lazy('Orphan them as "orphan_account", without my pseuds\' names'),
+    WorksChoice.DELETE: gettext_lazy("Delete them"),
 }
 COMMENTS_LABELS = {
-    CommentsChoice.KEEP: 'Leave them, shown as by "(deleted account)"',
-    CommentsChoice.DELETE: "Delete them",
+    CommentsChoice.KEEP: gettext_lazy('Leave them, shown as by "(deleted account)"'),
+    CommentsChoice.DELETE: gettext_lazy("Delete them"),
 }
 
 
@@ -109,11 +112,11 @@ def _checked(choices: DeletionChoices) -> tuple[WorksChoice, CommentsChoice]:
     try:
         works = WorksChoice(choices.works)
     except ValueError:
-        errors["works"] = ["Choose what becomes of your works: orphan them or delete them."]
+        errors["works"] = [_("Choose what becomes of your works: orphan them or delete them.")]
     try:
         comments = CommentsChoice(choices.comments)
     except ValueError:
-        errors["comments"] = ["Choose what becomes of your comments: leave them or delete them."]
+        errors["comments"] = [_("Choose what becomes of your comments: leave them or delete them.")]
     if errors or works is None or comments is None:
         raise ValidationError(errors)
     return works, comments
@@ -121,7 +124,7 @@ def _checked(choices: DeletionChoices) -> tuple[WorksChoice, CommentsChoice]:
 
 def _require_deletable(user: User) -> None:
     if user.username.lower() == ORPHAN_USERNAME:
-        raise PermissionDenied("The orphan account cannot be deleted: it holds orphaned works.")
+        raise PermissionDenied(_("The orphan account cannot be deleted: it holds orphaned works."))
 
 
 def _reauthenticate(*, user: User, password: str, address: str) -> None:
@@ -181,8 +184,10 @@ def account_delete_by_admin(
     """An admin deletes someone's account with the same choices, and a reason in the audit log."""
     if not may_delete_by_admin(actor, user):
         raise PermissionDenied(
-            "Only admins may delete accounts; another admin's only a superuser, "
-            "and one's own account from its own page."
+            _(
+                "Only admins may delete accounts; another admin's only a superuser, "
+                "and one's own account from its own page."
+            )
         )
     _require_deletable(user)
     errors: dict[str, list[str]] = {}

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from fanarchive.accounts.models import User
@@ -49,8 +50,8 @@ def account_delete(request: HttpRequest, username: str) -> HttpResponse:
             logout(request)
             messages.success(
                 request,
-                f"The account {result.username} was deleted. Thank you for being part of "
-                "the archive.",
+                _("The account %(username)s was deleted. Thank you for being part of the archive.")
+                % {"username": result.username},
             )
             return redirect("/")
     return render(
@@ -67,7 +68,7 @@ def admin_account_delete(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = authenticated_user(request)
     person = get_object_or_404(User, pk=user_id)
     if not deletion_services.may_delete_by_admin(actor, person):
-        raise PermissionDenied("You may not delete this account.")
+        raise PermissionDenied(_("You may not delete this account."))
     form = AdminAccountDeleteForm(posted(request))
     status = 200
     if request.method == "POST":
@@ -83,7 +84,9 @@ def admin_account_delete(request: HttpRequest, user_id: int) -> HttpResponse:
             form_error_from(form, error)
             status = 400
         else:
-            messages.success(request, f"The account {result.username} was deleted.")
+            messages.success(
+                request, _("The account %(username)s was deleted.") % {"username": result.username}
+            )
             return redirect("admin:accounts_user_changelist")
     return render(
         request,

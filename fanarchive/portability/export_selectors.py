@@ -18,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import Preference, Pseud, User
 from fanarchive.engagement.inbox_selectors import work_shown_to
@@ -73,12 +74,12 @@ def downloadable(export: DataExport, *, now: dt.datetime | None = None) -> bool:
 def export_for_download(viewer: AnyUser, username: str, export_id: int) -> DataExport:
     """The viewer's own ready export; 404 for anyone else's, or once it has expired."""
     if not viewer.is_authenticated:
-        raise Http404("No such export.")
+        raise Http404(_("No such export."))
     export = DataExport.objects.filter(
         pk=export_id, user_id=viewer.pk, user__username__iexact=username
     ).first()
     if export is None or not downloadable(export) or not export_file(export).is_file():
-        raise Http404("No such export, or it has expired.")
+        raise Http404(_("No such export, or it has expired."))
     return export
 
 

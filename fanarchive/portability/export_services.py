@@ -9,13 +9,16 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.models import User
 from fanarchive.portability import export_selectors as selectors
 from fanarchive.portability import export_tasks
 from fanarchive.portability.models import DataExport, ExportState
 
-IN_PROGRESS = (
+IN_PROGRESS = gettext_lazy(
     "An export of your data is already being prepared. You will find it in your inbox, "
     "and in your mail, when it is ready."
 )
@@ -30,7 +33,7 @@ def export_request(*, user: User, now: dt.datetime | None = None) -> DataExport:
     `REQUESTS_PER_DAY` a day. Refused with a ValidationError that says why."""
     now = now or timezone.now()
     if not user.is_active:
-        raise ValidationError("This account is not active.")
+        raise ValidationError(_("This account is not active."))
     exports_clean(now=now)
     if DataExport.objects.filter(user=user, state=ExportState.REQUESTED).exists():
         raise ValidationError(IN_PROGRESS)
@@ -45,8 +48,11 @@ def export_request(*, user: User, now: dt.datetime | None = None) -> DataExport:
         )
         again = (oldest or now) + dt.timedelta(days=1)
         raise ValidationError(
-            f"You can ask for at most {selectors.REQUESTS_PER_DAY} exports a day. "
-            f"You can ask again after {again:%d %B %Y %H:%M} UTC."
+            _(
+                "You can ask for at most %(count)s exports a day. "
+                "You can ask again after %(date)s UTC."
+            )
+            % {"count": selectors.REQUESTS_PER_DAY, "date": date_format(again, "d F Y H:i")}
         )
     try:
         with transaction.atomic():

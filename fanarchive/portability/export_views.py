@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts import selectors as account_selectors
@@ -49,8 +50,10 @@ def export_request(request: HttpRequest, username: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            "Your export is being prepared. You will find it in your inbox, and in your mail, "
-            "when it is ready.",
+            _(
+                "Your export is being prepared. You will find it in your inbox, and in your mail, "
+                "when it is ready."
+            ),
         )
     return redirect("portability:export", owner.username)
 

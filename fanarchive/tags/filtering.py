@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.services import unique_tag_names
@@ -72,8 +73,14 @@ def filter_tags(
         for name in names:
             tags = [t for t in found.get(name.lower(), []) if tag_type in (None, t.type)]
             if not tags:
-                label = TagType(tag_type).label.lower() if tag_type else "tag"
-                result._error(key, f'There is no {label} called "{name}".')
+                if tag_type:
+                    message = _('There is no %(type)s called "%(name)s".') % {
+                        "type": TagType(tag_type).label.lower(),
+                        "name": name,
+                    }
+                else:
+                    message = _('There is no tag called "%(name)s".') % {"name": name}
+                result._error(key, message)
             for tag in tags:
                 result.tags[tag.pk] = tag
                 ids.append(tag.pk)
@@ -84,19 +91,21 @@ def filter_tags(
     exclude = [*exclude, *named_ids.get("exclude_names", [])]
     by_id = set(include) | set(exclude) | set(result.ratings)
     if len(by_id) > MAX_TAGS:
-        result._error(None, f"A filter can use at most {MAX_TAGS} tags.")
+        result._error(None, _("A filter can use at most %(max)s tags.") % {"max": MAX_TAGS})
         return result
     _load(result, by_id)
     unknown = sorted(by_id - result.tags.keys())
     if unknown:
         result._error(
             None,
-            "These tags do not exist (perhaps they were removed): "
-            + ", ".join(str(i) for i in unknown)
-            + ". Remove them from the filter.",
+            _(
+                "These tags do not exist (perhaps they were removed): %(ids)s. "
+                "Remove them from the filter."
+            )
+            % {"ids": ", ".join(str(i) for i in unknown)},
         )
     if any(result.tags[t].type != TagType.RATING for t in result.ratings if t in result.tags):
-        result._error(None, "Only ratings can be chosen as ratings.")
+        result._error(None, _("Only ratings can be chosen as ratings."))
     result.include = _canonical_ids(result.tags, include)
     result.exclude = _canonical_ids(result.tags, exclude)
     return result

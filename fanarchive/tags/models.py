@@ -6,16 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class TagType(models.TextChoices):
-    RATING = "rating", "Rating"
-    WARNING = "warning", "Archive Warning"
-    CATEGORY = "category", "Category"
-    FANDOM = "fandom", "Fandom"
-    RELATIONSHIP = "relationship", "Relationship"
-    CHARACTER = "character", "Character"
-    FREEFORM = "freeform", "Additional Tags"
+    RATING = "rating", _("Rating")
+    WARNING = "warning", _("Archive Warning")
+    CATEGORY = "category", _("Category")
+    FANDOM = "fandom", _("Fandom")
+    RELATIONSHIP = "relationship", _("Relationship")
+    CHARACTER = "character", _("Character")
+    FREEFORM = "freeform", _("Additional Tags")
 
 
 FIXED_TYPES = frozenset({TagType.RATING, TagType.WARNING, TagType.CATEGORY})
@@ -230,21 +231,21 @@ class WranglerAssignment(models.Model):
 
 
 class WranglingAction(models.TextChoices):
-    CANONICAL = "canonical", "Made canonical"
-    UNCANONICAL = "uncanonical", "Made not canonical"
-    SYNONYM = "synonym", "Made a synonym"
-    UNSYNONYM = "unsynonym", "Removed from synonyms"
-    MERGE = "merge", "Merged"
-    RENAME = "rename", "Renamed"
-    ADD_METATAG = "add_metatag", "Added a metatag"
-    REMOVE_METATAG = "remove_metatag", "Removed a metatag"
-    LINK_FANDOM = "link_fandom", "Linked to a fandom"
-    UNLINK_FANDOM = "unlink_fandom", "Unlinked from a fandom"
-    UNWRANGLEABLE = "unwrangleable", "Marked unwrangleable"
-    WRANGLEABLE = "wrangleable", "Marked wrangleable"
-    REJECT_SUGGESTION = "reject_suggestion", "Rejected a suggestion"
-    ASSIGN = "assign", "Assigned a wrangler"
-    UNASSIGN = "unassign", "Unassigned a wrangler"
+    CANONICAL = "canonical", _("Made canonical")
+    UNCANONICAL = "uncanonical", _("Made not canonical")
+    SYNONYM = "synonym", _("Made a synonym")
+    UNSYNONYM = "unsynonym", _("Removed from synonyms")
+    MERGE = "merge", _("Merged")
+    RENAME = "rename", _("Renamed")
+    ADD_METATAG = "add_metatag", _("Added a metatag")
+    REMOVE_METATAG = "remove_metatag", _("Removed a metatag")
+    LINK_FANDOM = "link_fandom", _("Linked to a fandom")
+    UNLINK_FANDOM = "unlink_fandom", _("Unlinked from a fandom")
+    UNWRANGLEABLE = "unwrangleable", _("Marked unwrangleable")
+    WRANGLEABLE = "wrangleable", _("Marked wrangleable")
+    REJECT_SUGGESTION = "reject_suggestion", _("Rejected a suggestion")
+    ASSIGN = "assign", _("Assigned a wrangler")
+    UNASSIGN = "unassign", _("Unassigned a wrangler")
 
 
 class WranglingLog(models.Model):

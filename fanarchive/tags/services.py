@@ -13,6 +13,7 @@ from functools import reduce
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from fanarchive.core.text import clean_line
 from fanarchive.tags.models import (
@@ -39,12 +40,18 @@ def normalise_tag_name(name: str) -> str:
 def tag_name_error(name: str) -> str | None:
     """Why `name` cannot be a tag, or None when it can."""
     if not name:
-        return "Tag names cannot be blank."
+        return _("Tag names cannot be blank.")
     if len(name) > TAG_NAME_MAX:
-        return f'"{name[:30]}…" is too long: tags can be at most {TAG_NAME_MAX} characters.'
+        return _('"%(name)s…" is too long: tags can be at most %(max)s characters.') % {
+            "name": name[:30],
+            "max": TAG_NAME_MAX,
+        }
     bad = sorted({char for char in name if char in FORBIDDEN_TAG_CHARACTERS})
     if bad:
-        return f'"{name}" cannot contain {" ".join(bad)}: tags are separated by commas.'
+        return _('"%(name)s" cannot contain %(characters)s: tags are separated by commas.') % {
+            "name": name,
+            "characters": " ".join(bad),
+        }
     return None
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.core.text import clean_text
@@ -46,7 +47,7 @@ def autosave_key_check(*, user: User, key: str) -> None:
     """Raise unless `key` names a form `user` may fill in (404/403 as for the form itself)."""
     match = KEY_PATTERN.match(key)
     if match is None:
-        raise ValidationError({"key": ["This form cannot be autosaved."]})
+        raise ValidationError({"key": [gettext("This form cannot be autosaved.")]})
     work_id = match["work"] or match["new_chapter"]
     if match["chapter"]:
         chapter = Chapter.objects.filter(pk=int(match["chapter"])).first()
@@ -69,7 +70,14 @@ def autosave_store(*, user: User, key: str, data: Mapping[str, Sequence[str]]) -
     }
     size = sum(len(value) for values in kept.values() for value in values)
     if size > limits.AUTOSAVE_MAX_CHARS:
-        raise ValidationError({"text": [f"This is too long to autosave ({size:,} characters)."]})
+        raise ValidationError(
+            {
+                "text": [
+                    gettext("This is too long to autosave (%(size)s characters).")
+                    % {"size": f"{size:,}"}
+                ]
+            }
+        )
     with transaction.atomic():
         autosave, _ = Autosave.objects.select_for_update().get_or_create(
             user=user, key=key, defaults={"saved_at": timezone.now()}

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import Preference, Pseud, User
 from fanarchive.accounts.selectors import is_blocked
@@ -90,14 +91,23 @@ def creator_invite(
     except PseudNotFound as error:
         raise ValidationError({"pseud": [str(error)]}) from None
     if work.creatorships.filter(pseud=pseud).exists():
-        raise ValidationError({"pseud": [f"{pseud.byline} is already a creator of this work."]})
+        raise ValidationError(
+            {
+                "pseud": [
+                    gettext("%(byline)s is already a creator of this work.")
+                    % {"byline": pseud.byline}
+                ]
+            }
+        )
     with transaction.atomic():
         if pseud.user_id == user.pk:
             creatorship = _add_creator(work, pseud)
             work_refresh(work=work)
             return creatorship
         if is_blocked(pseud.user, user):
-            raise ValidationError({"pseud": [f"You cannot invite {pseud.byline}."]})
+            raise ValidationError(
+                {"pseud": [gettext("You cannot invite %(byline)s.") % {"byline": pseud.byline}]}
+            )
         if _preference(pseud.user).accept_cocreator_invitations:
             creatorship = _add_creator(work, pseud)
             CreatorInvitation.objects.filter(work=work, pseud=pseud).delete()
@@ -106,7 +116,13 @@ def creator_invite(
             return creatorship
         invitation = CreatorInvitation.objects.filter(work=work, pseud=pseud).first()
         if invitation is not None and invitation.status == CreatorInvitation.Status.PENDING:
-            raise ValidationError({"pseud": [f"{pseud.byline} has already been invited."]})
+            raise ValidationError(
+                {
+                    "pseud": [
+                        gettext("%(byline)s has already been invited.") % {"byline": pseud.byline}
+                    ]
+                }
+            )
         if invitation is None:
             invitation = CreatorInvitation(work=work, pseud=pseud)
         invitation.invited_by = user
@@ -120,9 +136,9 @@ def creator_invite(
 
 def _require_invitee(user: User, invitation: CreatorInvitation) -> None:
     if invitation.pseud.user_id != user.pk:
-        raise PermissionDenied("This invitation is for someone else.")
+        raise PermissionDenied(gettext("This invitation is for someone else."))
     if invitation.status != CreatorInvitation.Status.PENDING:
-        raise ValidationError("You have already answered this invitation.")
+        raise ValidationError(gettext("You have already answered this invitation."))
 
 
 def invitation_accept(*, user: User, invitation: CreatorInvitation) -> Creatorship:
@@ -150,8 +166,10 @@ def creator_remove_self(*, user: User, work: Work) -> None:
     require_creator(user, work)
     if not work.creatorships.exclude(pseud__user=user).exists():
         raise ValidationError(
-            "A work always keeps at least one creator, and you are its only one. "
-            "Orphan the work or delete it instead."
+            gettext(
+                "A work always keeps at least one creator, and you are its only one. "
+                "Orphan the work or delete it instead."
+            )
         )
     with transaction.atomic():
         work.creatorships.filter(pseud__user=user).delete()
@@ -194,7 +212,10 @@ def gift_recipients_resolve(
                 errors.append(str(error))
                 continue
             if len(name) > GIFT_NAME_MAX:
-                errors.append(f"Gift recipient names can be at most {GIFT_NAME_MAX} characters.")
+                errors.append(
+                    gettext("Gift recipient names can be at most %(GIFT_NAME_MAX)s characters.")
+                    % {"GIFT_NAME_MAX": GIFT_NAME_MAX}
+                )
                 continue
             if name.lower() not in seen:
                 seen.add(name.lower())
@@ -205,17 +226,24 @@ def gift_recipients_resolve(
         seen.add(pseud.pk)
         if pseud.pk not in existing:
             if pseud.user_id == user.pk:
-                errors.append("You cannot give a gift to yourself.")
+                errors.append(gettext("You cannot give a gift to yourself."))
                 continue
             if _preference(pseud.user).refuse_gifts:
-                errors.append(f"{pseud.byline} does not accept gifts.")
+                errors.append(
+                    gettext("%(byline)s does not accept gifts.") % {"byline": pseud.byline}
+                )
                 continue
             if is_blocked(pseud.user, user):
-                errors.append(f"You cannot give a gift to {pseud.byline}.")
+                errors.append(
+                    gettext("You cannot give a gift to %(byline)s.") % {"byline": pseud.byline}
+                )
                 continue
         recipients.append(GiftRecipient(pseud=pseud))
     if len(recipients) > GIFTS_MAX:
-        errors.append(f"A work can be a gift to at most {GIFTS_MAX} recipients.")
+        errors.append(
+            gettext("A work can be a gift to at most %(GIFTS_MAX)s recipients.")
+            % {"GIFTS_MAX": GIFTS_MAX}
+        )
     if errors:
         raise ValidationError({"gifts": errors})
     return recipients
@@ -259,7 +287,7 @@ def gifts_notify(*, work: Work, site_url: str = "") -> None:
 def gift_refuse(*, user: User, gift: Gift) -> Gift:
     """The recipient refuses a gift: it no longer shows them, on the work or their gifts."""
     if gift.pseud is None or gift.pseud.user_id != user.pk:
-        raise PermissionDenied("Only the recipient can refuse a gift.")
+        raise PermissionDenied(gettext("Only the recipient can refuse a gift."))
     with transaction.atomic():
         gift.refused = True
         gift.save(update_fields=["refused"])
@@ -270,7 +298,7 @@ def gift_refuse(*, user: User, gift: Gift) -> Gift:
 def gift_accept_again(*, user: User, gift: Gift) -> Gift:
     """Undo a refusal."""
     if gift.pseud is None or gift.pseud.user_id != user.pk:
-        raise PermissionDenied("Only the recipient can accept a gift.")
+        raise PermissionDenied(gettext("Only the recipient can accept a gift."))
     with transaction.atomic():
         gift.refused = False
         gift.save(update_fields=["refused"])
@@ -349,7 +377,7 @@ def work_orphan(*, user: User, work: Work, keep_pseud: bool) -> Work:
     """
     require_creator(user, work)
     if not work.posted:
-        raise ValidationError("Drafts cannot be orphaned: post the work or delete it.")
+        raise ValidationError(gettext("Drafts cannot be orphaned: post the work or delete it."))
     orphan = orphan_account_ensure()
     with transaction.atomic():
         _orphan_one(user, work, orphan, keep_pseud)
@@ -360,7 +388,7 @@ def works_orphan_all(*, user: User, keep_pseud: bool) -> int:
     """Orphan every posted work of `user`; returns how many. Drafts stay theirs."""
     orphan = orphan_account_ensure()
     if user.pk == orphan.pk:
-        raise PermissionDenied("The orphan account cannot orphan works.")
+        raise PermissionDenied(gettext("The orphan account cannot orphan works."))
     works = list(works_to_orphan(user))
     with transaction.atomic():
         for work in works:

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted, site_url
@@ -36,11 +38,16 @@ def work_creators(request: HttpRequest, work_id: int) -> HttpResponse:
             form_error_from(form, error)
         else:
             if isinstance(result, Creatorship):
-                messages.success(request, f"{result.pseud.byline} is now a creator of this work.")
+                messages.success(
+                    request,
+                    _("%(byline)s is now a creator of this work.")
+                    % {"byline": result.pseud.byline},
+                )
             else:
                 messages.success(
                     request,
-                    f"{result.pseud.byline} was invited. The work will show them once they accept.",
+                    _("%(byline)s was invited. The work will show them once they accept.")
+                    % {"byline": result.pseud.byline},
                 )
             return redirect("works:creators", work.pk)
     return render(
@@ -64,7 +71,9 @@ def creators_leave(request: HttpRequest, work_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("works:creators", work.pk)
-    messages.success(request, f'You are no longer a creator of "{work.title}".')
+    messages.success(
+        request, _('You are no longer a creator of "%(title)s".') % {"title": work.title}
+    )
     return redirect("accounts:profile", user.username)
 
 
@@ -83,10 +92,16 @@ def invitation_answer(request: HttpRequest, invitation_id: int, answer: str) -> 
     try:
         if answer == "accept":
             creator_services.invitation_accept(user=user, invitation=invitation)
-            messages.success(request, f'You are now a creator of "{invitation.work.title}".')
+            messages.success(
+                request,
+                _('You are now a creator of "%(title)s".') % {"title": invitation.work.title},
+            )
         else:
             creator_services.invitation_decline(user=user, invitation=invitation)
-            messages.success(request, f'You declined to co-create "{invitation.work.title}".')
+            messages.success(
+                request,
+                _('You declined to co-create "%(title)s".') % {"title": invitation.work.title},
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("works:invitations")
@@ -106,9 +121,9 @@ def gift_answer(request: HttpRequest, work_id: int, answer: str) -> HttpResponse
             creator_services.gift_accept_again(user=user, gift=gift)
     messages.success(
         request,
-        "You refused the gift: it no longer shows you as its recipient."
+        _("You refused the gift: it no longer shows you as its recipient.")
         if answer == "refuse"
-        else "You accepted the gift again.",
+        else _("You accepted the gift again."),
     )
     return redirect("works:gifts", user.username)
 
@@ -128,7 +143,7 @@ def work_orphan(request: HttpRequest, work_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, f'"{work.title}" was orphaned.')
+            messages.success(request, _('"%(title)s" was orphaned.') % {"title": work.title})
             return redirect("accounts:profile", user.username)
     return render(request, "works/orphan.html", {"form": form, "work": work})
 
@@ -141,7 +156,11 @@ def works_orphan_all(request: HttpRequest) -> HttpResponse:
         count = creator_services.works_orphan_all(
             user=user, keep_pseud=form.cleaned_data["keep_pseud"]
         )
-        messages.success(request, f"{count} work{'s' if count != 1 else ''} orphaned.")
+        messages.success(
+            request,
+            ngettext("%(count)s work orphaned.", "%(count)s works orphaned.", count)
+            % {"count": count},
+        )
         return redirect("accounts:profile", user.username)
     count = selectors.works_to_orphan(user).count()
     return render(request, "works/orphan.html", {"form": form, "all_works": True, "count": count})

@@ -12,6 +12,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from fanarchive.accounts.language_selectors import in_language_of
 
 if TYPE_CHECKING:
     from fanarchive.accounts.models import Pseud, User
@@ -38,37 +41,44 @@ def _url(site_url: str, path: str) -> str:
 
 
 def send_cocreator_invitation(*, user: User, pseud: Pseud, work: Work, site_url: str) -> None:
-    _send(
-        "cocreator_invitation",
-        f"Co-creator invitation: {work.title}",
-        user=user,
-        context={
-            "pseud": pseud,
-            "work": work,
-            "work_url": _url(site_url, work.get_absolute_url()),
-            "answer_url": _url(site_url, reverse("works:invitations")),
-        },
-    )
+    with in_language_of(user):  # the subject too
+        _send(
+            "cocreator_invitation",
+            _("Co-creator invitation: %(title)s") % {"title": work.title},
+            user=user,
+            context={
+                "pseud": pseud,
+                "work": work,
+                "work_url": _url(site_url, work.get_absolute_url()),
+                "answer_url": _url(site_url, reverse("works:invitations")),
+            },
+        )
 
 
 def send_cocreator_added(*, user: User, pseud: Pseud, work: Work, site_url: str) -> None:
-    _send(
-        "cocreator_added",
-        f"You were added as a co-creator: {work.title}",
-        user=user,
-        context={"pseud": pseud, "work": work, "work_url": _url(site_url, work.get_absolute_url())},
-    )
+    with in_language_of(user):  # the subject too
+        _send(
+            "cocreator_added",
+            _("You were added as a co-creator: %(title)s") % {"title": work.title},
+            user=user,
+            context={
+                "pseud": pseud,
+                "work": work,
+                "work_url": _url(site_url, work.get_absolute_url()),
+            },
+        )
 
 
 def send_gift(*, user: User, pseud: Pseud, work: Work, site_url: str) -> None:
-    _send(
-        "gift",
-        f"A gift for you: {work.title}",
-        user=user,
-        context={
-            "pseud": pseud,
-            "work": work,
-            "work_url": _url(site_url, work.get_absolute_url()),
-            "gifts_url": _url(site_url, reverse("works:gifts", args=[user.username])),
-        },
-    )
+    with in_language_of(user):  # the subject too
+        _send(
+            "gift",
+            _("A gift for you: %(title)s") % {"title": work.title},
+            user=user,
+            context={
+                "pseud": pseud,
+                "work": work,
+                "work_url": _url(site_url, work.get_absolute_url()),
+                "gifts_url": _url(site_url, reverse("works:gifts", args=[user.username])),
+            },
+        )

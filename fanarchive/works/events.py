@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Literal, Protocol
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.works.models import Chapter, Series, Work
@@ -130,7 +131,7 @@ def listen_collections(listener: WorkCollections | None) -> WorkCollections | No
 
 def collections_chosen(*, user: User, work: Work, names: Sequence[str]) -> None:
     if names and not _collections:
-        raise ValidationError({"collections": ["This archive has no collections."]})
+        raise ValidationError({"collections": [_("This archive has no collections.")]})
     for heard_by in _collections:
         heard_by.collections_chosen(user=user, work=work, names=names)
 

@@ -10,6 +10,8 @@ import dataclasses
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import TextFormat
@@ -51,20 +53,22 @@ def parse_expected_chapters(value: str) -> int | None:
         return int(value)
     except ValueError:
         raise forms.ValidationError(
-            "Enter the number of chapters you expect, or ? if you do not know yet."
+            _("Enter the number of chapters you expect, or ? if you do not know yet.")
         ) from None
 
 
 class ChapterFieldsMixin(forms.Form):
     text_format = forms.ChoiceField(
-        label="Text format", choices=TEXT_FORMAT_CHOICES, initial=TextFormat.HTML
+        label=gettext_lazy("Text format"), choices=TEXT_FORMAT_CHOICES, initial=TextFormat.HTML
     )
     text = forms.CharField(
-        label="Work text",
+        label=gettext_lazy("Work text"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"class": "work-text", "rows": 20}),
-        help_text="Leave a blank line between paragraphs. A line of *** or ★ is a scene break.",
+        help_text=gettext_lazy(
+            "Leave a blank line between paragraphs. A line of *** or ★ is a scene break."
+        ),
     )
 
 
@@ -72,38 +76,40 @@ class WorkForm(forms.Form):
     """A work's metadata; with `include_chapter` also its first chapter (new works)."""
 
     pseuds = forms.ModelMultipleChoiceField(
-        label="Creator/Pseud(s)",
+        label=gettext_lazy("Creator/Pseud(s)"),
         queryset=Pseud.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     rating = forms.CharField(
-        label="Rating",
+        label=gettext_lazy("Rating"),
         required=False,
-        widget=forms.Select(choices=[("", "Choose a rating"), *((r, r) for r in RATINGS)]),
+        widget=forms.Select(
+            choices=[("", gettext_lazy("Choose a rating")), *((r, r) for r in RATINGS)]
+        ),
     )
     warnings = AnyChoicesField(
-        label="Archive Warnings",
+        label=gettext_lazy("Archive Warnings"),
         required=False,
         choices=[(w, w) for w in WARNINGS],
         widget=forms.CheckboxSelectMultiple,
     )
     categories = AnyChoicesField(
-        label="Categories",
+        label=gettext_lazy("Categories"),
         required=False,
         choices=[(c, c) for c in CATEGORIES],
         widget=forms.CheckboxSelectMultiple,
     )
     fandoms = forms.CharField(
-        label="Fandoms",
+        label=gettext_lazy("Fandoms"),
         required=False,
-        help_text="Separate tags with commas.",
+        help_text=gettext_lazy("Separate tags with commas."),
         widget=forms.TextInput(attrs={"data-autocomplete-type": "fandom"}),
     )
     relationships = forms.CharField(
-        label="Relationships",
+        label=gettext_lazy("Relationships"),
         required=False,
-        help_text='"A/B" for a romantic relationship, "A & B" for a platonic one.',
+        help_text=gettext_lazy('"A/B" for a romantic relationship, "A & B" for a platonic one.'),
         widget=forms.TextInput(
             attrs={
                 "data-autocomplete-type": "relationship",
@@ -112,11 +118,13 @@ class WorkForm(forms.Form):
         ),
     )
     main_relationships = forms.CharField(
-        label="Main relationship(s)",
+        label=gettext_lazy("Main relationship(s)"),
         required=False,
         help_text=(
-            "Which of the relationships above the work is mainly about, separated by commas. "
-            "Leave it blank and the first relationship is the main one."
+            gettext_lazy(
+                "Which of the relationships above the work is mainly about, separated by commas. "
+                "Leave it blank and the first relationship is the main one."
+            )
         ),
         widget=forms.TextInput(
             attrs={
@@ -126,7 +134,7 @@ class WorkForm(forms.Form):
         ),
     )
     characters = forms.CharField(
-        label="Characters",
+        label=gettext_lazy("Characters"),
         required=False,
         widget=forms.TextInput(
             attrs={
@@ -136,59 +144,76 @@ class WorkForm(forms.Form):
         ),
     )
     freeforms = forms.CharField(
-        label="Additional Tags",
+        label=gettext_lazy("Additional Tags"),
         required=False,
         widget=forms.TextInput(attrs={"data-autocomplete-type": "freeform"}),
     )
-    title = forms.CharField(label="Work Title", required=False, strip=False)
-    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea)
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
-    endnotes = forms.CharField(label="End Notes", required=False, widget=forms.Textarea)
-    language = forms.CharField(
-        label="Language", initial="en", widget=forms.Select(choices=LANGUAGES), required=False
+    title = forms.CharField(label=gettext_lazy("Work Title"), required=False, strip=False)
+    summary = forms.CharField(label=gettext_lazy("Summary"), required=False, widget=forms.Textarea)
+    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea)
+    endnotes = forms.CharField(
+        label=gettext_lazy("End Notes"), required=False, widget=forms.Textarea
     )
-    restricted = forms.BooleanField(label="Only show your work to registered users", required=False)
+    language = forms.CharField(
+        label=gettext_lazy("Language"),
+        initial="en",
+        widget=forms.Select(choices=LANGUAGES),
+        required=False,
+    )
+    restricted = forms.BooleanField(
+        label=gettext_lazy("Only show your work to registered users"), required=False
+    )
     comment_policy = forms.ChoiceField(
-        label="Who can comment on this work",
+        label=gettext_lazy("Who can comment on this work"),
         choices=CommentPolicy.choices,
         initial=CommentPolicy.REGISTERED,
         required=False,
     )
     moderated_comments = forms.BooleanField(
-        label="Enable comment moderation (new comments wait for your approval)", required=False
+        label=gettext_lazy("Enable comment moderation (new comments wait for your approval)"),
+        required=False,
     )
     anonymous = forms.BooleanField(
-        label="Post anonymously",
+        label=gettext_lazy("Post anonymously"),
         required=False,
         help_text=(
-            'Others see "Anonymous" as the creator, and the work is not listed on your '
-            "profile; you still see and edit it, and the archive's moderators can see who "
-            "wrote it."
+            gettext_lazy(
+                'Others see "Anonymous" as the creator, and the work is not listed on your '
+                "profile; you still see and edit it, and the archive's moderators can see who "
+                "wrote it."
+            )
         ),
     )
     expected_chapters = forms.CharField(
-        label="Expected number of chapters",
+        label=gettext_lazy("Expected number of chapters"),
         required=False,
         initial="1",
-        help_text="Use ? if you do not know yet. The work is complete when this many are posted.",
+        help_text=gettext_lazy(
+            "Use ? if you do not know yet. The work is complete when this many are posted."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
     )
     gifts = forms.CharField(
-        label="Gift this work to",
+        label=gettext_lazy("Gift this work to"),
         required=False,
         help_text=(
-            'Pseuds on this archive ("name", or "name (user name)" when several writers share '
-            "it), or the names of people without an account. Separate them with commas."
+            gettext_lazy(
+                'Pseuds on this archive ("name", or "name (user name)" when several writers share '
+                "it), or the names of people without an account. Separate them with commas."
+            )
         ),
     )
 
     collections = forms.CharField(
-        label="Post to collections",
+        label=gettext_lazy("Post to collections"),
         required=False,
         max_length=2000,
         help_text=(
-            "The names of the collections or challenges to post this work to (as in the "
-            "collection's address), separated by commas. Leave one out to take the work out of it."
+            gettext_lazy(
+                "The names of the collections or challenges to post this work to (as in the "
+                "collection's address), separated by commas. Leave one out to take the work out "
+                "of it."
+            )
         ),
     )
 
@@ -203,7 +228,7 @@ class WorkForm(forms.Form):
         self.include_chapter = include_chapter
         if include_chapter:
             self.fields["chapter_title"] = forms.CharField(
-                label="Chapter title", required=False, help_text="Optional."
+                label=_("Chapter title"), required=False, help_text=_("Optional.")
             )
             self.fields.update(ChapterFieldsMixin().fields)
 
@@ -294,14 +319,20 @@ class WorkForm(forms.Form):
 
 
 class ChapterForm(ChapterFieldsMixin):
-    title = forms.CharField(label="Chapter title", required=False)
-    summary = forms.CharField(label="Chapter summary", required=False, widget=forms.Textarea)
-    notes = forms.CharField(label="Chapter notes", required=False, widget=forms.Textarea)
-    endnotes = forms.CharField(label="Chapter end notes", required=False, widget=forms.Textarea)
+    title = forms.CharField(label=gettext_lazy("Chapter title"), required=False)
+    summary = forms.CharField(
+        label=gettext_lazy("Chapter summary"), required=False, widget=forms.Textarea
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Chapter notes"), required=False, widget=forms.Textarea
+    )
+    endnotes = forms.CharField(
+        label=gettext_lazy("Chapter end notes"), required=False, widget=forms.Textarea
+    )
     expected_chapters = forms.CharField(
-        label="Expected number of chapters in the work",
+        label=gettext_lazy("Expected number of chapters in the work"),
         required=False,
-        help_text="Use ? if you do not know yet.",
+        help_text=gettext_lazy("Use ? if you do not know yet."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
     )
 
@@ -368,18 +399,23 @@ class ReorderForm(forms.Form):
 
 class InviteForm(forms.Form):
     pseud = forms.CharField(
-        label="Invite a co-creator",
+        label=gettext_lazy("Invite a co-creator"),
         required=False,
-        help_text='Their pseud, or "pseud (user name)" when several writers share it.',
+        help_text=gettext_lazy(
+            'Their pseud, or "pseud (user name)" when several writers share it.'
+        ),
     )
 
 
 class OrphanForm(forms.Form):
     keep_pseud = forms.TypedChoiceField(
-        label="Your name on the orphaned work",
+        label=gettext_lazy("Your name on the orphaned work"),
         choices=[
-            ("yes", 'Keep my pseud\'s name on it (it will read "name (orphan_account)")'),
-            ("no", 'Take my name off it (it will read "orphan_account")'),
+            (
+                "yes",
+                gettext_lazy('Keep my pseud\'s name on it (it will read "name (orphan_account)")'),
+            ),
+            ("no", gettext_lazy('Take my name off it (it will read "orphan_account")')),
         ],
         coerce=lambda value: value == "yes",
         initial="yes",
@@ -388,10 +424,14 @@ class OrphanForm(forms.Form):
 
 
 class SeriesForm(forms.Form):
-    title = forms.CharField(label="Series title", required=False)
-    summary = forms.CharField(label="Series summary", required=False, widget=forms.Textarea)
-    notes = forms.CharField(label="Series notes", required=False, widget=forms.Textarea)
-    complete = forms.BooleanField(label="This series is complete", required=False)
+    title = forms.CharField(label=gettext_lazy("Series title"), required=False)
+    summary = forms.CharField(
+        label=gettext_lazy("Series summary"), required=False, widget=forms.Textarea
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Series notes"), required=False, widget=forms.Textarea
+    )
+    complete = forms.BooleanField(label=gettext_lazy("This series is complete"), required=False)
 
     @staticmethod
     def initial_for(series: Series) -> dict[str, Any]:
@@ -405,15 +445,15 @@ class SeriesForm(forms.Form):
 
 class SeriesAddForm(forms.Form):
     series = forms.ModelChoiceField(
-        label="One of your series",
+        label=gettext_lazy("One of your series"),
         queryset=Series.objects.none(),
         required=False,
-        empty_label="(a new series)",
+        empty_label=gettext_lazy("(a new series)"),
     )
     new_title = forms.CharField(
-        label="Or the title of a new series",
+        label=gettext_lazy("Or the title of a new series"),
         required=False,
-        help_text="Used when no series is chosen.",
+        help_text=gettext_lazy("Used when no series is chosen."),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.works.catalogue_services import catalogue_work_changed
 from fanarchive.works.inputs import Errors, add_error, raise_if
@@ -33,9 +34,9 @@ def history_errors(history: WorkHistory) -> Errors:
     now = timezone.now()
     for key in ("first_posted_at", "revised_at"):
         if getattr(history, key) > now:
-            add_error(errors, key, "A date in the future cannot be kept.")
+            add_error(errors, key, _("A date in the future cannot be kept."))
     if history.revised_at < history.first_posted_at:
-        add_error(errors, "revised_at", "The last update cannot come before the posting date.")
+        add_error(errors, "revised_at", _("The last update cannot come before the posting date."))
     return errors
 
 

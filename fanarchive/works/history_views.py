@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from fanarchive.works import restore_services, revision_selectors
@@ -82,7 +83,9 @@ def work_revision_restore(request: HttpRequest, work_id: int, revision_id: int) 
         messages.error(request, " ".join(error.messages))
         return redirect("works:history", work.pk)
     messages.success(
-        request, f"The work's details were restored to {revision.created_at:%Y-%m-%d %H:%M}."
+        request,
+        gettext("The work's details were restored to %(when)s.")
+        % {"when": f"{revision.created_at:%Y-%m-%d %H:%M}"},
     )
     return redirect(work)
 
@@ -151,6 +154,8 @@ def chapter_revision_restore(
         messages.error(request, " ".join(error.messages))
         return redirect("works:chapter_history", chapter.work_id, chapter.pk)
     messages.success(
-        request, f"{chapter.heading} was restored to {revision.created_at:%Y-%m-%d %H:%M}."
+        request,
+        gettext("%(chapter)s was restored to %(when)s.")
+        % {"chapter": chapter.heading, "when": f"{revision.created_at:%Y-%m-%d %H:%M}"},
     )
     return redirect(chapter)

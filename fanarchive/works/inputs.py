@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from fanarchive.core.text import TextFormat, clean_line, clean_text, html_to_text
 from fanarchive.tags.models import TagType
@@ -131,7 +132,8 @@ def check_length(errors: Errors, key: str, label: str, value: str, maximum: int)
         add_error(
             errors,
             key,
-            f"{label} must be {maximum:,} characters or fewer; it is {len(value):,}.",
+            gettext("%(label)s must be %(maximum)s characters or fewer; it is %(length)s.")
+            % {"label": label, "maximum": f"{maximum:,}", "length": f"{len(value):,}"},
         )
 
 
@@ -145,7 +147,10 @@ def check_html_length(errors: Errors, key: str, label: str, value: str, maximum:
     check_length(errors, key, label, html_to_text(value).strip(), maximum)
     if key not in errors and len(value) > maximum * MARKUP_ALLOWANCE:
         add_error(
-            errors, key, f"{label} has too much markup for its {maximum:,} characters of text."
+            errors,
+            key,
+            gettext("%(label)s has too much markup for its %(maximum)s characters of text.")
+            % {"label": label, "maximum": f"{maximum:,}"},
         )
 
 
@@ -159,36 +164,57 @@ def work_errors(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
     errors: Errors = {}
     title = data.title.strip()
     if not title:
-        add_error(errors, "title", "Please enter a title.")
+        add_error(errors, "title", gettext("Please enter a title."))
     check_length(errors, "title", "The title", title, limits.TITLE_MAX)
     check_html_length(errors, "summary", "The summary", data.summary, limits.SUMMARY_MAX)
     check_html_length(errors, "notes", "The notes", data.notes, limits.NOTES_MAX)
     check_html_length(errors, "endnotes", "The end notes", data.endnotes, limits.NOTES_MAX)
     if data.language not in LANGUAGE_NAMES:
-        add_error(errors, "language", f'"{data.language}" is not a language this archive knows.')
+        add_error(
+            errors,
+            "language",
+            gettext('"%(language)s" is not a language this archive knows.')
+            % {"language": data.language},
+        )
     if data.comment_policy not in CommentPolicy.values:
-        add_error(errors, "comment_policy", f'"{data.comment_policy}" is not a comment setting.')
+        add_error(
+            errors,
+            "comment_policy",
+            gettext('"%(comment_policy)s" is not a comment setting.')
+            % {"comment_policy": data.comment_policy},
+        )
     if data.expected_chapters is not None and data.expected_chapters < 1:
-        add_error(errors, "expected_chapters", "The expected number of chapters must be 1 or more.")
+        add_error(
+            errors,
+            "expected_chapters",
+            gettext("The expected number of chapters must be 1 or more."),
+        )
 
     if not data.rating:
-        add_error(errors, "rating", "Please choose a rating.")
+        add_error(errors, "rating", gettext("Please choose a rating."))
     else:
         _, unknown = fixed.pick(TagType.RATING, [data.rating])
         if unknown:
-            add_error(errors, "rating", f'"{data.rating}" is not a rating.')
+            add_error(
+                errors, "rating", gettext('"%(rating)s" is not a rating.') % {"rating": data.rating}
+            )
     if not data.warnings:
-        add_error(errors, "warnings", "Please choose at least one archive warning.")
+        add_error(errors, "warnings", gettext("Please choose at least one archive warning."))
     for key, tag_type, names in (
         ("warnings", TagType.WARNING, data.warnings),
         ("categories", TagType.CATEGORY, data.categories),
     ):
         _, unknown = fixed.pick(tag_type, names)
         for name in unknown:
-            add_error(errors, key, f'"{name}" is not one of the {tag_type.label.lower()}s.')
+            add_error(
+                errors,
+                key,
+                gettext('"%(name)s" is not one of the %(kind)s.')
+                % {"name": name, "kind": f"{tag_type.label.lower()}s"},
+            )
 
     if not unique_tag_names(data.fandoms):
-        add_error(errors, "fandoms", "Please add at least one fandom.")
+        add_error(errors, "fandoms", gettext("Please add at least one fandom."))
     user_tag_count = 0
     for key in FREE_TAG_FIELDS.values():
         names = unique_tag_names(getattr(data, key))
@@ -201,8 +227,11 @@ def work_errors(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
         add_error(
             errors,
             "freeforms",
-            f"A work can have at most {limits.USER_TAGS_MAX} fandom, relationship, character "
-            f"and additional tags together; this one has {user_tag_count}.",
+            gettext(
+                "A work can have at most %(USER_TAGS_MAX)s fandom, relationship, character and "
+                "additional tags together; this one has %(user_tag_count)s."
+            )
+            % {"USER_TAGS_MAX": limits.USER_TAGS_MAX, "user_tag_count": user_tag_count},
         )
     problem = main_relationships_error(data)
     if problem:
@@ -211,7 +240,8 @@ def work_errors(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
         add_error(
             errors,
             "collections",
-            f"A work can be posted to at most {COLLECTIONS_MAX} collections at once.",
+            gettext("A work can be posted to at most %(COLLECTIONS_MAX)s collections at once.")
+            % {"COLLECTIONS_MAX": COLLECTIONS_MAX},
         )
     return errors
 
@@ -268,13 +298,18 @@ def chapter_errors(data: ChapterInput, *, prefix: str = "") -> Errors:
         add_error(
             errors,
             "text",
-            f"The chapter text must be at least {limits.CHAPTER_TEXT_MIN} characters long."
+            gettext("The chapter text must be at least %(CHAPTER_TEXT_MIN)s characters long.")
+            % {"CHAPTER_TEXT_MIN": limits.CHAPTER_TEXT_MIN}
             if text
-            else "The chapter text is empty: please write or paste the chapter.",
+            else gettext("The chapter text is empty: please write or paste the chapter."),
         )
     check_length(errors, "text", "The chapter text", text, limits.CHAPTER_TEXT_MAX)
     if data.text_format not in {f.value for f in TextFormat}:
-        add_error(errors, "text_format", f'"{data.text_format}" is not a text format.')
+        add_error(
+            errors,
+            "text_format",
+            gettext('"%(text_format)s" is not a text format.') % {"text_format": data.text_format},
+        )
     check_length(
         errors, f"{prefix}title", "The chapter title", data.title.strip(), limits.CHAPTER_TITLE_MAX
     )

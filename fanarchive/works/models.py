@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.models import Pseud
 from fanarchive.core.text import TextFormat
@@ -72,9 +73,9 @@ class WorkQuerySet(models.QuerySet["Work"]):
 class CommentPolicy(models.TextChoices):
     """Who may comment on a work (AO3's default: registered users only)."""
 
-    EVERYONE = "everyone", "Everyone, including guests"
-    REGISTERED = "registered", "Registered users only"
-    NOBODY = "nobody", "No one (comments are disabled)"
+    EVERYONE = "everyone", _("Everyone, including guests")
+    REGISTERED = "registered", _("Registered users only")
+    NOBODY = "nobody", _("No one (comments are disabled)")
 
 
 class Work(models.Model):
@@ -261,7 +262,7 @@ class Series(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "series"
+        verbose_name_plural = _("series")
 
     def __str__(self) -> str:
         return self.title
@@ -314,8 +315,8 @@ class CreatorInvitation(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for an answer"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Waiting for an answer")
+        DECLINED = "declined", _("Declined")
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="invitations")
     pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="invitations")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_moderator
@@ -34,7 +35,7 @@ def work_subject(work: Work) -> User | None:
 def work_set_hidden(*, user: User, work: Work, hidden: bool, reason: str = "") -> Work:
     """Hide `work` from everyone but its creators and moderators, with the reason its
     creators are shown (or show it again): moderators and administrators only."""
-    require_moderator(user, "hide or show works")
+    require_moderator(user, _("hide or show works"))
     reason = moderation_text(reason, required=None)
     if work.hidden_by_admin == hidden and (not hidden or work.hidden_reason == reason):
         return work
@@ -77,18 +78,20 @@ def work_set_rating(
 ) -> Work:
     """A moderator changes a work's rating and archive warnings (its other tags stay, in
     their places); the catalogue and the audit log follow."""
-    require_moderator(user, "change a work's rating and warnings")
+    require_moderator(user, _("change a work's rating and warnings"))
     reason = moderation_text(reason, required=None)
     fixed = FixedTags.load()
     rating_tags, unknown_rating = fixed.pick(TagType.RATING, [rating])
     warning_tags, unknown_warnings = fixed.pick(TagType.WARNING, list(warnings))
     errors: dict[str, list[str]] = {}
     if unknown_rating or len(rating_tags) != 1:
-        errors["rating"] = ["Please choose one of the archive's ratings."]
+        errors["rating"] = [_("Please choose one of the archive's ratings.")]
     if unknown_warnings:
-        errors["warnings"] = [f"Unknown archive warnings: {', '.join(unknown_warnings)}."]
+        errors["warnings"] = [
+            _("Unknown archive warnings: %(names)s.") % {"names": ", ".join(unknown_warnings)}
+        ]
     elif not warning_tags:
-        errors["warnings"] = ["Please choose at least one archive warning."]
+        errors["warnings"] = [_("Please choose at least one archive warning.")]
     if errors:
         raise ValidationError(errors)
     old_rating, old_warnings = work_rating_and_warnings(work)
@@ -128,7 +131,7 @@ def work_set_rating(
 def work_remove(*, user: User, work: Work, reason: str) -> None:
     """A moderator deletes a work (as its creators' `work_delete` does: the catalogue
     forgets it, the series it was in close ranks), keeping a record in the audit log."""
-    require_moderator(user, "delete others' works")
+    require_moderator(user, _("delete others' works"))
     reason = moderation_text(reason, required=None)
     rating, warnings = work_rating_and_warnings(work)
     with transaction.atomic():

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fanarchive.core.ratelimit import rate_limit_hold
 from fanarchive.works.models import Work
@@ -71,22 +73,29 @@ def is_new_account(user: User, *, now: dt.datetime | None = None) -> bool:
 
 def per_window(count: int, seconds: int, noun: str) -> str:
     """ "3 comments every 15 minutes", "5 works an hour", "2 works every 2 hours"."""
-    things = f"{count} {noun}{'s' if count != 1 else ''}"
+    if noun == "work":
+        things = ngettext("%(count)s work", "%(count)s works", count) % {"count": count}
+    elif noun == "comment":
+        things = ngettext("%(count)s comment", "%(count)s comments", count) % {"count": count}
+    else:
+        things = f"{count} {noun}{'s' if count != 1 else ''}"
     if seconds == 3600:
-        return f"{things} an hour"
+        return _("%(things)s an hour") % {"things": things}
     if seconds == 86400:
-        return f"{things} a day"
+        return _("%(things)s a day") % {"things": things}
     if seconds % 3600 == 0:
-        return f"{things} every {seconds // 3600} hours"
+        return _("%(things)s every %(hours)s hours") % {"things": things, "hours": seconds // 3600}
     if seconds % 60 == 0:
         minutes = seconds // 60
-        return f"{things} every {minutes} minute{'s' if minutes != 1 else ''}"
-    return f"{things} every {seconds} seconds"
+        return ngettext(
+            "%(things)s every %(minutes)s minute", "%(things)s every %(minutes)s minutes", minutes
+        ) % {"things": things, "minutes": minutes}
+    return _("%(things)s every %(seconds)s seconds") % {"things": things, "seconds": seconds}
 
 
 def minutes_phrase(seconds: float) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes) % {"minutes": minutes}
 
 
 class WorkRateLimited(ValidationError):
@@ -119,7 +128,7 @@ def work_rate_check(user: User, *, now: dt.datetime | None = None) -> None:
         return
     wait = (times[-1] + window - now).total_seconds()
     raise WorkRateLimited(
-        f"New accounts can post {per_window(count, seconds, 'work')}; "
-        f"try again in {minutes_phrase(wait)}.",
+        _("New accounts can post %(rate)s; try again in %(wait)s.")
+        % {"rate": per_window(count, seconds, "work"), "wait": minutes_phrase(wait)},
         retry_after=max(1, math.ceil(wait)),
     )

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.works.inputs import (
@@ -28,7 +29,7 @@ from fanarchive.works.services import chapter_update, work_update
 def chapter_revision_restore(*, user: User, revision: ChapterRevision) -> Chapter:
     """Make the chapter what it was in `revision`; the restore is itself a new revision."""
     chapter = revision.chapter
-    require_creator(user, chapter.work, to="see and restore its history")
+    require_creator(user, chapter.work, to=_("see and restore its history"))
     data = ChapterInput(
         text=revision.source,
         text_format=revision.text_format,
@@ -51,7 +52,7 @@ def work_revision_restore(*, user: User, revision: WorkRevision) -> Work:
     stays as it is now.
     """
     work = revision.work
-    require_creator(user, work, to="see and restore its history")
+    require_creator(user, work, to=_("see and restore its history"))
     data = dict(revision.data)
     try:
         restored = {k: data[k] for k in (*WORK_FIELDS, *TAG_FIELDS.values())}
@@ -59,7 +60,7 @@ def work_revision_restore(*, user: User, revision: WorkRevision) -> Work:
         # relationships still hold stay main (else the first is).
         work_input = main_relationships_kept(replace(work_input_of(work), **restored))
     except (KeyError, TypeError):
-        raise ValidationError("This revision cannot be restored: it is incomplete.") from None
+        raise ValidationError(_("This revision cannot be restored: it is incomplete.")) from None
     with transaction.atomic():
         work = work_update(user=user, work=work, data=work_input, record_revision=False)
         work_revision_record(work=work, user=user, restored_from=revision)

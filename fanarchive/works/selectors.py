@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import is_moderator
@@ -44,10 +45,12 @@ def is_creator(user: AnyUser, work: Work) -> bool:
     return work.creatorships.filter(pseud__user=user).exists()
 
 
-def require_creator(user: AnyUser, work: Work, *, to: str = "change it") -> None:
+def require_creator(user: AnyUser, work: Work, *, to: str | None = None) -> None:
     """Refuse (403) anyone but the work's creators: "Only the creators of this work can {to}."."""
     if not is_creator(user, work):
-        raise PermissionDenied(f"Only the creators of this work can {to}.")
+        raise PermissionDenied(
+            _("Only the creators of this work can %(to)s.") % {"to": to or _("change it")}
+        )
 
 
 def creator_users_of(work: Work) -> list[User]:
@@ -170,16 +173,16 @@ def access_work(user: AnyUser, work_id: int) -> Work:
     """
     work = Work.objects.filter(pk=work_id).first()
     if work is None:
-        raise Http404("No such work.")
+        raise Http404(_("No such work."))
     if is_creator(user, work):
         return work
     if not work.posted:
-        raise Http404("No such work.")
+        raise Http404(_("No such work."))
     # A collection's unrevealed work: its existence is private until the reveal.
     if work.unrevealed and not is_moderator(user):
-        raise Http404("No such work.")
+        raise Http404(_("No such work."))
     if work.hidden_by_admin and not is_moderator(user):
-        raise PermissionDenied("This work has been hidden by an administrator.")
+        raise PermissionDenied(_("This work has been hidden by an administrator."))
     if work.restricted and not user.is_authenticated:
         raise LoginRequired("This work is only for registered users of the archive.")
     return work

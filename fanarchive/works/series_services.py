@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.core.text import TextFormat, clean_line, clean_text, html_to_text, render
@@ -26,7 +27,7 @@ Errors = dict[str, list[str]]
 
 def _require_series_creator(user: User, series: Series) -> None:
     if not is_series_creator(user, series):
-        raise PermissionDenied("Only the creators of this series can change it.")
+        raise PermissionDenied(gettext("Only the creators of this series can change it."))
 
 
 def _html(text: str) -> str:
@@ -41,15 +42,22 @@ def _cleaned(*, title: str, summary: str, notes: str) -> tuple[str, str, str]:
 def _series_errors(*, title: str, summary: str, notes: str) -> Errors:
     errors: Errors = {}
     if not title.strip():
-        errors["title"] = ["Please enter a title for the series."]
+        errors["title"] = [gettext("Please enter a title for the series.")]
     elif len(title.strip()) > limits.SERIES_TITLE_MAX:
         errors["title"] = [
-            f"The series title must be {limits.SERIES_TITLE_MAX} characters or fewer."
+            gettext("The series title must be %(SERIES_TITLE_MAX)s characters or fewer.")
+            % {"SERIES_TITLE_MAX": limits.SERIES_TITLE_MAX}
         ]
     if len(html_to_text(_html(summary)).strip()) > limits.SUMMARY_MAX:
-        errors["summary"] = [f"The summary must be {limits.SUMMARY_MAX:,} characters or fewer."]
+        errors["summary"] = [
+            gettext("The summary must be %(SUMMARY_MAX)s characters or fewer.")
+            % {"SUMMARY_MAX": f"{limits.SUMMARY_MAX:,}"}
+        ]
     if len(html_to_text(_html(notes)).strip()) > limits.NOTES_MAX:
-        errors["notes"] = [f"The notes must be {limits.NOTES_MAX:,} characters or fewer."]
+        errors["notes"] = [
+            gettext("The notes must be %(NOTES_MAX)s characters or fewer.")
+            % {"NOTES_MAX": f"{limits.NOTES_MAX:,}"}
+        ]
     return errors
 
 
@@ -116,12 +124,12 @@ def series_work_add(
     """Put `work` in `series`, or in a new series called `new_title`: at the end, or as
     part `position` (the works from there on move down one) when the series already has
     that many parts; a position beyond the end is the end."""
-    require_creator(user, work, to="add it to a series")
+    require_creator(user, work, to=gettext("add it to a series"))
     new_title = clean_line(new_title)
     if series is None:
         if not new_title.strip():
             raise ValidationError(
-                {"series": ["Choose one of your series, or give a title for a new one."]}
+                {"series": [gettext("Choose one of your series, or give a title for a new one.")]}
             )
         errors = _series_errors(title=new_title, summary="", notes="")
         if errors:
@@ -129,7 +137,13 @@ def series_work_add(
     else:
         _require_series_creator(user, series)
         if series.series_works.filter(work=work).exists():
-            raise ValidationError({"series": [f'This work is already in "{series.title}".']})
+            raise ValidationError(
+                {
+                    "series": [
+                        gettext('This work is already in "%(title)s".') % {"title": series.title}
+                    ]
+                }
+            )
     with transaction.atomic():
         if series is None:
             series = _series_insert(
@@ -167,11 +181,13 @@ def series_work_append_migrated(*, series: Series, work: Work) -> SeriesWork:
 def series_work_remove(*, user: User, series: Series, work: Work) -> None:
     """Take `work` out of `series` (by a creator of either); the rest close ranks."""
     if not (is_creator(user, work) or is_series_creator(user, series)):
-        raise PermissionDenied("Only the creators of the work or the series can do this.")
+        raise PermissionDenied(gettext("Only the creators of the work or the series can do this."))
     with transaction.atomic():
         deleted, _ = series.series_works.filter(work=work).delete()
         if not deleted:
-            raise ValidationError({"series": [f'This work is not in "{series.title}".']})
+            raise ValidationError(
+                {"series": [gettext('This work is not in "%(title)s".') % {"title": series.title}]}
+            )
         _renumber(series, list(series.series_works.order_by("position", "id")))
         catalogue_work_changed(work_id=work.pk)
 
@@ -181,7 +197,7 @@ def series_reorder(*, user: User, series: Series, work_ids: Sequence[int]) -> No
     _require_series_creator(user, series)
     entries = {entry.work_id: entry for entry in series.series_works.all()}
     if len(work_ids) != len(entries) or set(work_ids) != set(entries):
-        raise ValidationError("Give every work of this series a place, each exactly once.")
+        raise ValidationError(gettext("Give every work of this series a place, each exactly once."))
     with transaction.atomic():
         _renumber(series, [entries[work_id] for work_id in work_ids])
         _works_changed(series)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
@@ -23,7 +24,7 @@ def _own_series(request: HttpRequest, series_id: int) -> tuple[User, Series]:
     user = authenticated_user(request)
     series = series_selectors.series_get(user, series_id)
     if not series_selectors.is_series_creator(user, series):
-        raise PermissionDenied("Only the creators of this series can change it.")
+        raise PermissionDenied(_("Only the creators of this series can change it."))
     return user, series
 
 
@@ -37,7 +38,7 @@ def series_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "Series was created.")
+            messages.success(request, _("Series was created."))
             return redirect(series)
     return render(request, "works/series_form.html", {"form": form})
 
@@ -52,7 +53,7 @@ def series_edit(request: HttpRequest, series_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "Series was updated.")
+            messages.success(request, _("Series was updated."))
             return redirect(series)
     return render(request, "works/series_form.html", {"form": form, "series": series})
 
@@ -68,7 +69,7 @@ def series_reorder(request: HttpRequest, series_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "The order of the series was updated.")
+            messages.success(request, _("The order of the series was updated."))
             return redirect(series)
     return render(request, "works/series_reorder.html", {"form": form, "series": series})
 
@@ -79,7 +80,10 @@ def series_delete(request: HttpRequest, series_id: int) -> HttpResponse:
     if request.method == "POST":
         title = series.title
         series_services.series_delete(user=user, series=series)
-        messages.success(request, f'The series "{title}" was deleted; its works are unchanged.')
+        messages.success(
+            request,
+            _('The series "%(title)s" was deleted; its works are unchanged.') % {"title": title},
+        )
         return redirect("works:user_series", user.username)
     return render(request, "works/series_delete.html", {"series": series})
 
@@ -100,7 +104,11 @@ def work_series(request: HttpRequest, work_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, f'Added to "{entry.series.title}" as part {entry.position}.')
+            messages.success(
+                request,
+                _('Added to "%(title)s" as part %(position)s.')
+                % {"title": entry.series.title, "position": entry.position},
+            )
             return redirect(work)
     entries = work.series_works.select_related("series").order_by("series__title")
     return render(
@@ -119,5 +127,9 @@ def series_remove_work(request: HttpRequest, series_id: int, work_id: int) -> Ht
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f'"{work.title}" was taken out of "{series.title}".')
+        messages.success(
+            request,
+            _('"%(work_title)s" was taken out of "%(series_title)s".')
+            % {"work_title": work.title, "series_title": series.title},
+        )
     return redirect(series if series_selectors.is_series_creator(user, series) else work)

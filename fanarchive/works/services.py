@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.core.text import (
@@ -100,7 +101,7 @@ def _own_pseuds(user: User, pseud_ids: Sequence[int]) -> list[Pseud]:
     else:
         pseuds = {p.pk: p for p in Pseud.objects.filter(user=user, id__in=pseud_ids)}
     if len(pseuds) != len(set(pseud_ids)):
-        raise ValidationError({"pseuds": ["You can only post under your own pseuds."]})
+        raise ValidationError({"pseuds": [_("You can only post under your own pseuds.")]})
     return [pseuds[pk] for pk in dict.fromkeys(pseud_ids)]
 
 
@@ -201,7 +202,7 @@ def work_create(
     fixed = FixedTags.load()
     errors = work_errors(data, fixed=fixed)
     if not chapters:
-        add_error(errors, "text", "A work needs at least one chapter.")
+        add_error(errors, "text", _("A work needs at least one chapter."))
     for chapter_data in chapters:
         for key, messages in chapter_errors(chapter_data, prefix="chapter_").items():
             errors.setdefault(key, []).extend(messages)
@@ -323,7 +324,7 @@ def work_post(*, user: User, work: Work, site_url: str = "") -> Work:
     most its works an hour: `new_accounts.work_rate_check`)."""
     require_creator(user, work)
     if work.posted:
-        raise ValidationError("This work is already posted.")
+        raise ValidationError(_("This work is already posted."))
     now = timezone.now()
     with transaction.atomic():
         work_rate_check(user, now=now)
@@ -363,7 +364,9 @@ def chapter_add(
     errors = chapter_errors(data)
     count = work.chapters.count() + 1
     if expected_chapters is not None and expected_chapters < 1:
-        add_error(errors, "expected_chapters", "The expected number of chapters must be 1 or more.")
+        add_error(
+            errors, "expected_chapters", _("The expected number of chapters must be 1 or more.")
+        )
     else:
         problem = expected_chapters_error(expected_chapters, count)
         if problem:
@@ -434,7 +437,7 @@ def _refuse_edit_conflict(chapter: Chapter, data: ChapterInput, base_version: st
     stored = Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
     if stored is None:
         raise ValidationError(
-            {"text": ["This chapter was deleted while you were editing it: nothing was saved."]}
+            {"text": [_("This chapter was deleted while you were editing it: nothing was saved.")]}
         )
     current = chapter_version(stored)
     if base_version == current:
@@ -448,7 +451,7 @@ def chapter_delete(*, user: User, chapter: Chapter) -> None:
     require_creator(user, work)
     if work.chapters.count() <= 1:
         raise ValidationError(
-            "This is the work's only chapter. Delete the work instead if you want it gone."
+            _("This is the work's only chapter. Delete the work instead if you want it gone.")
         )
     with transaction.atomic():
         chapter.delete()
@@ -465,7 +468,7 @@ def chapters_reorder(*, user: User, work: Work, chapter_ids: Sequence[int]) -> N
     require_creator(user, work)
     current = set(work.chapters.values_list("id", flat=True))
     if len(chapter_ids) != len(current) or set(chapter_ids) != current:
-        raise ValidationError("Give every chapter of this work a place, each exactly once.")
+        raise ValidationError(_("Give every chapter of this work a place, each exactly once."))
     with transaction.atomic():
         _renumber(work, list(chapter_ids))
         work_refresh(work=work)

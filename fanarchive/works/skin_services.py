@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
 from fanarchive.works.models import Work
@@ -17,7 +18,7 @@ def work_skin_set(*, user: User, work: Work, css: str) -> Work:
     """Keep `css` as `work`'s skin once every rule in it passes the allowlist; refuse the
     whole skin otherwise, naming what must go, so nothing half-checked is ever saved.
     An empty `css` removes the skin."""
-    require_creator(user, work, to="change its skin")
+    require_creator(user, work, to=_("change its skin"))
     result = skin_clean(css)
     if not result.ok:
         raise ValidationError({"skin_css": skin_problems_message(result.problems)})

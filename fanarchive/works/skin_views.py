@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from fanarchive.core.views import form_error_from, posted
 from fanarchive.works import selectors
@@ -29,7 +30,8 @@ def work_skin_edit(request: HttpRequest, work_id: int) -> HttpResponse:
             form_error_from(form, error)
         else:
             messages.success(
-                request, "The work skin is saved." if work.skin_css else "The work skin is removed."
+                request,
+                _("The work skin is saved.") if work.skin_css else _("The work skin is removed."),
             )
             return redirect(work)
     context = {"form": form, "work": work, "properties": sorted(ALLOWED_PROPERTIES)}

@@ -8,6 +8,7 @@ namespace in config/urls.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -17,15 +18,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, posted, site_url
-from fanarchive.works import advice_selectors, age_gate, autosave_services, selectors, services
+from fanarchive.works import (
+    advice_selectors,
+    age_gate,
+    autosave_services,
+    preview_services,
+    selectors,
+    services,
+)
 from fanarchive.works.age_gate import Reason
 from fanarchive.works.chapter_versions import ChapterEditConflict, last_saved
 from fanarchive.works.forms import ChapterForm, ReorderForm, WorkForm
 from fanarchive.works.models import Chapter, Work
+from fanarchive.works.preview_services import Preview
 from fanarchive.works.revision_selectors import text_diff
 
 # -- autosave -------------------------------------------------------------------------
@@ -104,8 +114,49 @@ def autosave_discard(request: HttpRequest) -> HttpResponse:
     except ValidationError:
         raise Http404("No such form.") from None
     autosave_services.autosave_clear(user=user, key=key)
-    messages.success(request, "The unsaved text was discarded.")
+    messages.success(request, _("The unsaved text was discarded."))
     return redirect(autosave_form_url(key))
+
+
+# -- preview --------------------------------------------------------------------------
+#
+# The forms' "Preview" button shows the work or chapter as readers will see it
+# (`preview_services`: nothing is saved); the preview page's own form carries what was
+# typed, hidden, back to the same view: "Edit" reopens the form with it, the other
+# buttons save it as the form's would.
+
+
+def _saving(request: HttpRequest) -> bool:
+    """A POST from a button that saves (not "Preview" or "Edit")."""
+    return request.method == "POST" and not {"preview", "edit"} & set(request.POST)
+
+
+def _previewing(request: HttpRequest) -> bool:
+    return request.method == "POST" and "preview" in request.POST
+
+
+def _preview_page(
+    request: HttpRequest, form: forms.Form, *, kind: str, **context: Any
+) -> Callable[[Preview], HttpResponse]:
+    """How a preview is shown: the page, with the form's values hidden in it. `kind` says
+    which buttons it has: "work_new", "work_edit", "chapter_new" or "chapter_edit"."""
+
+    def show(preview: Preview) -> HttpResponse:
+        return render(
+            request,
+            "works/preview.html",
+            {
+                "work": preview.work,
+                "chapters": preview.chapters,
+                "chapter_count": preview.chapter_count,
+                "form": form,
+                "kind": kind,
+                "action_url": request.get_full_path(),
+                **context,
+            },
+        )
+
+    return show
 
 
 # -- works ----------------------------------------------------------------------------
@@ -134,11 +185,21 @@ def work_new(request: HttpRequest) -> HttpResponse:
         posted(request), user=user, include_chapter=True, initial=_prefilled(request) or None
     )
     advice = None
-    if request.method == "POST" and form.is_valid():
+    if _previewing(request) and form.is_valid():
+        try:
+            return preview_services.work_preview(
+                user=user,
+                data=form.work_input(),
+                chapter=form.chapter_input(),
+                show=_preview_page(request, form, kind="work_new"),
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+    if _saving(request) and form.is_valid():
         post = "save_draft" not in request.POST
         if post and not _advice_seen(request):
             advice = advice_selectors.advice_for_new_work(form.work_input(), [form.chapter_input()])
-    if request.method == "POST" and form.is_valid() and advice is None:
+    if _saving(request) and form.is_valid() and advice is None:
         post = "save_draft" not in request.POST
         try:
             work = services.work_create(
@@ -154,7 +215,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
         else:
             autosave_services.autosave_clear(user=user, key="work:new")
             messages.success(
-                request, "Work was successfully posted." if post else "Draft was saved."
+                request, _("Work was successfully posted.") if post else _("Draft was saved.")
             )
             return redirect(work)
     context = {
@@ -239,9 +300,19 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         posted(request), user=user, include_chapter=False, initial=WorkForm.initial_for(work)
     )
     advice = None
-    if request.method == "POST" and form.is_valid() and not _advice_seen(request):
+    if _previewing(request) and form.is_valid():
+        try:
+            return preview_services.work_update_preview(
+                user=user,
+                work=work,
+                data=form.work_input(),
+                show=_preview_page(request, form, kind="work_edit"),
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+    if _saving(request) and form.is_valid() and not _advice_seen(request):
         advice = advice_selectors.advice_for_work_update(work, form.work_input())
-    if request.method == "POST" and form.is_valid() and advice is None:
+    if _saving(request) and form.is_valid() and advice is None:
         try:
             services.work_update(
                 user=user, work=work, data=form.work_input(), site_url=site_url(request)
@@ -250,7 +321,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
             form_error_from(form, error)
         else:
             autosave_services.autosave_clear(user=user, key=f"work:{work.pk}")
-            messages.success(request, "Work was successfully updated.")
+            messages.success(request, _("Work was successfully updated."))
             return redirect(work)
     context = {
         "form": form,
@@ -272,7 +343,7 @@ def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Work was successfully posted.")
+        messages.success(request, _("Work was successfully posted."))
     return redirect(work)
 
 
@@ -282,7 +353,7 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
     if request.method == "POST":
         title = work.title
         services.work_delete(user=user, work=work)
-        messages.success(request, f'"{title}" was deleted.')
+        messages.success(request, _('"%(title)s" was deleted.') % {"title": title})
         return redirect("accounts:profile", user.username)
     return render(request, "works/confirm_delete.html", {"work": work})
 
@@ -293,13 +364,24 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
     expected = "?" if work.expected_chapters is None else str(work.expected_chapters)
     form = ChapterForm(posted(request), initial={"expected_chapters": expected})
     advice = None
-    if request.method == "POST" and form.is_valid():
+    if _previewing(request) and form.is_valid():
+        try:
+            return preview_services.chapter_preview(
+                user=user,
+                work=work,
+                data=form.chapter_input(),
+                expected_chapters=form.cleaned_data["expected_chapters"],
+                show=_preview_page(request, form, kind="chapter_new"),
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+    if _saving(request) and form.is_valid():
         post = "save_draft" not in request.POST
         if post and not _advice_seen(request):
             advice = advice_selectors.advice_for_chapter(
                 work, form.chapter_input(), position=work.chapters.count() + 1
             )
-    if request.method == "POST" and form.is_valid() and advice is None:
+    if _saving(request) and form.is_valid() and advice is None:
         post = "save_draft" not in request.POST
         try:
             chapter = services.chapter_add(
@@ -315,9 +397,9 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
             autosave_services.autosave_clear(user=user, key=f"chapter:new:{work.pk}")
             messages.success(
                 request,
-                "Chapter was successfully added."
+                _("Chapter was successfully added.")
                 if chapter.posted
-                else "Chapter was saved as a draft.",
+                else _("Chapter was saved as a draft."),
             )
             return redirect(chapter)
     context = {"form": form, "work": work, "advice": advice, "advice_button": "post"}
@@ -374,11 +456,26 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
     form = _chapter_edit_form(posted(request), chapter)
     conflict: dict[str, Any] | None = None
     advice = None
-    if request.method == "POST" and form.is_valid() and not _advice_seen(request):
+    if _previewing(request) and form.is_valid():
+        try:
+            return preview_services.chapter_update_preview(
+                user=user,
+                chapter=chapter,
+                data=form.chapter_input(),
+                show=_preview_page(
+                    request,
+                    form,
+                    kind="chapter_edit",
+                    can_post=chapter.work.posted and not chapter.posted,
+                ),
+            )
+        except ValidationError as error:
+            form_error_from(form, error)
+    if _saving(request) and form.is_valid() and not _advice_seen(request):
         advice = advice_selectors.advice_for_chapter(
             chapter.work, form.chapter_input(), position=chapter.position
         )
-    if request.method == "POST" and form.is_valid() and advice is None:
+    if _saving(request) and form.is_valid() and advice is None:
         try:
             services.chapter_update(
                 user=user,
@@ -393,7 +490,7 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             form_error_from(form, error)
         else:
             autosave_services.autosave_clear(user=user, key=f"chapter:{chapter.pk}")
-            messages.success(request, "Chapter was successfully updated.")
+            messages.success(request, _("Chapter was successfully updated."))
             return redirect(chapter)
     context = {
         "form": form,
@@ -417,7 +514,7 @@ def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(chapter)
-        messages.success(request, "Chapter was deleted.")
+        messages.success(request, _("Chapter was deleted."))
         return redirect(work)
     return render(request, "works/confirm_delete.html", {"work": work, "chapter": chapter})
 
@@ -433,6 +530,6 @@ def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, "Chapter order was updated.")
+            messages.success(request, _("Chapter order was updated."))
             return redirect(work)
     return render(request, "works/chapters_manage.html", {"form": form, "work": work})

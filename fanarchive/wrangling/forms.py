@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
 from fanarchive.tags.selectors import tag_named
@@ -33,7 +35,9 @@ class TagNameField(forms.CharField):
         tag = tag_named(self.tag_type, name)
         if tag is None:
             label = TagType(self.tag_type).label
-            raise forms.ValidationError(f'There is no {label} tag named "{name}".')
+            raise forms.ValidationError(
+                _('There is no %(label)s tag named "%(name)s".') % {"label": label, "name": name}
+            )
         return tag
 
 
@@ -42,8 +46,8 @@ class SynonymForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["synonym_of"] = TagNameField(
             tag_type=tag_type,
-            label="Synonym of",
-            help_text="The canonical tag this one means; its works will be found under it.",
+            label=_("Synonym of"),
+            help_text=_("The canonical tag this one means; its works will be found under it."),
         )
 
 
@@ -52,9 +56,11 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["into"] = TagNameField(
             tag_type=tag_type,
-            label="Merge into",
-            help_text="This tag becomes a synonym of that canonical tag, and hands it its "
-            "synonyms, metatags, subtags and fandoms.",
+            label=_("Merge into"),
+            help_text=_(
+                "This tag becomes a synonym of that canonical tag, and hands it its "
+                "synonyms, metatags, subtags and fandoms."
+            ),
         )
 
 
@@ -63,8 +69,8 @@ class MetatagForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["metatag"] = TagNameField(
             tag_type=tag_type,
-            label="Add a metatag",
-            help_text="A broader canonical tag: this tag's works also appear under it.",
+            label=_("Add a metatag"),
+            help_text=_("A broader canonical tag: this tag's works also appear under it."),
         )
 
 
@@ -73,25 +79,25 @@ class SubtagForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["subtag"] = TagNameField(
             tag_type=tag_type,
-            label="Add a subtag",
-            help_text="A narrower canonical tag whose works also appear under this one.",
+            label=_("Add a subtag"),
+            help_text=_("A narrower canonical tag whose works also appear under this one."),
         )
 
 
 class FandomForm(forms.Form):
-    fandom = TagNameField(tag_type=TagType.FANDOM, label="Add to fandom")
+    fandom = TagNameField(tag_type=TagType.FANDOM, label=gettext_lazy("Add to fandom"))
 
 
 class RenameForm(forms.Form):
-    name = forms.CharField(label="New name", max_length=200, required=False)
+    name = forms.CharField(label=gettext_lazy("New name"), max_length=200, required=False)
 
 
 class CanonicalForm(forms.Form):
-    canonical = forms.BooleanField(label="Canonical", required=False)
+    canonical = forms.BooleanField(label=gettext_lazy("Canonical"), required=False)
 
 
 class UnwrangleableForm(forms.Form):
-    unwrangleable = forms.BooleanField(label="Unwrangleable", required=False)
+    unwrangleable = forms.BooleanField(label=gettext_lazy("Unwrangleable"), required=False)
 
 
 class TagIdForm(forms.Form):
@@ -118,19 +124,20 @@ class AnyTagIdsField(forms.TypedMultipleChoiceField):
 
 class MassWrangleForm(forms.Form):
     tags = AnyTagIdsField(
-        label="Tags", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Tags"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     action = forms.ChoiceField(
-        label="With the selected tags",
-        choices=[("", "Choose"), *MASS_ACTIONS.items()],
+        label=gettext_lazy("With the selected tags"),
+        choices=[("", gettext_lazy("Choose")), *MASS_ACTIONS.items()],
         required=False,
     )
     target = forms.CharField(
-        label="Canonical tag or fandom",
+        label=gettext_lazy("Canonical tag or fandom"),
         required=False,
         max_length=100,
-        help_text="For synonyms: a canonical tag of the same type. "
-        "For fandoms: a canonical fandom.",
+        help_text=gettext_lazy(
+            "For synonyms: a canonical tag of the same type. For fandoms: a canonical fandom."
+        ),
     )
 
     def __init__(self, *args: Any, tag_type: str, choices: list[Tag], **kwargs: Any) -> None:
@@ -155,7 +162,9 @@ class MassWrangleForm(forms.Form):
             tag = tag_named(tag_type, name)
             if tag is None:
                 self.add_error(
-                    "target", f'There is no {TagType(tag_type).label} tag named "{name}".'
+                    "target",
+                    _('There is no %(label)s tag named "%(name)s".')
+                    % {"label": TagType(tag_type).label, "name": name},
                 )
             data["target_tag"] = tag
         return data
@@ -164,5 +173,7 @@ class MassWrangleForm(forms.Form):
 class SuggestionForm(forms.Form):
     tag = forms.IntegerField(widget=forms.HiddenInput)
     target = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")])
+    decision = forms.ChoiceField(
+        choices=[("accept", gettext_lazy("Accept")), ("reject", gettext_lazy("Reject"))]
+    )
     next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.tags import selectors
@@ -46,8 +47,8 @@ def require_wrangler(user: User, *tags: Tag | None) -> None:
     for tag in tags:
         if tag is not None and not selectors.can_wrangle(user, tag):
             if tag.is_fixed:
-                raise PermissionDenied("The fixed tag sets cannot be wrangled.")
-            raise PermissionDenied(f"You cannot wrangle {tag.name}.")
+                raise PermissionDenied(gettext("The fixed tag sets cannot be wrangled."))
+            raise PermissionDenied(gettext("You cannot wrangle %(name)s.") % {"name": tag.name})
 
 
 def locked_tag(tag: Tag) -> Tag:
@@ -153,9 +154,9 @@ def tag_set_unwrangleable(*, user: User, tag: Tag, unwrangleable: bool) -> Tag:
         errors: list[str] = []
         if unwrangleable:
             if tag.type != TagType.FREEFORM:
-                errors.append("Only additional tags can be unwrangleable.")
+                errors.append(gettext("Only additional tags can be unwrangleable."))
             elif tag.canonical or tag.synonym_of_id:
-                errors.append(f"{tag.name} is already wrangled.")
+                errors.append(gettext("%(name)s is already wrangled.") % {"name": tag.name})
         raise_if({"unwrangleable": errors})
         if tag.unwrangleable != unwrangleable:
             tag.unwrangleable = unwrangleable
@@ -215,7 +216,9 @@ def tag_remove_synonym(*, user: User, tag: Tag) -> Tag:
     with transaction.atomic():
         tag = locked_tag(tag)
         if not tag.synonym_of_id:
-            raise ValidationError({"synonym_of": f"{tag.name} is not a synonym."})
+            raise ValidationError(
+                {"synonym_of": gettext("%(name)s is not a synonym.") % {"name": tag.name}}
+            )
         canonical = tag.synonym_of
         works = _direct_work_ids([tag.pk])
         tag.synonym_of = None
@@ -297,13 +300,15 @@ def tag_rename(*, user: User, tag: Tag, name: str) -> Tag:
         if error:
             errors.append(error)
         elif name == tag.name:
-            errors.append(f"{tag.name} already has that name.")
+            errors.append(gettext("%(name)s already has that name.") % {"name": tag.name})
         else:
             clash = Tag.objects.filter(type=tag.type, name__iexact=name).exclude(pk=tag.pk).first()
             if clash:
                 errors.append(
-                    f"There is already a {tag.get_type_display()} tag named {clash.name}: "
-                    "merge the two instead."
+                    gettext(
+                        "There is already a %(type)s tag named %(name)s: merge the two instead."
+                    )
+                    % {"type": tag.get_type_display(), "name": clash.name}
                 )
         raise_if({"name": errors})
         before = tag.name
@@ -351,7 +356,12 @@ def tag_remove_metatag(*, user: User, tag: Tag, metatag: Tag) -> None:
         tag, metatag = locked_tag(tag), locked_tag(metatag)
         link = MetaTagLink.objects.filter(meta=metatag, sub=tag).first()
         if link is None:
-            raise ValidationError({"metatag": f"{metatag.name} is not a metatag of {tag.name}."})
+            raise ValidationError(
+                {
+                    "metatag": gettext("%(metatag_name)s is not a metatag of %(tag_name)s.")
+                    % {"metatag_name": metatag.name, "tag_name": tag.name}
+                }
+            )
         works = work_ids_under([tag.pk])
         link.delete()
         _works_changed(works)
@@ -393,5 +403,10 @@ def tag_unlink_fandom(*, user: User, tag: Tag, fandom: Tag) -> None:
     with transaction.atomic():
         deleted, _ = FandomLink.objects.filter(tag=tag, fandom=fandom).delete()
         if not deleted:
-            raise ValidationError({"fandom": f"{tag.name} is not in {fandom.name}."})
+            raise ValidationError(
+                {
+                    "fandom": gettext("%(tag_name)s is not in %(fandom_name)s.")
+                    % {"tag_name": tag.name, "fandom_name": fandom.name}
+                }
+            )
         wrangling_log(user, WranglingAction.UNLINK_FANDOM, tag, fandom)

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from fanarchive.accounts.models import User
@@ -86,7 +87,7 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
 def _wrangler(request: HttpRequest) -> User:
     user = authenticated_user(request)
     if not selectors.is_wrangler(user):
-        raise PermissionDenied("Only wranglers can wrangle tags.")
+        raise PermissionDenied(gettext("Only wranglers can wrangle tags."))
     return user
 
 
@@ -175,7 +176,11 @@ def mass_wrangle(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, f"{count} tag{'s' if count != 1 else ''} wrangled.")
+            messages.success(
+                request,
+                ngettext("%(count)s tag wrangled.", "%(count)s tags wrangled.", count)
+                % {"count": count},
+            )
             url = reverse("wrangling:queue") + f"?type={tag_type}"
             return redirect(url + (f"&fandom={fandom.pk}" if fandom else ""))
     page = paginate(request, unwrangled_tags(fandom=fandom, tag_type=tag_type))
@@ -198,7 +203,7 @@ def suggestion_decide(request: HttpRequest) -> HttpResponse:
     user = _wrangler(request)
     form = SuggestionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That suggestion could not be read; nothing was changed.")
+        messages.error(request, gettext("That suggestion could not be read; nothing was changed."))
         return redirect("wrangling:home")
     data = form.cleaned_data
     tag = get_object_or_404(Tag, pk=data["tag"])
@@ -206,10 +211,18 @@ def suggestion_decide(request: HttpRequest) -> HttpResponse:
     try:
         if data["decision"] == "accept":
             wrangler_services.suggestion_accept(user=user, tag=tag, target=target)
-            messages.success(request, f"{tag.name} is now a synonym of {target.name}.")
+            messages.success(
+                request,
+                gettext("%(tag_name)s is now a synonym of %(target_name)s.")
+                % {"tag_name": tag.name, "target_name": target.name},
+            )
         else:
             wrangler_services.suggestion_reject(user=user, tag=tag, target=target)
-            messages.success(request, f"{target.name} will not be suggested for {tag.name} again.")
+            messages.success(
+                request,
+                gettext("%(target_name)s will not be suggested for %(tag_name)s again.")
+                % {"target_name": target.name, "tag_name": tag.name},
+            )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -247,7 +260,7 @@ def _edit_forms(tag: Tag, data: Any = None, action: str = "") -> dict[str, forms
 def _other(data: Any) -> Tag:
     form = TagIdForm(data)
     if not form.is_valid():
-        raise ValidationError("Choose the tag to remove.")
+        raise ValidationError(gettext("Choose the tag to remove."))
     return get_object_or_404(Tag, pk=form.cleaned_data["other"])
 
 
@@ -298,7 +311,7 @@ def _handlers(
 def _required(form: forms.Form, field: str) -> Tag:
     tag: Tag | None = form.cleaned_data.get(field)
     if tag is None:
-        raise ValidationError({field: "Name a tag."})
+        raise ValidationError({field: gettext("Name a tag.")})
     return tag
 
 
@@ -307,14 +320,14 @@ def tag_edit(request: HttpRequest, tag_id: int) -> HttpResponse:
     tag = get_object_or_404(Tag.objects.select_related("synonym_of"), pk=tag_id)
     user = authenticated_user(request)
     if not selectors.can_wrangle(user, tag):
-        raise PermissionDenied("You cannot wrangle this tag.")
+        raise PermissionDenied(gettext("You cannot wrangle this tag."))
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms_ = _edit_forms(tag, posted(request), action)
     if request.method == "POST":
         handlers = _handlers(user, tag, forms_, request.POST)
         form = forms_.get(action)
         if action not in handlers:
-            messages.error(request, "Choose something to change; nothing was changed.")
+            messages.error(request, gettext("Choose something to change; nothing was changed."))
         elif form is None or form.is_valid():
             try:
                 handlers[action]()
@@ -325,7 +338,7 @@ def tag_edit(request: HttpRequest, tag_id: int) -> HttpResponse:
                     for message in error.messages:
                         messages.error(request, message)
             else:
-                messages.success(request, f"{tag.name}: saved.")
+                messages.success(request, gettext("%(name)s: saved.") % {"name": tag.name})
                 return redirect("wrangling:tag_edit", tag.pk)
         tag.refresh_from_db()
     return render(

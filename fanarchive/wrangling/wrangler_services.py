@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.tags import selectors
@@ -52,12 +53,14 @@ def tags_mass_wrangle(
     """
     errors: Errors = {"tags": [], "target": [], "action": []}
     if action not in MASS_ACTIONS:
-        errors["action"].append("Choose what to do with the selected tags.")
+        errors["action"].append(gettext("Choose what to do with the selected tags."))
     if not tags:
-        errors["tags"].append("Select at least one tag.")
+        errors["tags"].append(gettext("Select at least one tag."))
     if action in ("synonym", "fandom") and target is None:
         errors["target"].append(
-            "Name the canonical tag." if action == "synonym" else "Name the fandom."
+            gettext("Name the canonical tag.")
+            if action == "synonym"
+            else gettext("Name the fandom.")
         )
     raise_if(errors)
     require_wrangler(user, *tags, target)
@@ -140,7 +143,7 @@ def wrangler_set(*, user: User | None, wrangler: User, fandoms: Sequence[Tag] = 
     `user` is the admin doing it, or None from the command line.
     """
     if user is not None and not selectors.is_admin(user):
-        raise PermissionDenied("Only admins can appoint wranglers.")
+        raise PermissionDenied(gettext("Only admins can appoint wranglers."))
     errors = [
         f"{fandom.name} is not a canonical fandom."
         for fandom in fandoms
@@ -161,7 +164,7 @@ def wrangler_set(*, user: User | None, wrangler: User, fandoms: Sequence[Tag] = 
 def wrangler_unassign(*, user: User | None, assignments: Sequence[WranglerAssignment]) -> None:
     """Take these fandom assignments away (logged); the people stay wranglers."""
     if user is not None and not selectors.is_admin(user):
-        raise PermissionDenied("Only admins can appoint wranglers.")
+        raise PermissionDenied(gettext("Only admins can appoint wranglers."))
     with transaction.atomic():
         for assignment in assignments:
             wrangling_log(
@@ -176,7 +179,7 @@ def wrangler_unassign(*, user: User | None, assignments: Sequence[WranglerAssign
 def wrangler_remove(*, user: User | None, wrangler: User) -> None:
     """Take the wrangler role and every fandom assignment away."""
     if user is not None and not selectors.is_admin(user):
-        raise PermissionDenied("Only admins can appoint wranglers.")
+        raise PermissionDenied(gettext("Only admins can appoint wranglers."))
     with transaction.atomic():
         for assignment in WranglerAssignment.objects.filter(user=wrangler).select_related("fandom"):
             wrangling_log(

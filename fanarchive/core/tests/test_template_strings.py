@@ -31,7 +31,8 @@ SKIPPED_BLOCKS = {
 READ_ATTRIBUTES = ("placeholder", "title", "alt", "aria-label", "aria-description", "label")
 WORD = re.compile(r"[^\W\d_]{2,}")
 ENTITY = re.compile(r"&#?\w+;")
-HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+# Scripts, styles, comments and <code> (addresses and commands shown as typed) hold no prose.
+HIDDEN = re.compile(r"<(script|style|code)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 TAG = re.compile(r"<[a-zA-Z/!][^>]*>", re.S)
 ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*')""")
 FILTER_LITERAL = re.compile(
@@ -43,10 +44,17 @@ TECHNICAL_ARGUMENTS = {
     "id", "name", "url", "kind", "type", "class", "classes", "field", "template", "action",
     "method", "anchor", "prefix", "form_id", "target", "param", "autocomplete", "key",
     "heading_level", "level", "mode", "variant", "icon", "size", "value_name", "section",
+    "position", "query",
 }  # fmt: skip
 
 
+# A literal such as "show=" or "show=later," is a piece of a query string, not prose.
+QUERY_PIECE = re.compile(r"^(\w+=[\w,]*&?)+$")
+
+
 def words(text: str) -> list[str]:
+    if QUERY_PIECE.match(text.strip("\"'")):
+        return []
     return [w for w in WORD.findall(ENTITY.sub(" ", text)) if w not in UNTRANSLATED]
 
 
@@ -88,7 +96,10 @@ def unmarked_strings(source: str, *, plain_text: bool = False) -> list[str]:
         for name in READ_ATTRIBUTES:
             if name in attributes and words(attributes[name].replace(MARK, " ")):
                 found.append(f"{name}={attributes[name]}")
-        is_button = re.search(r"""type\s*=\s*["'](submit|button|reset)""", tag)
+        # An <input> button shows its value; a <button>'s value is only sent, never shown.
+        is_button = tag.lower().startswith("<input") and re.search(
+            r"""type\s*=\s*["'](submit|button|reset)""", tag
+        )
         if is_button and "value" in attributes and words(attributes["value"].replace(MARK, " ")):
             found.append(f"value={attributes['value']}")
         is_description = re.search(r"""name\s*=\s*["']description""", tag)

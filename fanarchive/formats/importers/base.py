@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TypeVar
 
+from django.utils.translation import gettext as _
+
 from fanarchive.formats import limits
 from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.parsed import ParsedWork
@@ -75,11 +77,11 @@ def importer_named(name: str) -> Importer:
 def detect(source: Source) -> Importer:
     """The importer for `source`, or ImportFailed when none reads it."""
     if not source.data.strip():
-        raise ImportFailed(source.name, "is empty.")
+        raise ImportFailed(source.name, _("is empty."))
     scored = sorted(((i.sniff(source), n, i) for n, i in enumerate(REGISTRY)), reverse=True)
-    score, _, importer = scored[0]
+    score, _index, importer = scored[0]
     if score <= 0:
-        raise ImportFailed(source.name, "is not a format the archive can import.")
+        raise ImportFailed(source.name, _("is not a format the archive can import."))
     return importer
 
 
@@ -88,8 +90,11 @@ def parse_source(source: Source) -> ParsedWork:
     if len(source.data) > limits.MAX_FILE_BYTES:
         raise ImportFailed(
             source.name,
-            f"is {len(source.data) / 1_048_576:.1f} MB; files over "
-            f"{limits.MAX_FILE_BYTES // 1_048_576} MB are not imported.",
+            _("is %(size)s MB; files over %(max)s MB are not imported.")
+            % {
+                "size": f"{len(source.data) / 1_048_576:.1f}",
+                "max": limits.MAX_FILE_BYTES // 1_048_576,
+            },
         )
     return detect(source).parse(source)
 

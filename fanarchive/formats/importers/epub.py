@@ -6,6 +6,7 @@ import copy
 import re
 
 import lxml.html
+from django.utils.translation import gettext as _
 
 from fanarchive.core.text import TextFormat
 from fanarchive.formats.errors import ImportFailed
@@ -66,7 +67,7 @@ def chapters_of(book: Book, skip: set[str] | None = None) -> list[ChapterInput]:
         if chapter is not None:
             chapters.append(chapter)
     if not chapters:
-        raise ImportFailed(book.name, "has no chapter with any text in it.")
+        raise ImportFailed(book.name, _("has no chapter with any text in it."))
     if len(chapters) == 1 and chapters[0].title == book.meta.title:
         chapters[0].title = ""
     return chapters

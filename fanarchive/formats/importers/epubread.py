@@ -8,6 +8,7 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 import lxml.html
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from fanarchive.formats.errors import ImportFailed
@@ -122,7 +123,7 @@ def open_book(source: Source) -> Book:
     name = source.name
     zf = SafeZip(source.data, name)
     if not zf.has("META-INF/container.xml"):
-        raise ImportFailed(name, "is not an EPUB: it has no META-INF/container.xml.")
+        raise ImportFailed(name, _("is not an EPUB: it has no META-INF/container.xml."))
     container = _xml(zf.read("META-INF/container.xml"), f"{name}:META-INF/container.xml")
     rootfile = container.find(".//c:rootfile", NS)
     opf_path = rootfile.get("full-path") if rootfile is not None else None
@@ -152,7 +153,7 @@ def open_book(source: Source) -> Book:
         root = htmltools.parse_document(zf.read(href), f"{name}:{href}")
         documents.append(Document(href, root, props, itemref.get("linear") != "no"))
     if not documents:
-        raise ImportFailed(name, "has an empty spine: there are no chapters to import.")
+        raise ImportFailed(name, _("has an empty spine: there are no chapters to import."))
     nav_href = next((h for h, _m, p in manifest.values() if "nav" in p), None)
     titles: dict[str, str] = {}
     if nav_href and zf.has(nav_href):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from django.utils.translation import gettext as _
+
 from fanarchive.formats import limits
 from fanarchive.formats.errors import ImportFailed
 
@@ -22,12 +24,15 @@ class SafeZip:
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
             raise ImportFailed(
-                name, f"is not a readable zip file; it may be truncated or damaged ({error})."
+                name,
+                _("is not a readable zip file; it may be truncated or damaged (%(error)s).")
+                % {"error": error},
             ) from None
         if len(infos) > limits.MAX_ARCHIVE_MEMBERS:
             raise ImportFailed(
                 name,
-                f"holds {len(infos):,} files; at most {limits.MAX_ARCHIVE_MEMBERS:,} are read.",
+                _("holds %(count)s files; at most %(max)s are read.")
+                % {"count": f"{len(infos):,}", "max": f"{limits.MAX_ARCHIVE_MEMBERS:,}"},
             )
         declared = sum(info.file_size for info in infos)
         if declared > limits.MAX_ARCHIVE_BYTES:
@@ -55,7 +60,9 @@ class SafeZip:
             raise ImportFailed(self.name, f"has no file {member}.")
         if info.file_size > limits.MAX_FILE_BYTES:
             raise ImportFailed(
-                label, f"is over {limits.MAX_FILE_BYTES // 1_048_576} MB and is not imported."
+                label,
+                _("is over %(max)s MB and is not imported.")
+                % {"max": limits.MAX_FILE_BYTES // 1_048_576},
             )
         ratio_cap = max(info.compress_size, 1) * limits.MAX_COMPRESSION_RATIO + 65_536
         cap = min(limits.MAX_FILE_BYTES, ratio_cap)
@@ -64,13 +71,18 @@ class SafeZip:
                 data = handle.read(cap + 1)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as error:
             raise ImportFailed(
-                label, f"cannot be read; the archive may be truncated or damaged ({error})."
+                label,
+                _("cannot be read; the archive may be truncated or damaged (%(error)s).")
+                % {"error": error},
             ) from None
         if len(data) > cap:
             raise ImportFailed(
                 self.name,
-                f"{member} inflates more than {limits.MAX_COMPRESSION_RATIO} times; "
-                "it looks like a zip bomb and nothing was imported from it.",
+                _(
+                    "%(member)s inflates more than %(ratio)s times; "
+                    "it looks like a zip bomb and nothing was imported from it."
+                )
+                % {"member": member, "ratio": limits.MAX_COMPRESSION_RATIO},
             )
         self.read_total += len(data)
         if self.read_total > limits.MAX_ARCHIVE_BYTES:

@@ -12,6 +12,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.models import Pseud
 from fanarchive.accounts.reading_time import (
@@ -194,7 +195,7 @@ class Folds:
 
 NO_FOLDS = Folds()
 # Fold labels as on the work page (works/_meta.html).
-_FOLD_LABELS = {TagType.WARNING: "Show warnings", TagType.FREEFORM: "Show additional tags"}
+_FOLD_LABELS = {TagType.WARNING: _("Show warnings"), TagType.FREEFORM: _("Show additional tags")}
 
 
 def _folded(folds: Folds, tag_type: str) -> bool:
@@ -222,7 +223,7 @@ def blurb_html(
         _blurb_parts(work, urls=urls or BlurbUrls(), folds=folds, viewer=viewer, reader=reader)
     )
     return mark_safe(  # noqa: S308 (every inserted value escaped in _blurb_parts)
-        f'<li class="blurb work" id="work_{work.pk}" role="article">\n{inner}\n</li>'
+        f'<li class="blurb work" id="work_{work.pk}">\n{inner}\n</li>'
     )
 
 
@@ -280,7 +281,7 @@ def _blurb_parts(
     )
     main = main_tag_ids(work)
     tags = "".join(
-        _tag_group(css, by_type.get(tag_type, []), tag_url, _FOLD_LABELS[tag_type], main=main)
+        _tag_group(css, by_type.get(tag_type, []), tag_url, str(_FOLD_LABELS[tag_type]), main=main)
         if _folded(folds, tag_type) and by_type.get(tag_type)
         else _tag_group(css, by_type.get(tag_type, []), tag_url, main=main)
         for tag_type, css in _BLURB_TAG_GROUPS

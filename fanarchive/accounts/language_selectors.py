@@ -1,0 +1,32 @@
+"""Which language an account reads the interface and its mail in (Preference.language)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+from fanarchive.accounts.models import Preference, User
+
+
+def account_language(user: User) -> str:
+    """`user`'s chosen language, "" when they follow their browser's."""
+    value = Preference.objects.filter(user=user).values_list("language", flat=True).first()
+    return value if value and value in dict(settings.LANGUAGES) else ""
+
+
+def mail_language(user: User | None) -> str:
+    """The language mail to `user` is written in: theirs, else the site's default."""
+    return (account_language(user) if user is not None and user.pk else "") or (
+        settings.LANGUAGE_CODE
+    )
+
+
+def in_language_of(user: User | None) -> translation.override:
+    """`with in_language_of(user):` around writing mail to `user` (subject included), so it
+    goes out in their language."""
+    return translation.override(mail_language(user))
+
+
+def in_language_of_username(username: str) -> translation.override:
+    """`in_language_of` for the account named `username` (any case)."""
+    return in_language_of(User.objects.filter(username__iexact=username).first())
