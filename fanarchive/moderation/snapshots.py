@@ -152,7 +152,7 @@ def _tag(viewer: User | AnonymousUser, target_id: int) -> Target:
     snapshot = {
         "title": tag.name,
         "text": "",
-        "tags": [tag.get_type_display()],
+        "tags": [str(tag.get_type_display())],
         "url": reverse("tags:works", args=[tag.pk]),
     }
     return Target(tag, None, snapshot)
