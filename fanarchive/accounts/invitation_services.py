@@ -9,7 +9,6 @@ invitations to share (`invitations_give`), which those users mail to a friend
 
 from __future__ import annotations
 
-import math
 import secrets
 from functools import partial
 
@@ -18,7 +17,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts import limits
 from fanarchive.accounts.emails import send_invitation_email
@@ -29,7 +28,7 @@ from fanarchive.accounts.invitation_selectors import (
 )
 from fanarchive.accounts.models import Invitation, InviteRequest, User
 from fanarchive.core.audit_services import audit_record
-from fanarchive.core.ratelimit import RateLimited, rate_limit_spend
+from fanarchive.core.ratelimit import RateLimited, rate_limit_spend, try_again_in
 
 EMAIL_MAX = 254
 NO_INVITATION_MESSAGE = gettext_lazy(
@@ -62,17 +61,11 @@ def _email_cleaned(email: str, field: str = "email") -> str:
 def _limited(scope: str, key: str, limit: int, what: str) -> None:
     retry = rate_limit_spend(scope=scope, key=key, limit=limit, window=limits.INVITE_WINDOW_SECONDS)
     if retry is not None:
-        minutes = math.ceil(retry / 60)
         raise RateLimited(
             _("Too many %(what)s from your network: at most %(limit)s an hour.")
             % {"what": what, "limit": limit}
             + " "
-            + ngettext(
-                "Please try again in %(minutes)s minute.",
-                "Please try again in %(minutes)s minutes.",
-                minutes,
-            )
-            % {"minutes": minutes},
+            + try_again_in(retry),
             retry_after=retry,
         )
 

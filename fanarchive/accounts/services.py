@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 from functools import partial
 
@@ -16,14 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts import limits
 from fanarchive.accounts.emails import email_confirmation_token, send_confirmation_email
 from fanarchive.accounts.hashers import EfictionMD5WrappedHasher
 from fanarchive.accounts.invitation_services import invitation_errors, invitation_spend
 from fanarchive.accounts.models import Preference, Pseud, User
-from fanarchive.core.ratelimit import RateLimited, rate_limit_spend
+from fanarchive.core.ratelimit import RateLimited, rate_limit_spend, try_again_in
 
 logger = logging.getLogger(__name__)
 
@@ -315,7 +314,6 @@ def password_reset_client_check(*, client_address: str, now: float | None = None
         now=now,
     )
     if retry is not None:
-        minutes = math.ceil(retry / 60)
         raise RateLimited(
             _(
                 "Too many password-reset requests came from your network: at most "
@@ -326,12 +324,7 @@ def password_reset_client_check(*, client_address: str, now: float | None = None
                 "window": limits.PASSWORD_RESET_WINDOW_SECONDS // 60,
             }
             + " "
-            + ngettext(
-                "Please try again in %(minutes)s minute.",
-                "Please try again in %(minutes)s minutes.",
-                minutes,
-            )
-            % {"minutes": minutes},
+            + try_again_in(retry),
             retry_after=retry,
         )
 

@@ -25,6 +25,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
 from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
 
 from fanarchive.core.models import RateCount
 from fanarchive.core.rate_count_services import rate_count_add, rate_key_hold
@@ -39,6 +40,16 @@ class RateLimited(Exception):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+def try_again_in(retry_after: int) -> str:
+    """ "Please try again in N minutes.", translated, N rounded up from `retry_after` seconds."""
+    minutes = math.ceil(retry_after / 60)
+    return ngettext(
+        "Please try again in %(minutes)s minute.",
+        "Please try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def rate_key(scope: str, key: str) -> str:

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.language_selectors import in_language_of
+from fanarchive.core.translation import lazy_format
 
 if TYPE_CHECKING:
     from fanarchive.accounts.models import Pseud, User
@@ -27,12 +29,14 @@ class Sender(Protocol):
     def __call__(self, *, user: User, pseud: Pseud, work: Work, site_url: str) -> None: ...
 
 
-def _send(template: str, subject: str, *, user: User, context: dict[str, object]) -> None:
+def _send(template: str, subject: str | Promise, *, user: User, context: dict[str, object]) -> None:
+    """Mail `user` (`subject` a lazy text, so that it too is in their language)."""
     if not user.email:
         return
     context = {"site_name": settings.SITE_NAME, "user": user, **context}
-    body = render_to_string(f"works/emails/{template}.txt", context)
-    send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, [user.email])
+    with in_language_of(user):
+        body = render_to_string(f"works/emails/{template}.txt", context)
+        send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, [user.email])
     logger.info("Sent %s mail to user %s", template, user.pk)
 
 
@@ -41,44 +45,41 @@ def _url(site_url: str, path: str) -> str:
 
 
 def send_cocreator_invitation(*, user: User, pseud: Pseud, work: Work, site_url: str) -> None:
-    with in_language_of(user):  # the subject too
-        _send(
-            "cocreator_invitation",
-            _("Co-creator invitation: %(title)s") % {"title": work.title},
-            user=user,
-            context={
-                "pseud": pseud,
-                "work": work,
-                "work_url": _url(site_url, work.get_absolute_url()),
-                "answer_url": _url(site_url, reverse("works:invitations")),
-            },
-        )
+    _send(
+        "cocreator_invitation",
+        lazy_format(gettext_lazy("Co-creator invitation: %(title)s"), title=work.title),
+        user=user,
+        context={
+            "pseud": pseud,
+            "work": work,
+            "work_url": _url(site_url, work.get_absolute_url()),
+            "answer_url": _url(site_url, reverse("works:invitations")),
+        },
+    )
 
 
 def send_cocreator_added(*, user: User, pseud: Pseud, work: Work, site_url: str) -> None:
-    with in_language_of(user):  # the subject too
-        _send(
-            "cocreator_added",
-            _("You were added as a co-creator: %(title)s") % {"title": work.title},
-            user=user,
-            context={
-                "pseud": pseud,
-                "work": work,
-                "work_url": _url(site_url, work.get_absolute_url()),
-            },
-        )
+    _send(
+        "cocreator_added",
+        lazy_format(gettext_lazy("You were added as a co-creator: %(title)s"), title=work.title),
+        user=user,
+        context={
+            "pseud": pseud,
+            "work": work,
+            "work_url": _url(site_url, work.get_absolute_url()),
+        },
+    )
 
 
 def send_gift(*, user: User, pseud: Pseud, work: Work, site_url: str) -> None:
-    with in_language_of(user):  # the subject too
-        _send(
-            "gift",
-            _("A gift for you: %(title)s") % {"title": work.title},
-            user=user,
-            context={
-                "pseud": pseud,
-                "work": work,
-                "work_url": _url(site_url, work.get_absolute_url()),
-                "gifts_url": _url(site_url, reverse("works:gifts", args=[user.username])),
-            },
-        )
+    _send(
+        "gift",
+        lazy_format(gettext_lazy("A gift for you: %(title)s"), title=work.title),
+        user=user,
+        context={
+            "pseud": pseud,
+            "work": work,
+            "work_url": _url(site_url, work.get_absolute_url()),
+            "gifts_url": _url(site_url, reverse("works:gifts", args=[user.username])),
+        },
+    )
