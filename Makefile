@@ -72,12 +72,19 @@ pdf-libs:
 		libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 # The interface's translations (docs/translating.md): gather every marked string into
-# locale/es/LC_MESSAGES/django.po, then compile the .mo Django reads. Translate in
-# between (tools/fill_translations.py, or any .po editor) and run it again.
+# locale/es/LC_MESSAGES/django.po (templates, Python) and djangojs.po (static/js's scripts),
+# then compile the .mo files Django reads. Translate in between
+# (tools/fill_translations.py, or any .po editor) and run it again.
 MESSAGE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=bench --ignore='*/tests/*' \
 	--ignore=tests --ignore=data --ignore=static --ignore=screenshots
+# The scripts: static/js only (not the npm libraries, nor collected copies in the data dir).
+JS_MESSAGE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=bench --ignore='*/tests/*' \
+	--ignore=tests --ignore=data --ignore=staticfiles --ignore=static/vendor \
+	--ignore=screenshots
 messages: install gettext
 	$(BIN)/python manage.py makemessages -l es --no-obsolete --add-location=file $(MESSAGE_IGNORE)
+	$(BIN)/python manage.py makemessages -d djangojs -l es --no-obsolete --add-location=file \
+		$(JS_MESSAGE_IGNORE)
 	$(BIN)/python manage.py compilemessages -l es --ignore=.venv --ignore=node_modules
 
 # makemessages and compilemessages run GNU gettext's tools, from Debian.

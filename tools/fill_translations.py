@@ -1,8 +1,12 @@
 """Merge translations from JSON files into a .po catalogue, and say what is still missing.
 
     .venv/bin/python tools/fill_translations.py es-*.json
-    .venv/bin/python tools/fill_translations.py --po locale/es/LC_MESSAGES/django.po es-*.json
+    .venv/bin/python tools/fill_translations.py --po locale/es/LC_MESSAGES/djangojs.po es-*.json
     .venv/bin/python tools/fill_translations.py --check        # only report, exit 1 if incomplete
+
+Without --po, both Spanish catalogues are filled and checked: django.po (templates and
+Python) and djangojs.po (the scripts of static/js); --po, given once or more, names others.
+A translation is put in every catalogue that has its msgid.
 
 Each JSON file is one object {msgid: translation}: a string for an ordinary entry, a list
 [singular, plural] for a plural one (keyed by the singular msgid). A key "context\\u0004msgid"
@@ -26,7 +30,9 @@ from typing import Any
 import polib  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
+DEFAULT_POS = [
+    ROOT / "locale" / "es" / "LC_MESSAGES" / f"{domain}.po" for domain in ("django", "djangojs")
+]
 CONTEXT_SEPARATOR = "\x04"
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
 
@@ -123,18 +129,14 @@ def tidy_header(po: polib.POFile, language: str) -> None:
         )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("json", nargs="*", type=Path, help="files of {msgid: translation}")
-    parser.add_argument("--po", type=Path, default=DEFAULT_PO, help="the catalogue to fill")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if incomplete")
-    parser.add_argument("--quiet", action="store_true", help="counts only, no list of msgids")
-    args = parser.parse_args(argv)
-
-    po = polib.pofile(str(args.po), wrapwidth=79)
-    in_locale = args.po.parent.name == "LC_MESSAGES"
-    language = args.po.parent.parent.name if in_locale else po.metadata.get("Language", "")
-    translations, conflicts = load(args.json)
+def fill_catalogue(
+    path: Path, translations: dict[str, Any], *, check: bool
+) -> tuple[polib.POFile, int, set[str], list[str], list[polib.POEntry]]:
+    """Fill one catalogue (saved unless `check`): the catalogue, how many entries changed,
+    the keys used, the refused translations and what is still missing."""
+    po = polib.pofile(str(path), wrapwidth=79)
+    in_locale = path.parent.name == "LC_MESSAGES"
+    language = path.parent.parent.name if in_locale else po.metadata.get("Language", "")
     forms = plural_count(po)
     changed = 0
     used: set[str] = set()
@@ -152,29 +154,60 @@ def main(argv: list[str] | None = None) -> int:
             refused.append(f"{entry.msgid!r}: {why}")
             continue
         changed += fill(entry, translations[key], forms)
-
     missing = untranslated(po)
-    if not args.check:
+    if not check:
         tidy_header(po, language)
-        po.save(str(args.po))
-    unused = sorted(set(translations) - used)
-    print(
-        f"{args.po}: {len(po)} entries, {changed} filled or changed, "
-        f"{len(missing)} untranslated or fuzzy, {len(refused)} refused, "
-        f"{len(unused)} translations match no msgid, {len(conflicts)} conflicts between files."
+        po.save(str(path))
+    return po, changed, used, refused, missing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("json", nargs="*", type=Path, help="files of {msgid: translation}")
+    parser.add_argument(
+        "--po",
+        type=Path,
+        action="append",
+        help="a catalogue to fill (again for more); default: the Spanish django.po and djangojs.po",
     )
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if incomplete")
+    parser.add_argument("--quiet", action="store_true", help="counts only, no list of msgids")
+    args = parser.parse_args(argv)
+
+    translations, conflicts = load(args.json)
+    used: set[str] = set()
+    incomplete = False
+    reports: list[tuple[str, list[str]]] = []
+    for path in args.po or [p for p in DEFAULT_POS if p.exists()]:
+        po, changed, used_here, refused, missing = fill_catalogue(
+            path, translations, check=args.check
+        )
+        used |= used_here
+        incomplete = incomplete or bool(missing or refused)
+        print(
+            f"{path}: {len(po)} entries, {changed} filled or changed, "
+            f"{len(missing)} untranslated or fuzzy, {len(refused)} refused."
+        )
+        reports += [
+            (f"{path.name}: refused (fix the translation)", refused),
+            (
+                f"{path.name}: still untranslated or fuzzy",
+                [repr(entry.msgid) for entry in missing],
+            ),
+        ]
+    unused = sorted(set(translations) - used)
+    print(f"{len(unused)} translations match no msgid, {len(conflicts)} conflicts between files.")
     if not args.quiet:
-        for title, items in (
-            ("Refused (fix the translation)", refused),
+        reports += [
             ("Conflicting translations (the later file won)", conflicts),
             ("Translations that match no msgid (changed or removed strings?)", unused),
-            ("Still untranslated or fuzzy", [repr(entry.msgid) for entry in missing]),
-        ):
+        ]
+        for title, items in reports:
             if items:
                 print(f"\n{title}:")
                 for item in items:
                     print(f"  {item}")
-    return 1 if args.check and (missing or refused) else 0
+    return 1 if args.check and incomplete else 0
 
 
 if __name__ == "__main__":

@@ -7,11 +7,16 @@ account logs in or chooses. URLs carry no language prefix.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_supported_language_variant
+from django.utils.translation import get_supported_language_variant, override
+from django.views.decorators.cache import cache_page
+from django.views.i18n import JavaScriptCatalog
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -58,3 +63,46 @@ def language_cookie_set(request: HttpRequest, response: HttpResponse, language: 
         secure=request.is_secure(),
         httponly=True,
     )
+
+
+# -- the scripts' strings --------------------------------------------------------------
+
+
+def _catalogue_version() -> str:
+    """Changes with the compiled scripts' catalogues (new translations, a new language), so
+    a deployment never serves a catalogue cached before it."""
+    digest = hashlib.sha256()
+    for folder in settings.LOCALE_PATHS:
+        for mo in sorted(Path(folder).glob("*/LC_MESSAGES/djangojs.mo")):
+            digest.update(mo.parent.parent.name.encode() + b"\0" + mo.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class ScriptCatalogue(JavaScriptCatalog):
+    """The JavaScript catalogue (djangojs domain: static/js/*.js call gettext, ngettext
+    and interpolate) in the request's language, or in the one its `?language=` names.
+
+    base.html loads it before the other scripts as `/jsi18n/?language=<the page's>`: the
+    address names the language, because browsers keep a script by its address and do not
+    fetch it again when only the language cookie changed (Chromium ignores `Vary: Cookie`
+    there). Only the project's own catalogue (LOCALE_PATHS), no app's."""
+
+    packages = ["fanarchive.core"]
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        language = supported_language(request.GET.get("language", ""))
+        if not language:
+            return super().get(request, *args, **kwargs)
+        with override(language):
+            response = super().get(request, *args, **kwargs)
+        response["Content-Language"] = language
+        return response
+
+
+# Cached a day per address and language (cache_page's key holds both), under a key that
+# changes with the compiled catalogues; the response says Vary: Accept-Language, Cookie and
+# Content-Language, as every page does.
+CATALOGUE_CACHE_SECONDS = 24 * 60 * 60
+javascript_catalog = cache_page(
+    CATALOGUE_CACHE_SECONDS, key_prefix=f"jsi18n-{_catalogue_version()}"
+)(ScriptCatalogue.as_view())

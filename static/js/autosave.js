@@ -13,6 +13,12 @@
  */
 (function () {
   "use strict";
+  // The interface's language: the catalogue base.html loads first (/jsi18n/), or the
+  // English itself if it did not load.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  };
 
   var SEND_EVERY_MS = 30000;
   var KEEP_LOCAL_EVERY_MS = 1000;
@@ -109,11 +115,11 @@
         .then(function (answer) {
           base = answer.version;
           writeLocal(true);
-          say("Draft autosaved at " + new Date().toLocaleTimeString() + ".");
+          say(interpolate(gettext("Draft autosaved at %(time)s."), { time: new Date().toLocaleTimeString() }, true));
         })
         .catch(function () {
-          say("Could not autosave to the archive (are you still logged in?). " +
-              "Your text is kept in this browser until you save it.");
+          say(gettext("Could not autosave to the archive (are you still logged in?). " +
+                      "Your text is kept in this browser until you save it."));
         });
     }
 
@@ -141,9 +147,14 @@
       var time = document.createElement("time");
       time.setAttribute("datetime", savedAt);
       time.textContent = when.toLocaleString();
-      text.appendChild(document.createTextNode("Restored unsaved text from "));
+      // One sentence to translate; the <time> goes where its placeholder is.
+      var sentence = gettext("Restored unsaved text from %(time)s (kept in this browser). " +
+                             "It is not saved to the work until you post, save or update.");
+      var cut = sentence.indexOf("%(time)s");
+      if (cut === -1) { cut = sentence.length; }
+      text.appendChild(document.createTextNode(sentence.slice(0, cut)));
       text.appendChild(time);
-      text.appendChild(document.createTextNode(" (kept in this browser). It is not saved to the work until you post, save or update."));
+      text.appendChild(document.createTextNode(sentence.slice(cut + "%(time)s".length)));
       var existing = document.querySelector(".autosave-notice");
       if (existing) {
         // The archive restored an older copy: one notice, whose Discard drops both.
@@ -156,7 +167,7 @@
       var discard = document.createElement("button");
       discard.type = "button";
       discard.className = "secondary";
-      discard.textContent = "Discard the unsaved text";
+      discard.textContent = gettext("Discard the unsaved text");
       discard.addEventListener("click", function () {
         apply(original);
         dropLocal();

@@ -2,6 +2,9 @@
 // server's fresh list of kudos in place. Without JavaScript the form posts normally.
 (function () {
   "use strict";
+  // The interface's language: the catalogue base.html loads first (/jsi18n/), or the
+  // English itself if it did not load.
+  var gettext = window.gettext || function (text) { return text; };
   function enhance(form) {
     var section = form.closest("section");
     var list = section && section.querySelector("[data-kudos-list]");
@@ -22,7 +25,7 @@
             if (response.ok) {
               var done = document.createElement("p");
               done.className = "kudos-given";
-              done.textContent = "Thank you for leaving kudos!";
+              done.textContent = gettext("Thank you for leaving kudos!");
               form.replaceWith(done);
             } else if (button) {
               button.disabled = false;

@@ -13,6 +13,9 @@
  */
 (function () {
   "use strict";
+  // The interface's language: the catalogue base.html loads first (/jsi18n/), or the
+  // English itself if it did not load.
+  var gettext = window.gettext || function (text) { return text; };
 
   var endpoint = "/tags/autocomplete/";
   var counter = 0;
@@ -42,7 +45,7 @@
     list.id = listId;
     list.className = "autocomplete-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggested tags");
+    list.setAttribute("aria-label", gettext("Suggested tags"));
     list.hidden = true;
     wrapper.appendChild(list);
     input.setAttribute("role", "combobox");

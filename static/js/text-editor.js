@@ -13,6 +13,12 @@
  */
 (function () {
   "use strict";
+  // The interface's language: the catalogue base.html loads first (/jsi18n/), or the
+  // English itself if it did not load.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  };
 
   // What the editor makes and keeps: all of it is in the archive's allowlist
   // (fanarchive/core/sanitize.py), which sanitises again when the form is saved.
@@ -37,19 +43,19 @@
   var SCENE_BREAK = /^\s*(?:(?:\*\s*){3,}|~{3,}|-{3,}|(?:[★☆]\s*)+)$/;
 
   var BUTTONS = [
-    { name: "bold", label: "Bold", keys: "Control+B", format: "B", on: "bold", off: "removeBold" },
-    { name: "italic", label: "Italic", keys: "Control+I", format: "I", on: "italic", off: "removeItalic" },
-    { name: "underline", label: "Underline", keys: "Control+U", format: "U", on: "underline", off: "removeUnderline" },
-    { name: "strikethrough", label: "Strikethrough", format: "S", on: "strikethrough", off: "removeStrikethrough" },
-    { name: "paragraph", label: "Paragraph", block: "P" },
-    { name: "heading", label: "Heading", block: "H3" },
-    { name: "bullets", label: "Bulleted list", format: "UL", on: "makeUnorderedList", off: "removeList" },
-    { name: "numbers", label: "Numbered list", format: "OL", on: "makeOrderedList", off: "removeList" },
-    { name: "quote", label: "Quote", format: "BLOCKQUOTE", on: "increaseQuoteLevel", off: "decreaseQuoteLevel" },
-    { name: "link", label: "Link", format: "A", link: true },
-    { name: "break", label: "Scene break", rule: true },
-    { name: "undo", label: "Undo", keys: "Control+Z", on: "undo" },
-    { name: "redo", label: "Redo", keys: "Control+Shift+Z", on: "redo" }
+    { name: "bold", label: gettext("Bold"), keys: "Control+B", format: "B", on: "bold", off: "removeBold" },
+    { name: "italic", label: gettext("Italic"), keys: "Control+I", format: "I", on: "italic", off: "removeItalic" },
+    { name: "underline", label: gettext("Underline"), keys: "Control+U", format: "U", on: "underline", off: "removeUnderline" },
+    { name: "strikethrough", label: gettext("Strikethrough"), format: "S", on: "strikethrough", off: "removeStrikethrough" },
+    { name: "paragraph", label: gettext("Paragraph"), block: "P" },
+    { name: "heading", label: gettext("Heading"), block: "H3" },
+    { name: "bullets", label: gettext("Bulleted list"), format: "UL", on: "makeUnorderedList", off: "removeList" },
+    { name: "numbers", label: gettext("Numbered list"), format: "OL", on: "makeOrderedList", off: "removeList" },
+    { name: "quote", label: gettext("Quote"), format: "BLOCKQUOTE", on: "increaseQuoteLevel", off: "decreaseQuoteLevel" },
+    { name: "link", label: gettext("Link"), format: "A", link: true },
+    { name: "break", label: gettext("Scene break"), rule: true },
+    { name: "undo", label: gettext("Undo"), keys: "Control+Z", on: "undo" },
+    { name: "redo", label: gettext("Redo"), keys: "Control+Shift+Z", on: "redo" }
   ];
 
   /* HTML for the editor (pasted, or put back from the textarea), as an inert fragment:
@@ -175,8 +181,8 @@
     var modes = document.createElement("div");
     modes.className = "rich-editor-modes";
     modes.setAttribute("role", "group");
-    modes.setAttribute("aria-label", "Editing mode");
-    var richMode = button("Rich text", "secondary rich-editor-mode");
+    modes.setAttribute("aria-label", gettext("Editing mode"));
+    var richMode = button(gettext("Rich text"), "secondary rich-editor-mode");
     var htmlMode = button("HTML", "secondary rich-editor-mode");
     modes.appendChild(richMode);
     modes.appendChild(htmlMode);
@@ -184,7 +190,7 @@
     var toolbar = document.createElement("div");
     toolbar.className = "rich-editor-toolbar";
     toolbar.setAttribute("role", "toolbar");
-    toolbar.setAttribute("aria-label", "Formatting");
+    toolbar.setAttribute("aria-label", gettext("Formatting"));
 
     var area = document.createElement("div");
     area.className = "rich-editor-area userstuff";
@@ -198,8 +204,8 @@
     area.style.overflowY = "auto";
     area.style.maxHeight = "70vh";
     // Named apart from the textarea, which keeps the label's own name.
-    var name = label ? label.textContent.replace(/[:\s]+$/, "").trim() : "Text";
-    area.setAttribute("aria-label", name + " (rich-text editor)");
+    var name = label ? label.textContent.replace(/[:\s]+$/, "").trim() : gettext("Text");
+    area.setAttribute("aria-label", interpolate(gettext("%(name)s (rich-text editor)"), { name: name }, true));
     if (textarea.getAttribute("aria-describedby")) {
       area.setAttribute("aria-describedby", textarea.getAttribute("aria-describedby"));
     }
@@ -239,7 +245,7 @@
           if (active) {
             editor.removeLink();
           } else {
-            var url = window.prompt("Link address (https://...)", "https://");
+            var url = window.prompt(gettext("Link address (https://...)"), "https://");
             if (url && SAFE_LINK.test(url.trim()) && url.trim() !== "https://") { editor.makeLink(url.trim()); }
           }
         } else if (spec.rule) {
@@ -340,8 +346,8 @@
       show();
       var note = document.createElement("p");
       note.className = "help rich-editor-note";
-      note.textContent = "This text has markup the rich-text editor does not edit, so it is shown as HTML. " +
-        "Choose \u201cRich text\u201d to edit it there: markup the editor does not keep is then removed.";
+      note.textContent = gettext("This text has markup the rich-text editor does not edit, so it is shown as HTML. " +
+        "Choose \u201cRich text\u201d to edit it there: markup the editor does not keep is then removed.");
       wrapper.appendChild(note);
     }
   }

@@ -26,7 +26,10 @@ from fanarchive.accounts.language_services import account_language_set
 from fanarchive.accounts.models import Preference, User
 from fanarchive.core.testing import PASSWORD, make_user
 
-PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
+CATALOGUES = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES"
+PO = CATALOGUES / "django.po"
+# Every Spanish catalogue: the templates' and Python's (django), the scripts' (djangojs).
+POS = [PO, CATALOGUES / "djangojs.po"]
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
 CHOOSER = reverse("accounts:language")
 COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -58,8 +61,9 @@ def html_lang(response: Any) -> str:
 # -- the catalogue ---------------------------------------------------------------------
 
 
-def test_the_spanish_catalogue_is_complete_and_keeps_every_placeholder() -> None:
-    po = polib.pofile(str(PO))
+@pytest.mark.parametrize("path", POS, ids=lambda path: path.name)
+def test_the_spanish_catalogue_is_complete_and_keeps_every_placeholder(path: Path) -> None:
+    po = polib.pofile(str(path))
     assert po.metadata.get("Language") == "es"
     assert not po.metadata_is_fuzzy, "msgfmt ignores a fuzzy header (plural forms, charset)"
     problems = []
@@ -83,15 +87,16 @@ def test_the_spanish_catalogue_is_complete_and_keeps_every_placeholder() -> None
         elif placeholders(entry.msgstr) != placeholders(entry.msgid):
             problems.append(f"placeholders differ: {entry.msgid!r}")
     assert not problems, (
-        f"{len(problems)} entries of {PO.name} need work (make messages, then "
+        f"{len(problems)} entries of {path.name} need work (make messages, then "
         "tools/fill_translations.py):\n" + "\n".join(problems[:50])
     )
 
 
-def test_the_compiled_catalogue_is_the_po_files() -> None:
+@pytest.mark.parametrize("path", POS, ids=lambda path: path.name)
+def test_the_compiled_catalogue_is_the_po_files(path: Path) -> None:
     """The .mo Django reads holds exactly the .po's translations: `make messages` ran."""
-    po = polib.pofile(str(PO))
-    mo = polib.mofile(str(PO.with_suffix(".mo")))
+    po = polib.pofile(str(path))
+    mo = polib.mofile(str(path.with_suffix(".mo")))
 
     def translations(catalogue: Any) -> dict[tuple[str, str], object]:
         found: dict[tuple[str, str], object] = {}
@@ -307,3 +312,51 @@ def test_a_password_reset_mail_is_in_the_accounts_language() -> None:
     assert spanish(subject) != subject
     assert message.subject.startswith(spanish(subject).split("%(")[0])
     assert spanish("Hello %(username)s,") % {"username": "olvido"} in message.body
+
+
+# -- the scripts' catalogue ------------------------------------------------------------
+
+CATALOGUE = reverse("javascript-catalog")
+
+
+@pytest.mark.django_db
+def test_the_scripts_catalogue_answers_in_the_readers_language_and_is_cached() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    for _round in range(2):  # the second round is served from the cache: still apart
+        spanish_response = Client().get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="es")
+        english = Client().get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en")
+        chosen = Client()
+        chosen.cookies[COOKIE] = "es"
+        by_cookie = chosen.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en")
+        for response in (spanish_response, english, by_cookie):
+            assert response.status_code == 200
+            assert response["Content-Type"].startswith("text/javascript")
+            vary = {part.strip().lower() for part in response["Vary"].split(",")}
+            assert {"accept-language", "cookie"} <= vary
+            assert "max-age=" in response["Cache-Control"]
+        assert spanish_response["Content-Language"] == "es"
+        assert english["Content-Language"] == "en"
+        script = spanish_response.content.decode()
+        # The editor's toolbar, the autosave's notices and their placeholders.
+        assert '"Bold": "Negrita"' in script
+        assert '"Draft autosaved at %(time)s.": "Borrador guardado' in script
+        assert "interpolate" in script and "ngettext" in script
+        assert by_cookie.content == spanish_response.content
+        assert "Negrita" not in english.content.decode()
+    # The address may name the language (base.html's does): it wins over the browser's.
+    named = Client().get(f"{CATALOGUE}?language=es", HTTP_ACCEPT_LANGUAGE="en")
+    assert named["Content-Language"] == "es"
+    assert named.content == spanish_response.content
+    unknown = Client().get(f"{CATALOGUE}?language=tlh", HTTP_ACCEPT_LANGUAGE="es")
+    assert unknown.content == spanish_response.content
+    assert Client().get(f"{CATALOGUE}?language=en", HTTP_ACCEPT_LANGUAGE="es").content == (
+        english.content
+    )
+    # Every page loads it, in its own language, before its other scripts (deferred
+    # scripts run in order).
+    page = Client().get("/works/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    catalogue_tag = f'<script src="{CATALOGUE}?language=es" defer></script>'
+    assert catalogue_tag in page
+    assert page.index(catalogue_tag) < page.index("tag-autocomplete.js")
