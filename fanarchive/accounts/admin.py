@@ -230,7 +230,7 @@ class BlockAdmin(ReadOnlyAdmin[Block]):
 class InviteRequestAdmin(ReadOnlyAdmin[InviteRequest]):
     """The invitation queue; served from /admin-tools/invitations/ (invitation_services)."""
 
-    list_display = ("email", "created_at", "invited_at")
+    list_display = ("email", "created_at", "invited_at", "language")
     search_fields = ("email",)
 
 

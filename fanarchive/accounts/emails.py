@@ -14,7 +14,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from fanarchive.accounts.language_selectors import in_language_of, in_language_of_username
+from fanarchive.accounts.language_selectors import (
+    in_language,
+    in_language_of,
+    in_language_of_username,
+)
 
 if TYPE_CHECKING:
     from fanarchive.accounts.models import User
@@ -62,15 +66,20 @@ def _send(*, template: str, subject: str, context: dict[str, object], to: str) -
     send_mail(subject, body, None, [to])
 
 
-def send_invitation_email(*, email: str, token: str, site_url: str, from_name: str) -> None:
-    """Mail an invitation's sign-up link to `email` (`from_name`: who shares it, or "")."""
+def send_invitation_email(
+    *, email: str, token: str, site_url: str, from_name: str, language: str = ""
+) -> None:
+    """Mail an invitation's sign-up link to `email` (`from_name`: who shares it, or ""),
+    written in `language` (a code of settings.LANGUAGES; else the site's default): the
+    address has no account whose language could be asked."""
     link = site_url.rstrip("/") + reverse("accounts:register") + f"?invitation={token}"
-    _send(
-        template="accounts/email/invitation.txt",
-        subject=_("Your invitation to %(site)s") % {"site": settings.SITE_NAME},
-        context={"signup_url": link, "from_name": from_name},
-        to=email,
-    )
+    with in_language(language):
+        _send(
+            template="accounts/email/invitation.txt",
+            subject=_("Your invitation to %(site)s") % {"site": settings.SITE_NAME},
+            context={"signup_url": link, "from_name": from_name},
+            to=email,
+        )
     logger.info("Sent an invitation")
 
 

@@ -26,8 +26,10 @@ from fanarchive.accounts.invitation_selectors import (
     invitations_required,
     queue_position,
 )
+from fanarchive.accounts.language_selectors import account_language
 from fanarchive.accounts.models import Invitation, InviteRequest, User
 from fanarchive.core.audit_services import audit_record
+from fanarchive.core.i18n import supported_language
 from fanarchive.core.ratelimit import RateLimited, rate_limit_spend, try_again_in
 
 EMAIL_MAX = 254
@@ -90,8 +92,13 @@ def _count(count: int, most: int) -> int:
 # -- the queue ---------------------------------------------------------------------------
 
 
-def invite_request_join(*, email: str, client_address: str) -> tuple[InviteRequest, int]:
+def invite_request_join(
+    *, email: str, client_address: str, language: str = ""
+) -> tuple[InviteRequest, int]:
     """Put `email` in the queue (or find it there); the request and its position.
+    `language`, the interface's language of whoever joins, is kept for their invitation
+    (one of settings.LANGUAGES, else the site's default is used); joining again keeps
+    the first.
 
     Raises RateLimited past `limits.INVITE_REQUESTS_PER_CLIENT` joins an hour from one
     address, and ValidationError when the archive needs no invitations or the address
@@ -111,7 +118,9 @@ def invite_request_join(*, email: str, client_address: str) -> tuple[InviteReque
     if existing is None:
         try:
             with transaction.atomic():
-                existing = InviteRequest.objects.create(email=email, created_at=timezone.now())
+                existing = InviteRequest.objects.create(
+                    email=email, created_at=timezone.now(), language=supported_language(language)
+                )
         except IntegrityError:  # the same address at the same moment
             existing = InviteRequest.objects.get(email__iexact=email)
     return existing, queue_position(existing)
@@ -148,6 +157,7 @@ def invitations_send_to_queue(*, actor: User, count: int, site_url: str) -> int:
                     token=invitation.token,
                     site_url=site_url,
                     from_name="",
+                    language=request.language,
                 ),
                 robust=True,
             )
@@ -208,8 +218,11 @@ def invitations_give(*, actor: User, count: int, username: str = "") -> int:
 # -- a user's invitations ----------------------------------------------------------------
 
 
-def invitation_send(*, user: User, invitation: Invitation, email: str, site_url: str) -> None:
-    """Mail one of `user`'s unused invitations to `email`."""
+def invitation_send(
+    *, user: User, invitation: Invitation, email: str, site_url: str, language: str = ""
+) -> None:
+    """Mail one of `user`'s unused invitations to `email`, in `user`'s language: their
+    preference, else `language` (the one they are reading the site in)."""
     if invitation.creator_id != user.pk:
         raise PermissionDenied("You can only send your own invitations.")
     email = _email_cleaned(email)
@@ -235,6 +248,7 @@ def invitation_send(*, user: User, invitation: Invitation, email: str, site_url:
                 token=invitation.token,
                 site_url=site_url,
                 from_name=user.username,
+                language=account_language(user) or supported_language(language),
             ),
             robust=True,
         )

@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from fanarchive.accounts import invitation_selectors, invitation_services, selectors
 from fanarchive.accounts.forms import (
@@ -46,7 +46,9 @@ def invite_request(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/invite_request.html", {**context, "joined": True})
         try:
             _, position = invitation_services.invite_request_join(
-                email=form.cleaned_data["email"], client_address=client_address(request)
+                email=form.cleaned_data["email"],
+                client_address=client_address(request),
+                language=get_language(),
             )
         except RateLimited as limited:
             return _limited(request, "accounts/invite_request.html", context, limited)
@@ -89,6 +91,7 @@ def user_invitations(request: HttpRequest, username: str) -> HttpResponse:
                 invitation=invitation,
                 email=form.cleaned_data["email"],
                 site_url=site_url(request),
+                language=get_language(),
             )
         except ValidationError as error:
             for message in error.messages:

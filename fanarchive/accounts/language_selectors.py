@@ -27,6 +27,15 @@ def in_language_of(user: User | None) -> translation.override:
     return translation.override(mail_language(user))
 
 
+def in_language(code: str) -> translation.override:
+    """`with in_language(code):` around writing mail to someone with no account (an
+    invitation to an address): `code` if it is one of settings.LANGUAGES, else the site's
+    default."""
+    return translation.override(
+        code if code and code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    )
+
+
 def in_language_of_username(username: str) -> translation.override:
     """`in_language_of` for the account named `username` (any case)."""
     return in_language_of(User.objects.filter(username__iexact=username).first())

@@ -296,6 +296,9 @@ class InviteRequest(models.Model):
     invitation = models.OneToOneField(
         "Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
     )
+    # The interface's language when they joined (a code of settings.LANGUAGES, "" for the
+    # site's default): their invitation is written in it. They have no account to ask.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -6,15 +6,19 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from config.env import ConfigError, parse_invitations
 from fanarchive.accounts import invitation_services, limits
 from fanarchive.accounts.invitation_selectors import queue_status
+from fanarchive.accounts.language_services import account_language_set
 from fanarchive.accounts.models import Invitation, InviteRequest, User
 from fanarchive.core.models import AuditEntry
 from fanarchive.core.testing import make_user
@@ -383,3 +387,86 @@ def test_open_sign_up_is_unaffected(client: Client) -> None:
     response = client.post(reverse("accounts:register"), signup_data(invitation="whatever"))
     assert response.status_code == 302
     assert User.objects.filter(username="newcomer").exists()
+
+
+# -- the invitation's language -------------------------------------------------------------
+
+
+def spanish(msgid: str) -> str:
+    with translation.override("es"):
+        return gettext(msgid)
+
+
+@pytest.fixture
+def _english_afterwards() -> Any:
+    """A request activates its language for the rest of the thread (as Django does)."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_the_queues_invitation_is_in_the_language_its_guest_joined_in(
+    admin_client: Client, required: None, committed: Any, _english_afterwards: None
+) -> None:
+    join(Client(HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9"), "lucia@example.org")
+    join(Client(HTTP_ACCEPT_LANGUAGE="en"), "ann@example.org")
+    # A language the archive does not have is not kept: English, the site's own.
+    join(Client(HTTP_ACCEPT_LANGUAGE="tlh"), "worf@example.org")
+    languages = dict(InviteRequest.objects.values_list("email", "language"))
+    assert languages == {
+        "lucia@example.org": "es",
+        "ann@example.org": "en",
+        "worf@example.org": "en",
+    }
+
+    with committed():
+        admin_client.post(  # the admin reads English
+            reverse("accounts:admin_invitations"),
+            {"action": "send", "send-count": "3"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    by_address = {message.to[0]: message for message in mail.outbox}
+    spanish_mail = by_address["lucia@example.org"]
+    subject = "Your invitation to %(site)s"
+    assert spanish(subject) != subject
+    assert spanish_mail.subject == spanish(subject) % {"site": settings.SITE_NAME}
+    join_line = "You are invited to join %(site_name)s."
+    assert spanish(join_line) != join_line
+    assert spanish(join_line) % {"site_name": settings.SITE_NAME} in spanish_mail.body
+    assert "You are invited to join" not in spanish_mail.body
+    for english_address in ("ann@example.org", "worf@example.org"):
+        message = by_address[english_address]
+        assert message.subject == subject % {"site": settings.SITE_NAME}
+        assert f"You are invited to join {settings.SITE_NAME}." in message.body
+
+
+def test_a_shared_invitation_is_in_the_senders_language(
+    user_client: Client,
+    user: User,
+    admin: User,
+    required: None,
+    committed: Any,
+    _english_afterwards: None,
+) -> None:
+    invitation_services.invitations_give(actor=admin, count=2, username=user.username)
+    first, second = Invitation.objects.filter(creator=user).order_by("pk")
+    url = reverse("accounts:invitations", args=[user.username])
+    # No preference: the language the sender reads the site in.
+    with committed():
+        user_client.post(
+            url,
+            {"invitation": first.pk, "email": "amiga@example.org"},
+            HTTP_ACCEPT_LANGUAGE="es",
+        )
+    shared = "%(from_name)s has invited you to join %(site_name)s."
+    assert spanish(shared) != shared
+    values = {"from_name": user.username, "site_name": settings.SITE_NAME}
+    assert spanish(shared) % values in mail.outbox[-1].body
+    # The account's preference wins over the page's language.
+    account_language_set(user=user, language="en")
+    with committed():
+        user_client.post(
+            url,
+            {"invitation": second.pk, "email": "friend@example.org"},
+            HTTP_ACCEPT_LANGUAGE="es",
+        )
+    assert shared % values in mail.outbox[-1].body
