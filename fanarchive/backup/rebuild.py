@@ -3,17 +3,17 @@
 On PostgreSQL most of a search document's cost is the server's (its tsvectors, about
 three quarters of a millisecond for a 600-word work), so the works are shared among
 several processes, each with its own connection and so its own server backend, and
-this process builds the catalogue index meanwhile: the rebuild uses every core. SQLite
-has one writer at a time, so there it stays `reindex --search` in this process.
-
-On PostgreSQL the documents' GIN indexes are also set aside while the documents are
-written and built once afterwards (`search_indexes_set_aside`): one sorted build costs
-about a third of adding each document's entries as it is written.
+the documents' GIN indexes are set aside meanwhile: one sorted build afterwards costs
+about a third of adding each document's entries as it is written. The indexes are then
+built by the server on one core while this process builds the catalogue index on the
+other, so the rebuild keeps every core busy to the end. SQLite has one writer at a
+time, so there it stays `reindex --search` in this process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from io import TextIOBase
@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
 
+from fanarchive.backup.restore_services import INDEX_BUILD_MEMORY
 from fanarchive.works.catalogue_models import SearchDocument
 from fanarchive.works.catalogue_services import REBUILD_BATCH, search_documents_rebuild
 from fanarchive.works.models import Work
@@ -47,20 +48,11 @@ def in_parallel(workers: int) -> bool:
     return connection.vendor == "postgresql" and workers > 1
 
 
-# Memory PostgreSQL may use to sort an index's entries in one pass (its default, 64 MB,
-# spills the word-pairs index of 100,000 works to disk several times).
-INDEX_BUILD_MEMORY = "256MB"
-
-
-@contextmanager
-def search_indexes_set_aside() -> Iterator[None]:
-    """PostgreSQL: the search documents' GIN indexes dropped for the block and built
-    again after it, from their definitions as this database holds them, whatever
-    happened in the block (an archive is never left without them by a failed rebuild).
-    Elsewhere nothing is set aside."""
+def _search_indexes_drop() -> list[tuple[str, str]]:
+    """PostgreSQL: drop the search documents' GIN indexes; their names and definitions,
+    as this database holds them. Elsewhere none."""
     if connection.vendor != "postgresql":
-        yield
-        return
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
@@ -71,27 +63,78 @@ def search_indexes_set_aside() -> Iterator[None]:
         for name, _ in indexes:
             # Names read from this database's catalogue, quoted.
             cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+    return indexes
+
+
+def _search_indexes_build(indexes: list[tuple[str, str]]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("RESET maintenance_work_mem")
+
+
+@contextmanager
+def search_indexes_set_aside() -> Iterator[None]:
+    """PostgreSQL: the search documents' GIN indexes dropped for the block and built
+    again after it, from their definitions as this database holds them, whatever
+    happened in the block (an archive is never left without them by a failed rebuild).
+    Elsewhere nothing is set aside."""
+    indexes = _search_indexes_drop()
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
-            for _, definition in indexes:
-                cursor.execute(definition)
-            cursor.execute("RESET maintenance_work_mem")
+        _search_indexes_build(indexes)
+
+
+class _IndexBuilder(threading.Thread):
+    """The GIN indexes built on a connection of this thread's own: the server does the
+    work, so this process meanwhile builds the catalogue index on the other core."""
+
+    def __init__(self, indexes: list[tuple[str, str]]) -> None:
+        super().__init__(name="search-index-builder")
+        self.indexes = indexes
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            _search_indexes_build(self.indexes)
+        except BaseException as error:  # raised again by the caller
+            self.error = error
+        finally:
+            connections.close_all()  # this thread's own
 
 
 def rebuild_after_restore(*, workers: int, stdout: TextIOBase, stderr: TextIOBase) -> None:
     """The search documents of every work and the catalogue index, as `reindex --search`
-    makes them; on PostgreSQL with `workers` processes for the documents."""
-    with search_indexes_set_aside():
-        _rebuild(workers=workers, stdout=stdout, stderr=stderr)
-
-
-def _rebuild(*, workers: int, stdout: TextIOBase, stderr: TextIOBase) -> None:
+    makes them; on PostgreSQL with `workers` processes for the documents, then the
+    catalogue index and the documents' GIN indexes side by side."""
     if not in_parallel(workers):
-        call_command("reindex", "--search", stdout=stdout, stderr=stderr)
+        with search_indexes_set_aside():
+            call_command("reindex", "--search", stdout=stdout, stderr=stderr)
         return
+    builder = _IndexBuilder(_search_indexes_drop())
+    try:
+        written = _documents_in_processes(workers)
+    finally:
+        # Whatever happened: an archive is never left without its search indexes.
+        builder.start()
+    try:
+        if written:
+            call_command("reindex", stdout=stdout, stderr=stderr)
+    finally:
+        builder.join()
+    if builder.error is not None:
+        raise builder.error
+    if not written:
+        raise CommandError(
+            "The backup is restored, but rebuilding the search documents failed (see "
+            "above): run `fanarchive reindex --search`."
+        )
+
+
+def _documents_in_processes(workers: int) -> bool:
+    """Every work's search document, written by `workers` processes; whether all succeeded."""
     work_ids = list(Work.objects.order_by("id").values_list("id", flat=True))
     # A forked process must not share this one's connection: each opens its own.
     connections.close_all()
@@ -102,13 +145,6 @@ def _rebuild(*, workers: int, stdout: TextIOBase, stderr: TextIOBase) -> None:
     ]
     for process in processes:
         process.start()
-    try:
-        call_command("reindex", stdout=stdout, stderr=stderr)
-    finally:
-        for process in processes:
-            process.join()
-    if any(process.exitcode != 0 for process in processes):
-        raise CommandError(
-            "The backup is restored, but rebuilding the search documents failed (see "
-            "above): run `fanarchive reindex --search`."
-        )
+    for process in processes:
+        process.join()
+    return all(process.exitcode == 0 for process in processes)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from fanarchive.core.text import html_to_text
 from fanarchive.tags.models import Tag
@@ -22,6 +22,8 @@ from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
 
 # PostgreSQL's tsvector has a 1 MB limit; the first ~50,000 words of a work are searchable.
 BODY_MAX = 300_000
+# A search document's text fields, as `_document_fields` gives them.
+DOCUMENT_FIELDS = ("title", "creators", "tags", "summary", "notes", "body")
 
 
 # Who hears that a work's entry was logged (not counts only): the saved-filter alerts
@@ -214,9 +216,11 @@ def _rebuild_batch(batch: list[int], tags_read: _TagsRead) -> None:
     works = list(
         Work.objects.filter(pk__in=batch, posted=True)
         .order_by("pk")
-        .only("pk", "title", "summary", "notes", "endnotes", "anonymous", "anonymous_by_collection")
+        .values_list(
+            "pk", "title", "summary", "notes", "endnotes", "anonymous", "anonymous_by_collection"
+        )
     )
-    posted = [work.pk for work in works]
+    posted = [work[0] for work in works]
     creators: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for work_id, name, username in (
         Creatorship.objects.filter(work_id__in=posted)
@@ -239,23 +243,45 @@ def _rebuild_batch(batch: list[int], tags_read: _TagsRead) -> None:
     ):
         chapters[work_id].append(tuple(chapter))  # type: ignore[arg-type]
     documents = [
-        SearchDocument(
-            work_id=work.pk,
-            **_document_fields(
+        (
+            pk,
+            _document_fields(
                 WorkText(
-                    title=work.title,
-                    summary=work.summary,
-                    notes=work.notes,
-                    endnotes=work.endnotes,
-                    creators=creators[work.pk],
-                    tags=tags[work.pk],
-                    chapters=chapters[work.pk],
-                    anonymous=work.anonymous or work.anonymous_by_collection,
+                    title=title,
+                    summary=summary,
+                    notes=notes,
+                    endnotes=endnotes,
+                    creators=creators[pk],
+                    tags=tags[pk],
+                    chapters=chapters[pk],
+                    anonymous=anonymous or anonymous_by_collection,
                 ),
                 tags_read,
             ),
         )
-        for work in works
+        for pk, title, summary, notes, endnotes, anonymous, anonymous_by_collection in works
     ]
     SearchDocument.objects.filter(work_id__in=batch).delete()
-    SearchDocument.objects.bulk_create(documents)
+    _documents_write(documents)
+
+
+def _documents_write(documents: list[tuple[int, dict[str, str]]]) -> None:
+    """Insert new search documents: on PostgreSQL by one COPY (its trigger computes the
+    vectors all the same), a good part cheaper for the client than an INSERT's
+    parameters; elsewhere by `bulk_create`."""
+    if connection.vendor != "postgresql":
+        SearchDocument.objects.bulk_create(
+            SearchDocument(work_id=pk, **fields) for pk, fields in documents
+        )
+        return
+    columns = ["work_id", *DOCUMENT_FIELDS]
+    quote = connection.ops.quote_name
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {quote(SearchDocument._meta.db_table)} "
+            f"({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        ) as copy,
+    ):
+        for pk, fields in documents:
+            copy.write_row([pk, *(fields[name] for name in DOCUMENT_FIELDS)])

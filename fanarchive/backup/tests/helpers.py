@@ -127,12 +127,15 @@ def other_engine(data_dir: Path) -> Iterator[dict[str, str]]:
         admin.close()
 
 
-def rewritten(path: Path, target: Path, change: Any) -> None:
-    """A copy of the backup with `change(lines)` applied and the footer's hash made right
-    again: a backup that is sound as a file but says something else."""
+def rewritten(path: Path, target: Path, change: Any, added: dict[str, int] | None = None) -> None:
+    """A copy of the backup with `change(lines)` applied and the footer's hash (and, for
+    rows `added` to tables, its counts) made right again: a backup that is sound as a
+    file but says something else."""
     with gzip.open(path, "rb") as handle:
         lines = handle.read().splitlines(keepends=True)
     body, footer = change(lines[:-1]), json.loads(lines[-1])
+    for table, rows in (added or {}).items():
+        footer["tables"][table] += rows
     footer["sha256"] = hashlib.sha256(b"".join(body)).hexdigest()
     with gzip.open(target, "wb") as out:
         out.write(b"".join(body) + json.dumps(footer).encode() + b"\n")

@@ -239,3 +239,35 @@ def test_rows_naming_rows_the_backup_lacks_are_refused(backup, data_dir, tmp_pat
     assert _foreign_keys("works_chapter") == keys  # set aside during the copy, and back
     _restore(backup)  # the sound backup still restores
     assert Work.objects.get().chapters.count() == 2
+
+
+def _indexes(table: str) -> dict[str, tuple[list[str], bool]]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    return {name: (c["columns"], c["unique"]) for name, c in found.items() if c["index"]}
+
+
+@pytest.mark.flushes_database
+@pytest.mark.django_db(transaction=True)
+def test_rows_breaking_a_unique_index_are_refused_and_indexes_come_back(backup, data_dir, tmp_path):
+    """The same reader's kudos twice: refused by the unique index built again after the
+    copy (on PostgreSQL it is set aside meanwhile), and every index is back as it was."""
+
+    def kudos_twice(lines: list[bytes]) -> list[bytes]:
+        at = next(i for i, line in enumerate(lines) if b'"table":"engagement_kudos"' in line)
+        columns = json.loads(lines[at])["columns"]
+        row = json.loads(lines[at + 1])
+        row[columns.index("id")] = 987654
+        return [*lines[: at + 2], json.dumps(row).encode() + b"\n", *lines[at + 2 :]]
+
+    before = {table: _indexes(table) for table in ("engagement_kudos", "works_worktag")}
+    assert any(unique for _, unique in before["engagement_kudos"].values())
+    target = tmp_path / "twice.backup"
+    rewritten(backup, target, kudos_twice, added={"engagement_kudos": 1})
+    with pytest.raises(BackupError, match="do not hold together"):
+        _restore(target)
+    _nothing_restored(data_dir)
+    assert {table: _indexes(table) for table in before} == before
+    _restore(backup)
+    assert Kudos.objects.count() == 1
+    assert {table: _indexes(table) for table in before} == before
