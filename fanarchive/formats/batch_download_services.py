@@ -14,13 +14,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from fanarchive.accounts.models import User
 from fanarchive.engagement.models import Bookmark, ReadingHistory
 from fanarchive.formats.download_services import (
     EXPORT_VERSION,
     cached_file,
+    download_language,
     downloads_dir,
+    in_download_language,
     work_export,
 )
 from fanarchive.formats.exporters import FORMATS
@@ -35,14 +39,17 @@ BATCH_LIMIT = 500
 BATCH_FORMATS = ("epub", "html", "txt")
 BOOKMARKS = "bookmarks"
 MARKED = "marked"
-LIST_LABELS = {BOOKMARKS: "Bookmarks", MARKED: "Marked for later"}
+LIST_LABELS = {BOOKMARKS: gettext_lazy("Bookmarks"), MARKED: gettext_lazy("Marked for later")}
+
+
+ADULT_LEFT_OUT = "adult"
 
 
 @dataclass(frozen=True)
 class LeftOut:
     title: str
     url: str
-    reason: str
+    reason: str  # ADULT_LEFT_OUT; batch_readme says it in the reader's language
 
 
 @dataclass
@@ -86,12 +93,7 @@ def batch_plan(*, user: User, list_name: str, fmt: str, viewer: AgeGateContext) 
     works = [found[work_id] for work_id in ids if work_id in found]
     withheld = adult_text_withheld(viewer=viewer, works=works)
     left_out = [
-        LeftOut(
-            title=work.title,
-            url=work.get_absolute_url(),
-            reason="It may have adult content, and a batch download cannot ask you first. "
-            "Download it from its own page.",
-        )
+        LeftOut(title=work.title, url=work.get_absolute_url(), reason=ADULT_LEFT_OUT)
         for work in works
         if work.pk in withheld
     ]
@@ -113,59 +115,100 @@ def batch_file_name(title: str, work_id: int, extension: str) -> str:
 
 
 def batch_readme(plan: BatchPlan) -> str:
-    """README.txt of the zip: what it holds and what was left out, and why. Nothing in it
-    changes with time, so the same works give the same zip."""
-    label = LIST_LABELS[plan.list_name]
+    """README.txt of the zip: what it holds and what was left out, and why, in the language
+    of the moment (the reader's). Nothing in it changes with time, so the same works give
+    the same zip."""
     count = len(plan.works)
+    values = {
+        "list": LIST_LABELS[plan.list_name],
+        "site": settings.SITE_NAME,
+        "format": FORMATS[plan.fmt].label,
+        "count": count,
+    }
     lines = [
-        f"{label} from {settings.SITE_NAME}, as {FORMATS[plan.fmt].label}: "
-        f"{count} work{'s' if count != 1 else ''}.",
+        ngettext(
+            "%(list)s from %(site)s, as %(format)s: %(count)s work.",
+            "%(list)s from %(site)s, as %(format)s: %(count)s works.",
+            count,
+        )
+        % values,
         "",
     ]
     if plan.cut:
         lines += [
-            f"At most {BATCH_LIMIT} works go in one download: the last {plan.cut} "
-            f"in your list were left out.",
+            ngettext(
+                "At most %(limit)s works go in one download: the last %(cut)s in your list "
+                "was left out.",
+                "At most %(limit)s works go in one download: the last %(cut)s in your list "
+                "were left out.",
+                plan.cut,
+            )
+            % {"limit": BATCH_LIMIT, "cut": plan.cut},
             "",
         ]
     if plan.unavailable:
         lines += [
-            f"{plan.unavailable} work{'s' if plan.unavailable != 1 else ''} in your list "
-            "cannot be downloaded any more (a draft, hidden, not yet revealed or deleted) "
-            "and were left out.",
+            ngettext(
+                "%(count)s work in your list cannot be downloaded any more (a draft, hidden, "
+                "not yet revealed or deleted) and was left out.",
+                "%(count)s works in your list cannot be downloaded any more (a draft, hidden, "
+                "not yet revealed or deleted) and were left out.",
+                plan.unavailable,
+            )
+            % {"count": plan.unavailable},
             "",
         ]
     if plan.left_out:
-        lines.append("Left out:")
-        lines += [f"- {item.title} ({item.url}): {item.reason}" for item in plan.left_out]
+        reasons = {
+            ADULT_LEFT_OUT: _(
+                "It may have adult content, and a batch download cannot ask you first. "
+                "Download it from its own page."
+            )
+        }
+        lines.append(_("Left out:"))
+        lines += [
+            f"- {item.title} ({item.url}): {reasons.get(item.reason, item.reason)}"
+            for item in plan.left_out
+        ]
         lines.append("")
     return "\n".join(lines)
 
 
-def _build_zip(plan: BatchPlan, readme: str) -> bytes:
+def _build_zip(plan: BatchPlan, readme: str, language: str) -> bytes:
     extension = FORMATS[plan.fmt].extension
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", readme)
         for work in plan.works:
             # Each work's own cached download file, as its download page gives it.
-            path = work_export(work=work, fmt=plan.fmt)
+            path = work_export(work=work, fmt=plan.fmt, language=language)
             archive.write(path, arcname=batch_file_name(work.title, work.pk, extension))
     return buffer.getvalue()
 
 
-def batch_export(*, user: User, plan: BatchPlan) -> Path:
-    """The zip of `plan`, built now or reused from the cache.
+def batch_export(*, user: User, plan: BatchPlan, language: str | None = None) -> Path:
+    """The zip of `plan`, built now or reused from the cache, its README and files in
+    `language` (None: the active one, the reader's).
 
-    Its name holds a stamp of the README and each work's id and download stamp, so an
-    edited work or a changed list gives a new zip; older zips of the same list and
-    format are removed. Who may download is the caller's business (the owner only).
+    Its name holds a stamp of what the zip holds (the list, the format, what was left out
+    and each work's id and download stamp) and the language, so an edited work or a
+    changed list gives a new zip; older zips of the same list and format are removed, but
+    not the current zip of another language. Who may download is the caller's business
+    (the owner only).
     """
-    readme = batch_readme(plan)
-    parts = [EXPORT_VERSION, readme]
+    language = download_language(language)
+    with in_download_language(language):
+        readme = batch_readme(plan)
+    parts = [EXPORT_VERSION, plan.list_name, plan.fmt, str(plan.unavailable), str(plan.cut)]
+    parts += [f"{item.title}\t{item.url}\t{item.reason}" for item in plan.left_out]
     parts += [f"{work.pk}:{export_document(work).stamp()}" for work in plan.works]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
     folder = downloads_dir() / "batches" / str(user.pk)
     prefix = f"{plan.list_name}-{plan.fmt}"
-    target = folder / f"{prefix}-{EXPORT_VERSION}-{digest}.zip"
-    return cached_file(target, lambda: _build_zip(plan, readme), stale=f"{prefix}-*.zip")
+    current = f"{prefix}-{EXPORT_VERSION}-{digest}"
+    return cached_file(
+        folder / f"{current}-{language}.zip",
+        lambda: _build_zip(plan, readme, language),
+        stale=f"{prefix}-*.zip",
+        keep=f"{current}-*.zip",
+    )

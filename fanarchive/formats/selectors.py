@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.engagement.permissions import work_permissions
 from fanarchive.formats.models import EfictionMapping, ImportRecord
@@ -47,8 +49,13 @@ class ChapterDoc:
 
     @property
     def heading(self) -> str:
-        base = f"Chapter {self.position}"
-        return f"{base}: {self.title}" if self.title else base
+        """ "Chapter 3: Title", in the language of the moment (the download's)."""
+        if self.title:
+            return _("Chapter %(position)s: %(title)s") % {
+                "position": self.position,
+                "title": self.title,
+            }
+        return _("Chapter %(position)s") % {"position": self.position}
 
 
 @dataclass
@@ -74,6 +81,14 @@ class ExportDocument:
     chapters: list[ChapterDoc] = field(default_factory=list)
     # (part, series title) for each series the work is in.
     series: list[tuple[int, str]] = field(default_factory=list)
+    # An anonymous work's `creators` are ["Anonymous"]; `byline` says it in the download's
+    # language.
+    anonymous: bool = False
+
+    @property
+    def byline(self) -> list[str]:
+        """The creators as the download names them."""
+        return [_("Anonymous")] if self.anonymous else self.creators
 
     @property
     def rating(self) -> str:
@@ -88,14 +103,16 @@ class ExportDocument:
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
 
+# The meta block's labels, AO3's; translated when a download is written (in the language
+# of the reader who asks for it).
 META_LABELS = [
-    (TagType.RATING, "Rating"),
-    (TagType.WARNING, "Archive Warning"),
-    (TagType.CATEGORY, "Category"),
-    (TagType.FANDOM, "Fandom"),
-    (TagType.RELATIONSHIP, "Relationship"),
-    (TagType.CHARACTER, "Character"),
-    (TagType.FREEFORM, "Additional Tags"),
+    (TagType.RATING, gettext_lazy("Rating")),
+    (TagType.WARNING, gettext_lazy("Archive Warning")),
+    (TagType.CATEGORY, gettext_lazy("Category")),
+    (TagType.FANDOM, gettext_lazy("Fandom")),
+    (TagType.RELATIONSHIP, gettext_lazy("Relationship")),
+    (TagType.CHARACTER, gettext_lazy("Character")),
+    (TagType.FREEFORM, gettext_lazy("Additional Tags")),
 ]
 
 
@@ -150,6 +167,7 @@ def export_document(work: Work, *, drafts: bool = False) -> ExportDocument:
         site_name=settings.SITE_NAME,
         chapters=chapters,
         series=series,
+        anonymous=byline.anonymous,
     )
 
 

@@ -38,6 +38,13 @@ class SeriesDocument:
     updated: datetime
     site_name: str
     parts: list[ExportDocument] = field(default_factory=list)
+    # No public creator (every part anonymous): `creators` is ["Anonymous"], and `byline`
+    # says it in the download's language.
+    anonymous: bool = False
+
+    @property
+    def byline(self) -> list[str]:
+        return [_("Anonymous")] if self.anonymous else self.creators
 
     @property
     def language(self) -> str:
@@ -98,4 +105,5 @@ def series_document(series: Series, parts: list[Work]) -> SeriesDocument:
         updated=series.updated_at,
         site_name=settings.SITE_NAME,
         parts=[export_document(work) for work in parts],
+        anonymous=not public_creators,
     )

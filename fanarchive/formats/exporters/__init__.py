@@ -6,6 +6,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
+
 from fanarchive.formats.exporters.epub import export_epub
 from fanarchive.formats.exporters.html import export_html
 from fanarchive.formats.exporters.pdf import export_pdf
@@ -16,7 +19,7 @@ from fanarchive.formats.selectors import ExportDocument
 @dataclass(frozen=True)
 class Format:
     name: str
-    label: str
+    label: StrOrPromise  # shown to readers: "Text" is translated
     extension: str
     content_type: str
     build: Callable[[ExportDocument], bytes]
@@ -44,7 +47,7 @@ FORMATS: dict[str, Format] = {
         Format("epub", "EPUB", "epub", "application/epub+zip", _epub),
         Format("pdf", "PDF", "pdf", "application/pdf", _pdf),
         Format("html", "HTML", "html", "text/html; charset=utf-8", _html),
-        Format("txt", "Text", "txt", "text/plain; charset=utf-8", _text),
+        Format("txt", gettext_lazy("Text"), "txt", "text/plain; charset=utf-8", _text),
     )
 }
 

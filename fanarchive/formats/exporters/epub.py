@@ -5,6 +5,10 @@ one XHTML file per chapter with its heading, notes, text and end notes; an
 afterword with the work's end notes; a navigation document; a stylesheet; and
 the package document with title, creators, language, identifier, subjects and
 the modified date. epubcheck passes it (tested).
+
+The book's language (`<dc:language>`, `xml:lang`) is the work's; the words the archive
+adds (labels, "Chapter 3", the contents) are in the language active while it is written,
+the reader's (download_services).
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ import io
 import uuid
 import zipfile
 from html import escape
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fanarchive.core.text import html_to_text
 from fanarchive.formats.exporters.xhtml import to_xhtml
@@ -62,7 +70,23 @@ def _labelled(label: str, markup: str) -> str:
     if not markup:
         return ""
     quoted = f'<blockquote class="userstuff">{to_xhtml(markup)}</blockquote>\n'
-    return f'<p class="label">{label}</p>\n{quoted}'
+    return f'<p class="label">{escape(label)}</p>\n{quoted}'
+
+
+def count(value: int) -> str:
+    """A number as the download's language writes it (1,234 or 1.234)."""
+    return number_format(value, force_grouping=True)
+
+
+def series_part(part: int, title: str) -> str:
+    """ "Part 2 of Title" (plain text)."""
+    return _("Part %(part)s of %(title)s") % {"part": part, "title": title}
+
+
+def term(label: object) -> str:
+    """A label before its value: "Rating:" (plain text)."""
+    # Translators: a label before its value in a download ("Rating: Mature").
+    return _("%(label)s:") % {"label": label}
 
 
 def _meta_block(doc: ExportDocument) -> str:
@@ -71,33 +95,46 @@ def _meta_block(doc: ExportDocument) -> str:
         names = doc.tags.get(tag_type)
         if names:
             tags = ", ".join(f'<span class="tag">{escape(n)}</span>' for n in names)
-            rows.append(f"<dt>{label}:</dt><dd>{tags}</dd>")
-    rows.append(f"<dt>Language:</dt><dd>{escape(doc.language_name)}</dd>")
+            rows.append(f"<dt>{escape(term(label))}</dt><dd>{tags}</dd>")
+    # (Translated outside f-strings: xgettext does not look inside them.)
+    language = escape(term(_("Language")))
+    rows.append(f"<dt>{language}</dt><dd>{escape(doc.language_name)}</dd>")
     if doc.series:
         parts = ", ".join(
-            f'<span class="series">Part {part} of {escape(title)}</span>'
+            f'<span class="series">{escape(series_part(part, title))}</span>'
             for part, title in doc.series
         )
-        rows.append(f"<dt>Series:</dt><dd>{parts}</dd>")
+        series = escape(term(pgettext("one series, a label in a download", "Series")))
+        rows.append(f"<dt>{series}</dt><dd>{parts}</dd>")
     stats = []
     if doc.published:
-        stats.append(f"Published: {doc.published:%Y-%m-%d}")
+        stats.append(term(_("Published")) + f" {doc.published:%Y-%m-%d}")
     if doc.revised and doc.published and doc.revised.date() != doc.published.date():
-        stats.append(f"{'Completed' if doc.complete else 'Updated'}: {doc.revised:%Y-%m-%d}")
-    stats += [f"Words: {doc.words:,}", f"Chapters: {doc.chapter_fraction}"]
-    rows.append(f"<dt>Stats:</dt><dd>{escape(' '.join(stats))}</dd>")
+        revised = _("Completed") if doc.complete else _("Updated")
+        stats.append(term(revised) + f" {doc.revised:%Y-%m-%d}")
+    stats += [
+        term(_("Words")) + " " + count(doc.words),
+        term(_("Chapters")) + " " + doc.chapter_fraction,
+    ]
+    stats_label = escape(term(_("Stats")))
+    rows.append(f"<dt>{stats_label}</dt><dd>{escape(' '.join(stats))}</dd>")
     return '<dl class="tags">\n' + "\n".join(rows) + "\n</dl>\n"
 
 
+def byline(names: list[str]) -> str:
+    """ "by A, B" with each name in its span (markup)."""
+    creators = ", ".join(f'<span class="author">{escape(n)}</span>' for n in names)
+    return _("by %(creators)s") % {"creators": creators}
+
+
 def title_page(doc: ExportDocument) -> str:
-    creators = ", ".join(f'<span class="author">{escape(n)}</span>' for n in doc.creators)
     body = (
         '<div id="preface"><div class="meta">\n'
         + _meta_block(doc)
         + f"<h1>{escape(doc.title)}</h1>\n"
-        + f'<div class="byline">by {creators}</div>\n'
-        + _labelled("Summary", doc.summary)
-        + _labelled("Notes", doc.notes)
+        + f'<div class="byline">{byline(doc.byline)}</div>\n'
+        + _labelled(_("Summary"), doc.summary)
+        + _labelled(_("Notes"), doc.notes)
         + "</div></div>"
     )
     return body
@@ -107,9 +144,9 @@ def chapter_body(doc: ExportDocument, index: int) -> str:
     chapter = doc.chapters[index]
     many = len(doc.chapters) > 1
     heading = f'<h2 class="heading">{escape(chapter.heading)}</h2>\n' if many else ""
-    before = heading + _labelled("Chapter Summary", chapter.summary)
-    before += _labelled("Chapter Notes", chapter.notes)
-    after = _labelled("Chapter End Notes", chapter.endnotes)
+    before = heading + _labelled(_("Chapter Summary"), chapter.summary)
+    before += _labelled(_("Chapter Notes"), chapter.notes)
+    after = _labelled(_("Chapter End Notes"), chapter.endnotes)
     return (
         f'<div class="chapter" id="chapter-{chapter.position}">\n'
         + (f'<div class="meta group">\n{before}</div>\n' if before else "")
@@ -122,7 +159,7 @@ def chapter_body(doc: ExportDocument, index: int) -> str:
 def afterword(doc: ExportDocument) -> str:
     return (
         '<div id="afterword"><div class="meta">\n'
-        + _labelled("End Notes", doc.endnotes)
+        + _labelled(_("End Notes"), doc.endnotes)
         + "</div></div>"
     )
 
@@ -138,7 +175,7 @@ def _package(doc: ExportDocument, items: list[tuple[str, str, str]]) -> str:
         for tag_type, _label in META_LABELS[3:]
         for name in doc.tags.get(tag_type, [])
     )
-    creators = "".join(f"<dc:creator>{escape(n)}</dc:creator>\n    " for n in doc.creators)
+    creators = "".join(f"<dc:creator>{escape(n)}</dc:creator>\n    " for n in doc.byline)
     summary = " ".join(html_to_text(doc.summary).split())
     description = f"<dc:description>{escape(summary)}</dc:description>\n    " if summary else ""
     collections = "".join(
@@ -186,14 +223,16 @@ def _nav(doc: ExportDocument, items: list[tuple[str, str, str]]) -> str:
 
 
 def export_epub(doc: ExportDocument) -> bytes:
-    pages: list[tuple[str, str, str, str]] = [("title", "title.xhtml", "Preface", title_page(doc))]
+    pages: list[tuple[str, str, str, str]] = [
+        ("title", "title.xhtml", _("Preface"), title_page(doc))
+    ]
     for index, chapter in enumerate(doc.chapters):
         label = chapter.heading if len(doc.chapters) > 1 else doc.title
         pages.append(
             (f"c{index + 1}", f"chapter-{index + 1:03d}.xhtml", label, chapter_body(doc, index))
         )
     if doc.endnotes:
-        pages.append(("afterword", "afterword.xhtml", "Afterword", afterword(doc)))
+        pages.append(("afterword", "afterword.xhtml", _("Afterword"), afterword(doc)))
     items = [(item_id, href, title) for item_id, href, title, _body in pages]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as book:

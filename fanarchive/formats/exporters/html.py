@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from fanarchive.formats.exporters.epub import STYLESHEET, afterword, chapter_body, title_page
 from fanarchive.formats.selectors import ExportDocument
 
@@ -15,7 +17,8 @@ def document(doc: ExportDocument, *, extra_css: str = "", contents: bool = False
             f'<li><a href="#chapter-{c.position}">{escape(c.heading)}</a></li>'
             for c in doc.chapters
         )
-        toc = f'<nav class="toc"><h2>Contents</h2><ol>\n{entries}\n</ol></nav>\n'
+        heading = escape(_("Contents"))
+        toc = f'<nav class="toc"><h2>{heading}</h2><ol>\n{entries}\n</ol></nav>\n'
     chapters = "\n".join(chapter_body(doc, i) for i in range(len(doc.chapters)))
     end = afterword(doc) if doc.endnotes else ""
     lang = escape(doc.language)
@@ -23,7 +26,7 @@ def document(doc: ExportDocument, *, extra_css: str = "", contents: bool = False
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(doc.title)}</title>\n"
         '<meta name="generator" content="Fanarchive">\n'
-        + "".join(f'<meta name="author" content="{escape(n)}">\n' for n in doc.creators)
+        + "".join(f'<meta name="author" content="{escape(n)}">\n' for n in doc.byline)
         + f"<style>\n{STYLESHEET}{extra_css}</style>\n</head>\n<body>\n"
         + title_page(doc)
         + "\n"

@@ -15,6 +15,9 @@ import zipfile
 from collections.abc import Callable
 from html import escape
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
 from fanarchive.core.text import html_to_text
 from fanarchive.formats.exporters import epub, pdf, text
 from fanarchive.formats.selectors import ExportDocument
@@ -40,17 +43,26 @@ def _byline(names: list[str]) -> str:
     return ", ".join(f'<span class="author">{escape(n)}</span>' for n in names)
 
 
+def _works(sdoc: SeriesDocument) -> str:
+    """ "3 works", or "3 works, complete" (plain text)."""
+    count = len(sdoc.parts)
+    if sdoc.complete:
+        text = ngettext("%(count)s work, complete", "%(count)s works, complete", count)
+    else:
+        text = ngettext("%(count)s work", "%(count)s works", count)
+    return text % {"count": count}
+
+
 def _front(sdoc: SeriesDocument, contents: str) -> str:
     """The series' own title page: title, creators, summary, notes, and its parts."""
-    count = len(sdoc.parts)
+    by = _("A series by %(creators)s") % {"creators": _byline(sdoc.byline)}
     return (
         '<div class="series-front meta">\n'
         + f"<h1>{escape(sdoc.title)}</h1>\n"
-        + f'<div class="byline">A series by {_byline(sdoc.creators)}</div>\n'
-        + f'<p class="parts">{count} work{"" if count == 1 else "s"}'
-        + f"{', complete' if sdoc.complete else ''}</p>\n"
-        + epub._labelled("Series Summary", sdoc.summary)
-        + epub._labelled("Series Notes", sdoc.notes)
+        + f'<div class="byline">{by}</div>\n'
+        + f'<p class="parts">{escape(_works(sdoc))}</p>\n'
+        + epub._labelled(_("Series Summary"), sdoc.summary)
+        + epub._labelled(_("Series Notes"), sdoc.notes)
         + contents
         + "</div>"
     )
@@ -77,16 +89,23 @@ def _part_markup(number: int, doc: ExportDocument) -> str:
 
 def series_html_document(sdoc: SeriesDocument, *, extra_css: str = "") -> str:
     entries = "\n".join(
-        f'<li><a href="#part-{n}">{escape(doc.title)}</a> by {escape(", ".join(doc.creators))}</li>'
+        "<li>"
+        + _("%(title)s by %(creators)s")
+        % {
+            "title": f'<a href="#part-{n}">{escape(doc.title)}</a>',
+            "creators": escape(", ".join(doc.byline)),
+        }
+        + "</li>"
         for n, doc in enumerate(sdoc.parts, start=1)
     )
-    contents = f'<nav class="toc"><h2>Contents</h2><ol>\n{entries}\n</ol></nav>\n'
+    heading = escape(_("Contents"))
+    contents = f'<nav class="toc"><h2>{heading}</h2><ol>\n{entries}\n</ol></nav>\n'
     parts = "\n".join(_part_markup(n, doc) for n, doc in enumerate(sdoc.parts, start=1))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(sdoc.language)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(sdoc.title)}</title>\n"
         '<meta name="generator" content="Fanarchive">\n'
-        + "".join(f'<meta name="author" content="{escape(n)}">\n' for n in sdoc.creators)
+        + "".join(f'<meta name="author" content="{escape(n)}">\n' for n in sdoc.byline)
         + f"<style>\n{epub.STYLESHEET}{SERIES_CSS}{extra_css}</style>\n</head>\n<body>\n"
         + _front(sdoc, contents)
         + "\n"
@@ -109,18 +128,25 @@ def export_series_pdf(sdoc: SeriesDocument) -> bytes:
 
 
 def export_series_text(sdoc: SeriesDocument) -> bytes:
-    header = [f"Series: {sdoc.title}", f"Author: {', '.join(sdoc.creators)}"]
-    header.append(f"Works: {len(sdoc.parts)}{', complete' if sdoc.complete else ''}")
+    header = [
+        text.field(pgettext("one series, a label in a download", "Series"), sdoc.title),
+        text.field(_("Author"), ", ".join(sdoc.byline)),
+    ]
+    header.append(text.field(_("Works"), _works(sdoc)))
     blocks = ["\n".join(header)]
-    blocks += text._section("Series Summary", sdoc.summary)
-    blocks += text._section("Series Notes", sdoc.notes)
+    blocks += text._section(_("Series Summary"), sdoc.summary)
+    blocks += text._section(_("Series Notes"), sdoc.notes)
     blocks.append(
-        "Contents:\n"
-        + "\n".join(f"Part {n}: {doc.title}" for n, doc in enumerate(sdoc.parts, start=1))
+        epub.term(_("Contents"))
+        + "\n"
+        + "\n".join(
+            _("Part %(part)s: %(title)s") % {"part": n, "title": doc.title}
+            for n, doc in enumerate(sdoc.parts, start=1)
+        )
     )
     rule = "=" * 60
     for n, doc in enumerate(sdoc.parts, start=1):
-        blocks.append(f"{rule}\nPart {n} of {sdoc.title}\n{rule}")
+        blocks.append(f"{rule}\n{epub.series_part(n, sdoc.title)}\n{rule}")
         blocks.append(text.export_text(doc).decode("utf-8").rstrip("\n"))
     return ("\n\n".join(blocks) + "\n").encode("utf-8")
 
@@ -140,13 +166,14 @@ def _part_pages(number: int, doc: ExportDocument) -> list[Page]:
         pages.append((f"p{number}c{index + 1}", href, label, epub.chapter_body(doc, index), doc))
     if doc.endnotes:
         pages.append(
-            (f"p{number}a", f"{prefix}-afterword.xhtml", "Afterword", epub.afterword(doc), doc)
+            (f"p{number}a", f"{prefix}-afterword.xhtml", _("Afterword"), epub.afterword(doc), doc)
         )
     return pages
 
 
 def _nav(sdoc: SeriesDocument, parts: list[list[Page]]) -> str:
-    entries = ['<li><a href="series.xhtml">About this series</a></li>']
+    about = escape(_("About this series"))
+    entries = [f'<li><a href="series.xhtml">{about}</a></li>']
     for pages in parts:
         _id, href, title, _body, _doc = pages[0]
         inner = "".join(f'<li><a href="{p[1]}">{escape(p[2])}</a></li>' for p in pages[1:])
@@ -167,7 +194,7 @@ def series_identifier(sdoc: SeriesDocument) -> str:
 
 def _package(sdoc: SeriesDocument, pages: list[Page]) -> str:
     languages = list(dict.fromkeys(doc.language for doc in sdoc.parts))
-    creators = "".join(f"<dc:creator>{escape(n)}</dc:creator>\n    " for n in sdoc.creators)
+    creators = "".join(f"<dc:creator>{escape(n)}</dc:creator>\n    " for n in sdoc.byline)
     summary = " ".join(html_to_text(sdoc.summary).split())
     description = f"<dc:description>{escape(summary)}</dc:description>\n    " if summary else ""
     manifest = "\n    ".join(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import lxml.html
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fanarchive.core.text import html_to_text
+from fanarchive.formats.exporters.epub import count, series_part, term
 from fanarchive.formats.selectors import META_LABELS, ExportDocument
 
 SCENE_BREAK = "* * *"
@@ -66,35 +69,43 @@ def _paragraphs(fragment: str) -> list[str]:
     return out
 
 
+def field(label: object, value: str) -> str:
+    """ "Label: value", in the download's language."""
+    return f"{term(label)} {value}"
+
+
 def _section(label: str, fragment: str) -> list[str]:
     paragraphs = _paragraphs(fragment)
     if not paragraphs:
         return []
-    return [f"{label}: {paragraphs[0]}", *paragraphs[1:]]
+    return [field(label, paragraphs[0]), *paragraphs[1:]]
 
 
 def export_text(doc: ExportDocument) -> bytes:
-    header = [f"Title: {doc.title}", f"Author: {', '.join(doc.creators)}"]
+    header = [field(_("Title"), doc.title), field(_("Author"), ", ".join(doc.byline))]
     for tag_type, label in META_LABELS:
         names = doc.tags.get(tag_type)
         if names:
-            header.append(f"{label}: {', '.join(names)}")
-    header.append(f"Language: {doc.language_name}")
-    header += [f"Series: Part {part} of {title}" for part, title in doc.series]
-    header.append(f"Words: {doc.words:,}")
-    header.append(f"Chapters: {doc.chapter_fraction}")
+            header.append(field(label, ", ".join(names)))
+    header.append(field(_("Language"), doc.language_name))
+    header += [
+        field(pgettext("one series, a label in a download", "Series"), series_part(part, title))
+        for part, title in doc.series
+    ]
+    header.append(field(_("Words"), count(doc.words)))
+    header.append(field(_("Chapters"), doc.chapter_fraction))
     summary = _paragraphs(doc.summary)
     if summary:
-        header.append("Summary: " + "\n".join(summary))
+        header.append(field(_("Summary"), "\n".join(summary)))
     blocks = ["\n".join(header)]
-    blocks += _section("Notes", doc.notes)
+    blocks += _section(_("Notes"), doc.notes)
     many = len(doc.chapters) > 1
     for chapter in doc.chapters:
         if many:
             blocks.append(chapter.heading)
-        blocks += _section("Chapter Summary", chapter.summary)
-        blocks += _section("Chapter Notes", chapter.notes)
+        blocks += _section(_("Chapter Summary"), chapter.summary)
+        blocks += _section(_("Chapter Notes"), chapter.notes)
         blocks += _paragraphs(chapter.content)
-        blocks += _section("Chapter End Notes", chapter.endnotes)
-    blocks += _section("End Notes", doc.endnotes)
+        blocks += _section(_("Chapter End Notes"), chapter.endnotes)
+    blocks += _section(_("End Notes"), doc.endnotes)
     return ("\n\n".join(blocks) + "\n").encode("utf-8")

@@ -12,6 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 import lxml.html
+from django.utils.translation import gettext as _
 from lxml import etree
 
 _RENAME = {"center": ("div", "center"), "big": ("span", "big"), "tt": ("code", "")}
@@ -65,7 +66,9 @@ def _drop_remote_images(root: lxml.html.HtmlElement) -> None:
         alt = image.get("alt") or ""
         replacement = lxml.html.Element("span")
         replacement.set("class", "image")
-        replacement.text = f"[image: {alt}]" if alt else "[image]"
+        replacement.text = (
+            _("[image: %(description)s]") % {"description": alt} if alt else _("[image]")
+        )
         replacement.tail = image.tail
         image.getparent().replace(image, replacement)
 

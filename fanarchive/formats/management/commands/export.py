@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -31,6 +32,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("-o", "--output", type=Path, help="the file to write (one work)")
         parser.add_argument("--all", type=Path, metavar="DIR", help="export every posted work")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="the language of what the archive adds (labels, headings, contents); "
+            f"default {settings.LANGUAGE_CODE}. The work's own text is never translated.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -45,7 +53,9 @@ class Command(BaseCommand):
         if len(formats) != 1:
             raise CommandError("One work is exported to one file: give one --format.")
         work = self._work(options["work_id"])
-        options["output"].write_bytes(export_bytes(work=work, fmt=formats[0]))
+        options["output"].write_bytes(
+            export_bytes(work=work, fmt=formats[0], language=options["language"])
+        )
         self.stdout.write(f"Wrote {options['output']}")
 
     @staticmethod
@@ -80,7 +90,9 @@ class Command(BaseCommand):
             work = Work.objects.get(pk=work_id)
             for fmt in formats:
                 name = f"{work.pk}-{download_name(work.title, work.pk, FORMATS[fmt].extension)}"
-                (folder / name).write_bytes(export_bytes(work=work, fmt=fmt))
+                (folder / name).write_bytes(
+                    export_bytes(work=work, fmt=fmt, language=options["language"])
+                )
                 bar.update(1)
         bar.close()
         self.stdout.write(f"Exported {len(ids)} works ({', '.join(formats)}) to {folder}")
