@@ -4,6 +4,7 @@ from django.urls import include, path
 from fanarchive.accounts import urls as accounts_urls
 from fanarchive.api.api import api, not_found
 from fanarchive.core.i18n import javascript_catalog
+from fanarchive.core.views import favicon
 from fanarchive.discovery import listing_urls as discovery_listing_urls
 from fanarchive.discovery import profile_urls as discovery_profile_urls
 from fanarchive.discovery import social_urls as discovery_social_urls
@@ -36,6 +37,7 @@ social_pages = (
 urlpatterns = [
     # The scripts' translations in the reader's language (docs/translating.md).
     path("jsi18n/", javascript_catalog, name="javascript-catalog"),
+    path("favicon.ico", favicon),
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", not_found),
     # The front page, news (/news/...) and the site's pages (/about/<slug>/).

@@ -15,9 +15,16 @@ from django.core.exceptions import (
 )
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    QueryDict,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -56,6 +63,11 @@ def paginate(request: HttpRequest, items: QuerySet[Any, T] | Sequence[T]) -> Pag
 def posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data on POST (even when every box is unticked), else None: an unbound form."""
     return request.POST if request.method == "POST" else None
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever the page says: the site's icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 # -- error pages (config/urls.py names them) ---------------------------------------------
