@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from fanarchive.accounts import events
 from fanarchive.accounts.models import User
@@ -34,12 +35,12 @@ ADMIN_FIELDS = (
 
 def _require_admin(actor: User, doing: str) -> None:
     if not (actor.is_active and actor.is_staff and actor.has_perm(f"accounts.{doing}_user")):
-        raise PermissionDenied("Only administrators can change accounts here.")
+        raise PermissionDenied(gettext("Only administrators can change accounts here."))
 
 
 def _granting_superuser(actor: User, values: dict[str, Any]) -> None:
     if values.get("is_superuser") and not actor.is_superuser:
-        raise PermissionDenied("Only a superuser can make another account a superuser.")
+        raise PermissionDenied(gettext("Only a superuser can make another account a superuser."))
 
 
 def new_account_errors(*, username: str, email: str) -> dict[str, list[str]]:
@@ -83,7 +84,7 @@ def user_admin_update(*, actor: User, user: User, values: dict[str, Any], reason
     _require_admin(actor, "change")
     _granting_superuser(actor, values)
     if user.pk == actor.pk and values.get("is_active") is False:
-        raise PermissionDenied("You cannot deactivate your own account.")
+        raise PermissionDenied(gettext("You cannot deactivate your own account."))
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=user.pk)
         changed = {k: v for k, v in values.items() if getattr(stored, k) != v}

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fanarchive.accounts.age_tokens import TOKEN_LIFETIME, TokenRefused, check_token, token_digest
 from fanarchive.accounts.models import SpentVerificationToken, User
@@ -27,7 +28,7 @@ def adult_confirm(*, user: User, owner: User) -> User:
     """`owner` confirms that they are 18 or over ("adults" policy). Only for themselves;
     confirming again keeps the first date."""
     if user.pk != owner.pk:
-        raise PermissionDenied("Only the account's owner can confirm their age.")
+        raise PermissionDenied(gettext("Only the account's owner can confirm their age."))
     if owner.adult_confirmed_at is None:
         owner.adult_confirmed_at = timezone.now()
         owner.save(update_fields=["adult_confirmed_at"])
@@ -44,7 +45,7 @@ def age_verification_set(*, actor: User, user: User, verified: bool, reason: str
     """An admin marks `user` age-verified (or takes it back), with an audit entry;
     returns the account as it is now."""
     if not _is_admin(actor):
-        raise PermissionDenied("Only admins can mark accounts age-verified.")
+        raise PermissionDenied(gettext("Only admins can mark accounts age-verified."))
     # The row as it is now (the caller's copy may be older), held until the change is logged.
     user = User.objects.select_for_update().get(pk=user.pk)
     before = user.age_verified_at

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 def require_self(user: User, owner: User) -> None:
     """Refuse (403) anyone but `owner` changing `owner`'s account."""
     if user.pk != owner.pk:
-        raise PermissionDenied("You can only change your own account.")
+        raise PermissionDenied(_("You can only change your own account."))
 
 
 def profile_update(*, user: User, owner: User, about: str) -> User:

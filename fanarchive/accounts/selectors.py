@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import Block, Preference, Pseud, User
 
@@ -20,7 +21,7 @@ def user_get(username: str) -> User:
     """The account with this user name, in any case; 404 when there is none."""
     user = User.objects.filter(username__iexact=username).first()
     if user is None:
-        raise Http404("No such user.")
+        raise Http404(gettext("No such user."))
     return user
 
 
@@ -28,7 +29,7 @@ def own_account(viewer: AnyUser, username: str) -> User:
     """The account named in the address, when it is the viewer's own: 404 if unknown, else 403."""
     owner = user_get(username)
     if not viewer.is_authenticated or viewer.pk != owner.pk:
-        raise PermissionDenied("Only the owner of this account can see this page.")
+        raise PermissionDenied(gettext("Only the owner of this account can see this page."))
     return owner
 
 
@@ -36,7 +37,7 @@ def pseud_get(owner: User, name: str) -> Pseud:
     """`owner`'s pseud with this name, in any case; 404 when there is none."""
     pseud = Pseud.objects.select_related("user").filter(user=owner, name__iexact=name).first()
     if pseud is None:
-        raise Http404("No such pseud.")
+        raise Http404(gettext("No such pseud."))
     return pseud
 
 

@@ -211,7 +211,7 @@ def recovery_codes_regenerate(*, user: User, password: str, address: str) -> lis
 def two_factor_reset_by_admin(*, actor: User, user: User, reason: str) -> None:
     """An admin turns off the two-factor log-in of an owner who lost app and codes."""
     if not (actor.is_active and (actor.is_staff or actor.is_superuser)):
-        raise PermissionDenied("Only admins can turn off someone's two-factor log-in.")
+        raise PermissionDenied(_("Only admins can turn off someone's two-factor log-in."))
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why (how the owner proved who they are).")]})
     with transaction.atomic():

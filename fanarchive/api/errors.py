@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
@@ -29,6 +30,30 @@ logger = logging.getLogger("fanarchive.api")
 PROBLEM_TYPE = "application/problem+json"
 # Problem types: `urn:fanarchive:problem:<name>`, listed in the README's API section.
 TYPE_PREFIX = "urn:fanarchive:problem:"
+# A problem's `title`, for people: the status's phrase, in the request's language (the
+# `type` and `status` are what programs read). Other statuses keep HTTP's English phrase.
+TITLES = {
+    400: gettext_noop("Bad Request"),
+    401: gettext_noop("Unauthorized"),
+    403: gettext_noop("Forbidden"),
+    404: gettext_noop("Not Found"),
+    405: gettext_noop("Method Not Allowed"),
+    409: gettext_noop("Conflict"),
+    410: gettext_noop("Gone"),
+    412: gettext_noop("Precondition Failed"),
+    413: gettext_noop("Request Entity Too Large"),
+    415: gettext_noop("Unsupported Media Type"),
+    422: gettext_noop("Unprocessable Entity"),
+    429: gettext_noop("Too Many Requests"),
+    500: gettext_noop("Internal Server Error"),
+    503: gettext_noop("Service Unavailable"),
+}
+
+
+def problem_title(status: int) -> str:
+    """The `title` of a problem of `status`, translated."""
+    title = TITLES.get(status)
+    return _(title) if title is not None else HTTPStatus(status).phrase
 
 
 class Problem(Schema):
@@ -77,7 +102,7 @@ def problem_response(
 ) -> HttpResponse:
     body: dict[str, Any] = {
         "type": TYPE_PREFIX + name if name else "about:blank",
-        "title": HTTPStatus(status).phrase,
+        "title": problem_title(status),
         "status": status,
         "detail": str(detail),
         **(extra or {}),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.models import User
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read"
-    WRITE = "write", "Read and write"
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
 
 
 class ApiToken(models.Model):

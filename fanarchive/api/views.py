@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts import selectors as account_selectors
@@ -56,5 +57,5 @@ def token_revoke(request: HttpRequest, username: str, token_id: int) -> HttpResp
     owner = account_selectors.own_account(request.user, username)
     token = selectors.token_get(owner, token_id)
     services.token_revoke(user=authenticated_user(request), token=token)
-    messages.success(request, f'The token "{token.name}" was revoked.')
+    messages.success(request, _('The token "%(name)s" was revoked.') % {"name": token.name})
     return redirect("api:tokens", owner.username)

@@ -213,12 +213,12 @@ def draft_review(challenge: Challenge) -> DraftReview:
     recipient_reasons = reasons("unmatched_recipients")
     return DraftReview(
         without_recipient=[
-            Unmatched(s, giver_reasons.get(s.pk, ["Changed by hand since matching."]))
+            Unmatched(s, giver_reasons.get(s.pk, [_("Changed by hand since matching.")]))
             for s in signups
             if s.pk not in giving
         ],
         without_giver=[
-            Unmatched(s, recipient_reasons.get(s.pk, ["Changed by hand since matching."]))
+            Unmatched(s, recipient_reasons.get(s.pk, [_("Changed by hand since matching.")]))
             for s in signups
             if s.pk not in receiving
         ],

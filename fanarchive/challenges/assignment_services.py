@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.models import User
 from fanarchive.challenges import tasks
@@ -45,6 +46,7 @@ from fanarchive.challenges.setup_selectors import when
 from fanarchive.collections.item_services import collection_item_add
 from fanarchive.collections.models import CollectionItem
 from fanarchive.collections.selectors import can_moderate, collection_moderator_users
+from fanarchive.core.translation import lazy_format, lazy_text
 from fanarchive.engagement.models import Notice, NoticeKind
 from fanarchive.engagement.notices import notify
 from fanarchive.works.creator_services import GiftRecipient, gifts_set
@@ -200,10 +202,14 @@ def _request_text(assignment: Assignment) -> str:
     """The recipient's request as a notice quotes it: title, tags, description."""
     request = assignment.request
     if request is None:
-        return "They made no request: anything in the spirit of the exchange will do."
-    tags = ", ".join(sorted(pt.tag.name for pt in request.prompt_tags.all())) or "no tags"
+        return _("They made no request: anything in the spirit of the exchange will do.")
+    tags = ", ".join(sorted(pt.tag.name for pt in request.prompt_tags.all())) or _("no tags")
     anything = ", ".join(request.any_types)
-    text = f"Their request {str(request)!r}: {tags}" + (f" (any {anything})" if anything else "")
+    values = {"request": repr(str(request)), "tags": tags, "any": anything}
+    if anything:
+        text = _("Their request %(request)s: %(tags)s (any %(any)s)") % values
+    else:
+        text = _("Their request %(request)s: %(tags)s") % values
     description = " ".join(strip_tags(request.description).split())
     if description:
         if len(description) > NOTICE_DESCRIPTION_CHARS:
@@ -214,20 +220,30 @@ def _request_text(assignment: Assignment) -> str:
 
 def _due_text(challenge: Challenge) -> str:
     due = challenge.assignments_due_at
-    return f"It is due on {when(due)}." if due is not None else "It has no due date."
+    if due is None:
+        return _("It has no due date.")
+    return _("It is due on %(date)s.") % {"date": when(due)}
 
 
 def _tell_writer(assignment: Assignment, writer: User, actor: User | None, pinch_hit: bool) -> None:
     challenge = assignment.challenge
     collection = challenge.collection
-    role = "pinch-hit assignment" if pinch_hit else "assignment"
+    if pinch_hit:
+        subject = gettext_lazy("Your pinch-hit assignment in %(collection)s")
+    else:
+        subject = gettext_lazy("Your assignment in %(collection)s")
     notify(
         recipients=[writer],
         kind=NoticeKind.COLLECTION,
-        subject=f"Your {role} in {collection.title}",
-        body=(
-            f"You write a gift for {assignment.recipient.pseud.byline} in "
-            f"{collection.title}. {_request_text(assignment)} {_due_text(challenge)}"
+        subject=lazy_format(subject, collection=collection.title),
+        body=lazy_format(
+            gettext_lazy(
+                "You write a gift for %(recipient)s in %(collection)s. %(request)s %(due)s"
+            ),
+            recipient=assignment.recipient.pseud.byline,
+            collection=collection.title,
+            request=lazy_text(_request_text, assignment),
+            due=lazy_text(_due_text, challenge),
         ),
         url=assignment_url(assignment),
         actor=actor,
@@ -327,12 +343,23 @@ def assignment_default(*, user: User, assignment: Assignment) -> Assignment:
     notify(
         recipients=collection_moderator_users(collection),
         kind=NoticeKind.COLLECTION,
-        subject=f"An assignment in {collection.title} was defaulted",
-        body=(
-            f"{writer.username} will not write the gift for "
-            f"{assignment.recipient.pseud.byline} in {collection.title}"
-            f"{' (marked by a moderator)' if by_moderator else ''}. "
-            "It needs a pinch hitter."
+        subject=lazy_format(
+            gettext_lazy("An assignment in %(collection)s was defaulted"),
+            collection=collection.title,
+        ),
+        body=lazy_format(
+            gettext_lazy(
+                "%(writer)s will not write the gift for %(recipient)s in %(collection)s "
+                "(marked by a moderator). It needs a pinch hitter."
+            )
+            if by_moderator
+            else gettext_lazy(
+                "%(writer)s will not write the gift for %(recipient)s in %(collection)s. "
+                "It needs a pinch hitter."
+            ),
+            writer=writer.username,
+            recipient=assignment.recipient.pseud.byline,
+            collection=collection.title,
         ),
         url=_moderation_url(assignment.challenge),
         actor=user,
@@ -445,10 +472,17 @@ def assignments_signup_withdrawn(signup: SignUp) -> None:
             notify(
                 recipients=[writer],
                 kind=NoticeKind.COLLECTION,
-                subject=f"Your assignment in {collection.title} is cancelled",
-                body=(
-                    f"{signup.pseud.byline} withdrew from {collection.title}, so you no "
-                    "longer write a gift for them."
+                subject=lazy_format(
+                    gettext_lazy("Your assignment in %(collection)s is cancelled"),
+                    collection=collection.title,
+                ),
+                body=lazy_format(
+                    gettext_lazy(
+                        "%(recipient)s withdrew from %(collection)s, so you no longer write a "
+                        "gift for them."
+                    ),
+                    recipient=signup.pseud.byline,
+                    collection=collection.title,
                 ),
                 url=collection.get_absolute_url(),
             )

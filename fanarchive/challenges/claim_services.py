@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_active
@@ -26,6 +27,7 @@ from fanarchive.challenges.prompt_selectors import claim_refusal
 from fanarchive.collections.item_services import collection_item_add
 from fanarchive.collections.models import Collection, CollectionItem
 from fanarchive.collections.selectors import can_moderate
+from fanarchive.core.translation import lazy_format, lazy_text
 from fanarchive.engagement.models import NoticeKind
 from fanarchive.engagement.notices import notify
 from fanarchive.works.creator_services import (
@@ -42,7 +44,9 @@ def prompt_url(prompt: Prompt) -> str:
 
 
 def prompt_label(prompt: Prompt) -> str:
-    return f'"{prompt.title}"' if prompt.title else f"number {prompt.pk}"
+    if prompt.title:
+        return f'"{prompt.title}"'
+    return _("number %(number)s") % {"number": prompt.pk}
 
 
 @transaction.atomic
@@ -96,10 +100,16 @@ def claim_drop(*, user: User, claim: Claim) -> None:
         notify(
             recipients=[claimant],
             kind=NoticeKind.COLLECTION,
-            subject=f"Your claim in {collection.title} was removed",
-            body=(
-                f"A moderator of {collection.title} removed your claim of the prompt "
-                f"{prompt_label(prompt)}."
+            subject=lazy_format(
+                gettext_lazy("Your claim in %(collection)s was removed"),
+                collection=collection.title,
+            ),
+            body=lazy_format(
+                gettext_lazy(
+                    "A moderator of %(collection)s removed your claim of the prompt %(prompt)s."
+                ),
+                collection=collection.title,
+                prompt=lazy_text(prompt_label, prompt),
             ),
             url=prompt_url(prompt),
             actor=user,
@@ -131,8 +141,15 @@ def _notify_prompter(claim: Claim, work: Work, actor: User | None) -> None:
     notify(
         recipients=[prompt.signup.user],
         kind=NoticeKind.COLLECTION,
-        subject=f"Your prompt in {collection.title} was filled",
-        body=f"{work.title} fills your prompt {prompt_label(prompt)} in {collection.title}.",
+        subject=lazy_format(
+            gettext_lazy("Your prompt in %(collection)s was filled"), collection=collection.title
+        ),
+        body=lazy_format(
+            gettext_lazy("%(title)s fills your prompt %(prompt)s in %(collection)s."),
+            title=work.title,
+            prompt=lazy_text(prompt_label, prompt),
+            collection=collection.title,
+        ),
         url=prompt_url(prompt),
         work=work,
         actor=actor,

@@ -36,7 +36,7 @@ from fanarchive.core.views import authenticated_user, form_error_from, paginate,
 def _exchange(name: str) -> Challenge:
     challenge = challenge_by_name(name)
     if challenge is None or challenge.kind != ChallengeKind.GIFT_EXCHANGE:
-        raise Http404("This collection has no gift exchange.")
+        raise Http404(_("This collection has no gift exchange."))
     return challenge
 
 
@@ -55,14 +55,14 @@ def _assignment(challenge: Challenge, assignment_id: int) -> Assignment:
     found = selectors.sent_assignments(challenge).filter(pk=assignment_id).first()
     found = found or selectors.draft_assignments(challenge).filter(pk=assignment_id).first()
     if found is None:
-        raise Http404("No such assignment in this exchange.")
+        raise Http404(_("No such assignment in this exchange."))
     return found
 
 
 def _signup(challenge: Challenge, signup_id: int) -> SignUp:
     found = selectors.signups_for_choice(challenge).filter(pk=signup_id).first()
     if found is None:
-        raise Http404("No such sign-up in this exchange.")
+        raise Http404(_("No such sign-up in this exchange."))
     return found
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
@@ -478,19 +480,24 @@ def _names(people: Sequence[Participant], positions: Iterable[int]) -> str:
     found = sorted({people[p].name for p in positions})
     shown = ", ".join(found[:_NAMES_SHOWN])
     more = len(found) - _NAMES_SHOWN
-    return f"{shown} and {more} other{'s' if more > 1 else ''}" if more > 0 else shown
+    if more <= 0:
+        return shown
+    return ngettext("%(names)s and %(count)s other", "%(names)s and %(count)s others", more) % {
+        "names": shown,
+        "count": more,
+    }
 
 
 def _describe(wish: Wish, types: Iterable[str], names: Mapping[Tag, str]) -> str:
     parts = []
     for tag_type in types:
         if tag_type in wish.any_types:
-            parts.append(f"{tag_type}: any")
+            parts.append(_("%(tag_type)s: any") % {"tag_type": tag_type})
             continue
         tags = sorted(names.get(tag, str(tag)) for tag in wish.tags.get(tag_type, ()))
         if tags:
             parts.append(f"{tag_type}: {', '.join(tags)}")
-    return "; ".join(parts) or "no tags"
+    return "; ".join(parts) or _("no tags")
 
 
 def _satisfied_alone(graph: _Graph, row: int, position: int, tag_type: str) -> bool:
@@ -509,15 +516,20 @@ def _why_no_giver(
 ) -> tuple[str, ...]:
     person = people[position]
     if len(people) == 1:
-        return (f"No one else signed up, so no one can write for {person.name}.",)
+        return (
+            _("No one else signed up, so no one can write for %(name)s.") % {"name": person.name},
+        )
     could = graph.edges.giver[graph.edges.recipient == position]
     if len(could):
         return (
-            f"Everyone who could write for {person.name} ({_names(people, could.tolist())}) "
-            "is already assigned to someone with fewer other options.",
+            _(
+                "Everyone who could write for %(name)s (%(givers)s) is already assigned to "
+                "someone with fewer other options."
+            )
+            % {"name": person.name, "givers": _names(people, could.tolist())},
         )
     if not person.requests:
-        return (f"{person.name} made no request.",)
+        return (_("%(name)s made no request.") % {"name": person.name},)
     required = sorted(graph.required)
     first_row = int(np.flatnonzero(graph.requests.owner == position)[0])
     reasons = []
@@ -527,13 +539,27 @@ def _why_no_giver(
         failing = [t for t in required if not _satisfied_alone(graph, row, position, t)]
         if failing:
             reasons.append(
-                f"No one offers anything that satisfies request {number} of {person.name} "
-                f"({_describe(request, failing, names)})."
+                _(
+                    "No one offers anything that satisfies request %(number)s of %(name)s "
+                    "(%(tags)s)."
+                )
+                % {
+                    "number": number,
+                    "name": person.name,
+                    "tags": _describe(request, failing, names),
+                }
             )
         else:
             reasons.append(
-                f"No single offer satisfies request {number} of {person.name} on all of "
-                f"{_describe(request, required, names)} at once."
+                _(
+                    "No single offer satisfies request %(number)s of %(name)s on all of "
+                    "%(tags)s at once."
+                )
+                % {
+                    "number": number,
+                    "name": person.name,
+                    "tags": _describe(request, required, names),
+                }
             )
     return tuple(reasons)
 
@@ -543,17 +569,27 @@ def _why_no_recipient(
 ) -> tuple[str, ...]:
     person = people[position]
     if len(people) == 1:
-        return (f"No one else signed up, so {person.name} has no one to write for.",)
+        return (
+            _("No one else signed up, so %(name)s has no one to write for.")
+            % {"name": person.name},
+        )
     could = graph.edges.recipient[graph.edges.giver == position]
     if len(could):
         return (
-            f"Everyone {person.name} could write for ({_names(people, could.tolist())}) "
-            "already has a giver with fewer other options.",
+            _(
+                "Everyone %(name)s could write for (%(recipients)s) already has a giver with "
+                "fewer other options."
+            )
+            % {"name": person.name, "recipients": _names(people, could.tolist())},
         )
     if not person.offers:
-        return (f"{person.name} made no offer.",)
+        return (_("%(name)s made no offer.") % {"name": person.name},)
     offered = " / ".join(
-        f"offer {n}: {_describe(o, sorted(graph.required), names)}"
+        _("offer %(number)s: %(tags)s")
+        % {"number": n, "tags": _describe(o, sorted(graph.required), names)}
         for n, o in enumerate(person.offers, 1)
     )
-    return (f"Nobody else requests what {person.name} offers ({offered}).",)
+    return (
+        _("Nobody else requests what %(name)s offers (%(offers)s).")
+        % {"name": person.name, "offers": offered},
+    )

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fanarchive.accounts.models import User
 from fanarchive.challenges import matching, tasks
@@ -103,7 +104,9 @@ def matches_generate_now(challenge: Challenge) -> MatchRun:
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     started = timezone.now()
     if challenge.assignments_sent_at is not None:
-        return _finished(challenge, {"state": "failed", "error": "Assignments were sent."})
+        return _finished(
+            challenge, {"state": "failed", "error": gettext_noop("Assignments were sent.")}
+        )
     data = exchange_input(challenge)
     result = matching.match_exchange(data.participants, data.rules, data.tag_names)
     challenge.assignments.filter(sent_at__isnull=True).delete()

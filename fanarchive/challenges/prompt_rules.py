@@ -49,15 +49,23 @@ def type_label(tag_type: str) -> str:
 
 def prompt_label(kind: str, role: str, position: int) -> str:
     """How messages and forms name a prompt: "Request 2", "Offer 1", "Prompt 3"."""
+    number = {"number": position + 1}
     if kind == ChallengeKind.PROMPT_MEME:
-        return f"Prompt {position + 1}"
-    return f"{PromptRole(role).label} {position + 1}"
+        return _("Prompt %(number)s") % number
+    if role == PromptRole.OFFER:
+        return _("Offer %(number)s") % number
+    return _("Request %(number)s") % number
 
 
 def _names_listed(names: Sequence[str]) -> str:
     shown = ", ".join(names[:_NAMES_SHOWN])
     more = len(names) - _NAMES_SHOWN
-    return f"{shown} and {more:,} more" if more > 0 else shown
+    if more <= 0:
+        return shown
+    return ngettext("%(names)s and %(count)s more", "%(names)s and %(count)s more", more) % {
+        "names": shown,
+        "count": f"{more:,}",
+    }
 
 
 def _fold_key(tag_type: str, name: str) -> tuple[str, str]:
@@ -217,7 +225,14 @@ class ChallengeRules:
         if tag_type in FIXED_TYPES:
             unknown = [n for n in names if _fold_key(tag_type, n) not in self.fixed_tags]
             if unknown:
-                return [f"{label}: {_names_listed(unknown)} is not a {what} of this archive."]
+                return [
+                    ngettext(
+                        "%(label)s: %(names)s is not a %(what)s of this archive.",
+                        "%(label)s: %(names)s are not %(what)s tags of this archive.",
+                        len(unknown),
+                    )
+                    % {"label": label, "names": _names_listed(unknown), "what": what}
+                ]
             return []
         if not self.restricted(tag_type):
             return []
@@ -225,8 +240,8 @@ class ChallengeRules:
             outside = [n for n in names if _fold_key(tag_type, n) not in self.tag_set_tags]
             if outside:
                 return [
-                    f"{label}: {what} tags not in the challenge's tag set: "
-                    f"{_names_listed(outside)}."
+                    _("%(label)s: %(what)s tags not in the challenge's tag set: %(names)s.")
+                    % {"label": label, "what": what, "names": _names_listed(outside)}
                 ]
             return []
         # Restricted without a tag set: only tags the archive already has.
@@ -239,7 +254,10 @@ class ChallengeRules:
         }
         unknown = [n for n in names if fold_name(n) not in known]
         if unknown:
-            return [f"{label}: there are no {what} tags named {_names_listed(unknown)}."]
+            return [
+                _("%(label)s: there are no %(what)s tags named %(names)s.")
+                % {"label": label, "what": what, "names": _names_listed(unknown)}
+            ]
         return []
 
     def resolve_tags(self, names: Mapping[str, Sequence[str]]) -> list[Tag]:

@@ -103,7 +103,7 @@ def prompt_meme_or_404(name: str) -> Challenge:
     collection = collection_by_name(name)
     challenge = prompt_meme_of(collection) if collection else None
     if challenge is None:
-        raise Http404("No such prompt meme.")
+        raise Http404(_("No such prompt meme."))
     return challenge
 
 
@@ -152,7 +152,7 @@ def prompt_by_id(challenge: Challenge, prompt_id: int) -> Prompt | None:
 def prompt_or_404(challenge: Challenge, prompt_id: int) -> Prompt:
     prompt = prompt_by_id(challenge, prompt_id)
     if prompt is None:
-        raise Http404("No such prompt.")
+        raise Http404(_("No such prompt."))
     return prompt
 
 

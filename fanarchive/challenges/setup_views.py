@@ -67,14 +67,14 @@ def _tag_set(tag_set_id: int) -> TagSet:
 def _collection(name: str) -> Collection:
     collection = collection_by_name(name)
     if collection is None:
-        raise Http404("No such collection.")
+        raise Http404(_("No such collection."))
     return collection
 
 
 def _challenge(name: str) -> Challenge:
     challenge = setup_selectors.challenge_by_name(name)
     if challenge is None:
-        raise Http404("This collection has no challenge.")
+        raise Http404(_("This collection has no challenge."))
     return challenge
 
 
@@ -449,7 +449,7 @@ def signup_edit(request: HttpRequest, name: str, signup_id: int) -> HttpResponse
     challenge = _challenge(name)
     signup = signup_selectors.signup_in(challenge, signup_id)
     if signup is None:
-        raise Http404("No such sign-up.")
+        raise Http404(_("No such sign-up."))
     if signup.user_id == user.pk:
         return redirect("challenges:signup_own", name=challenge.collection.name)
     _require_moderator(user, challenge)
@@ -466,7 +466,7 @@ def signup_detail(request: HttpRequest, name: str, signup_id: int) -> HttpRespon
     challenge = _challenge(name)
     signup = signup_selectors.signup_in(challenge, signup_id)
     if signup is None or not _can_see_signup(user, signup, challenge):
-        raise Http404("No such sign-up.")
+        raise Http404(_("No such sign-up."))
     return render(
         request,
         "challenges/setup/signup_detail.html",

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import require_active
@@ -116,17 +117,71 @@ def _texts(label: str, prompt: PromptInput, errors: list[str]) -> tuple[str, str
     return title, description, url
 
 
-def _plural(count: int, what: str) -> str:
-    return f"{count} {what}{'s' if count != 1 else ''}"
-
-
 def _count_error(what: str, required: int, allowed: int, given: int) -> str | None:
+    """Too many or too few prompts of one kind: `what` is "prompt" (a prompt meme's
+    requests), "request" or "offer"; each kind has its own whole sentences."""
+    values = {"count": allowed, "given": f"{given:,}"}
     if given > allowed:
+        if what == "prompt":
+            if allowed == 0:
+                return _("This challenge takes no prompts.")
+            return (
+                ngettext(
+                    "You can give at most %(count)s prompt; you gave %(given)s.",
+                    "You can give at most %(count)s prompts; you gave %(given)s.",
+                    allowed,
+                )
+                % values
+            )
+        if what == PromptRole.REQUEST:
+            if allowed == 0:
+                return _("This challenge takes no requests.")
+            return (
+                ngettext(
+                    "You can give at most %(count)s request; you gave %(given)s.",
+                    "You can give at most %(count)s requests; you gave %(given)s.",
+                    allowed,
+                )
+                % values
+            )
         if allowed == 0:
-            return f"This challenge takes no {what}s."
-        return f"You can give at most {_plural(allowed, what)}; you gave {given:,}."
+            return _("This challenge takes no offers.")
+        return (
+            ngettext(
+                "You can give at most %(count)s offer; you gave %(given)s.",
+                "You can give at most %(count)s offers; you gave %(given)s.",
+                allowed,
+            )
+            % values
+        )
     if given < required:
-        return f"Please give at least {_plural(required, what)}; you gave {given}."
+        values["count"] = required
+        if what == "prompt":
+            return (
+                ngettext(
+                    "Please give at least %(count)s prompt; you gave %(given)s.",
+                    "Please give at least %(count)s prompts; you gave %(given)s.",
+                    required,
+                )
+                % values
+            )
+        if what == PromptRole.REQUEST:
+            return (
+                ngettext(
+                    "Please give at least %(count)s request; you gave %(given)s.",
+                    "Please give at least %(count)s requests; you gave %(given)s.",
+                    required,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "Please give at least %(count)s offer; you gave %(given)s.",
+                "Please give at least %(count)s offers; you gave %(given)s.",
+                required,
+            )
+            % values
+        )
     return None
 
 
@@ -143,9 +198,7 @@ def _checked(
         (PromptRole.OFFER, offers, challenge.offers_required, challenge.offers_allowed),
     ):
         filled = [p for p in given if not p.is_blank()]
-        what = (
-            "prompt" if meme and role == PromptRole.REQUEST else str(PromptRole(role).label).lower()
-        )
+        what = "prompt" if meme and role == PromptRole.REQUEST else role
         problem = _count_error(what, required, allowed, len(filled))
         if problem:
             errors.append(problem)

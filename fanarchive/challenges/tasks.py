@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from fanarchive.accounts.language_selectors import in_language_of_username
 
 # The services queue these tasks, and these tasks run the services: the two modules
 # import each other as modules, neither using the other until called.
@@ -28,11 +31,20 @@ def matches_generate_task(challenge_id: int) -> int:
     if challenge is None:
         return 0
     try:
-        run = matching_services.matches_generate_now(challenge)
+        # The reasons for who is left out are written in the language of the moderator who
+        # asked for the matching.
+        run_before = MatchRun.objects.filter(challenge_id=challenge_id).first()
+        requested_by = str(run_before.report.get("requested_by", "")) if run_before else ""
+        with in_language_of_username(requested_by):
+            run = matching_services.matches_generate_now(challenge)
     except Exception:
         with transaction.atomic():
             MatchRun.objects.filter(challenge_id=challenge_id).update(
-                report={"state": "failed", "error": "Matching failed; please try again."}
+                # Stored in English, translated where it is shown (the matching page).
+                report={
+                    "state": "failed",
+                    "error": gettext_noop("Matching failed; please try again."),
+                }
             )
         raise
     return int(run.report.get("pairs", 0))

@@ -21,11 +21,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.models import User
 from fanarchive.collections import reveal_events
 from fanarchive.collections.models import Approval, Collection, CollectionItem
 from fanarchive.collections.selectors import can_moderate, collection_moderator_users
+from fanarchive.core.translation import lazy_format, lazy_text
 from fanarchive.engagement.models import Bookmark, NoticeKind
 from fanarchive.engagement.notices import notify
 from fanarchive.works.catalogue_services import catalogue_work_changed
@@ -109,8 +111,15 @@ def collection_item_add(*, user: User, collection: Collection, work: Work) -> Co
         notify(
             recipients=collection_moderator_users(collection),
             kind=NoticeKind.COLLECTION,
-            subject=f"A work awaits approval in {collection.title}",
-            body=f"{work.title} was added to {collection.title} and waits for a moderator.",
+            subject=lazy_format(
+                gettext_lazy("A work awaits approval in %(collection)s"),
+                collection=collection.title,
+            ),
+            body=lazy_format(
+                gettext_lazy("%(title)s was added to %(collection)s and waits for a moderator."),
+                title=work.title,
+                collection=collection.title,
+            ),
             url=f"{collection.get_absolute_url()}items/?status=unreviewed",
             actor=user,
         )
@@ -137,10 +146,18 @@ def collection_item_invite(*, user: User, collection: Collection, work: Work) ->
         notify(
             recipients=[creator],
             kind=NoticeKind.COLLECTION,
-            subject=f"Your work {work.title} is invited to {collection.title}",
-            body=(
-                f"The moderators of {collection.title} invite {work.title} into the "
-                "collection. Accept or refuse on your collection items page."
+            subject=lazy_format(
+                gettext_lazy("Your work %(title)s is invited to %(collection)s"),
+                title=work.title,
+                collection=collection.title,
+            ),
+            body=lazy_format(
+                gettext_lazy(
+                    "The moderators of %(collection)s invite %(title)s into the collection. "
+                    "Accept or refuse on your collection items page."
+                ),
+                title=work.title,
+                collection=collection.title,
             ),
             url=reverse("collections:user_items", args=[creator.username]),
             work=work,
@@ -179,8 +196,8 @@ def collection_item_refuse(*, user: User, item: CollectionItem) -> CollectionIte
 
 
 def _set_collection_approval(user: User, item: CollectionItem, approval: str) -> CollectionItem:
-    verb = "approve" if approval == Approval.APPROVED else "reject"
-    _require_moderator_of(user, item.collection, f"{verb} its works")
+    doing = _("approve its works") if approval == Approval.APPROVED else _("reject its works")
+    _require_moderator_of(user, item.collection, doing)
     item.collection_approval = approval
     item.save(update_fields=["collection_approval"])
     if item.work_id is not None:
@@ -281,8 +298,17 @@ def _notify_gift_recipients(collection: Collection, actor: User, work_ids: list[
         notify(
             recipients=[gift.pseud.user],
             kind=NoticeKind.GIFT,
-            subject=f"Your gift {gift.work.title} in {collection.title} is revealed",
-            body=f"{gift.work.title} was written for {gift.pseud.byline} in {collection.title}.",
+            subject=lazy_format(
+                gettext_lazy("Your gift %(title)s in %(collection)s is revealed"),
+                title=gift.work.title,
+                collection=collection.title,
+            ),
+            body=lazy_format(
+                gettext_lazy("%(title)s was written for %(byline)s in %(collection)s."),
+                title=gift.work.title,
+                byline=gift.pseud.byline,
+                collection=collection.title,
+            ),
             url=gift.work.get_absolute_url(),
             work=gift.work,
             actor=actor,
@@ -309,12 +335,19 @@ def _notify_gift_creators_named(collection: Collection, actor: User, work_ids: l
     for gift in gifts:
         if gift.pseud is None:
             continue
-        byline = byline_for(gift.work).text
         notify(
             recipients=[gift.pseud.user],
             kind=NoticeKind.GIFT,
-            subject=f"The creator of your gift {gift.work.title} is revealed",
-            body=f"{gift.work.title}, written for you in {collection.title}, is by {byline}.",
+            subject=lazy_format(
+                gettext_lazy("The creator of your gift %(title)s is revealed"),
+                title=gift.work.title,
+            ),
+            body=lazy_format(
+                gettext_lazy("%(title)s, written for you in %(collection)s, is by %(byline)s."),
+                title=gift.work.title,
+                collection=collection.title,
+                byline=lazy_text(lambda work=gift.work: byline_for(work).text),
+            ),
             url=gift.work.get_absolute_url(),
             work=gift.work,
             actor=actor,

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.collections.models import Collection
@@ -28,7 +29,7 @@ AnyUser = User | AnonymousUser
 def collection_get(name: str) -> Collection:
     collection = collection_by_name(name)
     if collection is None:
-        raise Http404("No such collection.")
+        raise Http404(gettext("No such collection."))
     return collection
 
 

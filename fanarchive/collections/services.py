@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import require_active
@@ -27,6 +28,7 @@ from fanarchive.collections.selectors import (
     is_collection_owner,
 )
 from fanarchive.core.text import TextFormat, clean_line, clean_text, html_to_text, render
+from fanarchive.core.translation import lazy_format
 from fanarchive.engagement.models import NoticeKind
 from fanarchive.engagement.notices import notify
 
@@ -225,8 +227,15 @@ def collection_invite(*, user: User, collection: Collection, pseud: Pseud) -> Co
     notify(
         recipients=[pseud.user],
         kind=NoticeKind.COLLECTION,
-        subject=f"You are invited to join the collection {collection.title}",
-        body=f"{pseud.byline} was invited to join {collection.title}.",
+        subject=lazy_format(
+            gettext_lazy("You are invited to join the collection %(collection)s"),
+            collection=collection.title,
+        ),
+        body=lazy_format(
+            gettext_lazy("%(byline)s was invited to join %(collection)s."),
+            byline=pseud.byline,
+            collection=collection.title,
+        ),
         url=collection.get_absolute_url(),
         actor=user,
     )
@@ -339,17 +348,25 @@ def collections_hand_over(*, leaving: User) -> list[Collection]:
             collection.closed = True
             collection.save(update_fields=["closed", "updated_at"])
             continue
-        was = successor.get_role_display().lower()
+        if successor.role == ParticipantRole.MODERATOR:
+            body = gettext_lazy(
+                "The owner of %(collection)s deleted their account; as its longest-standing "
+                "moderator, you are now its owner."
+            )
+        else:
+            body = gettext_lazy(
+                "The owner of %(collection)s deleted their account; as its longest-standing "
+                "member, you are now its owner."
+            )
         successor.role = ParticipantRole.OWNER
         successor.save(update_fields=["role"])
         notify(
             recipients=[successor.pseud.user],
             kind=NoticeKind.COLLECTION,
-            subject=f"You now own {collection.title}",
-            body=(
-                f"The owner of {collection.title} deleted their account; as its "
-                f"longest-standing {was}, you are now its owner."
+            subject=lazy_format(
+                gettext_lazy("You now own %(collection)s"), collection=collection.title
             ),
+            body=lazy_format(body, collection=collection.title),
             url=collection.get_absolute_url(),
         )
         handed.append(collection)

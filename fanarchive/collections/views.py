@@ -49,7 +49,7 @@ EDITABLE_FIELDS = (
 def _collection(name: str) -> Collection:
     collection = selectors.collection_by_name(name)
     if collection is None:
-        raise Http404("No such collection.")
+        raise Http404(_("No such collection."))
     return collection
 
 
@@ -369,7 +369,7 @@ def item_action(request: HttpRequest, name: str, item_id: int, action: str) -> H
         service(user=user, item=item)
         messages.success(request, done)
     else:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     back = request.POST.get("next", "")
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
@@ -390,7 +390,7 @@ def collection_reveal(request: HttpRequest, name: str, what: str) -> HttpRespons
             request, _("Creators revealed on %(count)s works.") % {"count": len(revealed)}
         )
     else:
-        raise Http404("No such reveal.")
+        raise Http404(_("No such reveal."))
     return redirect(collection)
 
 

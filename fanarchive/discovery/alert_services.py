@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from pyroaring import BitMap
 
 from fanarchive.accounts.models import Block, User
+from fanarchive.core.translation import lazy_format, lazy_text
 from fanarchive.discovery.forms import FilterForm
 from fanarchive.discovery.index import live
 from fanarchive.discovery.index.catalogue import Catalogue, Filter
@@ -273,9 +274,19 @@ def _notify_reader(user: User, entered: dict[int, SavedFilter]) -> int:
             notify(
                 recipients=[user],
                 kind=NoticeKind.SUBSCRIPTION,
-                subject=f"New in your filter {saved.name}: {work.title}",
-                body=f"{work.title} by {public_byline(work)} is new in your saved filter "
-                f'"{saved.name}".',
+                subject=lazy_format(
+                    gettext_lazy("New in your filter %(filter)s: %(title)s"),
+                    filter=saved.name,
+                    title=work.title,
+                ),
+                body=lazy_format(
+                    gettext_lazy(
+                        '%(title)s by %(byline)s is new in your saved filter "%(filter)s".'
+                    ),
+                    title=work.title,
+                    byline=lazy_text(public_byline, work),
+                    filter=saved.name,
+                ),
                 url=url,
                 work=work,
             )

@@ -22,7 +22,7 @@ def saved_filter_alerts(request: HttpRequest, username: str, filter_id: int) -> 
     owner = account_selectors.own_account(request.user, username)
     saved = selectors.saved_filter_get(owner, filter_id)
     if saved is None:
-        raise Http404("No such filter.")
+        raise Http404(_("No such filter."))
     user = authenticated_user(request)
     if request.POST.get("alerts") == "on":
         try:

@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fanarchive.discovery import selectors
 from fanarchive.discovery.forms import FilterForm
@@ -50,7 +52,7 @@ class _Spec:
 
 
 def _problems(form: FilterForm) -> str:
-    lines = ["This feed's query is not a filter the works pages accept:"]
+    lines = [_("This feed's query is not a filter the works pages accept:")]
     for name, errors in form.errors.items():
         field = form.fields.get(name)
         label = f"{field.label or name}: " if field is not None else ""
@@ -93,18 +95,21 @@ class WorksFeed(Feed[Work, _Spec]):
         return _Spec(tag, spec, form.text_query, searched, filtered, query.urlencode(), scope)
 
     def title(self, obj: _Spec) -> str:
-        if obj.searched:
-            matching = f"matching “{obj.searched}”"
+        named = obj.scope.name if obj.scope is not None else obj.tag.name if obj.tag else ""
+        values = {"name": named, "search": obj.searched}
+        if named:
+            if obj.searched:
+                name = _("%(name)s: works matching “%(search)s”") % values
+            elif obj.filtered:
+                name = _("%(name)s: works matching a filter") % values
+            else:
+                name = named
+        elif obj.searched:
+            name = _("Works matching “%(search)s”") % values
         elif obj.filtered:
-            matching = "matching a filter"
+            name = _("Works matching a filter")
         else:
-            matching = ""
-        if obj.scope is not None:
-            name = f"{obj.scope.name}: works {matching}" if matching else obj.scope.name
-        elif obj.tag is not None:
-            name = f"{obj.tag.name}: works {matching}" if matching else obj.tag.name
-        else:
-            name = f"Works {matching}" if matching else "Newest works"
+            name = _("Newest works")
         return f"{name} - {settings.SITE_NAME}"
 
     def link(self, obj: _Spec) -> str:
@@ -117,11 +122,29 @@ class WorksFeed(Feed[Work, _Spec]):
         return page + (f"?{obj.query}" if obj.query else "")
 
     def subtitle(self, obj: _Spec) -> str:
-        tagged = f" tagged {obj.tag.name}" if obj.tag else ""
+        matching = obj.searched or obj.filtered
         if obj.scope is not None:
-            tagged = f" in {obj.scope.name}"
-        matching = " matching a search or filter" if obj.searched or obj.filtered else ""
-        return f"The newest works{tagged}{matching}, by posting date"
+            values = {"scope": obj.scope.name}
+            if matching:
+                return (
+                    _("The newest works in %(scope)s matching a search or filter, by posting date")
+                    % values
+                )
+            return _("The newest works in %(scope)s, by posting date") % values
+        if obj.tag is not None:
+            values = {"tag": obj.tag.name}
+            if matching:
+                return (
+                    _(
+                        "The newest works tagged %(tag)s matching a search or filter, "
+                        "by posting date"
+                    )
+                    % values
+                )
+            return _("The newest works tagged %(tag)s, by posting date") % values
+        if matching:
+            return _("The newest works matching a search or filter, by posting date")
+        return _("The newest works, by posting date")
 
     def items(self, obj: _Spec) -> list[Work]:
         listing = selectors.works_find(
@@ -142,7 +165,11 @@ class WorksFeed(Feed[Work, _Spec]):
         fandoms = ", ".join(tag.name for tag in item.tags_of("fandom"))
         rating = ", ".join(tag.name for tag in item.tags_of("rating"))
         summary = strip_tags(item.summary)
-        return f"{fandoms} ({rating}), {item.word_count} words. {summary}"
+        return ngettext(
+            "%(fandoms)s (%(rating)s), %(words)s word. %(summary)s",
+            "%(fandoms)s (%(rating)s), %(words)s words. %(summary)s",
+            item.word_count,
+        ) % {"fandoms": fandoms, "rating": rating, "words": item.word_count, "summary": summary}
 
     def item_author_name(self, item: Work) -> str:
         return public_byline(item)

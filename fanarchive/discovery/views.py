@@ -367,7 +367,7 @@ def saved_filter_delete(request: HttpRequest, username: str, filter_id: int) -> 
     owner = account_selectors.own_account(request.user, username)
     saved = selectors.saved_filter_get(owner, filter_id)
     if saved is None:
-        raise Http404("No such filter.")
+        raise Http404(_("No such filter."))
     services.saved_filter_delete(user=authenticated_user(request), saved=saved)
     messages.success(request, _('Deleted the filter "%(name)s".') % {"name": saved.name})
     return redirect("discovery:saved_filters", owner.username)

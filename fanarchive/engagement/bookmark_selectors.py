@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import is_moderator
@@ -88,7 +89,7 @@ def bookmark_for(viewer: AnyUser, bookmark_id: int) -> Bookmark:
         bookmarks = bookmarks.filter(Q(private=False) | Q(user_id=viewer.pk))
     bookmark = _listing(bookmarks).first()
     if bookmark is None:
-        raise Http404("No such bookmark.")
+        raise Http404(gettext("No such bookmark."))
     return bookmark
 
 

@@ -23,13 +23,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import is_moderator
 from fanarchive.accounts.selectors import is_blocked
 from fanarchive.core.ratelimit import rate_limit_hold
 from fanarchive.core.text import TextFormat, clean_line, clean_text, render
+from fanarchive.core.translation import lazy_format, lazy_text
 from fanarchive.engagement import limits, notices, spam_selectors
 from fanarchive.engagement.models import Comment, CommentState
 from fanarchive.engagement.permissions import refuse_unless, work_permissions
@@ -226,9 +227,18 @@ def _release(comment: Comment, *, site_url: str) -> None:
         notices.notify(
             recipients=creator_users(work),
             kind="comment_pending",
-            subject=f'A comment on "{work.title}" awaits your approval',
-            body=f"{commenter_name(comment)} left a comment on {comment.chapter.heading} of "
-            f'"{work.title}". It will appear once you approve it.',
+            subject=lazy_format(
+                gettext_lazy('A comment on "%(title)s" awaits your approval'), title=work.title
+            ),
+            body=lazy_format(
+                gettext_lazy(
+                    '%(name)s left a comment on %(chapter)s of "%(title)s". It will appear '
+                    "once you approve it."
+                ),
+                name=lazy_text(commenter_name, comment),
+                chapter=lazy_text(lambda: comment.chapter.translated_heading),
+                title=work.title,
+            ),
             url=_url(site_url, comment),
             work=work,
             comment_id=comment.pk,
@@ -246,8 +256,13 @@ def _announce(comment: Comment, *, site_url: str) -> None:
     notices.notify(
         recipients=creators,
         kind="comment",
-        subject=f'New comment on "{work.title}"',
-        body=f'{commenter_name(comment)} commented on {comment.chapter.heading} of "{work.title}".',
+        subject=lazy_format(gettext_lazy('New comment on "%(title)s"'), title=work.title),
+        body=lazy_format(
+            gettext_lazy('%(name)s commented on %(chapter)s of "%(title)s".'),
+            name=lazy_text(commenter_name, comment),
+            chapter=lazy_text(lambda: comment.chapter.translated_heading),
+            title=work.title,
+        ),
         url=_url(site_url, comment),
         work=work,
         comment_id=comment.pk,
@@ -258,8 +273,14 @@ def _announce(comment: Comment, *, site_url: str) -> None:
         notices.notify(
             recipients=[parent.user],
             kind="reply",
-            subject=f'Reply to your comment on "{work.title}"',
-            body=f'{commenter_name(comment)} replied to your comment on "{work.title}".',
+            subject=lazy_format(
+                gettext_lazy('Reply to your comment on "%(title)s"'), title=work.title
+            ),
+            body=lazy_format(
+                gettext_lazy('%(name)s replied to your comment on "%(title)s".'),
+                name=lazy_text(commenter_name, comment),
+                title=work.title,
+            ),
             url=_url(site_url, comment),
             work=work,
             comment_id=comment.pk,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.models import User
+from fanarchive.core.translation import lazy_format
 from fanarchive.engagement import notices
 from fanarchive.engagement.models import Kudos
 from fanarchive.engagement.permissions import refuse_unless, work_permissions
@@ -14,7 +16,7 @@ from fanarchive.engagement.selectors import creator_users
 from fanarchive.works.catalogue_services import catalogue_counts_changed
 from fanarchive.works.models import Work
 
-ALREADY = "You have already left kudos here. :)"
+ALREADY = gettext_lazy("You have already left kudos here. :)")
 
 
 def kudos_give(*, work: Work, user: User | None, guest_key: str = "", site_url: str = "") -> Kudos:
@@ -33,12 +35,29 @@ def kudos_give(*, work: Work, user: User | None, guest_key: str = "", site_url: 
             else:
                 kudos = Kudos.objects.create(work=work, guest_key=guest_key)
             catalogue_counts_changed(work_ids=[work.pk])
-            who = user.username if user is not None else "A guest"
+            if user is not None:
+                subject = lazy_format(
+                    gettext_lazy('%(name)s left kudos on "%(title)s"'),
+                    name=user.username,
+                    title=work.title,
+                )
+                body = lazy_format(
+                    gettext_lazy('%(name)s left kudos on your work "%(title)s".'),
+                    name=user.username,
+                    title=work.title,
+                )
+            else:
+                subject = lazy_format(
+                    gettext_lazy('A guest left kudos on "%(title)s"'), title=work.title
+                )
+                body = lazy_format(
+                    gettext_lazy('A guest left kudos on your work "%(title)s".'), title=work.title
+                )
             notices.notify(
                 recipients=creator_users(work),
                 kind="kudos",
-                subject=f'{who} left kudos on "{work.title}"',
-                body=f'{who} left kudos on your work "{work.title}".',
+                subject=subject,
+                body=body,
                 url=site_url.rstrip("/") + work.get_absolute_url(),
                 work=work,
                 actor=user,

@@ -51,7 +51,7 @@ class Kudos(models.Model):
 
 
 # How a comment whose author deleted their account names its author, everywhere.
-DELETED_ACCOUNT = "(deleted account)"
+DELETED_ACCOUNT = _("(deleted account)")
 
 
 class CommentState(models.TextChoices):
@@ -131,12 +131,12 @@ class Comment(models.Model):
     @property
     def author_name(self) -> str:
         if self.author_deleted:
-            return DELETED_ACCOUNT
+            return str(DELETED_ACCOUNT)
         if self.pseud is not None:
             return self.pseud.byline
         if self.user is not None:
             return self.user.username
-        return self.guest_name or "Anonymous"
+        return self.guest_name or str(_("Anonymous"))
 
 
 class HitMark(models.Model):

@@ -1,7 +1,9 @@
 """The inbox's one way in: `notify` (called by comments, kudos, subscriptions, gifts...).
 
-A notice is written in the caller's transaction; its e-mail goes out through a
-background task after commit, at once or in the recipient's daily digest, as their
+A notice is written in the caller's transaction, in its recipient's language (callers
+pass the subject and body as lazy texts, `gettext_lazy` or `core.translation.lazy_format`,
+made text once per recipient in their `Preference.language`); its e-mail goes out through
+a background task after commit, at once or in the recipient's daily digest, as their
 preferences say (`accounts.Preference.email_*`).
 """
 
@@ -13,8 +15,10 @@ from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
+from fanarchive.accounts.language_selectors import preference_language
 from fanarchive.accounts.models import EmailFrequency, Preference, User
 from fanarchive.engagement.models import Notice, NoticeKind
 from fanarchive.engagement.notice_tasks import digest_send, notice_email_send
@@ -58,15 +62,18 @@ def notify(
     *,
     recipients: Iterable[User],
     kind: str,
-    subject: str,
-    body: str,
+    subject: str | Promise,
+    body: str | Promise,
     url: str,
     work: Work | None = None,
     comment_id: int | None = None,
     actor: User | None = None,
 ) -> None:
     """Put a notice in each recipient's inbox (in the caller's transaction) and queue
-    their e-mail per their preferences on commit. Never notifies `actor` itself."""
+    their e-mail per their preferences on commit. Never notifies `actor` itself.
+
+    `subject` and `body` are written in each recipient's language: pass lazy texts with
+    the English boilerplate marked for translation (what people wrote goes in as values)."""
     if kind not in PREFERENCE_OF_KIND:
         raise ValueError(f"unknown notice kind {kind!r}")
     seen: set[int] = set()
@@ -87,14 +94,21 @@ def notify(
     )
     now = timezone.now()
     notices = []
+    texts: dict[str, tuple[str, str]] = {}
     for user in people:
-        frequency = email_frequency(preferences.get(user.pk), kind) if user.email else ""
+        preference = preferences.get(user.pk)
+        language = preference_language(preference)
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = (str(subject), str(body))
+        subject_text, body_text = texts[language]
+        frequency = email_frequency(preference, kind) if user.email else ""
         notices.append(
             Notice(
                 recipient=user,
                 kind=kind,
-                subject=subject[:SUBJECT_LIMIT],
-                body=body[:BODY_LIMIT],
+                subject=subject_text[:SUBJECT_LIMIT],
+                body=body_text[:BODY_LIMIT],
                 url=url,
                 work=work,
                 comment_id=comment_id,

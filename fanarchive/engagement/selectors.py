@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 
 from fanarchive.accounts.models import Block, User
 from fanarchive.accounts.moderators import is_moderator
@@ -33,7 +34,7 @@ def creator_users(work: Work) -> list[User]:
 
 # -- who a comment is by ---------------------------------------------------------------
 
-ANONYMOUS_CREATOR = "Anonymous creator"
+ANONYMOUS_CREATOR = gettext_lazy("Anonymous creator")
 
 
 def anonymous_creator_ids(work: Work) -> frozenset[int]:
@@ -55,7 +56,7 @@ def by_anonymous_creator(comment: Comment) -> bool:
 
 def commenter_name(comment: Comment) -> str:
     """The name a comment is signed with, for everyone (pages, notices, the API)."""
-    return ANONYMOUS_CREATOR if by_anonymous_creator(comment) else comment.author_name
+    return str(ANONYMOUS_CREATOR) if by_anonymous_creator(comment) else comment.author_name
 
 
 # -- kudos -----------------------------------------------------------------------------
@@ -154,7 +155,7 @@ def comment_for(viewer: AnyUser, comment_id: int) -> Comment:
         .first()
     )
     if comment is None:
-        raise Http404("No such comment.")
+        raise Http404(gettext("No such comment."))
     access_work(viewer, comment.work_id)
     if comment.state == CommentState.PUBLISHED or is_moderator(viewer):
         return comment
@@ -162,7 +163,7 @@ def comment_for(viewer: AnyUser, comment_id: int) -> Comment:
         return comment
     if comment.state == CommentState.PENDING and is_creator(viewer, comment.work):
         return comment
-    raise Http404("No such comment.")
+    raise Http404(gettext("No such comment."))
 
 
 def pending_comments(work: Work) -> QuerySet[Comment]:

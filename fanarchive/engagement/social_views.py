@@ -57,7 +57,7 @@ def _bookmark_target(request: HttpRequest) -> tuple[Work | None, Series | None]:
         return access_work(request.user, int(work_id)), None
     if series_id.isdigit():
         return None, series_get(request.user, int(series_id))
-    raise Http404("Bookmark what?")
+    raise Http404(_("Bookmark what?"))
 
 
 @login_required
@@ -156,7 +156,7 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     work = access_work(request.user, work_id)
     if not work.posted or work.hidden_by_admin:
-        raise Http404("This work has no bookmarks to show.")
+        raise Http404(_("This work has no bookmarks to show."))
     page = paginate(request, bookmark_selectors.bookmarks_of_work(request.user, work))
     return render(request, "engagement/work_bookmarks.html", {"work": work, "page": page})
 
@@ -171,7 +171,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     target = request.POST.get("id", "")
     if not target.isdigit() or kind not in {"work", "creator", "series"}:
-        raise Http404("Subscribe to what?")
+        raise Http404(_("Subscribe to what?"))
     try:
         if kind == "work":
             work = access_work(user, int(target))

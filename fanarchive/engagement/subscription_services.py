@@ -13,9 +13,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from fanarchive.accounts.models import User
+from fanarchive.core.translation import lazy_format, lazy_text
 from fanarchive.engagement.models import Notice, NoticeKind, Subscription, SubscriptionKind
 from fanarchive.engagement.notices import notify
 from fanarchive.works.models import Chapter, Series, SeriesWork, Work
@@ -112,8 +113,12 @@ def subscription_notices_for_work(*, work_id: int) -> int:
     notify(
         recipients=recipients,
         kind=NoticeKind.SUBSCRIPTION,
-        subject=f"New work: {work.title}",
-        body=f"{_byline(work)} posted a new work, {work.title}.",
+        subject=lazy_format(gettext_lazy("New work: %(title)s"), title=work.title),
+        body=lazy_format(
+            gettext_lazy("%(byline)s posted a new work, %(title)s."),
+            byline=lazy_text(_byline, work),
+            title=work.title,
+        ),
         url=work.get_absolute_url(),
         work=work,
     )
@@ -127,12 +132,16 @@ def subscription_notices_for_chapter(*, chapter_id: int) -> int:
         return 0
     work = chapter.work
     recipients = list(_subscribers(Q(kind=SubscriptionKind.WORK, work=work), work))
-    title = f": {chapter.title}" if chapter.title else ""
     notify(
         recipients=recipients,
         kind=NoticeKind.SUBSCRIPTION,
-        subject=f"New chapter of {work.title}",
-        body=f"Chapter {chapter.position}{title} of {work.title} by {_byline(work)} is posted.",
+        subject=lazy_format(gettext_lazy("New chapter of %(title)s"), title=work.title),
+        body=lazy_format(
+            gettext_lazy("%(chapter)s of %(title)s by %(byline)s is posted."),
+            chapter=lazy_text(lambda: chapter.translated_heading),
+            title=work.title,
+            byline=lazy_text(_byline, work),
+        ),
         url=chapter.get_absolute_url(),
         work=work,
     )
@@ -155,8 +164,16 @@ def subscription_notices_for_series(*, series_id: int, work_id: int) -> int:
     notify(
         recipients=recipients,
         kind=NoticeKind.SUBSCRIPTION,
-        subject=f"New work in {series.title}: {work.title}",
-        body=f"{work.title} by {_byline(work)} is part {entry.position} of {series.title}.",
+        subject=lazy_format(
+            gettext_lazy("New work in %(series)s: %(title)s"), series=series.title, title=work.title
+        ),
+        body=lazy_format(
+            gettext_lazy("%(title)s by %(byline)s is part %(position)s of %(series)s."),
+            title=work.title,
+            byline=lazy_text(_byline, work),
+            position=entry.position,
+            series=series.title,
+        ),
         url=work.get_absolute_url(),
         work=work,
     )

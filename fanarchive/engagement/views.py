@@ -103,7 +103,7 @@ def _post_comment(
 ) -> Comment | None:
     chapter = work.chapters.filter(pk=chapter_id).first()
     if chapter is None:
-        raise Http404("No such chapter in this work.")
+        raise Http404(_("No such chapter in this work."))
     user = _viewer(request)
     pseud = None
     if user is not None and form.cleaned_data.get("pseud"):

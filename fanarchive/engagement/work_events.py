@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.functional import Promise
+
 from fanarchive.accounts.models import User
 from fanarchive.engagement.notices import notices_rename_creator, notify
 from fanarchive.engagement.subscription_tasks import (
@@ -36,7 +38,14 @@ class EngagementWorkEvents:
         subscriptions_series_work_added(series=series, work=work)
 
     def work_notice(
-        self, *, recipient: User, kind: NoticeKind, subject: str, body: str, url: str, work: Work
+        self,
+        *,
+        recipient: User,
+        kind: NoticeKind,
+        subject: str | Promise,
+        body: str | Promise,
+        url: str,
+        work: Work,
     ) -> None:
         notify(recipients=[recipient], kind=kind, subject=subject, body=body, url=url, work=work)
 

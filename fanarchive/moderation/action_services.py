@@ -10,12 +10,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.reasons import moderation_text
+from fanarchive.core.translation import lazy_format, lazy_text
 from fanarchive.engagement.models import Bookmark, Comment, NoticeKind
 from fanarchive.engagement.moderation_services import (
     bookmark_remove,
@@ -132,25 +134,39 @@ def _subject_notice(report: Report, resolution: str, reason: str) -> None:
     subject = report.subject
     if subject is None or resolution == Resolution.NONE:
         return
-    what = str(report.snapshot.get("title", "")) or report.get_target_type_display()
+    what = str(report.snapshot.get("title", "")) or lazy_text(report.get_target_type_display)
     notify(
         recipients=[subject],
         kind=NoticeKind.MODERATION,
-        subject=f"A moderator's decision about \u201c{what}\u201d ({report.reference})",
-        body=(
-            f"Decision: {Resolution(resolution).label}.\nReason: {reason}\n\n"
-            f"If you think this is wrong, you can appeal once: {appeal_path(report)}"
+        subject=lazy_format(
+            gettext_lazy("A moderator's decision about “%(what)s” (%(reference)s)"),
+            what=what,
+            reference=report.reference,
+        ),
+        body=lazy_format(
+            gettext_lazy(
+                "Decision: %(decision)s.\nReason: %(reason)s\n\n"
+                "If you think this is wrong, you can appeal once: %(url)s"
+            ),
+            decision=Resolution(resolution).label,
+            reason=reason,
+            url=appeal_path(report),
         ),
         url=appeal_path(report),
     )
 
 
 def _reporter_notice(report: Report) -> None:
-    body = (
-        f"Your report {report.reference} has been reviewed by a moderator and is now "
-        "resolved. Thank you for helping keep the archive safe."
+    body = lazy_format(
+        gettext_lazy(
+            "Your report %(reference)s has been reviewed by a moderator and is now resolved. "
+            "Thank you for helping keep the archive safe."
+        ),
+        reference=report.reference,
     )
-    subject = f"Your report {report.reference} is resolved"
+    subject = lazy_format(
+        gettext_lazy("Your report %(reference)s is resolved"), reference=report.reference
+    )
     if report.reporter is not None:
         notify(
             recipients=[report.reporter],
@@ -160,10 +176,13 @@ def _reporter_notice(report: Report) -> None:
             url="",
         )
     elif report.reporter_email:
+        # A guest's language is not known: their mail is in the site's default language.
+        with translation.override(settings.LANGUAGE_CODE):
+            subject_text, body_text = str(subject), str(body)
         mail = partial(
             send_mail,
-            f"[{settings.SITE_NAME}] {subject}",
-            body,
+            f"[{settings.SITE_NAME}] {subject_text}",
+            body_text,
             None,
             [report.reporter_email],
             fail_silently=True,

@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.reasons import moderation_text
+from fanarchive.core.translation import lazy_format
 from fanarchive.engagement.models import Comment, NoticeKind
 from fanarchive.engagement.moderation_services import comment_set_hidden
 from fanarchive.engagement.notices import notify
@@ -32,11 +34,11 @@ OPEN_STATES = (AppealState.OPEN, AppealState.ASSIGNED)
 def appeal_refusal(user: User, report: Report) -> str:
     """Why `user` may not appeal `report`'s decision, or "" (the appeal page asks too)."""
     if report.subject_id is None or report.subject_id != user.pk:
-        return "Only the person a decision is about can appeal it."
+        return _("Only the person a decision is about can appeal it.")
     if report.state != ReportState.RESOLVED or report.resolution not in APPEALABLE:
-        return "There is no decision to appeal here."
+        return _("There is no decision to appeal here.")
     if Appeal.objects.filter(report=report).exists():
-        return "You have appealed this decision already; each decision can be appealed once."
+        return _("You have appealed this decision already; each decision can be appealed once.")
     return ""
 
 
@@ -47,7 +49,9 @@ def appeal_create(*, appellant: User, report: Report, text: str) -> Appeal:
     if refusal:
         raise ValidationError(refusal)
     cleaned = moderation_text(
-        text, field="text", required="Please say why you think the decision was wrong."
+        text,
+        field="text",
+        required=gettext_noop("Please say why you think the decision was wrong."),
     )
     try:
         with transaction.atomic():
@@ -168,14 +172,22 @@ def appeal_decide(*, moderator: User, appeal: Appeal, uphold: bool, reason: str)
         notify(
             recipients=[appeal.appellant],
             kind=NoticeKind.MODERATION,
-            subject=f"Your appeal of {report.reference} was {'upheld' if uphold else 'refused'}",
-            body=(
-                f"{'Upheld' if uphold else 'Refused'}: {cleaned}"
-                + (
-                    "\nWhat was deleted cannot be restored; you may post it again."
-                    if deleted
-                    else ""
+            subject=lazy_format(
+                gettext_lazy("Your appeal of %(reference)s was upheld")
+                if uphold
+                else gettext_lazy("Your appeal of %(reference)s was refused"),
+                reference=report.reference,
+            ),
+            body=lazy_format(
+                gettext_lazy(
+                    "Upheld: %(reason)s\nWhat was deleted cannot be restored; you may post it "
+                    "again."
                 )
+                if deleted
+                else gettext_lazy("Upheld: %(reason)s")
+                if uphold
+                else gettext_lazy("Refused: %(reason)s"),
+                reason=cleaned,
             ),
             url=str(report.snapshot.get("url", "")) if uphold else "",
         )

@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.ratelimit import rate_limit_spend
 from fanarchive.core.reasons import moderation_text
+from fanarchive.core.translation import lazy_format, lazy_text
 from fanarchive.engagement.models import NoticeKind
 from fanarchive.engagement.notices import notify
 from fanarchive.moderation.models import Report, ReportCategory, ReportState, ReportTarget
@@ -52,7 +53,9 @@ def _validate(
         errors["target"] = [gettext("Please say what kind of thing you are reporting.")]
     cleaned = ""
     try:
-        cleaned = moderation_text(text, field="text", required="Please tell us what is wrong.")
+        cleaned = moderation_text(
+            text, field="text", required=gettext_noop("Please tell us what is wrong.")
+        )
     except ValidationError as error:
         errors.update(error.message_dict)
     address = email.strip()
@@ -136,12 +139,19 @@ def report_create(
                     notify(
                         recipients=[reporter],
                         kind=NoticeKind.MODERATION,
-                        subject=f"We received your report {report.reference}",
-                        body=(
-                            f"Thank you. Your report {report.reference} "
-                            f"({report.get_category_display()}) about "
-                            f"\u201c{target.snapshot.get('title', '')}\u201d is in the moderators' "
-                            "queue. You will hear from us when it is resolved."
+                        subject=lazy_format(
+                            gettext_lazy("We received your report %(reference)s"),
+                            reference=report.reference,
+                        ),
+                        body=lazy_format(
+                            gettext_lazy(
+                                "Thank you. Your report %(reference)s (%(category)s) about "
+                                "“%(title)s” is in the moderators' queue. You will "
+                                "hear from us when it is resolved."
+                            ),
+                            reference=report.reference,
+                            category=lazy_text(report.get_category_display),
+                            title=target.snapshot.get("title", ""),
                         ),
                         url=str(target.snapshot.get("url", "")),
                     )

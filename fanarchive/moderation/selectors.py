@@ -98,7 +98,7 @@ def report_detail(moderator: User, reference: str) -> Report:
         .first()
     )
     if report is None:
-        raise Http404("No such report.")
+        raise Http404(_("No such report."))
     return report
 
 
@@ -110,7 +110,7 @@ def report_for_subject(user: User, reference: str) -> Report:
     """A report about `user` (for the appeal page); 404 for anyone else's."""
     report = Report.objects.filter(reference=reference.strip().upper(), subject=user).first()
     if report is None:
-        raise Http404("No such decision.")
+        raise Http404(_("No such decision."))
     return report
 
 

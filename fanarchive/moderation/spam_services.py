@@ -13,11 +13,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_moderator
 from fanarchive.core.audit_services import audit_record
 from fanarchive.core.reasons import moderation_text
+from fanarchive.core.translation import lazy_format
 from fanarchive.engagement.models import NoticeKind
 from fanarchive.engagement.moderation_services import (
     comment_ids_by_state,
@@ -61,11 +63,14 @@ def user_mark_spammer(*, moderator: User, user: User, reason: str) -> User:
         notify(
             recipients=[user],
             kind=NoticeKind.MODERATION,
-            subject="A moderator's decision about your account",
-            body=(
-                "Decision: your account was marked as a spammer. Your works and comments "
-                f"are hidden and the account is suspended.\nReason: {cleaned}\n\n"
-                "If you think this is wrong, please contact the archive's moderators."
+            subject=gettext_lazy("A moderator's decision about your account"),
+            body=lazy_format(
+                gettext_lazy(
+                    "Decision: your account was marked as a spammer. Your works and comments "
+                    "are hidden and the account is suspended.\nReason: %(reason)s\n\n"
+                    "If you think this is wrong, please contact the archive's moderators."
+                ),
+                reason=cleaned,
             ),
             url="",
         )
@@ -96,11 +101,18 @@ def user_unmark_spammer(*, moderator: User, user: User, reason: str = "") -> Use
         notify(
             recipients=[user],
             kind=NoticeKind.MODERATION,
-            subject="A moderator's decision about your account",
-            body=(
+            subject=gettext_lazy("A moderator's decision about your account"),
+            body=lazy_format(
+                gettext_lazy(
+                    "Decision: your account is not a spammer after all. Your works and "
+                    "comments are shown again and the suspension is lifted.\nReason: %(reason)s"
+                ),
+                reason=cleaned,
+            )
+            if cleaned
+            else gettext_lazy(
                 "Decision: your account is not a spammer after all. Your works and "
                 "comments are shown again and the suspension is lifted."
-                + (f"\nReason: {cleaned}" if cleaned else "")
             ),
             url="",
         )

@@ -20,7 +20,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fanarchive.accounts.models import Preference, Pseud, User
+from fanarchive.accounts.models import Block, Preference, Pseud, User
+from fanarchive.discovery.models import ListingPreference, MutedCreator, MutedTag, SavedFilter
 from fanarchive.engagement.inbox_selectors import work_shown_to
 from fanarchive.engagement.models import (
     Bookmark,
@@ -342,6 +343,54 @@ def subscriptions_held(user: User) -> Iterator[dict[str, Any]]:
             ),
             "created_at": _when(s.created_at),
         }
+
+
+def muting_record(user: User) -> dict[str, Any]:
+    """What the person keeps out of their sight, and the filters they saved: their
+    mutes (with the fandoms a scoped one is limited to), blocks, listing preferences and
+    saved filters (with whether they send alerts)."""
+    listing = ListingPreference.objects.filter(user=user).first()
+    tags = MutedTag.objects.filter(user=user).select_related("tag").prefetch_related("fandoms")
+    creators = (
+        MutedCreator.objects.filter(user=user).select_related("creator").prefetch_related("fandoms")
+    )
+    blocks = Block.objects.filter(blocker=user).select_related("blocked")
+    filters = SavedFilter.objects.filter(user=user).select_related("alert")
+    return {
+        "schema": SCHEMA,
+        "muted_tags": [
+            {
+                "tag": m.tag.name,
+                "type": m.tag.type,
+                "only_in_fandoms": sorted(f.name for f in m.fandoms.all()),
+                "created_at": _when(m.created_at),
+            }
+            for m in tags.order_by("created_at", "id")
+        ],
+        "muted_creators": [
+            {
+                "creator": m.creator.username,
+                "only_in_fandoms": sorted(f.name for f in m.fandoms.all()),
+                "created_at": _when(m.created_at),
+            }
+            for m in creators.order_by("created_at", "id")
+        ],
+        "hide_anonymous": listing.hide_anonymous if listing else False,
+        "hide_crossovers": listing.hide_crossovers if listing else False,
+        "blocked": [
+            {"username": b.blocked.username, "created_at": _when(b.created_at)}
+            for b in blocks.order_by("created_at", "id")
+        ],
+        "saved_filters": [
+            {
+                "name": f.name,
+                "query_string": f.query_string,
+                "alerts": hasattr(f, "alert"),
+                "created_at": _when(f.created_at),
+            }
+            for f in filters.order_by("created_at", "id")
+        ],
+    }
 
 
 def inbox_notices(user: User) -> Iterator[dict[str, Any]]:

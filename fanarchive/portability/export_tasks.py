@@ -24,10 +24,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from fanarchive.accounts.models import User
 from fanarchive.core.tasks import retrying_task
+from fanarchive.core.translation import lazy_format, lazy_text
 from fanarchive.engagement.models import NoticeKind
 from fanarchive.engagement.notices import notify
 from fanarchive.formats.exporters import FORMATS
@@ -36,9 +39,13 @@ from fanarchive.portability.models import DataExport, ExportState
 
 logger = logging.getLogger("fanarchive.tasks")
 
-FAILED_MESSAGE = (
+# Stored in English (`DataExport.error`), translated where shown and in the notice.
+FAILED_MESSAGE = gettext_noop(
     "Something went wrong while your export was being prepared. Nothing was kept; "
     "please ask for a new one, and tell the archive's team if it fails again."
+)
+TOO_LONG_MESSAGE = gettext_noop(
+    "Preparing your export took too long and was given up. Please ask again."
 )
 # The inbox has no kind of its own for messages about one's account yet: a moderation
 # notice is the one that always reaches the person's mail (engagement.notices.ALWAYS_MAILED).
@@ -115,6 +122,7 @@ def write_zip(user: User, target: Path) -> None:
             archive, "subscriptions.json", "subscriptions", selectors.subscriptions_held(user)
         )
         _write_list(archive, "inbox.json", "notices", selectors.inbox_notices(user))
+        _write_json(archive, "muting.json", selectors.muting_record(user))
 
 
 def _page(user: User) -> str:
@@ -162,10 +170,13 @@ def export_prepare(export_id: int) -> bool:
         notify(
             recipients=[user],
             kind=NOTICE_KIND,
-            subject="Your data export is ready",
-            body=(
-                "The zip of everything of yours on the archive is ready. You can download "
-                f"it from your export page until {expires:%d %B %Y %H:%M} UTC."
+            subject=gettext_lazy("Your data export is ready"),
+            body=lazy_format(
+                gettext_lazy(
+                    "The zip of everything of yours on the archive is ready. You can download "
+                    "it from your export page until %(date)s UTC."
+                ),
+                date=lazy_text(lambda: date_format(expires.astimezone(dt.UTC), "DATETIME_FORMAT")),
             ),
             url=_page(user),
         )
@@ -193,8 +204,8 @@ def export_fail(*, export_id: int, message: str) -> bool:
         notify(
             recipients=[export.user],
             kind=NOTICE_KIND,
-            subject="Your data export failed",
-            body=message,
+            subject=gettext_lazy("Your data export failed"),
+            body=gettext_lazy(message),
             url=_page(export.user),
         )
     return True
@@ -234,6 +245,6 @@ def exports_clean(*, now: dt.datetime | None = None, limit: int = 200) -> int:
     for export_id in list(stale[:limit]):
         changed += export_fail(
             export_id=export_id,
-            message="Preparing your export took too long and was given up. Please ask again.",
+            message=TOO_LONG_MESSAGE,
         )
     return changed

@@ -52,7 +52,7 @@ def autosave_key_check(*, user: User, key: str) -> None:
     if match["chapter"]:
         chapter = Chapter.objects.filter(pk=int(match["chapter"])).first()
         if chapter is None:
-            raise Http404("No such chapter.")
+            raise Http404(gettext("No such chapter."))
         work_id = str(chapter.work_id)
     if work_id:
         work = access_work(user, int(work_id))

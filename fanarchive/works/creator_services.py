@@ -21,10 +21,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from fanarchive.accounts.models import Preference, Pseud, User
 from fanarchive.accounts.selectors import is_blocked
+from fanarchive.core.translation import lazy_format
 from fanarchive.works import emails, events, limits
 from fanarchive.works.models import (
     ChapterRevision,
@@ -399,19 +401,25 @@ def works_orphan_all(*, user: User, keep_pseud: bool) -> int:
 # -- mail -------------------------------------------------------------------------------
 
 
-# What the inbox says for each kind of mail: (notice kind, subject, body, link).
-_INBOX: dict[emails.Sender, tuple[events.NoticeKind, str, str, str]] = {
-    emails.send_gift: ("gift", "A gift for you: {title}", "{title} was given to {pseud}.", ""),
+# What the inbox says for each kind of mail: (notice kind, subject, body, link); the
+# texts are translated in the recipient's language when the notice is written.
+_INBOX: dict[emails.Sender, tuple[events.NoticeKind, Promise, Promise, str]] = {
+    emails.send_gift: (
+        "gift",
+        gettext_lazy("A gift for you: %(title)s"),
+        gettext_lazy("%(title)s was given to %(pseud)s."),
+        "",
+    ),
     emails.send_cocreator_invitation: (
         "invitation",
-        "Co-creator invitation: {title}",
-        "You are invited to be a co-creator of {title} as {pseud}.",
+        gettext_lazy("Co-creator invitation: %(title)s"),
+        gettext_lazy("You are invited to be a co-creator of %(title)s as %(pseud)s."),
         "works:invitations",
     ),
     emails.send_cocreator_added: (
         "invitation",
-        "You are now a co-creator of {title}",
-        "{pseud} was added as a co-creator of {title}.",
+        gettext_lazy("You are now a co-creator of %(title)s"),
+        gettext_lazy("%(pseud)s was added as a co-creator of %(title)s."),
         "",
     ),
 }
@@ -424,8 +432,8 @@ def _notify(sender: emails.Sender, *, pseud: Pseud, work: Work, site_url: str) -
     events.work_notice(
         recipient=pseud.user,
         kind=kind,
-        subject=subject.format(**words),
-        body=body.format(**words),
+        subject=lazy_format(subject, **words),
+        body=lazy_format(body, **words),
         url=reverse(link) if link else work.get_absolute_url(),
         work=work,
     )

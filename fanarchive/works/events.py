@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Literal, Protocol
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from fanarchive.accounts.models import User
@@ -44,7 +45,14 @@ class WorkEvents(Protocol):
         """`work` (posted or not) was put into `series`."""
 
     def work_notice(
-        self, *, recipient: User, kind: NoticeKind, subject: str, body: str, url: str, work: Work
+        self,
+        *,
+        recipient: User,
+        kind: NoticeKind,
+        subject: str | Promise,
+        body: str | Promise,
+        url: str,
+        work: Work,
     ) -> None:
         """Tell `recipient` about `work` in their inbox (a gift, a co-creator invitation)."""
 
@@ -87,7 +95,13 @@ def series_work_added(*, series: Series, work: Work) -> None:
 
 
 def work_notice(
-    *, recipient: User, kind: NoticeKind, subject: str, body: str, url: str, work: Work
+    *,
+    recipient: User,
+    kind: NoticeKind,
+    subject: str | Promise,
+    body: str | Promise,
+    url: str,
+    work: Work,
 ) -> None:
     for heard_by in _listener:
         heard_by.work_notice(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from fanarchive.core.text import TextFormat, clean_line, clean_text, html_to_text
 from fanarchive.tags.models import TagType
@@ -165,10 +165,10 @@ def work_errors(data: WorkInput, *, fixed: FixedTags | None = None) -> Errors:
     title = data.title.strip()
     if not title:
         add_error(errors, "title", gettext("Please enter a title."))
-    check_length(errors, "title", "The title", title, limits.TITLE_MAX)
-    check_html_length(errors, "summary", "The summary", data.summary, limits.SUMMARY_MAX)
-    check_html_length(errors, "notes", "The notes", data.notes, limits.NOTES_MAX)
-    check_html_length(errors, "endnotes", "The end notes", data.endnotes, limits.NOTES_MAX)
+    check_length(errors, "title", gettext("The title"), title, limits.TITLE_MAX)
+    check_html_length(errors, "summary", gettext("The summary"), data.summary, limits.SUMMARY_MAX)
+    check_html_length(errors, "notes", gettext("The notes"), data.notes, limits.NOTES_MAX)
+    check_html_length(errors, "endnotes", gettext("The end notes"), data.endnotes, limits.NOTES_MAX)
     if data.language not in LANGUAGE_NAMES:
         add_error(
             errors,
@@ -268,12 +268,13 @@ def main_relationships_error(data: WorkInput) -> str | None:
     if not strangers:
         return None
     names = ", ".join(f'"{name[:100]}"' for name in strangers[:5])
-    return (
-        f"Only the work's relationships can be main relationships, and {names} "
-        f"{'is' if len(strangers) == 1 else 'are'} not among them: add "
-        f"{'it' if len(strangers) == 1 else 'them'} to Relationships, or leave "
-        f"{'it' if len(strangers) == 1 else 'them'} out."
-    )
+    return ngettext(
+        "Only the work's relationships can be main relationships, and %(names)s is not "
+        "among them: add it to Relationships, or leave it out.",
+        "Only the work's relationships can be main relationships, and %(names)s are not "
+        "among them: add them to Relationships, or leave them out.",
+        len(strangers),
+    ) % {"names": names}
 
 
 def main_relationships_kept(data: WorkInput) -> WorkInput:
@@ -303,7 +304,7 @@ def chapter_errors(data: ChapterInput, *, prefix: str = "") -> Errors:
             if text
             else gettext("The chapter text is empty: please write or paste the chapter."),
         )
-    check_length(errors, "text", "The chapter text", text, limits.CHAPTER_TEXT_MAX)
+    check_length(errors, "text", gettext("The chapter text"), text, limits.CHAPTER_TEXT_MAX)
     if data.text_format not in {f.value for f in TextFormat}:
         add_error(
             errors,
@@ -311,26 +312,41 @@ def chapter_errors(data: ChapterInput, *, prefix: str = "") -> Errors:
             gettext('"%(text_format)s" is not a text format.') % {"text_format": data.text_format},
         )
     check_length(
-        errors, f"{prefix}title", "The chapter title", data.title.strip(), limits.CHAPTER_TITLE_MAX
+        errors,
+        f"{prefix}title",
+        gettext("The chapter title"),
+        data.title.strip(),
+        limits.CHAPTER_TITLE_MAX,
     )
     check_html_length(
-        errors, f"{prefix}summary", "The chapter summary", data.summary, limits.SUMMARY_MAX
+        errors, f"{prefix}summary", gettext("The chapter summary"), data.summary, limits.SUMMARY_MAX
     )
-    check_html_length(errors, f"{prefix}notes", "The chapter notes", data.notes, limits.NOTES_MAX)
     check_html_length(
-        errors, f"{prefix}endnotes", "The chapter end notes", data.endnotes, limits.NOTES_MAX
+        errors, f"{prefix}notes", gettext("The chapter notes"), data.notes, limits.NOTES_MAX
+    )
+    check_html_length(
+        errors,
+        f"{prefix}endnotes",
+        gettext("The chapter end notes"),
+        data.endnotes,
+        limits.NOTES_MAX,
     )
     return errors
 
 
 def expected_chapters_error(expected: int | None, chapter_count: int) -> str | None:
     if expected is not None and expected > limits.EXPECTED_CHAPTERS_MAX:
-        return f"A work can expect at most {limits.EXPECTED_CHAPTERS_MAX:,} chapters."
+        return gettext("A work can expect at most %(maximum)s chapters.") % {
+            "maximum": f"{limits.EXPECTED_CHAPTERS_MAX:,}"
+        }
     if expected is not None and expected < chapter_count:
-        return (
-            f"This work has {chapter_count} chapters, so it cannot expect fewer. "
-            "Enter a larger number, or leave it blank if you do not know yet."
-        )
+        return ngettext(
+            "This work has %(count)s chapter, so it cannot expect fewer. "
+            "Enter a larger number, or leave it blank if you do not know yet.",
+            "This work has %(count)s chapters, so it cannot expect fewer. "
+            "Enter a larger number, or leave it blank if you do not know yet.",
+            chapter_count,
+        ) % {"count": chapter_count}
     return None
 
 

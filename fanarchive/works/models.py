@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.models import Pseud
@@ -240,6 +241,17 @@ class Chapter(models.Model):
         """AO3's chapter heading: "Chapter 2: The Storm", or "Chapter 2" when untitled."""
         base = f"Chapter {self.position}"
         return f"{base}: {self.title}" if self.title else base
+
+    @property
+    def translated_heading(self) -> str:
+        """`heading` in the language of the moment (pages, notices); `heading` itself stays
+        English, as downloads shared by every reader use it."""
+        if self.title:
+            return gettext("Chapter %(position)s: %(title)s") % {
+                "position": self.position,
+                "title": self.title,
+            }
+        return gettext("Chapter %(position)s") % {"position": self.position}
 
 
 # -- series --------------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import Http404
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.works.models import (
@@ -45,14 +46,14 @@ def work_revisions(work: Work) -> list[WorkRevision]:
 def chapter_revision_get(chapter: Chapter, revision_id: int) -> ChapterRevision:
     revision = chapter.revisions.filter(pk=revision_id).first()
     if revision is None:
-        raise Http404("No such revision of this chapter.")
+        raise Http404(gettext("No such revision of this chapter."))
     return revision
 
 
 def work_revision_get(work: Work, revision_id: int) -> WorkRevision:
     revision = work.revisions.filter(pk=revision_id).first()
     if revision is None:
-        raise Http404("No such revision of this work.")
+        raise Http404(gettext("No such revision of this work."))
     return revision
 
 

@@ -102,12 +102,14 @@ class Byline:
         """The byline around `names` (the pseuds as text, or as links): "Anonymous", the
         names, or both with a remark that `note` wraps (HTML's span)."""
         if not self.pseuds:
-            return "Anonymous"
+            return _("Anonymous")
         if not self.anonymous:
             return names
         if self.seen_as == "moderator":
-            return f"Anonymous {note(f'(creator: {names})')}"
-        return f"{names} {note('(anonymous)')}"
+            return _("Anonymous %(note)s") % {
+                "note": note(_("(creator: %(names)s)") % {"names": names})
+            }
+        return f"{names} {note(_('(anonymous)'))}"
 
     @property
     def text(self) -> str:
@@ -184,7 +186,7 @@ def access_work(user: AnyUser, work_id: int) -> Work:
     if work.hidden_by_admin and not is_moderator(user):
         raise PermissionDenied(_("This work has been hidden by an administrator."))
     if work.restricted and not user.is_authenticated:
-        raise LoginRequired("This work is only for registered users of the archive.")
+        raise LoginRequired(_("This work is only for registered users of the archive."))
     return work
 
 
@@ -219,12 +221,12 @@ def reading_place(
     """
     chapters = readable_chapters(user, work)
     if not chapters:
-        raise Http404("This work has no chapters you can read.")
+        raise Http404(_("This work has no chapters you can read."))
     full = view_full or len(chapters) == 1
     if chapter_id is not None:
         found = next((c for c in chapters if c.pk == chapter_id), None)
         if found is None:
-            raise Http404("No such chapter in this work.")
+            raise Http404(_("No such chapter in this work."))
         current, full = found, False
     else:
         current = chapters[0]
@@ -423,7 +425,7 @@ def tag_for(user: AnyUser, tag_id: int) -> Tag:
     """The tag, if `user` may be shown it; otherwise 404, as for a tag that does not exist."""
     tag = Tag.objects.select_related("synonym_of").filter(pk=tag_id).first()
     if tag is None or not tag_advertised(user, tag):
-        raise Http404("No such tag.")
+        raise Http404(_("No such tag."))
     return tag
 
 
@@ -494,7 +496,7 @@ def invitation_get(user: User, invitation_id: int) -> CreatorInvitation:
         .first()
     )
     if invitation is None:
-        raise Http404("No such invitation.")
+        raise Http404(_("No such invitation."))
     return invitation
 
 
@@ -507,7 +509,7 @@ def gift_get(user: User, work_id: int) -> list[Gift]:
     """`user`'s gifts on one work (one per pseud); 404 when there are none."""
     gifts = list(Gift.objects.filter(work_id=work_id, pseud__user=user).select_related("work"))
     if not gifts:
-        raise Http404("This work is not a gift to you.")
+        raise Http404(_("This work is not a gift to you."))
     return gifts
 
 

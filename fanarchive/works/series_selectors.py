@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext
 
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import is_moderator
@@ -64,12 +65,12 @@ def series_get(viewer: AnyUser, series_id: int) -> Series:
     """A series `viewer` may open: it has a work they may see, or they made it."""
     series = Series.objects.filter(pk=series_id).first()
     if series is None:
-        raise Http404("No such series.")
+        raise Http404(gettext("No such series."))
     if is_series_creator(viewer, series):
         return series
     visible = Work.objects.visible_to(viewer).values("id")
     if not series.series_works.filter(work__in=visible).exists():
-        raise Http404("No such series.")
+        raise Http404(gettext("No such series."))
     return series
 
 

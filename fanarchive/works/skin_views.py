@@ -42,7 +42,7 @@ def work_skin_stylesheet(request: HttpRequest, work_id: int) -> HttpResponse:
     """The skin as CSS, to whoever may open the work (the same refusals as its pages)."""
     work = selectors.access_work(request.user, work_id)
     if not work.skin_css:
-        raise Http404("This work has no skin.")
+        raise Http404(_("This work has no skin."))
     response = HttpResponse(work.skin_css, content_type="text/css; charset=utf-8")
     # The address carries the skin's digest (?v=), so a changed skin is a new address.
     response["Cache-Control"] = "private, max-age=86400"

@@ -112,7 +112,7 @@ def autosave_discard(request: HttpRequest) -> HttpResponse:
     try:
         autosave_services.autosave_key_check(user=user, key=key)
     except ValidationError:
-        raise Http404("No such form.") from None
+        raise Http404(_("No such form.")) from None
     autosave_services.autosave_clear(user=user, key=key)
     messages.success(request, _("The unsaved text was discarded."))
     return redirect(autosave_form_url(key))
@@ -411,7 +411,7 @@ def _creator_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> tup
     user, work = _creator_work(request, work_id)
     chapter = work.chapters.filter(pk=chapter_id).first()
     if chapter is None:
-        raise Http404("No such chapter in this work.")
+        raise Http404(_("No such chapter in this work."))
     return user, chapter
 
 

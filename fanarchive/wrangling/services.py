@@ -93,15 +93,37 @@ def _direct_work_ids(tag_ids: Iterable[int]) -> set[int]:
 
 
 def _same_type_canonical_error(tag: Tag, target: Tag, what: str) -> str | None:
+    """Why `tag` cannot be joined to `target` as `what` ("synonym", "merge" or "metatag")."""
+    names = {"tag": tag.name, "target": target.name}
     if target.pk == tag.pk:
-        return f"{tag.name} cannot be {what} of itself."
+        if what == "synonym":
+            return gettext("%(tag)s cannot be a synonym of itself.") % names
+        if what == "merge":
+            return gettext("%(tag)s cannot be merged into itself.") % names
+        return gettext("%(tag)s cannot be a metatag of itself.") % names
     if target.type != tag.type:
-        return (
-            f"{target.name} is a {target.get_type_display()} tag; "
-            f"{tag.name} is a {tag.get_type_display()} tag: they must be of the same type."
-        )
+        return gettext(
+            "%(target)s is a %(target_type)s tag; %(tag)s is a %(tag_type)s tag: they must be "
+            "of the same type."
+        ) % {
+            **names,
+            "target_type": target.get_type_display(),
+            "tag_type": tag.get_type_display(),
+        }
     if not target.canonical:
-        return f"{target.name} is not canonical: only a canonical tag can be {what}."
+        if what == "synonym":
+            return (
+                gettext("%(target)s is not canonical: only a canonical tag can be a synonym.")
+                % names
+            )
+        if what == "merge":
+            return (
+                gettext("%(target)s is not canonical: only a canonical tag can be merged into.")
+                % names
+            )
+        return (
+            gettext("%(target)s is not canonical: only a canonical tag can be a metatag.") % names
+        )
     return None
 
 
@@ -111,14 +133,23 @@ def _same_type_canonical_error(tag: Tag, target: Tag, what: str) -> str | None:
 def canonical_errors(tag: Tag, canonical: bool) -> list[str]:
     if canonical:
         if tag.synonym_of_id:
-            return [f"{tag.name} is a synonym of {tag.filter_tag.name}: remove that first."]
+            return [
+                gettext("%(tag)s is a synonym of %(canonical)s: remove that first.")
+                % {"tag": tag.name, "canonical": tag.filter_tag.name}
+            ]
         return []
     if tag.synonyms.exists():
-        return [f"{tag.name} has synonyms: make them synonyms of another tag first."]
+        return [
+            gettext("%(tag)s has synonyms: make them synonyms of another tag first.")
+            % {"tag": tag.name}
+        ]
     if tag.meta_links.exists() or tag.sub_links.exists():
-        return [f"{tag.name} has metatags or subtags: remove them first."]
+        return [gettext("%(tag)s has metatags or subtags: remove them first.") % {"tag": tag.name}]
     if tag.member_links.exists():
-        return [f"Characters, relationships or tags are linked to {tag.name}: unlink them first."]
+        return [
+            gettext("Characters, relationships or tags are linked to %(tag)s: unlink them first.")
+            % {"tag": tag.name}
+        ]
     return []
 
 
@@ -170,11 +201,14 @@ def tag_set_unwrangleable(*, user: User, tag: Tag, unwrangleable: bool) -> Tag:
 
 
 def synonym_errors(tag: Tag, canonical: Tag) -> list[str]:
-    error = _same_type_canonical_error(tag, canonical, "a synonym")
+    error = _same_type_canonical_error(tag, canonical, "synonym")
     if error:
         return [error]
     if tag.canonical:
-        return [f"{tag.name} is canonical: merge it into {canonical.name} instead."]
+        return [
+            gettext("%(tag)s is canonical: merge it into %(canonical)s instead.")
+            % {"tag": tag.name, "canonical": canonical.name}
+        ]
     return []
 
 
@@ -238,7 +272,7 @@ def tag_merge(*, user: User, tag: Tag, into: Tag) -> Tag:
     require_wrangler(user, tag, into)
     with transaction.atomic():
         tag, into = locked_tag(tag), locked_tag(into)
-        error = _same_type_canonical_error(tag, into, "merged into")
+        error = _same_type_canonical_error(tag, into, "merge")
         raise_if({"into": [error] if error else []})
         works = work_ids_under([tag.pk])
         moved: dict[str, list[str]] = {"synonyms": [], "metatags": [], "subtags": [], "dropped": []}
@@ -251,13 +285,13 @@ def tag_merge(*, user: User, tag: Tag, into: Tag) -> Tag:
         MetaTagLink.objects.filter(Q(sub=tag) | Q(meta=tag)).delete()
         for meta in metas:
             if meta.pk == into.pk or meta.pk in selectors.subtag_ids(into.pk):
-                moved["dropped"].append(f"metatag {meta.name}")
+                moved["dropped"].append(gettext("metatag %(name)s") % {"name": meta.name})
             else:
                 MetaTagLink.objects.get_or_create(meta=meta, sub=into)
                 moved["metatags"].append(meta.name)
         for sub in subs:
             if sub.pk == into.pk or into.pk in selectors.subtag_ids(sub.pk):
-                moved["dropped"].append(f"subtag {sub.name}")
+                moved["dropped"].append(gettext("subtag %(name)s") % {"name": sub.name})
             else:
                 MetaTagLink.objects.get_or_create(meta=into, sub=sub)
                 moved["subtags"].append(sub.name)
@@ -323,16 +357,25 @@ def tag_rename(*, user: User, tag: Tag, name: str) -> Tag:
 
 
 def _metatag_errors(tag: Tag, metatag: Tag) -> list[str]:
-    error = _same_type_canonical_error(tag, metatag, "a metatag")
+    error = _same_type_canonical_error(tag, metatag, "metatag")
     if error:
         return [error]
     if not tag.canonical:
-        return [f"{tag.name} is not canonical: only canonical tags have metatags."]
+        return [
+            gettext("%(tag)s is not canonical: only canonical tags have metatags.")
+            % {"tag": tag.name}
+        ]
     if MetaTagLink.objects.filter(meta=metatag, sub=tag).exists():
-        return [f"{metatag.name} is already a metatag of {tag.name}."]
+        return [
+            gettext("%(metatag)s is already a metatag of %(tag)s.")
+            % {"metatag": metatag.name, "tag": tag.name}
+        ]
     if metatag.pk in selectors.subtag_ids(tag.pk):
         return [
-            f"{metatag.name} is a subtag of {tag.name}: making it a metatag too would make a cycle."
+            gettext(
+                "%(metatag)s is a subtag of %(tag)s: making it a metatag too would make a cycle."
+            )
+            % {"metatag": metatag.name, "tag": tag.name}
         ]
     return []
 
@@ -373,13 +416,21 @@ def tag_remove_metatag(*, user: User, tag: Tag, metatag: Tag) -> None:
 
 def fandom_link_errors(tag: Tag, fandom: Tag) -> list[str]:
     if tag.type not in FANDOM_LINKED_TYPES:
-        return [f"{tag.name} is a {tag.get_type_display()} tag: it cannot belong to a fandom."]
+        return [
+            gettext("%(tag)s is a %(type)s tag: it cannot belong to a fandom.")
+            % {"tag": tag.name, "type": tag.get_type_display()}
+        ]
     if fandom.type != TagType.FANDOM:
-        return [f"{fandom.name} is not a fandom."]
+        return [gettext("%(fandom)s is not a fandom.") % {"fandom": fandom.name}]
     if not fandom.canonical:
-        return [f"{fandom.name} is not canonical: link to its canonical fandom."]
+        return [
+            gettext("%(fandom)s is not canonical: link to its canonical fandom.")
+            % {"fandom": fandom.name}
+        ]
     if FandomLink.objects.filter(tag=tag, fandom=fandom).exists():
-        return [f"{tag.name} is already in {fandom.name}."]
+        return [
+            gettext("%(tag)s is already in %(fandom)s.") % {"tag": tag.name, "fandom": fandom.name}
+        ]
     return []
 
 

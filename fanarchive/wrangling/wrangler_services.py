@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from fanarchive.accounts.models import User
 from fanarchive.tags import selectors
@@ -37,9 +37,9 @@ from fanarchive.wrangling.services import (
 # -- mass wrangling -----------------------------------------------------------
 
 MASS_ACTIONS = {
-    "synonym": "Make them synonyms of",
-    "fandom": "Link them to the fandom",
-    "canonical": "Make them canonical",
+    "synonym": gettext_lazy("Make them synonyms of"),
+    "fandom": gettext_lazy("Link them to the fandom"),
+    "canonical": gettext_lazy("Make them canonical"),
 }
 
 
@@ -145,7 +145,7 @@ def wrangler_set(*, user: User | None, wrangler: User, fandoms: Sequence[Tag] = 
     if user is not None and not selectors.is_admin(user):
         raise PermissionDenied(gettext("Only admins can appoint wranglers."))
     errors = [
-        f"{fandom.name} is not a canonical fandom."
+        gettext("%(fandom)s is not a canonical fandom.") % {"fandom": fandom.name}
         for fandom in fandoms
         if fandom.type != TagType.FANDOM or not fandom.canonical
     ]

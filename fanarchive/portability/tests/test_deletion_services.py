@@ -126,7 +126,7 @@ def test_comments_kept_show_deleted_account(user: User, other_user: User) -> Non
     _delete(user, ORPHAN)
     comment.refresh_from_db()
     assert comment.user_id is None and comment.pseud_id is None and comment.author_deleted
-    assert comment.author_name == DELETED_ACCOUNT
+    assert comment.author_name == str(DELETED_ACCOUNT)
     assert comment.text
     news.refresh_from_db()
     assert news.user_id is None and not news.deleted

@@ -12,6 +12,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fanarchive.accounts.models import Pseud
@@ -66,7 +67,7 @@ def _warning_symbol(warnings: list[Tag]) -> Symbol:
 
 def _category_symbol(categories: list[Tag]) -> Symbol:
     if not categories:
-        return Symbol("category-none", "", "No category")
+        return Symbol("category-none", "", gettext("No category"))
     if len(categories) > 1:
         return Symbol("category-symbol", "+", ", ".join(tag.name for tag in categories))
     name = categories[0].name
@@ -96,9 +97,9 @@ def _symbols(by_type: dict[str, list[Tag]], *, complete: bool) -> list[Symbol]:
         ),
         _category_symbol(by_type.get(TagType.CATEGORY, [])),
         _warning_symbol(by_type.get(TagType.WARNING, [])),
-        Symbol("complete-yes", "✓", "Complete Work")
+        Symbol("complete-yes", "✓", gettext("Complete Work"))
         if complete
-        else Symbol("complete-no", "…", "Work in Progress"),
+        else Symbol("complete-no", "…", gettext("Work in Progress")),
     ]
 
 
@@ -108,7 +109,8 @@ def tags_of(work: Work, tag_type: str) -> list[Tag]:
 
 
 # Said to screen readers after a main relationship, which others see in bold.
-MAIN_MARK = '<span class="visually-hidden"> (main relationship)</span>'
+def _main_mark() -> str:
+    return f'<span class="visually-hidden"> {html.escape(gettext("(main relationship)"))}</span>'
 
 
 @register.filter
@@ -254,18 +256,20 @@ def _blurb_parts(
     by_type = _tags_by_type(work)
     folds = folds.of_work(creators(work))
     byline = byline_html(byline_for(work, viewer))
-    heading = [f'<a href="{urls.work(work.pk)}">{_e(work.title)}</a>\n    by {byline}']
+    by = gettext("by %(name)s") % {"name": byline}
+    heading = [f'<a href="{urls.work(work.pk)}">{_e(work.title)}</a>\n    {by}']
     if work.restricted:
         heading.append(
-            '<span class="restricted" title="Restricted to registered users">'
-            "(registered users only)</span>"
+            f'<span class="restricted" title="{_e(gettext("Restricted to registered users"))}">'
+            f"{_e(gettext('(registered users only)'))}</span>"
         )
     if not work.posted:
-        heading.append('<span class="draft">(draft)</span>')
+        heading.append(f'<span class="draft">{_e(gettext("(draft)"))}</span>')
     gifts = getattr(work, "shown_gifts", None)
     if gifts:
         recipients = ", ".join(_e(gift.recipient) for gift in gifts)
-        heading.append(f'<span class="gifts">for {recipients}</span>')
+        gift_line = gettext("for %(name)s") % {"name": recipients}
+        heading.append(f'<span class="gifts">{gift_line}</span>')
     fandoms = ", ".join(
         f'<a class="tag" href="{tag_url(tag.pk)}">{_e(tag.name)}</a>'
         for tag in by_type.get(TagType.FANDOM, [])
@@ -273,7 +277,9 @@ def _blurb_parts(
     symbols = _symbols(by_type, complete=work.complete)
     if folds.warnings:
         # The square would name the warnings (or their absence): it keeps the secret too.
-        symbols[2] = Symbol("warning-hidden", "", "Archive warnings hidden by your preferences")
+        symbols[2] = Symbol(
+            "warning-hidden", "", gettext("Archive warnings hidden by your preferences")
+        )
     squares = "\n    ".join(
         f'<li><span class="symbol {_e(s.css)}" title="{_e(s.text)}" aria-hidden="true">'
         f'{_e(s.sign)}</span><span class="visually-hidden">{_e(s.text)}</span></li>'
@@ -290,40 +296,50 @@ def _blurb_parts(
     shown = date_filter(template_localtime(shown_at), "j M Y") if shown_at else ""
     parts = [
         '  <h3 class="heading">\n    ' + "\n    ".join(heading) + "\n  </h3>",
-        '  <h4 class="fandoms">\n    <span class="visually-hidden">Fandoms:</span>\n    '
+        '  <h4 class="fandoms">\n    '
+        f'<span class="visually-hidden">{_e(gettext("Fandoms:"))}</span>\n    '
         f"{fandoms}\n  </h4>",
         f'  <ul class="required-tags">\n    {squares}\n  </ul>',
         f'  <p class="datetime">{_e(shown)}</p>',
-        f'  <h5 class="visually-hidden">Tags</h5>\n  <ul class="tags commas">{tags}</ul>',
+        f'  <h5 class="visually-hidden">{_e(gettext("Tags"))}</h5>\n'
+        f'  <ul class="tags commas">{tags}</ul>',
     ]
     if work.summary:
         # Stored sanitised, shown as the template's `|safe` did.
         parts.append(
-            '  <h5 class="visually-hidden">Summary</h5>\n'
+            f'  <h5 class="visually-hidden">{_e(gettext("Summary"))}</h5>\n'
             f'  <blockquote class="userstuff summary">{work.summary}</blockquote>'
         )
     entries = list(work.series_works.all())
     if entries:
+        part_of = gettext("Part %(position)s of %(series)s")
         items = "".join(
-            f"<li>Part <strong>{entry.position}</strong> of "
-            f'<a href="{_e(entry.series.get_absolute_url())}">{_e(entry.series.title)}</a></li>'
+            "<li>"
+            + part_of
+            % {
+                "position": f"<strong>{entry.position}</strong>",
+                "series": f'<a href="{_e(entry.series.get_absolute_url())}">'
+                f"{_e(entry.series.title)}</a>",
+            }
+            + "</li>"
             for entry in entries
         )
         parts.append(
-            '  <h5 class="visually-hidden">Series</h5>\n'
+            f'  <h5 class="visually-hidden">{_e(gettext("Series"))}</h5>\n'
             f'  <ul class="series">\n    {items}\n  </ul>'
         )
     stats = [
-        f'<dt>Language</dt><dd lang="{_e(work.language)}">{_e(work.language_name)}</dd>',
-        f"<dt>Words</dt><dd>{_e(intcomma(work.word_count))}</dd>",
-        '<dt class="reading-time">Reading time</dt>'
+        f"<dt>{_e(gettext('Language'))}</dt>"
+        f'<dd lang="{_e(work.language)}">{_e(work.language_name)}</dd>',
+        f"<dt>{_e(gettext('Words'))}</dt><dd>{_e(intcomma(work.word_count))}</dd>",
+        f'<dt class="reading-time">{_e(gettext("Reading time"))}</dt>'
         f'<dd class="reading-time">{_e(reading_time(work.word_count, reader.speed))}</dd>',
-        f"<dt>Chapters</dt><dd>{_e(work.chapter_fraction)}</dd>",
+        f"<dt>{_e(gettext('Chapters'))}</dt><dd>{_e(work.chapter_fraction)}</dd>",
         *_engagement_stats(work),
     ]
     if work.first_posted_at:
         published = date_filter(template_localtime(work.first_posted_at), "Y-m-d")
-        stats.append(f"<dt>Published</dt><dd>{_e(published)}</dd>")
+        stats.append(f"<dt>{_e(gettext('Published'))}</dt><dd>{_e(published)}</dd>")
     parts.append('  <dl class="stats">\n    ' + "\n    ".join(stats) + "\n  </dl>")
     actions = reader.actions(work.pk)
     if actions:
@@ -341,9 +357,10 @@ def _tag_group(
 ) -> str:
     """One type's tags in the blurb's tag list; folded behind `fold_label` when given, in a
     `<details>` that opens without script. `main` relationships are marked (`main_tag_ids`)."""
+    main_mark = _main_mark() if main else ""
     items = "".join(
         f'<li class="{css} main"><strong><a class="tag" href="{tag_url(tag.pk)}">'
-        f"{_e(tag.name)}</a></strong>{MAIN_MARK}</li>"
+        f"{_e(tag.name)}</a></strong>{main_mark}</li>"
         if tag.pk in main
         else f'<li class="{css}"><a class="tag" href="{tag_url(tag.pk)}">{_e(tag.name)}</a></li>'
         for tag in tags
@@ -364,13 +381,13 @@ def _engagement_stats(work: Work) -> list[str]:
     shown = [
         (name, label, getattr(stats, name))
         for name, label in (
-            ("comments", "Comments"),
-            ("kudos", "Kudos"),
-            ("bookmarks", "Bookmarks"),
+            ("comments", gettext("Comments")),
+            ("kudos", gettext("Kudos")),
+            ("bookmarks", gettext("Bookmarks")),
         )
         if getattr(stats, name)
     ]
-    shown.append(("hits", "Hits", stats.hits))
+    shown.append(("hits", gettext("Hits"), stats.hits))
     return [
         f'<dt class="{name}">{label}</dt><dd class="{name}">{_e(intcomma(count))}</dd>'
         for name, label, count in shown

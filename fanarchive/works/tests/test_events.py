@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils.functional import Promise
 
 from fanarchive.accounts.models import User
 from fanarchive.core.testing import make_user, make_work, work_input
@@ -50,8 +51,8 @@ class FakeEvents:
         *,
         recipient: User,
         kind: events.NoticeKind,
-        subject: str,
-        body: str,
+        subject: str | Promise,
+        body: str | Promise,
         url: str,
         work: Work,
     ) -> None:
