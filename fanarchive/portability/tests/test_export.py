@@ -433,3 +433,54 @@ def test_unknown_or_foreign_download_ids_are_404(user_client, user):
     for export_id in (1, 2**62):
         url = reverse("portability:export_download", args=[user.username, export_id])
         assert user_client.get(url).status_code == 404
+
+
+def test_mutes_blocks_and_saved_filters_are_exported(
+    user, client, django_capture_on_commit_callbacks
+):
+    from fanarchive.accounts.block_services import block_create
+    from fanarchive.discovery.alert_services import saved_filter_alert_subscribe
+    from fanarchive.discovery.services import (
+        listing_preference_set,
+        mute_creator_add,
+        mute_scope_set,
+        mute_tag_add,
+        saved_filter_create,
+    )
+    from fanarchive.tags.models import Tag
+
+    noisy = make_user("noisy_writer")
+    make_work(noisy, fandoms=["Lantern Isles", "Salt Roads"], freeforms=["Coffee Shop AU"])
+    trope = Tag.objects.get(name="Coffee Shop AU")
+    mute_tag_add(user=user, owner=user, tag_id=trope.pk)
+    mute_scope_set(user=user, owner=user, fandom_names=["Salt Roads"], tag_id=trope.pk)
+    mute_creator_add(user=user, owner=user, username="noisy_writer")
+    listing_preference_set(user=user, owner=user, hide_anonymous=True, hide_crossovers=False)
+    block_create(user=user, blocked=make_user("rude_reader"))
+    salt_roads = Tag.objects.get(name="Salt Roads")
+    saved = saved_filter_create(
+        user=user, owner=user, name="Salt Roads", query_string=f"include={salt_roads.pk}"
+    )
+    saved_filter_alert_subscribe(user=user, saved=saved)
+    saved_filter_create(user=user, owner=user, name="Short ones", query_string="words_to=1000")
+    # Someone else's mutes are not the person's.
+    mute_creator_add(user=noisy, owner=noisy, username=user.username)
+
+    client.force_login(user)
+    export = request_and_prepare(client, user, django_capture_on_commit_callbacks)
+    muting = json.loads(
+        zip_entries(b"".join(download(client, user, export).streaming_content))["muting.json"]
+    )
+    assert muting["schema"] == export_selectors.SCHEMA
+    assert [(m["tag"], m["type"], m["only_in_fandoms"]) for m in muting["muted_tags"]] == [
+        ("Coffee Shop AU", "freeform", ["Salt Roads"])
+    ]
+    assert [(m["creator"], m["only_in_fandoms"]) for m in muting["muted_creators"]] == [
+        ("noisy_writer", [])
+    ]
+    assert (muting["hide_anonymous"], muting["hide_crossovers"]) == (True, False)
+    assert [b["username"] for b in muting["blocked"]] == ["rude_reader"]
+    assert [(f["name"], f["query_string"], f["alerts"]) for f in muting["saved_filters"]] == [
+        ("Salt Roads", f"include={salt_roads.pk}", True),
+        ("Short ones", "words_to=1000", False),
+    ]
