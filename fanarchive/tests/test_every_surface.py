@@ -29,6 +29,11 @@ from django.utils import timezone
 from fanarchive.accounts.models import User
 from fanarchive.accounts.profile_services import pseud_create
 from fanarchive.core.testing import make_user, run_due_tasks
+from fanarchive.discovery.alert_services import (
+    saved_filter_alert_subscribe,
+    saved_filter_alerts_run,
+)
+from fanarchive.discovery.services import saved_filter_create
 from fanarchive.engagement.bookmark_services import bookmark_create
 from fanarchive.engagement.comment_services import comment_create
 from fanarchive.engagement.history_services import history_record
@@ -41,6 +46,7 @@ from fanarchive.engagement.reading_list_services import (
 from fanarchive.engagement.subscription_services import subscription_create
 from fanarchive.tags.fixed import EXPLICIT, GENERAL, MATURE, NO_WARNINGS, NOT_RATED, TEEN
 from fanarchive.tags.models import Tag, TagType
+from fanarchive.tags.services import tags_find_or_create
 from fanarchive.works.creator_services import work_orphan
 from fanarchive.works.models import Chapter, Series, Work
 from fanarchive.works.moderation_services import work_set_hidden
@@ -368,6 +374,24 @@ def inbox(viewer: Viewer, about: State | None, state: State, field_name: str) ->
     return shown(subscribes(viewer) and listed(viewer, state))
 
 
+def creator_stats(viewer: Viewer, about: State | None, state: State, field_name: str) -> Expect:
+    """A creator's statistics, for their own eyes: every posted work of theirs by title
+    (hidden ones too), never a word of the works, nothing of anyone else's."""
+    if field_name in NAME:
+        return name_rule(state)
+    if not owns(viewer, state) or field_name in TEXT:
+        return Expect.HIDE
+    return shown(state.posted) if field_name == "title" else Expect.ANY
+
+
+def year_in_reading(viewer: Viewer, about: State | None, state: State, field_name: str) -> Expect:
+    """A reader's year: counts and the top tags of the works they read and may still see
+    (so never a hidden work's or a draft's tag), no title, no words, no creator."""
+    if field_name == "tag" and (listed(viewer, state) or owns(viewer, state)):
+        return Expect.ANY
+    return Expect.HIDE
+
+
 def subscribes(viewer: Viewer) -> bool:
     """The viewers who subscribed to, bookmarked and read every work they could."""
     return viewer.logged_in and not viewer.creator
@@ -436,6 +460,13 @@ def build_world(on_commit: Callable[..., Any]) -> World:
     )
     world.users = {"author": author, "former": former, "commenter": commenter, **readers}
     reading_list_publicity_set(user=readers["reader"], owner=readers["reader"], public=True)
+    # Each reader is alerted of new works in the fandom (a saved filter's alerts).
+    [fandom] = tags_find_or_create(tag_type=TagType.FANDOM, names=[FANDOM])
+    for reader in readers.values():
+        saved = saved_filter_create(
+            user=reader, owner=reader, name="The fandom", query_string=f"include={fandom.pk}"
+        )
+        saved_filter_alert_subscribe(user=reader, saved=saved)
     series = series_create(user=author, title="Every state in order")
     former_series = series_create(user=former, title="The former creator's series")
     world.series = {"author": series, "former": former_series}
@@ -480,6 +511,8 @@ def build_world(on_commit: Callable[..., Any]) -> World:
                     expected_chapters=None,
                 )
     run_due_tasks()
+    # The alerts of the works that entered the fandom, before some are hidden or orphaned.
+    assert saved_filter_alerts_run().sent
     for state in STATES:
         work = Work.objects.get(pk=world.works[state.name].pk)
         if state.hidden:
@@ -832,15 +865,33 @@ SURFACES: list[Surface] = [
     Surface("own subscriptions", one(lambda w: "/own/subscriptions"), OWN_TITLES),
     Surface("own history", one(lambda w: "/own/history"), OWN_TITLES),
     Surface("inbox", one(lambda w: reverse("social:inbox")), inbox),
+    # Statistics: a creator's of their works, a reader's year in reading.
+    Surface("own statistics", one(lambda w: "/own/stats"), creator_stats),
+    Surface("own statistics as CSV", one(lambda w: "/own/stats.csv"), creator_stats),
+    Surface("own counts by day as CSV", one(lambda w: "/own/days.csv"), own_works),
+    Surface("API own statistics", one(lambda w: "/own/api-stats"), creator_stats),
+    Surface(
+        "creator's statistics",
+        one(lambda w: reverse("accounts:stats", args=["author"])),
+        creator_stats,  # the creator's own; refused to everyone else
+    ),
+    Surface("own year in reading", one(lambda w: "/own/year-in-reading"), year_in_reading),
+    Surface("API own year in reading", one(lambda w: "/own/api-year"), year_in_reading),
 ]
 
 
 # Pages of the viewer's own account, by the account's name.
-OWN_PAGES = {
-    "/own/bookmarks": "social:user_bookmarks",
-    "/own/subscriptions": "social:user_subscriptions",
-    "/own/history": "social:user_history",
-    "/own/reading-list": "social:reading_list",
+OWN_PAGES: dict[str, Callable[[str], str]] = {
+    "/own/bookmarks": lambda name: reverse("social:user_bookmarks", args=[name]),
+    "/own/subscriptions": lambda name: reverse("social:user_subscriptions", args=[name]),
+    "/own/history": lambda name: reverse("social:user_history", args=[name]),
+    "/own/reading-list": lambda name: reverse("social:reading_list", args=[name]),
+    "/own/stats": lambda name: reverse("accounts:stats", args=[name]),
+    "/own/stats.csv": lambda name: reverse("accounts:stats_works_csv", args=[name]),
+    "/own/days.csv": lambda name: reverse("accounts:stats_days_csv", args=[name]),
+    "/own/api-stats": lambda name: api(f"/users/{name}/stats"),
+    "/own/year-in-reading": lambda name: reverse("accounts:year_in_reading", args=[name]),
+    "/own/api-year": lambda name: api(f"/users/{name}/year-in-reading"),
 }
 
 
@@ -851,7 +902,7 @@ def page_text(client: Client, viewer: Viewer, page: Page) -> str | None:
         if not viewer.logged_in:
             return None
         username = User.objects.get(pk=client.session["_auth_user_id"]).username
-        url = reverse(OWN_PAGES[url], args=[username])
+        url = OWN_PAGES[url](username)
     response = client.get(url, follow=True)
     content = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
     kind = response.get("Content-Type", "")
