@@ -129,8 +129,10 @@ def test_the_filter_form_is_a_plain_get_form(client, archive):
     page = client.get(reverse("works:list")).content.decode()
     assert re.search(r'<form method="get" action="/works/"', page)
     # Works without JavaScript: no inline script or style, and the script files are
-    # optional (tag autocomplete; opening the filter panel on a wide screen).
+    # optional (the scripts' translations; tag autocomplete; opening the filter panel on
+    # a wide screen).
     assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/jsi18n/?language=en" defer>',
         '<script src="/static/js/tag-autocomplete.js" defer>',
         '<script src="/static/js/filters.js" defer>',
     ]
