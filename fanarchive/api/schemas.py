@@ -194,7 +194,7 @@ def chapter_ref(request: HttpRequest, chapter: Chapter) -> dict[str, Any]:
         "id": chapter.pk,
         "position": chapter.position,
         "title": chapter.title,
-        "heading": chapter.heading,
+        "heading": chapter.english_heading,
         "words": chapter.word_count,
         "posted": chapter.posted,
         "published_at": chapter.published_at,

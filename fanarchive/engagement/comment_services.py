@@ -236,7 +236,7 @@ def _release(comment: Comment, *, site_url: str) -> None:
                     "once you approve it."
                 ),
                 name=lazy_text(commenter_name, comment),
-                chapter=lazy_text(lambda: comment.chapter.translated_heading),
+                chapter=lazy_text(lambda: comment.chapter.heading),
                 title=work.title,
             ),
             url=_url(site_url, comment),
@@ -260,7 +260,7 @@ def _announce(comment: Comment, *, site_url: str) -> None:
         body=lazy_format(
             gettext_lazy('%(name)s commented on %(chapter)s of "%(title)s".'),
             name=lazy_text(commenter_name, comment),
-            chapter=lazy_text(lambda: comment.chapter.translated_heading),
+            chapter=lazy_text(lambda: comment.chapter.heading),
             title=work.title,
         ),
         url=_url(site_url, comment),

@@ -138,7 +138,7 @@ def subscription_notices_for_chapter(*, chapter_id: int) -> int:
         subject=lazy_format(gettext_lazy("New chapter of %(title)s"), title=work.title),
         body=lazy_format(
             gettext_lazy("%(chapter)s of %(title)s by %(byline)s is posted."),
-            chapter=lazy_text(lambda: chapter.translated_heading),
+            chapter=lazy_text(lambda: chapter.heading),
             title=work.title,
             byline=lazy_text(_byline, work),
         ),

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -238,20 +239,20 @@ class Chapter(models.Model):
 
     @property
     def heading(self) -> str:
-        """AO3's chapter heading: "Chapter 2: The Storm", or "Chapter 2" when untitled."""
-        base = f"Chapter {self.position}"
-        return f"{base}: {self.title}" if self.title else base
-
-    @property
-    def translated_heading(self) -> str:
-        """`heading` in the language of the moment (pages, notices); `heading` itself stays
-        English, as downloads shared by every reader use it."""
+        """AO3's chapter heading in the language of the moment: "Chapter 2: The Storm",
+        or "Chapter 2" when untitled (downloads write their own, `ExportChapter.heading`)."""
         if self.title:
             return gettext("Chapter %(position)s: %(title)s") % {
                 "position": self.position,
                 "title": self.title,
             }
         return gettext("Chapter %(position)s") % {"position": self.position}
+
+    @property
+    def english_heading(self) -> str:
+        """`heading` in English whatever the language: the API's data is never translated."""
+        with translation.override("en"):
+            return self.heading
 
 
 # -- series --------------------------------------------------------------------
