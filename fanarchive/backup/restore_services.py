@@ -31,6 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg.copy import QueuedLibpqWriter
 
 from fanarchive.accounts.models import User
 from fanarchive.backup import format as fmt
@@ -217,9 +218,12 @@ class _Inserter:
                 cursor.executemany(self.sql, rows)
             return
         if self.copy is None:
-            # One COPY for the whole table: the server stores rows while the next are read.
+            # One COPY for the whole table, its data sent by a thread of psycopg's: the
+            # server stores rows while this thread reads and prepares the next (a plain
+            # writer waits for each send, which took half the load's time).
             cursor = self.copying.enter_context(self.connection.cursor())
-            self.copy = self.copying.enter_context(cursor.cursor.copy(self.copy_sql))
+            writer = QueuedLibpqWriter(cursor.cursor)
+            self.copy = self.copying.enter_context(cursor.cursor.copy(self.copy_sql, writer=writer))
         for row in rows:
             self.copy.write_row(row)
 
