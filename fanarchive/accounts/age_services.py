@@ -73,7 +73,9 @@ def age_verified_by_provider(*, token: str, now: float | None = None) -> User:
     claim = check_token(settings.AGE_VERIFICATION_SECRET, token, now=now)
     user = User.objects.filter(username=claim.username).first()
     if user is None:
-        raise UnknownAccount(f"There is no account named {claim.username!r}.")
+        raise UnknownAccount(
+            gettext("There is no account named '%(username)s'.") % {"username": claim.username}
+        )
     spent_at = timezone.now()
     try:
         with transaction.atomic():
@@ -95,5 +97,5 @@ def age_verified_by_provider(*, token: str, now: float | None = None) -> User:
                 after={"age_verified_at": user.age_verified_at},
             )
     except IntegrityError:
-        raise TokenRefused("This token was already used.") from None
+        raise TokenRefused(gettext("This token was already used.")) from None
     return user

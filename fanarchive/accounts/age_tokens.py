@@ -15,6 +15,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 # How long a token may take to arrive, and how far ahead a provider's clock may run.
 TOKEN_LIFETIME = 10 * 60
 CLOCK_SKEW = 60
@@ -48,17 +50,20 @@ def token_digest(token: str) -> str:
 def check_token(secret: str, token: str, *, now: float) -> VerificationToken:
     """The account and time a genuine, fresh token names; TokenRefused otherwise."""
     if not secret:
-        raise TokenRefused("Age verification is not set up on this archive.")
+        raise TokenRefused(gettext("Age verification is not set up on this archive."))
     head, _, signature = token.strip().rpartition(".")
     username, _, stamp = head.rpartition(".")
     if not (username and stamp.isdigit() and len(stamp) <= 12 and signature):
-        raise TokenRefused('The token must be "<username>.<timestamp>.<signature>".')
+        raise TokenRefused(gettext('The token must be "<username>.<timestamp>.<signature>".'))
     timestamp = int(stamp)
     expected = signature_of(secret, username, timestamp)
     if not hmac.compare_digest(expected, signature.lower()):
-        raise TokenRefused("The token's signature is wrong.")
+        raise TokenRefused(gettext("The token's signature is wrong."))
     if now - timestamp > TOKEN_LIFETIME:
-        raise TokenRefused(f"The token is older than {TOKEN_LIFETIME // 60} minutes.")
+        raise TokenRefused(
+            gettext("The token is older than %(minutes)s minutes.")
+            % {"minutes": TOKEN_LIFETIME // 60}
+        )
     if timestamp - now > CLOCK_SKEW:
-        raise TokenRefused("The token's timestamp is in the future.")
+        raise TokenRefused(gettext("The token's timestamp is in the future."))
     return VerificationToken(username=username, timestamp=timestamp)

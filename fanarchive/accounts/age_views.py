@@ -84,7 +84,7 @@ def age_verification_callback(request: HttpRequest) -> JsonResponse:
             body = None
         token = body.get("token", "") if isinstance(body, dict) else ""
     if not isinstance(token, str) or not token.strip():
-        return JsonResponse({"error": "Send the signed token as `token`."}, status=400)
+        return JsonResponse({"error": _("Send the signed token as `token`.")}, status=400)
     try:
         user = age_services.age_verified_by_provider(token=token)
     except TokenRefused as refusal:

@@ -74,7 +74,7 @@ def _limited(scope: str, key: str, limit: int, what: str) -> None:
 
 def _require_admin(actor: User) -> None:
     if not (actor.is_authenticated and actor.is_active and (actor.is_staff or actor.is_superuser)):
-        raise PermissionDenied("Only admins can send or give invitations.")
+        raise PermissionDenied(_("Only admins can send or give invitations."))
 
 
 def _new_token() -> str:
@@ -224,7 +224,7 @@ def invitation_send(
     """Mail one of `user`'s unused invitations to `email`, in `user`'s language: their
     preference, else `language` (the one they are reading the site in)."""
     if invitation.creator_id != user.pk:
-        raise PermissionDenied("You can only send your own invitations.")
+        raise PermissionDenied(_("You can only send your own invitations."))
     email = _email_cleaned(email)
     if invitation.used_at is not None:
         raise ValidationError({"email": [USED_INVITATION_MESSAGE]})

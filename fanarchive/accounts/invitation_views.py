@@ -84,7 +84,7 @@ def user_invitations(request: HttpRequest, username: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         invitation = invitation_selectors.invitation_of(owner, form.cleaned_data["invitation"])
         if invitation is None:
-            raise Http404("No such invitation.")
+            raise Http404(_("No such invitation."))
         try:
             invitation_services.invitation_send(
                 user=authenticated_user(request),
@@ -123,7 +123,7 @@ def admin_invitations(request: HttpRequest) -> HttpResponse:
     """Admins: the queue's length, sending invitations to it, giving them to users."""
     actor = authenticated_user(request)
     if not (actor.is_staff or actor.is_superuser):
-        raise PermissionDenied("Only admins can manage invitations.")
+        raise PermissionDenied(_("Only admins can manage invitations."))
     action = request.POST.get("action") if request.method == "POST" else None
     send_form = InvitationsSendToQueueForm(
         request.POST if action == "send" else None, prefix="send"

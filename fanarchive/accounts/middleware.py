@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from fanarchive.accounts.two_factor_selectors import two_factor_enabled, two_factor_required
 
@@ -34,7 +35,7 @@ class TwoFactorRequiredMiddleware:
             if not request.path.startswith(allowed):
                 messages.info(
                     request,
-                    "Your account must use two-factor log-in. Please set it up to go on.",
+                    _("Your account must use two-factor log-in. Please set it up to go on."),
                 )
                 return redirect(status_page)
         return self.get_response(request)

@@ -39,10 +39,11 @@ def is_moderator(user: User | AnonymousUser | None) -> bool:
     return bool(cached)
 
 
-def require_moderator(user: User | AnonymousUser | None, doing: str = "moderate") -> None:
-    """Refuse anyone but a moderator, saying what they tried to do."""
+def require_moderator(user: User | AnonymousUser | None, refusal: str | None = None) -> None:
+    """Refuse anyone but a moderator with `refusal`, a whole translated sentence saying
+    what they tried to do ("Only moderators and administrators can take reports.")."""
     if not is_moderator(user):
-        raise PermissionDenied(f"Only moderators and administrators can {doing}.")
+        raise PermissionDenied(refusal or _("Only moderators and administrators can moderate."))
 
 
 def is_suspended(user: User, now: dt.datetime | None = None) -> bool:
@@ -70,10 +71,11 @@ def suspension_message(user: User) -> str:
     return f"{when}."
 
 
-def require_active(user: User | AnonymousUser, doing: str) -> None:
-    """Refuse a guest or a suspended account `doing` something ("sign up", "claim a
-    prompt"), saying which."""
+def require_active(user: User | AnonymousUser, guest: str, suspended: str) -> None:
+    """Refuse a guest (with `guest`, "Please log in to claim a prompt.") or a suspended
+    account (with `suspended`, "A suspended account cannot claim a prompt."): whole
+    translated sentences, so that each language words them its own way."""
     if not user.is_authenticated:
-        raise PermissionDenied(f"Please log in to {doing}.")
+        raise PermissionDenied(guest)
     if is_suspended(user):
-        raise PermissionDenied(f"A suspended account cannot {doing}.")
+        raise PermissionDenied(suspended)

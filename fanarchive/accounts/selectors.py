@@ -41,16 +41,20 @@ def pseud_get(owner: User, name: str) -> Pseud:
     return pseud
 
 
-def own_pseud(user: User, pseud: Pseud | None, doing: str = "act") -> Pseud:
+def own_pseud(
+    user: User, pseud: Pseud | None, *, missing: str | None = None, not_own: str | None = None
+) -> Pseud:
     """`pseud` if it is `user`'s, else a refusal; None: their default pseud (or any one).
-    `doing` ("act", "sign up") names what the pseud is for in the messages."""
+    `missing` (the account has no pseud) and `not_own` (someone else's pseud) are the
+    messages, whole translated sentences naming what the pseud is for; general ones
+    when not given."""
     if pseud is None:
         found = user.pseuds.filter(is_default=True).first() or user.pseuds.first()
         if found is None:
-            raise ValidationError(f"This account has no pseud to {doing} under.")
+            raise ValidationError(missing or gettext("This account has no pseud to act under."))
         return found
     if pseud.user_id != user.pk:
-        raise PermissionDenied(f"You can only {doing} under your own pseuds.")
+        raise PermissionDenied(not_own or gettext("You can only act under your own pseuds."))
     return pseud
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
@@ -37,7 +38,7 @@ class SeriesQuery(Schema):
     @classmethod
     def _offered(cls, value: int) -> int:
         if value not in stats_selectors.DAY_CHOICES:
-            raise ValueError("Choose 7, 30, 90 or 365 days.")
+            raise ValueError(gettext("Choose 7, 30, 90 or 365 days."))
         return value
 
 

@@ -85,8 +85,10 @@ def _locked(assignment: Assignment) -> Assignment:
 # -- the drafts -----------------------------------------------------------------------
 
 
-def _require_drafting(user: User, challenge: Challenge, doing: str) -> None:
-    require_exchange_moderator(user, challenge, doing)
+def _require_drafting(user: User, challenge: Challenge) -> None:
+    require_exchange_moderator(
+        user, challenge, _("Only the moderators of %(title)s can change the assignments.")
+    )
     if challenge.assignments_sent_at is not None:
         raise ValidationError(
             _(
@@ -131,7 +133,7 @@ def draft_recipient_set(
     """Make `giver` write for `recipient` (a moderator, before sending). The giver's
     previous recipient, and the recipient's previous giver, are left unmatched."""
     challenge = Challenge.objects.select_for_update().get(pk=giver.challenge_id)
-    _require_drafting(user, challenge, _("change the assignments"))
+    _require_drafting(user, challenge)
     draft = _check_pair(challenge, giver, recipient, force)
     challenge.assignments.filter(sent_at__isnull=True).filter(
         Q(giver=giver) | Q(recipient=recipient)
@@ -146,7 +148,7 @@ def draft_swap(
 ) -> tuple[Assignment, Assignment]:
     """Swap the recipients of two drafts (a moderator, before sending)."""
     challenge = Challenge.objects.select_for_update().get(pk=first.challenge_id)
-    _require_drafting(user, challenge, _("change the assignments"))
+    _require_drafting(user, challenge)
     first, second = _locked(first), _locked(second)
     if second.challenge_id != challenge.pk or first.pk == second.pk:
         raise ValidationError(_("Choose two different assignments of this exchange to swap."))
@@ -164,7 +166,7 @@ def draft_swap(
 def draft_clear(*, user: User, assignment: Assignment) -> None:
     """Remove a draft: its giver and recipient are left unmatched."""
     assignment = _locked(assignment)
-    _require_drafting(user, assignment.challenge, _("change the assignments"))
+    _require_drafting(user, assignment.challenge)
     if assignment.sent_at is not None:
         raise ValidationError(_("This assignment was sent: mark it defaulted instead."))
     assignment.delete()
@@ -175,7 +177,9 @@ def assignment_for_pinch_hitter(*, user: User, recipient: SignUp) -> Assignment:
     """An assignment with no giver for a recipient nobody writes for, to be given to a
     pinch hitter (a draft before sending; sent at once after)."""
     challenge = Challenge.objects.select_for_update().get(pk=recipient.challenge_id)
-    require_exchange_moderator(user, challenge, _("create assignments"))
+    require_exchange_moderator(
+        user, challenge, _("Only the moderators of %(title)s can create assignments.")
+    )
     live = Q(defaulted_at__isnull=True) | Q(pinch_hitter__isnull=False)
     if challenge.assignments.filter(live, recipient=recipient).exists():
         raise ValidationError(
@@ -257,7 +261,9 @@ def assignments_send(*, user: User, challenge: Challenge) -> int:
     challenge = (
         Challenge.objects.select_for_update().select_related("collection").get(pk=challenge.pk)
     )
-    require_exchange_moderator(user, challenge, _("send assignments"))
+    require_exchange_moderator(
+        user, challenge, _("Only the moderators of %(title)s can send assignments.")
+    )
     if challenge.assignments_sent_at is not None:
         raise ValidationError(
             _("The assignments were already sent on %(when)s.")
@@ -371,7 +377,9 @@ def assignment_default(*, user: User, assignment: Assignment) -> Assignment:
 def assignment_pinch_hit(*, user: User, assignment: Assignment, pinch_hitter: User) -> Assignment:
     """A moderator gives a defaulted or giver-less assignment to a pinch hitter, who is told."""
     assignment = _locked(assignment)
-    require_exchange_moderator(user, assignment.challenge, _("assign pinch hitters"))
+    require_exchange_moderator(
+        user, assignment.challenge, _("Only the moderators of %(title)s can assign pinch hitters.")
+    )
     _require_sent_open(assignment)
     if not needs_pinch_hitter(assignment):
         raise ValidationError(

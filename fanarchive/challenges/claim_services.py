@@ -52,7 +52,11 @@ def prompt_label(prompt: Prompt) -> str:
 @transaction.atomic
 def prompt_claim(*, user: User, prompt: Prompt) -> Claim:
     """`user` claims `prompt` under their default pseud."""
-    require_active(user, _("claim a prompt"))
+    require_active(
+        user,
+        _("Please log in to claim a prompt."),
+        _("A suspended account cannot claim a prompt."),
+    )
     # Locking the prompt makes two claims at once count against the limit one by one.
     prompt = (
         Prompt.objects.select_for_update().select_related("challenge__collection").get(pk=prompt.pk)
@@ -79,8 +83,12 @@ def _locked_claim(claim: Claim, dropped: str) -> Claim:
 def claim_drop(*, user: User, claim: Claim) -> None:
     """The claimant drops their unfilled claim; the challenge's moderators may remove any
     claim (its claimant is told)."""
-    require_active(user, _("drop a claim"))
-    claim = _locked_claim(claim, "This claim was already dropped.")
+    require_active(
+        user,
+        _("Please log in to drop a claim."),
+        _("A suspended account cannot drop a claim."),
+    )
+    claim = _locked_claim(claim, _("This claim was already dropped."))
     collection = claim.challenge.collection
     moderator = can_moderate(user, collection)
     own = claim.user_id == user.pk
@@ -159,9 +167,13 @@ def _notify_prompter(claim: Claim, work: Work, actor: User | None) -> None:
 @transaction.atomic
 def claim_fill(*, user: User, claim: Claim, work: Work) -> Claim:
     """Fill `user`'s claim with their own posted work (see the module's docstring)."""
-    require_active(user, _("fill a claim"))
+    require_active(
+        user,
+        _("Please log in to fill a claim."),
+        _("A suspended account cannot fill a claim."),
+    )
     claim = _locked_claim(
-        claim, "This claim was dropped, so it cannot be filled: claim the prompt again."
+        claim, _("This claim was dropped, so it cannot be filled: claim the prompt again.")
     )
     if claim.user_id != user.pk:
         raise PermissionDenied(_("Only the writer who claimed this prompt can fill the claim."))

@@ -37,13 +37,12 @@ logger = logging.getLogger(__name__)
 RUN_LOST_AFTER = dt.timedelta(minutes=15)
 
 
-def require_exchange_moderator(user: User, challenge: Challenge, doing: str) -> None:
-    """Refuse anyone but the collection's moderators, and any challenge but a gift exchange."""
+def require_exchange_moderator(user: User, challenge: Challenge, refusal: str) -> None:
+    """Refuse anyone but the collection's moderators, and any challenge but a gift exchange.
+    `refusal` is a whole translated sentence with a `%(title)s` for the collection's title
+    ("Only the moderators of %(title)s can generate matches.")."""
     if not can_moderate(user, challenge.collection):
-        raise PermissionDenied(
-            _("Only the moderators of %(title)s can %(doing)s.")
-            % {"title": challenge.collection.title, "doing": doing}
-        )
+        raise PermissionDenied(refusal % {"title": challenge.collection.title})
     if challenge.kind != ChallengeKind.GIFT_EXCHANGE:
         raise ValidationError(_("Only a gift exchange has matching and assignments."))
 
@@ -71,7 +70,9 @@ def _require_can_generate(challenge: Challenge, now: dt.datetime) -> None:
 def matches_generate(*, user: User, challenge: Challenge) -> MatchRun:
     """Start generating the potential assignments (moderators, once sign-ups are closed
     and before the assignments are sent); the run's report says "running" until done."""
-    require_exchange_moderator(user, challenge, _("generate matches"))
+    require_exchange_moderator(
+        user, challenge, _("Only the moderators of %(title)s can generate matches.")
+    )
     now = timezone.now()
     _require_can_generate(challenge, now)
     run = MatchRun.objects.select_for_update().filter(challenge=challenge).first()

@@ -355,13 +355,19 @@ class SignupForm(_Form):
         for tag_type in self.rules.asked_types(block.role):
             tags_label, any_label = TAGS_LABELS[TagType(tag_type)]
             required, allowed = self.rules.limits(tag_type, block.role)
-            hint = f"Up to {allowed}" if allowed else "None"
-            if required:
-                hint += f", at least {required}"
+            counts = {"allowed": allowed, "required": required}
+            if allowed and required:
+                hint = _("Up to %(allowed)s, at least %(required)s; separate names with commas.")
+            elif allowed:
+                hint = _("Up to %(allowed)s; separate names with commas.")
+            elif required:
+                hint = _("None, at least %(required)s; separate names with commas.")
+            else:
+                hint = _("None; separate names with commas.")
             self.fields[f"{p}-tags-{tag_type}"] = forms.CharField(
                 required=False,
                 label=_("%(label)s: %(tags_label)s") % {"label": label, "tags_label": tags_label},
-                help_text=_("%(hint)s; separate names with commas.") % {"hint": hint},
+                help_text=hint % counts,
                 widget=forms.TextInput(attrs={"list": datalist_id(tag_type)}),
             )
             if self.rules.allows_any(tag_type):

@@ -192,7 +192,7 @@ def _cleaned(
     _count_errors(
         errors,
         "requests_allowed",
-        "Prompts" if kind == ChallengeKind.PROMPT_MEME else "Requests",
+        _("Prompts") if kind == ChallengeKind.PROMPT_MEME else _("Requests"),
         data.requests_required,
         data.requests_allowed,
         m.PROMPTS_MAX,
@@ -207,7 +207,7 @@ def _cleaned(
         _count_errors(
             errors,
             "offers_allowed",
-            "Offers",
+            _("Offers"),
             data.offers_required,
             data.offers_allowed,
             m.PROMPTS_MAX,
@@ -270,7 +270,11 @@ def challenge_create(
     """Make the collection a gift exchange or a prompt meme (its owners; one per
     collection). A gift exchange's collection is made unrevealed and anonymous unless
     `unrevealed_and_anonymous` is False (AO3's default)."""
-    require_active(user, _("set up a challenge"))
+    require_active(
+        user,
+        _("Please log in to set up a challenge."),
+        _("A suspended account cannot set up a challenge."),
+    )
     if not is_collection_owner(user, collection):
         raise PermissionDenied(
             _("Only the owners of %(title)s can set up a challenge.") % {"title": collection.title}
@@ -309,7 +313,11 @@ def challenge_create(
 @transaction.atomic
 def challenge_update(*, user: User, challenge: Challenge, data: ChallengeSettings) -> Challenge:
     """Edit the settings and tag rules (the collection's owners and moderators)."""
-    require_active(user, _("edit a challenge"))
+    require_active(
+        user,
+        _("Please log in to edit a challenge."),
+        _("A suspended account cannot edit a challenge."),
+    )
     collection = challenge.collection
     if not can_moderate(user, collection):
         raise PermissionDenied(

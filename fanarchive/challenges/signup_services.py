@@ -261,7 +261,11 @@ def signup_save(
 ) -> SignUp:
     """Create or replace `user`'s sign-up; a moderator edits someone else's by passing
     their `signup`. Blank prompts (a form's spare blocks) are dropped."""
-    require_active(user, _("sign up"))
+    require_active(
+        user,
+        _("Please log in to sign up."),
+        _("A suspended account cannot sign up."),
+    )
     if signup is not None and signup.challenge_id != challenge.pk:
         raise ValidationError(_("That sign-up belongs to another challenge."))
     if signup is not None and signup.user_id != user.pk:
@@ -275,7 +279,12 @@ def signup_save(
         _require_window(user, challenge)
     if pseud is not None and pseud.user_id != owner.pk:
         raise PermissionDenied(_("A sign-up is under one of its owner's pseuds."))
-    pseud = own_pseud(owner, pseud, "sign up")
+    pseud = own_pseud(
+        owner,
+        pseud,
+        missing=_("This account has no pseud to sign up under."),
+        not_own=_("You can only sign up under your own pseuds."),
+    )
     checked = _checked(challenge, requests, offers)
     if signup is None:
         signup = SignUp.objects.create(challenge=challenge, user=owner, pseud=pseud)
@@ -327,7 +336,11 @@ def _prompts_replace(signup: SignUp, checked: Sequence[_Checked]) -> None:
 def signup_withdraw(*, user: User, signup: SignUp) -> None:
     """Remove a sign-up and its prompts: its owner while sign-ups are open, the
     collection's moderators at any time."""
-    require_active(user, _("withdraw a sign-up"))
+    require_active(
+        user,
+        _("Please log in to withdraw a sign-up."),
+        _("A suspended account cannot withdraw a sign-up."),
+    )
     challenge = signup.challenge
     if signup.user_id != user.pk and not can_moderate(user, challenge.collection):
         raise PermissionDenied(_("You can only withdraw your own sign-up."))

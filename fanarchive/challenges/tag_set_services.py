@@ -44,13 +44,16 @@ class TagSetInput:
     freeform_nomination_limit: int = 0
 
 
-def _require_owner(user: User, tag_set: TagSet, doing: str) -> None:
-    require_active(user, doing)
+def _require_owner(user: User, tag_set: TagSet, refusal: str) -> None:
+    """Refuse a guest, a suspended account and anyone but the tag set's owners; `refusal`
+    (theirs) is a whole translated sentence with a `%(title)s` for the tag set's title."""
+    require_active(
+        user,
+        gettext("Please log in to manage a tag set."),
+        gettext("A suspended account cannot manage a tag set."),
+    )
     if not is_tag_set_owner(user, tag_set):
-        raise PermissionDenied(
-            gettext("Only the owners of the tag set %(title)s can %(doing)s.")
-            % {"title": tag_set.title, "doing": doing}
-        )
+        raise PermissionDenied(refusal % {"title": tag_set.title})
 
 
 def _cleaned(data: TagSetInput) -> dict[str, object]:
@@ -103,7 +106,11 @@ def _cleaned(data: TagSetInput) -> dict[str, object]:
 @transaction.atomic
 def tag_set_create(*, user: User, data: TagSetInput) -> TagSet:
     """A new tag set owned by `user`."""
-    require_active(user, gettext("make a tag set"))
+    require_active(
+        user,
+        gettext("Please log in to make a tag set."),
+        gettext("A suspended account cannot make a tag set."),
+    )
     tag_set = TagSet.objects.create(**_cleaned(data))
     tag_set.owners.add(user)
     return tag_set
@@ -111,7 +118,7 @@ def tag_set_create(*, user: User, data: TagSetInput) -> TagSet:
 
 @transaction.atomic
 def tag_set_update(*, user: User, tag_set: TagSet, data: TagSetInput) -> TagSet:
-    _require_owner(user, tag_set, gettext("edit it"))
+    _require_owner(user, tag_set, gettext("Only the owners of the tag set %(title)s can edit it."))
     for name, value in _cleaned(data).items():
         setattr(tag_set, name, value)
     tag_set.save()
@@ -121,21 +128,27 @@ def tag_set_update(*, user: User, tag_set: TagSet, data: TagSetInput) -> TagSet:
 @transaction.atomic
 def tag_set_delete(*, user: User, tag_set: TagSet) -> None:
     """Delete the set; challenges using it are left without a tag set."""
-    _require_owner(user, tag_set, gettext("delete it"))
+    _require_owner(
+        user, tag_set, gettext("Only the owners of the tag set %(title)s can delete it.")
+    )
     tag_set.delete()
 
 
 @transaction.atomic
 def tag_set_owner_add(*, user: User, tag_set: TagSet, owner: User) -> None:
     """Add a co-owner (owners)."""
-    _require_owner(user, tag_set, gettext("add owners"))
+    _require_owner(
+        user, tag_set, gettext("Only the owners of the tag set %(title)s can add owners.")
+    )
     tag_set.owners.add(owner)
 
 
 @transaction.atomic
 def tag_set_owner_remove(*, user: User, tag_set: TagSet, owner: User) -> None:
     """Remove an owner (owners; one may leave). The last owner stays."""
-    _require_owner(user, tag_set, gettext("remove owners"))
+    _require_owner(
+        user, tag_set, gettext("Only the owners of the tag set %(title)s can remove owners.")
+    )
     if not tag_set.owners.exclude(pk=owner.pk).exists():
         raise ValidationError(gettext("A tag set needs an owner: add another owner first."))
     tag_set.owners.remove(owner)
@@ -206,7 +219,9 @@ def tag_set_tags_add(
 ) -> list[Tag]:
     """Add tags of one type by name (owners): existing tags are found (canonical or
     not), new names become new tags; fixed types take only the archive's fixed tags."""
-    _require_owner(user, tag_set, gettext("add tags to it"))
+    _require_owner(
+        user, tag_set, gettext("Only the owners of the tag set %(title)s can add tags to it.")
+    )
     tag_type = _tag_type(tag_type)
     wanted = _checked_names(tag_type, names, limit=TAGS_PER_ADD_MAX)
     if tag_type in FIXED_TYPES:
@@ -220,7 +235,9 @@ def tag_set_tags_add(
 @transaction.atomic
 def tag_set_tags_remove(*, user: User, tag_set: TagSet, tag_ids: Iterable[int]) -> int:
     """Take tags out of the set (owners); how many were removed."""
-    _require_owner(user, tag_set, gettext("remove tags from it"))
+    _require_owner(
+        user, tag_set, gettext("Only the owners of the tag set %(title)s can remove tags from it.")
+    )
     deleted, _ = TagSetTag.objects.filter(tag_set=tag_set, tag_id__in=list(tag_ids)).delete()
     return deleted
 
@@ -229,7 +246,11 @@ def tag_set_tags_remove(*, user: User, tag_set: TagSet, tag_ids: Iterable[int]) 
 
 
 def _require_nominating(user: User, tag_set: TagSet) -> None:
-    require_active(user, gettext("nominate tags"))
+    require_active(
+        user,
+        gettext("Please log in to nominate tags."),
+        gettext("A suspended account cannot nominate tags."),
+    )
     if not tag_set.nominations_open:
         raise ValidationError(
             gettext("Nominations for %(title)s are closed.") % {"title": tag_set.title}
@@ -303,11 +324,11 @@ def tag_nominations_add(
     )
 
 
-def _own_pending(user: User, nomination: TagNomination, doing: str) -> None:
+def _own_pending(user: User, nomination: TagNomination, refusal: str) -> None:
+    """Refuse someone else's nomination with `refusal` (a whole translated sentence), and
+    one already decided."""
     if nomination.user_id != user.pk:
-        raise PermissionDenied(
-            gettext("You can only %(doing)s your own nominations.") % {"doing": doing}
-        )
+        raise PermissionDenied(refusal)
     if nomination.status != NominationStatus.PENDING:
         raise ValidationError(
             gettext("%(name)s was already %(status)s.")
@@ -319,7 +340,7 @@ def _own_pending(user: User, nomination: TagNomination, doing: str) -> None:
 def tag_nomination_edit(*, user: User, nomination: TagNomination, name: str) -> TagNomination:
     """Change the name of one's pending nomination while nominations are open."""
     _require_nominating(user, nomination.tag_set)
-    _own_pending(user, nomination, "edit")
+    _own_pending(user, nomination, gettext("You can only edit your own nominations."))
     (new_name,) = _checked_names(nomination.tag_type, [name], limit=1)
     clash = (
         TagNomination.objects.filter(
@@ -339,8 +360,12 @@ def tag_nomination_edit(*, user: User, nomination: TagNomination, name: str) -> 
 
 @transaction.atomic
 def tag_nomination_withdraw(*, user: User, nomination: TagNomination) -> None:
-    require_active(user, gettext("withdraw a nomination"))
-    _own_pending(user, nomination, "withdraw")
+    require_active(
+        user,
+        gettext("Please log in to withdraw a nomination."),
+        gettext("A suspended account cannot withdraw a nomination."),
+    )
+    _own_pending(user, nomination, gettext("You can only withdraw your own nominations."))
     nomination.delete()
 
 
@@ -349,7 +374,11 @@ def tag_nomination_review(*, user: User, nomination: TagNomination, approve: boo
     """Approve (the tag joins the set, created when new) or reject a pending nomination.
     Approving a name approves every pending nomination of the same name and type."""
     tag_set = nomination.tag_set
-    _require_owner(user, tag_set, gettext("review its nominations"))
+    _require_owner(
+        user,
+        tag_set,
+        gettext("Only the owners of the tag set %(title)s can review its nominations."),
+    )
     if nomination.status != NominationStatus.PENDING:
         raise ValidationError(
             gettext("%(name)s was already %(status)s.")

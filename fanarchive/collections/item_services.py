@@ -65,12 +65,11 @@ def _creators(work: Work) -> list[User]:
     return list(User.objects.filter(pseuds__creatorships__work=work).distinct())
 
 
-def _require_moderator_of(user: User, collection: Collection, doing: str) -> None:
+def _require_moderator_of(user: User, collection: Collection, refusal: str) -> None:
+    """Refuse anyone but the collection's moderators with `refusal`, a whole translated
+    sentence with a `%(title)s` for the collection's title."""
     if not can_moderate(user, collection):
-        raise PermissionDenied(
-            _("Only the moderators of %(title)s can %(doing)s.")
-            % {"title": collection.title, "doing": doing}
-        )
+        raise PermissionDenied(refusal % {"title": collection.title})
 
 
 def _require_open(collection: Collection) -> None:
@@ -129,7 +128,7 @@ def collection_item_add(*, user: User, collection: Collection, work: Work) -> Co
 @transaction.atomic
 def collection_item_invite(*, user: User, collection: Collection, work: Work) -> CollectionItem:
     """A moderator invites a work; its creators accept or refuse (nothing shows till then)."""
-    _require_moderator_of(user, collection, _("invite works"))
+    _require_moderator_of(user, collection, _("Only the moderators of %(title)s can invite works."))
     if not Work.objects.visible_to(user).filter(pk=work.pk).exists():
         raise ValidationError(_("That work cannot be invited."))
     _require_not_in(collection, work=work)
@@ -166,17 +165,19 @@ def collection_item_invite(*, user: User, collection: Collection, work: Work) ->
     return item
 
 
-def _require_creator_of_item(user: User, item: CollectionItem, doing: str) -> Work:
+def _require_creator_of_item(user: User, item: CollectionItem, refusal: str) -> Work:
     if item.work is None or not is_creator(user, item.work):
-        raise PermissionDenied(
-            _("Only the creators of this work can %(doing)s.") % {"doing": doing}
-        )
+        raise PermissionDenied(refusal)
     return item.work
 
 
 def _set_user_approval(user: User, item: CollectionItem, approval: str) -> CollectionItem:
-    verb = "accept" if approval == Approval.APPROVED else "refuse"
-    work = _require_creator_of_item(user, item, f"{verb} this invitation")
+    refusal = (
+        _("Only the creators of this work can accept this invitation.")
+        if approval == Approval.APPROVED
+        else _("Only the creators of this work can refuse this invitation.")
+    )
+    work = _require_creator_of_item(user, item, refusal)
     item.user_approval = approval
     item.save(update_fields=["user_approval"])
     work_flags_refresh(work.pk)
@@ -196,8 +197,12 @@ def collection_item_refuse(*, user: User, item: CollectionItem) -> CollectionIte
 
 
 def _set_collection_approval(user: User, item: CollectionItem, approval: str) -> CollectionItem:
-    doing = _("approve its works") if approval == Approval.APPROVED else _("reject its works")
-    _require_moderator_of(user, item.collection, doing)
+    refusal = (
+        _("Only the moderators of %(title)s can approve its works.")
+        if approval == Approval.APPROVED
+        else _("Only the moderators of %(title)s can reject its works.")
+    )
+    _require_moderator_of(user, item.collection, refusal)
     item.collection_approval = approval
     item.save(update_fields=["collection_approval"])
     if item.work_id is not None:
@@ -358,7 +363,9 @@ def _notify_gift_creators_named(collection: Collection, actor: User, work_ids: l
 def collection_reveal(*, user: User, collection: Collection) -> list[int]:
     """Reveal the collection's works (moderators): each shows wherever it may, and the
     recipients of its gifts are told. The ids of the works revealed."""
-    _require_moderator_of(user, collection, _("reveal its works"))
+    _require_moderator_of(
+        user, collection, _("Only the moderators of %(title)s can reveal its works.")
+    )
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     collection.unrevealed = False
     collection.save(update_fields=["unrevealed", "updated_at"])
@@ -370,7 +377,9 @@ def collection_reveal(*, user: User, collection: Collection) -> list[int]:
 @transaction.atomic
 def collection_reveal_authors(*, user: User, collection: Collection) -> list[int]:
     """Reveal the creators of the collection's works (moderators)."""
-    _require_moderator_of(user, collection, _("reveal its creators"))
+    _require_moderator_of(
+        user, collection, _("Only the moderators of %(title)s can reveal its creators.")
+    )
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     collection.anonymous = False
     collection.save(update_fields=["anonymous", "updated_at"])

@@ -141,7 +141,11 @@ def collection_create(
 
     A sub-collection needs a parent that is not itself a sub-collection, owned by `user`.
     """
-    require_active(user, _("create a collection"))
+    require_active(
+        user,
+        _("Please log in to create a collection."),
+        _("A suspended account cannot create a collection."),
+    )
     owner = own_pseud(user, pseud)
     if parent is not None:
         if parent.parent_id is not None:
@@ -160,12 +164,11 @@ def collection_create(
     return collection
 
 
-def _require_owner(user: User, collection: Collection, doing: str) -> None:
+def _require_owner(user: User, collection: Collection, refusal: str) -> None:
+    """Refuse anyone but the collection's owners with `refusal`, a whole translated
+    sentence with a `%(title)s` for the collection's title."""
     if not is_collection_owner(user, collection):
-        raise PermissionDenied(
-            _("Only the owners of %(title)s can %(doing)s.")
-            % {"title": collection.title, "doing": doing}
-        )
+        raise PermissionDenied(refusal % {"title": collection.title})
 
 
 @transaction.atomic
@@ -173,7 +176,7 @@ def collection_update(*, user: User, collection: Collection, data: CollectionInp
     """Edit the profile and settings (owners). Turning unrevealed or anonymous off is a
     reveal: the items and their works follow; turning either on applies to works added
     from then on, as on AO3."""
-    _require_owner(user, collection, _("edit it"))
+    _require_owner(user, collection, _("Only the owners of %(title)s can edit it."))
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     values = _cleaned(data, collection=collection)
     revealing = collection.unrevealed and not values["unrevealed"]
@@ -195,7 +198,7 @@ def collection_update(*, user: User, collection: Collection, data: CollectionInp
 def collection_delete(*, user: User, collection: Collection) -> None:
     """Delete the collection and its sub-collections (owners); works leave it, their
     collection flags recomputed (an unrevealed work is revealed if nothing else hides it)."""
-    _require_owner(user, collection, _("delete it"))
+    _require_owner(user, collection, _("Only the owners of %(title)s can delete it."))
     family = [collection.pk, *collection.children.values_list("pk", flat=True)]
     work_ids = set(
         m.CollectionItem.objects.filter(collection_id__in=family, work__isnull=False).values_list(
@@ -247,7 +250,11 @@ def collection_join(
     *, user: User, collection: Collection, pseud: Pseud | None = None
 ) -> CollectionParticipant:
     """Join as a member: an open collection, or a closed one that invited you."""
-    require_active(user, _("join a collection"))
+    require_active(
+        user,
+        _("Please log in to join a collection."),
+        _("A suspended account cannot join a collection."),
+    )
     pseud = own_pseud(user, pseud)
     existing = CollectionParticipant.objects.filter(collection=collection, pseud=pseud).first()
     if existing is not None and existing.role != ParticipantRole.INVITED:
@@ -280,7 +287,7 @@ def collection_participant_remove(*, user: User, participant: CollectionParticip
     """Leave (your own participation) or remove someone (owners). The last owner stays."""
     collection = participant.collection
     if participant.pseud.user_id != user.pk:
-        _require_owner(user, collection, _("remove participants"))
+        _require_owner(user, collection, _("Only the owners of %(title)s can remove participants."))
     if participant.role == ParticipantRole.OWNER and not _owners_left(collection, participant):
         raise ValidationError(
             _("%(title)s needs an owner: make someone else an owner first.")
@@ -295,7 +302,7 @@ def collection_participant_set_role(
 ) -> CollectionParticipant:
     """Make a participant an owner, moderator or member (owners only)."""
     collection = participant.collection
-    _require_owner(user, collection, _("change roles"))
+    _require_owner(user, collection, _("Only the owners of %(title)s can change roles."))
     if role not in ParticipantRole.values or role == ParticipantRole.INVITED:
         raise ValidationError(_("Choose owner, moderator or member."))
     if (
@@ -317,7 +324,7 @@ def collection_participant_add(
     *, user: User, collection: Collection, pseud: Pseud, role: str
 ) -> CollectionParticipant:
     """Add someone straight away with a role (owners): a co-owner, moderator or member."""
-    _require_owner(user, collection, _("add participants"))
+    _require_owner(user, collection, _("Only the owners of %(title)s can add participants."))
     if role not in ParticipantRole.values:
         raise ValidationError(_("Choose owner, moderator, member or invited."))
     participant, created = CollectionParticipant.objects.get_or_create(

@@ -39,5 +39,6 @@ class LoginRequiredMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, LoginRequired):
             return None
-        messages.info(request, str(exception) + " Please log in to read it.")
+        # The exception's message is a whole sentence, translated where it was raised.
+        messages.info(request, str(exception))
         return redirect_to_login(request.get_full_path())

@@ -17,19 +17,19 @@ from fanarchive.works.languages import LANGUAGES
 
 # Sort choices: (value, label, descending by default)
 SORTS = [
-    ("updated", "Date updated", True),
-    ("posted", "Date posted", True),
-    ("title", "Title", False),
-    ("creator", "Creator", False),
-    ("words", "Word count", True),
-    ("kudos", "Kudos", True),
-    ("hits", "Hits", True),
-    ("comments", "Comments", True),
-    ("bookmarks", "Bookmarks", True),
+    ("updated", gettext_lazy("Date updated"), True),
+    ("posted", gettext_lazy("Date posted"), True),
+    ("title", gettext_lazy("Title"), False),
+    ("creator", gettext_lazy("Creator"), False),
+    ("words", gettext_lazy("Word count"), True),
+    ("kudos", gettext_lazy("Kudos"), True),
+    ("hits", gettext_lazy("Hits"), True),
+    ("comments", gettext_lazy("Comments"), True),
+    ("bookmarks", gettext_lazy("Bookmarks"), True),
     # Only works with `index.quality.MIN_HITS` hits are ranked; the rest follow.
-    ("kudos_per_hit", "Kudos per hit", True),
-    ("bookmarks_per_kudos", "Bookmarks per kudos", True),
-    ("relevance", "Best match", True),
+    ("kudos_per_hit", gettext_lazy("Kudos per hit"), True),
+    ("bookmarks_per_kudos", gettext_lazy("Bookmarks per kudos"), True),
+    ("relevance", gettext_lazy("Best match"), True),
 ]
 SORT_DESCENDING = {value: descending for value, _, descending in SORTS}
 RANGES = ("words", "kudos", "hits", "comments", "bookmarks")

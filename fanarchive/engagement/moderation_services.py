@@ -32,7 +32,9 @@ def _comment_values(comment: Comment) -> dict[str, object]:
 def comment_set_hidden(*, user: User, comment: Comment, hidden: bool, reason: str = "") -> Comment:
     """Hide a comment from everyone but its author and moderators (or show it again, in
     the state it had: published, still awaiting the creators' approval, or held)."""
-    require_moderator(user, gettext("hide or show comments"))
+    require_moderator(
+        user, gettext("Only moderators and administrators can hide or show comments.")
+    )
     reason = moderation_text(reason, required=None)
     is_hidden = comment.state == CommentState.HIDDEN
     if is_hidden == hidden:
@@ -76,7 +78,9 @@ def _state_before_hiding(comment: Comment) -> str:
 
 def comment_remove(*, user: User, comment: Comment, reason: str = "") -> None:
     """A moderator deletes a comment (threads keep their replies, as `comment_delete`)."""
-    require_moderator(user, gettext("delete others' comments"))
+    require_moderator(
+        user, gettext("Only moderators and administrators can delete others' comments.")
+    )
     with transaction.atomic():
         audit_record(
             actor=user,
@@ -92,7 +96,9 @@ def comment_remove(*, user: User, comment: Comment, reason: str = "") -> None:
 
 def bookmark_remove(*, user: User, bookmark: Bookmark, reason: str = "") -> None:
     """A moderator deletes someone's bookmark; the work's public count follows."""
-    require_moderator(user, gettext("delete others' bookmarks"))
+    require_moderator(
+        user, gettext("Only moderators and administrators can delete others' bookmarks.")
+    )
     with transaction.atomic():
         audit_record(
             actor=user,
@@ -122,7 +128,9 @@ def comments_set_hidden_of(
     ids by the state they had), show those that are still hidden in their old states.
 
     Answers the ids changed, by the state they had before."""
-    require_moderator(user, gettext("hide or show comments"))
+    require_moderator(
+        user, gettext("Only moderators and administrators can hide or show comments.")
+    )
     reason = moderation_text(reason, required=None)
     mine = Comment.objects.filter(user=owner, deleted=False)
     changed: dict[str, list[int]] = {}

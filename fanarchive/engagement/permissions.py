@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from fanarchive.accounts.moderators import is_moderator
 from fanarchive.engagement.selectors import blocked_by_creator
@@ -68,14 +68,46 @@ class WorkPermissions:
         return not self.edit_refusal
 
 
-def _closed(work: Work, viewer: AnyUser, doing: str) -> str:
+# What each engagement is refused on a draft, on a hidden work and, for a guest, on a
+# work restricted to registered users: whole sentences, one each, to translate.
+_CLOSED = {
+    "read": (
+        gettext_lazy("You cannot read a draft."),
+        gettext_lazy("You cannot read a work hidden by an administrator."),
+        gettext_lazy("Only registered users can read this work. Please log in."),
+    ),
+    "comment": (
+        gettext_lazy("You cannot comment on a draft."),
+        gettext_lazy("You cannot comment on a work hidden by an administrator."),
+        gettext_lazy("Only registered users can comment on this work. Please log in."),
+    ),
+    "kudos": (
+        gettext_lazy("You cannot leave kudos on a draft."),
+        gettext_lazy("You cannot leave kudos on a work hidden by an administrator."),
+        gettext_lazy("Only registered users can leave kudos on this work. Please log in."),
+    ),
+    "bookmark": (
+        gettext_lazy("You cannot bookmark a draft."),
+        gettext_lazy("You cannot bookmark a work hidden by an administrator."),
+        gettext_lazy("Only registered users can bookmark this work. Please log in."),
+    ),
+    "download": (
+        gettext_lazy("You cannot download a draft."),
+        gettext_lazy("You cannot download a work hidden by an administrator."),
+        gettext_lazy("Only registered users can download this work. Please log in."),
+    ),
+}
+
+
+def _closed(work: Work, viewer: AnyUser, engagement: str) -> str:
     """Why nobody (or not this viewer) may engage with the work at all, or ""."""
+    draft, hidden, restricted = _CLOSED[engagement]
     if not work.posted:
-        return _("You cannot %(doing)s a draft.") % {"doing": doing}
+        return str(draft)
     if work.hidden_by_admin:
-        return _("You cannot %(doing)s a work hidden by an administrator.") % {"doing": doing}
+        return str(hidden)
     if work.restricted and not viewer.is_authenticated:
-        return _("Only registered users can %(doing)s this work. Please log in.") % {"doing": doing}
+        return str(restricted)
     return ""
 
 
@@ -87,16 +119,16 @@ def work_permissions(viewer: AnyUser, work: Work) -> WorkPermissions:
     reviewing = work.posted and work.hidden_by_admin and is_moderator(viewer)
     read = "" if creator or reviewing else _closed(work, viewer, "read")
 
-    def engaging(doing: str) -> str:
-        return _closed(work, viewer, doing) or (_(BLOCKED_MESSAGE) if blocked else "")
+    def engaging(engagement: str) -> str:
+        return _closed(work, viewer, engagement) or (_(BLOCKED_MESSAGE) if blocked else "")
 
-    comment = engaging(_("comment on"))
+    comment = engaging("comment")
     if not comment and work.comment_policy == CommentPolicy.NOBODY:
         comment = _("Sorry, this work doesn't allow comments.")
     registered_only = work.comment_policy == CommentPolicy.REGISTERED
     if not comment and registered_only and not viewer.is_authenticated:
         comment = _("Sorry, this work only allows comments from registered users.")
-    kudos = engaging(_("leave kudos on"))
+    kudos = engaging("kudos")
     if not kudos and creator:
         kudos = _("You can't leave kudos on your own work.")
     bookmark = _closed(work, viewer, "bookmark")

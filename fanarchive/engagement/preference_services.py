@@ -56,7 +56,9 @@ def preferences_update(
     require_self(user, owner)
     email = email or {}
     errors = {
-        name: [f"Choose one of: {', '.join(EmailFrequency.values)}."]
+        name: [
+            gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(EmailFrequency.values)}
+        ]
         for name, value in email.items()
         if name not in EMAIL_PREFERENCES or value not in EmailFrequency.values
     }

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from fanarchive.engagement.models import ReadingStatus
 from fanarchive.engagement.reading_list_selectors import reading_statuses
 
-NOT_ON_LIST = "Not on my reading list"
+NOT_ON_LIST = gettext_lazy("Not on my reading list")
 
 
 def _nothing(work_id: int) -> str:

@@ -122,7 +122,7 @@ def link_hold_reason(*, user: User, html: str) -> str:
 
 def held_comments(moderator: User) -> QuerySet[Comment]:
     """Comments held by the spam rules, oldest first (moderators only)."""
-    require_moderator(moderator, _("see held comments"))
+    require_moderator(moderator, _("Only moderators and administrators can see held comments."))
     return (
         Comment.objects.filter(state=CommentState.HELD, deleted=False)
         .select_related("work", "chapter", "pseud", "pseud__user", "user")

@@ -33,7 +33,7 @@ def _held(comment_id: int) -> Comment:
 def held_comment_approve(*, moderator: User, comment: Comment, site_url: str = "") -> Comment:
     """Let a held comment through: published (the creators and the parent's author are
     told, counts change), or awaiting the creators' approval on a moderated work."""
-    require_moderator(moderator, _("approve held comments"))
+    require_moderator(moderator, _("Only moderators and administrators can approve held comments."))
     with transaction.atomic():
         comment = _held(comment.pk)
         before = {"state": comment.state, "held_reason": comment.held_reason}
@@ -51,7 +51,7 @@ def held_comment_approve(*, moderator: User, comment: Comment, site_url: str = "
 
 def held_comment_spam(*, moderator: User, comment: Comment, reason: str = "") -> None:
     """Delete a held comment as spam (nobody was ever told of it)."""
-    require_moderator(moderator, _("delete held comments"))
+    require_moderator(moderator, _("Only moderators and administrators can delete held comments."))
     cleaned = moderation_text(reason, required=None) or "Spam"
     with transaction.atomic():
         comment = _held(comment.pk)

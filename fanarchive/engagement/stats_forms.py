@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fanarchive.core.translation import lazy_format
 from fanarchive.engagement.stats_selectors import COLUMNS, DAY_CHOICES, MEASURES
 
 ALL_YEARS = "all"
@@ -31,13 +32,13 @@ class CreatorStatsForm(forms.Form):
         label=_("Days"),
         required=False,
         coerce=int,
-        choices=[(str(n), f"Last {n} days") for n in DAY_CHOICES],
+        choices=[(str(n), lazy_format(_("Last %(days)s days"), days=n)) for n in DAY_CHOICES],
     )
 
     def __init__(self, data: Any, *, years: list[int]) -> None:
         super().__init__(data)
         cast(forms.ChoiceField, self.fields["year"]).choices = _year_choices(
-            years, everything="All years"
+            years, everything=str(_("All years"))
         )
 
     def choice(self, name: str, default: Any) -> Any:

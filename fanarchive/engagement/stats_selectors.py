@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.models import User
 from fanarchive.engagement.models import (
@@ -38,23 +39,23 @@ from fanarchive.works.stats import work_stats
 
 # Columns of the per-work table: (key, label). "title" and "date" sort as text and time.
 COLUMNS = (
-    ("title", "Title"),
-    ("date", "Date"),
-    ("words", "Word count"),
-    ("hits", "Hits"),
-    ("kudos", "Kudos"),
-    ("comments", "Comments"),
-    ("bookmarks", "Bookmarks"),
-    ("subscriptions", "Subscriptions"),
+    ("title", gettext_lazy("Title")),
+    ("date", gettext_lazy("Date")),
+    ("words", gettext_lazy("Word count")),
+    ("hits", gettext_lazy("Hits")),
+    ("kudos", gettext_lazy("Kudos")),
+    ("comments", gettext_lazy("Comments")),
+    ("bookmarks", gettext_lazy("Bookmarks")),
+    ("subscriptions", gettext_lazy("Subscriptions")),
 )
 COUNTED = ("words", "hits", "kudos", "comments", "bookmarks", "subscriptions")
 # Measures that have a series by day: (key, label).
 MEASURES = (
-    ("kudos", "Kudos"),
-    ("comments", "Comments"),
-    ("bookmarks", "Bookmarks"),
-    ("subscriptions", "Subscriptions"),
-    ("hits", "Hits"),
+    ("kudos", gettext_lazy("Kudos")),
+    ("comments", gettext_lazy("Comments")),
+    ("bookmarks", gettext_lazy("Bookmarks")),
+    ("subscriptions", gettext_lazy("Subscriptions")),
+    ("hits", gettext_lazy("Hits")),
 )
 DAY_CHOICES = (7, 30, 90, 365)
 

@@ -12,7 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.dates import MONTHS as MONTH_NAMES
+from django.utils.translation import gettext, ngettext
 
 from fanarchive.accounts.selectors import own_account
 from fanarchive.engagement import reading_year_selectors, stats_selectors
@@ -20,10 +21,8 @@ from fanarchive.engagement.stats_forms import CreatorStatsForm, ReadingYearForm
 from fanarchive.engagement.svg_chart import bar_chart
 
 MEASURE_LABELS = dict(stats_selectors.MEASURES)
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+# The months' names, translated (Django's own catalogue has them).
+MONTHS = tuple(MONTH_NAMES[number] for number in range(1, 13))
 
 
 def _refused(request: HttpRequest, form: CreatorStatsForm | ReadingYearForm) -> None:
@@ -58,10 +57,21 @@ def creator_stats(request: HttpRequest, username: str) -> HttpResponse:
     label = MEASURE_LABELS[measure]
     chart = bar_chart(
         [(day.isoformat(), count) for day, count in series],
-        title=f"{label} by day, last {days} days",
-        description=f"{sum(c for _, c in series)} {label.lower()} in all, "
-        f"{max((c for _, c in series), default=0)} on the busiest day; "
-        "the table below lists every day.",
+        title=ngettext(
+            "%(measure)s by day, last %(days)s day",
+            "%(measure)s by day, last %(days)s days",
+            days,
+        )
+        % {"measure": label, "days": days},
+        description=gettext(
+            "%(measure)s: %(total)s in all, %(most)s on the busiest day; "
+            "the table below lists every day."
+        )
+        % {
+            "measure": label,
+            "total": sum(c for _, c in series),
+            "most": max((c for _, c in series), default=0),
+        },
         chart_id="stats-chart",
     )
     return render(
@@ -96,7 +106,9 @@ def _headers(request: HttpRequest, sort: str, descending: bool) -> list[dict[str
         query["sort"] = key
         query["order"] = ("asc" if descending else "desc") if current else first
         aria = ("descending" if descending else "ascending") if current else ""
-        headers.append({"key": key, "label": label, "url": "?" + query.urlencode(), "aria": aria})
+        headers.append(
+            {"key": key, "label": str(label), "url": "?" + query.urlencode(), "aria": aria}
+        )
     return headers
 
 

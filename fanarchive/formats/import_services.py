@@ -110,7 +110,9 @@ def _complete(
 ) -> None:
     if not parsed.work.fandoms and options.fandoms:
         parsed.work.fandoms = list(options.fandoms)
-        parsed.notices.append(f"No fandom given: {', '.join(options.fandoms)}.")
+        parsed.notices.append(
+            _("No fandom given: %(fandoms)s.") % {"fandoms": ", ".join(options.fandoms)}
+        )
     if pseuds is None and not options.pseud_ids:
         pseuds = _user_pseuds(user)
     parsed.work.pseud_ids = _pseuds_for(parsed, options, pseuds or [])
@@ -134,11 +136,10 @@ def proposal_notice(parsed: ParsedWork) -> str:
     """What the report says of a proposed title the import did not take."""
     if not parsed.proposed_title or parsed.work.title == parsed.proposed_title:
         return ""
-    return (
-        f'Proposed title: "{parsed.proposed_title}". The text seems to begin with it, run '
-        f'into its first sentence; the work is titled "{parsed.work.title}" and its text '
-        "is left as it is."
-    )
+    return _(
+        'Proposed title: "%(proposed)s". The text seems to begin with it, run into its '
+        'first sentence; the work is titled "%(title)s" and its text is left as it is.'
+    ) % {"proposed": parsed.proposed_title, "title": parsed.work.title}
 
 
 def validate_parsed(parsed: ParsedWork) -> list[str]:
@@ -147,14 +148,21 @@ def validate_parsed(parsed: ParsedWork) -> list[str]:
     errors = validate_work_input(parsed.work)
     for key, messages in errors.items():
         for message in messages:
-            hint = " Give one in the file, or a default fandom." if key == "fandoms" else ""
-            problems.append(message + hint)
+            if key == "fandoms":
+                message = _("%(problem)s Give one in the file, or a default fandom.") % {
+                    "problem": message
+                }
+            problems.append(message)
     if not parsed.chapters:
-        problems.append("The file holds no chapter text.")
+        problems.append(_("The file holds no chapter text."))
     for number, chapter in enumerate(parsed.chapters, start=1):
         for messages in validate_chapter_input(chapter).values():
-            prefix = f"Chapter {number}: " if len(parsed.chapters) > 1 else ""
-            problems += [prefix + m for m in messages]
+            if len(parsed.chapters) > 1:
+                messages = [
+                    _("Chapter %(number)s: %(problem)s") % {"number": number, "problem": m}
+                    for m in messages
+                ]
+            problems += messages
     return problems
 
 
@@ -215,8 +223,11 @@ def _import_guarded(
         return ImportOutcome(
             source.name,
             FAILED,
-            reason=f"could not be imported: an unexpected error ({type(error).__name__}). "
-            "It has been logged; please report it.",
+            reason=_(
+                "could not be imported: an unexpected error (%(error)s). "
+                "It has been logged; please report it."
+            )
+            % {"error": type(error).__name__},
             location=source.name,
         )
 
@@ -245,7 +256,7 @@ def _import(
     existing = _duplicate_of(user, sha256, batch)
     if existing is not None:
         return ImportOutcome(
-            source.name, DUPLICATE, work_id=existing, reason="already imported (same content)"
+            source.name, DUPLICATE, work_id=existing, reason=_("already imported (same content)")
         )
     try:
         parsed = _parsed(source, parsing)
@@ -290,9 +301,10 @@ def _import(
         # Most likely the same file, imported by another process a moment ago.
         outcome.work_id = imported_work_id(user=user, sha256=sha256)
         if outcome.work_id is None:
-            outcome.reason = f"The database refused the work ({error})."
+            outcome.reason = _("The database refused the work (%(error)s).") % {"error": error}
         else:
-            outcome.status, outcome.reason = DUPLICATE, "already imported (same content)"
+            outcome.status = DUPLICATE
+            outcome.reason = _("already imported (same content)")
         return outcome
     if batch is not None:
         batch.imported[sha256] = work.pk
@@ -327,7 +339,10 @@ def _series_attach(user: User, work: Work, parts: list[SeriesPart]) -> list[str]
                     position=part.part,
                 )
         except ValidationError as error:
-            notices.append(f'Not added to the series "{part.title}": {validation_text(error)}')
+            notices.append(
+                _('Not added to the series "%(series)s": %(problem)s')
+                % {"series": part.title, "problem": validation_text(error)}
+            )
             continue
         if part.part is not None and entry.position != part.part:
             notices.append(

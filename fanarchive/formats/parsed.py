@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from fanarchive.tags.fixed import (
     CATEGORIES,
     CHARACTER_DEATH,
@@ -129,14 +131,17 @@ def split_tags(value: str) -> list[str]:
 def rating_from(value: str, notices: list[str]) -> str:
     value = " ".join(value.split())
     if not value:
-        notices.append(f"No rating given: rated {NOT_RATED}.")
+        notices.append(_("No rating given: rated %(rating)s.") % {"rating": NOT_RATED})
         return NOT_RATED
     for name in RATINGS:
         if name.lower() == value.lower():
             return name
     rating = _RATING_ALIASES.get(value.lower())
     if rating is None:
-        notices.append(f'Rating "{value}" is not one of the archive\'s: rated {NOT_RATED}.')
+        notices.append(
+            _('Rating "%(value)s" is not one of the archive\'s: rated %(rating)s.')
+            % {"value": value, "rating": NOT_RATED}
+        )
         return NOT_RATED
     return rating
 
@@ -160,11 +165,16 @@ def warnings_from(names: list[str], freeforms: list[str], notices: list[str]) ->
     if not warnings:
         if names:
             notices.append(
-                "None of the warnings given is an archive warning; they are kept as "
-                f'additional tags and the work says "{CHOSE_NOT_TO_WARN}".'
+                _(
+                    "None of the warnings given is an archive warning; they are kept as "
+                    'additional tags and the work says "%(warning)s".'
+                )
+                % {"warning": CHOSE_NOT_TO_WARN}
             )
         else:
-            notices.append(f'No archive warnings given: "{CHOSE_NOT_TO_WARN}".')
+            notices.append(
+                _('No archive warnings given: "%(warning)s".') % {"warning": CHOSE_NOT_TO_WARN}
+            )
         warnings = [CHOSE_NOT_TO_WARN]
     return warnings
 
@@ -188,7 +198,10 @@ def language_from(value: str, notices: list[str]) -> str:
         value.lower().split("-")[0]
     )
     if code is None:
-        notices.append(f'Language "{value}" is not one this archive knows: English is assumed.')
+        notices.append(
+            _('Language "%(value)s" is not one this archive knows: English is assumed.')
+            % {"value": value}
+        )
         return "en"
     return code
 
@@ -244,7 +257,7 @@ def build_work(
     title = " ".join(meta.title.split())
     if not title:
         title = fallback_title
-        notices.append(f'No title given: titled "{title}" after the file.')
+        notices.append(_('No title given: titled "%(title)s" after the file.') % {"title": title})
     rating = rating_from(meta.rating, notices)
     warnings = warnings_from(meta.warnings, freeforms, notices)
     categories = categories_from(meta.categories, freeforms)

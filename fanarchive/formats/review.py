@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from fanarchive.core.advice import Rating
 from fanarchive.core.text import TextFormat, html_to_text, render
 from fanarchive.formats.parsed import ParsedWork
@@ -66,10 +68,27 @@ class RatingSuggestion:
 
     def notice(self) -> str:
         """The CLI report's line: the work keeps Not Rated."""
-        warned = f" It may need the warnings: {', '.join(self.warnings)}." if self.warnings else ""
+        values = {
+            "rating": self.rating,
+            "reasons": "; ".join(self.reasons),
+            "not_rated": NOT_RATED,
+            "warnings": ", ".join(self.warnings),
+        }
+        if self.warnings:
+            return (
+                _(
+                    "No rating given: the text reads as %(rating)s (%(reasons)s). The work "
+                    "stays %(not_rated)s; change its rating if the advice is right. It may "
+                    "need the warnings: %(warnings)s."
+                )
+                % values
+            )
         return (
-            f"No rating given: the text reads as {self.rating} ({'; '.join(self.reasons)}). "
-            f"The work stays {NOT_RATED}; change its rating if the advice is right.{warned}"
+            _(
+                "No rating given: the text reads as %(rating)s (%(reasons)s). The work "
+                "stays %(not_rated)s; change its rating if the advice is right."
+            )
+            % values
         )
 
 

@@ -116,8 +116,12 @@ def import_work(request: HttpRequest) -> HttpResponse:
         if upload.size > limits.MAX_FILE_BYTES:
             form.add_error(
                 "file",
-                f"{name} is {upload.size / 1_048_576:.1f} MB; files over "
-                f"{limits.MAX_FILE_BYTES // 1_048_576} MB cannot be imported.",
+                _("%(name)s is %(size)s MB; files over %(max)s MB cannot be imported.")
+                % {
+                    "name": name,
+                    "size": f"{upload.size / 1_048_576:.1f}",
+                    "max": limits.MAX_FILE_BYTES // 1_048_576,
+                },
             )
         else:
             data = upload.read()

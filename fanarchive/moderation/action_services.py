@@ -204,7 +204,7 @@ def report_resolve(
 ) -> Report:
     """Decide a report with one action; the person it is about is told why and how to
     appeal, the reporter that it is resolved (nothing about the other person)."""
-    require_moderator(moderator, _("resolve reports"))
+    require_moderator(moderator, _("Only moderators and administrators can resolve reports."))
     if report.state == ReportState.RESOLVED:
         raise ValidationError(_("This report is resolved already."))
     if resolution not in Resolution.values or resolution == Resolution.RESTORE:

@@ -72,7 +72,7 @@ def appeal_create(*, appellant: User, report: Report, text: str) -> Appeal:
 
 
 def appeal_assign(*, moderator: User, appeal: Appeal) -> Appeal:
-    require_moderator(moderator, _("take appeals"))
+    require_moderator(moderator, _("Only moderators and administrators can take appeals."))
     _require_second_moderator(moderator, appeal)
     if appeal.state not in OPEN_STATES:
         raise ValidationError(_("This appeal is decided already."))
@@ -133,7 +133,7 @@ def _undo(moderator: User, report: Report, reason: str) -> dict[str, Any]:
 def appeal_decide(*, moderator: User, appeal: Appeal, uphold: bool, reason: str) -> Appeal:
     """A moderator other than the one who decided the report decides the appeal; upheld,
     the action is undone. The appellant is told either way."""
-    require_moderator(moderator, _("decide appeals"))
+    require_moderator(moderator, _("Only moderators and administrators can decide appeals."))
     _require_second_moderator(moderator, appeal)
     if appeal.state not in OPEN_STATES:
         raise ValidationError(_("This appeal is decided already."))

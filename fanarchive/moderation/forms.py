@@ -160,13 +160,17 @@ class AppealDecisionForm(forms.Form):
     )
 
 
-AGES = [("", "Any age"), ("24", "Older than 24 hours"), ("72", "Older than 72 hours")]
+AGES = [
+    ("", gettext_lazy("Any age")),
+    ("24", gettext_lazy("Older than 24 hours")),
+    ("72", gettext_lazy("Older than 72 hours")),
+]
 STATES = [
-    ("", "Open and assigned, with appeals"),
-    ("open", "Open"),
-    ("assigned", "Assigned"),
-    ("appeal", "Appeals"),
-    ("resolved", "Resolved"),
+    ("", gettext_lazy("Open and assigned, with appeals")),
+    ("open", gettext_lazy("Open")),
+    ("assigned", gettext_lazy("Assigned")),
+    ("appeal", gettext_lazy("Appeals")),
+    ("resolved", gettext_lazy("Resolved")),
 ]
 
 

@@ -125,7 +125,7 @@ def report_take(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _appeal(moderator: Any, appeal_id: int) -> Appeal:
-    require_moderator(moderator, _("see appeals"))
+    require_moderator(moderator, _("Only moderators and administrators can see appeals."))
     return get_object_or_404(
         Appeal.objects.select_related("report", "report__subject", "report__resolved_by"),
         pk=appeal_id,

@@ -181,7 +181,7 @@ def _audit_report(moderator: User, report: Report, action: str, before: dict[str
 
 def report_assign(*, moderator: User, report: Report) -> Report:
     """The moderator takes the report (from the queue, or from another moderator)."""
-    require_moderator(moderator, gettext("take reports"))
+    require_moderator(moderator, gettext("Only moderators and administrators can take reports."))
     if report.state == ReportState.RESOLVED:
         raise ValidationError(gettext("This report is resolved already."))
     if report.assignee_id == moderator.pk:
@@ -197,7 +197,7 @@ def report_assign(*, moderator: User, report: Report) -> Report:
 
 def report_unassign(*, moderator: User, report: Report) -> Report:
     """Back to the queue for anyone (the assignee, or another moderator, lets it go)."""
-    require_moderator(moderator, gettext("release reports"))
+    require_moderator(moderator, gettext("Only moderators and administrators can release reports."))
     if report.state != ReportState.ASSIGNED:
         raise ValidationError(gettext("This report is not assigned to anyone."))
     before = _assignment(report)

@@ -54,7 +54,9 @@ def queue(
     `state` is a report state ("open", "assigned"; "resolved" lists decided reports) or
     "appeal" for appeals only; `mine` keeps what is assigned to `moderator`.
     """
-    require_moderator(moderator, _("see the moderation queue"))
+    require_moderator(
+        moderator, _("Only moderators and administrators can see the moderation queue.")
+    )
     reports = Report.objects.select_related("reporter", "subject", "assignee", "resolved_by")
     appeals = Appeal.objects.select_related(
         "report",
@@ -91,7 +93,9 @@ def queue(
 
 def report_detail(moderator: User, reference: str) -> Report:
     """One report by its reference (any case), for a moderator; 404 when unknown."""
-    require_moderator(moderator, _("see the moderation queue"))
+    require_moderator(
+        moderator, _("Only moderators and administrators can see the moderation queue.")
+    )
     report = (
         Report.objects.select_related("reporter", "subject", "assignee", "resolved_by")
         .filter(reference=reference.strip().upper())
@@ -145,7 +149,9 @@ def audit_log(
     *, moderator: User, target_type: str | None = None, target_id: int | None = None
 ) -> QuerySet[AuditEntry]:
     """The audit log (every moderator's and admin's change), newest first."""
-    require_moderator(moderator, _("see the moderation queue"))
+    require_moderator(
+        moderator, _("Only moderators and administrators can see the moderation queue.")
+    )
     entries = AuditEntry.objects.select_related("actor", "subject")
     if target_type:
         entries = entries.filter(target_type=target_type)

@@ -12,6 +12,7 @@ from django.db import models
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fanarchive.accounts.limits import ORPHAN_USERNAME
 from fanarchive.accounts.models import Pseud, User
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 EXCERPT_LENGTH = 1500
-UNSEEN = "There is nothing to report there, or you cannot see it."
+UNSEEN = gettext_lazy("There is nothing to report there, or you cannot see it.")
 
 
 @dataclass(frozen=True)

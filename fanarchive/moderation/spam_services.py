@@ -40,7 +40,9 @@ NOT_SPAMMER_ACTION = "user.not_spammer"
 
 def user_mark_spammer(*, moderator: User, user: User, reason: str) -> User:
     """Hide all of `user`'s comments and works and suspend the account for good."""
-    require_moderator(moderator, _("mark accounts as spammers"))
+    require_moderator(
+        moderator, _("Only moderators and administrators can mark accounts as spammers.")
+    )
     cleaned = suspension_check(
         moderator=moderator, user=user, reason=reason, days=None, forever=True
     )
@@ -80,7 +82,9 @@ def user_mark_spammer(*, moderator: User, user: User, reason: str) -> User:
 def user_unmark_spammer(*, moderator: User, user: User, reason: str = "") -> User:
     """Undo `user_mark_spammer`: the suspension lifted, the works and comments shown again
     (those a moderator has hidden since for another reason stay hidden)."""
-    require_moderator(moderator, _("undo marking accounts as spammers"))
+    require_moderator(
+        moderator, _("Only moderators and administrators can undo marking accounts as spammers.")
+    )
     cleaned = moderation_text(reason, required=None)
     entry = spammer_entry(user)
     if entry is None:

@@ -50,7 +50,9 @@ def held_list(request: HttpRequest) -> HttpResponse:
 
 def _held_comment(request: HttpRequest, comment_id: int) -> tuple[User, Comment]:
     moderator = authenticated_user(request)
-    require_moderator(moderator, _("moderate held comments"))
+    require_moderator(
+        moderator, _("Only moderators and administrators can moderate held comments.")
+    )
     return moderator, get_object_or_404(Comment, pk=comment_id)
 
 
@@ -84,7 +86,9 @@ def held_spam(request: HttpRequest, comment_id: int) -> HttpResponse:
 def spammer(request: HttpRequest, username: str) -> HttpResponse:
     """Confirm marking `username` as a spammer (POST `mark`), or undo it (POST `unmark`)."""
     moderator = authenticated_user(request)
-    require_moderator(moderator, _("mark accounts as spammers"))
+    require_moderator(
+        moderator, _("Only moderators and administrators can mark accounts as spammers.")
+    )
     person = get_object_or_404(User, username=username)
     form = SpammerForm(posted(request))
     if request.method == "POST" and form.is_valid():

@@ -35,9 +35,10 @@ if TYPE_CHECKING:
 DELETED_TEXT = gettext_lazy("(Previous comment deleted.)")
 
 
-def _require_staff(user: AnyUser | None, doing: str) -> None:
+def _require_staff(user: AnyUser | None, refusal: str) -> None:
+    """Refuse anyone but an administrator with `refusal`, a whole translated sentence."""
     if not is_staff(user):
-        raise PermissionDenied(f"Only administrators can {doing}.")
+        raise PermissionDenied(refusal)
 
 
 def _title(title: str) -> str:
@@ -146,7 +147,7 @@ def banner_check(*, text: str, active: bool) -> None:
 
 def site_page_edit(*, user: AnyUser, page: SitePage, title: str, body: str) -> SitePage:
     """Change one of the site's pages (Terms of Service, Privacy...)."""
-    _require_staff(user, "edit the site's pages")
+    _require_staff(user, _("Only administrators can edit the site's pages."))
     title, source, html = _page_input(title, body)
     with transaction.atomic():
         stored = SitePage.objects.select_for_update().get(pk=page.pk)
@@ -185,7 +186,7 @@ def news_post_create(
     publish: bool = True,
 ) -> NewsPost:
     """A news post, published now or kept as a draft."""
-    _require_staff(user, "write news posts")
+    _require_staff(user, _("Only administrators can write news posts."))
     title, source, html = _post_input(title, body)
     with transaction.atomic():
         post = NewsPost.objects.create(
@@ -210,7 +211,7 @@ def news_post_edit(
     publish: bool,
 ) -> NewsPost:
     """Change a post; publishing a draft dates it now, unpublishing makes it a draft."""
-    _require_staff(user, "edit news posts")
+    _require_staff(user, _("Only administrators can edit news posts."))
     title, source, html = _post_input(title, body)
     with transaction.atomic():
         stored = NewsPost.objects.select_for_update().get(pk=post.pk)
@@ -234,7 +235,7 @@ def news_post_edit(
 
 def news_post_delete(*, user: AnyUser, post: NewsPost) -> None:
     """Delete a post with its comments (the audit log keeps its title and text)."""
-    _require_staff(user, "delete news posts")
+    _require_staff(user, _("Only administrators can delete news posts."))
     with transaction.atomic():
         audit_record(actor=user, action="news_post.delete", target=post, before=_post_values(post))
         post.delete()
@@ -328,7 +329,7 @@ def news_comment_delete(*, user: AnyUser, comment: NewsComment) -> None:
 def banner_set(*, user: AnyUser, text: str, active: bool) -> SiteBanner:
     """Change the site banner (there is one; made on first use). Every change gives it a
     new version, so readers who hid the old one see it again."""
-    _require_staff(user, "change the site banner")
+    _require_staff(user, _("Only administrators can change the site banner."))
     source, html = _banner_input(text, active)
     with transaction.atomic():
         stored = SiteBanner.objects.select_for_update().order_by("-active", "id").first()

@@ -62,7 +62,7 @@ from fanarchive.works.refresh_services import work_refresh
 from fanarchive.works.series_services import series_delete
 from fanarchive.works.services import work_delete
 
-WRONG_PASSWORD_MESSAGE = "That is not your password. Nothing was deleted."  # noqa: S105
+WRONG_PASSWORD_MESSAGE = gettext_lazy("That is not your password. Nothing was deleted.")
 PASSWORD_MAX = 4096
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext
+
 from fanarchive.core.advice import Advice, analyse
 from fanarchive.tags.fixed import CHOSE_NOT_TO_WARN
 from fanarchive.tags.models import TagType
@@ -50,13 +52,17 @@ def posting_advice(advice: Advice, *, rating: str, warnings: Sequence[str]) -> P
     more_mature = advice.more_mature_than(rating)
     if more_mature:
         lines.append(
-            f"This reads as more mature than {rating}: {'; '.join(advice.reasons_for_rating())}."
+            gettext("This reads as more mature than %(rating)s: %(reasons)s.")
+            % {"rating": rating, "reasons": "; ".join(advice.reasons_for_rating())}
         )
     if CHOSE_NOT_TO_WARN not in warnings:
         for warning in advice.warnings:
             if warning not in warnings:
                 reasons = "; ".join(advice.reasons_for_warning(warning))
-                lines.append(f'It may need the archive warning "{warning}": {reasons}.')
+                lines.append(
+                    gettext('It may need the archive warning "%(warning)s": %(reasons)s.')
+                    % {"warning": warning, "reasons": reasons}
+                )
     if not lines:
         return None
     return PostingAdvice(rating=advice.rating, lines=lines, more_mature=more_mature)

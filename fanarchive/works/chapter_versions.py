@@ -18,11 +18,13 @@ import hashlib
 import json
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
 
 from fanarchive.works.models import Chapter, ChapterRevision
 from fanarchive.works.revision_services import chapter_snapshot
 
-CONFLICT_MESSAGE = (
+# English; translated when raised.
+CONFLICT_MESSAGE = gettext_noop(
     "Someone saved this chapter while you were editing it. Your text is still below, "
     "beside the version they saved; merge what you want to keep, then save again."
 )
@@ -43,7 +45,7 @@ class ChapterEditConflict(ValidationError):
     """
 
     def __init__(self, current: Chapter) -> None:
-        super().__init__({"text": [CONFLICT_MESSAGE]})
+        super().__init__({"text": [gettext(CONFLICT_MESSAGE)]})
         self.current = current
         self.current_version = chapter_version(current)
 

@@ -234,7 +234,7 @@ class WorkForm(forms.Form):
 
     GROUPS = (
         (
-            "Tags",
+            gettext_lazy("Tags"),
             (
                 "rating",
                 "warnings",
@@ -246,9 +246,9 @@ class WorkForm(forms.Form):
                 "freeforms",
             ),
         ),
-        ("Preface", ("pseuds", "title", "summary", "notes", "endnotes")),
+        (gettext_lazy("Preface"), ("pseuds", "title", "summary", "notes", "endnotes")),
         (
-            "Associations and privacy",
+            gettext_lazy("Associations and privacy"),
             (
                 "collections",
                 "gifts",
@@ -260,13 +260,13 @@ class WorkForm(forms.Form):
                 "moderated_comments",
             ),
         ),
-        ("Work text", ("chapter_title", "text_format", "text")),
+        (gettext_lazy("Work text"), ("chapter_title", "text_format", "text")),
     )
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The fields in fieldsets, as AO3's posting form lays them out."""
         return [
-            (legend, [self[name] for name in names if name in self.fields])
+            (str(legend), [self[name] for name in names if name in self.fields])
             for legend, names in self.GROUPS
             if any(name in self.fields for name in names)
         ]

@@ -35,7 +35,7 @@ def work_subject(work: Work) -> User | None:
 def work_set_hidden(*, user: User, work: Work, hidden: bool, reason: str = "") -> Work:
     """Hide `work` from everyone but its creators and moderators, with the reason its
     creators are shown (or show it again): moderators and administrators only."""
-    require_moderator(user, _("hide or show works"))
+    require_moderator(user, _("Only moderators and administrators can hide or show works."))
     reason = moderation_text(reason, required=None)
     if work.hidden_by_admin == hidden and (not hidden or work.hidden_reason == reason):
         return work
@@ -78,7 +78,9 @@ def work_set_rating(
 ) -> Work:
     """A moderator changes a work's rating and archive warnings (its other tags stay, in
     their places); the catalogue and the audit log follow."""
-    require_moderator(user, _("change a work's rating and warnings"))
+    require_moderator(
+        user, _("Only moderators and administrators can change a work's rating and warnings.")
+    )
     reason = moderation_text(reason, required=None)
     fixed = FixedTags.load()
     rating_tags, unknown_rating = fixed.pick(TagType.RATING, [rating])
@@ -131,7 +133,7 @@ def work_set_rating(
 def work_remove(*, user: User, work: Work, reason: str) -> None:
     """A moderator deletes a work (as its creators' `work_delete` does: the catalogue
     forgets it, the series it was in close ranks), keeping a record in the audit log."""
-    require_moderator(user, _("delete others' works"))
+    require_moderator(user, _("Only moderators and administrators can delete others' works."))
     reason = moderation_text(reason, required=None)
     rating, warnings = work_rating_and_warnings(work)
     with transaction.atomic():

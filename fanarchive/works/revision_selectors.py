@@ -86,13 +86,14 @@ def text_diff(old: str, new: str, *, context: int = 3) -> list[DiffLine]:
 
 def chapter_revision_text(revision: ChapterRevision) -> str:
     """A revision as one text, for comparing: title, notes and the chapter text."""
-    parts = [f"Title: {revision.title}", f"Summary: {revision.summary}"]
-    parts += [
-        f"Notes: {revision.notes}",
+    parts = [
+        gettext("Title: %(title)s") % {"title": revision.title},
+        gettext("Summary: %(summary)s") % {"summary": revision.summary},
+        gettext("Notes: %(notes)s") % {"notes": revision.notes},
         "",
         revision.source,
         "",
-        f"End notes: {revision.endnotes}",
+        gettext("End notes: %(notes)s") % {"notes": revision.endnotes},
     ]
     return "\n".join(parts)
 

@@ -186,7 +186,9 @@ def access_work(user: AnyUser, work_id: int) -> Work:
     if work.hidden_by_admin and not is_moderator(user):
         raise PermissionDenied(_("This work has been hidden by an administrator."))
     if work.restricted and not user.is_authenticated:
-        raise LoginRequired(_("This work is only for registered users of the archive."))
+        raise LoginRequired(
+            _("This work is only for registered users of the archive. Please log in to read it.")
+        )
     return work
 
 
@@ -458,7 +460,10 @@ def pseud_lookup(name: str) -> Pseud:
             name__iexact=match["pseud"].strip(), user__username__iexact=match["user"].strip()
         ).first()
         if found is None:
-            raise PseudNotFound(f'There is no pseud "{name}" on this archive.', explicit_user=True)
+            raise PseudNotFound(
+                _('There is no pseud "%(name)s" on this archive.') % {"name": name},
+                explicit_user=True,
+            )
         return found
     candidates = list(pseuds.filter(name__iexact=name)[:5])
     if len(candidates) == 1:
@@ -468,10 +473,11 @@ def pseud_lookup(name: str) -> Pseud:
             return pseud
     if candidates:
         raise PseudNotFound(
-            f'Several writers use the pseud "{name}": write it as "{name} (user name)".',
+            _('Several writers use the pseud "%(name)s": write it as "%(name)s (user name)".')
+            % {"name": name},
             ambiguous=True,
         )
-    raise PseudNotFound(f'There is no pseud "{name}" on this archive.')
+    raise PseudNotFound(_('There is no pseud "%(name)s" on this archive.') % {"name": name})
 
 
 def orphan_user() -> User | None:

@@ -88,7 +88,7 @@ def autosave_form_url(key: str) -> str:
 def autosave(request: HttpRequest) -> HttpResponse:
     """Keep what a form holds (sent by static/js/autosave.js); answers JSON, never a redirect."""
     if not request.user.is_authenticated:
-        return JsonResponse({"error": "Your session has expired: log in again."}, status=403)
+        return JsonResponse({"error": _("Your session has expired: log in again.")}, status=403)
     user = authenticated_user(request)
     data = {name: values for name, values in request.POST.lists() if name != "autosave_key"}
     try:
@@ -98,9 +98,9 @@ def autosave(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     except PermissionDenied:
-        return JsonResponse({"error": "You cannot change this work."}, status=403)
+        return JsonResponse({"error": _("You cannot change this work.")}, status=403)
     except Http404:
-        return JsonResponse({"error": "No such work."}, status=404)
+        return JsonResponse({"error": _("No such work.")}, status=404)
     return JsonResponse({"version": saved.version, "saved_at": saved.saved_at.isoformat()})
 
 
@@ -439,11 +439,11 @@ def _edit_conflict(
         "other_fields": [
             (label, getattr(theirs, name))
             for name, label in (
-                ("title", "Title"),
-                ("summary", "Summary"),
-                ("notes", "Notes"),
-                ("endnotes", "End notes"),
-                ("text_format", "Text format"),
+                ("title", _("Title")),
+                ("summary", _("Summary")),
+                ("notes", _("Notes")),
+                ("endnotes", _("End notes")),
+                ("text_format", _("Text format")),
             )
             if getattr(theirs, name) != yours[name]
         ],

@@ -15,6 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext, gettext_lazy
 
 from fanarchive.core.advice.vocabulary import (
     CLINICAL,
@@ -56,7 +59,7 @@ class ArchiveWarning(StrEnum):
 class Rule:
     """When a signal is raised, and what it means."""
 
-    description: str
+    description: Any  # a lazy translated text (str for the context lists' empty one)
     rating: Rating = Rating.GENERAL
     warning: ArchiveWarning | None = None
     min_hits: int = 2
@@ -66,16 +69,20 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {
-    "explicit": Rule("explicit sexual content", Rating.EXPLICIT),
-    "sexual": Rule("sexual content", Rating.MATURE),
-    "profanity": Rule("strong language", Rating.TEEN, min_distinct=1, negatable=False),
-    "violence": Rule("graphic violence", Rating.MATURE, ArchiveWarning.VIOLENCE),
-    "mild_violence": Rule("violence", Rating.TEEN),
-    "major_character_death": Rule(
-        "a character's death", Rating.TEEN, ArchiveWarning.CHARACTER_DEATH
+    "explicit": Rule(gettext_lazy("explicit sexual content"), Rating.EXPLICIT),
+    "sexual": Rule(gettext_lazy("sexual content"), Rating.MATURE),
+    "profanity": Rule(
+        gettext_lazy("strong language"), Rating.TEEN, min_distinct=1, negatable=False
     ),
-    "non_con": Rule("non-consensual sex", Rating.MATURE, ArchiveWarning.NON_CON),
-    "underage": Rule("sexual content involving a minor", Rating.MATURE, ArchiveWarning.UNDERAGE),
+    "violence": Rule(gettext_lazy("graphic violence"), Rating.MATURE, ArchiveWarning.VIOLENCE),
+    "mild_violence": Rule(gettext_lazy("violence"), Rating.TEEN),
+    "major_character_death": Rule(
+        gettext_lazy("a character's death"), Rating.TEEN, ArchiveWarning.CHARACTER_DEATH
+    ),
+    "non_con": Rule(gettext_lazy("non-consensual sex"), Rating.MATURE, ArchiveWarning.NON_CON),
+    "underage": Rule(
+        gettext_lazy("sexual content involving a minor"), Rating.MATURE, ArchiveWarning.UNDERAGE
+    ),
 }
 DEFAULT_RULE = Rule("")  # the context lists (ages of minors)
 # Signals whose terms, beside an age under eighteen, raise the underage warning.
@@ -113,7 +120,10 @@ class Finding:
 
     @property
     def reason(self) -> str:
-        return f"{self.rule.description} in chapter {self.chapter}"
+        return gettext("%(what)s in chapter %(chapter)s") % {
+            "what": self.rule.description,
+            "chapter": self.chapter,
+        }
 
 
 @dataclass(frozen=True)

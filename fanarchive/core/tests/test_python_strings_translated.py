@@ -4,6 +4,7 @@ the reader's language through the real stack; English stays the default."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -90,3 +91,48 @@ def test_a_notice_is_written_in_its_recipients_language() -> None:
     assert "marina dejó kudos en &quot;El faro&quot;" in spanish
     english = _logged_in(english_writer).get(inbox).content.decode()
     assert "marina left kudos on &quot;The Lighthouse&quot;" in english
+
+
+def test_a_search_syntax_error_is_explained_in_spanish() -> None:
+    url = "/works/?q=" + "NOT"
+    spanish = Client(HTTP_ACCEPT_LANGUAGE=SPANISH).get(url).content.decode()
+    assert "NOT necesita una palabra o una frase detrás." in spanish
+    english = Client().get(url).content.decode()
+    assert "NOT needs a word or phrase after it." in english
+
+
+def test_a_search_field_error_keeps_the_field_name_in_one_spanish_sentence() -> None:
+    url = "/works/?q=" + "colour:red"
+    spanish = Client(HTTP_ACCEPT_LANGUAGE=SPANISH).get(url).content.decode()
+    assert "no es un campo de búsqueda; usa title: o creator:." in spanish
+    assert "colour:" in spanish
+
+
+def test_a_non_moderator_is_refused_in_one_spanish_sentence() -> None:
+    reader = make_user()
+    url = reverse("moderation:queue")
+    refused = _logged_in(reader, SPANISH).get(url)
+    assert refused.status_code == 403
+    assert "Solo los moderadores y administradores pueden ver la cola de moderación." in (
+        refused.content.decode()
+    )
+    english = _logged_in(reader).get(url)
+    assert "Only moderators and administrators can see the moderation queue." in (
+        english.content.decode()
+    )
+
+
+def test_an_import_notice_is_in_spanish() -> None:
+    writer = make_user()
+    story = b"Title: The Keeper\nFandom: Harbour Lights\n\nThe lantern swung above the harbour.\n"
+
+    def review(client: Client) -> str:
+        upload = SimpleUploadedFile("keeper.txt", story, content_type="text/plain")
+        response = client.post(reverse("formats:import"), {"file": upload})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    spanish = review(_logged_in(writer, SPANISH))
+    assert "No se indicó ninguna clasificación: clasificada como Not Rated." in spanish
+    english = review(_logged_in(writer))
+    assert "No rating given: rated Not Rated." in english

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 FIELDS = ("title", "creator")
 MAX_LENGTH = 500
 _TOKEN = re.compile(
@@ -82,7 +84,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         position = match.end()
         kind = match.lastgroup or ""
         if kind == "quote":
-            raise QuerySyntaxError('A quotation mark is not closed: add the closing ".')
+            raise QuerySyntaxError(_('A quotation mark is not closed: add the closing ".'))
         tokens.append((kind, match.group(kind) or ""))
     return tokens
 
@@ -109,13 +111,13 @@ class _Parser:
         while self.is_word("OR"):
             self.take()
             if self.peek() is None or self.peek() == ("close", ")"):
-                raise QuerySyntaxError("OR needs something on both sides.")
+                raise QuerySyntaxError(_("OR needs something on both sides."))
             items.append(self.conjunction())
         present = [item for item in items if item is not None]
         if not present:
             return None
         if any(isinstance(item, Not) for item in present) and len(present) > 1:
-            raise QuerySyntaxError("NOT cannot be one side of an OR: put it after the OR group.")
+            raise QuerySyntaxError(_("NOT cannot be one side of an OR: put it after the OR group."))
         return present[0] if len(present) == 1 else Or(tuple(present))
 
     def conjunction(self) -> Node | None:
@@ -138,26 +140,31 @@ class _Parser:
         kind, value = self.take()
         if kind == "minus" or (kind == "word" and value == "NOT"):
             if self.peek() is None:
-                raise QuerySyntaxError("NOT needs a word or phrase after it.")
+                raise QuerySyntaxError(_("NOT needs a word or phrase after it."))
             inner = self.unary()
             return Not(inner) if inner is not None else None
         if kind == "open":
             inner = self.expression()
             if self.peek() != ("close", ")"):
-                raise QuerySyntaxError("A bracket is not closed: add the closing ).")
+                raise QuerySyntaxError(_("A bracket is not closed: add the closing )."))
             self.take()
             return inner
         if kind == "field":
             name = value.lower()
             if name not in FIELDS:
-                raise QuerySyntaxError(f'"{value}:" is not a search field; use title: or creator:.')
+                raise QuerySyntaxError(
+                    _('"%(field)s:" is not a search field; use title: or creator:.')
+                    % {"field": value}
+                )
             if self.peek() is None:
-                raise QuerySyntaxError(f"{value}: needs a word or phrase after it.")
+                raise QuerySyntaxError(
+                    _("%(field)s: needs a word or phrase after it.") % {"field": value}
+                )
             kind, value = self.take()
             words = tuple(w.lower() for w in WORD.findall(value))
             return Term(words, name) if words else None
         if kind == "close":
-            raise QuerySyntaxError("A closing bracket ) has no opening one.")
+            raise QuerySyntaxError(_("A closing bracket ) has no opening one."))
         words = tuple(w.lower() for w in WORD.findall(value))
         return Term(words) if words else None
 
@@ -165,15 +172,17 @@ class _Parser:
 def parse(text: str) -> Query:
     """The tree of a query, or QuerySyntaxError saying what to fix."""
     if len(text) > MAX_LENGTH:
-        raise QuerySyntaxError(f"Searches can be at most {MAX_LENGTH} characters long.")
+        raise QuerySyntaxError(
+            _("Searches can be at most %(max)d characters long.") % {"max": MAX_LENGTH}
+        )
     parser = _Parser(_tokens(text))
     root = parser.expression()
     if parser.peek() is not None:
-        raise QuerySyntaxError("A closing bracket ) has no opening one.")
+        raise QuerySyntaxError(_("A closing bracket ) has no opening one."))
     if root is None:
-        raise QuerySyntaxError("There is nothing to search for: enter a word or a phrase.")
+        raise QuerySyntaxError(_("There is nothing to search for: enter a word or a phrase."))
     if not _has_positive(root):
-        raise QuerySyntaxError("Search for at least one word, not only for words to leave out.")
+        raise QuerySyntaxError(_("Search for at least one word, not only for words to leave out."))
     _check_not(root)
     return Query(text=text, root=root)
 
@@ -192,11 +201,11 @@ def _check_not(node: Node) -> None:
     if isinstance(node, Not):
         _check_not(node.item)
         if not _has_positive(node.item):
-            raise QuerySyntaxError("NOT NOT is not needed: leave both out.")
+            raise QuerySyntaxError(_("NOT NOT is not needed: leave both out."))
     elif isinstance(node, And | Or):
         for item in node.items:
             if isinstance(node, Or) and isinstance(item, Not):
                 raise QuerySyntaxError(
-                    "NOT cannot be one side of an OR: put it after the OR group."
+                    _("NOT cannot be one side of an OR: put it after the OR group.")
                 )
             _check_not(item)

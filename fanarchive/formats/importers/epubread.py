@@ -53,7 +53,9 @@ def _xml(data: bytes, label: str) -> etree._Element:
         return etree.fromstring(data, _XML)
     except etree.XMLSyntaxError as error:
         raise ImportFailed(
-            label, f"is not well-formed XML ({error.msg}).", line=error.lineno
+            label,
+            _("is not well-formed XML (%(error)s).") % {"error": error.msg},
+            line=error.lineno,
         ) from None
 
 
@@ -128,7 +130,10 @@ def open_book(source: Source) -> Book:
     rootfile = container.find(".//c:rootfile", NS)
     opf_path = rootfile.get("full-path") if rootfile is not None else None
     if not opf_path or not zf.has(opf_path):
-        raise ImportFailed(name, f"names a package document ({opf_path}) that is not in the file.")
+        raise ImportFailed(
+            name,
+            _("names a package document (%(path)s) that is not in the file.") % {"path": opf_path},
+        )
     package_bytes = zf.read(opf_path)
     opf = _xml(package_bytes, f"{name}:{opf_path}")
     base = posixpath.dirname(opf_path)
@@ -139,17 +144,24 @@ def open_book(source: Source) -> Book:
         manifest[item.get("id") or ""] = (href, item.get("media-type") or "", props)
     spine = opf.find(".//opf:spine", NS)
     if spine is None:
-        raise ImportFailed(name, f"has no spine in {opf_path}, so its chapters cannot be found.")
+        raise ImportFailed(
+            name,
+            _("has no spine in %(path)s, so its chapters cannot be found.") % {"path": opf_path},
+        )
     documents: list[Document] = []
     for itemref in spine.iterfind("opf:itemref", NS):
         idref = itemref.get("idref") or ""
         if idref not in manifest:
             raise ImportFailed(
-                name, f'the spine names "{idref}", which the manifest does not list.'
+                name,
+                _('the spine names "%(idref)s", which the manifest does not list.')
+                % {"idref": idref},
             )
         href, _media, props = manifest[idref]
         if not zf.has(href):
-            raise ImportFailed(name, f"the spine names {href}, which is not in the file.")
+            raise ImportFailed(
+                name, _("the spine names %(href)s, which is not in the file.") % {"href": href}
+            )
         root = htmltools.parse_document(zf.read(href), f"{name}:{href}")
         documents.append(Document(href, root, props, itemref.get("linear") != "no"))
     if not documents:

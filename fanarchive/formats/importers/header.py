@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 from fanarchive.formats.errors import ImportFailed
 from fanarchive.formats.parsed import Metadata, series_from, split_tags
@@ -96,7 +97,9 @@ def front_matter(text: str, name: str) -> tuple[Metadata | None, str]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
         raise ImportFailed(
-            name, f"its front matter is not valid YAML ({error})", line=line
+            name,
+            _("its front matter is not valid YAML (%(error)s)") % {"error": error},
+            line=line,
         ) from None
     if not isinstance(data, dict):
         return None, text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import lxml.html
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from fanarchive.formats.decode import decode_text
@@ -30,7 +31,9 @@ def parse_document(data: bytes, name: str) -> lxml.html.HtmlElement:
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
-        raise ImportFailed(name, f"is not readable HTML ({error}).") from None
+        raise ImportFailed(
+            name, _("is not readable HTML (%(error)s).") % {"error": error}
+        ) from None
     # Removed with what they hold, their tail text kept. Comments outside the root
     # element (one before <html>, as browsers save pages) are not in its tree at all.
     etree.strip_elements(root, *_NEVER_CONTENT, etree.Comment, with_tail=False)

@@ -57,7 +57,7 @@ class SafeZip:
         info = self.infos.get(member)
         label = f"{self.name}:{member}"
         if info is None:
-            raise ImportFailed(self.name, f"has no file {member}.")
+            raise ImportFailed(self.name, _("has no file %(member)s.") % {"member": member})
         if info.file_size > limits.MAX_FILE_BYTES:
             raise ImportFailed(
                 label,
