@@ -324,16 +324,19 @@ def tag_nominations_add(
     )
 
 
+def _already_decided(nomination: TagNomination) -> str:
+    if nomination.status == NominationStatus.APPROVED:
+        return gettext("%(name)s was already approved.") % {"name": nomination.name}
+    return gettext("%(name)s was already rejected.") % {"name": nomination.name}
+
+
 def _own_pending(user: User, nomination: TagNomination, refusal: str) -> None:
     """Refuse someone else's nomination with `refusal` (a whole translated sentence), and
     one already decided."""
     if nomination.user_id != user.pk:
         raise PermissionDenied(refusal)
     if nomination.status != NominationStatus.PENDING:
-        raise ValidationError(
-            gettext("%(name)s was already %(status)s.")
-            % {"name": nomination.name, "status": nomination.get_status_display().lower()}
-        )
+        raise ValidationError(_already_decided(nomination))
 
 
 @transaction.atomic
@@ -380,10 +383,7 @@ def tag_nomination_review(*, user: User, nomination: TagNomination, approve: boo
         gettext("Only the owners of the tag set %(title)s can review its nominations."),
     )
     if nomination.status != NominationStatus.PENDING:
-        raise ValidationError(
-            gettext("%(name)s was already %(status)s.")
-            % {"name": nomination.name, "status": nomination.get_status_display().lower()}
-        )
+        raise ValidationError(_already_decided(nomination))
     same = TagNomination.objects.filter(
         tag_set=tag_set,
         tag_type=nomination.tag_type,

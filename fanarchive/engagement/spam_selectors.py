@@ -23,6 +23,7 @@ import re
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import require_moderator
@@ -39,8 +40,12 @@ _SPACES = re.compile(r"\s+")
 # Any tag; "[^<>]" keeps it linear even on text that is not well-formed HTML.
 _TAG = re.compile(r"<[^<>]*>")
 
-REASON_LINK_GUEST = "A link in a guest's comment"
-REASON_LINK_NEW = "A link in a new account's comment"
+# Reasons are stored in English (moderators' records stay as written) and shown in the
+# reader's language by `held_reason_text`.
+REASON_LINK_GUEST = gettext_noop("A link in a guest's comment")
+REASON_LINK_NEW = gettext_noop("A link in a new account's comment")
+REASON_REPEATED = "The same comment on {works} works within a day"
+_REPEATED = re.compile(r"^The same comment on (\d+) works within a day$")
 
 
 def published_comments_of(user: User) -> int:
@@ -109,8 +114,23 @@ def hold_reason(
         work=work, user=user, guest_key=guest_key, print_=fingerprint(html), now=now
     )
     if others >= needed - 1:
-        return f"The same comment on {others + 1} works within a day"
+        return REASON_REPEATED.format(works=others + 1)
     return ""
+
+
+def held_reason_text(reason: str) -> str:
+    """A stored hold reason in the language of the moment (an unknown one as stored)."""
+    repeated = _REPEATED.match(reason)
+    if repeated:
+        works = int(repeated.group(1))
+        return ngettext(
+            "The same comment on %(works)d work within a day",
+            "The same comment on %(works)d works within a day",
+            works,
+        ) % {"works": works}
+    if reason in (REASON_LINK_GUEST, REASON_LINK_NEW):
+        return _(reason)
+    return reason
 
 
 def link_hold_reason(*, user: User, html: str) -> str:

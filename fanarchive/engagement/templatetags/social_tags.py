@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from fanarchive.engagement import bookmark_selectors, inbox_selectors
+from fanarchive.engagement import bookmark_selectors, inbox_selectors, spam_selectors
 from fanarchive.engagement.models import SubscriptionKind
 
 register = template.Library()
@@ -86,3 +86,9 @@ def comment_reply_url(comment_id: int | None) -> str:
     if comment_id is None:
         return ""
     return reverse("engagement:comment_reply", kwargs={"comment_id": comment_id})
+
+
+@register.filter
+def held_reason(reason: str) -> str:
+    """Why a comment is held, in the reader's language (`spam_selectors.held_reason_text`)."""
+    return spam_selectors.held_reason_text(reason)

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fanarchive.accounts.models import User
 from fanarchive.api.models import TokenScope
@@ -26,6 +26,7 @@ from fanarchive.engagement.spam_selectors import (
     REASON_LINK_NEW,
     has_link,
     held_comments,
+    held_reason_text,
     is_new_account,
     normalised,
 )
@@ -381,3 +382,24 @@ def test_hiding_all_of_someones_comments_and_restoring_their_states(user, reader
     comments_set_hidden_of(user=moderator, owner=reader, reason="Sorry.", restore=changed)
     assert {c.pk: c.state for c in Comment.objects.filter(user=reader)} == from_states
     assert counts_of([work.pk])[work.pk].comments == 1
+
+
+def test_hold_reasons_are_stored_in_english_and_shown_in_the_readers_language(user):
+    veteran = old_account("repeater")
+    for work in [make_work(user) for _ in range(3)]:
+        comment_create(chapter=chapter_of(work), user=veteran, text="<p>Lovely tide!</p>")
+    held = Comment.objects.get(state=CommentState.HELD)
+    assert held.held_reason == "The same comment on 3 works within a day"
+    moderator = Client()
+    moderator.force_login(make_moderator("mod_languages"))
+    english = moderator.get("/moderation/held/").content.decode()
+    assert "Held: The same comment on 3 works within a day." in english
+    spanish = moderator.get("/moderation/held/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "El mismo comentario en 3 obras en un día" in spanish
+    with translation.override("en"):
+        assert held_reason_text(REASON_LINK_GUEST) == "A link in a guest's comment"
+    with translation.override("es"):
+        assert held_reason_text(REASON_LINK_NEW) == "Un enlace en el comentario de una cuenta nueva"
+        assert (
+            held_reason_text("A reason from an older version") == "A reason from an older version"
+        )
