@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from fanarchive.accounts.models import User
 from fanarchive.works.models import (
@@ -98,9 +98,31 @@ def chapter_revision_text(revision: ChapterRevision) -> str:
     return "\n".join(parts)
 
 
+# A saved version's keys (`revision_services.work_snapshot`) as the history shows them.
+REVISION_LABELS = {
+    "title": gettext_lazy("Title"),
+    "summary": gettext_lazy("Summary"),
+    "notes": gettext_lazy("Notes"),
+    "endnotes": gettext_lazy("End notes"),
+    "language": gettext_lazy("Language"),
+    "restricted": gettext_lazy("Only shown to registered users"),
+    "expected_chapters": gettext_lazy("Expected number of chapters"),
+    "rating": gettext_lazy("Rating"),
+    "warnings": gettext_lazy("Archive warnings"),
+    "categories": gettext_lazy("Categories"),
+    "fandoms": gettext_lazy("Fandoms"),
+    "relationships": gettext_lazy("Relationships"),
+    "characters": gettext_lazy("Characters"),
+    "freeforms": gettext_lazy("Additional tags"),
+}
+
+
 def work_revision_text(revision: WorkRevision) -> str:
+    """A saved version of a work's details as lines of "Label: value", in the reader's
+    language (a key of an older version unknown here keeps its name)."""
     lines = []
     for key, value in revision.data.items():
         shown = ", ".join(value) if isinstance(value, list) else value
-        lines.append(f"{key.replace('_', ' ').capitalize()}: {shown}")
+        label = REVISION_LABELS.get(key) or key.replace("_", " ").capitalize()
+        lines.append(f"{label}: {shown}")
     return "\n".join(lines)

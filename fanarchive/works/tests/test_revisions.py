@@ -12,6 +12,7 @@ from fanarchive.core.testing import make_user, make_work, work_input
 from fanarchive.tags.fixed import TEEN
 from fanarchive.works.models import Chapter, ChapterRevision, WorkRevision
 from fanarchive.works.restore_services import chapter_revision_restore, work_revision_restore
+from fanarchive.works.revision_selectors import REVISION_LABELS
 from fanarchive.works.revision_services import chapter_snapshot, revisions_prune, work_snapshot
 from fanarchive.works.services import ChapterInput, chapter_add, chapter_update, work_update
 
@@ -279,3 +280,13 @@ def test_revisions_go_with_their_chapter(user):
     chapter_delete(user=user, chapter=work.chapters.get(position=2))
     assert ChapterRevision.objects.count() == 1
     assert make_user()  # others unaffected
+
+
+def test_a_saved_version_of_the_details_is_labelled_in_the_readers_language(user_client, user):
+    work = make_work(user, title="Salt Lanterns")
+    revision = work.revisions.first()
+    assert set(revision.data) <= set(REVISION_LABELS)  # every saved key has its label
+    url = reverse("works:work_revision", args=[work.pk, revision.pk])
+    assert "Title: Salt Lanterns" in user_client.get(url).content.decode()
+    spanish = user_client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Título: Salt Lanterns" in spanish and "Title: Salt Lanterns" not in spanish
