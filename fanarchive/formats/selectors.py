@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from fanarchive.engagement.permissions import work_permissions
 from fanarchive.formats.models import EfictionMapping, ImportRecord
 from fanarchive.tags.models import TagType
-from fanarchive.works.models import SeriesWork, Work
+from fanarchive.works.models import SeriesWork, Work, chapter_heading
 from fanarchive.works.selectors import PUBLIC, access_work, byline_for, with_blurb_data
 
 if TYPE_CHECKING:
@@ -50,12 +50,7 @@ class ChapterDoc:
     @property
     def heading(self) -> str:
         """ "Chapter 3: Title", in the language of the moment (the download's)."""
-        if self.title:
-            return _("Chapter %(position)s: %(title)s") % {
-                "position": self.position,
-                "title": self.title,
-            }
-        return _("Chapter %(position)s") % {"position": self.position}
+        return chapter_heading(self.position, self.title)
 
 
 @dataclass

@@ -203,6 +203,14 @@ class WorkTag(models.Model):
         return f"{self.tag} on {self.work}"
 
 
+def chapter_heading(position: int, title: str) -> str:
+    """AO3's chapter heading in the language of the moment: "Chapter 2: The Storm", or
+    "Chapter 2" when untitled (pages, notices and downloads alike)."""
+    if title:
+        return gettext("Chapter %(position)s: %(title)s") % {"position": position, "title": title}
+    return gettext("Chapter %(position)s") % {"position": position}
+
+
 class Chapter(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
     position = models.PositiveIntegerField()
@@ -239,14 +247,8 @@ class Chapter(models.Model):
 
     @property
     def heading(self) -> str:
-        """AO3's chapter heading in the language of the moment: "Chapter 2: The Storm",
-        or "Chapter 2" when untitled (downloads write their own, `ExportChapter.heading`)."""
-        if self.title:
-            return gettext("Chapter %(position)s: %(title)s") % {
-                "position": self.position,
-                "title": self.title,
-            }
-        return gettext("Chapter %(position)s") % {"position": self.position}
+        """The chapter's heading in the language of the moment (`chapter_heading`)."""
+        return chapter_heading(self.position, self.title)
 
     @property
     def english_heading(self) -> str:
