@@ -111,6 +111,18 @@ def password() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_site() -> Iterator[None]:
+    """Each test starts in the site's language: a request answered in another (the locale
+    middleware activates it for the thread and leaves it so) must not change what the
+    next test's direct service calls say."""
+    from django.utils import translation
+
+    translation.deactivate()  # back to settings.LANGUAGE_CODE
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     # The production hasher is slow on purpose; tests need speed, not strength.
     settings.PASSWORD_HASHERS = [

@@ -67,6 +67,8 @@ def _search_indexes_drop() -> list[tuple[str, str]]:
 
 
 def _search_indexes_build(indexes: list[tuple[str, str]]) -> None:
+    if not indexes:  # none set aside (SQLite)
+        return
     with connection.cursor() as cursor:
         cursor.execute(f"SET maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
         for _, definition in indexes:
