@@ -285,6 +285,7 @@ def test_revisions_go_with_their_chapter(user):
 def test_a_saved_version_of_the_details_is_labelled_in_the_readers_language(user_client, user):
     work = make_work(user, title="Salt Lanterns")
     revision = work.revisions.first()
+    assert revision is not None
     assert set(revision.data) <= set(REVISION_LABELS)  # every saved key has its label
     url = reverse("works:work_revision", args=[work.pk, revision.pk])
     assert "Title: Salt Lanterns" in user_client.get(url).content.decode()
