@@ -8,17 +8,22 @@ from django.utils import translation
 from fanarchive.accounts.models import Preference, User
 
 
+def _offered(code: str | None) -> str:
+    """`code` if it is one of settings.LANGUAGES, else "" (a language since removed)."""
+    return code if code and code in dict(settings.LANGUAGES) else ""
+
+
 def account_language(user: User) -> str:
     """`user`'s chosen language, "" when they follow their browser's."""
-    value = Preference.objects.filter(user=user).values_list("language", flat=True).first()
-    return value if value and value in dict(settings.LANGUAGES) else ""
+    return _offered(Preference.objects.filter(user=user).values_list("language", flat=True).first())
 
 
 def preference_language(preference: Preference | None) -> str:
     """The language written to the owner of `preference` (their choice, else the site's
     default): for callers that already hold the Preference rows of many accounts."""
-    value = preference.language if preference is not None else ""
-    return value if value and value in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return _offered(preference.language if preference is not None else "") or (
+        settings.LANGUAGE_CODE
+    )
 
 
 def mail_language(user: User | None) -> str:
@@ -35,12 +40,10 @@ def in_language_of(user: User | None) -> translation.override:
 
 
 def in_language(code: str) -> translation.override:
-    """`with in_language(code):` around writing mail to someone with no account (an
-    invitation to an address): `code` if it is one of settings.LANGUAGES, else the site's
-    default."""
-    return translation.override(
-        code if code and code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    )
+    """`with in_language(code):` around writing for someone with no account or preference
+    (an invitation to an address, a download): `code` if it is one of settings.LANGUAGES,
+    else the site's default."""
+    return translation.override(_offered(code) or settings.LANGUAGE_CODE)
 
 
 def in_language_of_username(username: str) -> translation.override:

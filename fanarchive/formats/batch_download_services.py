@@ -17,6 +17,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from fanarchive.accounts.language_selectors import in_language
 from fanarchive.accounts.models import User
 from fanarchive.engagement.models import Bookmark, ReadingHistory
 from fanarchive.formats.download_services import (
@@ -24,7 +25,6 @@ from fanarchive.formats.download_services import (
     cached_file,
     download_language,
     downloads_dir,
-    in_download_language,
     work_export,
 )
 from fanarchive.formats.exporters import FORMATS
@@ -197,7 +197,7 @@ def batch_export(*, user: User, plan: BatchPlan, language: str | None = None) ->
     (the owner only).
     """
     language = download_language(language)
-    with in_download_language(language):
+    with in_language(language):
         readme = batch_readme(plan)
     parts = [EXPORT_VERSION, plan.list_name, plan.fmt, str(plan.unavailable), str(plan.cut)]
     parts += [f"{item.title}\t{item.url}\t{item.reason}" for item in plan.left_out]

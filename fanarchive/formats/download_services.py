@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 
+from fanarchive.accounts.language_selectors import in_language
 from fanarchive.core.i18n import supported_language
 from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.selectors import export_document
@@ -39,11 +40,6 @@ def download_language(language: str | None = None) -> str:
     return supported_language(code or "") or settings.LANGUAGE_CODE
 
 
-def in_download_language(language: str) -> translation.override:
-    """`with in_download_language(code):` around writing a download."""
-    return translation.override(language)
-
-
 def work_export(*, work: Work, fmt: str, language: str | None = None) -> Path:
     """The download file of `work` in `fmt`, its own words in `language` (None: the active
     language, the reader's), built now or reused from the cache.
@@ -61,7 +57,7 @@ def work_export(*, work: Work, fmt: str, language: str | None = None) -> Path:
     current = f"{EXPORT_VERSION}-{doc.stamp()}"
 
     def build() -> bytes:
-        with in_download_language(language):
+        with in_language(language):
             return spec.build(doc)
 
     return cached_file(
@@ -97,5 +93,5 @@ def cached_file(
 def export_bytes(*, work: Work, fmt: str, language: str = settings.LANGUAGE_CODE) -> bytes:
     """The download built afresh, not cached (the CLI's `export -o`), its own words in
     `language` (the site's default unless asked)."""
-    with in_download_language(download_language(language)):
+    with in_language(download_language(language)):
         return FORMATS[fmt].build(export_document(work))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fanarchive.accounts.language_selectors import in_language
 from fanarchive.formats.download_services import (
     EXPORT_VERSION,
     cached_file,
     download_language,
     downloads_dir,
-    in_download_language,
 )
 from fanarchive.formats.exporters import FORMATS
 from fanarchive.formats.exporters.series import SERIES_BUILDERS
@@ -36,7 +36,7 @@ def series_export(
     current = f"{EXPORT_VERSION}-{viewer_class}-{document.stamp()}"
 
     def build() -> bytes:
-        with in_download_language(language):
+        with in_language(language):
             return SERIES_BUILDERS[fmt](document)
 
     return cached_file(
