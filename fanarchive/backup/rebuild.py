@@ -116,16 +116,18 @@ def rebuild_after_restore(*, workers: int, stdout: TextIOBase, stderr: TextIOBas
             call_command("reindex", "--search", stdout=stdout, stderr=stderr)
         return
     builder = _IndexBuilder(_search_indexes_drop())
+    written = False
     try:
         written = _documents_in_processes(workers)
     finally:
-        # Whatever happened: an archive is never left without its search indexes.
+        # Whatever happened: an archive is never left without its search indexes, and
+        # this command does not end before they are built.
         builder.start()
-    try:
-        if written:
-            call_command("reindex", stdout=stdout, stderr=stderr)
-    finally:
-        builder.join()
+        try:
+            if written:
+                call_command("reindex", stdout=stdout, stderr=stderr)
+        finally:
+            builder.join()
     if builder.error is not None:
         raise builder.error
     if not written:
