@@ -13,7 +13,12 @@ import pytest
 
 from fanarchive.api.tests.conftest import api_as
 from fanarchive.core.testing import make_user, make_work
-from fanarchive.core.tests.threads import at_once, cache_backend_params, use_cache_backend
+from fanarchive.core.tests.threads import (
+    at_once,
+    cache_backend_params,
+    pin_rate_windows,
+    use_cache_backend,
+)
 from fanarchive.engagement import limits
 from fanarchive.engagement.comment_services import comment_create
 from fanarchive.engagement.models import Comment
@@ -23,8 +28,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.parametrize("backend", cache_backend_params("database", "redis"))
-def test_400_requests_at_once_spend_exactly_the_limit(settings: Any, backend: str) -> None:
+def test_400_requests_at_once_spend_exactly_the_limit(
+    settings: Any, monkeypatch: Any, backend: str
+) -> None:
     use_cache_backend(settings, backend)
+    pin_rate_windows(monkeypatch)
     settings.API_RATE_LIMIT_REQUESTS = 300
     settings.API_RATE_LIMIT_WINDOW = 300
     guest = api_as(None)

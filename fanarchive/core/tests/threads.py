@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 import pytest
@@ -57,6 +58,15 @@ def cache_backend_params(*names: str) -> list[Any]:
         )
         for name in names
     ]
+
+
+def pin_rate_windows(monkeypatch: Any, *, at: float = 1_800_000_000.5) -> None:
+    """Stop the rate limits' clock at `at`, so requests made over several seconds all
+    fall in one fixed window (a real clock crossing a window's end mid-test starts a
+    fresh count, and every request passes)."""
+    from fanarchive.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: at))
 
 
 def use_cache_backend(settings: Any, name: str) -> None:
