@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any
 
+import orjson
+
 from fanarchive.backup import format as fmt
 from fanarchive.backup.format import BackupError
 
@@ -91,6 +93,12 @@ def _lines(raw: IO[bytes]) -> Iterator[bytes]:
 
 
 def _parse(line: bytes, number: int) -> Any:
+    # orjson parses a line several times faster than json (a fifth of a restore's load);
+    # json still reads what orjson refuses and json wrote (NaN, a float field's).
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(line)
     except (UnicodeDecodeError, ValueError) as error:

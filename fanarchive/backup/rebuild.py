@@ -5,9 +5,10 @@ three quarters of a millisecond for a 600-word work), so the works are shared am
 several processes, each with its own connection and so its own server backend, and
 the documents' GIN indexes are set aside meanwhile: one sorted build afterwards costs
 about a third of adding each document's entries as it is written. The indexes are then
-built by the server on one core while this process builds the catalogue index on the
-other, so the rebuild keeps every core busy to the end. SQLite has one writer at a
-time, so there it stays `reindex --search` in this process.
+built by the server, each on a connection of its own, while this process builds the
+catalogue index, so the rebuild keeps every core busy to the end. The documents' long
+values are compressed with lz4 where the server has it (`lz4_compression_use`). SQLite
+has one writer at a time, so there it stays `reindex --search` in this process.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
 
-from fanarchive.backup.restore_services import INDEX_BUILD_MEMORY
+from fanarchive.backup.restore_services import INDEX_BUILD_MEMORY, lz4_compression_use
 from fanarchive.works.catalogue_models import SearchDocument
 from fanarchive.works.catalogue_services import REBUILD_BATCH, search_documents_rebuild
 from fanarchive.works.models import Work
@@ -38,6 +39,7 @@ def shares(work_ids: Sequence[int], workers: int) -> list[list[int]]:
 
 def _rebuild_share(work_ids: list[int]) -> None:
     try:
+        lz4_compression_use(connection)
         search_documents_rebuild(work_ids=work_ids)
     finally:
         connections.close_all()
@@ -112,24 +114,30 @@ def rebuild_after_restore(*, workers: int, stdout: TextIOBase, stderr: TextIOBas
     makes them; on PostgreSQL with `workers` processes for the documents, then the
     catalogue index and the documents' GIN indexes side by side."""
     if not in_parallel(workers):
+        lz4_compression_use(connection)
         with search_indexes_set_aside():
             call_command("reindex", "--search", stdout=stdout, stderr=stderr)
         return
-    builder = _IndexBuilder(_search_indexes_drop())
+    # One thread an index: GIN builds run on one core each (PostgreSQL 15 has no
+    # parallel GIN build), and the word pairs' takes several times the words'.
+    builders = [_IndexBuilder([index]) for index in _search_indexes_drop()]
     written = False
     try:
         written = _documents_in_processes(workers)
     finally:
         # Whatever happened: an archive is never left without its search indexes, and
         # this command does not end before they are built.
-        builder.start()
+        for builder in builders:
+            builder.start()
         try:
             if written:
                 call_command("reindex", stdout=stdout, stderr=stderr)
         finally:
-            builder.join()
-    if builder.error is not None:
-        raise builder.error
+            for builder in builders:
+                builder.join()
+    for builder in builders:
+        if builder.error is not None:
+            raise builder.error
     if not written:
         raise CommandError(
             "The backup is restored, but rebuilding the search documents failed (see "

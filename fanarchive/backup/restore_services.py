@@ -46,6 +46,34 @@ _PREPARED = frozenset({*fmt._CODECS, "JSONField"})
 INDEX_BUILD_MEMORY = "256MB"
 
 
+def lz4_available(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the database is a PostgreSQL server built with lz4 compression."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def lz4_compression_use(connection: BaseDatabaseWrapper, *, local: bool = False) -> bool:
+    """PostgreSQL: compress the long values this session writes (chapters' texts, search
+    documents' vectors) with lz4 where the server was built with it; whether it was.
+
+    pglz, PostgreSQL's default, compresses about three times slower: it was half of a
+    restore's load (the chapters) on 100,000 works. Values keep the method they were
+    written with and read the same either way, so nothing else needs to know. `local`:
+    for the current transaction only.
+    """
+    if not lz4_available(connection):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET {'LOCAL ' if local else ''}default_toast_compression = 'lz4'")
+    return True
+
+
 @dataclass
 class RestoreSummary:
     tables: dict[str, int] = field(default_factory=dict)
@@ -194,6 +222,12 @@ class _Inserter:
         self, f: models.Field[Any, Any], decode: Callable[[Any], Any] | None
     ) -> Callable[[Any], Any]:
         connection = self.connection
+        # PostgreSQL's adapter takes a date, or a datetime with its time zone, as it is:
+        # the field's preparation (a fifth of the load's own time) is for the rest.
+        as_read = connection.vendor == "postgresql" and fmt._target(f).get_internal_type() in {
+            "DateTimeField",
+            "DateField",
+        }
 
         def prepare(value: Any) -> Any:
             if decode is not None:
@@ -204,6 +238,8 @@ class _Inserter:
                         f"A value of {self.model._meta.db_table}.{f.column} cannot be "
                         f"read: {value!r}."
                     ) from error
+            if as_read and (value is None or getattr(value, "tzinfo", True) is not None):
+                return value
             return f.get_db_prep_save(value, connection)
 
         return prepare
@@ -347,6 +383,7 @@ def backup_restore(
                     raise BackupError(f"This backup cannot be restored here: {difference}.")
                 summary.created_at = str(header.get("created_at", ""))
                 summary.engine = str(header.get("engine", ""))
+                lz4_compression_use(connection, local=True)
                 foreign_keys = indexes = None
                 if set_keys_aside:
                     tables = [m._meta.db_table for m in fmt.backed_up_models()]

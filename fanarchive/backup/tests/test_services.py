@@ -14,8 +14,8 @@ from django.db import connection
 from fanarchive.accounts.models import User
 from fanarchive.backup import format as fmt
 from fanarchive.backup.format import BackupError
-from fanarchive.backup.reader import safe_file_name
-from fanarchive.backup.restore_services import backup_check, backup_restore
+from fanarchive.backup.reader import _parse, safe_file_name
+from fanarchive.backup.restore_services import backup_check, backup_restore, lz4_available
 from fanarchive.backup.snapshot import backup_to_path, backup_write
 from fanarchive.backup.tests.helpers import rewritten
 from fanarchive.core.testing import make_user, make_work
@@ -271,3 +271,35 @@ def test_rows_breaking_a_unique_index_are_refused_and_indexes_come_back(backup, 
     _restore(backup)
     assert Kudos.objects.count() == 1
     assert {table: _indexes(table) for table in before} == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's compression")
+def test_restore_compresses_long_texts_with_lz4_where_the_server_has_it(tmp_path, data_dir):
+    if not lz4_available(connection):
+        pytest.skip("this PostgreSQL server was built without lz4")
+    long_text = "\n\n".join(
+        f"Paragraph {n}: the lamp burned low while {n * 7} gulls circled the quay."
+        for n in range(400)
+    )
+    make_work(make_user("long_writer"), texts=[long_text], title="The Long Watch")
+    path = tmp_path / "long.backup"
+    backup_to_path(path)
+    Work.objects.all().delete()
+    User.objects.all().delete()
+    _restore(path)
+    chapter = Chapter.objects.get(work__title="The Long Watch")
+    assert chapter.content.count("gulls circled the quay") == 400  # read back whole
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(content) FROM works_chapter WHERE id = %s",
+            [chapter.pk],
+        )
+        assert cursor.fetchone() == ("lz4",)
+
+
+def test_a_line_only_the_json_module_reads_is_still_read():
+    """orjson refuses NaN, which json writes for a float that is not a number."""
+    row = _parse(b'[1, NaN, "x"]\n', 5)
+    assert row[0] == 1 and row[1] != row[1] and row[2] == "x"
+    with pytest.raises(BackupError, match="Line 5 of the backup is not valid JSON"):
+        _parse(b"[1, \n", 5)
