@@ -61,6 +61,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Text compressed on the way out, and an ETag from each page's content (its CSRF
+    # tokens aside), so a conditional request for an unchanged page or feed gets a 304
+    # (core/middleware.py).
+    "fanarchive.core.middleware.TextGZipMiddleware",
+    "fanarchive.core.middleware.ConditionalPageMiddleware",
     # The page's language (cookie of the footer's chooser, else Accept-Language), before
     # the API's own checks so that their errors are translated too: core/i18n.py.
     "fanarchive.core.i18n.LocaleMiddleware",
