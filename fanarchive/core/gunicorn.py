@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -12,6 +13,34 @@ from django.db import connections
 
 GUNICORN_CONF = "fanarchive.core.gunicorn_conf"
 ALL_INTERFACES = frozenset({"0.0.0.0", "::"})  # noqa: S104 - only named to recognise them
+# Set by `serve --no-worker`: gunicorn's master then runs no task worker.
+NO_TASK_WORKER_ENV = "FANARCHIVE_SERVE_NO_TASK_WORKER"
+# Seconds a request may take before gunicorn kills its worker. Nothing slow happens in a
+# request (the catalogue index is ready before the workers start, downloads are built in
+# the background), so a request past this is stuck: a minute leaves room for a slow
+# database without letting a stuck worker hold a slot for long.
+REQUEST_TIMEOUT = 60
+
+# What gunicorn's master prepares once, after loading the app and before forking any
+# worker, so that every worker starts with it and shares its memory (the catalogue
+# index). Apps above core register their own (`before_workers_fork`).
+_before_fork: list[Callable[[], object]] = []
+
+
+def before_workers_fork(hook: Callable[[], object]) -> None:
+    """Have gunicorn's master call `hook()` before it forks the workers (once per hook)."""
+    if hook not in _before_fork:
+        _before_fork.append(hook)
+
+
+def prepare_before_fork() -> None:
+    """Run the registered hooks, then let go of the database: each worker opens its own
+    connections (a connection shared across a fork would mix their conversations)."""
+    try:
+        for hook in _before_fork:
+            hook()
+    finally:
+        connections.close_all()
 
 
 def bind_address(host: str, port: int) -> str:
@@ -27,7 +56,9 @@ def _gunicorn_has_setting(name: str) -> bool:
     return any(setting.name == name for setting in KNOWN_SETTINGS)
 
 
-def gunicorn_argv(*, host: str, port: int, workers: int, task_worker: bool = True) -> list[str]:
+def gunicorn_argv(
+    *, host: str, port: int, workers: int, timeout: int = REQUEST_TIMEOUT
+) -> list[str]:
     # The gunicorn installed next to this Python, so it serves from the same virtualenv.
     script = Path(sys.executable).parent / "gunicorn"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "gunicorn"]
@@ -40,14 +71,18 @@ def gunicorn_argv(*, host: str, port: int, workers: int, task_worker: bool = Tru
         str(workers),
         "--access-logfile",
         "-",
+        "--timeout",
+        str(timeout),
+        # The app (and with it what `before_workers_fork` prepares) is loaded once, in the
+        # master, and the workers fork from it: one copy of the index for the host.
+        "--preload",
+        "--config",
+        f"python:{GUNICORN_CONF}",
     ]
     # Newer gunicorns open a control socket at one fixed path in $HOME, so a second
     # archive on the machine would take over the first one's; nothing here uses it.
     if _gunicorn_has_setting("control_socket_disable"):
         argv.append("--no-control-socket")
-    if task_worker:
-        # gunicorn's master runs and supervises `fanarchive worker` (core/gunicorn_conf.py).
-        argv += ["--config", f"python:{GUNICORN_CONF}"]
     return argv
 
 

@@ -1,15 +1,22 @@
-"""gunicorn settings used by `fanarchive serve`: run the task worker beside the server.
+"""gunicorn settings used by `fanarchive serve`: what the master prepares before the
+workers fork, and the task worker beside the server.
 
-gunicorn reads this module's hooks (`-c python:fanarchive.core.gunicorn_conf`). The
-supervisor lives in the master process, so there is exactly one worker however many
-web workers gunicorn forks.
+gunicorn reads this module's hooks (`-c python:fanarchive.core.gunicorn_conf`). With
+`--preload` the app is loaded in the master; `when_ready` then runs the hooks apps
+registered with `core.gunicorn.before_workers_fork` (the catalogue index), before any
+worker is forked, so requests never wait for them and the workers share one copy. The
+task worker's supervisor lives in the master too, so there is exactly one task worker
+however many web workers gunicorn forks (none with `serve --no-worker`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 from typing import Any
 
+from fanarchive.core.gunicorn import NO_TASK_WORKER_ENV, prepare_before_fork
 from fanarchive.core.worker import WorkerSupervisor, worker_process_argv
 
 _supervisor: WorkerSupervisor | None = None
@@ -17,6 +24,12 @@ _supervisor: WorkerSupervisor | None = None
 
 def when_ready(server: Any) -> None:
     global _supervisor
+    started = time.monotonic()
+    server.log.info("Loading what the workers share (the catalogue index)…")
+    prepare_before_fork()
+    server.log.info(f"Ready in {time.monotonic() - started:.1f} s; starting the workers")
+    if os.environ.get(NO_TASK_WORKER_ENV):
+        return
     # gunicorn's master never loads Django's LOGGING: give the supervisor's logger a voice.
     logger = logging.getLogger("fanarchive.tasks")
     if not logger.hasHandlers():

@@ -117,6 +117,8 @@ def test_stopping_the_supervisor_stops_a_running_worker() -> None:
 def test_the_gunicorn_hooks_start_and_stop_one_supervisor(monkeypatch) -> None:
     from fanarchive.core import gunicorn_conf
 
+    prepared: list[bool] = []
+    monkeypatch.setattr(gunicorn_conf, "prepare_before_fork", lambda: prepared.append(True))
     monkeypatch.setattr(
         gunicorn_conf,
         "worker_process_argv",
@@ -137,7 +139,10 @@ def test_the_gunicorn_hooks_start_and_stop_one_supervisor(monkeypatch) -> None:
     wait_until(lambda: supervisor.process is not None)
     gunicorn_conf.on_exit(Server)
     assert supervisor.process is not None and supervisor.process.poll() is not None
-    assert Server.log.messages == [
+    assert prepared == [True]
+    assert Server.log.messages[0] == "Loading what the workers share (the catalogue index)…"
+    assert Server.log.messages[1].endswith("starting the workers")
+    assert Server.log.messages[2:] == [
         "Started the background task worker",
         "Stopped the background task worker",
     ]

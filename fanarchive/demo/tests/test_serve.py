@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import http.client
 import os
 import re
 import socket
@@ -17,10 +19,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from fanarchive.core.gunicorn import bind_address
+from fanarchive.core.gunicorn import NO_TASK_WORKER_ENV, bind_address
 from fanarchive.core.testing import make_work
 from fanarchive.demo.generator import DEMO_PASSWORD
 from fanarchive.demo.management.commands import serve
+from fanarchive.discovery.index import live, store
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Work
 
 
@@ -51,6 +55,10 @@ def test_prepares_then_execs_gunicorn(exec_calls: list[list[str]], tmp_path: Pat
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
     assert argv[argv.index("--workers") + 1] == "3"
     assert argv[argv.index("--access-logfile") + 1] == "-"
+    # The app and the index are loaded once, before the workers fork; a stuck request's
+    # worker is restarted after the deliberate timeout.
+    assert "--preload" in argv
+    assert argv[argv.index("--timeout") + 1] == "60"
     # collectstatic ran, so whitenoise has the files to serve.
     assert (tmp_path / "static" / "css" / "site.css").exists()
     # The archive was empty, so it got the demo works and the login is shown.
@@ -60,11 +68,46 @@ def test_prepares_then_execs_gunicorn(exec_calls: list[list[str]], tmp_path: Pat
 
 
 @pytest.mark.django_db
-def test_no_worker_leaves_the_tasks_to_a_separate_worker(exec_calls: list[list[str]]) -> None:
-    output = run_serve("--no-worker")
+def test_no_worker_leaves_the_tasks_to_a_separate_worker(
+    exec_calls: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(NO_TASK_WORKER_ENV, "")  # put back as it was after the test
+    output = run_serve("--no-worker", "--timeout", "90")
     [argv] = exec_calls
-    assert "--config" not in argv
+    # gunicorn's master still prepares the index, but starts no task worker.
+    assert argv[argv.index("--config") + 1] == "python:fanarchive.core.gunicorn_conf"
+    assert os.environ[NO_TASK_WORKER_ENV] == "1"
+    assert argv[argv.index("--timeout") + 1] == "90"
     assert "fanarchive worker" in output
+
+
+@pytest.mark.django_db
+def test_a_missing_index_is_built_before_serving_and_a_saved_one_is_kept(
+    exec_calls: list[list[str]], settings: Any, tmp_path: Path
+) -> None:
+    settings.DATA_DIR = tmp_path / "data"
+    make_work(title="The Indexed Lantern")
+    live.forget()
+    output = run_serve()
+    assert "building it before serving" in output
+    assert "Indexed 1 works" in output
+    assert live.saved_index_usable()
+    saved = store.index_path().stat().st_mtime_ns
+    # A restart with the saved index of this database builds nothing.
+    output = run_serve()
+    assert "building it" not in output
+    assert store.index_path().stat().st_mtime_ns == saved
+    # An index of another database (its change log differs) is built again.
+    make_work(title="The Second Lantern")
+    CatalogueChange.objects.all().delete()
+    assert not live.saved_index_usable()
+    assert "building it before serving" in run_serve()
+
+
+@pytest.mark.django_db
+def test_refuses_a_bad_timeout() -> None:
+    with pytest.raises(CommandError, match="--timeout"):
+        call_command("serve", "--timeout", "0")
 
 
 @pytest.mark.django_db
@@ -129,6 +172,23 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float) -
     raise AssertionError(f"nothing listened on port {port} within {timeout} s")
 
 
+def conditional_get(
+    port: int, path: str, headers: dict[str, str]
+) -> tuple[int, dict[str, str], bytes, str]:
+    """A GET with these headers (a 304 is an answer here, not an error as in urllib):
+    status, headers, body, and the cookies it set as a Cookie header would send them."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        cookies = "; ".join(
+            cookie.split(";", 1)[0] for cookie in response.msg.get_all("Set-Cookie") or []
+        )
+        return response.status, dict(response.getheaders()), response.read(), cookies
+    finally:
+        connection.close()
+
+
 def fetch(url: str) -> tuple[int, dict[str, str], str]:
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own server
         return response.status, dict(response.headers), response.read().decode()
@@ -163,6 +223,19 @@ def test_serve_really_serves(tmp_path: Path) -> None:
         status, headers, _ = fetch(f"http://127.0.0.1:{port}{stylesheet.group(1)}")
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
+        # Pages come gzipped to a client that accepts it, and an unchanged one is
+        # revalidated with a 304 (the same browser: its CSRF cookie goes with it).
+        status, headers, body, cookies = conditional_get(
+            port, "/works/", {"Accept-Encoding": "gzip"}
+        )
+        assert status == 200 and headers["Content-Encoding"] == "gzip"
+        assert "</html>" in gzip.decompress(body).decode()
+        status, headers, body, _ = conditional_get(port, "/works/", {"Cookie": cookies})
+        assert status == 200
+        status, _, body, _ = conditional_get(
+            port, "/works/", {"Cookie": cookies, "If-None-Match": headers["ETag"]}
+        )
+        assert (status, body) == (304, b"")
         # The worker starts beside the server (a Django start of its own): let it say so
         # before the server is stopped, or a quick request outruns it.
         log.flush()
@@ -183,6 +256,9 @@ def test_serve_really_serves(tmp_path: Path) -> None:
     output = _read(tmp_path)
     assert f"http://127.0.0.1:{port}/" in output
     assert DEMO_PASSWORD in output
+    # The index was ready before the first worker started, not built in a request.
+    assert "Loading what the workers share (the catalogue index)" in output
+    assert output.index("starting the workers") < output.index("Booting worker")
     # The background task worker ran beside the server and stopped with it.
     assert WORKER_STARTED in output
     started = re.search(r"Started the task worker \(pid (\d+)\)", output)

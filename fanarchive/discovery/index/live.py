@@ -95,6 +95,24 @@ def _start() -> Catalogue:
     return rebuild()
 
 
+def saved_index_usable() -> bool:
+    """Whether the saved index belongs to this database's change log (so loading it and
+    catching up is enough), read from its description without loading it."""
+    meta = store.meta_of()
+    if meta is None or meta.get("format") != store.FORMAT:
+        return False
+    stamp = meta.get("stamp")
+    return _trusted(int(meta.get("applied", 0)), tuple(stamp) if stamp else None)
+
+
+def preload() -> Catalogue:
+    """Make this process's index ready now: gunicorn's master calls it before forking its
+    workers (`core.gunicorn.before_workers_fork`), so each starts with it, caught up,
+    and shares its memory rather than loading a copy of its own on its first request."""
+    with reading() as catalogue:
+        return catalogue
+
+
 def catch_up(catalogue: Catalogue) -> Catalogue:
     """Apply the change log's new entries; rebuild if the log no longer matches."""
     now = time.monotonic()

@@ -6,6 +6,9 @@ gunicorn, so a process manager or Ctrl-C reaches the server directly. Unless
 `--no-worker`, gunicorn's master also runs the background task worker
 (`fanarchive worker`) and restarts it if it crashes (see core/worker.py).
 
+The catalogue index is made ready before gunicorn takes any request (built here if the
+saved one is missing, then loaded once by gunicorn's master, whose workers share it).
+
 It lives in the demo app, the top layer, because it may fill an empty archive with
 demo works (`--demo-works N`); the rest of it (gunicorn's configuration in
 core/gunicorn_conf.py, the worker) is core's.
@@ -13,6 +16,7 @@ core/gunicorn_conf.py, the worker) is core's.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -21,8 +25,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fanarchive.accounts.models import User
-from fanarchive.core.gunicorn import ALL_INTERFACES, bind_address, exec_gunicorn, gunicorn_argv
+from fanarchive.core.gunicorn import (
+    ALL_INTERFACES,
+    NO_TASK_WORKER_ENV,
+    REQUEST_TIMEOUT,
+    bind_address,
+    exec_gunicorn,
+    gunicorn_argv,
+)
 from fanarchive.demo.generator import DEMO_PASSWORD, DEMO_USERNAME, generate_demo_archive
+from fanarchive.discovery.index import live
 from fanarchive.works.models import Work
 
 
@@ -43,6 +55,12 @@ class Command(BaseCommand):
             help="when the archive has no works yet, generate a demo archive of this many",
         )
         parser.add_argument(
+            "--timeout",
+            type=int,
+            default=REQUEST_TIMEOUT,
+            help=f"seconds before a stuck request's worker restarts (default {REQUEST_TIMEOUT})",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="do not run the background task worker (run `fanarchive worker` yourself)",
@@ -59,13 +77,14 @@ class Command(BaseCommand):
             raise CommandError("--workers must be 1 or more.")
         if demo_works < 0:
             raise CommandError("--demo-works cannot be negative.")
+        if options["timeout"] < 1:
+            raise CommandError("--timeout must be 1 second or more.")
 
         self.prepare(demo_works=demo_works)
         self.announce(host, port)
-        argv = gunicorn_argv(
-            host=host, port=port, workers=workers, task_worker=not options["no_worker"]
-        )
+        argv = gunicorn_argv(host=host, port=port, workers=workers, timeout=options["timeout"])
         if options["no_worker"]:
+            os.environ[NO_TASK_WORKER_ENV] = "1"
             self.stdout.write("Background tasks wait for `fanarchive worker` (--no-worker).")
         else:
             self.stdout.write("A background task worker runs beside the server.")
@@ -84,6 +103,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Generating a demo archive of {demo_works:,} works…")
             summary = generate_demo_archive(works=demo_works, users=None, progress=True)
             self.stdout.write(summary.describe())
+        # The catalogue index is ready before gunicorn takes a request: built here (with
+        # its progress) when the saved one is missing or is another database's, then
+        # loaded by gunicorn's master before its workers fork (core/gunicorn_conf.py).
+        if not live.saved_index_usable():
+            self.stdout.write(
+                "The catalogue index is missing or out of date: building it before serving…"
+            )
+            self.stdout.flush()
+            call_command("reindex", stdout=self.stdout, stderr=self.stderr)
 
     def announce(self, host: str, port: int) -> None:
         if host in ALL_INTERFACES:
