@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.db import connections
 
@@ -33,10 +33,42 @@ def before_workers_fork(hook: Callable[[], object]) -> None:
         _before_fork.append(hook)
 
 
+def warm_django() -> int:
+    """Do once, in the master, what Django otherwise does on each worker's first request:
+    import every view (the URLconf), compile every template into the cached loader, and
+    read each offered language's catalogue. A new worker's first page then costs about
+    what its second does. Returns the number of templates compiled."""
+    from django.conf import settings
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError
+    from django.template.loader import get_template
+    from django.template.utils import get_app_template_dirs
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    folders = [Path(d) for engine in engines for d in engine.get("DIRS", [])]
+    folders += [Path(d) for d in get_app_template_dirs("templates")]
+    compiled = 0
+    for folder in folders:
+        for template in sorted(folder.rglob("*.html")):
+            try:
+                get_template(template.relative_to(folder).as_posix())
+            except (TemplateDoesNotExist, TemplateSyntaxError, UnicodeDecodeError):
+                continue  # a page that uses it will say what is wrong, as without this
+            compiled += 1
+    for code, _ in settings.LANGUAGES:
+        translation.activate(code)
+    translation.deactivate()
+    return compiled
+
+
 def prepare_before_fork() -> None:
-    """Run the registered hooks, then let go of the database: each worker opens its own
-    connections (a connection shared across a fork would mix their conversations)."""
+    """Warm Django and run the registered hooks, then let go of the database: each worker
+    opens its own connections (a connection shared across a fork would mix their
+    conversations)."""
     try:
+        warm_django()
         for hook in _before_fork:
             hook()
     finally:

@@ -36,3 +36,15 @@ def test_a_saved_index_of_another_archive_is_not_usable(settings, tmp_path):
     store.index_path().write_bytes(b"not an index")
     assert not live.saved_index_usable()
     live.forget()
+
+
+def test_the_master_compiles_every_template_before_the_fork(settings, tmp_path):
+    from django.template import engines
+
+    settings.DATA_DIR = tmp_path
+    loader = engines["django"].engine.template_loaders[0]  # type: ignore[attr-defined]
+    loader.reset()
+    compiled = gunicorn.warm_django()
+    assert compiled > 100
+    cached = set(loader.get_template_cache)
+    assert {"base.html", "works/form.html", "works/navigate.html"} <= cached
