@@ -14,7 +14,7 @@ serving /works/, a filtered listing and a tag's works) each process's
   once;
 - each worker's private (unshared) memory and RSS.
 
-Also times the first request after the server listens. Bench only; SQLite, no task worker.
+Also times the first answer after the port listens. Bench only; SQLite, no task worker.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )
         print(f"built {args.works:,} works and their index in {time.monotonic() - started:.0f} s")
-        print("workers  preload  host PSS  worker private  worker RSS  first request")
+        print("workers  preload  host PSS  worker private  worker RSS  first answer")
         for workers in args.workers:
             for preload in (True, False):
                 r = measure(workdir, workers, preload)

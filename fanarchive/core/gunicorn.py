@@ -67,6 +67,10 @@ def prepare_before_fork() -> None:
     """Warm Django and run the registered hooks, then let go of the database: each worker
     opens its own connections (a connection shared across a fork would mix their
     conversations)."""
+    from django.apps import apps
+
+    if not apps.ready:  # gunicorn without --preload: the app loads in each worker
+        return
     try:
         warm_django()
         for hook in _before_fork:
