@@ -17,6 +17,7 @@ rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -238,7 +239,8 @@ class _Inserter:
                         f"A value of {self.model._meta.db_table}.{f.column} cannot be "
                         f"read: {value!r}."
                     ) from error
-            if as_read and (value is None or getattr(value, "tzinfo", True) is not None):
+            naive = isinstance(value, dt.datetime) and value.tzinfo is None
+            if as_read and not naive:  # Django makes a naive datetime aware, with a warning
                 return value
             return f.get_db_prep_save(value, connection)
 
