@@ -79,6 +79,9 @@ def test_no_worker_leaves_the_tasks_to_a_separate_worker(
     assert os.environ[NO_TASK_WORKER_ENV] == "1"
     assert argv[argv.index("--timeout") + 1] == "90"
     assert "fanarchive worker" in output
+    # Without --no-worker the task worker runs, whatever an earlier start left set.
+    run_serve()
+    assert NO_TASK_WORKER_ENV not in os.environ
 
 
 @pytest.mark.django_db

@@ -87,6 +87,8 @@ class Command(BaseCommand):
             os.environ[NO_TASK_WORKER_ENV] = "1"
             self.stdout.write("Background tasks wait for `fanarchive worker` (--no-worker).")
         else:
+            # Not left over from the environment this was started in.
+            os.environ.pop(NO_TASK_WORKER_ENV, None)
             self.stdout.write("A background task worker runs beside the server.")
         # Nothing of this process survives the exec: write out what is buffered.
         self.stdout.flush()
