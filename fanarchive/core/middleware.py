@@ -43,18 +43,22 @@ class TextGZipMiddleware(GZipMiddleware):
         return super().process_response(request, response)
 
 
-# A form's CSRF token: masked afresh at each render, so it differs in every response.
+# A form's CSRF token (logged-in users' pages only): masked afresh at each render, so it
+# differs in every response.
 _CSRF_FIELD = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
 
 
 class ConditionalPageMiddleware(ConditionalGetMiddleware):
     """An ETag for each page, feed and API answer, and 304 when the client has it.
 
-    Django's own ETag is the content's hash, and the forms' CSRF tokens (kudos, comments,
-    the language chooser) make every response different: hashed without them, an
-    unchanged page keeps its validator. The browser's CSRF secret is hashed in instead,
-    so a page kept from before the secret changed (a log-in rotates it), whose forms would
-    be refused, is sent again rather than revalidated.
+    Django's own ETag is the content's hash, and a logged-in user's forms carry CSRF
+    tokens (the log-out button, kudos, comments) masked afresh at each render, which make
+    every response different: hashed without them, an unchanged page keeps its validator.
+    When a page has tokens, the browser's CSRF secret is hashed in instead, so a page kept
+    from before the secret changed (a log-in rotates it), whose forms would be refused, is
+    sent again rather than revalidated. A guest's page has no token (`core.csrf`), so its
+    validator is its content's alone, the same for every guest, whatever CSRF cookie an
+    earlier log-in left in the browser.
     """
 
     def process_response(
@@ -67,14 +71,16 @@ class ConditionalPageMiddleware(ConditionalGetMiddleware):
             and not response.has_header("ETag")
             and self.needs_etag(response)
         ):
-            digest = hashlib.md5(_CSRF_FIELD.sub(b"", response.content), usedforsecurity=False)
-            cookie = settings.CSRF_COOKIE_NAME
-            secret = (
-                response.cookies[cookie].value
-                if cookie in response.cookies
-                else request.COOKIES.get(cookie, "")
-            )
-            digest.update(secret.encode())
+            content, tokens = _CSRF_FIELD.subn(b"", response.content)
+            digest = hashlib.md5(content, usedforsecurity=False)
+            if tokens:
+                cookie = settings.CSRF_COOKIE_NAME
+                secret = (
+                    response.cookies[cookie].value
+                    if cookie in response.cookies
+                    else request.COOKIES.get(cookie, "")
+                )
+                digest.update(secret.encode())
             response.headers["ETag"] = quote_etag(digest.hexdigest())
         return super().process_response(request, response)
 

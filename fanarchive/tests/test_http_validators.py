@@ -31,6 +31,7 @@ def test_a_page_kept_from_before_the_csrf_secret_changed_is_sent_again():
     """Its forms carry a token of the old secret, which would be refused."""
     work = make_work(make_user("etag_csrf_writer"), title="The Old Key")
     browser = Client()
+    browser.force_login(make_user("etag_csrf_reader"))
     etag = browser.get(f"/works/{work.pk}/")["ETag"]
     browser.cookies["csrftoken"] = "x" * 32  # a log-in, say, rotated it
     response = browser.get(f"/works/{work.pk}/", headers={"if-none-match": etag})
@@ -50,12 +51,27 @@ def test_a_change_to_the_listing_gives_a_new_validator():
     assert changed["ETag"] != etag
 
 
-def test_a_work_page_is_validated_too():
+def test_a_guests_page_does_not_depend_on_a_csrf_cookie():
+    """A guest's page has no token (core/csrf.py): a CSRF cookie left by an earlier log-in
+    changes nothing, so every guest's validator is the same."""
+    work = make_work(make_user("etag_guest_writer"), title="The Open Door")
+    etag = Client().get(f"/works/{work.pk}/")["ETag"]
+    browser = Client()
+    browser.cookies["csrftoken"] = "x" * 32
+    response = browser.get(f"/works/{work.pk}/", headers={"if-none-match": etag})
+    assert response.status_code == 304
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["guest", "logged-in"])
+def test_a_work_page_is_validated_too(logged_in):
     work = make_work(make_user("etag_page_writer"), title="The Quiet Pier")
     browser = Client()
+    if logged_in:
+        browser.force_login(make_user("etag_page_reader"))
     first = browser.get(f"/works/{work.pk}/")
     assert first.status_code == 200
-    assert 'name="csrfmiddlewaretoken"' in first.content.decode()  # the kudos form's
+    # The kudos form's token: a logged-in reader's, masked afresh at each render.
+    assert ('name="csrfmiddlewaretoken"' in first.content.decode()) == logged_in
     again = browser.get(f"/works/{work.pk}/", headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304
 

@@ -50,11 +50,12 @@ def link_in(mail: EmailMessage) -> str:
 # -- signing up ----------------------------------------------------------------------
 
 
-def test_signup_page_has_labelled_fields_and_csrf(client: Client) -> None:
+def test_signup_page_has_labelled_fields_and_no_csrf_token(client: Client) -> None:
     response = client.get(reverse("accounts:register"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "csrfmiddlewaretoken" in html
+    # A guest's form needs none: the browser's headers vouch for it (core/csrf.py).
+    assert "csrfmiddlewaretoken" not in html
     for field in ["username", "email", "password1", "password2", "terms"]:
         assert f'for="id_{field}"' in html
     assert "I am at least 13 years old and agree to the Terms of Service" in html

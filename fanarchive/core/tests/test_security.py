@@ -123,17 +123,22 @@ def snapshot() -> list[Any]:
 
 
 def csrf_client(user: User | None) -> Client:
-    """A browser that enforces CSRF like the real site, holding a CSRF cookie already.
+    """A browser that enforces CSRF like the real site.
 
-    With the cookie in place a refused POST is refused for the missing token alone.
+    A logged-in one holds its CSRF cookie already, so a refused POST is refused for the
+    missing token alone. A guest's pages set no cookie and carry no token (core/csrf.py):
+    its POSTs here send neither `Sec-Fetch-Site` nor `Origin`, as a forger's script
+    outside a browser or a browser too old for them would, and need the token it lacks
+    (tests/test_guest_csrf.py has the browser's headers, same-origin and cross-site).
     """
     client = Client(enforce_csrf_checks=True)
     if user is not None:
         client.force_login(user)
         client.get(reverse("works:list"))  # the header's logout form sets the cookie
+        assert client.cookies.get(settings.CSRF_COOKIE_NAME), "the page set no CSRF cookie"
     else:
         client.get(reverse("accounts:login"))
-    assert client.cookies.get(settings.CSRF_COOKIE_NAME), "the page set no CSRF cookie"
+        assert not client.cookies.get(settings.CSRF_COOKIE_NAME), "a guest got a CSRF cookie"
     return client
 
 
@@ -266,15 +271,23 @@ FORM_PAGES: list[tuple[str, bool, Callable[[Site], list[Any]]]] = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "logged_in", "args"), FORM_PAGES, ids=[p[0] for p in FORM_PAGES])
-def test_every_rendered_post_form_carries_a_csrf_token(client, site, name, logged_in, args):
+def test_every_rendered_post_form_of_a_user_carries_a_csrf_token_and_of_a_guest_none(
+    client, site, name, logged_in, args
+):
+    """A guest's page is the same for every guest (core/csrf.py): no token in its forms."""
     if logged_in:
         client.force_login(site.user)
     response = client.get(reverse(name, args=args(site)))
     assert response.status_code == 200
     forms = [f for f in audit(response.content.decode()).forms if f.method == "post"]
     assert forms, f"{name} shows no POST form"
-    missing = [f.action or "(this page)" for f in forms if not f.has_token]
-    assert not missing, f"{name}: POST forms without csrfmiddlewaretoken, posting to {missing}"
+    if logged_in:
+        missing = [f.action or "(this page)" for f in forms if not f.has_token]
+        assert not missing, f"{name}: POST forms without csrfmiddlewaretoken, posting to {missing}"
+    else:
+        tokens = [f.action or "(this page)" for f in forms if f.has_token]
+        assert not tokens, f"{name}: a guest's forms carry a token, posting to {tokens}"
+        assert settings.CSRF_COOKIE_NAME not in response.cookies
 
 
 # -- (b) Content-Security-Policy ----------------------------------------------------------

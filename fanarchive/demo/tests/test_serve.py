@@ -227,7 +227,7 @@ def test_serve_really_serves(tmp_path: Path) -> None:
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
         # Pages come gzipped to a client that accepts it, and an unchanged one is
-        # revalidated with a 304 (the same browser: its CSRF cookie goes with it).
+        # revalidated with a 304 (the same browser, with whatever cookies it was given).
         status, headers, body, cookies = conditional_get(
             port, "/works/", {"Accept-Encoding": "gzip"}
         )

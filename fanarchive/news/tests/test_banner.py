@@ -87,11 +87,26 @@ def test_dismiss_is_post_with_csrf(staff: User) -> None:
     banner = banner_set(user=staff, text=BANNER_TEXT, active=True)
     client = Client(enforce_csrf_checks=True)
     assert client.get(reverse("news:banner_dismiss")).status_code == 405
-    response = client.post(reverse("news:banner_dismiss"), {"banner": f"{banner.pk}:1"})
+    data = {"banner": f"{banner.pk}:1"}
+    response = client.post(reverse("news:banner_dismiss"), data)
+    assert response.status_code == 403
+    response = client.post(
+        reverse("news:banner_dismiss"), data, headers={"Sec-Fetch-Site": "cross-site"}
+    )
     assert response.status_code == 403
     assert shows_banner(client)
-    # The page's own form carries the token.
+    # A guest's form carries no token: the browser says it is the site's own (core/csrf.py).
     text = client.get("/works/").content.decode()
+    assert 'name="csrfmiddlewaretoken"' not in text[text.index('class="site-banner"') :]
+    response = client.post(
+        reverse("news:banner_dismiss"), data, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert response.status_code == 302
+    assert not shows_banner(client)
+    # A logged-in reader's form carries the token.
+    reader = Client(enforce_csrf_checks=True)
+    reader.force_login(staff)
+    text = reader.get("/works/").content.decode()
     assert 'name="csrfmiddlewaretoken"' in text[text.index('class="site-banner"') :]
 
 
