@@ -51,12 +51,18 @@ WORDS = [
 def build(data_dir: Path, works: int, chapter_words: int) -> None:
     """The archive: discovery's generator, then a chapter and kudos per work."""
     setup_django(data_dir)
-    from datetime import UTC, datetime
-
     from discovery import generate
-    from django.db import connection, transaction
 
     generate(works)
+    add_chapters_and_kudos(chapter_words)
+
+
+def add_chapters_and_kudos(chapter_words: int) -> None:
+    """One posted chapter of `chapter_words` words and three kudos for every work."""
+    from datetime import UTC, datetime
+
+    from django.db import connection, transaction
+
     rng = np.random.default_rng(7)
     now = datetime.now(UTC)
     with connection.cursor() as cursor:

@@ -32,7 +32,8 @@ FORMAT_NAME = "fanarchive-backup"
 FORMAT_VERSION = 1
 
 # Tables a backup leaves out, by model label: rebuilt on restore (the catalogue's change
-# log, the search documents), transient (sessions, rate-limit counts, the task queue), or
+# log, its readers' positions, the search documents and those waiting to be rewritten:
+# a restore writes every document), transient (sessions, rate-limit counts, the task queue), or
 # mapped rather than copied (content types and permissions differ between databases: they
 # are written, and matched on restore by their natural keys).
 SKIPPED = frozenset(
@@ -41,7 +42,9 @@ SKIPPED = frozenset(
         "core.ratecount",
         "django_tasks_database.dbtaskresult",
         "works.cataloguechange",
+        "works.cataloguereader",
         "works.searchdocument",
+        "works.stalesearchdocument",
     }
 )
 CONTENT_TYPES = "contenttypes.contenttype"

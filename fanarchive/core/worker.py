@@ -154,25 +154,29 @@ def forget_dead_workers(directory: Path) -> None:
             os.close(fd)
 
 
-class AbandonedTaskSweeper:
-    """Calls `sweep` every `every` seconds in a thread of the worker's process."""
+class PeriodicThread:
+    """Calls `chore` every `every` seconds in a thread of the worker's process."""
 
-    def __init__(self, sweep: Callable[[], int], *, every: float = SWEEP_SECONDS) -> None:
-        self.sweep = sweep
+    def __init__(
+        self, chore: Callable[[], object], *, every: float, name: str, failure: str
+    ) -> None:
+        self.chore = chore
         self.every = every
+        self.name = name
+        self.failure = failure
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="task-sweeper", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stopping.wait(self.every):
             try:
-                self.sweep()
+                self.chore()
             except Exception:
-                logger.exception("Looking for abandoned tasks failed; trying again later")
+                logger.exception(self.failure)
             finally:
                 connections.close_all()  # this thread's own connections
 
@@ -180,6 +184,43 @@ class AbandonedTaskSweeper:
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(self.every + 10)
+
+
+class AbandonedTaskSweeper(PeriodicThread):
+    """Looks for the tasks of dead workers every `every` seconds (the database queue)."""
+
+    def __init__(self, sweep: Callable[[], int], *, every: float = SWEEP_SECONDS) -> None:
+        super().__init__(
+            sweep,
+            every=every,
+            name="task-sweeper",
+            failure="Looking for abandoned tasks failed; trying again later",
+        )
+
+
+# What every running worker process does now and then for its host, besides tasks (each
+# host runs its own worker, whatever the queue): registered by the apps above core, as the
+# catalogue's checkpoint is (`discovery.index.live.checkpoint_and_prune`).
+_chores: list[tuple[Callable[[], object], float, str]] = []
+
+
+def while_working(chore: Callable[[], object], *, every: float, what: str) -> None:
+    """Run `chore()` every `every` seconds in each running `fanarchive worker`."""
+    if all(existing is not chore for existing, _, _ in _chores):
+        _chores.append((chore, every, what))
+
+
+def host_chores() -> list[PeriodicThread]:
+    """A thread (not started) for each registered chore."""
+    return [
+        PeriodicThread(
+            chore,
+            every=every,
+            name=f"chore-{getattr(chore, '__name__', 'chore')}",
+            failure=f"{what} failed; trying again later",
+        )
+        for chore, every, what in _chores
+    ]
 
 
 def worker_process_argv() -> list[str]:

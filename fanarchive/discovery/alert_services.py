@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.http import QueryDict
 from django.utils.translation import gettext, gettext_lazy
 from pyroaring import BitMap
@@ -153,6 +154,18 @@ def saved_filter_alerts_run() -> AlertRun:
         run.sent += sent
         if not more:
             return run
+
+
+def log_needed_from() -> int | None:
+    """The lowest change-log entry the alerts have still to read (None: nobody subscribes),
+    so that pruning the log never takes one from them."""
+    since: int | None = SavedFilterAlert.objects.aggregate(oldest=Min("since_change"))["oldest"]
+    if since is None:
+        return None
+    position = SavedFilterAlertPosition.objects.filter(pk=1).first()
+    applied = position.applied if position else 0
+    gaps = [int(gap) for gap in position.gaps] if position else []
+    return min([max(applied, since) + 1, *gaps])
 
 
 def _run_batch() -> tuple[int, int, bool]:

@@ -22,12 +22,15 @@ class CatalogueChange(models.Model):
     `work_id` is a plain number, not a foreign key: a deleted work must still be
     logged so that indexes drop it. `counts_only` entries say that only the work's
     engagement counts changed (kudos, comments, bookmarks, hits): indexes then refresh
-    just those numbers, and no search document is rewritten.
+    just those numbers, and no search document is rewritten. `tags_only` entries say
+    that only the tags the work is filed under changed (a wrangling of many works):
+    indexes then re-file just its tags.
     """
 
     id = models.BigAutoField(primary_key=True)
     work_id = models.BigIntegerField(db_index=True)
     counts_only = models.BooleanField(default=False)
+    tags_only = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -62,3 +65,39 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"search document of work {self.work_id}"
+
+
+class StaleSearchDocument(models.Model):
+    """A work whose search document must be rewritten by the background catch-up
+    (`catalogue_services.search_documents_catch_up`).
+
+    Queued beside the work's change-log entry, in the same transaction, when one change
+    touches too many works to rewrite their documents inside it (a wrangling of a big
+    tag): listings and counts follow the log at once, full text within minutes. A work
+    may be queued more than once; a run deletes exactly the rows it read, so a work
+    queued again while it runs is rewritten again.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    work_id = models.BigIntegerField()
+    queued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"search document of work {self.work_id} to rewrite"
+
+
+class CatalogueReader(models.Model):
+    """How far one process's catalogue index has applied the change log, as it last said.
+
+    Each serving process reports its position now and then (`discovery.index.live`); the
+    log is pruned below the lowest position reported within the keep period
+    (`catalogue_services.catalogue_log_prune`). A process silent for longer is forgotten:
+    if it comes back, the entry it applied is gone and it rebuilds its index.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    applied = models.BigIntegerField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at change {self.applied}"

@@ -8,16 +8,25 @@ discovery app reads the log (`discovery.index`) and searches the documents.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from fanarchive.core.text import html_to_text
 from fanarchive.tags.models import Tag
 from fanarchive.tags.selectors import implied_by_tags
-from fanarchive.works.catalogue_models import CatalogueChange, SearchDocument
+from fanarchive.works.catalogue_models import (
+    CatalogueChange,
+    CatalogueReader,
+    SearchDocument,
+    StaleSearchDocument,
+)
 from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
 
 # PostgreSQL's tsvector has a 1 MB limit; the first ~50,000 words of a work are searchable.
@@ -52,6 +61,71 @@ def catalogue_work_changed(*, work_id: int) -> None:
     CatalogueChange.objects.create(work_id=work_id)
     search_document_refresh(work_id=work_id)
     _logged()
+
+
+# One change to more works than this (the wrangling of a big tag) logs them all at once and
+# leaves their search documents to the background catch-up, so the request stays short.
+INLINE_DOCUMENTS_MAX = 200
+
+# Who hears that search documents were queued: the catch-up task's queueing
+# (`works.catalogue_tasks`), registered by the works app. Called inside the transaction.
+_stale_listeners: list[Callable[[], None]] = []
+
+
+def search_documents_queued_heard_by(listener: Callable[[], None]) -> None:
+    """Call `listener()` whenever search documents are queued for the catch-up."""
+    if listener not in _stale_listeners:
+        _stale_listeners.append(listener)
+
+
+def catalogue_works_changed(*, work_ids: Iterable[int], tags_only: bool = False) -> int:
+    """`catalogue_work_changed` for every one of these works (a wrangling's works).
+
+    Each is logged in this transaction, so listings and counts follow at once. Their search
+    documents are rewritten here when they are few (`INLINE_DOCUMENTS_MAX`); otherwise they
+    are queued for `search_documents_catch_up`, which a background task runs after the
+    commit. `tags_only`: nothing changed but the tags the works are filed under (and tag
+    names), so indexes re-file just those. Returns how many documents were queued (0:
+    search is current already).
+    """
+    ids = sorted(set(work_ids))
+    if len(ids) <= INLINE_DOCUMENTS_MAX:
+        for work_id in ids:
+            catalogue_work_changed(work_id=work_id)
+        return 0
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    _insert_ids(
+        CatalogueChange,
+        "work_id",
+        ids,
+        extra={"counts_only": False, "tags_only": tags_only, "created_at": now},
+    )
+    _insert_ids(StaleSearchDocument, "work_id", ids, extra={"queued_at": now})
+    _logged()
+    for listener in _stale_listeners:
+        listener()
+    return len(ids)
+
+
+def _insert_ids(
+    model: type[models.Model], column: str, ids: list[int], *, extra: dict[str, Any]
+) -> None:
+    """One row of `model` per id, in one statement: a hundred thousand rows in a fraction of
+    a second, where `bulk_create` would build as many objects first. The ids go as one
+    parameter: an array on PostgreSQL, a JSON array read by `json_each` on SQLite."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in (column, *extra))
+    values = ", ".join(["%s"] * len(extra))
+    table = quote(model._meta.db_table)
+    # Only quoted names from the model's metadata and placeholders are formatted in.
+    if connection.vendor == "postgresql":
+        sql = f"INSERT INTO {table} ({names}) SELECT unnest(%s::bigint[]), {values}"
+        params: list[Any] = [ids, *extra.values()]
+    else:
+        sql = f"INSERT INTO {table} ({names}) SELECT value, {values} FROM json_each(%s)"  # noqa: S608
+        params = [*extra.values(), json.dumps(ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def catalogue_counts_changed(*, work_ids: Iterable[int]) -> None:
@@ -285,3 +359,87 @@ def _documents_write(documents: list[tuple[int, dict[str, str]]]) -> None:
     ):
         for pk, fields in documents:
             copy.write_row([pk, *(fields[name] for name in DOCUMENT_FIELDS)])
+
+
+def search_documents_catch_up(*, batch: int = REBUILD_BATCH) -> int:
+    """Rewrite the queued search documents (`catalogue_works_changed`), oldest first, a
+    batch per transaction; how many works were rewritten.
+
+    Each batch locks its works before reading them, so a work edited meanwhile is read
+    as committed, never written back from an older reading. Several runs at once share
+    the queue (rows locked by one are skipped by the others, where the database can).
+    """
+    done = 0
+    while True:
+        with transaction.atomic():
+            queued = StaleSearchDocument.objects.order_by("id")
+            if connection.features.has_select_for_update_skip_locked:
+                queued = queued.select_for_update(skip_locked=True)
+            rows = list(queued.values_list("id", "work_id")[:batch])
+            if not rows:
+                return done
+            work_ids = sorted({work_id for _, work_id in rows})
+            list(Work.objects.filter(pk__in=work_ids).select_for_update().values_list("pk"))
+            # Tags read afresh each batch: a wrangling during a long run is seen.
+            _rebuild_batch(work_ids, _TagsRead())
+            StaleSearchDocument.objects.filter(id__in=[row_id for row_id, _ in rows]).delete()
+        done += len(work_ids)
+
+
+# -- the log's readers, and pruning ----------------------------------------------------
+
+# Every log entry is kept this long, whatever the readers say: an index saved within it
+# (a host's last checkpoint) catches up rather than rebuilding, and a transaction that
+# commits late is read by everyone still remembering the gap.
+LOG_KEEP = timedelta(days=1)
+# Log entries deleted per statement: short locks, even on a log of millions.
+PRUNE_BATCH = 50_000
+
+# Readers of the log keeping their positions elsewhere (the saved-filter alerts), registered
+# by the apps above works: each gives the lowest entry it still needs, or None for none.
+_log_needs: list[Callable[[], int | None]] = []
+
+
+def catalogue_log_needed_by(need: Callable[[], int | None]) -> None:
+    """Never prune the log at or past `need()` (once per callable)."""
+    if need not in _log_needs:
+        _log_needs.append(need)
+
+
+def catalogue_reader_report(*, name: str, applied: int) -> None:
+    """Reader `name` (a host's saved index) needs the log from entry `applied` on."""
+    CatalogueReader.objects.update_or_create(
+        name=name[:200], defaults={"applied": applied, "seen_at": timezone.now()}
+    )
+
+
+def catalogue_log_prune(*, keep: timedelta = LOG_KEEP) -> int:
+    """Delete the log entries no reader needs any more; how many.
+
+    Kept: every entry younger than `keep`, the newest entry, and everything from the lowest
+    position a reader reported within `keep` (`catalogue_reader_report`) or a registered
+    reader needs (`catalogue_log_needed_by`). A reader silent for longer than `keep` is
+    forgotten; if it comes back, the entry it applied is gone and its index is built again.
+    """
+    now = timezone.now()
+    CatalogueReader.objects.filter(seen_at__lt=now - keep).delete()
+    newest = CatalogueChange.objects.order_by("-id").values_list("id", flat=True).first()
+    if newest is None:
+        return 0
+    recent = (
+        CatalogueChange.objects.filter(created_at__gte=now - keep)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    bounds = [newest if recent is None else recent]
+    bounds.extend(CatalogueReader.objects.values_list("applied", flat=True))
+    bounds.extend(needed for needed in (need() for need in _log_needs) if needed is not None)
+    cutoff = min(bounds)
+    low = CatalogueChange.objects.order_by("id").values_list("id", flat=True).first() or cutoff
+    deleted = 0
+    while low < cutoff:
+        high = min(cutoff, low + PRUNE_BATCH)
+        deleted += CatalogueChange.objects.filter(id__gte=low, id__lt=high).delete()[0]
+        low = high
+    return deleted

@@ -13,7 +13,9 @@ from fanarchive.accounts.models import Pseud
 from fanarchive.core.text import TextFormat
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.works.catalogue_models import CatalogueChange as CatalogueChange
+from fanarchive.works.catalogue_models import CatalogueReader as CatalogueReader
 from fanarchive.works.catalogue_models import SearchDocument as SearchDocument
+from fanarchive.works.catalogue_models import StaleSearchDocument as StaleSearchDocument
 from fanarchive.works.languages import LANGUAGE_NAMES, LANGUAGES
 from fanarchive.works.stats import WorkStats, work_stats
 

@@ -28,6 +28,7 @@ from fanarchive.works.models import (
     Creatorship,
     Gift,
     SeriesWork,
+    StaleSearchDocument,
     Work,
     WorkQuerySet,
     WorkTag,
@@ -548,3 +549,9 @@ def works_to_orphan(user: User) -> WorkQuerySet:
 
 def autosave_get(user: User, key: str) -> Autosave | None:
     return Autosave.objects.filter(user=user, key=key).first()
+
+
+def search_documents_waiting() -> int:
+    """How many works' search documents the background catch-up has still to rewrite
+    (after a wrangling of many works): their full text lags, their listings do not."""
+    return StaleSearchDocument.objects.values("work_id").distinct().count()

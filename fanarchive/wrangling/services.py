@@ -29,7 +29,7 @@ from fanarchive.tags.models import (
     WranglingLog,
 )
 from fanarchive.tags.services import normalise_tag_name, tag_name_error, tag_name_set
-from fanarchive.works.catalogue_services import catalogue_work_changed
+from fanarchive.works.catalogue_services import catalogue_works_changed
 from fanarchive.works.models import WorkTag
 from fanarchive.works.tag_selectors import work_ids_under
 
@@ -81,11 +81,11 @@ def wrangling_log(
 def _works_changed(work_ids: Iterable[int]) -> None:
     """Log a catalogue change for each work whose filter tags (or tag names) changed.
 
-    Through `catalogue_work_changed`, which also rewrites the work's search document
-    (its tag names), so the index and search follow the wrangling in this transaction.
+    Through `catalogue_works_changed`: the index follows the wrangling from this
+    transaction on; the works' search documents (their tag names) are rewritten here
+    when they are few, by a background task within minutes when there are many.
     """
-    for work_id in sorted(set(work_ids)):
-        catalogue_work_changed(work_id=work_id)
+    catalogue_works_changed(work_ids=work_ids, tags_only=True)
 
 
 def _direct_work_ids(tag_ids: Iterable[int]) -> set[int]:

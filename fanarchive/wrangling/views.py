@@ -25,6 +25,7 @@ from fanarchive.accounts.models import User
 from fanarchive.core.views import authenticated_user, form_error_from, paginate, posted
 from fanarchive.tags import selectors
 from fanarchive.tags.models import FREE_TYPES, Tag, TagType
+from fanarchive.works.selectors import search_documents_waiting
 from fanarchive.wrangling import services as wrangling_services
 from fanarchive.wrangling import wrangler_services
 from fanarchive.wrangling.forms import (
@@ -98,6 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "tags/wrangling/home.html",
         {
+            "search_backlog": search_documents_waiting(),
             "fandoms": selectors.wrangler_fandoms(user),
             "types": FREE_TYPES,
             "is_admin": selectors.is_admin(user),
@@ -140,6 +142,7 @@ def _render_queue(
         request,
         "tags/wrangling/queue.html",
         {
+            "search_backlog": search_documents_waiting(),
             "tag_type": TagType(tag_type),
             "types": FREE_TYPES,
             "fandom": fandom,
@@ -345,6 +348,7 @@ def tag_edit(request: HttpRequest, tag_id: int) -> HttpResponse:
         request,
         "tags/wrangling/edit.html",
         {
+            "search_backlog": search_documents_waiting(),
             "tag": tag,
             "forms": forms_,
             "relations": selectors.tag_relations(tag),
@@ -364,5 +368,10 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tags/wrangling/log.html",
-        {"page": page, "tag": tag, "query": f"tag={tag.pk}" if tag else ""},
+        {
+            "search_backlog": search_documents_waiting(),
+            "page": page,
+            "tag": tag,
+            "query": f"tag={tag.pk}" if tag else "",
+        },
     )

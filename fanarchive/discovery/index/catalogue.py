@@ -32,6 +32,7 @@ from fanarchive.discovery.index.source import (
     TEXT_FIELDS,
     Columns,
     load_columns,
+    load_filed_tags,
     tag_types,
 )
 from fanarchive.discovery.index.structures import (
@@ -113,6 +114,10 @@ class Found:
     ids: list[int]
     total: int
     facets: dict[str, list[tuple[int, int]]]
+
+
+# Works reloaded per batch when catching up (`Catalogue.apply`).
+APPLY_BATCH = 5000
 
 
 class Catalogue:
@@ -329,21 +334,76 @@ class Catalogue:
     def apply(self, work_ids: Iterable[int]) -> None:
         """Reload these works from the database (works that are gone are dropped)."""
         ids = sorted(set(work_ids))
+        # In batches: a query's parameters are bounded (SQLite 32,766, PostgreSQL 65,535),
+        # and a wrangling may change a hundred thousand works at once.
+        for start in range(0, len(ids), APPLY_BATCH):
+            self._apply_batch(ids[start : start + APPLY_BATCH])
+        if len(self.grown) > 5000:
+            self.resort_facets()
+
+    def _apply_batch(self, ids: list[int]) -> None:
         if not ids:
             return
         columns = load_columns(types=self.tag_type, work_ids=ids)
+        self._grow(max(ids) + 1)
+        # A work whose sort keys are unchanged (a wrangling changes tags, not titles or
+        # counts) keeps its places in the sort orders: the costly part of reloading it.
+        sorted_alike = self._sorted_alike(columns)
         for work_id in ids:
             if work_id in self.flags["all"]:
-                self._remove(work_id)
-        self._grow(max(ids) + 1)
+                self._remove(work_id, orders=work_id not in sorted_alike)
         for i, work_id in enumerate(columns.ids.tolist()):
-            self._add(columns, i, work_id)
+            self._add(columns, i, work_id, orders=work_id not in sorted_alike)
+
+    def apply_tags(self, work_ids: Iterable[int]) -> None:
+        """Re-file these works under their tags as they are now (their main relationships
+        and crossover flag too), leaving the rest of each as it is: what a wrangling
+        changes, at a fraction of `apply`'s cost. Works not indexed are left out."""
+        ids = sorted(work_id for work_id in set(work_ids) if work_id in self.flags["all"])
+        for start in range(0, len(ids), APPLY_BATCH):
+            self._apply_tags_batch(ids[start : start + APPLY_BATCH])
         if len(self.grown) > 5000:
             self.resort_facets()
+
+    def _apply_tags_batch(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        columns = load_filed_tags(types=self.tag_type, work_ids=ids)
+        crossover = self.flags["crossover"]
+        for i, work_id in enumerate(columns.ids.tolist()):
+            self._refile(work_id, self.tags, self.work_tags, columns.tags_of(work_id))
+            self._refile(work_id, self.main_tags, self.work_main, columns.main_tags_of(work_id))
+            if columns.flags["crossover"][i]:
+                crossover.add(work_id)
+            else:
+                crossover.discard(work_id)
+
+    def _refile(
+        self, work_id: int, bitmaps: dict[int, BitMap], filed: Ragged, tags: list[int]
+    ) -> None:
+        """File `work_id` under exactly `tags` in `bitmaps`, as `filed` records."""
+        before = {int(tag_id) for tag_id in filed.get(work_id)}
+        after = set(tags)
+        for tag_id in before - after:
+            bitmaps[tag_id].discard(work_id)
+        grown = self.main_grown if bitmaps is self.main_tags else self.grown
+        for tag_id in after - before:
+            bitmaps.setdefault(tag_id, BitMap()).add(work_id)
+            if bitmaps is self.tags and (
+                tag_id >= len(self.type_code) or self.type_code[tag_id] == 0
+            ):
+                self._set_type(tag_id, self.tag_type.get(tag_id, ""))
+            grown.add(tag_id)
+        if before != after:
+            filed.set(work_id, tags)
 
     def apply_counts(self, work_ids: Iterable[int]) -> None:
         """Refresh only the engagement counts of these works (kudos, hits, ...)."""
         ids = sorted(work_id for work_id in set(work_ids) if work_id in self.flags["all"])
+        for start in range(0, len(ids), APPLY_BATCH):
+            self._apply_counts_batch(ids[start : start + APPLY_BATCH])
+
+    def _apply_counts_batch(self, ids: list[int]) -> None:
         if not ids:
             return
         stats = work_stats(ids)
@@ -374,9 +434,28 @@ class Catalogue:
             for order in derived:
                 order.add(work_id)
 
-    def _remove(self, work_id: int) -> None:
-        for order in self.orders.values():
-            order.remove(work_id, order.key(work_id))
+    def _sorted_alike(self, columns: Columns) -> set[int]:
+        """The works of `columns` already indexed with the very values they sort by."""
+        ids = columns.ids
+        if not len(ids):
+            return set()
+        present = self.flags["all"] & BitMap(ids.tolist())
+        same = np.isin(ids, np.fromiter(present, dtype=np.int64, count=len(present)))
+        for name in NUMBER_FIELDS:
+            same &= self.numbers[name][ids] == columns.numbers[name]
+        for name in TEXT_FIELDS:
+            texts = self.texts[name]
+            same &= np.fromiter(
+                (texts[w] == t for w, t in zip(ids.tolist(), columns.texts[name], strict=True)),
+                dtype=bool,
+                count=len(ids),
+            )
+        return set(ids[same].tolist())
+
+    def _remove(self, work_id: int, *, orders: bool = True) -> None:
+        if orders:
+            for order in self.orders.values():
+                order.remove(work_id, order.key(work_id))
         for bitmap in self.flags.values():
             bitmap.discard(work_id)
         for bitmap in self.languages.values():
@@ -394,7 +473,7 @@ class Catalogue:
         self.work_creators.set(work_id, [])
         self.work_groups.set(work_id, [])
 
-    def _add(self, columns: Columns, i: int, work_id: int) -> None:
+    def _add(self, columns: Columns, i: int, work_id: int, *, orders: bool = True) -> None:
         for name in NUMBER_FIELDS:
             self.numbers[name][work_id] = int(columns.numbers[name][i])
         for name in TEXT_FIELDS:
@@ -422,8 +501,9 @@ class Catalogue:
         for group_id in groups:
             self.groups.setdefault(group_id, BitMap()).add(work_id)
         self.work_groups.set(work_id, groups)
-        for order in self.orders.values():
-            order.add(work_id)
+        if orders:
+            for order in self.orders.values():
+                order.add(work_id)
 
     # -- asking --------------------------------------------------------------
 

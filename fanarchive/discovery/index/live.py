@@ -10,13 +10,21 @@ search server.
 Sequence gaps: on PostgreSQL an id can be taken by a transaction that commits
 after a later id is visible. Missing ids below the newest applied one are
 remembered for a minute and asked for again, so a slow commit is not lost.
-If the entry the index last applied has vanished from the log (a restored or
-reset database), the index is rebuilt.
+If the entry the index last applied has vanished from the log (the log was pruned
+past it, or the database was restored or reset), the saved index is loaded instead
+when it belongs to the log, and otherwise the index is rebuilt.
+
+Checkpoints: the task worker of each host brings the host's saved index up to the end of
+the log every `CHECKPOINT_SECONDS` (`checkpoint`, in its own process: the serving
+processes' memory is not touched), and reports its position, below which the log may
+be pruned (`works.catalogue_services.catalogue_log_prune`). A restart therefore loads an
+index at most that old and catches up a little.
 """
 
 from __future__ import annotations
 
 import gc
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -29,21 +37,29 @@ from django.conf import settings
 from fanarchive.discovery.index import store
 from fanarchive.discovery.index.catalogue import Catalogue
 from fanarchive.works.catalogue_models import CatalogueChange
+from fanarchive.works.catalogue_services import catalogue_log_prune, catalogue_reader_report
 
 GAP_SECONDS = 60.0
+# How often each host's task worker saves the host's index caught up (`checkpoint`).
+CHECKPOINT_SECONDS = 15 * 60.0
 
 _lock = threading.RLock()
 
 
 class _State:
-    catalogue: Catalogue | None = None
-    stamp: tuple[int, str] | None = None  # (work id, time) of the applied change
-    gaps: dict[int, float] = {}
-    checked_at = 0.0
-    source = ""  # "built" or "loaded"
+    def __init__(self) -> None:
+        self.catalogue: Catalogue | None = None
+        self.stamp: tuple[int, str] | None = None  # (work id, time) of the applied change
+        self.gaps: dict[int, float] = {}
+        self.checked_at = 0.0
+        self.source = ""  # "built" or "loaded"
 
 
 state = _State()
+
+
+class _Behind(Exception):
+    """The entry an index last applied is no longer in the log."""
 
 
 def _stamp_of(change_id: int) -> tuple[int, str] | None:
@@ -114,36 +130,95 @@ def preload() -> Catalogue:
 
 
 def catch_up(catalogue: Catalogue) -> Catalogue:
-    """Apply the change log's new entries; rebuild if the log no longer matches."""
+    """Apply the change log's new entries. If the log no longer holds the entry this index
+    applied, start again from the saved index (a checkpoint), or rebuild."""
+    try:
+        _apply_log(catalogue, state)
+    except _Behind:
+        state.catalogue = None
+        catalogue = _start()
+        if state.source == "loaded":
+            try:
+                _apply_log(catalogue, state)
+            except _Behind:  # pruned again between the check and the reading
+                return rebuild()
+    return catalogue
+
+
+def _apply_log(catalogue: Catalogue, on: _State) -> None:
+    """Apply the log's entries past `catalogue.applied` (and its remembered gaps)."""
     now = time.monotonic()
-    state.gaps = {gap: seen for gap, seen in state.gaps.items() if now - seen < GAP_SECONDS}
-    low = min([catalogue.applied, *state.gaps])
+    on.gaps = {gap: seen for gap, seen in on.gaps.items() if now - seen < GAP_SECONDS}
+    low = min([catalogue.applied, *on.gaps])
     rows = list(
         CatalogueChange.objects.filter(id__gte=low)
         .order_by("id")
-        .values_list("id", "work_id", "created_at", "counts_only")
+        .values_list("id", "work_id", "created_at", "counts_only", "tags_only")
     )
     if catalogue.applied:
         mine = next((row for row in rows if row[0] == catalogue.applied), None)
-        if mine is None or (mine[1], mine[2].isoformat()) != tuple(state.stamp or ()):
-            return rebuild()
-    fresh = [row for row in rows if row[0] > catalogue.applied or row[0] in state.gaps]
+        if mine is None or (mine[1], mine[2].isoformat()) != tuple(on.stamp or ()):
+            raise _Behind
+    fresh = [row for row in rows if row[0] > catalogue.applied or row[0] in on.gaps]
     if not fresh:
-        return catalogue
+        return
     seen = {row[0] for row in rows}
     newest = rows[-1]
     for missing in range(catalogue.applied + 1, newest[0]):
         if missing not in seen:
-            state.gaps.setdefault(missing, now)
+            on.gaps.setdefault(missing, now)
     for row in fresh:
-        state.gaps.pop(row[0], None)
-    whole = {row[1] for row in fresh if not row[3]}
+        on.gaps.pop(row[0], None)
+    whole = {row[1] for row in fresh if not row[3] and not row[4]}
     catalogue.apply(whole)
+    catalogue.apply_tags({row[1] for row in fresh if row[4]} - whole)
     catalogue.apply_counts({row[1] for row in fresh if row[3]} - whole)
     if newest[0] > catalogue.applied:
         catalogue.applied = newest[0]
-        state.stamp = (newest[1], newest[2].isoformat())
-    return catalogue
+        on.stamp = (newest[1], newest[2].isoformat())
+
+
+def reader_name() -> str:
+    """This host's name in the log's readers: the machine and its saved index's path."""
+    return f"{socket.gethostname()}:{store.index_path()}"
+
+
+def checkpoint() -> int:
+    """Save this host's index caught up to the end of the log, and report its position
+    (the log is pruned no further); the position. Runs in its own process (the task
+    worker, `fanarchive prune-catalogue-log`): it loads the saved index, or builds one when
+    the saved index is missing or no longer belongs to the log."""
+    meta = store.meta_of()
+    newest = CatalogueChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if meta is not None and meta.get("applied") == newest and saved_index_usable():
+        catalogue_reader_report(name=reader_name(), applied=newest)
+        return newest  # nothing logged since the last save
+    loaded = store.load()
+    own = _State()
+    catalogue: Catalogue | None = None
+    if loaded is not None and _trusted(loaded[0].applied, loaded[1]):
+        catalogue, own.stamp = loaded
+        before = catalogue.applied
+        try:
+            _apply_log(catalogue, own)
+        except _Behind:  # pruned past it since the check: build afresh
+            catalogue = None
+        else:
+            if catalogue.applied != before:
+                store.save(catalogue, own.stamp)
+    if catalogue is None:
+        catalogue = Catalogue.build()
+        own.stamp = _stamp_of(catalogue.applied) if catalogue.applied else None
+        store.save(catalogue, own.stamp)
+    catalogue_reader_report(name=reader_name(), applied=catalogue.applied)
+    return catalogue.applied
+
+
+def checkpoint_and_prune() -> int:
+    """The task worker's periodic chore: `checkpoint`, then prune the log; entries pruned."""
+    checkpoint()
+    gc.collect()  # the index just saved: give its memory back before the next chore
+    return catalogue_log_prune()
 
 
 @contextmanager

@@ -222,6 +222,23 @@ def load_columns(
     return columns
 
 
+def load_filed_tags(*, types: dict[int, str], work_ids: list[int]) -> Columns:
+    """Only what a wrangling changes of these works: the tags they are filed under (and
+    their main relationships'), and which are crossovers (`flags["crossover"]`); `ids` are
+    the works asked about, in order. `types` as for `load_columns`."""
+    columns = Columns(ids=np.asarray(sorted(work_ids), dtype=np.int64))
+    columns.tag_works, columns.tag_ids = filter_tag_pairs(work_ids=work_ids)
+    columns.main_works, columns.main_ids = filter_tag_pairs(work_ids=work_ids, main_only=True)
+    _add_tag_types(types, sorted_unique(columns.tag_ids).tolist())
+    crossovers = crossover_work_ids(work_ids=work_ids)
+    columns.flags = {
+        "crossover": np.isin(
+            columns.ids, np.fromiter(crossovers, dtype=np.int64, count=len(crossovers))
+        )
+    }
+    return columns
+
+
 def _add_tag_types(types: dict[int, str], tag_ids: list[int]) -> None:
     missing = [tag_id for tag_id in tag_ids if tag_id not in types]
     for start in range(0, len(missing), 5000):

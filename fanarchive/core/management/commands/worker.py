@@ -17,6 +17,7 @@ from fanarchive.core.abandoned_tasks import sweep_abandoned_tasks
 from fanarchive.core.worker import (
     AbandonedTaskSweeper,
     WorkerLock,
+    host_chores,
     new_worker_id,
     uses_rq,
     worker_command,
@@ -44,6 +45,17 @@ class Command(BaseCommand):
         interval: float = options["interval"]
         if interval < 0:
             raise CommandError("--interval cannot be negative.")
+        # The host's own chores (the catalogue's checkpoint) while the worker runs.
+        chores = [] if options["batch"] else host_chores()
+        for chore in chores:
+            chore.start()
+        try:
+            self._work(options, interval)
+        finally:
+            for chore in chores:
+                chore.stop()
+
+    def _work(self, options: dict[str, Any], interval: float) -> None:
         if uses_rq():
             self._announce("RQ (Redis)")
             name, argv = worker_command(batch=options["batch"])
