@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
@@ -117,3 +120,33 @@ def retrying_task(
         return declared
 
     return decorate
+
+
+class QueuedOnceAhead:
+    """Queues a task `delay` ahead when the current transaction commits, and no more than
+    once per `delay` from this process: every commit in between comes before the run
+    already queued. For tasks that work through everything pending (the saved-filter
+    alerts, the search documents' catch-up), so a burst of changes queues one run."""
+
+    def __init__(self, declared: Task[..., Any], delay: timedelta) -> None:
+        self.declared = declared
+        self.delay = delay
+        self._lock = threading.Lock()
+        self._queued_at = float("-inf")
+
+    def on_commit(self) -> None:
+        """Queue a run once this transaction commits (none if it rolls back)."""
+        transaction.on_commit(self._enqueue, robust=True)
+
+    def _enqueue(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._queued_at < self.delay.total_seconds():
+                return  # the run already queued starts after this commit
+            self._queued_at = now
+        self.declared.using(run_after=timezone.now() + self.delay).enqueue()
+
+    def forget(self) -> None:
+        """Let the next commit queue a run at once (tests)."""
+        with self._lock:
+            self._queued_at = float("-inf")

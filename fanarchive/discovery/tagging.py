@@ -30,6 +30,7 @@ def filter_tag_pairs(
     id_range: tuple[int, int] | None = None,
     implied: Mapping[int, set[int]] | None = None,
     main_only: bool = False,
+    memo: dict[int, set[int]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(work ids, filter tag ids) as parallel arrays, sorted by work then tag, no repeats.
 
@@ -37,6 +38,8 @@ def filter_tag_pairs(
     `implied_tag_ids` of (at least) their tags, when the caller has read it already
     (an index build reads it once for every batch of works). `main_only`: the tags the
     works' main relationships are filed under (`WorkTag.main`), for "main relationship only".
+    `memo`: what earlier calls read of the graph, kept by a caller making many calls (a
+    catch-up in batches); only the tags it lacks are read, and added to it.
     """
     rows = WorkTag.objects.all()
     if main_only:
@@ -62,7 +65,7 @@ def filter_tag_pairs(
     works, tags = pairs[:, 0], pairs[:, 1]
     own = sorted_unique(tags)
     if implied is None:
-        implied = implied_tag_ids(own.tolist())
+        implied = _implied(own.tolist(), memo)
     expanded = [sorted(implied.get(tag, {tag})) for tag in own.tolist()]
     counts = np.fromiter((len(e) for e in expanded), dtype=np.int64, count=len(own))
     if not (counts - 1).any():
@@ -94,18 +97,29 @@ def filter_tag_ids(work_ids: Iterable[int], *, main_only: bool = False) -> dict[
     return result
 
 
+def _implied(tag_ids: list[int], memo: dict[int, set[int]] | None) -> Mapping[int, set[int]]:
+    """`implied_tag_ids` of these tags, through `memo` when given."""
+    if memo is None:
+        return implied_tag_ids(tag_ids)
+    missing = [tag_id for tag_id in tag_ids if tag_id not in memo]
+    if missing:
+        memo.update(implied_tag_ids(missing))
+    return memo
+
+
 def crossover_work_ids(
     *,
     work_ids: Iterable[int] | None = None,
     id_range: tuple[int, int] | None = None,
     implied: Mapping[int, set[int]] | None = None,
+    memo: dict[int, set[int]] | None = None,
 ) -> set[int]:
     """The crossovers among these works (or the works with ids in [low, high)).
 
     As on AO3, a work is a crossover when its own fandom tags have no fandom in
     common: a synonym and its canonical, or two subtags of one metatag ("X
     (Books)" and "X (Movies)" under "X"), are one fandom, not a crossover.
-    `implied` as for `filter_tag_pairs`.
+    `implied` and `memo` as for `filter_tag_pairs`.
     """
     rows = WorkTag.objects.filter(tag__type=TagType.FANDOM)
     if work_ids is not None:
@@ -117,7 +131,7 @@ def crossover_work_ids(
         fandoms.setdefault(work_id, []).append(tag_id)
     several = {work: tags for work, tags in fandoms.items() if len(tags) > 1}
     if implied is None:
-        implied = implied_tag_ids(sorted({tag for tags in several.values() for tag in tags}))
+        implied = _implied(sorted({tag for tags in several.values() for tag in tags}), memo)
     return {
         work
         for work, tags in several.items()

@@ -41,3 +41,9 @@ def stall_first_run(marks: str) -> str:
 def once(label: str) -> str:
     """A plain django-tasks task, which does not retry."""
     return f"{label} rung"
+
+
+@task()
+def pending_work() -> str:
+    """A task that works through whatever is pending (what `QueuedOnceAhead` queues)."""
+    return "worked through"

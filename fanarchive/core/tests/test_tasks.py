@@ -7,11 +7,12 @@ import logging
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from fanarchive.core.abandoned_tasks import abandoned_db_tasks_retry
-from fanarchive.core.tasks import ATTEMPT_KWARG, backoff_delay, retrying_task
+from fanarchive.core.tasks import ATTEMPT_KWARG, QueuedOnceAhead, backoff_delay, retrying_task
 from fanarchive.core.testing import make_user, run_due_tasks
 from fanarchive.core.tests import tasks_for_tests
 from fanarchive.engagement.models import Notice
@@ -220,3 +221,28 @@ def test_a_mail_task_abandoned_after_sending_does_not_send_again(
     assert run_due_tasks() == 1
     assert len(mailoutbox) == 1
     assert DBTaskResult.objects.get(status="SUCCESSFUL").return_value is False
+
+
+def test_queued_once_ahead_queues_one_run_per_delay_and_none_on_rollback(
+    django_capture_on_commit_callbacks,
+):
+    queue = QueuedOnceAhead(tasks_for_tests.pending_work, timedelta(minutes=5))
+    queued = DBTaskResult.objects.filter(task_path__endswith="pending_work")
+    before = queued.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        queue.on_commit()
+        queue.on_commit()
+    with django_capture_on_commit_callbacks(execute=True):
+        queue.on_commit()  # a later commit, within the delay: the queued run reads it
+    assert queued.count() == before + 1
+    run = queued.order_by("-enqueued_at").first()
+    assert run is not None and run.run_after is not None
+    assert run.run_after > timezone.now() + timedelta(minutes=4)
+    queue.forget()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        queue.on_commit()
+        transaction.set_rollback(True)
+    assert queued.count() == before + 1  # nothing committed, nothing queued
+    with django_capture_on_commit_callbacks(execute=True):
+        queue.on_commit()
+    assert queued.count() == before + 2

@@ -360,15 +360,16 @@ class Catalogue:
         and crossover flag too), leaving the rest of each as it is: what a wrangling
         changes, at a fraction of `apply`'s cost. Works not indexed are left out."""
         ids = sorted(work_id for work_id in set(work_ids) if work_id in self.flags["all"])
+        memo: dict[int, set[int]] = {}  # the wrangling graph, each tag read once
         for start in range(0, len(ids), APPLY_BATCH):
-            self._apply_tags_batch(ids[start : start + APPLY_BATCH])
+            self._apply_tags_batch(ids[start : start + APPLY_BATCH], memo)
         if len(self.grown) > 5000:
             self.resort_facets()
 
-    def _apply_tags_batch(self, ids: list[int]) -> None:
+    def _apply_tags_batch(self, ids: list[int], memo: dict[int, set[int]]) -> None:
         if not ids:
             return
-        columns = load_filed_tags(types=self.tag_type, work_ids=ids)
+        columns = load_filed_tags(types=self.tag_type, work_ids=ids, memo=memo)
         crossover = self.flags["crossover"]
         for i, work_id in enumerate(columns.ids.tolist()):
             self._refile(work_id, self.tags, self.work_tags, columns.tags_of(work_id))

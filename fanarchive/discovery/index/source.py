@@ -222,15 +222,20 @@ def load_columns(
     return columns
 
 
-def load_filed_tags(*, types: dict[int, str], work_ids: list[int]) -> Columns:
+def load_filed_tags(
+    *, types: dict[int, str], work_ids: list[int], memo: dict[int, set[int]] | None = None
+) -> Columns:
     """Only what a wrangling changes of these works: the tags they are filed under (and
     their main relationships'), and which are crossovers (`flags["crossover"]`); `ids` are
-    the works asked about, in order. `types` as for `load_columns`."""
+    the works asked about, in order. `types` as for `load_columns`; `memo` as for
+    `filter_tag_pairs` (a catch-up in batches reads each tag's wrangling once)."""
     columns = Columns(ids=np.asarray(sorted(work_ids), dtype=np.int64))
-    columns.tag_works, columns.tag_ids = filter_tag_pairs(work_ids=work_ids)
-    columns.main_works, columns.main_ids = filter_tag_pairs(work_ids=work_ids, main_only=True)
+    columns.tag_works, columns.tag_ids = filter_tag_pairs(work_ids=work_ids, memo=memo)
+    columns.main_works, columns.main_ids = filter_tag_pairs(
+        work_ids=work_ids, main_only=True, memo=memo
+    )
     _add_tag_types(types, sorted_unique(columns.tag_ids).tolist())
-    crossovers = crossover_work_ids(work_ids=work_ids)
+    crossovers = crossover_work_ids(work_ids=work_ids, memo=memo)
     columns.flags = {
         "crossover": np.isin(
             columns.ids, np.fromiter(crossovers, dtype=np.int64, count=len(crossovers))

@@ -179,7 +179,7 @@ def test_unsubscribing_stops_alerts_and_only_the_owner_may(reader, subscribed, u
 def test_a_change_queues_one_run_only_when_somebody_subscribes(
     reader, user, django_capture_on_commit_callbacks
 ):
-    alert_tasks.forget_queued()
+    alert_tasks.queue.forget()
     queued = DBTaskResult.objects.filter(task_path__endswith="saved_filter_alerts")
     with django_capture_on_commit_callbacks(execute=True):
         make_work(user, title="Nobody Listens", fandoms=["Owl Song"])
@@ -191,7 +191,7 @@ def test_a_change_queues_one_run_only_when_somebody_subscribes(
         make_work(user, title="Owl Two", fandoms=["Owl Song"])
     assert queued.count() == 1  # both read by the one run
     assert alert_tasks.saved_filter_alerts.call() == 2
-    alert_tasks.forget_queued()
+    alert_tasks.queue.forget()
 
 
 # -- through the pages -----------------------------------------------------------------------

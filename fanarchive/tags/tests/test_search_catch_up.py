@@ -124,8 +124,8 @@ def test_drafts_never_get_a_document(user, admin, few_inline):
 def test_the_task_is_queued_on_commit_and_catches_up(
     admin, archive, few_inline, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(catalogue_tasks, "QUEUE_DELAY", timedelta(0))
-    catalogue_tasks.forget_queued()
+    monkeypatch.setattr(catalogue_tasks.queue, "delay", timedelta(0))
+    catalogue_tasks.queue.forget()
     queued_before = DBTaskResult.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         tag_make_synonym(user=admin, tag=tag("Mira"), canonical=tag("Mira Vale"))
@@ -136,7 +136,7 @@ def test_the_task_is_queued_on_commit_and_catches_up(
 
 
 def test_nothing_is_queued_when_nothing_was(admin, archive, django_capture_on_commit_callbacks):
-    catalogue_tasks.forget_queued()
+    catalogue_tasks.queue.forget()
     queued_before = DBTaskResult.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         tag_make_synonym(user=admin, tag=tag("Mira"), canonical=tag("Mira Vale"))
