@@ -123,6 +123,15 @@ def _language_of_the_site() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _guest_page_cache(request: pytest.FixtureRequest, settings) -> None:
+    """Guests' shared page cache (core/page_cache.py) is off, so a test may read the
+    context of every page it renders; on for tests marked `guest_page_cache`: its own, and
+    the walks of every surface, which then see what guests are served from it."""
+    if request.node.get_closest_marker("guest_page_cache") is None:
+        settings.GUEST_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     # The production hasher is slow on purpose; tests need speed, not strength.
     settings.PASSWORD_HASHERS = [

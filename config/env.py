@@ -215,6 +215,13 @@ def parse_seconds(name: str, raw: str | None, default: float) -> float:
     return seconds
 
 
+def parse_seconds_or_off(name: str, raw: str | None, default: float) -> float:
+    """`parse_seconds`, or 0 for off."""
+    if raw is not None and raw.strip() == "0":
+        return 0.0
+    return parse_seconds(name, raw, default)
+
+
 AGE_GATE_MODES = ("interstitial", "adults", "verified", "countries")
 # An HTTP header's name (RFC 9110 token characters), such as CF-IPCountry.
 HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
@@ -338,6 +345,8 @@ class Env:
     # Seconds after which a task still running under a worker nobody can ask about is
     # taken for abandoned and run again: a few minutes more than the longest task takes.
     task_lease: float = 600.0
+    # Seconds a guest's listing page is kept in the shared cache at most (0: not cached).
+    guest_page_cache: float = 300.0
     # Who may read adult works' text (FANARCHIVE_AGE_GATE and its companions).
     age_gate: AgeGateConfig = AgeGateConfig()
     # What new accounts and guests may do (FANARCHIVE_NEW_ACCOUNT_* and companions).
@@ -382,6 +391,11 @@ def load() -> Env:
         trusted_proxies=trusted_proxies,
         task_lease=parse_seconds(
             "FANARCHIVE_TASK_LEASE", os.environ.get("FANARCHIVE_TASK_LEASE"), 600.0
+        ),
+        guest_page_cache=parse_seconds_or_off(
+            "FANARCHIVE_GUEST_PAGE_CACHE_SECONDS",
+            os.environ.get("FANARCHIVE_GUEST_PAGE_CACHE_SECONDS"),
+            300.0,
         ),
         age_gate=parse_age_gate(dict(os.environ), trusted_proxies),
         spam=parse_spam(dict(os.environ)),

@@ -180,6 +180,8 @@ else:
 # lives (another machine's) is taken for abandoned and retried (core.abandoned_tasks);
 # a worker known dead has its tasks retried at once. Mail gives up after EMAIL_TIMEOUT.
 TASK_LEASE = timedelta(seconds=ENV.task_lease)
+# Guests' listing pages in the shared cache, at most this long (core/page_cache.py).
+GUEST_PAGE_CACHE_SECONDS = ENV.guest_page_cache
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["fanarchive.accounts.backends.UsernameOrEmailBackend"]

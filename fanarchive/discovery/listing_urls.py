@@ -7,7 +7,7 @@ from django.urls import path
 from fanarchive.discovery import profile_views, series_views, views
 
 urlpatterns = [
-    path("", views.find_works, name="list"),
+    path("", views.works_index, name="list"),
     path("gifts/<str:username>/", profile_views.gifts, name="gifts"),
     path("series/by/<str:username>/", series_views.series_by_user, name="user_series"),
     path("series/<int:series_id>/", series_views.series_detail, name="series"),

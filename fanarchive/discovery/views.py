@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts import selectors as account_selectors
+from fanarchive.core.page_cache import guest_page_cached
 from fanarchive.core.views import authenticated_user, form_error_from, posted
 from fanarchive.discovery import selectors, services
 from fanarchive.discovery.forms import (
@@ -176,6 +177,19 @@ def _chosen(form: FilterForm) -> dict[str, set[str]]:
     }
 
 
+def searched(request: HttpRequest) -> bool:
+    """A full-text search: its hits follow the search documents, which a big wrangling
+    rewrites in the background, after the versions a cached page is keyed by."""
+    return bool(request.GET.get("q", "").strip())
+
+
+@guest_page_cached(unless=searched)
+def works_index(request: HttpRequest) -> HttpResponse:
+    """/works/: every work, filtered (`find_works`)."""
+    return find_works(request)
+
+
+@guest_page_cached(unless=searched)
 def tag_works(request: HttpRequest, tag_id: int) -> HttpResponse:
     tag = tag_for(request.user, tag_id)
     if tag.synonym_of_id:

@@ -446,3 +446,10 @@ def rejected_target_ids(tag: Tag) -> set[int]:
 def tag_named(tag_type: str, name: str) -> Tag | None:
     """The tag of this type with this name, in any case."""
     return Tag.objects.filter(type=tag_type, name__iexact=" ".join(name.split())).first()
+
+
+def wrangling_version() -> tuple[int, str]:
+    """The newest entry of the wrangling log: every wrangling writes one (a tag's works page
+    shows its synonyms, metatags and fandoms; `core.page_cache` keys guests' pages by it)."""
+    newest = WranglingLog.objects.order_by("-id").values_list("id", "created_at").first()
+    return (newest[0], newest[1].isoformat()) if newest else (0, "")

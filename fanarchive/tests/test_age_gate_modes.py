@@ -36,6 +36,9 @@ from fanarchive.tests.test_every_surface import (
     page_text,
 )
 
+# Guests are served from the shared page cache here, as in production.
+pytestmark = pytest.mark.guest_page_cache
+
 TRUSTED_PROXY = "10.1.2.3"
 OUTSIDER = "203.0.113.50"
 LISTED = frozenset({"GB", "AU"})

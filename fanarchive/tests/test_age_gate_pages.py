@@ -20,7 +20,7 @@ from fanarchive.tags.fixed import EXPLICIT
 from fanarchive.works.age_gate import AgeGateContext, Reason, age_gate_context, country_of
 from fanarchive.works.selectors import adult_access
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.guest_page_cache]
 
 PROXY = "10.1.2.3"
 

@@ -30,7 +30,7 @@ from fanarchive.works.models import Series, Work
 from fanarchive.works.series_services import series_create, series_work_add
 from fanarchive.works.services import work_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.guest_page_cache]
 
 # The writer's account and default pseud share this name: it must appear nowhere.
 SECRET = "quillmaker"

@@ -46,7 +46,7 @@ from fanarchive.tags.models import Tag, TagType
 from fanarchive.works.models import Series, Work
 from fanarchive.works.series_services import series_create, series_work_add
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.guest_page_cache]
 
 # The writer's account and the pseud both works are posted under: neither may show
 # anywhere before the author reveal.

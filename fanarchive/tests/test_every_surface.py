@@ -53,6 +53,9 @@ from fanarchive.works.moderation_services import work_set_hidden
 from fanarchive.works.series_services import series_create, series_work_add
 from fanarchive.works.services import ChapterInput, WorkInput, chapter_add, work_create
 
+# Guests are served from the shared page cache here, as in production.
+pytestmark = pytest.mark.guest_page_cache
+
 # -- what may be shown ------------------------------------------------------------------
 
 

@@ -85,6 +85,13 @@ def country_of(request: HttpRequest) -> str:
     return code if COUNTRY_CODE.match(code) else ""
 
 
+def guest_page_variant(request: HttpRequest) -> tuple[bool, str]:
+    """What a guest's page depends on here: consent given in this session, and the country
+    (`core.page_cache`: guests who agreed to adult content get their own cached pages)."""
+    session = getattr(request, "session", None)
+    return (consented_in_session(session) if session is not None else False, country_of(request))
+
+
 def age_gate_context(
     request: HttpRequest,
     *,

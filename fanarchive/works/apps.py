@@ -16,3 +16,10 @@ class WorksConfig(AppConfig):
         from fanarchive.works.catalogue_tasks import search_documents_queued
 
         search_documents_queued_heard_by(search_documents_queued)
+        # Guests' cached pages change with the catalogue, and vary by their consent.
+        from fanarchive.core.page_cache import pages_change_with, pages_vary_by
+        from fanarchive.works.age_gate import guest_page_variant
+        from fanarchive.works.selectors import catalogue_version
+
+        pages_change_with(catalogue_version)
+        pages_vary_by(guest_page_variant)

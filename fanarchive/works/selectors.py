@@ -23,6 +23,7 @@ from fanarchive.works import age_gate, limits
 from fanarchive.works.age_gate import AgeGateContext, Mode, Reason
 from fanarchive.works.models import (
     Autosave,
+    CatalogueChange,
     Chapter,
     CreatorInvitation,
     Creatorship,
@@ -555,3 +556,11 @@ def search_documents_waiting() -> int:
     """How many works' search documents the background catch-up has still to rewrite
     (after a wrangling of many works): their full text lags, their listings do not."""
     return StaleSearchDocument.objects.values("work_id").distinct().count()
+
+
+def catalogue_version() -> tuple[int, str]:
+    """The newest entry of the catalogue's change log, by id and time: every change to what
+    a listing shows (a work, its tags, its counts) writes one (`core.page_cache` keys
+    guests' pages by it). The time tells a restored database's reused ids apart."""
+    newest = CatalogueChange.objects.order_by("-id").values_list("id", "created_at").first()
+    return (newest[0], newest[1].isoformat()) if newest else (0, "")

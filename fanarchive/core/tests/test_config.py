@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from config.env import ConfigError, parse_email_url, parse_networks, parse_seconds
+from config.env import (
+    ConfigError,
+    parse_email_url,
+    parse_networks,
+    parse_seconds,
+    parse_seconds_or_off,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -277,3 +283,12 @@ def test_email_url_file_and_console():
 def test_unknown_email_scheme_is_refused():
     with pytest.raises(ConfigError, match="EMAIL_URL scheme"):
         parse_email_url("pigeon://coop")
+
+
+def test_the_guest_page_cache_takes_seconds_or_zero_for_off():
+    name = "FANARCHIVE_GUEST_PAGE_CACHE_SECONDS"
+    assert parse_seconds_or_off(name, None, 300.0) == 300.0
+    assert parse_seconds_or_off(name, "0", 300.0) == 0.0
+    assert parse_seconds_or_off(name, "60", 300.0) == 60.0
+    with pytest.raises(ConfigError, match=f"{name} must be a positive number"):
+        parse_seconds_or_off(name, "-5", 300.0)

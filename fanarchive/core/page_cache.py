@@ -1,0 +1,117 @@
+"""Guests' listing pages from a cache shared by every process and host.
+
+A guest's page is the same bytes for every guest in the same situation (guests' pages carry
+no CSRF token: `core.csrf`). So a view wrapped in `guest_page_cached` keeps what it rendered
+for a guest in Django's cache (the database's cache table by default, Redis when
+`REDIS_URL` is set), under a key made of:
+
+- the page's address (scheme, host, path and query string);
+- what every cached page changes with (`pages_change_with`), such as the newest entry of
+  the catalogue's change log, which every change to a work, its tags or its counts writes,
+  or the newest wrangling. A change therefore shows at the next request, on every host;
+- what the page varies by for this guest (`pages_vary_by`), such as the language, the reader
+  settings, the adult-content consent and the banner this browser may see.
+
+The apps that know these things register them (core knows none of them). An unchanged page
+then costs a few indexed reads and one cache read, and the rendering is skipped.
+
+Never cached: logged-in users' pages (theirs alone), anything but a GET, a page with a
+message waiting to be shown, answers other than 200, and answers setting a cookie.
+`GUEST_PAGE_CACHE_SECONDS` (0 turns it off) bounds how long an entry is kept; the versions in
+the key, not the timeout, keep pages current.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+# What every cached page changes with, and what a guest's page varies by.
+_versions: list[Callable[[], object]] = []
+_variants: list[Callable[[HttpRequest], object]] = []
+
+# Django's message storage: a cookie, then the session (FallbackStorage).
+_MESSAGES_COOKIE = "messages"
+_MESSAGES_SESSION_KEY = "_messages"
+HIT_HEADER = "X-Page-Cache"
+
+
+def pages_change_with(version: Callable[[], object]) -> None:
+    """Every cached page is stale once `version()` answers differently."""
+    if version not in _versions:
+        _versions.append(version)
+
+
+def pages_vary_by(variant: Callable[[HttpRequest], object]) -> None:
+    """Guests for whom `variant(request)` answers differently get different pages."""
+    if variant not in _variants:
+        _variants.append(variant)
+
+
+def page_language(request: HttpRequest) -> str:
+    return str(getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE))
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    if request.method != "GET" or not settings.GUEST_PAGE_CACHE_SECONDS:
+        return False
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    if request.COOKIES.get(_MESSAGES_COOKIE):
+        return False
+    session = getattr(request, "session", None)
+    return session is None or _MESSAGES_SESSION_KEY not in session
+
+
+def page_key(request: HttpRequest) -> str:
+    """The cache key of this guest's page at this address, as things are now."""
+    # The host and scheme too: a page may hold absolute links (feeds, the canonical URL).
+    parts = [str(request.scheme), request.get_host(), request.get_full_path()]
+    parts.extend(repr(version()) for version in _versions)
+    parts.extend(repr(variant(request)) for variant in _variants)
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"guest-page:{digest}"
+
+
+def guest_page_cached(
+    unless: Callable[[HttpRequest], bool] | None = None,
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Serve a guest's page from the shared cache when nothing it shows has changed; never
+    when `unless(request)` (a page whose content the versions do not follow)."""
+
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @functools.wraps(view)
+        def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not _cacheable(request) or (unless is not None and unless(request)):
+                return view(request, *args, **kwargs)
+            key = page_key(request)
+            kept = cache.get(key)
+            if kept is not None:
+                content, content_type = kept
+                hit = HttpResponse(content, content_type=content_type)
+                hit[HIT_HEADER] = "hit"
+                return hit
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and isinstance(response, HttpResponse)
+                and not response.cookies
+            ):
+                cache.set(
+                    key,
+                    (response.content, response["Content-Type"]),
+                    settings.GUEST_PAGE_CACHE_SECONDS,
+                )
+                response[HIT_HEADER] = "miss"
+            return response
+
+        return cached_view
+
+    return decorate

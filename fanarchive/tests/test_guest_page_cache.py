@@ -1,0 +1,140 @@
+"""Guests' listing pages from the shared cache (core/page_cache.py): an unchanged page is a
+cache read, a change shows at the next request, and nobody is served another's page."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest
+from django.test import Client
+from django.urls import reverse
+
+from fanarchive.accounts.reader_settings import COOKIE_NAME, DEFAULTS, cookie_value
+from fanarchive.core.page_cache import HIT_HEADER
+from fanarchive.core.testing import make_user, make_work, work_input
+from fanarchive.news.selectors import banner_active
+from fanarchive.news.services import banner_set
+from fanarchive.tags.fixed import EXPLICIT
+from fanarchive.tags.models import Tag
+from fanarchive.works.age_gate import ADULT_CONSENT_KEY
+from fanarchive.works.moderation_services import work_set_hidden
+from fanarchive.works.services import work_update
+from fanarchive.wrangling.services import tag_set_canonical
+
+pytestmark = [pytest.mark.django_db, pytest.mark.guest_page_cache]
+
+
+def served(client: Client, url: str = "/works/") -> tuple[str, str]:
+    """(how the cache served the page: "hit", "miss" or "", the page)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get(HIT_HEADER, ""), response.content.decode()
+
+
+@pytest.fixture
+def writer():
+    return make_user("cache_writer")
+
+
+@pytest.fixture
+def staff():
+    return make_user("cache_staff", is_staff=True, is_superuser=True)
+
+
+def test_an_unchanged_page_is_read_from_the_cache(client, writer):
+    make_work(writer, title="Lantern at Noon")
+    first = served(client)
+    assert first[0] == "miss" and "Lantern at Noon" in first[1]
+    again = served(Client())  # another guest
+    assert again == ("hit", first[1])
+
+
+def test_every_change_shows_at_the_next_request(client, writer, staff):
+    work = make_work(writer, title="Before the Storm", fandoms=["Harbour Tales"])
+    assert "Before the Storm" in served(client)[1]
+    make_work(writer, title="A Second Boat")  # posted
+    how, page = served(client)
+    assert how == "miss" and "A Second Boat" in page
+    work_update(user=writer, work=work, data=work_input(title="After the Storm"))  # edited
+    assert "After the Storm" in served(client)[1]
+    work_set_hidden(user=staff, work=work, hidden=True, reason="Checking.")  # hidden
+    assert "After the Storm" not in served(client)[1]
+    # A wrangling that moves no work still shows on the tag's page.
+    fandom = Tag.objects.get(name="Harbour Tales")
+    url = reverse("tags:works", args=[fandom.pk])
+    served(client, url)
+    assert served(client, url)[0] == "hit"
+    tag_set_canonical(user=staff, tag=fandom, canonical=True)
+    assert served(client, url)[0] == "miss"
+
+
+def test_logged_in_readers_are_never_served_from_it_nor_feed_it(client, writer):
+    make_work(writer, title="For Members", restricted=True)
+    make_work(writer, title="For Everyone")
+    reader = make_user("cache_reader")
+    client.force_login(reader)
+    for _ in range(2):
+        how, page = served(client)
+        assert how == "" and "For Members" in page and "cache_reader" in page
+    guest = Client()
+    how, page = served(guest)
+    assert how == "miss" and "For Members" not in page and "cache_reader" not in page
+    assert served(guest)[0] == "hit"
+    assert "For Members" in served(client)[1]
+
+
+def test_guests_in_other_situations_get_their_own_pages(writer, staff):
+    make_work(writer, title="Harbour Lights", rating=EXPLICIT)
+    plain = Client()
+    english = served(plain)[1]
+    # Another language.
+    spanish = Client(headers={"Accept-Language": "es"})
+    how, page = served(spanish)
+    assert how == "miss" and page != english and 'lang="es"' in page
+    # Other reader settings (the browser's cookie).
+    themed = Client()
+    themed.cookies[COOKIE_NAME] = cookie_value(replace(DEFAULTS, theme="dark"))
+    how, page = served(themed)
+    assert how == "miss" and 'data-theme="dark"' in page
+    # Agreed to adult content.
+    agreed = Client()
+    session = agreed.session
+    session[ADULT_CONSENT_KEY] = True
+    session.save()
+    assert served(agreed)[0] == "miss"
+    assert served(agreed)[0] == "hit"
+    # A banner, and a browser that hid it.
+    banner_set(user=staff, text="The archive moves on Sunday.", active=True)
+    how, page = served(plain)
+    assert how == "miss" and "The archive moves on Sunday." in page
+    active = banner_active()
+    assert active is not None
+    hid = Client()
+    hid.post(reverse("news:banner_dismiss"), {"banner": active.key, "next": "/works/"})
+    # The page without a banner, as every guest had it before the banner: kept already.
+    assert "The archive moves on Sunday." not in served(hid)[1]
+    assert served(plain) == ("hit", page)
+
+
+def test_pages_it_never_keeps(client, writer, settings):
+    make_work(writer, title="Quiet Harbour")
+    # A full-text search: its hits follow the search documents, not the change log.
+    assert served(client, "/works/?q=harbour")[0] == ""
+    assert served(client, "/works/?q=harbour")[0] == ""
+    # A page with a message waiting for this browser (Django keeps it in a cookie).
+    served(client)
+    waiting = Client()
+    assert served(waiting)[0] == "hit"
+    cookie: Any = CookieStorage(HttpRequest())  # its encoding is private, so untyped
+    waiting.cookies["messages"] = cookie._encode([Message(constants.INFO, "You were away.")])
+    how, page = served(waiting)
+    assert how == "" and "You were away." in page
+    assert served(waiting)[0] == "hit"  # shown once; then the shared page again
+    # Turned off.
+    settings.GUEST_PAGE_CACHE_SECONDS = 0
+    assert served(Client())[0] == ""
