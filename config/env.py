@@ -346,7 +346,7 @@ class Env:
     # taken for abandoned and run again: a few minutes more than the longest task takes.
     task_lease: float = 600.0
     # Seconds a guest's listing page is kept in the shared cache at most (0: not cached).
-    guest_page_cache: float = 300.0
+    guest_page_cache: float = 60.0
     # Who may read adult works' text (FANARCHIVE_AGE_GATE and its companions).
     age_gate: AgeGateConfig = AgeGateConfig()
     # What new accounts and guests may do (FANARCHIVE_NEW_ACCOUNT_* and companions).
@@ -395,7 +395,7 @@ def load() -> Env:
         guest_page_cache=parse_seconds_or_off(
             "FANARCHIVE_GUEST_PAGE_CACHE_SECONDS",
             os.environ.get("FANARCHIVE_GUEST_PAGE_CACHE_SECONDS"),
-            300.0,
+            60.0,
         ),
         age_gate=parse_age_gate(dict(os.environ), trusted_proxies),
         spam=parse_spam(dict(os.environ)),
