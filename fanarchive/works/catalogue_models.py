@@ -30,7 +30,8 @@ class CatalogueChange(models.Model):
     id = models.BigAutoField(primary_key=True)
     work_id = models.BigIntegerField(db_index=True)
     counts_only = models.BooleanField(default=False)
-    tags_only = models.BooleanField(default=False)
+    # A database default too: a data migration written before this column inserts without it.
+    tags_only = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
