@@ -127,6 +127,9 @@ def _guest_page_cache(request: pytest.FixtureRequest, settings) -> None:
     """Guests' shared page cache (core/page_cache.py) is off, so a test may read the
     context of every page it renders; on for tests marked `guest_page_cache`: its own, and
     the walks of every surface, which then see what guests are served from it."""
+    from fanarchive.core import page_cache
+
+    page_cache._recent.clear()  # this process's copies: each test starts without them
     if request.node.get_closest_marker("guest_page_cache") is None:
         settings.GUEST_PAGE_CACHE_SECONDS = 0
 

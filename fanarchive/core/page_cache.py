@@ -13,7 +13,8 @@ for a guest in Django's cache (the database's cache table by default, Redis when
   settings, the adult-content consent and the banner this browser may see.
 
 The apps that know these things register them (core knows none of them). An unchanged page
-then costs a few indexed reads and one cache read, and the rendering is skipped.
+then costs a few indexed reads and one cache read, and the rendering is skipped; a page this
+process served lately is not even read from the cache (`_Recent`).
 
 Never cached: logged-in users' pages (theirs alone), anything but a GET, a page with a
 message waiting to be shown, answers other than 200, and answers setting a cookie.
@@ -25,6 +26,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +44,44 @@ _variants: list[Callable[[HttpRequest], object]] = []
 _MESSAGES_COOKIE = "messages"
 _MESSAGES_SESSION_KEY = "_messages"
 HIT_HEADER = "X-Page-Cache"
+
+
+class _Recent:
+    """The pages this process served last, in front of the shared cache: a key names a page
+    as it is now (its versions are in it), so a copy kept here is as good as the shared one,
+    and reading it skips a cache query and unpickling ~80 KB. Bounded, and each entry
+    expires with the shared cache's timeout."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.pages: OrderedDict[str, tuple[float, tuple[bytes, str]]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        with self.lock:
+            found = self.pages.get(key)
+            if found is None:
+                return None
+            if found[0] < time.monotonic():
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, page: tuple[bytes, str]) -> None:
+        with self.lock:
+            self.pages[key] = (time.monotonic() + settings.GUEST_PAGE_CACHE_SECONDS, page)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+# About 10 MB at most per process (pages of ~80 KB).
+_recent = _Recent(size=128)
 
 
 def pages_change_with(version: Callable[[], object]) -> None:
@@ -92,7 +134,11 @@ def guest_page_cached(
             if not _cacheable(request) or (unless is not None and unless(request)):
                 return view(request, *args, **kwargs)
             key = page_key(request)
-            kept = cache.get(key)
+            kept = _recent.get(key)
+            if kept is None:
+                kept = cache.get(key)
+                if kept is not None:
+                    _recent.put(key, kept)
             if kept is not None:
                 content, content_type = kept
                 hit = HttpResponse(content, content_type=content_type)
@@ -104,11 +150,9 @@ def guest_page_cached(
                 and isinstance(response, HttpResponse)
                 and not response.cookies
             ):
-                cache.set(
-                    key,
-                    (response.content, response["Content-Type"]),
-                    settings.GUEST_PAGE_CACHE_SECONDS,
-                )
+                kept = (response.content, response["Content-Type"])
+                cache.set(key, kept, settings.GUEST_PAGE_CACHE_SECONDS)
+                _recent.put(key, kept)
                 response[HIT_HEADER] = "miss"
             return response
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fanarchive.accounts.reader_settings import COOKIE_NAME, DEFAULTS, cookie_value
+from fanarchive.core import page_cache
 from fanarchive.core.page_cache import HIT_HEADER
 from fanarchive.core.testing import make_user, make_work, work_input
 from fanarchive.news.selectors import banner_active
@@ -138,3 +139,14 @@ def test_pages_it_never_keeps(client, writer, settings):
     # Turned off.
     settings.GUEST_PAGE_CACHE_SECONDS = 0
     assert served(Client())[0] == ""
+
+
+def test_this_process_keeps_only_its_latest_pages_and_not_past_the_timeout(settings):
+    recent = page_cache._Recent(size=2)
+    for n in range(3):
+        recent.put(f"page-{n}", (b"html", "text/html"))
+    assert recent.get("page-0") is None  # the oldest went first
+    assert recent.get("page-2") == (b"html", "text/html")
+    settings.GUEST_PAGE_CACHE_SECONDS = -1  # kept until a second ago: expired already
+    recent.put("page-3", (b"html", "text/html"))
+    assert recent.get("page-3") is None
