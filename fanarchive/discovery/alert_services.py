@@ -45,7 +45,7 @@ from fanarchive.engagement.models import Notice, NoticeKind
 from fanarchive.engagement.notices import notify
 from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Creatorship, Work
-from fanarchive.works.selectors import anonymous_works_q, public_byline
+from fanarchive.works.selectors import anonymous_works_q, newest_change_id, public_byline
 
 # A log id missing below the newest read (a transaction that took it has not committed
 # yet) is asked for again this long before it is taken for rolled back.
@@ -66,10 +66,6 @@ def _filter_of(saved: SavedFilter) -> tuple[Filter, Query | None] | None:
     if not form.is_valid():
         return None
     return form.to_filter(), form.text_query
-
-
-def _newest_change() -> int:
-    return CatalogueChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 @contextmanager
@@ -114,7 +110,7 @@ def saved_filter_alert_subscribe(*, user: User, saved: SavedFilter) -> SavedFilt
         raise ValidationError(
             gettext("This saved filter is no longer valid; save it again to subscribe.")
         )
-    since = _newest_change()
+    since = newest_change_id()
     with _index_at(since) as catalogue:
         baseline = _matching(catalogue, parsed[0], parsed[1], user)
     try:
@@ -181,7 +177,7 @@ def _run_batch() -> tuple[int, int, bool]:
             .order_by("saved_filter__user_id", "saved_filter__name", "pk")
         )
         if not alerts:  # nobody listens: skip what was logged
-            position.applied, position.gaps = max(position.applied, _newest_change()), {}
+            position.applied, position.gaps = max(position.applied, newest_change_id()), {}
             position.save()
             return 0, 0, False
         # Nothing logged before the oldest subscription matters.

@@ -88,12 +88,13 @@ class StaleSearchDocument(models.Model):
 
 
 class CatalogueReader(models.Model):
-    """How far one process's catalogue index has applied the change log, as it last said.
+    """How far one host's saved catalogue index has applied the change log, as it last said.
 
-    Each serving process reports its position now and then (`discovery.index.live`); the
-    log is pruned below the lowest position reported within the keep period
-    (`catalogue_services.catalogue_log_prune`). A process silent for longer is forgotten:
-    if it comes back, the entry it applied is gone and it rebuilds its index.
+    Each host's task worker saves the host's index caught up and reports its position
+    every 15 minutes (`discovery.index.live.checkpoint`); the log is pruned below the
+    lowest position reported within the keep period (`catalogue_services.catalogue_log_prune`).
+    A host silent for longer is forgotten: if it comes back, the entry its saved index
+    applied is gone, and its index is built again.
     """
 
     name = models.CharField(max_length=200, unique=True)

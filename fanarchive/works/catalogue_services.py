@@ -28,6 +28,7 @@ from fanarchive.works.catalogue_models import (
     StaleSearchDocument,
 )
 from fanarchive.works.models import Chapter, Creatorship, Work, WorkTag
+from fanarchive.works.selectors import newest_change_id
 
 # PostgreSQL's tsvector has a 1 MB limit; the first ~50,000 words of a work are searchable.
 BODY_MAX = 300_000
@@ -423,8 +424,8 @@ def catalogue_log_prune(*, keep: timedelta = LOG_KEEP) -> int:
     """
     now = timezone.now()
     CatalogueReader.objects.filter(seen_at__lt=now - keep).delete()
-    newest = CatalogueChange.objects.order_by("-id").values_list("id", flat=True).first()
-    if newest is None:
+    newest = newest_change_id()
+    if not newest:
         return 0
     recent = (
         CatalogueChange.objects.filter(created_at__gte=now - keep)

@@ -558,6 +558,11 @@ def search_documents_waiting() -> int:
     return StaleSearchDocument.objects.values("work_id").distinct().count()
 
 
+def newest_change_id() -> int:
+    """The id of the catalogue change log's newest entry (0 for an empty log)."""
+    return CatalogueChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def catalogue_version() -> tuple[int, str]:
     """The newest entry of the catalogue's change log, by id and time: every change to what
     a listing shows (a work, its tags, its counts) writes one (`core.page_cache` keys

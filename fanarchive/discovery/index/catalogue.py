@@ -10,7 +10,7 @@ sorts and ranges are numpy arrays indexed by work id.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,8 +44,8 @@ from fanarchive.discovery.index.structures import (
 )
 from fanarchive.tags.models import TagType
 from fanarchive.tags.selectors import implied_tag_ids
-from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Work
+from fanarchive.works.selectors import newest_change_id
 from fanarchive.works.stats import STAT_NAMES, work_stats
 
 FIXED_VALUES = frozenset(tag_type.value for tag_type in FIXED_TYPES)
@@ -116,8 +116,14 @@ class Found:
     facets: dict[str, list[tuple[int, int]]]
 
 
-# Works reloaded per batch when catching up (`Catalogue.apply`).
+# Works reloaded per batch when catching up (`Catalogue.apply`): a query's parameters are
+# bounded (SQLite 32,766, PostgreSQL 65,535), and a wrangling may change 100,000 works.
 APPLY_BATCH = 5000
+
+
+def _batches(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), APPLY_BATCH):
+        yield ids[start : start + APPLY_BATCH]
 
 
 class Catalogue:
@@ -165,9 +171,7 @@ class Catalogue:
         catalogue = cls()
         # Read the log's position first: changes made during the build are applied again
         # when catching up, which is harmless because applying is idempotent.
-        catalogue.applied = (
-            CatalogueChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        )
+        catalogue.applied = newest_change_id()
         catalogue.tag_type = tag_types()
         # The wrangling graph, read once for every batch (each batch's own tags are a
         # tenth of all tags and would cost as much to look up).
@@ -333,11 +337,8 @@ class Catalogue:
 
     def apply(self, work_ids: Iterable[int]) -> None:
         """Reload these works from the database (works that are gone are dropped)."""
-        ids = sorted(set(work_ids))
-        # In batches: a query's parameters are bounded (SQLite 32,766, PostgreSQL 65,535),
-        # and a wrangling may change a hundred thousand works at once.
-        for start in range(0, len(ids), APPLY_BATCH):
-            self._apply_batch(ids[start : start + APPLY_BATCH])
+        for batch in _batches(sorted(set(work_ids))):
+            self._apply_batch(batch)
         if len(self.grown) > 5000:
             self.resort_facets()
 
@@ -361,8 +362,8 @@ class Catalogue:
         changes, at a fraction of `apply`'s cost. Works not indexed are left out."""
         ids = sorted(work_id for work_id in set(work_ids) if work_id in self.flags["all"])
         memo: dict[int, set[int]] = {}  # the wrangling graph, each tag read once
-        for start in range(0, len(ids), APPLY_BATCH):
-            self._apply_tags_batch(ids[start : start + APPLY_BATCH], memo)
+        for batch in _batches(ids):
+            self._apply_tags_batch(batch, memo)
         if len(self.grown) > 5000:
             self.resort_facets()
 
@@ -372,37 +373,44 @@ class Catalogue:
         columns = load_filed_tags(types=self.tag_type, work_ids=ids, memo=memo)
         crossover = self.flags["crossover"]
         for i, work_id in enumerate(columns.ids.tolist()):
-            self._refile(work_id, self.tags, self.work_tags, columns.tags_of(work_id))
-            self._refile(work_id, self.main_tags, self.work_main, columns.main_tags_of(work_id))
+            tags = columns.tags_of(work_id)
+            for tag_id in self._refile(work_id, self.tags, self.work_tags, tags, self.grown):
+                self._know_type(tag_id)
+            main = columns.main_tags_of(work_id)
+            self._refile(work_id, self.main_tags, self.work_main, main, self.main_grown)
             if columns.flags["crossover"][i]:
                 crossover.add(work_id)
             else:
                 crossover.discard(work_id)
 
+    @staticmethod
     def _refile(
-        self, work_id: int, bitmaps: dict[int, BitMap], filed: Ragged, tags: list[int]
-    ) -> None:
-        """File `work_id` under exactly `tags` in `bitmaps`, as `filed` records."""
+        work_id: int, bitmaps: dict[int, BitMap], filed: Ragged, tags: list[int], grown: set[int]
+    ) -> set[int]:
+        """File `work_id` under exactly `tags` in `bitmaps`, as `filed` records, noting the
+        tags it joined in `grown` (their facet places are stale); those tags."""
         before = {int(tag_id) for tag_id in filed.get(work_id)}
         after = set(tags)
         for tag_id in before - after:
             bitmaps[tag_id].discard(work_id)
-        grown = self.main_grown if bitmaps is self.main_tags else self.grown
-        for tag_id in after - before:
+        added = after - before
+        for tag_id in added:
             bitmaps.setdefault(tag_id, BitMap()).add(work_id)
-            if bitmaps is self.tags and (
-                tag_id >= len(self.type_code) or self.type_code[tag_id] == 0
-            ):
-                self._set_type(tag_id, self.tag_type.get(tag_id, ""))
-            grown.add(tag_id)
+        grown |= added
         if before != after:
             filed.set(work_id, tags)
+        return added
+
+    def _know_type(self, tag_id: int) -> None:
+        """Give a tag new to the index its type code (from `tag_type`)."""
+        if tag_id >= len(self.type_code) or self.type_code[tag_id] == 0:
+            self._set_type(tag_id, self.tag_type.get(tag_id, ""))
 
     def apply_counts(self, work_ids: Iterable[int]) -> None:
         """Refresh only the engagement counts of these works (kudos, hits, ...)."""
         ids = sorted(work_id for work_id in set(work_ids) if work_id in self.flags["all"])
-        for start in range(0, len(ids), APPLY_BATCH):
-            self._apply_counts_batch(ids[start : start + APPLY_BATCH])
+        for batch in _batches(ids):
+            self._apply_counts_batch(batch)
 
     def _apply_counts_batch(self, ids: list[int]) -> None:
         if not ids:
@@ -486,8 +494,7 @@ class Catalogue:
         tags = columns.tags_of(work_id)
         for tag_id in tags:
             self.tags.setdefault(tag_id, BitMap()).add(work_id)
-            if tag_id >= len(self.type_code) or self.type_code[tag_id] == 0:
-                self._set_type(tag_id, self.tag_type.get(tag_id, ""))
+            self._know_type(tag_id)
             self.grown.add(tag_id)
         main = columns.main_tags_of(work_id)
         for tag_id in main:

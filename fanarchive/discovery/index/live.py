@@ -38,6 +38,7 @@ from fanarchive.discovery.index import store
 from fanarchive.discovery.index.catalogue import Catalogue
 from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.catalogue_services import catalogue_log_prune, catalogue_reader_report
+from fanarchive.works.selectors import newest_change_id
 
 GAP_SECONDS = 60.0
 # How often each host's task worker saves the host's index caught up (`checkpoint`).
@@ -78,12 +79,18 @@ def _trusted(applied: int, stamp: tuple[int, str] | None) -> bool:
     return stamp is not None and _stamp_of(applied) == tuple(stamp)
 
 
-def rebuild(*, progress: Any = None, save: bool = True) -> Catalogue:
-    """Build a fresh index from the database, save it, and make it this process's index."""
+def _built(*, progress: Any = None, save: bool = True) -> tuple[Catalogue, tuple[int, str] | None]:
+    """A fresh index of the database and the stamp of the change it covers, saved."""
     catalogue = Catalogue.build(progress=progress)
     stamp = _stamp_of(catalogue.applied) if catalogue.applied else None
     if save:
         store.save(catalogue, stamp)
+    return catalogue, stamp
+
+
+def rebuild(*, progress: Any = None, save: bool = True) -> Catalogue:
+    """Build a fresh index from the database, save it, and make it this process's index."""
+    catalogue, stamp = _built(progress=progress, save=save)
     with _lock:
         state.catalogue, state.stamp, state.gaps = catalogue, stamp, {}
         state.source = "built"
@@ -114,7 +121,11 @@ def _start() -> Catalogue:
 def saved_index_usable() -> bool:
     """Whether the saved index belongs to this database's change log (so loading it and
     catching up is enough), read from its description without loading it."""
-    meta = store.meta_of()
+    return _usable(store.meta_of())
+
+
+def _usable(meta: dict[str, Any] | None) -> bool:
+    """`saved_index_usable`, from a saved index's description already read."""
     if meta is None or meta.get("format") != store.FORMAT:
         return False
     stamp = meta.get("stamp")
@@ -189,8 +200,8 @@ def checkpoint() -> int:
     worker, `fanarchive prune-catalogue-log`): it loads the saved index, or builds one when
     the saved index is missing or no longer belongs to the log."""
     meta = store.meta_of()
-    newest = CatalogueChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    if meta is not None and meta.get("applied") == newest and saved_index_usable():
+    newest = newest_change_id()
+    if meta is not None and meta.get("applied") == newest and _usable(meta):
         catalogue_reader_report(name=reader_name(), applied=newest)
         return newest  # nothing logged since the last save
     loaded = store.load()
@@ -207,9 +218,7 @@ def checkpoint() -> int:
             if catalogue.applied != before:
                 store.save(catalogue, own.stamp)
     if catalogue is None:
-        catalogue = Catalogue.build()
-        own.stamp = _stamp_of(catalogue.applied) if catalogue.applied else None
-        store.save(catalogue, own.stamp)
+        catalogue, own.stamp = _built()
     catalogue_reader_report(name=reader_name(), applied=catalogue.applied)
     return catalogue.applied
 
@@ -243,7 +252,7 @@ def forget() -> None:
 def health() -> dict[str, Any]:
     """Works indexed, how far behind the log this process is, and when it was built."""
     with reading() as catalogue:
-        newest = CatalogueChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        newest = newest_change_id()
         saved = store.meta_of()
         return {
             **catalogue.stats(),
