@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -146,27 +147,67 @@ def measure(data_dir: Path, workers: int, preload: bool) -> dict[str, Any]:
         process.wait(timeout=30)
 
 
+def reindex(data_dir: Path) -> None:
+    """`fanarchive reindex` in a process of its own: its time, peak memory, the file."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env["FANARCHIVE_DATA_DIR"] = str(data_dir)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "manage.py", "reindex"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    # The largest child waited for so far: the reindex (the gunicorns run later).
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    size_mb = (data_dir / "index" / "catalogue.bin").stat().st_size / 1e6
+    print(
+        f"reindex: {time.monotonic() - started:.1f} s wall, peak RSS {peak_mb:.0f} MB, "
+        f"index file {size_mb:.0f} MB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--works", type=int, default=100_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument(
+        "--reuse-dir",
+        help="measure the archive in this data folder (bench/discovery.py --keep leaves one "
+        "in its folder's `index`) instead of generating one; it is rebuilt, not deleted",
+    )
+    parser.add_argument("--no-compare", action="store_true", help="skip the runs without --preload")
     parser.add_argument("--build-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_child:
         build(Path(args.build_child), args.works)
         return
-    workdir = Path(tempfile.mkdtemp(prefix="fanarchive-bench-serving-"))
+    workdir = Path(args.reuse_dir or tempfile.mkdtemp(prefix="fanarchive-bench-serving-"))
     try:
-        started = time.monotonic()
-        subprocess.run(  # noqa: S603
-            [sys.executable, __file__, "--works", str(args.works), "--build-child", str(workdir)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        print(f"built {args.works:,} works and their index in {time.monotonic() - started:.0f} s")
+        if args.reuse_dir:
+            reindex(workdir)
+        else:
+            started = time.monotonic()
+            subprocess.run(  # noqa: S603
+                [
+                    sys.executable,
+                    __file__,
+                    "--works",
+                    str(args.works),
+                    "--build-child",
+                    str(workdir),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            print(
+                f"built {args.works:,} works and their index in {time.monotonic() - started:.0f} s"
+            )
         print("workers  preload  host PSS  worker private  worker RSS  first answer")
         for workers in args.workers:
-            for preload in (True, False):
+            for preload in (True,) if args.no_compare else (True, False):
                 r = measure(workdir, workers, preload)
                 print(
                     f"{workers:>7}  {'yes' if preload else 'no':>7}  {r['host_pss_mb']:>6.0f} MB"
@@ -174,7 +215,8 @@ def main() -> None:
                     f"  {r['first_request_s'] * 1000:>9.0f} ms"
                 )
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.reuse_dir:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -347,6 +347,9 @@ class Env:
     task_lease: float = 600.0
     # Seconds a guest's listing page is kept in the shared cache at most (0: not cached).
     guest_page_cache: float = 60.0
+    # Which catalogue backend lists works (FANARCHIVE_CATALOGUE_BACKEND;
+    # `discovery.index.backends`).
+    catalogue_backend: str = "roaring"
     # Who may read adult works' text (FANARCHIVE_AGE_GATE and its companions).
     age_gate: AgeGateConfig = AgeGateConfig()
     # What new accounts and guests may do (FANARCHIVE_NEW_ACCOUNT_* and companions).
@@ -397,6 +400,7 @@ def load() -> Env:
             os.environ.get("FANARCHIVE_GUEST_PAGE_CACHE_SECONDS"),
             60.0,
         ),
+        catalogue_backend=(os.environ.get("FANARCHIVE_CATALOGUE_BACKEND") or "roaring").strip(),
         age_gate=parse_age_gate(dict(os.environ), trusted_proxies),
         spam=parse_spam(dict(os.environ)),
         require_two_factor=parse_require_two_factor(

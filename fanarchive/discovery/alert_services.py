@@ -31,7 +31,7 @@ from fanarchive.accounts.models import Block, User
 from fanarchive.core.translation import lazy_format, lazy_text
 from fanarchive.discovery.forms import FilterForm
 from fanarchive.discovery.index import live
-from fanarchive.discovery.index.catalogue import Catalogue, Filter
+from fanarchive.discovery.index.backend import CatalogueBackend, Filter
 from fanarchive.discovery.index.structures import bitmap_of, ids_of
 from fanarchive.discovery.models import (
     SavedFilter,
@@ -69,7 +69,7 @@ def _filter_of(saved: SavedFilter) -> tuple[Filter, Query | None] | None:
 
 
 @contextmanager
-def _index_at(change_id: int) -> Iterator[Catalogue]:
+def _index_at(change_id: int) -> Iterator[CatalogueBackend]:
     """This process's catalogue index, caught up at least to log entry `change_id`."""
     with live.reading() as catalogue:
         if catalogue.applied < change_id:
@@ -78,7 +78,7 @@ def _index_at(change_id: int) -> Iterator[Catalogue]:
 
 
 def _matching(
-    catalogue: Catalogue,
+    catalogue: CatalogueBackend,
     spec: Filter,
     text: Query | None,
     user: User,
@@ -86,7 +86,8 @@ def _matching(
 ) -> BitMap:
     """The works `user` finds with this filter, as their listing would (`works_find`);
     only those `within` these when given, the text searched only if any is left."""
-    works = catalogue.matching(spec, viewer_for(user))
+    # Alerts keep their own bitmaps of ids, whichever backend answers.
+    works = bitmap_of(catalogue.ids(catalogue.matching(spec, viewer_for(user))))
     if within is not None:
         works &= within
     if text is not None and works:

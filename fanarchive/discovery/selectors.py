@@ -15,7 +15,6 @@ from django.db.models.functions import Coalesce
 from fanarchive.discovery.index.catalogue import Filter, Viewer
 from fanarchive.discovery.index.facets import MAIN_RELATIONSHIP
 from fanarchive.discovery.index.live import reading
-from fanarchive.discovery.index.structures import bitmap_of, ids_of
 from fanarchive.discovery.models import (
     ListingPreference,
     MutedCreator,
@@ -206,14 +205,14 @@ def works_find(
     with reading() as catalogue:
         works = catalogue.matching(spec, viewer)
         if search is not None and text is not None and not exact:
-            works = bitmap_of(search.confirm(text, ids_of(works)))
+            works = catalogue.narrowed(works, search.confirm(text, catalogue.ids(works)))
         total = len(works)
         pages = max(1, math.ceil(total / per_page))
         number = min(max(page, 1), pages)
         offset = (number - 1) * per_page
         if search is not None and text is not None and spec.sort == "relevance":
             # Best match first: ranked by the database, only what is left after the filter.
-            ids = search.ranked_page(text, ids_of(works), offset, per_page)
+            ids = search.ranked_page(text, catalogue.ids(works), offset, per_page)
         else:
             ids = catalogue.page(works, spec, offset, per_page)
         counts = catalogue.facets(works) if facets else {}

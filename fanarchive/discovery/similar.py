@@ -46,7 +46,7 @@ from pyroaring import BitMap
 
 from fanarchive.accounts.selectors import blocks_of
 from fanarchive.discovery.index.catalogue import Catalogue
-from fanarchive.discovery.index.facets import FREE_TYPES
+from fanarchive.discovery.index.columns import FREE_TYPES
 from fanarchive.discovery.index.live import reading
 from fanarchive.discovery.index.structures import ids_of
 from fanarchive.discovery.selectors import viewer_for
@@ -79,7 +79,7 @@ ROUNDS_MOST = 10
 # (kudos removed with a deleted account, another work's count in the normalisation).
 CACHE_SECONDS = 6 * 3600
 STATE_KEY = "discovery:similar:state"
-FREE_VALUES = frozenset(tag_type.value for tag_type in FREE_TYPES)
+FREE_VALUES = frozenset(FREE_TYPES)
 
 
 # -- the two signals, on plain data (unit-tested by hand) -----------------------------------
@@ -253,6 +253,8 @@ def candidate_ids(*, user: AnyUser, work_id: int, most: int) -> list[int]:
     if blocked:
         viewer = replace(viewer, muted_creators=(*viewer.muted_creators, *blocked))
     with reading() as catalogue:
+        if not isinstance(catalogue, Catalogue):
+            return []  # tag likeness reads the roaring index's own bitmaps
         among = catalogue.visible(viewer)
         among.discard(work_id)
         return ranked_ids(catalogue, work_id, among, shared, most=most)

@@ -11,44 +11,42 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from pyroaring import BitMap
 
-from fanarchive.discovery.index.facets import (
+from fanarchive.discovery.index.backend import Filter, Found, Source, Viewer
+from fanarchive.discovery.index.columns import (
     FIXED_TYPES,
+    FLAG_NAMES,
     FREE_TYPES,
+    NUMBER_FIELDS,
+    RELATIONSHIP,
+    STAT_NAMES,
+    TEXT_FIELDS,
+    Columns,
+)
+from fanarchive.discovery.index.facets import (
     MAIN_RELATIONSHIP,
     TYPE_CODES,
     facets_of,
     main_relationship_facet,
 )
 from fanarchive.discovery.index.quality import ASCENDING_SUFFIX, QUALITY_SORTS, quality_keys
-from fanarchive.discovery.index.source import (
-    FLAG_NAMES,
-    NUMBER_FIELDS,
-    TEXT_FIELDS,
-    Columns,
-    load_columns,
-    load_filed_tags,
-    tag_types,
-)
 from fanarchive.discovery.index.structures import (
+    Bitmaps,
     Ragged,
     SortOrder,
+    Texts,
     bitmap_of,
     group_bitmaps,
     ids_of,
 )
-from fanarchive.tags.models import TagType
-from fanarchive.tags.selectors import implied_tag_ids
-from fanarchive.works.models import Work
-from fanarchive.works.selectors import newest_change_id
-from fanarchive.works.stats import STAT_NAMES, work_stats
 
-FIXED_VALUES = frozenset(tag_type.value for tag_type in FIXED_TYPES)
+__all__ = ["Catalogue", "Filter", "Found", "Viewer"]
+
+FIXED_VALUES = frozenset(FIXED_TYPES)
 SORTS = (
     "updated",
     "posted",
@@ -61,59 +59,17 @@ SORTS = (
     "bookmarks",
     *QUALITY_SORTS,  # kudos per hit, bookmarks per kudos (`index.quality`)
 )
+# Counts and word totals fit 32 bits (half the memory of 64); times are unix seconds.
+WIDE_NUMBERS = frozenset({"updated", "posted"})
+
+
+def number_dtype(name: str) -> type[np.signedinteger[Any]]:
+    return np.int64 if name in WIDE_NUMBERS else np.int32
+
+
 QUALITY_ORDERS = frozenset(
     name + suffix for name in QUALITY_SORTS for suffix in ("", ASCENDING_SUFFIX)
 )
-
-
-@dataclass
-class Viewer:
-    """Who is looking: guests never see restricted works; mutes and listing preferences
-    are per account (`discovery.selectors.viewer_for`)."""
-
-    authenticated: bool = False
-    # Muted everywhere.
-    muted_tags: tuple[int, ...] = ()
-    muted_creators: tuple[int, ...] = ()
-    # Muted only within fandoms: (tag or creator id, canonical fandom tag ids). A work is
-    # hidden when it has the tag (creator) and is filed under any of the fandoms.
-    scoped_tags: tuple[tuple[int, tuple[int, ...]], ...] = ()
-    scoped_creators: tuple[tuple[int, tuple[int, ...]], ...] = ()
-    hide_anonymous: bool = False
-    hide_crossovers: bool = False
-
-
-@dataclass
-class Filter:
-    """A listing's filter, in ids and numbers (the form turns a query string into this)."""
-
-    include: tuple[int, ...] = ()
-    exclude: tuple[int, ...] = ()
-    ratings: tuple[int, ...] = ()  # any of these
-    complete: bool | None = None
-    crossover: str = ""  # "", "exclude" or "only"
-    single_chapter: bool = False
-    language: str = ""
-    # (low, high) inclusive, either may be None: words, kudos, hits, comments,
-    # bookmarks, updated and posted (unix seconds).
-    ranges: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
-    sort: str = "updated"
-    descending: bool = True
-    # Full-text hits (None: no text query); the search backend ranks them for "best
-    # match" (`discovery.selectors.works_find`).
-    text_ids: np.ndarray | None = None
-    # Listed in any of these groups (a collection and its sub-collections; `discovery.groups`).
-    groups: tuple[int, ...] = ()
-    # "Main relationship only": each included relationship must be one of a work's main
-    # relationships (or filed under one, as the include finds it), not just one of its tags.
-    main_only: bool = False
-
-
-@dataclass
-class Found:
-    ids: list[int]
-    total: int
-    facets: dict[str, list[tuple[int, int]]]
 
 
 # Works reloaded per batch when catching up (`Catalogue.apply`): a query's parameters are
@@ -127,30 +83,33 @@ def _batches(ids: list[int]) -> Iterator[list[int]]:
 
 
 class Catalogue:
-    def __init__(self) -> None:
+    """The default backend (`backend.CatalogueBackend`, "roaring"): bitmaps in memory."""
+
+    def __init__(self, source: Source | None = None) -> None:
+        self.source = source  # where `apply` and its kin read works again
         self.applied = 0  # the last change-log id this index covers
         self.built_at = 0.0
-        self.tags: dict[int, BitMap] = {}
+        self.tags = Bitmaps()
         self.tag_type: dict[int, str] = {}
         self.type_code = np.zeros(1, dtype=np.int8)
         self.fixed: dict[str, list[int]] = {}
         self.flags: dict[str, BitMap] = {name: BitMap() for name in FLAG_NAMES}
         self.languages: dict[str, BitMap] = {}
-        self.creators: dict[int, BitMap] = {}
+        self.creators = Bitmaps()
         self.numbers: dict[str, np.ndarray] = {
-            name: np.zeros(1, dtype=np.int64) for name in NUMBER_FIELDS
+            name: np.zeros(1, dtype=number_dtype(name)) for name in NUMBER_FIELDS
         }
-        self.texts: dict[str, list[str]] = {name: [""] for name in TEXT_FIELDS}
+        self.texts: dict[str, Texts] = {name: Texts.of([""]) for name in TEXT_FIELDS}
         self.work_tags = Ragged()
         # Per tag, the works whose main relationships are filed under it (`WorkTag.main`).
-        self.main_tags: dict[int, BitMap] = {}
+        self.main_tags = Bitmaps()
         self.work_main = Ragged()
         # As `by_size`, `size_then` and `grown`, for the main relationships' facet.
         self.main_by_size: list[int] = []
         self.main_size_then: dict[int, int] = {}
         self.main_grown: set[int] = set()
         self.work_creators = Ragged()
-        self.groups: dict[int, BitMap] = {}  # group (collection) id: its works
+        self.groups = Bitmaps()  # group (collection) id: its works
         self.work_groups = Ragged()
         self.orders: dict[str, SortOrder] = {}
         # Facets of big results: tags by size at the last sort, plus the ones grown since.
@@ -164,19 +123,23 @@ class Catalogue:
 
     @classmethod
     def build(
-        cls, *, progress: Callable[[int], None] | None = None, batch: int = 50_000
+        cls,
+        source: Source,
+        *,
+        progress: Callable[[int], None] | None = None,
+        batch: int = 50_000,
     ) -> Catalogue:
-        """A fresh index of every work in the database."""
+        """A fresh index of every work `source` holds."""
         started = time.monotonic()
-        catalogue = cls()
+        catalogue = cls(source)
         # Read the log's position first: changes made during the build are applied again
         # when catching up, which is harmless because applying is idempotent.
-        catalogue.applied = newest_change_id()
-        catalogue.tag_type = tag_types()
+        catalogue.applied = source.newest_change_id()
+        catalogue.tag_type = source.tag_types()
         # The wrangling graph, read once for every batch (each batch's own tags are a
         # tenth of all tags and would cost as much to look up).
-        implied = implied_tag_ids(catalogue.tag_type)
-        high = (Work.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        implied = source.implied(catalogue.tag_type)
+        high = source.highest_work_id() + 1
         catalogue._grow(high)
         tag_rows: list[np.ndarray] = []
         tag_values: list[np.ndarray] = []
@@ -187,9 +150,10 @@ class Catalogue:
         group_rows: list[np.ndarray] = []
         group_values: list[np.ndarray] = []
         flag_ids: dict[str, list[np.ndarray]] = {name: [] for name in FLAG_NAMES}
+        texts: dict[str, list[str]] = {name: [""] * high for name in TEXT_FIELDS}
         language_ids: dict[str, list[np.ndarray]] = {}
         for low in range(0, high, batch):
-            columns = load_columns(
+            columns = source.columns(
                 types=catalogue.tag_type, id_range=(low, low + batch), implied=implied
             )
             if not len(columns.ids):
@@ -198,9 +162,9 @@ class Catalogue:
             for name in NUMBER_FIELDS:
                 catalogue.numbers[name][ids] = columns.numbers[name]
             for name in TEXT_FIELDS:
-                texts = catalogue.texts[name]
+                plain = texts[name]
                 for work_id, text in zip(ids.tolist(), columns.texts[name], strict=True):
-                    texts[work_id] = text
+                    plain[work_id] = text
             for name in FLAG_NAMES:
                 flag_ids[name].append(ids[columns.flags[name]])
             languages = np.asarray(columns.languages)
@@ -222,6 +186,8 @@ class Catalogue:
                 progress(len(columns.ids))
         for name in FLAG_NAMES:
             catalogue.flags[name] = bitmap_of(np.concatenate(flag_ids[name] or [np.zeros(0)]))
+        catalogue.texts = {name: Texts.of(plain) for name, plain in texts.items()}
+        del texts
         catalogue.languages = {
             lang: bitmap_of(np.concatenate(parts)) for lang, parts in language_ids.items()
         }
@@ -230,20 +196,20 @@ class Catalogue:
         del tag_rows, tag_values
         # Batches come in work order, each sorted by (work, tag): already in CSR order.
         catalogue.work_tags = Ragged.from_pairs(rows, values, high, ordered=True)
-        catalogue.tags = group_bitmaps(values, rows)
+        catalogue.tags = Bitmaps(group_bitmaps(values, rows))
         del rows, values
         rows = np.concatenate(main_rows or [np.zeros(0, dtype=np.int32)])
         values = np.concatenate(main_values or [np.zeros(0, dtype=np.int32)])
         catalogue.work_main = Ragged.from_pairs(rows, values, high, ordered=True)
-        catalogue.main_tags = group_bitmaps(values, rows)
+        catalogue.main_tags = Bitmaps(group_bitmaps(values, rows))
         rows = np.concatenate(creator_rows or [np.zeros(0, dtype=np.int64)])
         values = np.concatenate(creator_values or [np.zeros(0, dtype=np.int64)])
         catalogue.work_creators = Ragged.from_pairs(rows, values, high, ordered=True)
-        catalogue.creators = group_bitmaps(values, rows)
+        catalogue.creators = Bitmaps(group_bitmaps(values, rows))
         rows = np.concatenate(group_rows or [np.zeros(0, dtype=np.int64)])
         values = np.concatenate(group_values or [np.zeros(0, dtype=np.int64)])
         catalogue.work_groups = Ragged.from_pairs(rows, values, high, ordered=True)
-        catalogue.groups = group_bitmaps(values, rows)
+        catalogue.groups = Bitmaps(group_bitmaps(values, rows))
         catalogue.finish()
         catalogue.built_at = time.time()
         catalogue.build_seconds = time.monotonic() - started
@@ -286,7 +252,7 @@ class Catalogue:
         return lambda work_id: int(self.numbers[name][work_id])
 
     def _text_keys(self, name: str) -> Callable[[np.ndarray], Any]:
-        return lambda ids: [self.texts[name][i] for i in ids]
+        return lambda ids: self.texts[name].many(np.asarray(ids))
 
     def _text_key(self, name: str) -> Callable[[int], Any]:
         return lambda work_id: self.texts[name][work_id]
@@ -297,11 +263,11 @@ class Catalogue:
             return
         size = max(size, current * 2)
         for name in NUMBER_FIELDS:
-            grown = np.zeros(size, dtype=np.int64)
+            grown = np.zeros(size, dtype=self.numbers[name].dtype)
             grown[:current] = self.numbers[name]
             self.numbers[name] = grown
         for name in TEXT_FIELDS:
-            self.texts[name].extend([""] * (size - len(self.texts[name])))
+            self.texts[name].extend(size)
 
     def _set_type(self, tag_id: int, tag_type: str) -> None:
         if tag_id >= len(self.type_code):
@@ -314,12 +280,12 @@ class Catalogue:
             self.fixed[tag_type].append(tag_id)
 
     def resort_facets(self) -> None:
-        by_type: dict[str, list[int]] = {tag_type.value: [] for tag_type in FREE_TYPES}
-        for tag_id, bitmap in self.tags.items():
+        by_type: dict[str, list[int]] = {tag_type: [] for tag_type in FREE_TYPES}
+        self.size_then = dict(self.tags.sizes())
+        for tag_id, size in self.size_then.items():
             tag_type = self.tag_type.get(tag_id)
-            if tag_type in by_type and bitmap:
+            if tag_type in by_type and size:
                 by_type[tag_type].append(tag_id)
-        self.size_then = {tag_id: len(bitmap) for tag_id, bitmap in self.tags.items()}
         self.by_size = {
             tag_type: sorted(ids, key=lambda t: (-self.size_then[t], t))
             for tag_type, ids in by_type.items()
@@ -329,11 +295,16 @@ class Catalogue:
             for tag_type, ids in self.by_size.items()
         }
         self.grown = set()
-        self.main_size_then = {t: len(bitmap) for t, bitmap in self.main_tags.items() if bitmap}
+        self.main_size_then = {t: size for t, size in self.main_tags.sizes() if size}
         self.main_by_size = sorted(self.main_size_then, key=lambda t: (-self.main_size_then[t], t))
         self.main_grown = set()
 
     # -- keeping fresh -------------------------------------------------------
+
+    def _source(self) -> Source:
+        if self.source is None:
+            raise RuntimeError("This index has no source to read changed works from.")
+        return self.source
 
     def apply(self, work_ids: Iterable[int]) -> None:
         """Reload these works from the database (works that are gone are dropped)."""
@@ -345,7 +316,7 @@ class Catalogue:
     def _apply_batch(self, ids: list[int]) -> None:
         if not ids:
             return
-        columns = load_columns(types=self.tag_type, work_ids=ids)
+        columns = self._source().columns(types=self.tag_type, work_ids=ids)
         self._grow(max(ids) + 1)
         # A work whose sort keys are unchanged (a wrangling changes tags, not titles or
         # counts) keeps its places in the sort orders: the costly part of reloading it.
@@ -370,7 +341,7 @@ class Catalogue:
     def _apply_tags_batch(self, ids: list[int], memo: dict[int, set[int]]) -> None:
         if not ids:
             return
-        columns = load_filed_tags(types=self.tag_type, work_ids=ids, memo=memo)
+        columns = self._source().filed_tags(types=self.tag_type, work_ids=ids, memo=memo)
         crossover = self.flags["crossover"]
         for i, work_id in enumerate(columns.ids.tolist()):
             tags = columns.tags_of(work_id)
@@ -385,17 +356,17 @@ class Catalogue:
 
     @staticmethod
     def _refile(
-        work_id: int, bitmaps: dict[int, BitMap], filed: Ragged, tags: list[int], grown: set[int]
+        work_id: int, bitmaps: Bitmaps, filed: Ragged, tags: list[int], grown: set[int]
     ) -> set[int]:
         """File `work_id` under exactly `tags` in `bitmaps`, as `filed` records, noting the
         tags it joined in `grown` (their facet places are stale); those tags."""
         before = {int(tag_id) for tag_id in filed.get(work_id)}
         after = set(tags)
         for tag_id in before - after:
-            bitmaps[tag_id].discard(work_id)
+            bitmaps.edit(tag_id).discard(work_id)
         added = after - before
         for tag_id in added:
-            bitmaps.setdefault(tag_id, BitMap()).add(work_id)
+            bitmaps.edit(tag_id).add(work_id)
         grown |= added
         if before != after:
             filed.set(work_id, tags)
@@ -415,16 +386,13 @@ class Catalogue:
     def _apply_counts_batch(self, ids: list[int]) -> None:
         if not ids:
             return
-        stats = work_stats(ids)
+        stats = self._source().counts(ids)
         # The quality orders' keys derive from several counts: out before any count
         # changes, back in once all have.
         changed = [
             work_id
             for work_id in ids
-            if any(
-                int(self.numbers[name][work_id]) != getattr(stats[work_id], name)
-                for name in STAT_NAMES
-            )
+            if any(int(self.numbers[name][work_id]) != stats[work_id][name] for name in STAT_NAMES)
         ]
         derived = [order for name, order in self.orders.items() if name in QUALITY_ORDERS]
         for work_id in changed:
@@ -433,7 +401,7 @@ class Catalogue:
         for name in STAT_NAMES:
             order = self.orders[name]
             for work_id in ids:
-                value = getattr(stats[work_id], name)
+                value = stats[work_id][name]
                 if int(self.numbers[name][work_id]) == value:
                     continue
                 order.remove(work_id, order.key(work_id))
@@ -470,14 +438,14 @@ class Catalogue:
         for bitmap in self.languages.values():
             bitmap.discard(work_id)
         for tag_id in self.work_tags.get(work_id):
-            self.tags[int(tag_id)].discard(work_id)
+            self.tags.edit(tag_id).discard(work_id)
         for tag_id in self.work_main.get(work_id):
-            self.main_tags[int(tag_id)].discard(work_id)
+            self.main_tags.edit(tag_id).discard(work_id)
         self.work_main.set(work_id, [])
         for creator_id in self.work_creators.get(work_id):
-            self.creators[int(creator_id)].discard(work_id)
+            self.creators.edit(creator_id).discard(work_id)
         for group_id in self.work_groups.get(work_id):
-            self.groups[int(group_id)].discard(work_id)
+            self.groups.edit(group_id).discard(work_id)
         self.work_tags.set(work_id, [])
         self.work_creators.set(work_id, [])
         self.work_groups.set(work_id, [])
@@ -493,21 +461,21 @@ class Catalogue:
         self.languages.setdefault(columns.languages[i], BitMap()).add(work_id)
         tags = columns.tags_of(work_id)
         for tag_id in tags:
-            self.tags.setdefault(tag_id, BitMap()).add(work_id)
+            self.tags.edit(tag_id).add(work_id)
             self._know_type(tag_id)
             self.grown.add(tag_id)
         main = columns.main_tags_of(work_id)
         for tag_id in main:
-            self.main_tags.setdefault(tag_id, BitMap()).add(work_id)
+            self.main_tags.edit(tag_id).add(work_id)
             self.main_grown.add(tag_id)
         self.work_main.set(work_id, main)
         for creator_id in columns.creators[i]:
-            self.creators.setdefault(creator_id, BitMap()).add(work_id)
+            self.creators.edit(creator_id).add(work_id)
         self.work_tags.set(work_id, tags)
         self.work_creators.set(work_id, columns.creators[i])
         groups = columns.groups_of(work_id)
         for group_id in groups:
-            self.groups.setdefault(group_id, BitMap()).add(work_id)
+            self.groups.edit(group_id).add(work_id)
         self.work_groups.set(work_id, groups)
         if orders:
             for order in self.orders.values():
@@ -542,7 +510,7 @@ class Catalogue:
     def matching(self, spec: Filter, viewer: Viewer) -> BitMap:
         base = self.visible(viewer)
         if spec.groups:
-            base = base & BitMap.union(*(self.groups.get(g, BitMap()) for g in spec.groups))
+            base = base & BitMap.union(*(self.groups.get(g) or BitMap() for g in spec.groups))
         includes = sorted((self._included(t, spec) for t in spec.include), key=len)
         works = base
         for bitmap in includes:
@@ -578,9 +546,15 @@ class Catalogue:
             works = bitmap_of(ids[keep])
         return works
 
+    def ids(self, works: BitMap) -> np.ndarray:
+        return ids_of(works)
+
+    def narrowed(self, works: BitMap, ids: np.ndarray) -> BitMap:
+        return works & bitmap_of(ids)
+
     def _included(self, tag_id: int, spec: Filter) -> BitMap:
         """The works an included tag finds: with `main_only`, a relationship's main ones."""
-        if spec.main_only and self.tag_type.get(tag_id) == TagType.RELATIONSHIP:
+        if spec.main_only and self.tag_type.get(tag_id) == RELATIONSHIP:
             return self.main_tags.get(tag_id, BitMap())
         return self.tags.get(tag_id, BitMap())
 

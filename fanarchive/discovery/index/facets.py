@@ -13,16 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pyroaring import BitMap
 
+from fanarchive.discovery.index.columns import FIXED_TYPES, FREE_TYPES, TAG_TYPES
 from fanarchive.discovery.index.structures import bitmap_of, ids_of, offer_top
-from fanarchive.tags.models import TagType
 
 if TYPE_CHECKING:
     from fanarchive.discovery.index.catalogue import Catalogue
 
 FACET_SIZE = 10
-FREE_TYPES = (TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM)
-FIXED_TYPES = (TagType.RATING, TagType.WARNING, TagType.CATEGORY)
-TYPE_CODES = {tag_type.value: code for code, tag_type in enumerate(TagType, start=1)}
+TYPE_CODES = {tag_type: code for code, tag_type in enumerate(TAG_TYPES, start=1)}
 # Fewer works than this in a result: count facets from each work's tags; more: by bitmaps,
 # unless intersecting takes longer than counting would (see `Catalogue.facets`).
 BINCOUNT_LIMIT = 40_000
@@ -50,12 +48,12 @@ def intersections_foreseen(catalogue: Catalogue, works: BitMap) -> int:
     scale = len(ids) / len(sample)
     needed = len(catalogue.grown)
     for tag_type in FREE_TYPES:
-        chosen = np.sort(counts[codes == TYPE_CODES[tag_type.value]])
+        chosen = np.sort(counts[codes == TYPE_CODES[tag_type]])
         if len(chosen) < FACET_SIZE:
-            needed += len(catalogue.by_size.get(tag_type.value, ()))
+            needed += len(catalogue.by_size.get(tag_type, ()))
             continue
         threshold = 0.7 * scale * chosen[-FACET_SIZE]
-        sizes = catalogue.sizes_by_type.get(tag_type.value)
+        sizes = catalogue.sizes_by_type.get(tag_type)
         if sizes is not None:  # descending: the tags at least `threshold` big
             needed += int(np.searchsorted(-sizes, -threshold, side="right"))
     return needed
@@ -76,15 +74,15 @@ def facets_by_counting(catalogue: Catalogue, works: BitMap) -> dict[str, list[tu
     result: dict[str, list[tuple[int, int]]] = {}
     present, counts = tag_counts(catalogue, works)
     if not len(present):
-        return {tag_type.value: [] for tag_type in TagType}
+        return {tag_type: [] for tag_type in TAG_TYPES}
     codes = catalogue.type_code[present]
-    for tag_type in TagType:
-        of_type = codes == TYPE_CODES[tag_type.value]
+    for tag_type in TAG_TYPES:
+        of_type = codes == TYPE_CODES[tag_type]
         chosen, chosen_counts = present[of_type], counts[of_type]
         order = np.lexsort((chosen, -chosen_counts))
         if tag_type in FREE_TYPES:
             order = order[:FACET_SIZE]
-        result[tag_type.value] = [(int(chosen[i]), int(chosen_counts[i])) for i in order]
+        result[tag_type] = [(int(chosen[i]), int(chosen_counts[i])) for i in order]
     return result
 
 
@@ -96,16 +94,14 @@ def facets_by_bitmaps(
     for tag_type in FIXED_TYPES:
         counted = [
             (tag_id, works.intersection_cardinality(catalogue.tags[tag_id]))
-            for tag_id in catalogue.fixed.get(tag_type.value, ())
+            for tag_id in catalogue.fixed.get(tag_type, ())
             if tag_id in catalogue.tags
         ]
-        result[tag_type.value] = sorted(
-            ((t, c) for t, c in counted if c), key=lambda tc: (-tc[1], tc[0])
-        )
+        result[tag_type] = sorted(((t, c) for t, c in counted if c), key=lambda tc: (-tc[1], tc[0]))
     for tag_type in FREE_TYPES:
         best: list[tuple[int, int]] = []  # min-heap of (count, -tag id)
         seen: set[int] = set()
-        for tag_id in catalogue.by_size.get(tag_type.value, ()):
+        for tag_id in catalogue.by_size.get(tag_type, ()):
             if len(best) == FACET_SIZE and catalogue.size_then[tag_id] < best[0][0]:
                 break
             if deadline is not None and not len(seen) % 64 and time.perf_counter() > deadline:
@@ -119,7 +115,7 @@ def facets_by_bitmaps(
                 offer_top(
                     best, FACET_SIZE, tag_id, works.intersection_cardinality(catalogue.tags[tag_id])
                 )
-        result[tag_type.value] = sorted(
+        result[tag_type] = sorted(
             ((-negative, count) for count, negative in best if count),
             key=lambda tc: (-tc[1], tc[0]),
         )

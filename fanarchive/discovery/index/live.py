@@ -35,7 +35,9 @@ from typing import Any
 from django.conf import settings
 
 from fanarchive.discovery.index import store
-from fanarchive.discovery.index.catalogue import Catalogue
+from fanarchive.discovery.index.backend import BackendKind, CatalogueBackend
+from fanarchive.discovery.index.backends import chosen
+from fanarchive.discovery.index.source import DatabaseSource
 from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.catalogue_services import catalogue_log_prune, catalogue_reader_report
 from fanarchive.works.selectors import newest_change_id
@@ -45,6 +47,14 @@ GAP_SECONDS = 60.0
 CHECKPOINT_SECONDS = 15 * 60.0
 
 _lock = threading.RLock()
+# Where every index of this process reads works from.
+SOURCE = DatabaseSource()
+Catalogue = CatalogueBackend  # what this module holds, whichever backend it is
+
+
+def kind() -> BackendKind:
+    """The catalogue backend the settings choose (`backends.BACKENDS`)."""
+    return chosen(getattr(settings, "CATALOGUE_BACKEND", "roaring"))
 
 
 class _State:
@@ -81,16 +91,22 @@ def _trusted(applied: int, stamp: tuple[int, str] | None) -> bool:
 
 def _built(*, progress: Any = None, save: bool = True) -> tuple[Catalogue, tuple[int, str] | None]:
     """A fresh index of the database and the stamp of the change it covers, saved."""
-    catalogue = Catalogue.build(progress=progress)
+    catalogue = kind().build(SOURCE, progress=progress)
     stamp = _stamp_of(catalogue.applied) if catalogue.applied else None
     if save:
-        store.save(catalogue, stamp)
+        kind().write(catalogue, stamp, store.index_path())
     return catalogue, stamp
 
 
 def rebuild(*, progress: Any = None, save: bool = True) -> Catalogue:
     """Build a fresh index from the database, save it, and make it this process's index."""
     catalogue, stamp = _built(progress=progress, save=save)
+    if save:
+        # Serve from the file just written, mapped (`store.load`): the compact, shared
+        # layout, rather than the build's own objects.
+        loaded = kind().read(store.index_path(), SOURCE)
+        if loaded is not None and loaded[0].applied == catalogue.applied:
+            catalogue, stamp = loaded
     with _lock:
         state.catalogue, state.stamp, state.gaps = catalogue, stamp, {}
         state.source = "built"
@@ -109,7 +125,7 @@ def _settle() -> None:
 
 
 def _start() -> Catalogue:
-    loaded = store.load()
+    loaded = kind().read(store.index_path(), SOURCE)
     if loaded is not None and _trusted(loaded[0].applied, loaded[1]):
         state.catalogue, state.stamp, state.gaps = loaded[0], loaded[1], {}
         state.source = "loaded"
@@ -121,12 +137,12 @@ def _start() -> Catalogue:
 def saved_index_usable() -> bool:
     """Whether the saved index belongs to this database's change log (so loading it and
     catching up is enough), read from its description without loading it."""
-    return _usable(store.meta_of())
+    return _usable(kind().describe(store.index_path()))
 
 
 def _usable(meta: dict[str, Any] | None) -> bool:
     """`saved_index_usable`, from a saved index's description already read."""
-    if meta is None or meta.get("format") != store.FORMAT:
+    if meta is None:
         return False
     stamp = meta.get("stamp")
     return _trusted(int(meta.get("applied", 0)), tuple(stamp) if stamp else None)
@@ -199,12 +215,12 @@ def checkpoint() -> int:
     (the log is pruned no further); the position. Runs in its own process (the task
     worker, `fanarchive prune-catalogue-log`): it loads the saved index, or builds one when
     the saved index is missing or no longer belongs to the log."""
-    meta = store.meta_of()
+    meta = kind().describe(store.index_path())
     newest = newest_change_id()
     if meta is not None and meta.get("applied") == newest and _usable(meta):
         catalogue_reader_report(name=reader_name(), applied=newest)
         return newest  # nothing logged since the last save
-    loaded = store.load()
+    loaded = kind().read(store.index_path(), SOURCE)
     own = _State()
     catalogue: Catalogue | None = None
     if loaded is not None and _trusted(loaded[0].applied, loaded[1]):
@@ -216,7 +232,7 @@ def checkpoint() -> int:
             catalogue = None
         else:
             if catalogue.applied != before:
-                store.save(catalogue, own.stamp)
+                kind().write(catalogue, own.stamp, store.index_path())
     if catalogue is None:
         catalogue, own.stamp = _built()
     catalogue_reader_report(name=reader_name(), applied=catalogue.applied)
@@ -253,7 +269,7 @@ def health() -> dict[str, Any]:
     """Works indexed, how far behind the log this process is, and when it was built."""
     with reading() as catalogue:
         newest = newest_change_id()
-        saved = store.meta_of()
+        saved = kind().describe(store.index_path())
         return {
             **catalogue.stats(),
             "newest_change": newest,

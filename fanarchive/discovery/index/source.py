@@ -9,7 +9,6 @@ engagement counts from `works.stats`: the two seams for later issues.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,24 +18,20 @@ from django.db.models import QuerySet
 
 from fanarchive.accounts.models import Pseud
 from fanarchive.discovery.groups import group_pairs
+from fanarchive.discovery.index.columns import (
+    FLAG_NAMES,
+    NUMBER_FIELDS,
+    STAT_NAMES,
+    TEXT_FIELDS,
+    Columns,
+)
 from fanarchive.discovery.index.structures import sorted_unique
 from fanarchive.discovery.tagging import crossover_work_ids, filter_tag_pairs
 from fanarchive.tags.models import Tag
+from fanarchive.tags.selectors import implied_tag_ids
 from fanarchive.works.models import Creatorship, Work
-from fanarchive.works.stats import STAT_NAMES, work_stats
-
-NUMBER_FIELDS = ("updated", "posted", "words", *STAT_NAMES)
-TEXT_FIELDS = ("title", "creator")
-FLAG_NAMES = (
-    "all",
-    "posted",
-    "restricted",
-    "hidden",
-    "complete",
-    "single_chapter",
-    "crossover",
-    "anonymous",
-)
+from fanarchive.works.selectors import newest_change_id
+from fanarchive.works.stats import work_stats
 
 
 def timestamp(moment: datetime | None) -> int:
@@ -45,42 +40,6 @@ def timestamp(moment: datetime | None) -> int:
 
 def title_key(title: str) -> str:
     return title.casefold().strip()
-
-
-@dataclass
-class Columns:
-    """Listing data of a set of works, as columns in `ids` order (tags as sorted pairs)."""
-
-    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    flags: dict[str, np.ndarray] = field(default_factory=dict)
-    languages: list[str] = field(default_factory=list)
-    numbers: dict[str, np.ndarray] = field(default_factory=dict)
-    texts: dict[str, list[str]] = field(default_factory=dict)
-    # Filter tags as parallel arrays (work id, tag id), sorted by work.
-    tag_works: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    tag_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    # The tags the works' main relationships are filed under, the same way.
-    main_works: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    main_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    creators: list[list[int]] = field(default_factory=list)
-    # Groups (collections) each work is listed in, as parallel arrays sorted by work.
-    group_works: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    group_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-
-    def tags_of(self, work_id: int) -> list[int]:
-        low, high = np.searchsorted(self.tag_works, [work_id, work_id + 1])
-        tags: list[int] = self.tag_ids[low:high].tolist()
-        return tags
-
-    def main_tags_of(self, work_id: int) -> list[int]:
-        low, high = np.searchsorted(self.main_works, [work_id, work_id + 1])
-        tags: list[int] = self.main_ids[low:high].tolist()
-        return tags
-
-    def groups_of(self, work_id: int) -> list[int]:
-        low, high = np.searchsorted(self.group_works, [work_id, work_id + 1])
-        groups: list[int] = self.group_ids[low:high].tolist()
-        return groups
 
 
 def tag_types(tag_ids: set[int] | None = None) -> dict[int, str]:
@@ -248,3 +207,40 @@ def _add_tag_types(types: dict[int, str], tag_ids: list[int]) -> None:
     missing = [tag_id for tag_id in tag_ids if tag_id not in types]
     for start in range(0, len(missing), 5000):
         types.update(tag_types(set(missing[start : start + 5000])))
+
+
+class DatabaseSource:
+    """The catalogue's source (`backend.Source`): this archive's database."""
+
+    def newest_change_id(self) -> int:
+        return newest_change_id()
+
+    def highest_work_id(self) -> int:
+        return Work.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    def tag_types(self) -> dict[int, str]:
+        return tag_types()
+
+    def implied(self, types: Mapping[int, str]) -> Mapping[int, set[int]]:
+        return implied_tag_ids(types)
+
+    def columns(
+        self,
+        *,
+        types: dict[int, str],
+        work_ids: list[int] | None = None,
+        id_range: tuple[int, int] | None = None,
+        implied: Mapping[int, set[int]] | None = None,
+    ) -> Columns:
+        return load_columns(types=types, work_ids=work_ids, id_range=id_range, implied=implied)
+
+    def filed_tags(
+        self, *, types: dict[int, str], work_ids: list[int], memo: dict[int, set[int]]
+    ) -> Columns:
+        return load_filed_tags(types=types, work_ids=work_ids, memo=memo)
+
+    def counts(self, work_ids: list[int]) -> Mapping[int, Mapping[str, int]]:
+        return {
+            work_id: {name: getattr(stats, name) for name in STAT_NAMES}
+            for work_id, stats in work_stats(work_ids).items()
+        }

@@ -1,97 +1,130 @@
-"""Saving the catalogue index to disk and loading it back, for a fast start.
+"""Saving the catalogue index to disk and mapping it back into memory, for a fast start.
 
-One numpy `.npz` archive (uncompressed, no pickles) at DATA_DIR/index/catalogue.bin:
-numbers as arrays, bitmaps in roaring's portable serialisation, the rest as JSON.
-The file records the change-log entry it covers (id, work, time), so a process
-loading it can tell whether it belongs to this database and catch up from there.
+One file at DATA_DIR/index/catalogue.bin: a short JSON header (what the file holds and
+the change-log entry it covers: id, work, time) followed by flat arrays, each aligned
+to 64 bytes. Loading maps the file into memory (copy-on-write) instead of reading it:
+the arrays (numbers, each work's tags, the tags' serialised bitmaps, titles) are views
+of the map, so every process of the host, and a restarted one, shares the same pages
+of the page cache. Only what a process changes afterwards becomes its own: a number it
+writes (one page), a bitmap it edits (`structures.Bitmaps.edit`), a work's tags
+(`structures.Ragged` overrides). No pickles: the header is JSON, the arrays numbers.
 """
 
 from __future__ import annotations
 
-import io
 import json
+import mmap
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from django.conf import settings
 from pyroaring import BitMap
 
-from fanarchive.discovery.index.catalogue import Catalogue
-from fanarchive.discovery.index.source import NUMBER_FIELDS, TEXT_FIELDS
-from fanarchive.discovery.index.structures import Ragged
+from fanarchive.discovery.index.backend import Source
+from fanarchive.discovery.index.catalogue import Catalogue, number_dtype
+from fanarchive.discovery.index.columns import NUMBER_FIELDS, TEXT_FIELDS
+from fanarchive.discovery.index.structures import Bitmaps, Ragged, Texts
 
-FORMAT = 4  # 2: groups (collections); 3: the "anonymous" flag; 4: main relationships
+# 2: groups (collections); 3: the "anonymous" flag; 4: main relationships; 5: one
+# memory-mapped file of flat arrays instead of a numpy archive read whole.
+FORMAT = 5
+MAGIC = b"FANARCHIVE-INDEX"
+ALIGN = 64
+# Room left in the per-work arrays for works posted after the save: a new work then
+# writes a page of the map rather than copying every array into the process.
+HEADROOM = 1 / 8
+BITMAP_GROUPS = ("tags", "main_tags", "creators", "groups")
+RAGGED = ("work_tags", "work_main", "work_creators", "work_groups")
 
 
 def index_path() -> Path:
     return Path(settings.DATA_DIR) / "index" / "catalogue.bin"
 
 
-def _bitmaps(prefix: str, bitmaps: dict[Any, BitMap], arrays: dict[str, np.ndarray]) -> list[Any]:
-    keys = list(bitmaps)
-    blobs = [bitmaps[key].serialize() for key in keys]
+def _packed(items: Iterable[tuple[int, int, bytes]], prefix: str) -> dict[str, np.ndarray]:
+    """Arrays of serialised bitmaps: ascending ids, sizes, offsets into one blob."""
+    keys: list[int] = []
+    counts: list[int] = []
+    blobs: list[bytes] = []
+    for key, count, blob in items:
+        keys.append(key)
+        counts.append(count)
+        blobs.append(blob)
     offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
     np.cumsum([len(blob) for blob in blobs], out=offsets[1:])
-    arrays[f"{prefix}_blob"] = np.frombuffer(b"".join(blobs), dtype=np.uint8)
-    arrays[f"{prefix}_offsets"] = offsets
-    return keys
-
-
-def _unbitmaps(prefix: str, keys: list[Any], data: Any) -> dict[Any, BitMap]:
-    blob = data[f"{prefix}_blob"].tobytes()
-    offsets = data[f"{prefix}_offsets"]
     return {
-        key: BitMap.deserialize(blob[offsets[i] : offsets[i + 1]]) for i, key in enumerate(keys)
+        f"{prefix}_keys": np.asarray(keys, dtype=np.int64),
+        f"{prefix}_counts": np.asarray(counts, dtype=np.int64),
+        f"{prefix}_offsets": offsets,
+        f"{prefix}_blob": np.frombuffer(b"".join(blobs), dtype=np.uint8),
     }
 
 
-def _json(value: Any) -> np.ndarray:
-    return np.frombuffer(json.dumps(value).encode(), dtype=np.uint8)
+def _named(bitmaps: dict[str, BitMap], prefix: str) -> tuple[list[str], dict[str, np.ndarray]]:
+    """Bitmaps keyed by name (flags, languages): the names, and the arrays."""
+    names = sorted(bitmaps)
+    items = ((i, len(bitmaps[name]), bitmaps[name].serialize()) for i, name in enumerate(names))
+    return names, _packed(items, prefix)
 
 
-def _unjson(array: np.ndarray) -> Any:
-    return json.loads(array.tobytes().decode())
+def _unnamed(names: list[str], prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, BitMap]:
+    offsets, blob = arrays[f"{prefix}_offsets"], arrays[f"{prefix}_blob"]
+    return {
+        name: BitMap.deserialize(blob[int(offsets[i]) : int(offsets[i + 1])].tobytes())
+        for i, name in enumerate(names)
+    }
+
+
+def _room(catalogue: Catalogue) -> int:
+    """How many work ids the saved per-work arrays cover: every indexed one, plus headroom."""
+    everything = catalogue.flags["all"]
+    needed = (int(everything.max()) + 1) if everything else 1
+    return max(needed + max(1024, int(needed * HEADROOM)), 1)
 
 
 def save(catalogue: Catalogue, stamp: tuple[int, str] | None, path: Path | None = None) -> Path:
-    """Write the index atomically (a temporary file renamed over the old one)."""
+    """Write the index atomically (a temporary file renamed over the old one: processes
+    that mapped the old file keep reading it until they load the new one)."""
     path = path or index_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    size = _room(catalogue)
     arrays: dict[str, np.ndarray] = {}
-    size = len(catalogue.numbers["words"])
     for name in NUMBER_FIELDS:
-        arrays[f"number_{name}"] = catalogue.numbers[name]
-    work_tags = compact(catalogue.work_tags, size)
-    work_creators = compact(catalogue.work_creators, size)
-    work_groups = compact(catalogue.work_groups, size)
-    arrays["work_groups_offsets"], arrays["work_groups_values"] = work_groups
-    arrays["work_tags_offsets"], arrays["work_tags_values"] = work_tags
-    work_main = compact(catalogue.work_main, size)
-    arrays["work_main_offsets"], arrays["work_main_values"] = work_main
-    arrays["work_creators_offsets"], arrays["work_creators_values"] = work_creators
+        values = np.zeros(size, dtype=number_dtype(name))
+        own = catalogue.numbers[name][:size]
+        values[: len(own)] = own
+        arrays[f"number_{name}"] = values
+    for name in RAGGED:
+        offsets, values = compact(getattr(catalogue, name), size)
+        arrays[f"{name}_offsets"], arrays[f"{name}_values"] = offsets, values
+    for name in BITMAP_GROUPS:
+        arrays.update(_packed(getattr(catalogue, name).serialised(), name))
+    flag_names, flag_arrays = _named(catalogue.flags, "flags")
+    language_names, language_arrays = _named(catalogue.languages, "languages")
+    arrays.update(flag_arrays)
+    arrays.update(language_arrays)
+    for name in TEXT_FIELDS:
+        texts = catalogue.texts[name]
+        texts.extend(size)
+        arrays[f"text_{name}_offsets"], arrays[f"text_{name}_blob"] = texts.packed(size)
     meta = {
         "format": FORMAT,
         "applied": catalogue.applied,
         "stamp": stamp,
         "built_at": catalogue.built_at,
         "build_seconds": catalogue.build_seconds,
-        "flags": _bitmaps("flags", catalogue.flags, arrays),
-        "languages": _bitmaps("languages", catalogue.languages, arrays),
-        "tags": _bitmaps("tags", catalogue.tags, arrays),
-        "main_tags": _bitmaps("main_tags", catalogue.main_tags, arrays),
-        "creators": _bitmaps("creators", catalogue.creators, arrays),
-        "groups": _bitmaps("groups", catalogue.groups, arrays),
+        "flags": flag_names,
+        "languages": language_names,
         "tag_type": list(catalogue.tag_type.items()),
     }
-    arrays["meta"] = _json(meta)
-    arrays["texts"] = _json({name: catalogue.texts[name] for name in TEXT_FIELDS})
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".catalogue-")
     try:
         with os.fdopen(handle, "wb") as out:
-            np.savez(out, **arrays)  # type: ignore[arg-type]
+            _write(out, meta, arrays)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -99,74 +132,130 @@ def save(catalogue: Catalogue, stamp: tuple[int, str] | None, path: Path | None 
     return path
 
 
+def _write(out: BinaryIO, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    layout: dict[str, list[Any]] = {}
+    position = 0
+    for name, array in arrays.items():
+        layout[name] = [array.dtype.str, len(array), position]
+        position += -(-array.nbytes // ALIGN) * ALIGN
+    header = json.dumps({"meta": meta, "arrays": layout}).encode()
+    start = -(-(len(MAGIC) + 8 + len(header)) // ALIGN) * ALIGN
+    out.write(MAGIC + len(header).to_bytes(8, "little") + header)
+    out.write(b"\0" * (start - len(MAGIC) - 8 - len(header)))
+    for array in arrays.values():
+        data = np.ascontiguousarray(array).tobytes()
+        out.write(data)
+        out.write(b"\0" * (-(-len(data) // ALIGN) * ALIGN - len(data)))
+
+
 def compact(ragged: Ragged, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """A ragged array's rows below `size` as one CSR pair, its overrides folded in."""
     if not ragged.overridden and len(ragged.offsets) == size + 1:
         return ragged.offsets, ragged.values
+    base = np.asarray(ragged.offsets[: size + 1], dtype=np.int64)
     lengths = np.zeros(size, dtype=np.int64)
-    rows: list[np.ndarray] = []
-    for row in range(size):
-        values = ragged.get(row)
-        lengths[row] = len(values)
-        if len(values):
-            rows.append(values)
+    lengths[: len(base) - 1] = np.diff(base)
+    changed = [row for row in ragged.overridden if row < size]
+    for row in changed:
+        lengths[row] = len(ragged.overrides[row])
     offsets = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    values = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, dtype=np.int32)
+    values = np.zeros(int(offsets[-1]), dtype=np.int32)
+    # Unchanged rows move as whole runs between changed ones.
+    kept = np.ones(size, dtype=bool)
+    kept[changed] = False
+    kept[len(base) - 1 :] = False
+    rows = np.flatnonzero(kept & (lengths > 0))
+    if len(rows):
+        gathered = ragged.gather(BitMap(rows.tolist()))
+        targets = np.repeat(offsets[rows] - np.cumsum(lengths[rows]) + lengths[rows], lengths[rows])
+        targets += np.arange(len(targets))
+        values[targets] = gathered
+    for row in changed:
+        values[offsets[row] : offsets[row + 1]] = ragged.overrides[row]
     return offsets, values
+
+
+def _header(data: bytes | mmap.mmap) -> tuple[dict[str, Any], int] | None:
+    """The file's header and where its arrays start, or None if it is not an index."""
+    if data[: len(MAGIC)] != MAGIC:
+        return None
+    length = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 8], "little")
+    end = len(MAGIC) + 8 + length
+    header: dict[str, Any] = json.loads(bytes(data[len(MAGIC) + 8 : end]).decode())
+    return header, -(-end // ALIGN) * ALIGN
 
 
 def meta_of(path: Path | None = None) -> dict[str, Any] | None:
     """The saved index's description, or None when there is none (or it is unreadable)."""
     path = path or index_path()
     try:
-        with np.load(path) as data:
-            meta: dict[str, Any] = _unjson(data["meta"])
-            return meta
-    except (OSError, ValueError, KeyError):
+        with path.open("rb") as handle:
+            start = handle.read(len(MAGIC) + 8)
+            if start[: len(MAGIC)] != MAGIC:
+                return None
+            length = int.from_bytes(start[len(MAGIC) :], "little")
+            found = _header(start + handle.read(length))
+    except (OSError, ValueError, UnicodeDecodeError):
         return None
+    if found is None:
+        return None
+    meta: dict[str, Any] = found[0]["meta"]
+    return meta
 
 
-def load(path: Path | None = None) -> tuple[Catalogue, tuple[int, str] | None] | None:
-    """The saved index and the change-log stamp it covers, or None."""
+def _mapped(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+    with path.open("rb") as handle:
+        # Copy-on-write: reading shares the page cache; a write stays in this process.
+        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
+    found = _header(data)
+    if found is None:
+        return None
+    header, start = found
+    arrays: dict[str, np.ndarray] = {}
+    for name, (dtype, count, offset) in header["arrays"].items():
+        array = np.frombuffer(data, dtype=np.dtype(dtype), count=count, offset=start + offset)
+        if not name.startswith("number_"):
+            array.flags.writeable = False  # shared pages: nothing but numbers is written
+        arrays[name] = array
+    return header["meta"], arrays
+
+
+def load(
+    path: Path | None = None, source: Source | None = None
+) -> tuple[Catalogue, tuple[int, str] | None] | None:
+    """The saved index (reading changed works from `source`) and the change-log stamp it
+    covers, or None."""
     path = path or index_path()
     try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    try:
-        with np.load(io.BytesIO(raw)) as data:
-            meta = _unjson(data["meta"])
-            if meta.get("format") != FORMAT:
-                return None
-            catalogue = Catalogue()
-            catalogue.applied = meta["applied"]
-            catalogue.built_at = meta["built_at"]
-            catalogue.build_seconds = meta.get("build_seconds", 0.0)
-            for name in NUMBER_FIELDS:
-                catalogue.numbers[name] = data[f"number_{name}"].copy()
-            texts = _unjson(data["texts"])
-            for name in TEXT_FIELDS:
-                catalogue.texts[name] = texts[name]
-            catalogue.flags = _unbitmaps("flags", meta["flags"], data)
-            catalogue.languages = _unbitmaps("languages", meta["languages"], data)
-            catalogue.tags = _unbitmaps("tags", meta["tags"], data)
-            catalogue.main_tags = _unbitmaps("main_tags", meta["main_tags"], data)
-            catalogue.work_main = Ragged(
-                data["work_main_offsets"].copy(), data["work_main_values"].copy()
+        found = _mapped(path)
+        if found is None or found[0].get("format") != FORMAT:
+            return None
+        meta, arrays = found
+        catalogue = Catalogue(source)
+        catalogue.applied = meta["applied"]
+        catalogue.built_at = meta["built_at"]
+        catalogue.build_seconds = meta.get("build_seconds", 0.0)
+        for name in NUMBER_FIELDS:
+            catalogue.numbers[name] = arrays[f"number_{name}"]
+        for name in TEXT_FIELDS:
+            catalogue.texts[name] = Texts(
+                arrays[f"text_{name}_offsets"], arrays[f"text_{name}_blob"]
             )
-            catalogue.creators = _unbitmaps("creators", meta["creators"], data)
-            catalogue.work_tags = Ragged(
-                data["work_tags_offsets"].copy(), data["work_tags_values"].copy()
+        for name in RAGGED:
+            setattr(catalogue, name, Ragged(arrays[f"{name}_offsets"], arrays[f"{name}_values"]))
+        for name in BITMAP_GROUPS:
+            bitmaps = Bitmaps(
+                keys=arrays[f"{name}_keys"],
+                offsets=arrays[f"{name}_offsets"],
+                blob=arrays[f"{name}_blob"],
+                counts=arrays[f"{name}_counts"],
             )
-            catalogue.work_creators = Ragged(
-                data["work_creators_offsets"].copy(), data["work_creators_values"].copy()
-            )
-            catalogue.groups = _unbitmaps("groups", meta["groups"], data)
-            catalogue.work_groups = Ragged(
-                data["work_groups_offsets"].copy(), data["work_groups_values"].copy()
-            )
-            catalogue.tag_type = {int(k): v for k, v in meta["tag_type"]}
-    except (OSError, ValueError, KeyError):
+            setattr(catalogue, name, bitmaps)
+        catalogue.flags = _unnamed(meta["flags"], "flags", arrays)
+        catalogue.languages = _unnamed(meta["languages"], "languages", arrays)
+        catalogue.tag_type = {int(k): v for k, v in meta["tag_type"]}
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
     catalogue.finish()
     stamp = meta.get("stamp")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import array
 import heapq
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import pairwise
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 from pyroaring import BitMap
@@ -215,3 +215,194 @@ def group_bitmaps(keys: np.ndarray, values: np.ndarray) -> dict[int, BitMap]:
             if high > low:  # a bitmap takes its values in any order
                 groups[int(part_keys[low])] = bitmap_of(part_values[low:high])
     return groups
+
+
+# Serialised bytes of frozen bitmaps each process keeps deserialised (`Bitmaps`): the
+# popular tags' bitmaps stay ready; a crawler walking every tag page cannot make a
+# worker hold a private copy of them all.
+BITMAP_CACHE_BYTES = 48 * 1024 * 1024
+
+
+class Bitmaps:
+    """Bitmaps by id (tag, creator, collection), most of them frozen in a saved index.
+
+    The frozen ones stay serialised in the index file's memory map, which every process
+    of the host shares; one is deserialised when asked for and kept in a small cache of
+    this process (`BITMAP_CACHE_BYTES`). A bitmap about to change is copied out once and
+    kept (`edit`), so catching up never writes the shared pages. Readers must not change
+    what `get` or `[]` return.
+    """
+
+    def __init__(
+        self,
+        changed: dict[int, BitMap] | None = None,
+        *,
+        keys: np.ndarray | None = None,
+        offsets: np.ndarray | None = None,
+        blob: np.ndarray | None = None,
+        counts: np.ndarray | None = None,
+    ) -> None:
+        self.changed: dict[int, BitMap] = changed if changed is not None else {}
+        # The frozen part: ascending ids, offsets into `blob` (one more than ids), and
+        # each bitmap's number of works (its size without deserialising it).
+        self.keys = keys if keys is not None else np.zeros(0, dtype=np.int64)
+        self.offsets = offsets if offsets is not None else np.zeros(1, dtype=np.int64)
+        self.blob = blob if blob is not None else np.zeros(0, dtype=np.uint8)
+        self.counts = counts if counts is not None else np.zeros(0, dtype=np.int64)
+        self._cache: dict[int, BitMap] = {}  # insertion order: least recently used first
+        self._cached_bytes = 0
+
+    def _position(self, key: int) -> int:
+        position = int(np.searchsorted(self.keys, key))
+        if position < len(self.keys) and self.keys[position] == key:
+            return position
+        return -1
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, int | np.integer):
+            return False
+        return int(key) in self.changed or self._position(int(key)) >= 0
+
+    @overload
+    def get(self, key: int) -> BitMap | None: ...
+    @overload
+    def get(self, key: int, default: BitMap) -> BitMap: ...
+    def get(self, key: int, default: BitMap | None = None) -> BitMap | None:
+        key = int(key)
+        found = self.changed.get(key)
+        if found is not None:
+            return found
+        cached = self._cache.pop(key, None)
+        if cached is not None:
+            self._cache[key] = cached  # most recently used now
+            return cached
+        position = self._position(key)
+        if position < 0:
+            return default
+        return self._remember(key, self._thaw(position))
+
+    def __getitem__(self, key: int) -> BitMap:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def _thaw(self, position: int) -> BitMap:
+        low, high = int(self.offsets[position]), int(self.offsets[position + 1])
+        return BitMap.deserialize(self.blob[low:high].tobytes())
+
+    def _remember(self, key: int, bitmap: BitMap) -> BitMap:
+        size = len(bitmap) * 2 + 64  # about its serialised size
+        if size > BITMAP_CACHE_BYTES // 4:
+            return bitmap  # a giant: cheaper to read again than to evict everything for
+        self._cache[key] = bitmap
+        self._cached_bytes += size
+        while self._cached_bytes > BITMAP_CACHE_BYTES and self._cache:
+            oldest = next(iter(self._cache))
+            self._cached_bytes -= len(self._cache.pop(oldest)) * 2 + 64
+        return bitmap
+
+    def edit(self, key: int) -> BitMap:
+        """The bitmap of `key` to change (created empty if there is none), kept whole."""
+        key = int(key)
+        found = self.changed.get(key)
+        if found is None:
+            cached = self._cache.pop(key, None)
+            if cached is not None:
+                self._cached_bytes -= len(cached) * 2 + 64
+            position = self._position(key)
+            found = (
+                cached
+                if cached is not None
+                else (self._thaw(position) if position >= 0 else BitMap())
+            )
+            self.changed[key] = found
+        return found
+
+    def __iter__(self) -> Iterator[int]:
+        yield from (int(key) for key in self.keys if int(key) not in self.changed)
+        yield from self.changed
+
+    def __len__(self) -> int:
+        frozen_changed = sum(1 for key in self.changed if self._position(key) >= 0)
+        return len(self.keys) + len(self.changed) - frozen_changed
+
+    def sizes(self) -> Iterator[tuple[int, int]]:
+        """(id, number of works) of every bitmap, without deserialising the frozen ones."""
+        for key, count in zip(self.keys.tolist(), self.counts.tolist(), strict=True):
+            if key not in self.changed:
+                yield key, count
+        for key, bitmap in self.changed.items():
+            yield key, len(bitmap)
+
+    def size(self, key: int) -> int:
+        key = int(key)
+        found = self.changed.get(key)
+        if found is not None:
+            return len(found)
+        position = self._position(key)
+        return int(self.counts[position]) if position >= 0 else 0
+
+    def serialised(self) -> Iterator[tuple[int, int, bytes]]:
+        """(id, number of works, portable serialisation) of every bitmap, ascending ids
+        (for saving)."""
+        for key in sorted(self):
+            position = -1 if key in self.changed else self._position(key)
+            if position >= 0:
+                low, high = int(self.offsets[position]), int(self.offsets[position + 1])
+                yield key, int(self.counts[position]), self.blob[low:high].tobytes()
+            else:
+                bitmap = self.changed[key]
+                yield key, len(bitmap), bitmap.serialize()
+
+
+class Texts:
+    """Strings by work id (sort keys: titles, creators): a UTF-8 blob with offsets, which
+    a saved index keeps in its shared memory map, plus this process's changes."""
+
+    def __init__(self, offsets: np.ndarray | None = None, blob: np.ndarray | None = None):
+        self.offsets = offsets if offsets is not None else np.zeros(1, dtype=np.int64)
+        self.blob = blob if blob is not None else np.zeros(0, dtype=np.uint8)
+        self.changed: dict[int, str] = {}
+        self.size = len(self.offsets) - 1
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> Texts:
+        encoded = [text.encode() for text in texts]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(part) for part in encoded], out=offsets[1:])
+        return cls(offsets, np.frombuffer(b"".join(encoded), dtype=np.uint8))
+
+    def __getitem__(self, work_id: int) -> str:
+        changed = self.changed.get(work_id)
+        if changed is not None:
+            return changed
+        if work_id + 1 < len(self.offsets):
+            low, high = int(self.offsets[work_id]), int(self.offsets[work_id + 1])
+            return self.blob[low:high].tobytes().decode()
+        return ""
+
+    def __setitem__(self, work_id: int, text: str) -> None:
+        self.changed[work_id] = text
+        self.size = max(self.size, work_id + 1)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def extend(self, size: int) -> None:
+        """Room for works up to `size` (each an empty string until set)."""
+        self.size = max(self.size, size)
+
+    def many(self, ids: np.ndarray) -> list[str]:
+        return [self[work_id] for work_id in ids.tolist()]
+
+    def packed(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """(offsets, blob) of the strings of works below `size`, changes included (for
+        saving)."""
+        rows = len(self.offsets) - 1
+        if not self.changed and size >= rows:
+            offsets = np.full(size + 1, self.offsets[-1], dtype=np.int64)
+            offsets[: rows + 1] = self.offsets
+            return offsets, self.blob
+        fresh = Texts.of([self[work_id] for work_id in range(size)])
+        return fresh.offsets, fresh.blob

@@ -8,12 +8,8 @@ from fractions import Fraction
 from typing import Any
 
 from fanarchive.discovery.index.catalogue import Filter
-from fanarchive.discovery.index.facets import (
-    FACET_SIZE,
-    FIXED_TYPES,
-    FREE_TYPES,
-    MAIN_RELATIONSHIP,
-)
+from fanarchive.discovery.index.columns import FIXED_TYPES, FREE_TYPES
+from fanarchive.discovery.index.facets import FACET_SIZE, MAIN_RELATIONSHIP
 from fanarchive.discovery.index.quality import MIN_HITS, QUALITY_SORTS
 from fanarchive.discovery.models import ListingPreference, MutedCreator, MutedTag
 from fanarchive.discovery.tagging import filter_tag_ids
@@ -176,7 +172,7 @@ def reference(
         pairs = sorted(
             ((t, c) for t, c in counts.items() if types[t] == tag_type), key=lambda p: (-p[1], p[0])
         )
-        facets[tag_type.value] = pairs[:FACET_SIZE] if tag_type in FREE_TYPES else pairs
+        facets[tag_type] = pairs[:FACET_SIZE] if tag_type in FREE_TYPES else pairs
     mains = Counter(t for work in found for t in main_tags.get(work.pk, ()))
     facets[MAIN_RELATIONSHIP] = sorted(mains.items(), key=lambda p: (-p[1], p[0]))[:FACET_SIZE]
     return [work.pk for work in found], facets

@@ -8,7 +8,7 @@ import pytest
 
 from fanarchive.core.testing import make_user, make_work
 from fanarchive.discovery import groups
-from fanarchive.discovery.index import store
+from fanarchive.discovery.index import live, store
 from fanarchive.discovery.index.catalogue import Catalogue, Filter, Viewer
 from fanarchive.works.models import Work
 
@@ -49,7 +49,7 @@ def test_the_index_scopes_listings_and_facets_to_groups(membership, tmp_path):
     b = make_work(author, fandoms=["Skyward"])
     c = make_work(author, fandoms=["Other Shores"])
     membership.update({a.pk: [1], b.pk: [1, 2], c.pk: [3]})
-    catalogue = Catalogue.build()
+    catalogue = Catalogue.build(live.SOURCE)
     guest = Viewer()
     found = catalogue.find(Filter(groups=(1,)), guest)
     assert sorted(found.ids) == sorted([a.pk, b.pk]) and found.total == 2
@@ -75,7 +75,7 @@ def test_an_unrevealed_work_is_out_of_every_listing_and_count(membership):
     secret = make_work(author, fandoms=["Hidden Shores"])
     membership[secret.pk] = [1]
     Work.objects.filter(pk=secret.pk).update(unrevealed=True, anonymous_by_collection=True)
-    catalogue = Catalogue.build()
+    catalogue = Catalogue.build(live.SOURCE)
     for viewer in (Viewer(), Viewer(authenticated=True)):
         assert catalogue.find(Filter(), viewer).total == 0
         assert catalogue.find(Filter(groups=(1,)), viewer).facets.get("fandom", []) == []

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fanarchive.core.testing import make_work
-from fanarchive.discovery.index import structures
+from fanarchive.discovery.index import live, structures
 from fanarchive.discovery.index.catalogue import Catalogue, Filter
 from fanarchive.discovery.index.quality import MIN_HITS, QUALITY_SORTS
 from fanarchive.discovery.selectors import viewer_for
@@ -90,7 +90,7 @@ def test_quality_orders_match_brute_force_and_follow_count_changes(
     def run(before, after):
         fake_counts.clear()
         fake_counts.update(zip(ids, before, strict=True))
-        catalogue = Catalogue.build()
+        catalogue = Catalogue.build(live.SOURCE)
         check(catalogue)
         fake_counts.update(zip(ids, after, strict=True))
         catalogue.apply_counts(ids)  # the counts-only change-log path

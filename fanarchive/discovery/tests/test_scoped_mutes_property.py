@@ -114,7 +114,7 @@ def test_scoped_mutes_and_preferences_match_a_brute_force_reference(specs, data)
             hide_anonymous=data.draw(st.booleans()),
             hide_crossovers=hide_crossovers,
         )
-        fresh = Catalogue.build()
+        fresh = Catalogue.build(live.SOURCE)
         for _ in range(3):
             viewer = data.draw(st.sampled_from([reader, reader, AnonymousUser(), users[2]]))
             spec = data.draw(filters(tag_ids, rating_ids, []))

@@ -56,7 +56,8 @@ def index_ids(filter_tag: Tag) -> set[int]:
     from fanarchive.discovery.index.live import reading
 
     with reading() as catalogue:
-        return set(catalogue.matching(Filter(include=(filter_tag.pk,)), Viewer(authenticated=True)))
+        works = catalogue.matching(Filter(include=(filter_tag.pk,)), Viewer(authenticated=True))
+        return set(catalogue.ids(works).tolist())
 
 
 def found(filter_tag: Tag) -> set[int]:

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         with tqdm(total=total, desc="catalogue index", unit="work") as bar:
             catalogue = live.rebuild(progress=bar.update)
         self.stdout.write(
-            f"Indexed {len(catalogue.flags['all']):,} works and {len(catalogue.tags):,} tags "
+            f"Indexed {catalogue.stats()['works']:,} works and {catalogue.stats()['tags']:,} tags "
             f"in {catalogue.build_seconds:.1f} s, up to change {catalogue.applied}; "
             f"saved to {store.index_path()}."
         )
