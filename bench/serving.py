@@ -20,6 +20,7 @@ Also times the first answer after the port listens. Bench only; SQLite, no task 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -167,6 +168,21 @@ def reindex(data_dir: Path) -> None:
         f"reindex: {time.monotonic() - started:.1f} s wall, peak RSS {peak_mb:.0f} MB, "
         f"index file {size_mb:.0f} MB"
     )
+    layout(data_dir / "index" / "catalogue.bin")
+
+
+def layout(path: Path) -> None:
+    """What the saved index holds, in MB by kind of array (from the file's JSON header)."""
+    magic = b"FANARCHIVE-INDEX"
+    with path.open("rb") as handle:
+        start = handle.read(len(magic) + 8)
+        header = json.loads(handle.read(int.from_bytes(start[len(magic) :], "little")))
+    groups: dict[str, float] = {}
+    for name, (dtype, count, _offset) in header["arrays"].items():
+        kind = name.split("_")[0] if name.startswith(("number_", "text_")) else name
+        kind = re.sub(r"_(keys|counts|offsets|blob|values)$", "", kind)
+        groups[kind] = groups.get(kind, 0.0) + count * int(dtype[-1]) / 1e6
+    print("  index file by part: " + ", ".join(f"{k} {v:.0f} MB" for k, v in groups.items()))
 
 
 def main() -> None:

@@ -72,6 +72,11 @@ QUALITY_ORDERS = frozenset(
 )
 
 
+# Tags whose bitmaps a loaded index thaws at once, biggest first: big results' facets
+# intersect them in that order, and the first query to touch each would otherwise pay
+# for its thawing (bench/discovery.py's p99). The rest thaw on use (`Bitmaps`).
+KEPT_TAGS = 4096
+
 # Works reloaded per batch when catching up (`Catalogue.apply`): a query's parameters are
 # bounded (SQLite 32,766, PostgreSQL 65,535), and a wrangling may change 100,000 works.
 APPLY_BATCH = 5000
@@ -218,7 +223,10 @@ class Catalogue:
     build_seconds = 0.0
 
     def finish(self) -> None:
-        """Derived structures: type codes, sort orders, facet size order."""
+        """Derived structures: type codes, sort orders, facet size order, and the biggest
+        tags' bitmaps thawed (a saved index's are serialised until used)."""
+        self.tags.keep_biggest(KEPT_TAGS)
+        self.main_tags.keep_biggest(KEPT_TAGS // 4)
         for tag_id, tag_type in self.tag_type.items():
             self._set_type(tag_id, tag_type)
         everything = ids_of(self.flags["all"])

@@ -27,7 +27,7 @@ from pyroaring import BitMap
 from fanarchive.discovery.index.backend import Source
 from fanarchive.discovery.index.catalogue import Catalogue, number_dtype
 from fanarchive.discovery.index.columns import NUMBER_FIELDS, TEXT_FIELDS
-from fanarchive.discovery.index.structures import Bitmaps, Ragged, Texts
+from fanarchive.discovery.index.structures import Bitmaps, Ragged, Texts, offset_dtype
 
 # 2: groups (collections); 3: the "anonymous" flag; 4: main relationships; 5: one
 # memory-mapped file of flat arrays instead of a numpy archive read whole.
@@ -158,7 +158,7 @@ def compact(ragged: Ragged, size: int) -> tuple[np.ndarray, np.ndarray]:
     changed = [row for row in ragged.overridden if row < size]
     for row in changed:
         lengths[row] = len(ragged.overrides[row])
-    offsets = np.zeros(size + 1, dtype=np.int64)
+    offsets = np.zeros(size + 1, dtype=offset_dtype(int(lengths.sum())))
     np.cumsum(lengths, out=offsets[1:])
     values = np.zeros(int(offsets[-1]), dtype=np.int32)
     # Unchanged rows move as whole runs between changed ones.

@@ -34,6 +34,12 @@ def ids_of(bitmap: BitMap) -> np.ndarray:
     return np.frombuffer(bitmap.to_array(), dtype=np.uint32).astype(np.int64)
 
 
+def offset_dtype(total: int) -> type[np.signedinteger[Any]]:
+    """Offsets into `total` values: 32 bits while they fit (half the memory, and gathering
+    moves half the bytes), else 64."""
+    return np.int32 if total < 2**31 else np.int64
+
+
 class Ragged:
     """A list of small int arrays indexed by work id: compressed rows plus edited overrides.
 
@@ -57,9 +63,7 @@ class Ragged:
             order = np.lexsort((values, rows))
             rows, values = rows[order], values[order]
         counts = np.bincount(rows, minlength=size)
-        # int32 offsets while they fit: gathering then moves half the bytes.
-        dtype = np.int32 if len(values) < 2**31 else np.int64
-        offsets = np.zeros(size + 1, dtype=dtype)
+        offsets = np.zeros(size + 1, dtype=offset_dtype(len(values)))
         np.cumsum(counts, out=offsets[1:])
         return cls(offsets, values.astype(np.int32, copy=False))
 
@@ -251,6 +255,9 @@ class Bitmaps:
         self.counts = counts if counts is not None else np.zeros(0, dtype=np.int64)
         self._cache: dict[int, BitMap] = {}  # insertion order: least recently used first
         self._cached_bytes = 0
+        # Thawed for good (`keep_biggest`): the biggest tags, which big results' facets
+        # intersect one after another.
+        self._kept: dict[int, BitMap] = {}
 
     def _position(self, key: int) -> int:
         position = int(np.searchsorted(self.keys, key))
@@ -270,6 +277,8 @@ class Bitmaps:
     def get(self, key: int, default: BitMap | None = None) -> BitMap | None:
         key = int(key)
         found = self.changed.get(key)
+        if found is None:
+            found = self._kept.get(key)
         if found is not None:
             return found
         cached = self._cache.pop(key, None)
@@ -307,6 +316,8 @@ class Bitmaps:
         key = int(key)
         found = self.changed.get(key)
         if found is None:
+            found = self._kept.pop(key, None)
+        if found is None:
             cached = self._cache.pop(key, None)
             if cached is not None:
                 self._cached_bytes -= len(cached) * 2 + 64
@@ -318,6 +329,17 @@ class Bitmaps:
             )
             self.changed[key] = found
         return found
+
+    def keep_biggest(self, most: int) -> None:
+        """Thaw the `most` biggest frozen bitmaps for good. Called by gunicorn's master
+        before it forks (the index's load), so the workers share them."""
+        if not len(self.keys) or most <= 0:
+            return
+        biggest = np.argsort(-self.counts, kind="stable")[:most]
+        for position in biggest.tolist():
+            key = int(self.keys[position])
+            if key not in self.changed:
+                self._kept[key] = self._thaw(position)
 
     def __iter__(self) -> Iterator[int]:
         yield from (int(key) for key in self.keys if int(key) not in self.changed)
@@ -369,8 +391,9 @@ class Texts:
     @classmethod
     def of(cls, texts: Sequence[str]) -> Texts:
         encoded = [text.encode() for text in texts]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(part) for part in encoded], out=offsets[1:])
+        lengths = np.fromiter((len(part) for part in encoded), dtype=np.int64, count=len(encoded))
+        offsets = np.zeros(len(encoded) + 1, dtype=offset_dtype(int(lengths.sum())))
+        np.cumsum(lengths, out=offsets[1:])
         return cls(offsets, np.frombuffer(b"".join(encoded), dtype=np.uint8))
 
     def __getitem__(self, work_id: int) -> str:
@@ -401,7 +424,7 @@ class Texts:
         saving)."""
         rows = len(self.offsets) - 1
         if not self.changed and size >= rows:
-            offsets = np.full(size + 1, self.offsets[-1], dtype=np.int64)
+            offsets = np.full(size + 1, self.offsets[-1], dtype=self.offsets.dtype)
             offsets[: rows + 1] = self.offsets
             return offsets, self.blob
         fresh = Texts.of([self[work_id] for work_id in range(size)])

@@ -114,3 +114,13 @@ def test_a_damaged_or_old_index_file_is_not_loaded(tmp_path, db, content):
     path = tmp_path / "catalogue.bin"
     path.write_bytes(content)
     assert store.load(path) is None and store.meta_of(path) is None
+
+
+def test_the_biggest_bitmaps_stay_thawed_and_can_still_be_edited():
+    bitmaps = frozen({1: BitMap(range(50)), 2: BitMap([7]), 3: BitMap(range(20))})
+    bitmaps.keep_biggest(2)
+    assert set(bitmaps._kept) == {1, 3}
+    assert bitmaps.get(1) is bitmaps.get(1) and not bitmaps._cache
+    bitmaps.edit(1).discard(0)
+    assert 1 not in bitmaps._kept and bitmaps[1] == BitMap(range(1, 50))
+    assert dict(bitmaps.sizes())[1] == 49
