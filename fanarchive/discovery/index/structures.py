@@ -315,19 +315,18 @@ class Bitmaps:
         """The bitmap of `key` to change (created empty if there is none), kept whole."""
         key = int(key)
         found = self.changed.get(key)
-        if found is None:
-            found = self._kept.pop(key, None)
+        if found is not None:
+            return found
+        found = self._kept.pop(key, None)
         if found is None:
             cached = self._cache.pop(key, None)
             if cached is not None:
                 self._cached_bytes -= len(cached) * 2 + 64
-            position = self._position(key)
-            found = (
-                cached
-                if cached is not None
-                else (self._thaw(position) if position >= 0 else BitMap())
-            )
-            self.changed[key] = found
+                found = cached
+            else:
+                position = self._position(key)
+                found = self._thaw(position) if position >= 0 else BitMap()
+        self.changed[key] = found
         return found
 
     def keep_biggest(self, most: int) -> None:
