@@ -59,12 +59,13 @@ SORTS = (
     "bookmarks",
     *QUALITY_SORTS,  # kudos per hit, bookmarks per kudos (`index.quality`)
 )
-# Counts and word totals fit 32 bits (half the memory of 64); times are unix seconds.
-WIDE_NUMBERS = frozenset({"updated", "posted"})
+# Every number fits 32 bits (half the memory of 64): counts and word totals signed, times
+# (unix seconds, never before 1970) unsigned, which lasts until 2106.
+TIMES = frozenset({"updated", "posted"})
 
 
-def number_dtype(name: str) -> type[np.signedinteger[Any]]:
-    return np.int64 if name in WIDE_NUMBERS else np.int32
+def number_dtype(name: str) -> type[np.integer[Any]]:
+    return np.uint32 if name in TIMES else np.int32
 
 
 QUALITY_ORDERS = frozenset(
@@ -260,10 +261,10 @@ class Catalogue:
         return lambda work_id: int(self.numbers[name][work_id])
 
     def _text_keys(self, name: str) -> Callable[[np.ndarray], Any]:
-        return lambda ids: self.texts[name].many(np.asarray(ids))
+        return lambda ids: self.texts[name].sort_keys(np.asarray(ids))
 
     def _text_key(self, name: str) -> Callable[[int], Any]:
-        return lambda work_id: self.texts[name][work_id]
+        return lambda work_id: self.texts[name].sort_key(work_id)
 
     def _grow(self, size: int) -> None:
         current = len(self.numbers["words"])

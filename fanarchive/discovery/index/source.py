@@ -122,8 +122,9 @@ def load_columns(
     }
     columns.languages = list(languages)
     columns.numbers = {
-        "updated": np.asarray(updated, dtype=np.int64),
-        "posted": np.asarray(first_posted, dtype=np.int64),
+        # The index keeps times as unsigned 32-bit seconds: none before 1970.
+        "updated": np.maximum(np.asarray(updated, dtype=np.int64), 0),
+        "posted": np.maximum(np.asarray(first_posted, dtype=np.int64), 0),
         "words": np.asarray(words, dtype=np.int64),
     }
     stats = work_stats(ids)

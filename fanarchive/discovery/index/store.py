@@ -26,12 +26,13 @@ from pyroaring import BitMap
 
 from fanarchive.discovery.index.backend import Source
 from fanarchive.discovery.index.catalogue import Catalogue, number_dtype
-from fanarchive.discovery.index.columns import NUMBER_FIELDS, TEXT_FIELDS
+from fanarchive.discovery.index.columns import NUMBER_FIELDS, TAG_TYPES, TEXT_FIELDS
 from fanarchive.discovery.index.structures import Bitmaps, Ragged, Texts, offset_dtype
 
 # 2: groups (collections); 3: the "anonymous" flag; 4: main relationships; 5: one
-# memory-mapped file of flat arrays instead of a numpy archive read whole.
-FORMAT = 5
+# memory-mapped file of flat arrays instead of a numpy archive read whole; 6: tag types
+# as arrays.
+FORMAT = 6
 MAGIC = b"FANARCHIVE-INDEX"
 ALIGN = 64
 # Room left in the per-work arrays for works posted after the save: a new work then
@@ -119,8 +120,19 @@ def save(catalogue: Catalogue, stamp: tuple[int, str] | None, path: Path | None 
         "build_seconds": catalogue.build_seconds,
         "flags": flag_names,
         "languages": language_names,
-        "tag_type": list(catalogue.tag_type.items()),
     }
+    # Tag types as two arrays (ids, codes in `columns.TAG_TYPES` order; 0 for a type the
+    # index does not file by), not a JSON list of pairs: millions of tags parse to
+    # millions of objects.
+    arrays["tag_ids"] = np.fromiter(
+        catalogue.tag_type, dtype=np.int64, count=len(catalogue.tag_type)
+    )
+    codes = {tag_type: code for code, tag_type in enumerate(TAG_TYPES, start=1)}
+    arrays["tag_codes"] = np.fromiter(
+        (codes.get(tag_type, 0) for tag_type in catalogue.tag_type.values()),
+        dtype=np.int8,
+        count=len(catalogue.tag_type),
+    )
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".catalogue-")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -254,7 +266,14 @@ def load(
             setattr(catalogue, name, bitmaps)
         catalogue.flags = _unnamed(meta["flags"], "flags", arrays)
         catalogue.languages = _unnamed(meta["languages"], "languages", arrays)
-        catalogue.tag_type = {int(k): v for k, v in meta["tag_type"]}
+        names = ("", *TAG_TYPES)
+        catalogue.tag_type = dict(
+            zip(
+                arrays["tag_ids"].tolist(),
+                (names[code] for code in arrays["tag_codes"].tolist()),
+                strict=True,
+            )
+        )
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
     catalogue.finish()

@@ -124,3 +124,16 @@ def test_the_biggest_bitmaps_stay_thawed_and_can_still_be_edited():
     bitmaps.edit(1).discard(0)
     assert 1 not in bitmaps._kept and bitmaps[1] == BitMap(range(1, 50))
     assert dict(bitmaps.sizes())[1] == 49
+
+
+def test_sort_keys_are_cut_from_the_blob_as_one_at_a_time_would_be():
+    titles = ["", "zebra", "Ärger", "a" * 100, "alpha", "ähnlich", "b"]
+    texts = Texts.of(titles)
+    texts[4] = "omega"  # changed since the save
+    ids = np.array([6, 0, 3, 4, 2, 9, 1, 5])  # 9: beyond the saved rows
+    keys = texts.sort_keys(ids)
+    assert keys.tolist() == [texts.sort_key(i) for i in ids.tolist()]
+    assert len(texts.sort_key(3)) == structures.SORT_KEY_BYTES
+    # Byte order is character order: sorting keys sorts the strings.
+    ordered = [int(i) for i in ids[np.lexsort((ids, keys))]]
+    assert [texts[i] for i in ordered] == sorted(texts[i] for i in ids.tolist())
