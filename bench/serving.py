@@ -138,6 +138,10 @@ def measure(data_dir: Path, workers: int, preload: bool) -> dict[str, Any]:
             "first_request_s": first,
             "ready_s": ready,
             "host_pss_mb": (master["Pss"] + sum(r["Pss"] for r in worker_rollups)) / 1024,
+            # The anonymous part must fit in memory; the file part is the index file's
+            # pages in the page cache, which the kernel may drop and read again.
+            "host_anon_mb": (master["Pss_Anon"] + sum(r["Pss_Anon"] for r in worker_rollups))
+            / 1024,
             "worker_private_mb": max(
                 (r["Private_Clean"] + r["Private_Dirty"]) / 1024 for r in worker_rollups
             ),
@@ -221,12 +225,13 @@ def main() -> None:
             print(
                 f"built {args.works:,} works and their index in {time.monotonic() - started:.0f} s"
             )
-        print("workers  preload  host PSS  worker private  worker RSS  first answer")
+        print("workers  preload  host PSS  of it anon  worker private  worker RSS  first answer")
         for workers in args.workers:
             for preload in (True,) if args.no_compare else (True, False):
                 r = measure(workdir, workers, preload)
                 print(
                     f"{workers:>7}  {'yes' if preload else 'no':>7}  {r['host_pss_mb']:>6.0f} MB"
+                    f"  {r['host_anon_mb']:>7.0f} MB"
                     f"  {r['worker_private_mb']:>11.0f} MB  {r['worker_rss_mb']:>7.0f} MB"
                     f"  {r['first_request_s'] * 1000:>9.0f} ms"
                 )
