@@ -133,6 +133,7 @@ def test_the_gunicorn_hooks_start_and_stop_one_supervisor(monkeypatch) -> None:
             def info(cls, message: str) -> None:
                 cls.messages.append(message)
 
+    gunicorn_conf.on_starting(Server)
     gunicorn_conf.when_ready(Server)
     supervisor = gunicorn_conf._supervisor
     assert supervisor is not None
@@ -141,7 +142,7 @@ def test_the_gunicorn_hooks_start_and_stop_one_supervisor(monkeypatch) -> None:
     assert supervisor.process is not None and supervisor.process.poll() is not None
     assert prepared == [True]
     assert Server.log.messages[0] == "Loading what the workers share (the catalogue index)…"
-    assert Server.log.messages[1].endswith("starting the workers")
+    assert Server.log.messages[1].endswith("opening the port")
     assert Server.log.messages[2:] == [
         "Started the background task worker",
         "Stopped the background task worker",

@@ -259,9 +259,11 @@ def test_serve_really_serves(tmp_path: Path) -> None:
     output = _read(tmp_path)
     assert f"http://127.0.0.1:{port}/" in output
     assert DEMO_PASSWORD in output
-    # The index was ready before the first worker started, not built in a request.
+    # The index was ready before the first worker started, not built in a request...
     assert "Loading what the workers share (the catalogue index)" in output
-    assert output.index("starting the workers") < output.index("Booting worker")
+    # ...and before gunicorn opened its port, so no request waited for it either.
+    assert output.index("opening the port") < output.index("Listening at")
+    assert output.index("opening the port") < output.index("Booting worker")
     # The background task worker ran beside the server and stopped with it.
     assert WORKER_STARTED in output
     started = re.search(r"Started the task worker \(pid (\d+)\)", output)
