@@ -23,3 +23,10 @@ class WorksConfig(AppConfig):
 
         pages_change_with(catalogue_version)
         pages_vary_by(guest_page_variant)
+        # Use counts (autocomplete's order) are recounted by a task, queued once a day.
+        from fanarchive.core.worker import while_working
+        from fanarchive.works.tag_count_tasks import RECOUNT_SECONDS, tags_recount_queue
+
+        while_working(
+            tags_recount_queue, every=RECOUNT_SECONDS, what="Queueing the tags' use counts"
+        )

@@ -1,8 +1,9 @@
 """The tags' use counts: how many public works carry each tag directly.
 
 `Tag.use_count` orders autocomplete suggestions only; it is a cache refreshed from the
-works (`fanarchive tags_recount`, from cron and after big imports) rather than kept
-exact on every work save, so it is written here, in the layer that owns WorkTag.
+works (a background task each host's worker queues daily, `works.tag_count_tasks`, and
+`fanarchive tags_recount` after big imports) rather than kept exact on every work save,
+so it is written here, in the layer that owns WorkTag.
 """
 
 from __future__ import annotations
