@@ -199,6 +199,11 @@ def main() -> None:
         "in its folder's `index`) instead of generating one; it is rebuilt, not deleted",
     )
     parser.add_argument("--no-compare", action="store_true", help="skip the runs without --preload")
+    parser.add_argument(
+        "--keep-index",
+        action="store_true",
+        help="with --reuse-dir: measure the index saved there (bench/discovery.py built it)",
+    )
     parser.add_argument("--build-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_child:
@@ -206,7 +211,9 @@ def main() -> None:
         return
     workdir = Path(args.reuse_dir or tempfile.mkdtemp(prefix="fanarchive-bench-serving-"))
     try:
-        if args.reuse_dir:
+        if args.reuse_dir and args.keep_index:
+            layout(workdir / "index" / "catalogue.bin")
+        elif args.reuse_dir:
             reindex(workdir)
         else:
             started = time.monotonic()
