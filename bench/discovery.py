@@ -524,18 +524,22 @@ def run_index(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     # The build runs in a process of its own, as `fanarchive reindex` does, so its peak
     # memory is the build's alone (not the generator's); this process then loads the
     # saved index, as every web worker does.
-    child = subprocess.run(  # noqa: S603
-        [sys.executable, __file__, "--build-child", "--child-data", str(data_dir)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    built = json.loads(child.stdout.strip().splitlines()[-1])
-    build = built["seconds"]
-    print(
-        f"Index build (own process): {build:.1f} s incl. saving; "
-        f"peak memory (max RSS) {built['peak_mb']:.0f} MB"
-    )
+    if reusing and args.keep_index and live.saved_index_usable():
+        build = 0.0  # measured by the run that saved it
+        print("Index build: skipped (--keep-index: the saved index is this archive's)")
+    else:
+        child = subprocess.run(  # noqa: S603
+            [sys.executable, __file__, "--build-child", "--child-data", str(data_dir)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        built = json.loads(child.stdout.strip().splitlines()[-1])
+        build = built["seconds"]
+        print(
+            f"Index build (own process): {build:.1f} s incl. saving; "
+            f"peak memory (max RSS) {built['peak_mb']:.0f} MB"
+        )
     before = rss_mb()
     started = time.monotonic()
     with live.reading() as catalogue:
@@ -807,6 +811,11 @@ def main() -> None:
     parser.add_argument("--skip-index", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-fulltext", action="store_true")
+    parser.add_argument(
+        "--keep-index",
+        action="store_true",
+        help="with --reuse-dir: query the index saved there instead of building it again",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--fulltext-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build-child", action="store_true", help=argparse.SUPPRESS)
