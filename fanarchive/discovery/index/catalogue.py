@@ -76,7 +76,7 @@ QUALITY_ORDERS = frozenset(
 # Tags whose bitmaps a loaded index thaws at once, biggest first: big results' facets
 # intersect them in that order, and the first query to touch each would otherwise pay
 # for its thawing (bench/discovery.py's p99). The rest thaw on use (`Bitmaps`).
-KEPT_TAGS = 4096
+KEPT_TAGS = 32768
 
 # Works reloaded per batch when catching up (`Catalogue.apply`): a query's parameters are
 # bounded (SQLite 32,766, PostgreSQL 65,535), and a wrangling may change 100,000 works.
