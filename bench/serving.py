@@ -20,7 +20,6 @@ Also times the first answer after the port listens. Bench only; SQLite, no task 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import resource
@@ -33,6 +32,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -176,16 +177,17 @@ def reindex(data_dir: Path) -> None:
 
 
 def layout(path: Path) -> None:
-    """What the saved index holds, in MB by kind of array (from the file's JSON header)."""
-    magic = b"FANARCHIVE-INDEX"
-    with path.open("rb") as handle:
-        start = handle.read(len(magic) + 8)
-        header = json.loads(handle.read(int.from_bytes(start[len(magic) :], "little")))
+    """What the saved index holds, in MB by kind of array (from the file's header)."""
+    from fanarchive.discovery.index.store import header_of
+
+    header = header_of(path)
+    if header is None:
+        raise SystemExit(f"{path} is not a saved index")
     groups: dict[str, float] = {}
     for name, (dtype, count, _offset) in header["arrays"].items():
         kind = name.split("_")[0] if name.startswith(("number_", "text_")) else name
         kind = re.sub(r"_(keys|counts|offsets|blob|values)$", "", kind)
-        groups[kind] = groups.get(kind, 0.0) + count * int(dtype[-1]) / 1e6
+        groups[kind] = groups.get(kind, 0.0) + count * np.dtype(dtype).itemsize / 1e6
     print("  index file by part: " + ", ".join(f"{k} {v:.0f} MB" for k, v in groups.items()))
 
 

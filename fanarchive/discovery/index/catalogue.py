@@ -275,8 +275,6 @@ class Catalogue:
             grown = np.zeros(size, dtype=self.numbers[name].dtype)
             grown[:current] = self.numbers[name]
             self.numbers[name] = grown
-        for name in TEXT_FIELDS:
-            self.texts[name].extend(size)
 
     def _set_type(self, tag_id: int, tag_type: str) -> None:
         if tag_id >= len(self.type_code):

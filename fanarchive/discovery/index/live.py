@@ -49,7 +49,6 @@ CHECKPOINT_SECONDS = 15 * 60.0
 _lock = threading.RLock()
 # Where every index of this process reads works from.
 SOURCE = DatabaseSource()
-Catalogue = CatalogueBackend  # what this module holds, whichever backend it is
 
 
 def kind() -> BackendKind:
@@ -59,7 +58,7 @@ def kind() -> BackendKind:
 
 class _State:
     def __init__(self) -> None:
-        self.catalogue: Catalogue | None = None
+        self.catalogue: CatalogueBackend | None = None
         self.stamp: tuple[int, str] | None = None  # (work id, time) of the applied change
         self.gaps: dict[int, float] = {}
         self.checked_at = 0.0
@@ -89,7 +88,9 @@ def _trusted(applied: int, stamp: tuple[int, str] | None) -> bool:
     return stamp is not None and _stamp_of(applied) == tuple(stamp)
 
 
-def _built(*, progress: Any = None, save: bool = True) -> tuple[Catalogue, tuple[int, str] | None]:
+def _built(
+    *, progress: Any = None, save: bool = True
+) -> tuple[CatalogueBackend, tuple[int, str] | None]:
     """A fresh index of the database and the stamp of the change it covers, saved."""
     catalogue = kind().build(SOURCE, progress=progress)
     stamp = _stamp_of(catalogue.applied) if catalogue.applied else None
@@ -98,7 +99,7 @@ def _built(*, progress: Any = None, save: bool = True) -> tuple[Catalogue, tuple
     return catalogue, stamp
 
 
-def rebuild(*, progress: Any = None, save: bool = True) -> Catalogue:
+def rebuild(*, progress: Any = None, save: bool = True) -> CatalogueBackend:
     """Build a fresh index from the database, save it, and make it this process's index."""
     catalogue, stamp = _built(progress=progress, save=save)
     if save:
@@ -124,7 +125,7 @@ def _settle() -> None:
     gc.freeze()
 
 
-def _start() -> Catalogue:
+def _start() -> CatalogueBackend:
     loaded = kind().read(store.index_path(), SOURCE)
     if loaded is not None and _trusted(loaded[0].applied, loaded[1]):
         state.catalogue, state.stamp, state.gaps = loaded[0], loaded[1], {}
@@ -148,7 +149,7 @@ def _usable(meta: dict[str, Any] | None) -> bool:
     return _trusted(int(meta.get("applied", 0)), tuple(stamp) if stamp else None)
 
 
-def preload() -> Catalogue:
+def preload() -> CatalogueBackend:
     """Make this process's index ready now: gunicorn's master calls it before forking its
     workers (`core.gunicorn.before_workers_fork`), so each starts with it, caught up,
     and shares its memory rather than loading a copy of its own on its first request."""
@@ -156,7 +157,7 @@ def preload() -> Catalogue:
         return catalogue
 
 
-def catch_up(catalogue: Catalogue) -> Catalogue:
+def catch_up(catalogue: CatalogueBackend) -> CatalogueBackend:
     """Apply the change log's new entries. If the log no longer holds the entry this index
     applied, start again from the saved index (a checkpoint), or rebuild."""
     try:
@@ -172,7 +173,7 @@ def catch_up(catalogue: Catalogue) -> Catalogue:
     return catalogue
 
 
-def _apply_log(catalogue: Catalogue, on: _State) -> None:
+def _apply_log(catalogue: CatalogueBackend, on: _State) -> None:
     """Apply the log's entries past `catalogue.applied` (and its remembered gaps)."""
     now = time.monotonic()
     on.gaps = {gap: seen for gap, seen in on.gaps.items() if now - seen < GAP_SECONDS}
@@ -222,7 +223,7 @@ def checkpoint() -> int:
         return newest  # nothing logged since the last save
     loaded = kind().read(store.index_path(), SOURCE)
     own = _State()
-    catalogue: Catalogue | None = None
+    catalogue: CatalogueBackend | None = None
     if loaded is not None and _trusted(loaded[0].applied, loaded[1]):
         catalogue, own.stamp = loaded
         before = catalogue.applied
@@ -247,7 +248,7 @@ def checkpoint_and_prune() -> int:
 
 
 @contextmanager
-def reading() -> Iterator[Catalogue]:
+def reading() -> Iterator[CatalogueBackend]:
     """This process's index, caught up, held still while the caller reads it."""
     with _lock:
         catalogue = state.catalogue or _start()

@@ -109,9 +109,8 @@ def save(catalogue: Catalogue, stamp: tuple[int, str] | None, path: Path | None 
     arrays.update(flag_arrays)
     arrays.update(language_arrays)
     for name in TEXT_FIELDS:
-        texts = catalogue.texts[name]
-        texts.extend(size)
-        arrays[f"text_{name}_offsets"], arrays[f"text_{name}_blob"] = texts.packed(size)
+        packed = catalogue.texts[name].packed(size)
+        arrays[f"text_{name}_offsets"], arrays[f"text_{name}_blob"] = packed
     meta = {
         "format": FORMAT,
         "applied": catalogue.applied,
@@ -144,20 +143,23 @@ def save(catalogue: Catalogue, stamp: tuple[int, str] | None, path: Path | None 
     return path
 
 
+def _aligned(size: int) -> int:
+    """`size` rounded up to a multiple of `ALIGN`."""
+    return -(-size // ALIGN) * ALIGN
+
+
 def _write(out: BinaryIO, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
     layout: dict[str, list[Any]] = {}
     position = 0
     for name, array in arrays.items():
         layout[name] = [array.dtype.str, len(array), position]
-        position += -(-array.nbytes // ALIGN) * ALIGN
+        position += _aligned(array.nbytes)
     header = json.dumps({"meta": meta, "arrays": layout}).encode()
-    start = -(-(len(MAGIC) + 8 + len(header)) // ALIGN) * ALIGN
-    out.write(MAGIC + len(header).to_bytes(8, "little") + header)
-    out.write(b"\0" * (start - len(MAGIC) - 8 - len(header)))
+    start = MAGIC + len(header).to_bytes(8, "little") + header
+    out.write(start + b"\0" * (_aligned(len(start)) - len(start)))
     for array in arrays.values():
         data = np.ascontiguousarray(array).tobytes()
-        out.write(data)
-        out.write(b"\0" * (-(-len(data) // ALIGN) * ALIGN - len(data)))
+        out.write(data + b"\0" * (_aligned(len(data)) - len(data)))
 
 
 def compact(ragged: Ragged, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -189,18 +191,18 @@ def compact(ragged: Ragged, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _header(data: bytes | mmap.mmap) -> tuple[dict[str, Any], int] | None:
-    """The file's header and where its arrays start, or None if it is not an index."""
+    """The header at the start of `data` and where its arrays start, or None if `data`
+    is not an index."""
     if data[: len(MAGIC)] != MAGIC:
         return None
-    length = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 8], "little")
-    end = len(MAGIC) + 8 + length
-    header: dict[str, Any] = json.loads(bytes(data[len(MAGIC) + 8 : end]).decode())
-    return header, -(-end // ALIGN) * ALIGN
+    end = len(MAGIC) + 8 + int.from_bytes(data[len(MAGIC) : len(MAGIC) + 8], "little")
+    header = json.loads(bytes(data[len(MAGIC) + 8 : end]).decode())
+    return (header, _aligned(end)) if isinstance(header, dict) else None
 
 
-def meta_of(path: Path | None = None) -> dict[str, Any] | None:
-    """The saved index's description, or None when there is none (or it is unreadable)."""
-    path = path or index_path()
+def header_of(path: Path) -> dict[str, Any] | None:
+    """A saved index's header (its description, "meta", and where each array lies,
+    "arrays"), reading no more of the file; None when it is missing or not an index."""
     try:
         with path.open("rb") as handle:
             start = handle.read(len(MAGIC) + 8)
@@ -210,10 +212,14 @@ def meta_of(path: Path | None = None) -> dict[str, Any] | None:
             found = _header(start + handle.read(length))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
-    if found is None:
-        return None
-    meta: dict[str, Any] = found[0]["meta"]
-    return meta
+    return found[0] if found is not None else None
+
+
+def meta_of(path: Path | None = None) -> dict[str, Any] | None:
+    """The saved index's description, or None when there is none (or it is unreadable)."""
+    header = header_of(path or index_path())
+    meta = header.get("meta") if header is not None else None
+    return meta if isinstance(meta, dict) else None
 
 
 def _mapped(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:

