@@ -1,5 +1,6 @@
 """Guests' pages over HTTP at 64 connections: gunicorn alone, the shipped nginx
-configuration, and nginx serving the same HTML as a static file, side by side.
+configuration, and nginx serving the same HTML as a static file, side by side: `/works/`,
+a fandom's works page and a work page.
 
     nice .venv/bin/python bench/guest_pages_http.py --works 20000
 
@@ -7,7 +8,8 @@ Needs nginx and wrk from Debian (`apt-get install -y nginx wrk`; the bench says 
 they are missing). Builds a throwaway archive with discovery's generator, starts
 `fanarchive serve` on it (two workers, no task worker), and an nginx of its own on a free
 port with `deploy/nginx/fanarchive.conf`'s cache and proxy settings (plain HTTP, paths in
-the bench's directory). For `/works/` and a fandom's works page it runs `wrk -t2 -c64`:
+the bench's directory). Every work gets a 600-word chapter (as bench/backup.py does). For
+each page it runs `wrk -t2 -c64`:
 
 - against gunicorn directly (pages from the archive's shared cache), with the CPU the
   gunicorn processes spent per request (from /proc);
@@ -145,7 +147,9 @@ import sys; sys.path[:0] = [{str(ROOT / "bench")!r}, {str(ROOT)!r}]
 from _django import setup_django
 setup_django({str(data)!r})
 from discovery import generate
+from backup import add_chapters_and_kudos
 generate({args.works})
+add_chapters_and_kudos(600)  # work pages need a chapter to show
 """,
         ],
         env=env,
@@ -169,9 +173,12 @@ generate({args.works})
         with urllib.request.urlopen(f"http://127.0.0.1:{upstream}/works/") as page:
             html = page.read()
         fandom = re.search(rb'href="(/tags/\d+/works/)"', html)
+        work = re.search(rb'href="(/works/\d+/)"', html)
         pages = {"/works/": "/works/"}
         if fandom:
             pages["a fandom's works page"] = fandom.group(1).decode()
+        if work:
+            pages["a work page"] = work.group(1).decode()
         script = workdir / "first-failure.lua"
         script.write_text(FIRST_FAILURE)
         static_dir = workdir / "www"

@@ -27,10 +27,26 @@ REQUEST_TIMEOUT = 60
 _before_fork: list[Callable[[], object]] = []
 
 
+# What each worker does first, just after the fork (`in_each_worker`).
+_after_fork: list[Callable[[], object]] = []
+
+
 def before_workers_fork(hook: Callable[[], object]) -> None:
     """Have gunicorn's master call `hook()` before it forks the workers (once per hook)."""
     if hook not in _before_fork:
         _before_fork.append(hook)
+
+
+def in_each_worker(hook: Callable[[], object]) -> None:
+    """Have each gunicorn worker call `hook()` just after it is forked (once per hook)."""
+    if hook not in _after_fork:
+        _after_fork.append(hook)
+
+
+def prepare_worker() -> None:
+    """Run the hooks registered with `in_each_worker` (gunicorn's `post_fork`)."""
+    for hook in _after_fork:
+        hook()
 
 
 def warm_django() -> int:

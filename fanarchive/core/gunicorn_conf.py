@@ -17,7 +17,7 @@ import os
 import time
 from typing import Any
 
-from fanarchive.core.gunicorn import NO_TASK_WORKER_ENV, prepare_before_fork
+from fanarchive.core.gunicorn import NO_TASK_WORKER_ENV, prepare_before_fork, prepare_worker
 from fanarchive.core.worker import WorkerSupervisor, worker_process_argv
 
 _supervisor: WorkerSupervisor | None = None
@@ -31,6 +31,12 @@ def on_starting(server: Any) -> None:
     server.log.info("Loading what the workers share (the catalogue index)…")
     prepare_before_fork()
     server.log.info(f"Ready in {time.monotonic() - started:.1f} s; opening the port")
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """In each worker, just forked: what apps registered with `core.gunicorn.in_each_worker`
+    (the catalogue's catch-up thread, which would not survive a fork)."""
+    prepare_worker()
 
 
 def when_ready(server: Any) -> None:

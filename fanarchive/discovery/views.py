@@ -177,7 +177,7 @@ def _chosen(form: FilterForm) -> dict[str, set[str]]:
     }
 
 
-def searched(request: HttpRequest) -> bool:
+def searched(request: HttpRequest, **_: object) -> bool:
     """A full-text search: its hits follow the search documents, which a big wrangling
     rewrites in the background, after the versions a cached page is keyed by."""
     return bool(request.GET.get("q", "").strip())

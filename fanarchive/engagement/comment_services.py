@@ -313,7 +313,9 @@ def comment_update(*, user: User, comment: Comment, text: str) -> Comment:
                 comment.held_reason = held
                 fields += ["state", "held_reason"]
         comment.save(update_fields=fields)
-        if was_counted and comment.state == CommentState.HELD:
+        if was_counted:
+            # Its count went down (held), or its text changed on the work's page: either
+            # way the page guests are served from the cache is stale (`work_page_version`).
             catalogue_counts_changed(work_ids=[comment.work_id])
     return comment
 
@@ -370,6 +372,7 @@ def _set_frozen(*, user: User, comment: Comment, frozen: bool) -> Comment:
             level = list(Comment.objects.filter(parent_id__in=level).values_list("id", flat=True))
             ids += level
         Comment.objects.filter(id__in=ids).update(frozen=frozen)
+        catalogue_counts_changed(work_ids=[comment.work_id])  # the work's page changed
     comment.frozen = frozen
     return comment
 

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -64,17 +64,36 @@ def hit_record(*, work: Work, user: User | None, visitor: str) -> bool:
     """
     if not work.posted or work.hidden_by_admin:
         return False
-    day = timezone.now().date()
-    key = (work.pk, visitor, day.isoformat())
-    with _seen_lock:
-        if key in _seen:
-            return False
+    if _seen_today(work.pk, visitor):
+        return False
     if user is not None and is_creator(user, work):
         return False
+    return _count(work.pk, visitor)
+
+
+def hit_record_of_cached_page(*, work_id: int, visitor: str) -> bool:
+    """`hit_record` for a guest served the work's page from the shared page cache: the page
+    was kept only when the work was posted and visible, and stays cached only while it is
+    (its key follows the work's change log), and a guest creates nothing."""
+    return _count(work_id, visitor)
+
+
+def _today_key(work_id: int, visitor: str) -> tuple[int, str, str]:
+    return (work_id, visitor, timezone.now().date().isoformat())
+
+
+def _seen_today(work_id: int, visitor: str) -> bool:
+    with _seen_lock:
+        return _today_key(work_id, visitor) in _seen
+
+
+def _count(work_id: int, visitor: str) -> bool:
+    key = _today_key(work_id, visitor)
     if not _remember(key):
         return False
     created = HitMark.objects.bulk_create(
-        [HitMark(work=work, visitor=visitor, day=day)], ignore_conflicts=True
+        [HitMark(work_id=work_id, visitor=visitor, day=date.fromisoformat(key[2]))],
+        ignore_conflicts=True,
     )
     hits_flush_schedule()
     return bool(created)

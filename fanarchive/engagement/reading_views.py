@@ -11,11 +11,15 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fanarchive.core.page_cache import guest_page_cached
 from fanarchive.core.views import authenticated_user
 from fanarchive.engagement.forms import CommentForm
+from fanarchive.engagement.hit_services import hit_record_of_cached_page
 from fanarchive.engagement.reading import reading_context
 from fanarchive.engagement.reading_services import work_opened
+from fanarchive.engagement.selectors import guest_gave_kudos
 from fanarchive.engagement.visitors import guest_key, visitor_key
+from fanarchive.tags.selectors import wrangling_version
 from fanarchive.works import selectors, series_selectors
 from fanarchive.works.models import Work
 from fanarchive.works.views import adult_gate
@@ -75,9 +79,33 @@ def _reading_page(
     )
 
 
+# Guests' reading pages come from the shared page cache (`core.page_cache`), keyed by what
+# the page shows: the work's (and its series') change log and the tags' wrangling, not
+# every change in the archive. A guest who left kudos on the work gets a page of their own
+# (its kudos button says so), rendered each time and kept by no cache. Served from the
+# cache, a page still counts the guest's hit.
+
+
+def _page_version(request: HttpRequest, work_id: int, **_: object) -> object:
+    return (selectors.work_page_version(work_id), wrangling_version())
+
+
+def _left_kudos(request: HttpRequest, work_id: int, **_: object) -> bool:
+    return guest_gave_kudos(work_id, guest_key(request))
+
+
+def _count_hit(request: HttpRequest, work_id: int, **_: object) -> None:
+    hit_record_of_cached_page(work_id=work_id, visitor=visitor_key(request))
+
+
+_guests_cached = guest_page_cached(_left_kudos, changes_with=_page_version, on_hit=_count_hit)
+
+
+@_guests_cached
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     return _reading_page(request, work_id)
 
 
+@_guests_cached
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     return _reading_page(request, work_id, chapter_id)

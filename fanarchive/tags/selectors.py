@@ -18,6 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from fanarchive.accounts.models import User
+from fanarchive.core.page_cache import newest_entry
 from fanarchive.tags.models import (
     FANDOM_LINKED_TYPES,
     FIXED_TYPES,
@@ -451,5 +452,4 @@ def tag_named(tag_type: str, name: str) -> Tag | None:
 def wrangling_version() -> tuple[int, str]:
     """The newest entry of the wrangling log: every wrangling writes one (a tag's works page
     shows its synonyms, metatags and fandoms; `core.page_cache` keys guests' pages by it)."""
-    newest = WranglingLog.objects.order_by("-id").values_list("id", "created_at").first()
-    return (newest[0], newest[1].isoformat()) if newest else (0, "")
+    return newest_entry(WranglingLog)

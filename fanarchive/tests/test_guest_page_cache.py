@@ -18,6 +18,15 @@ from fanarchive.accounts.reader_settings import COOKIE_NAME, DEFAULTS, cookie_va
 from fanarchive.core import page_cache
 from fanarchive.core.page_cache import HIT_HEADER
 from fanarchive.core.testing import make_user, make_work, work_input
+from fanarchive.engagement import hit_services
+from fanarchive.engagement.comment_services import (
+    comment_create,
+    comment_freeze,
+    comment_update,
+)
+from fanarchive.engagement.kudos_services import kudos_give
+from fanarchive.engagement.models import HitMark
+from fanarchive.engagement.visitors import guest_key_of
 from fanarchive.news.selectors import banner_active
 from fanarchive.news.services import banner_set
 from fanarchive.tags.fixed import EXPLICIT
@@ -144,9 +153,93 @@ def test_pages_it_never_keeps(client, writer, settings):
 def test_this_process_keeps_only_its_latest_pages_and_not_past_the_timeout(settings):
     recent = page_cache._Recent(size=2)
     for n in range(3):
-        recent.put(f"page-{n}", (b"html", "text/html"))
+        recent.put(f"page-{n}", (b"html", "text/html", '"etag"'))
     assert recent.get("page-0") is None  # the oldest went first
-    assert recent.get("page-2") == (b"html", "text/html")
+    assert recent.get("page-2") == (b"html", "text/html", '"etag"')
     settings.GUEST_PAGE_CACHE_SECONDS = -1  # kept until a second ago: expired already
-    recent.put("page-3", (b"html", "text/html"))
+    recent.put("page-3", (b"html", "text/html", '"etag"'))
     assert recent.get("page-3") is None
+
+
+def test_a_page_from_the_cache_keeps_its_validator_and_answers_a_conditional_request(writer):
+    make_work(writer, title="Lantern at Dusk")
+    first = Client().get("/works/")
+    assert first[HIT_HEADER] == "miss" and first["ETag"]
+    again = Client().get("/works/")
+    assert again[HIT_HEADER] == "hit" and again["ETag"] == first["ETag"]
+    unchanged = Client().get("/works/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert unchanged.status_code == 304 and not unchanged.content
+    make_work(writer, title="Lantern at Dawn")  # a change: a new page, a new validator
+    changed = Client().get("/works/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
+def _guest(address: str) -> Client:
+    return Client(REMOTE_ADDR=address)
+
+
+def test_a_guests_work_page_is_cached_by_what_it_shows(writer, staff):
+    work = make_work(writer, title="Tide Tables", fandoms=["Harbour Tales"])
+    url = reverse("works:detail", args=[work.pk])
+    how, page = served(_guest("198.51.100.1"), url)
+    assert how == "miss" and "Tide Tables" in page
+    assert served(_guest("198.51.100.2"), url) == ("hit", page)
+    # A change elsewhere in the archive leaves it cached; its own change shows at once.
+    make_work(writer, title="Another Boat")
+    assert served(_guest("198.51.100.2"), url)[0] == "hit"
+    work_update(user=writer, work=work, data=work_input(title="Tide Charts"))
+    how, page = served(_guest("198.51.100.2"), url)
+    assert how == "miss" and "Tide Charts" in page
+    # A comment, then its edit, then its thread frozen: each shows at the next request.
+    reader = make_user("cache_commenter")
+    comment = comment_create(chapter=work.chapters.get(), user=reader, text="Lovely charts.")
+    assert "Lovely charts." in served(_guest("198.51.100.2"), url)[1]
+    comment_update(user=reader, comment=comment, text="Lovely, careful charts.")
+    assert "Lovely, careful charts." in served(_guest("198.51.100.2"), url)[1]
+    assert served(_guest("198.51.100.2"), url)[0] == "hit"
+    comment_freeze(user=writer, comment=comment)
+    assert served(_guest("198.51.100.2"), url)[0] == "miss"
+    # Hidden by a moderator: gone for guests at once, never the page kept from before.
+    work_set_hidden(user=staff, work=work, hidden=True, reason="Checking.")
+    gone = _guest("198.51.100.2").get(url)
+    assert gone.status_code == 403 and b"Tide Charts" not in gone.content
+
+
+def test_a_work_page_from_the_cache_still_counts_the_guests_hit(writer):
+    work = make_work(writer, title="Counted Tides")
+    url = reverse("works:detail", args=[work.pk])
+    hit_services.forget_seen()
+    assert served(_guest("203.0.113.1"), url)[0] == "miss"
+    assert served(_guest("203.0.113.2"), url)[0] == "hit"
+    assert served(_guest("203.0.113.2"), url)[0] == "hit"  # the same guest, the same day
+    assert HitMark.objects.filter(work=work).count() == 2
+
+
+def test_a_guest_who_left_kudos_gets_a_page_of_their_own_kept_by_no_cache(writer):
+    work = make_work(writer, title="Kudos Harbour")
+    url = reverse("works:detail", args=[work.pk])
+    giver, other = _guest("192.0.2.10"), _guest("192.0.2.11")
+    kudos_give(work=work, user=None, guest_key=guest_key_of("192.0.2.10"))
+    for _ in range(2):
+        how, given = served(giver, url)
+        assert how == ""  # rendered for them, and no X-Page-Cache: nginx keeps none either
+    assert served(other, url)[0] == "miss"
+    how, not_given = served(_guest("192.0.2.12"), url)
+    assert how == "hit" and not_given != given  # nobody is served the giver's page
+
+
+def test_the_adult_gate_is_never_kept_where_the_work_page_is(writer):
+    work = make_work(writer, title="Night Harbour", rating=EXPLICIT)
+    url = reverse("works:detail", args=[work.pk])
+    hit_services.forget_seen()
+    for address in ("192.0.2.20", "192.0.2.21"):
+        gate = _guest(address).get(url)
+        assert gate.get(HIT_HEADER) is None and b"Night Harbour" in gate.content
+    assert not HitMark.objects.filter(work=work).exists()  # a gate counts no hit
+    agreed = _guest("192.0.2.22")
+    session = agreed.session
+    session[ADULT_CONSENT_KEY] = True
+    session.save()
+    assert served(agreed, url)[0] == "miss"
+    assert served(agreed, url)[0] == "hit"
+    assert _guest("192.0.2.23").get(url).get(HIT_HEADER) is None  # still the gate

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import is_moderator
 from fanarchive.core.errors import LoginRequired
+from fanarchive.core.page_cache import newest_entry
 from fanarchive.tags.fixed import ADULT_RATINGS
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import filter_closure_ids, is_wrangler
@@ -567,5 +569,25 @@ def catalogue_version() -> tuple[int, str]:
     """The newest entry of the catalogue's change log, by id and time: every change to what
     a listing shows (a work, its tags, its counts) writes one (`core.page_cache` keys
     guests' pages by it). The time tells a restored database's reused ids apart."""
-    newest = CatalogueChange.objects.order_by("-id").values_list("id", "created_at").first()
-    return (newest[0], newest[1].isoformat()) if newest else (0, "")
+    return newest_entry(CatalogueChange)
+
+
+def work_page_version(work_id: int) -> tuple[int, str]:
+    """The newest change-log entry of this work or of a work in one of its series (id and
+    time; (0, "") when none is left): a work's page shows its text, tags, counts, kudos
+    and comments (every change to them logs an entry for it) and its series' neighbours.
+    Guests' work pages are cached by it (`engagement.reading_views`), so a change elsewhere
+    in the archive leaves them cached. Plain SQL, as `catalogue_version`: one indexed
+    lookup per work (the greatest id among its entries), never a walk of the log."""
+    log = connection.ops.quote_name(CatalogueChange._meta.db_table)
+    series = connection.ops.quote_name(SeriesWork._meta.db_table)
+    sql = (
+        f"SELECT id, created_at FROM {log} WHERE id = ("  # noqa: S608 - models' table names
+        f"SELECT MAX(id) FROM {log} WHERE work_id = %s OR work_id IN ("
+        f"SELECT work_id FROM {series} WHERE series_id IN ("
+        f"SELECT series_id FROM {series} WHERE work_id = %s)))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [work_id, work_id])
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, "")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanarchive.accounts.models import User
+from fanarchive.core.page_cache import not_kept
 from fanarchive.core.views import authenticated_user, form_error_from, posted, site_url
 from fanarchive.works import (
     advice_selectors,
@@ -265,11 +266,14 @@ def adult_gate(request: HttpRequest, work: Work) -> HttpResponse | None:
         "continue_query": query.urlencode(),
         "next_path": request.get_full_path(),
     }
-    return render(
-        request,
-        "works/adult_interstitial.html",
-        context,
-        status=ADULT_GATE_STATUS[access.reason],
+    # Not kept in guests' page cache where the work's page is: a gate counts no hit.
+    return not_kept(
+        render(
+            request,
+            "works/adult_interstitial.html",
+            context,
+            status=ADULT_GATE_STATUS[access.reason],
+        )
     )
 
 

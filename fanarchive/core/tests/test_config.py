@@ -33,6 +33,7 @@ print(json.dumps({
     "name": str(db["NAME"]),
     "init": db.get("OPTIONS", {}).get("init_command", ""),
     "options": db.get("OPTIONS", {}),
+    "conn_max_age": db.get("CONN_MAX_AGE", 0),
     "cache": settings.CACHES["default"]["BACKEND"], "session": settings.SESSION_ENGINE,
     "email": settings.EMAIL_BACKEND, "debug": settings.DEBUG,
     "secure_cookie": getattr(settings, "SESSION_COOKIE_SECURE", False),
@@ -76,6 +77,7 @@ def test_default_is_sqlite_in_wal_mode_under_the_data_dir(tmp_path):
     assert found["engine"] == "django.db.backends.sqlite3"
     assert found["name"] == str(tmp_path / "fanarchive.sqlite3")
     assert "journal_mode=WAL" in found["init"]
+    assert found["conn_max_age"] == 60  # kept between requests, as PostgreSQL's are
     assert found["cache"].endswith("DatabaseCache")
     assert found["email"].endswith("console.EmailBackend")
     assert found["debug"] is False and found["confirm"] is False
@@ -92,6 +94,7 @@ def test_database_redis_and_email_urls_switch_integrations_on(tmp_path):
         EMAIL_URL="smtp://mailer:pw@mail.example.org:587",
     )
     assert found["engine"] == "django.db.backends.postgresql" and found["name"] == "archive"
+    assert found["conn_max_age"] == 60
     assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert found["session"] == "django.contrib.sessions.backends.cached_db"
     assert found["email"] == "django.core.mail.backends.smtp.EmailBackend"
@@ -105,6 +108,7 @@ def test_a_sqlite_database_url_gets_the_same_sqlite_settings_as_the_default(tmp_
     assert named["engine"] == "django.db.backends.sqlite3"
     assert named["name"] == str(elsewhere)
     assert named["options"] == default["options"]
+    assert named["conn_max_age"] == default["conn_max_age"] == 60
     assert named["options"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in named["options"]["init_command"]
 

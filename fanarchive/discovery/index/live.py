@@ -19,6 +19,14 @@ the log every `CHECKPOINT_SECONDS` (`checkpoint`, in its own process: the servin
 processes' memory is not touched), and reports its position, below which the log may
 be pruned (`works.catalogue_services.catalogue_log_prune`). A restart therefore loads an
 index at most that old and catches up a little.
+
+Big catch-ups off the request path: in gunicorn's workers (`catch_up_off_requests`), a
+request applies at most `INLINE_ENTRIES` new entries (someone's own post, edit or kudos is
+applied before their next page). When more are waiting (a wrangling of a tag on 100,000
+works logs 100,000), a thread of the process applies them in slices of as many, each
+under the lock, while requests go on reading the index: each work is as it was or as it
+now is, never half of either, and pages rendered meanwhile are not kept in the shared
+page cache (`caught_up`).
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 
 from fanarchive.discovery.index import store
 from fanarchive.discovery.index.backend import BackendKind, CatalogueBackend
@@ -45,6 +54,12 @@ from fanarchive.works.selectors import newest_change_id
 GAP_SECONDS = 60.0
 # How often each host's task worker saves the host's index caught up (`checkpoint`).
 CHECKPOINT_SECONDS = 15 * 60.0
+# At most this many new log entries are applied by a request (in a serving process);
+# more are left to a thread, which applies them this many at a time (about 0.1 s each
+# for a wrangling: ~0.1 ms a work), letting requests in between.
+INLINE_ENTRIES = 1000
+# The thread's pause between slices, so a waiting request takes the lock first.
+SLICE_PAUSE_SECONDS = 0.005
 
 _lock = threading.RLock()
 # Where every index of this process reads works from.
@@ -63,6 +78,9 @@ class _State:
         self.gaps: dict[int, float] = {}
         self.checked_at = 0.0
         self.source = ""  # "built" or "loaded"
+        # Set in gunicorn's workers: big catch-ups are left to a thread (`reading`).
+        self.off_requests = False
+        self.behind = False  # a thread is applying entries this process has not yet
 
 
 state = _State()
@@ -173,23 +191,27 @@ def catch_up(catalogue: CatalogueBackend) -> CatalogueBackend:
     return catalogue
 
 
-def _apply_log(catalogue: CatalogueBackend, on: _State) -> None:
-    """Apply the log's entries past `catalogue.applied` (and its remembered gaps)."""
+def _apply_log(catalogue: CatalogueBackend, on: _State, *, limit: int | None = None) -> bool:
+    """Apply the log's entries past `catalogue.applied` (and its remembered gaps), at most
+    `limit` of them; whether the end of the log was reached."""
     now = time.monotonic()
     on.gaps = {gap: seen for gap, seen in on.gaps.items() if now - seen < GAP_SECONDS}
-    low = min([catalogue.applied, *on.gaps])
-    rows = list(
-        CatalogueChange.objects.filter(id__gte=low)
-        .order_by("id")
-        .values_list("id", "work_id", "created_at", "counts_only", "tags_only")
+    entries = CatalogueChange.objects.order_by("id").values_list(
+        "id", "work_id", "created_at", "counts_only", "tags_only"
     )
+    ahead = entries.filter(id__gte=catalogue.applied)
+    # One more than `limit`: the entry already applied is read too, to check its stamp.
+    rows = list(ahead[: limit + 1] if limit is not None else ahead)
+    complete = limit is None or len(rows) <= limit
+    if on.gaps:
+        rows = list(entries.filter(id__gte=min(on.gaps), id__lt=catalogue.applied)) + rows
     if catalogue.applied:
         mine = next((row for row in rows if row[0] == catalogue.applied), None)
         if mine is None or (mine[1], mine[2].isoformat()) != tuple(on.stamp or ()):
             raise _Behind
     fresh = [row for row in rows if row[0] > catalogue.applied or row[0] in on.gaps]
     if not fresh:
-        return
+        return complete
     seen = {row[0] for row in rows}
     newest = rows[-1]
     for missing in range(catalogue.applied + 1, newest[0]):
@@ -204,6 +226,58 @@ def _apply_log(catalogue: CatalogueBackend, on: _State) -> None:
     if newest[0] > catalogue.applied:
         catalogue.applied = newest[0]
         on.stamp = (newest[1], newest[2].isoformat())
+    return complete
+
+
+def catch_up_off_requests() -> None:
+    """From now on, leave big catch-ups to a thread (gunicorn's workers, after the fork:
+    a thread started before it would not survive it)."""
+    state.off_requests = True
+
+
+def caught_up() -> bool:
+    """Whether this process's index has applied every entry it has seen in the log (no
+    thread is still applying a big catch-up)."""
+    return not state.behind
+
+
+def _catch_up_in_request(catalogue: CatalogueBackend) -> CatalogueBackend:
+    """`catch_up`, but at most `INLINE_ENTRIES` entries; the rest go to a thread."""
+    if not state.off_requests:
+        return catch_up(catalogue)
+    if state.behind:
+        return catalogue  # the thread is on it
+    try:
+        complete = _apply_log(catalogue, state, limit=INLINE_ENTRIES)
+    except _Behind:
+        return catch_up(catalogue)
+    if not complete:
+        state.behind = True
+        threading.Thread(target=_catch_up_behind, name="catalogue-catch-up", daemon=True).start()
+    return catalogue
+
+
+def _catch_up_behind() -> None:
+    """The thread of `_catch_up_in_request`: apply the log's entries a slice at a time,
+    each under the lock, until the end of the log."""
+    try:
+        complete = False
+        while not complete:
+            with _lock:
+                catalogue = state.catalogue
+                if catalogue is None:  # forgotten meanwhile: the next reading starts again
+                    break
+                try:
+                    complete = _apply_log(catalogue, state, limit=INLINE_ENTRIES)
+                except _Behind:
+                    catch_up(catalogue)
+                    complete = True
+                if complete:
+                    state.behind = False
+            time.sleep(SLICE_PAUSE_SECONDS)
+    finally:
+        state.behind = False
+        connection.close()  # this thread's own connection
 
 
 def reader_name() -> str:
@@ -255,7 +329,7 @@ def reading() -> Iterator[CatalogueBackend]:
         interval = float(getattr(settings, "DISCOVERY_CATCH_UP_SECONDS", 0.0))
         now = time.monotonic()
         if now - state.checked_at >= interval:
-            catalogue = catch_up(catalogue)
+            catalogue = _catch_up_in_request(catalogue)
             state.checked_at = now
         yield catalogue
 

@@ -1,0 +1,102 @@
+"""A wrangling of many works is applied to a serving process's index by a thread, not by the
+request that finds it: the request reads the index as it is (each work as it was or as it
+now is), pages rendered meanwhile are not kept in the shared cache, and the thread reaches
+the end of the log on its own (`discovery.index.live`, `catch_up_off_requests`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from fanarchive.core import gunicorn
+from fanarchive.core.page_cache import HIT_HEADER
+from fanarchive.core.testing import make_work
+from fanarchive.discovery.index import live
+from fanarchive.tags.models import TagType
+from fanarchive.tags.tests.conftest import index_ids, tag
+from fanarchive.works.models import Work
+from fanarchive.wrangling.services import tag_make_synonym, tag_set_canonical
+
+# The thread reads the log through a connection of its own: the data must be committed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WORKS = 12
+INLINE = 3
+
+
+@pytest.fixture
+def archive(user, admin) -> list[Work]:
+    works = [make_work(user, title=f"Lantern {n}", characters=["Oriel"]) for n in range(WORKS)]
+    make_work(user, title="Already Ashby", characters=["Oriel Ashby"])
+    tag_set_canonical(user=admin, tag=tag("Oriel Ashby", TagType.CHARACTER), canonical=True)
+    index_ids(tag("Oriel Ashby"))  # the index, caught up with the works' creation
+    return works
+
+
+@pytest.fixture
+def off_requests(monkeypatch) -> Iterator[None]:
+    """This process as a gunicorn worker: a request applies at most `INLINE` entries."""
+    monkeypatch.setattr(live, "INLINE_ENTRIES", INLINE)
+    live.catch_up_off_requests()
+    yield
+    _wait_for_the_thread()
+    live.state.off_requests = False
+
+
+def _wait_for_the_thread(seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not live.caught_up():
+        assert time.monotonic() < deadline, "the catch-up thread never reached the end"
+        time.sleep(0.01)
+
+
+def test_a_request_applies_a_slice_and_a_thread_the_rest(admin, archive, off_requests):
+    target = tag("Oriel Ashby")
+    tag_make_synonym(user=admin, tag=tag("Oriel"), canonical=target)
+    # Holding the index's lock keeps the thread waiting, so the request's part shows.
+    with live._lock:
+        during = index_ids(target)
+        assert not live.caught_up()
+        assert len(during) == 1 + INLINE  # the first slice of the log, nothing more
+        assert during <= {work.pk for work in archive} | set(
+            Work.objects.filter(title="Already Ashby").values_list("pk", flat=True)
+        )
+    _wait_for_the_thread()
+    assert index_ids(target) == {
+        *(work.pk for work in archive),
+        *Work.objects.filter(title="Already Ashby").values_list("pk", flat=True),
+    }
+
+
+def test_a_few_entries_are_applied_in_the_request(user, off_requests):
+    make_work(user, title="First Post", characters=["Sable"])
+    assert len(index_ids(tag("Sable"))) == 1
+    work = make_work(user, title="Own Post", characters=["Sable"])
+    assert work.pk in index_ids(tag("Sable"))  # before the writer's next page
+    assert live.caught_up()
+
+
+def test_pages_rendered_while_behind_are_not_kept(client, settings, admin, archive, off_requests):
+    settings.GUEST_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    tag_make_synonym(user=admin, tag=tag("Oriel"), canonical=tag("Oriel Ashby"))
+    with live._lock:
+        behind = client.get(reverse("works:list"))
+        assert behind.status_code == 200
+        assert not live.caught_up()
+        assert behind.get(HIT_HEADER) is None  # served, not kept
+    _wait_for_the_thread()
+    first = client.get(reverse("works:list"))
+    assert first[HIT_HEADER] == "miss"  # rendered afresh, and kept now
+    assert client.get(reverse("works:list"))[HIT_HEADER] == "hit"
+
+
+def test_each_gunicorn_worker_runs_the_hooks_registered_for_it(monkeypatch):
+    monkeypatch.setattr(live.state, "off_requests", False)
+    gunicorn.prepare_worker()  # what gunicorn's post_fork calls
+    assert live.state.off_requests  # discovery registered `catch_up_off_requests`
+    live.state.off_requests = False
