@@ -272,12 +272,11 @@ def _catch_up_behind() -> None:
                 except _Behind:
                     catch_up(catalogue)
                     complete = True
-                if complete:
-                    state.behind = False
-            time.sleep(SLICE_PAUSE_SECONDS)
+            if not complete:
+                time.sleep(SLICE_PAUSE_SECONDS)
     finally:
+        connection.close()  # this thread's own connection, before anyone sees it done
         state.behind = False
-        connection.close()  # this thread's own connection
 
 
 def reader_name() -> str:
