@@ -199,12 +199,13 @@ def _apply_log(catalogue: CatalogueBackend, on: _State, *, limit: int | None = N
     entries = CatalogueChange.objects.order_by("id").values_list(
         "id", "work_id", "created_at", "counts_only", "tags_only"
     )
-    ahead = entries.filter(id__gte=catalogue.applied)
-    # One more than `limit`: the entry already applied is read too, to check its stamp.
-    rows = list(ahead[: limit + 1] if limit is not None else ahead)
-    complete = limit is None or len(rows) <= limit
-    if on.gaps:
-        rows = list(entries.filter(id__gte=min(on.gaps), id__lt=catalogue.applied)) + rows
+    # One query, from the oldest gap (or the entry already applied, read to check its
+    # stamp): a request asks it whenever it reads the index.
+    start = min([catalogue.applied, *on.gaps])
+    since = entries.filter(id__gte=start)
+    # At most `applied - start + 1` entries are not past `applied`: room for `limit` more.
+    rows = list(since[: limit + 1 + catalogue.applied - start] if limit is not None else since)
+    complete = limit is None or sum(row[0] > catalogue.applied for row in rows) < limit
     if catalogue.applied:
         mine = next((row for row in rows if row[0] == catalogue.applied), None)
         if mine is None or (mine[1], mine[2].isoformat()) != tuple(on.stamp or ()):
