@@ -18,6 +18,7 @@ from fanarchive.core.testing import make_work
 from fanarchive.discovery.index import live
 from fanarchive.tags.models import TagType
 from fanarchive.tags.tests.conftest import index_ids, tag
+from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Work
 from fanarchive.wrangling.services import tag_make_synonym, tag_set_canonical
 
@@ -99,4 +100,27 @@ def test_each_gunicorn_worker_runs_the_hooks_registered_for_it(monkeypatch):
     monkeypatch.setattr(live.state, "off_requests", False)
     gunicorn.prepare_worker()  # what gunicorn's post_fork calls
     assert live.state.off_requests  # discovery registered `catch_up_off_requests`
+    live.state.off_requests = False
+
+
+@pytest.mark.parametrize("serving", [False, True], ids=["everything at once", "in slices"])
+def test_an_entry_committed_late_below_a_newer_one_is_still_applied(user, monkeypatch, serving):
+    """A PostgreSQL id can commit after a later one is seen: the gap is asked for again."""
+    first = make_work(user, title="Early Tide", characters=["Wren"])
+    assert index_ids(tag("Wren")) == {first.pk}
+    if serving:
+        monkeypatch.setattr(live, "INLINE_ENTRIES", INLINE)
+        live.catch_up_off_requests()
+    late = make_work(user, title="Late Tide", characters=["Wren"])
+    after = make_work(user, title="After Tide", characters=["Wren"])
+    late_entries = CatalogueChange.objects.filter(work_id=late.pk)
+    kept = list(late_entries.values_list("id", "work_id", "created_at", "counts_only", "tags_only"))
+    late_entries.delete()  # not committed yet when the index reads the log
+    assert index_ids(tag("Wren")) == {first.pk, after.pk}
+    CatalogueChange.objects.bulk_create(  # now it is, under its old (lower) ids
+        CatalogueChange(id=i, work_id=w, created_at=c, counts_only=co, tags_only=t)
+        for i, w, c, co, t in kept
+    )
+    assert index_ids(tag("Wren")) == {first.pk, late.pk, after.pk}
+    _wait_for_the_thread()
     live.state.off_requests = False
