@@ -33,7 +33,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -109,15 +109,21 @@ def pages_vary_by(variant: Callable[[HttpRequest], object]) -> None:
         _variants.append(variant)
 
 
-def newest_entry(model: type[Model]) -> tuple[int, str]:
-    """(id, time written) of a log's newest row (`model` has `created_at`), (0, "") when
-    it is empty: a version for `pages_change_with`. One indexed read in plain SQL: every
-    guest's page asks, and the ORM's compiling the query cost more than running it."""
-    table = connection.ops.quote_name(model._meta.db_table)
+def entry_version(sql: str, params: Sequence[int | str] = ()) -> tuple[int, str]:
+    """(id, time written) of the log row `sql` selects (`SELECT id, created_at ...`), (0, "")
+    when there is none: a page's version. Plain SQL: every guest's page asks, and the ORM's
+    compiling such a query cost more than running it."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, created_at FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608 - a model's table name
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return (int(row[0]), str(row[1])) if row else (0, "")
+
+
+def newest_entry(model: type[Model]) -> tuple[int, str]:
+    """`entry_version` of a log's newest row (`model` has `created_at`): a version for
+    `pages_change_with`, one indexed read."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    return entry_version(f"SELECT id, created_at FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608 - a model's table name
 
 
 def pages_kept_while(settled: Callable[[], bool]) -> None:

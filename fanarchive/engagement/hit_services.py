@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,22 +78,17 @@ def hit_record_of_cached_page(*, work_id: int, visitor: str) -> bool:
     return _count(work_id, visitor)
 
 
-def _today_key(work_id: int, visitor: str) -> tuple[int, str, str]:
-    return (work_id, visitor, timezone.now().date().isoformat())
-
-
 def _seen_today(work_id: int, visitor: str) -> bool:
     with _seen_lock:
-        return _today_key(work_id, visitor) in _seen
+        return (work_id, visitor, timezone.now().date().isoformat()) in _seen
 
 
 def _count(work_id: int, visitor: str) -> bool:
-    key = _today_key(work_id, visitor)
-    if not _remember(key):
+    day = timezone.now().date()
+    if not _remember((work_id, visitor, day.isoformat())):
         return False
     created = HitMark.objects.bulk_create(
-        [HitMark(work_id=work_id, visitor=visitor, day=date.fromisoformat(key[2]))],
-        ignore_conflicts=True,
+        [HitMark(work_id=work_id, visitor=visitor, day=day)], ignore_conflicts=True
     )
     hits_flush_schedule()
     return bool(created)

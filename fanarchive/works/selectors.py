@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from fanarchive.accounts.models import Pseud, User
 from fanarchive.accounts.moderators import is_moderator
 from fanarchive.core.errors import LoginRequired
-from fanarchive.core.page_cache import newest_entry
+from fanarchive.core.page_cache import entry_version, newest_entry
 from fanarchive.tags.fixed import ADULT_RATINGS
 from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import filter_closure_ids, is_wrangler
@@ -587,7 +587,4 @@ def work_page_version(work_id: int) -> tuple[int, str]:
         f"SELECT work_id FROM {series} WHERE series_id IN ("
         f"SELECT series_id FROM {series} WHERE work_id = %s)))"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [work_id, work_id])
-        row = cursor.fetchone()
-    return (int(row[0]), str(row[1])) if row else (0, "")
+    return entry_version(sql, [work_id, work_id])

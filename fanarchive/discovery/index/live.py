@@ -80,7 +80,7 @@ class _State:
         self.source = ""  # "built" or "loaded"
         # Set in gunicorn's workers: big catch-ups are left to a thread (`reading`).
         self.off_requests = False
-        self.behind = False  # a thread is applying entries this process has not yet
+        self.behind = False  # a thread is applying entries this process has not applied yet
 
 
 state = _State()
@@ -248,14 +248,21 @@ def _catch_up_in_request(catalogue: CatalogueBackend) -> CatalogueBackend:
         return catch_up(catalogue)
     if state.behind:
         return catalogue  # the thread is on it
-    try:
-        complete = _apply_log(catalogue, state, limit=INLINE_ENTRIES)
-    except _Behind:
-        return catch_up(catalogue)
+    catalogue, complete = _apply_slice(catalogue)
     if not complete:
         state.behind = True
         threading.Thread(target=_catch_up_behind, name="catalogue-catch-up", daemon=True).start()
     return catalogue
+
+
+def _apply_slice(catalogue: CatalogueBackend) -> tuple[CatalogueBackend, bool]:
+    """Apply at most `INLINE_ENTRIES` of the log's new entries (under `_lock`); the index
+    (another one when the log no longer holds this one's position, caught up whole by
+    `catch_up`) and whether the end of the log was reached."""
+    try:
+        return catalogue, _apply_log(catalogue, state, limit=INLINE_ENTRIES)
+    except _Behind:
+        return catch_up(catalogue), True
 
 
 def _catch_up_behind() -> None:
@@ -268,11 +275,7 @@ def _catch_up_behind() -> None:
                 catalogue = state.catalogue
                 if catalogue is None:  # forgotten meanwhile: the next reading starts again
                     break
-                try:
-                    complete = _apply_log(catalogue, state, limit=INLINE_ENTRIES)
-                except _Behind:
-                    catch_up(catalogue)
-                    complete = True
+                _, complete = _apply_slice(catalogue)
             if not complete:
                 time.sleep(SLICE_PAUSE_SECONDS)
     finally:
