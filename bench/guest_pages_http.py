@@ -12,7 +12,9 @@ the bench's directory). Every work gets a 600-word chapter (as bench/backup.py d
 each page it runs `wrk -t2 -c64`:
 
 - against gunicorn directly (pages from the archive's shared cache), with the CPU the
-  gunicorn processes spent per request (from /proc);
+  gunicorn processes spent per request (from /proc), asking for the page as it is and
+  gzipped, as browsers ask (a page is kept gzipped beside it, so a hit is not compressed
+  again);
 - through nginx (`X-Proxy-Cache` HIT, revalidated each second);
 - nginx serving the page's HTML as a static file, the ceiling.
 """
@@ -69,6 +71,8 @@ def gunicorn_pids(master: int) -> list[int]:
     return [master, *(int(pid) for pid in children)]
 
 
+GZIP = "Accept-Encoding: gzip, deflate, br"
+
 # Prints the first answer that is not a 200, so a failure says what it was.
 FIRST_FAILURE = """
 response = function(status, headers, body)
@@ -77,9 +81,10 @@ end
 """
 
 
-def wrk(url: str, seconds: int, script: Path) -> tuple[float, int]:
-    """(requests a second, requests) of `wrk -t2 -c64` on `url`."""
-    command = ["wrk", "-t2", "-c64", f"-d{seconds}s", "-s", str(script), url]
+def wrk(url: str, seconds: int, script: Path, *headers: str) -> tuple[float, int]:
+    """(requests a second, requests) of `wrk -t2 -c64` on `url`, sending `headers`."""
+    sent = [part for header in headers for part in ("-H", header)]
+    command = ["wrk", "-t2", "-c64", f"-d{seconds}s", "-s", str(script), *sent, url]
     done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
     rate = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
     total = re.search(r"(\d+) requests in", done.stdout)
@@ -208,10 +213,16 @@ add_chapters_and_kudos(600)  # work pages need a chapter to show
             before = cpu_seconds(gunicorn_pids(master))
             direct, total = wrk(f"http://127.0.0.1:{upstream}{path}", args.seconds, script)
             cpu = (cpu_seconds(gunicorn_pids(master)) - before) / total
+            # What a browser asks for: the page gzipped.
+            before = cpu_seconds(gunicorn_pids(master))
+            zipped, total = wrk(f"http://127.0.0.1:{upstream}{path}", args.seconds, script, GZIP)
+            zipped_cpu = (cpu_seconds(gunicorn_pids(master)) - before) / total
             proxied, _ = wrk(f"http://127.0.0.1:{port}{path}", args.seconds, script)
             static, _ = wrk(f"http://127.0.0.1:{port}/static-copy.html", args.seconds, script)
             print(f"  {label}:")
             print(f"    gunicorn alone:       {direct:9,.0f} req/s, {cpu * 1000:.2f} ms CPU a page")
+            gzipped = f"{zipped:9,.0f} req/s, {zipped_cpu * 1000:.2f} ms CPU a page"
+            print(f"    gunicorn alone, gzip: {gzipped}")
             share = f"{proxied / static:.0%} of static"
             print(f"    through nginx:        {proxied:9,.0f} req/s ({share})")
             print(f"    nginx, a static file: {static:9,.0f} req/s")

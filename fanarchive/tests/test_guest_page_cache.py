@@ -3,6 +3,7 @@ cache read, a change shows at the next request, and nobody is served another's p
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import replace
 from typing import Any
 
@@ -152,12 +153,13 @@ def test_pages_it_never_keeps(client, writer, settings):
 
 def test_this_process_keeps_only_its_latest_pages_and_not_past_the_timeout(settings):
     recent = page_cache._Recent(size=2)
+    page = page_cache._Page(b"html", "text/html", '"etag"', None)
     for n in range(3):
-        recent.put(f"page-{n}", (b"html", "text/html", '"etag"'))
+        recent.put(f"page-{n}", page)
     assert recent.get("page-0") is None  # the oldest went first
-    assert recent.get("page-2") == (b"html", "text/html", '"etag"')
+    assert recent.get("page-2") == page
     settings.GUEST_PAGE_CACHE_SECONDS = -1  # kept until a second ago: expired already
-    recent.put("page-3", (b"html", "text/html", '"etag"'))
+    recent.put("page-3", page)
     assert recent.get("page-3") is None
 
 
@@ -172,6 +174,30 @@ def test_a_page_from_the_cache_keeps_its_validator_and_answers_a_conditional_req
     make_work(writer, title="Lantern at Dawn")  # a change: a new page, a new validator
     changed = Client().get("/works/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
+def test_a_page_from_the_cache_is_sent_gzipped_to_a_browser_that_takes_it(writer, monkeypatch):
+    make_work(writer, title="Lantern at Dusk")
+    plain = Client().get("/works/")  # a miss: rendered, kept, and compressed once
+    gzipped_miss = Client().get("/", HTTP_ACCEPT_ENCODING="gzip")  # compressed on its way
+    assert gzipped_miss["Content-Encoding"] == "gzip"
+
+    def compressed_again(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("a page from the cache was compressed again")
+
+    monkeypatch.setattr("django.middleware.gzip.compress_string", compressed_again)
+    monkeypatch.setattr(page_cache, "compress_string", compressed_again)
+    hit = Client().get("/works/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert hit[HIT_HEADER] == "hit" and hit["Content-Encoding"] == "gzip"
+    assert gzip.decompress(hit.content) == plain.content
+    assert hit["ETag"] == f"W/{plain['ETag']}"
+    assert "Accept-Encoding" in hit["Vary"] and int(hit["Content-Length"]) == len(hit.content)
+    unchanged = Client().get("/works/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=hit["ETag"])
+    assert unchanged.status_code == 304
+    # A client that takes no gzip gets the page as it is, from the same entry.
+    again = Client().get("/works/")
+    assert again[HIT_HEADER] == "hit" and again.content == plain.content
+    assert not again.has_header("Content-Encoding") and again["ETag"] == plain["ETag"]
 
 
 def _guest(address: str) -> Client:
