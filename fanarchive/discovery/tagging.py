@@ -5,19 +5,21 @@ synonym's canonical tag, and that canonical's metatags, transitively: see
 `tags.selectors.implied_tag_ids`). The catalogue index, the facet counts, the
 property tests' reference and the feeds all ask here (search documents read the same
 wrangling graph through `tags.selectors.implied_by_tags`).
-`filter_tag_pairs` is the bulk form (numpy arrays, for building the index at a
-million works); `filter_tag_ids` is the same answer as a dict.
+`filter_tag_pairs` is the bulk form (numpy arrays); `filter_tag_ids` is the same answer
+as a dict; `filings` is what the catalogue index reads of a batch of works (both ways,
+and the crossovers), from one read of their tags.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
 
 from fanarchive.discovery.index.structures import sorted_unique
-from fanarchive.tags.models import TagType
+from fanarchive.tags.models import Tag, TagType
 from fanarchive.tags.selectors import implied_tag_ids
 from fanarchive.works.models import WorkTag
 
@@ -63,9 +65,19 @@ def filter_tag_pairs(
     pairs = np.asarray(fetched, dtype=np.int64)
     del fetched
     works, tags = pairs[:, 0], pairs[:, 1]
-    own = sorted_unique(tags)
     if implied is None:
-        implied = _implied(own.tolist(), memo)
+        implied = _implied(sorted_unique(tags).tolist(), memo)
+    return _filed(works, tags, implied)
+
+
+def _filed(
+    works: np.ndarray, tags: np.ndarray, implied: Mapping[int, set[int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """`filter_tag_pairs` of the (work, own tag) rows `works`, `tags`: each tag expanded to
+    what it implies (`implied` holds at least these tags)."""
+    if not len(works):
+        return EMPTY, EMPTY
+    own = sorted_unique(tags)
     expanded = [sorted(implied.get(tag, {tag})) for tag in own.tolist()]
     counts = np.fromiter((len(e) for e in expanded), dtype=np.int64, count=len(own))
     if not (counts - 1).any():
@@ -107,33 +119,88 @@ def _implied(tag_ids: list[int], memo: dict[int, set[int]] | None) -> Mapping[in
     return memo
 
 
-def crossover_work_ids(
-    *,
-    work_ids: Iterable[int] | None = None,
-    id_range: tuple[int, int] | None = None,
-    implied: Mapping[int, set[int]] | None = None,
-    memo: dict[int, set[int]] | None = None,
+def _crossovers(
+    fandom_rows: Iterable[tuple[int, int]], implied: Mapping[int, set[int]]
 ) -> set[int]:
-    """The crossovers among these works (or the works with ids in [low, high)).
+    """The crossovers among the works of these (work, own fandom tag) rows; `implied`
+    holds (at least) `implied_tag_ids` of their tags.
 
     As on AO3, a work is a crossover when its own fandom tags have no fandom in
     common: a synonym and its canonical, or two subtags of one metatag ("X
-    (Books)" and "X (Movies)" under "X"), are one fandom, not a crossover.
-    `implied` and `memo` as for `filter_tag_pairs`.
-    """
-    rows = WorkTag.objects.filter(tag__type=TagType.FANDOM)
-    if work_ids is not None:
-        rows = rows.filter(work_id__in=list(work_ids))
-    if id_range is not None:
-        rows = rows.filter(work_id__gte=id_range[0], work_id__lt=id_range[1])
+    (Books)" and "X (Movies)" under "X"), are one fandom, not a crossover."""
     fandoms: dict[int, list[int]] = {}
-    for work_id, tag_id in rows.values_list("work_id", "tag_id").iterator(chunk_size=20_000):
+    for work_id, tag_id in fandom_rows:
         fandoms.setdefault(work_id, []).append(tag_id)
     several = {work: tags for work, tags in fandoms.items() if len(tags) > 1}
-    if implied is None:
-        implied = _implied(sorted({tag for tags in several.values() for tag in tags}), memo)
     return {
         work
         for work, tags in several.items()
         if not set.intersection(*(implied.get(tag, {tag}) for tag in tags))
     }
+
+
+@dataclass(frozen=True)
+class Filings:
+    """Where these works are filed: `filter_tag_pairs` of all their tags (`tag_*`) and of
+    their main relationships (`main_*`), and which are crossovers."""
+
+    tag_works: np.ndarray
+    tag_ids: np.ndarray
+    main_works: np.ndarray
+    main_ids: np.ndarray
+    crossovers: set[int]
+
+
+def filings(
+    *,
+    types: dict[int, str],
+    work_ids: Iterable[int] | None = None,
+    id_range: tuple[int, int] | None = None,
+    implied: Mapping[int, set[int]] | None = None,
+    memo: dict[int, set[int]] | None = None,
+) -> Filings:
+    """`Filings` of these works (or of the works with ids in [low, high)), from one read of
+    their tags: what `filter_tag_pairs` answers both ways, and the crossovers (an index
+    build at millions of works read them three times).
+    `types` maps tag ids to types; the types of the tags the works are filed under that
+    it lacks are read and added to it. `implied` and `memo` as for `filter_tag_pairs`."""
+    rows = WorkTag.objects.all()
+    if work_ids is not None:
+        rows = rows.filter(work_id__in=list(work_ids))
+    if id_range is not None:
+        rows = rows.filter(work_id__gte=id_range[0], work_id__lt=id_range[1])
+    sql, params = rows.values_list("work_id", "tag_id", "main").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if not fetched:
+        return Filings(EMPTY, EMPTY, EMPTY, EMPTY, set())
+    table = np.asarray(fetched, dtype=np.int64)
+    del fetched
+    works, tags, main = table[:, 0], table[:, 1], table[:, 2].astype(bool)
+    own = sorted_unique(tags)
+    add_tag_types(types, own.tolist())
+    if implied is None:
+        implied = _implied(own.tolist(), memo)
+    kinds = np.asarray([types.get(tag, "") for tag in own.tolist()], dtype=object)
+    kind = kinds[np.searchsorted(own, tags)]
+    mains = main & (kind == TagType.RELATIONSHIP.value)
+    fandom = kind == TagType.FANDOM.value
+    fandom_rows = zip(works[fandom].tolist(), tags[fandom].tolist(), strict=True)
+    tag_works, tag_ids = _filed(works, tags, implied)
+    main_works, main_ids = _filed(works[mains], tags[mains], implied)
+    add_tag_types(types, sorted_unique(tag_ids).tolist())  # and what the tags imply
+    return Filings(tag_works, tag_ids, main_works, main_ids, _crossovers(fandom_rows, implied))
+
+
+def tag_types(tag_ids: set[int] | None = None) -> dict[int, str]:
+    """Tag id to type, of these tags (or of every tag)."""
+    tags = Tag.objects.all() if tag_ids is None else Tag.objects.filter(id__in=tag_ids)
+    return dict(tags.values_list("id", "type").iterator(chunk_size=20000))
+
+
+def add_tag_types(types: dict[int, str], tag_ids: list[int]) -> None:
+    """Add to `types` the types of these tags it lacks."""
+    missing = [tag_id for tag_id in tag_ids if tag_id not in types]
+    for start in range(0, len(missing), 5000):
+        types.update(tag_types(set(missing[start : start + 5000])))

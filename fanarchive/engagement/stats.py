@@ -13,8 +13,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from fanarchive.engagement.bookmark_selectors import bookmark_counts
-from fanarchive.engagement.models import Comment, CommentState, Kudos, WorkHitCount
+from fanarchive.engagement.models import Bookmark, Comment, CommentState, Kudos, WorkHitCount
 from fanarchive.works.stats import WorkStats
 
 # Above this many ids, counts are read by id range instead of an IN list.
@@ -44,9 +43,7 @@ def counts_of(work_ids: Iterable[int]) -> dict[int, WorkStats]:
     else:
         hit_rows = hit_rows.filter(work_id__in=ids)
     hits = dict(hit_rows.values_list("work_id", "hits"))
-    bookmarks: dict[int, int] = {}
-    for start in range(0, len(ids), _IN_MAX):
-        bookmarks.update(bookmark_counts(ids[start : start + _IN_MAX]))
+    bookmarks = _by_work(Bookmark.objects.order_by().filter(private=False), ids)
     return {
         work_id: WorkStats(
             kudos=kudos.get(work_id, 0),

@@ -25,9 +25,7 @@ from fanarchive.discovery.index.columns import (
     TEXT_FIELDS,
     Columns,
 )
-from fanarchive.discovery.index.structures import sorted_unique
-from fanarchive.discovery.tagging import crossover_work_ids, filter_tag_pairs
-from fanarchive.tags.models import Tag
+from fanarchive.discovery.tagging import Filings, filings, tag_types
 from fanarchive.tags.selectors import implied_tag_ids
 from fanarchive.works.models import Creatorship, Work
 from fanarchive.works.selectors import newest_change_id
@@ -40,11 +38,6 @@ def timestamp(moment: datetime | None) -> int:
 
 def title_key(title: str) -> str:
     return title.casefold().strip()
-
-
-def tag_types(tag_ids: set[int] | None = None) -> dict[int, str]:
-    tags = Tag.objects.all() if tag_ids is None else Tag.objects.filter(id__in=tag_ids)
-    return dict(tags.values_list("id", "type").iterator(chunk_size=20000))
 
 
 def _epoch(column: str) -> str:
@@ -116,7 +109,7 @@ def load_columns(
         "hidden": np.asarray(hidden, dtype=bool),
         "complete": np.asarray(complete, dtype=bool),
         "single_chapter": (chapters_array == 1) & (np.asarray(expected, dtype=np.int64) == 1),
-        "crossover": np.zeros(n, dtype=bool),  # set below from the fandom tags
+        "crossover": np.zeros(n, dtype=bool),  # set below (`_take`) from the fandom tags
         # Anonymous by its creator or its collection: for readers who hide such works.
         "anonymous": np.asarray(anonymous, dtype=bool),
     }
@@ -154,31 +147,17 @@ def load_columns(
         "anonymous" if i in hidden_names else folded.get(first_pseud.get(i, 0), "") for i in ids
     ]
     columns.creators = [[] if i in hidden_names else sorted(set(creators.get(i, ()))) for i in ids]
-    if work_ids is not None:
-        tag_works, tag_ids = filter_tag_pairs(work_ids=list(ids), implied=implied)
-    else:
-        tag_works, tag_ids = filter_tag_pairs(id_range=id_range, implied=implied)
-    columns.tag_works, columns.tag_ids = tag_works, tag_ids
-    if work_ids is not None:
-        columns.main_works, columns.main_ids = filter_tag_pairs(
-            work_ids=list(ids), implied=implied, main_only=True
-        )
-    else:
-        columns.main_works, columns.main_ids = filter_tag_pairs(
-            id_range=id_range, implied=implied, main_only=True
-        )
+    filed = filings(
+        types=types,
+        work_ids=list(ids) if work_ids is not None else None,
+        id_range=id_range if work_ids is None else None,
+        implied=implied,
+    )
+    _take(columns, filed)
     if work_ids is not None:
         columns.group_works, columns.group_ids = group_pairs(work_ids=list(ids))
     else:
         columns.group_works, columns.group_ids = group_pairs(id_range=id_range)
-    _add_tag_types(types, sorted_unique(tag_ids).tolist())
-    if work_ids is not None:
-        crossovers = crossover_work_ids(work_ids=list(ids), implied=implied)
-    else:
-        crossovers = crossover_work_ids(id_range=id_range, implied=implied)
-    columns.flags["crossover"] = np.isin(
-        columns.ids, np.fromiter(crossovers, dtype=np.int64, count=len(crossovers))
-    )
     return columns
 
 
@@ -188,26 +167,18 @@ def load_filed_tags(
     """Only what a wrangling changes of these works: the tags they are filed under (and
     their main relationships'), and which are crossovers (`flags["crossover"]`); `ids` are
     the works asked about, in order. `types` as for `load_columns`; `memo` as for
-    `filter_tag_pairs` (a catch-up in batches reads each tag's wrangling once)."""
+    `tagging.filings` (a catch-up in batches reads each tag's wrangling once)."""
     columns = Columns(ids=np.asarray(sorted(work_ids), dtype=np.int64))
-    columns.tag_works, columns.tag_ids = filter_tag_pairs(work_ids=work_ids, memo=memo)
-    columns.main_works, columns.main_ids = filter_tag_pairs(
-        work_ids=work_ids, main_only=True, memo=memo
-    )
-    _add_tag_types(types, sorted_unique(columns.tag_ids).tolist())
-    crossovers = crossover_work_ids(work_ids=work_ids, memo=memo)
-    columns.flags = {
-        "crossover": np.isin(
-            columns.ids, np.fromiter(crossovers, dtype=np.int64, count=len(crossovers))
-        )
-    }
+    _take(columns, filings(types=types, work_ids=work_ids, memo=memo))
     return columns
 
 
-def _add_tag_types(types: dict[int, str], tag_ids: list[int]) -> None:
-    missing = [tag_id for tag_id in tag_ids if tag_id not in types]
-    for start in range(0, len(missing), 5000):
-        types.update(tag_types(set(missing[start : start + 5000])))
+def _take(columns: Columns, filed: Filings) -> None:
+    """Where `columns`' works are filed, into `columns`."""
+    columns.tag_works, columns.tag_ids = filed.tag_works, filed.tag_ids
+    columns.main_works, columns.main_ids = filed.main_works, filed.main_ids
+    crossovers = np.fromiter(filed.crossovers, dtype=np.int64, count=len(filed.crossovers))
+    columns.flags["crossover"] = np.isin(columns.ids, crossovers)
 
 
 class DatabaseSource:
