@@ -18,7 +18,8 @@ change, which the page may not yet show.
 
 The apps that know these things register them (core knows none of them). An unchanged page
 then costs a few indexed reads and one cache read, and the rendering is skipped; a page this
-process served lately is not even read from the cache (`_Recent`).
+process served lately is not even read from the cache (`_Recent`), and a page is kept
+gzipped too, so a browser's hit is not compressed again (`_Page`).
 
 Never cached: logged-in users' pages (theirs alone), anything but a GET, a page with a
 message waiting to be shown, answers other than 200, and answers setting a cookie.
