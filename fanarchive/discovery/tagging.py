@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection
@@ -43,21 +44,11 @@ def filter_tag_pairs(
     `memo`: what earlier calls read of the graph, kept by a caller making many calls (a
     catch-up in batches); only the tags it lacks are read, and added to it.
     """
-    rows = WorkTag.objects.all()
-    if main_only:
-        rows = rows.filter(main=True)
-    if work_ids is not None:
-        rows = rows.filter(work_id__in=list(work_ids))
-    if id_range is not None:
-        rows = rows.filter(work_id__gte=id_range[0], work_id__lt=id_range[1])
     # For main relationships the tag's type is read, not asked for: with it in the WHERE
     # clause, SQLite walked every relationship tag for each work asked about (20 s for the
     # 5,000 works of a wrangling, where this takes milliseconds).
     columns = ("work_id", "tag_id", "tag__type") if main_only else ("work_id", "tag_id")
-    sql, params = rows.values_list(*columns).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
+    fetched = _work_tag_rows(columns, work_ids, id_range, main_only=main_only)
     if main_only:
         fetched = [(work, tag) for work, tag, kind in fetched if kind == TagType.RELATIONSHIP]
     if not fetched:
@@ -68,6 +59,29 @@ def filter_tag_pairs(
     if implied is None:
         implied = _implied(sorted_unique(tags).tolist(), memo)
     return _filed(works, tags, implied)
+
+
+def _work_tag_rows(
+    columns: tuple[str, ...],
+    work_ids: Iterable[int] | None,
+    id_range: tuple[int, int] | None,
+    *,
+    main_only: bool = False,
+) -> list[tuple[Any, ...]]:
+    """`columns` of the `WorkTag` rows of these works (or of the works with ids in [low,
+    high), or of every work), in plain SQL: a build reads millions of them."""
+    rows = WorkTag.objects.all()
+    if main_only:
+        rows = rows.filter(main=True)
+    if work_ids is not None:
+        rows = rows.filter(work_id__in=list(work_ids))
+    if id_range is not None:
+        rows = rows.filter(work_id__gte=id_range[0], work_id__lt=id_range[1])
+    sql, params = rows.values_list(*columns).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched: list[tuple[Any, ...]] = cursor.fetchall()
+    return fetched
 
 
 def _filed(
@@ -164,25 +178,18 @@ def filings(
     build at millions of works read them three times).
     `types` maps tag ids to types; the types of the tags the works are filed under that
     it lacks are read and added to it. `implied` and `memo` as for `filter_tag_pairs`."""
-    rows = WorkTag.objects.all()
-    if work_ids is not None:
-        rows = rows.filter(work_id__in=list(work_ids))
-    if id_range is not None:
-        rows = rows.filter(work_id__gte=id_range[0], work_id__lt=id_range[1])
-    sql, params = rows.values_list("work_id", "tag_id", "main").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
+    fetched = _work_tag_rows(("work_id", "tag_id", "main"), work_ids, id_range)
     if not fetched:
         return Filings(EMPTY, EMPTY, EMPTY, EMPTY, set())
     table = np.asarray(fetched, dtype=np.int64)
     del fetched
     works, tags, main = table[:, 0], table[:, 1], table[:, 2].astype(bool)
     own = sorted_unique(tags)
-    add_tag_types(types, own.tolist())
+    own_ids = own.tolist()
+    add_tag_types(types, own_ids)
     if implied is None:
-        implied = _implied(own.tolist(), memo)
-    kinds = np.asarray([types.get(tag, "") for tag in own.tolist()], dtype=object)
+        implied = _implied(own_ids, memo)
+    kinds = np.asarray([types.get(tag, "") for tag in own_ids], dtype=object)
     kind = kinds[np.searchsorted(own, tags)]
     mains = main & (kind == TagType.RELATIONSHIP.value)
     fandom = kind == TagType.FANDOM.value

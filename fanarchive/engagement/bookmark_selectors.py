@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
 from fanarchive.accounts.models import User
 from fanarchive.accounts.moderators import is_moderator
 from fanarchive.engagement.models import Bookmark
+from fanarchive.engagement.work_counts import count_by_work
 from fanarchive.works.models import Creatorship, SeriesWork, Work
 from fanarchive.works.selectors import anonymous_works_q
 
@@ -19,17 +20,12 @@ AnyUser = User | AnonymousUser
 
 
 def bookmark_counts(work_ids: Iterable[int]) -> dict[int, int]:
-    """Public bookmarks per work (works with none may be missing)."""
-    ids = list(work_ids)
+    """Public bookmarks per work (works with none may be missing; for many ids, works
+    between them may be present: `work_counts`)."""
+    ids = sorted(set(work_ids))
     if not ids:
         return {}
-    rows = (
-        Bookmark.objects.filter(work_id__in=ids, private=False)
-        .values("work_id")
-        .annotate(n=Count("id"))
-        .values_list("work_id", "n")
-    )
-    return dict(rows)
+    return count_by_work(Bookmark.objects.order_by().filter(private=False), ids)
 
 
 def not_naming_anonymous_creators_q(viewer: AnyUser) -> Q:

@@ -9,23 +9,11 @@ comments and bookmarks when it next catches up, so sorting by kudos follows at o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from django.db.models import Count, QuerySet
-
-from fanarchive.engagement.models import Bookmark, Comment, CommentState, Kudos, WorkHitCount
+from fanarchive.engagement.bookmark_selectors import bookmark_counts
+from fanarchive.engagement.models import Comment, CommentState, Kudos, WorkHitCount
+from fanarchive.engagement.work_counts import count_by_work, of_works
 from fanarchive.works.stats import WorkStats
-
-# Above this many ids, counts are read by id range instead of an IN list.
-_IN_MAX = 500
-
-
-def _by_work(queryset: QuerySet[Any], ids: list[int]) -> dict[int, int]:
-    if len(ids) > _IN_MAX:
-        queryset = queryset.filter(work_id__gte=ids[0], work_id__lte=ids[-1])
-    else:
-        queryset = queryset.filter(work_id__in=ids)
-    return dict(queryset.values("work_id").annotate(n=Count("pk")).values_list("work_id", "n"))
 
 
 def counts_of(work_ids: Iterable[int]) -> dict[int, WorkStats]:
@@ -33,17 +21,12 @@ def counts_of(work_ids: Iterable[int]) -> dict[int, WorkStats]:
     ids = sorted(set(work_ids))
     if not ids:
         return {}
-    kudos = _by_work(Kudos.objects.order_by(), ids)
-    comments = _by_work(
+    kudos = count_by_work(Kudos.objects.order_by(), ids)
+    comments = count_by_work(
         Comment.objects.order_by().filter(state=CommentState.PUBLISHED, deleted=False), ids
     )
-    hit_rows = WorkHitCount.objects.order_by()
-    if len(ids) > _IN_MAX:
-        hit_rows = hit_rows.filter(work_id__gte=ids[0], work_id__lte=ids[-1])
-    else:
-        hit_rows = hit_rows.filter(work_id__in=ids)
-    hits = dict(hit_rows.values_list("work_id", "hits"))
-    bookmarks = _by_work(Bookmark.objects.order_by().filter(private=False), ids)
+    hits = dict(of_works(WorkHitCount.objects.order_by(), ids).values_list("work_id", "hits"))
+    bookmarks = bookmark_counts(ids)
     return {
         work_id: WorkStats(
             kudos=kudos.get(work_id, 0),

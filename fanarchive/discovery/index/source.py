@@ -147,17 +147,12 @@ def load_columns(
         "anonymous" if i in hidden_names else folded.get(first_pseud.get(i, 0), "") for i in ids
     ]
     columns.creators = [[] if i in hidden_names else sorted(set(creators.get(i, ()))) for i in ids]
-    filed = filings(
-        types=types,
-        work_ids=list(ids) if work_ids is not None else None,
-        id_range=id_range if work_ids is None else None,
-        implied=implied,
+    # The works found, or the range asked about (a build's batch).
+    scope: dict[str, Any] = (
+        {"work_ids": list(ids)} if work_ids is not None else {"id_range": id_range}
     )
-    _take(columns, filed)
-    if work_ids is not None:
-        columns.group_works, columns.group_ids = group_pairs(work_ids=list(ids))
-    else:
-        columns.group_works, columns.group_ids = group_pairs(id_range=id_range)
+    _take(columns, filings(types=types, implied=implied, **scope))
+    columns.group_works, columns.group_ids = group_pairs(**scope)
     return columns
 
 
