@@ -111,14 +111,20 @@ class Mutes:
 
 
 def _split_scopes(rows: list[tuple[int, int | None]]) -> tuple[tuple[int, ...], Scoped]:
+    """(targets muted everywhere, (target, fandoms) muted only within fandoms) of (target,
+    scope fandom or None) rows. A tag and its synonym are one target: muted everywhere by
+    either, it is muted everywhere whatever scope the other mute has."""
+    everywhere: set[int] = set()
     scopes: dict[int, set[int]] = {}
     for target, fandom in rows:
-        found = scopes.setdefault(target, set())
-        if fandom is not None:
-            found.add(fandom)
-    everywhere = tuple(sorted(t for t, fandoms in scopes.items() if not fandoms))
-    scoped = tuple((t, tuple(sorted(fandoms))) for t, fandoms in sorted(scopes.items()) if fandoms)
-    return everywhere, scoped
+        if fandom is None:
+            everywhere.add(target)
+        else:
+            scopes.setdefault(target, set()).add(fandom)
+    scoped = tuple(
+        (t, tuple(sorted(fandoms))) for t, fandoms in sorted(scopes.items()) if t not in everywhere
+    )
+    return tuple(sorted(everywhere)), scoped
 
 
 # A muted tag and a scope's fandom as the filter reads tags: a synonym stands for its

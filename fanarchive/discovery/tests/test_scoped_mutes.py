@@ -154,6 +154,26 @@ def test_database_listings_follow_scoped_mutes_and_hidden_anonymous_works(
     assert titles == sorted(IN_STAR_FLEET | {"Fleet Battles"})
 
 
+def test_a_tag_muted_everywhere_stays_muted_when_its_synonym_is_muted_in_a_fandom(
+    client: Client, reader: User, archive: None
+) -> None:
+    # "Fleet" is a synonym of "Star Fleet": both mutes are of one tag. The scoped one
+    # must not narrow the one that mutes it everywhere (it did: only Star Fleet works in
+    # Harbour Tales were hidden).
+    services.mute_tag_add(user=reader, owner=reader, tag_id=tag("Star Fleet").pk)
+    services.mute_tag_add(user=reader, owner=reader, tag_id=tag("Fleet").pk)
+    services.mute_scope_set(
+        user=reader, owner=reader, tag_id=tag("Fleet").pk, fandom_names=["Harbour Tales"]
+    )
+    viewer = viewer_for(reader)
+    assert viewer.muted_tags == (tag("Star Fleet").pk,) and viewer.scoped_tags == ()
+    kept = sorted(set(ALL) - IN_STAR_FLEET - {"Fleet Battles", "Both Shores"})
+    client.force_login(reader)
+    page = client.get(reverse("works:list")).content.decode()
+    assert listed(page) == kept and total(page) == len(kept)
+    assert sorted(unmuted_works(reader).values_list("title", flat=True)) == kept
+
+
 # -- through the site -------------------------------------------------------------------
 
 
