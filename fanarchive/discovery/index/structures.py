@@ -81,22 +81,49 @@ class Ragged:
     def gather(self, rows: BitMap) -> np.ndarray:
         """All values of these rows, concatenated (for counting)."""
         base = ids_of(rows - self.overridden) if self.overridden else ids_of(rows)
-        base = base[base + 1 < len(self.offsets)]
-        parts = []
-        if len(base):
-            starts = self.offsets[base]
-            lengths = self.offsets[base + 1] - starts
-            total = int(lengths.sum())
-            if total:
-                kind = self.offsets.dtype  # index arithmetic in the offsets' width
-                shifts = np.repeat(starts - np.cumsum(lengths, dtype=kind) + lengths, lengths)
-                shifts += np.arange(total, dtype=kind)
-                parts.append(self.values.take(shifts))
+        parts = [self._base_values(base)[1]]
         if self.overridden:
             parts.extend(self.overrides[row] for row in rows & self.overridden)
-        if not parts:
-            return np.zeros(0, dtype=np.int32)
         return np.concatenate(parts)
+
+    def pairs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, value) of every value of these rows (ascending ids), as parallel int64
+        arrays sorted by row then value."""
+        edited = np.isin(rows, ids_of(self.overridden))
+        base = rows[~edited]
+        lengths, values = self._base_values(base)
+        row_parts = [np.repeat(base[base + 1 < len(self.offsets)], lengths)]
+        value_parts = [values.astype(np.int64)]
+        for row in rows[edited].tolist():
+            override = self.overrides[row]
+            row_parts.append(np.full(len(override), row, dtype=np.int64))
+            value_parts.append(override.astype(np.int64))
+        key = np.sort(np.concatenate(row_parts) << 32 | np.concatenate(value_parts))
+        return key >> 32, key & ((1 << 32) - 1)
+
+    def _base_values(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The base arrays' lengths of these rows (those within them) and their values,
+        concatenated: gathered with one numpy take, not a slice per row."""
+        rows = rows[rows + 1 < len(self.offsets)]
+        starts = self.offsets[rows]
+        lengths = self.offsets[rows + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return lengths, np.zeros(0, dtype=np.int32)
+        kind = self.offsets.dtype  # index arithmetic in the offsets' width
+        shifts = np.repeat(starts - np.cumsum(lengths, dtype=kind) + lengths, lengths)
+        shifts += np.arange(total, dtype=kind)
+        return lengths, self.values.take(shifts)
+
+    def set_rows(self, rows: np.ndarray, pair_rows: np.ndarray, values: np.ndarray) -> None:
+        """`set` each of `rows` (ascending) to its values among the (row, value) pairs
+        `pair_rows`, `values` (sorted by row; a row without any gets none)."""
+        low = np.searchsorted(pair_rows, rows, side="left").tolist()
+        high = np.searchsorted(pair_rows, rows, side="right").tolist()
+        narrow = values.astype(np.int32)
+        for row, start, end in zip(rows.tolist(), low, high, strict=True):
+            self.overrides[row] = narrow[start:end]
+        self.overridden |= bitmap_of(rows)
 
 
 class SortOrder:

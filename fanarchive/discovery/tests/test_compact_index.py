@@ -87,6 +87,25 @@ def test_compacting_a_ragged_array_folds_its_overrides_in():
     assert [rows.get(i).tolist() for i in range(8)] == [[5, 6], [], [1, 2, 3], [], [], [], [4], []]
 
 
+def test_a_ragged_arrays_rows_read_and_set_as_pairs():
+    ragged = Ragged.from_pairs(
+        np.array([0, 0, 2, 3, 3]), np.array([5, 6, 7, 8, 9]), 5, ordered=True
+    )
+    ragged.set(2, [1, 2])
+    rows, values = ragged.pairs(np.array([0, 1, 2, 3, 7]))  # 7: beyond the base rows
+    assert list(zip(rows.tolist(), values.tolist(), strict=True)) == [
+        (0, 5),
+        (0, 6),
+        (2, 1),
+        (2, 2),
+        (3, 8),
+        (3, 9),
+    ]
+    ragged.set_rows(np.array([0, 3, 9]), np.array([0, 9, 9]), np.array([4, 1, 2]))
+    assert [ragged.get(i).tolist() for i in (0, 1, 2, 3, 9)] == [[4], [], [1, 2], [], [1, 2]]
+    assert ragged.gather(BitMap([0, 2, 4, 9])).tolist() == [4, 1, 2, 1, 2]
+
+
 def test_a_saved_index_is_a_copy_on_write_map(tmp_path, db):
     work = make_work(make_user("mapped"), title="Mapped")
     catalogue = Catalogue.build(live.SOURCE)
