@@ -13,8 +13,9 @@ one more tag, "Big Trope". Then, through the Django test client as a wrangler, i
   under a second at 100,000 works) and what the page it redirects to shows;
 - the next listing of "Grand Trope" in a process that serves as gunicorn's workers do
   (`live.catch_up_off_requests`): it applies a slice of the 100,000 log entries and leaves
-  the rest to a thread; the listings' times while the thread works, and the time until the
-  index has caught up and the listing shows every work;
+  the rest to a thread; how soon a work posted then is listed (each slice applies the
+  posts logged after the wrangling ahead of it); the listings' times while the thread
+  works, and the time until the index has caught up and the listing shows every work;
 - the background catch-up of the search documents (`search_documents_catch_up`, what the
   task runs): seconds and works/s, and that a search for "Grand Trope" then finds them.
 
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str | None) -> No
     from django.test import Client
     from django.urls import reverse
 
-    from fanarchive.core.testing import make_user
+    from fanarchive.core.testing import make_user, make_work
     from fanarchive.discovery.index import live
     from fanarchive.tags.models import Tag, TagType
     from fanarchive.works.catalogue_services import (
@@ -118,6 +119,19 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str | None) -> No
     print(
         f"  the next listing of Grand Trope: {first_took * 1000:.0f} ms, "
         f"{listed_total(first)} works listed (the rest is left to the catch-up thread)"
+    )
+    # A writer posts while the thread works through the wrangling's entries.
+    writer = make_user("bench_writer")
+    began = time.perf_counter()
+    post = make_work(writer, title="Posted Meanwhile", freeforms=["Meanwhile"])
+    post_tag = Tag.objects.get(type=TagType.FREEFORM, name="Meanwhile")
+    post_listing = reverse("tags:works", args=[post_tag.pk])
+    while f"/works/{post.pk}/" not in client.get(post_listing).content.decode():
+        time.sleep(0.01)
+    post_listed = time.perf_counter() - began
+    print(
+        f"  a work posted meanwhile:       listed {post_listed * 1000:.0f} ms after it was "
+        f"posted ({'before' if not live.caught_up() else 'once'} the catch-up was done)"
     )
     meanwhile = []
     while not live.caught_up():

@@ -36,6 +36,15 @@ class CatalogueChange(models.Model):
 
     class Meta:
         db_table = "discovery_cataloguechange"
+        indexes = [
+            # The entries past a wrangling's "tags only" ones, found without walking them
+            # (`discovery.index.live` applies them ahead of a big catch-up).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(tags_only=False),
+                name="catalogue_change_not_tags",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"change {self.pk} of work {self.work_id}"

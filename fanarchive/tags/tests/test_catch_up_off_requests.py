@@ -18,6 +18,7 @@ from fanarchive.core.testing import make_work
 from fanarchive.discovery.index import live
 from fanarchive.tags.models import TagType
 from fanarchive.tags.tests.conftest import index_ids, tag
+from fanarchive.works import catalogue_services
 from fanarchive.works.catalogue_models import CatalogueChange
 from fanarchive.works.models import Work
 from fanarchive.wrangling.services import tag_make_synonym, tag_set_canonical
@@ -71,6 +72,27 @@ def test_a_request_applies_a_slice_and_a_thread_the_rest(admin, archive, off_req
         *(work.pk for work in archive),
         *Work.objects.filter(title="Already Ashby").values_list("pk", flat=True),
     }
+
+
+def test_a_post_is_listed_at_the_next_slice_not_after_the_whole_wrangling(
+    user, admin, archive, off_requests, monkeypatch
+):
+    monkeypatch.setattr(catalogue_services, "INLINE_DOCUMENTS_MAX", 0)  # logged "tags only"
+    target = tag("Oriel Ashby")
+    tag_make_synonym(user=admin, tag=tag("Oriel"), canonical=target)
+    with live._lock:  # the thread waits: the slices below are the test's
+        assert len(index_ids(target)) == 1 + INLINE
+        posted = make_work(user, title="Posted Meanwhile", characters=["Wren"])
+        assert index_ids(tag("Wren")) == set()  # a request leaves the backlog to the thread
+        catalogue = live.state.catalogue
+        assert catalogue is not None
+        _, complete = live._apply_slice(catalogue)  # the thread's next slice
+        assert not complete
+        assert index_ids(tag("Wren")) == {posted.pk}  # listed now...
+        assert len(index_ids(target)) == 1 + 2 * INLINE  # ...the wrangling half done
+    _wait_for_the_thread()
+    assert index_ids(tag("Wren")) == {posted.pk}
+    assert len(index_ids(target)) == 1 + WORKS
 
 
 def test_a_few_entries_are_applied_in_the_request(user, off_requests):
