@@ -224,10 +224,7 @@ def _apply_log(catalogue: CatalogueBackend, on: _State, *, limit: int | None = N
             on.gaps.setdefault(missing, now)
     for row in fresh:
         on.gaps.pop(row[0], None)
-    whole = {row[1] for row in fresh if not row[3] and not row[4]}
-    catalogue.apply(whole)
-    catalogue.apply_tags({row[1] for row in fresh if row[4]} - whole)
-    catalogue.apply_counts({row[1] for row in fresh if row[3]} - whole)
+    _apply_rows(catalogue, fresh)
     if not complete and any(row[4] for row in fresh):
         later = entries.filter(id__gt=max(newest[0], on.ahead))
         on.ahead = max(on.ahead, _apply_ahead(catalogue, later))
@@ -244,10 +241,17 @@ def _apply_ahead(catalogue: CatalogueBackend, later: Any) -> int:
     applying it again when the catch-up reaches its entry changes nothing. The newest
     entry applied ahead (the next slice looks past it), or 0."""
     ahead = list(later.filter(tags_only=False)[:LOOKAHEAD_ENTRIES])
-    whole = {row[1] for row in ahead if not row[3]}
-    catalogue.apply(whole)
-    catalogue.apply_counts({row[1] for row in ahead if row[3]} - whole)
+    _apply_rows(catalogue, ahead)
     return ahead[-1][0] if ahead else 0
+
+
+def _apply_rows(catalogue: CatalogueBackend, rows: list[tuple[Any, ...]]) -> None:
+    """Apply these log entries (id, work, time, counts only, tags only): a work with any
+    whole entry is reloaded whole, else re-filed or recounted as its entries say."""
+    whole = {row[1] for row in rows if not row[3] and not row[4]}
+    catalogue.apply(whole)
+    catalogue.apply_tags({row[1] for row in rows if row[4]} - whole)
+    catalogue.apply_counts({row[1] for row in rows if row[3]} - whole)
 
 
 def catch_up_off_requests() -> None:

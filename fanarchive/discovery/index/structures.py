@@ -81,7 +81,7 @@ class Ragged:
     def gather(self, rows: BitMap) -> np.ndarray:
         """All values of these rows, concatenated (for counting)."""
         base = ids_of(rows - self.overridden) if self.overridden else ids_of(rows)
-        parts = [self._base_values(base)[1]]
+        parts = [self._base_values(base)[2]]
         if self.overridden:
             parts.extend(self.overrides[row] for row in rows & self.overridden)
         return np.concatenate(parts)
@@ -90,9 +90,8 @@ class Ragged:
         """(row, value) of every value of these rows (ascending ids), as parallel int64
         arrays sorted by row then value."""
         edited = np.isin(rows, ids_of(self.overridden))
-        base = rows[~edited]
-        lengths, values = self._base_values(base)
-        row_parts = [np.repeat(base[base + 1 < len(self.offsets)], lengths)]
+        base, lengths, values = self._base_values(rows[~edited])
+        row_parts = [np.repeat(base, lengths)]
         value_parts = [values.astype(np.int64)]
         for row in rows[edited].tolist():
             override = self.overrides[row]
@@ -101,19 +100,19 @@ class Ragged:
         key = np.sort(np.concatenate(row_parts) << 32 | np.concatenate(value_parts))
         return key >> 32, key & ((1 << 32) - 1)
 
-    def _base_values(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The base arrays' lengths of these rows (those within them) and their values,
+    def _base_values(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Those of these rows within the base arrays, their lengths, and their values
         concatenated: gathered with one numpy take, not a slice per row."""
         rows = rows[rows + 1 < len(self.offsets)]
         starts = self.offsets[rows]
         lengths = self.offsets[rows + 1] - starts
         total = int(lengths.sum())
         if not total:
-            return lengths, np.zeros(0, dtype=np.int32)
+            return rows, lengths, np.zeros(0, dtype=np.int32)
         kind = self.offsets.dtype  # index arithmetic in the offsets' width
         shifts = np.repeat(starts - np.cumsum(lengths, dtype=kind) + lengths, lengths)
         shifts += np.arange(total, dtype=kind)
-        return lengths, self.values.take(shifts)
+        return rows, lengths, self.values.take(shifts)
 
     def set_rows(self, rows: np.ndarray, pair_rows: np.ndarray, values: np.ndarray) -> None:
         """`set` each of `rows` (ascending) to its values among the (row, value) pairs
