@@ -22,7 +22,8 @@ process served lately is not even read from the cache (`_Recent`), and a page is
 gzipped too, so a browser's hit is not compressed again (`_Page`).
 
 Never cached: logged-in users' pages (theirs alone), anything but a GET, a page with a
-message waiting to be shown, answers other than 200, and answers setting a cookie.
+message waiting to be shown, answers other than 200, and answers setting a cookie (the
+session's included, which its middleware sets after the view).
 `GUEST_PAGE_CACHE_SECONDS` (0 turns it off) bounds how long an entry is kept; the versions in
 the key, not the timeout, keep pages current.
 """
@@ -194,6 +195,13 @@ def _cacheable(request: HttpRequest) -> bool:
     return session is None or _MESSAGES_SESSION_KEY not in session
 
 
+def _session_changed(request: HttpRequest) -> bool:
+    """The view wrote to the session: the answer will set its cookie (after this decorator
+    has run), and a copy served from the cache would not write it."""
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.modified)
+
+
 def page_key(request: HttpRequest, own: object = None) -> str:
     """The cache key of this guest's page at this address, as things are now: `own` is
     what the page itself changes with (`guest_page_cached`'s `changes_with`), in place of
@@ -263,6 +271,7 @@ def guest_page_cached(
                 response.status_code == 200
                 and isinstance(response, HttpResponse)
                 and not response.cookies
+                and not _session_changed(request)
                 and not getattr(response, "_guest_page_not_kept", False)
                 and all(settled() for settled in _settled)
             ):

@@ -21,6 +21,7 @@ from fanarchive.engagement.selectors import guest_gave_kudos
 from fanarchive.engagement.visitors import guest_key, visitor_key
 from fanarchive.tags.selectors import wrangling_version
 from fanarchive.works import selectors, series_selectors
+from fanarchive.works.age_gate import asks_consent
 from fanarchive.works.models import Work
 from fanarchive.works.views import adult_gate
 
@@ -81,8 +82,9 @@ def _reading_page(
 
 # Guests' reading pages come from the shared page cache (`core.page_cache`), keyed by what
 # the page shows: the work's (and its series') change log and the tags' wrangling, not
-# every change in the archive. A guest who left kudos on the work gets a page of their own
-# (its kudos button says so), rendered each time and kept by no cache. Served from the
+# every change in the archive. A guest who left kudos on the work (its kudos button says
+# so), or whose request is their "Yes, continue" (the session must record it), gets a page
+# of their own, rendered each time and kept by no cache. Served from the
 # cache, a page still counts the guest's hit.
 
 
@@ -90,15 +92,17 @@ def _page_version(request: HttpRequest, work_id: int, **_: object) -> object:
     return (selectors.work_page_version(work_id), wrangling_version())
 
 
-def _left_kudos(request: HttpRequest, work_id: int, **_: object) -> bool:
-    return guest_gave_kudos(work_id, guest_key(request))
+def _own_page(request: HttpRequest, work_id: int, **_: object) -> bool:
+    """This guest's page is theirs alone: they left kudos, or this request is their "Yes,
+    continue" (which a page from the cache would not record in their session)."""
+    return asks_consent(request) or guest_gave_kudos(work_id, guest_key(request))
 
 
 def _count_hit(request: HttpRequest, work_id: int, **_: object) -> None:
     hit_record_of_cached_page(work_id=work_id, visitor=visitor_key(request))
 
 
-_guests_cached = guest_page_cached(_left_kudos, changes_with=_page_version, on_hit=_count_hit)
+_guests_cached = guest_page_cached(_own_page, changes_with=_page_version, on_hit=_count_hit)
 
 
 @_guests_cached

@@ -4,6 +4,7 @@ cache read, a change shows at the next request, and nobody is served another's p
 from __future__ import annotations
 
 import gzip
+import ipaddress
 from dataclasses import replace
 from typing import Any
 
@@ -269,3 +270,50 @@ def test_the_adult_gate_is_never_kept_where_the_work_page_is(writer):
     assert served(agreed, url)[0] == "miss"
     assert served(agreed, url)[0] == "hit"
     assert _guest("192.0.2.23").get(url).get(HIT_HEADER) is None  # still the gate
+
+
+def test_every_guests_yes_continue_is_recorded_though_the_page_is_cached(writer):
+    """Saying "Yes, continue" is an answer of its own: served from the cache, it would show
+    this page but leave the guest's session without the consent, so the next page asks
+    again (and nginx could keep it for guests without a session)."""
+    work = make_work(writer, title="Lamplit Quay", rating=EXPLICIT, texts=["Wordsonthequay."])
+    url = reverse("works:detail", args=[work.pk])
+    for address in ("192.0.2.30", "192.0.2.31"):
+        guest = _guest(address)
+        answer = guest.get(f"{url}?view_adult=true")
+        assert answer.status_code == 200 and b"Wordsonthequay." in answer.content
+        assert answer.get(HIT_HEADER) is None  # neither kept nor served from the cache
+        assert guest.session.get(ADULT_CONSENT_KEY) is True
+        # The consent holds: the work's page without the question shows its words.
+        assert b"Wordsonthequay." in guest.get(url).content
+
+
+def test_a_page_kept_under_one_age_gate_policy_is_never_served_under_another(writer, settings):
+    """The cache outlives a restart, so a policy change (FANARCHIVE_AGE_GATE, or the list of
+    countries) must not serve the pages kept under the old one."""
+    work = make_work(writer, title="Lamplit Quay", rating=EXPLICIT, texts=["Wordsonthequay."])
+    url = reverse("works:detail", args=[work.pk])
+    settings.AGE_GATE = "interstitial"
+    agreed = _guest("192.0.2.40")
+    session = agreed.session
+    session[ADULT_CONSENT_KEY] = True
+    session.save()
+    how, page = served(agreed, url)
+    assert how == "miss" and "Wordsonthequay." in page
+    settings.AGE_GATE = "adults"  # only logged-in accounts that confirmed their age
+    refused = agreed.get(url)
+    assert refused.status_code == 403 and b"Wordsonthequay." not in refused.content
+    # Visitors from the guest's country are refused once it is listed.
+    settings.TRUSTED_PROXIES = (ipaddress.ip_network("10.9.8.7"),)
+    settings.COUNTRY_HEADER = "CF-IPCountry"
+    settings.AGE_GATE = "countries"
+    settings.AGE_GATE_COUNTRIES = frozenset()
+    travelling = Client(REMOTE_ADDR="10.9.8.7", HTTP_CF_IPCOUNTRY="GB")
+    session = travelling.session
+    session[ADULT_CONSENT_KEY] = True
+    session.save()
+    how, page = served(travelling, url)
+    assert how == "miss" and "Wordsonthequay." in page
+    settings.AGE_GATE_COUNTRIES = frozenset({"GB"})
+    refused = travelling.get(url)
+    assert refused.status_code == 451 and b"Wordsonthequay." not in refused.content

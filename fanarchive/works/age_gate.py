@@ -85,11 +85,28 @@ def country_of(request: HttpRequest) -> str:
     return code if COUNTRY_CODE.match(code) else ""
 
 
-def guest_page_variant(request: HttpRequest) -> tuple[bool, str]:
-    """What a guest's page depends on here: consent given in this session, and the country
-    (`core.page_cache`: guests who agreed to adult content get their own cached pages)."""
+def guest_page_variant(request: HttpRequest) -> tuple[bool, str, str, bool]:
+    """What a guest's page depends on here: consent given in this session, the country, and
+    the policy that judges them (`core.page_cache`: guests who agreed to adult content get
+    their own cached pages, and a page kept under one policy is never served under another,
+    as the cache outlives a restart with a new FANARCHIVE_AGE_GATE)."""
     session = getattr(request, "session", None)
-    return (consented_in_session(session) if session is not None else False, country_of(request))
+    country = country_of(request)
+    return (
+        consented_in_session(session) if session is not None else False,
+        country,
+        str(settings.AGE_GATE),
+        country in settings.AGE_GATE_COUNTRIES,
+    )
+
+
+def asks_consent(request: HttpRequest) -> bool:
+    """This request says "Yes, continue" (?view_adult=true) in a session that has not yet:
+    answering it records the consent, so it is never served from a page cache."""
+    if request.GET.get("view_adult") != "true":
+        return False
+    session = getattr(request, "session", None)
+    return session is None or not consented_in_session(session)
 
 
 def age_gate_context(

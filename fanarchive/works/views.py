@@ -250,7 +250,7 @@ def adult_gate(request: HttpRequest, work: Work) -> HttpResponse | None:
     """
     viewer = age_gate.age_gate_context(request)
     access = selectors.adult_access(viewer)
-    if request.GET.get("view_adult") == "true" and access.reason is Reason.CONSENT:
+    if age_gate.asks_consent(request) and access.reason is Reason.CONSENT:
         request.session[age_gate.ADULT_CONSENT_KEY] = True
         viewer = age_gate.age_gate_context(request)
     if not selectors.needs_adult_consent(viewer=viewer, work=work):
