@@ -30,9 +30,15 @@ SORT_COUNT_LIMIT = 16_000
 # Counting facets costs about this many seconds per work in the result (gathering and
 # counting ~14 tags a work; 9 ms for 44,000 works at a million works, bench/discovery.py).
 COUNTING_COST = 0.2e-6
-# One intersection of a big result with a tag's bitmap costs about this many seconds
-# (3-10 us at a million works).
-INTERSECTION_COST = 6e-6
+# Intersections timed on a big result to learn what one costs here, which grows with the
+# archive and the result (3-10 us at a million works; 23-29 us for results of 80,000-180,000
+# works at three million, where a fixed guess had bitmaps run to the deadline, then count).
+PROBE_INTERSECTIONS = 16
+# The foreseen cost of intersecting is this many times what it turns out to be, measured
+# on bench/discovery.py's archives: the sample's margin foresees too many tags (3-10x),
+# and the probed tags are the biggest, the costliest to intersect (2-4x). Only results
+# whose top tags are the archive's biggest come in under it, where bitmaps win.
+FORESIGHT_EXCESS = 4
 # Works sampled from a big result to foresee how many intersections bitmaps would need.
 FACET_SAMPLE = 2_000
 
@@ -57,6 +63,21 @@ def intersections_foreseen(catalogue: Catalogue, works: BitMap) -> int:
         if sizes is not None:  # descending: the tags at least `threshold` big
             needed += int(np.searchsorted(-sizes, -threshold, side="right"))
     return needed
+
+
+def intersection_cost(catalogue: Catalogue, works: BitMap) -> float:
+    """Seconds one intersection of `works` with a tag's bitmap takes, timed on the biggest
+    tags of each free type (the first that `facets_by_bitmaps` would intersect)."""
+    each = PROBE_INTERSECTIONS // len(FREE_TYPES)
+    probe = [
+        tag_id for tag_type in FREE_TYPES for tag_id in catalogue.by_size.get(tag_type, ())[:each]
+    ]
+    if not probe:
+        return 0.0
+    started = time.perf_counter()
+    for tag_id in probe:
+        works.intersection_cardinality(catalogue.tags[tag_id])
+    return (time.perf_counter() - started) / len(probe)
 
 
 def tag_counts(catalogue: Catalogue, works: BitMap) -> tuple[np.ndarray, np.ndarray]:
@@ -190,10 +211,11 @@ def facets_of(catalogue: Catalogue, works: BitMap) -> dict[str, list[tuple[int, 
     # Intersecting stops early when the result's top tags are the archive's biggest
     # (5 ms for the biggest fandom's 90,000 works) but takes thousands of
     # intersections when they are not (27 ms for a fandom of 44,000, which counting
-    # does in 9). A sample of the result foresees which way is cheaper; should
-    # intersecting still run past what counting would cost, counting finishes.
+    # does in 9). A sample of the result foresees how many, a few timed ones what each
+    # costs; should intersecting still run past what counting would cost, counting finishes.
     counting = COUNTING_COST * len(works)
-    if intersections_foreseen(catalogue, works) * INTERSECTION_COST > counting:
+    foreseen = intersections_foreseen(catalogue, works) * intersection_cost(catalogue, works)
+    if foreseen > FORESIGHT_EXCESS * counting:
         return facets_by_counting(catalogue, works)
     found = facets_by_bitmaps(catalogue, works, deadline=time.perf_counter() + counting)
     return found if found is not None else facets_by_counting(catalogue, works)

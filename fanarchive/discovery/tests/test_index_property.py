@@ -194,7 +194,7 @@ def structures(request, monkeypatch):
         monkeypatch.setattr(facets, "BINCOUNT_LIMIT", 0)
         monkeypatch.setattr(facets, "SORT_COUNT_LIMIT", 0)  # counts by bincount
         if "bitmap facets" in request.param:
-            monkeypatch.setattr(facets, "INTERSECTION_COST", 0.0)
+            monkeypatch.setattr(facets, "intersection_cost", lambda *_: 0.0)
             # Seconds per work: a deadline never reached, or one already past.
             cut_short = request.param.endswith("cut short")
             monkeypatch.setattr(facets, "COUNTING_COST", 0.0 if cut_short else 1.0)
