@@ -61,11 +61,16 @@ FANDOMS = 2_000
 SEED = 4
 
 
-def rss_mb() -> float:
+def status_mb(field: str) -> float:
+    """A memory figure of this process from /proc (VmRSS now, VmHWM its peak), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def rss_mb() -> float:
+    return status_mb("VmRSS")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -720,8 +725,7 @@ def build_child(args: argparse.Namespace) -> None:
     seconds = time.monotonic() - started
     # VmHWM: the peak of this program's own memory. (getrusage's ru_maxrss would also
     # count the parent's memory, copied at the fork before this program was exec'd.)
-    status = Path("/proc/self/status").read_text().splitlines()
-    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    peak = status_mb("VmHWM")
     print(json.dumps({"seconds": seconds, "peak_mb": peak}))
 
 
