@@ -15,9 +15,9 @@ a real build adds the reading of the database (`source.DatabaseSource`).
 from __future__ import annotations
 
 import argparse
-import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ import discovery as bench
 import numpy as np
 
 from fanarchive.discovery.index import store
-from fanarchive.discovery.index.catalogue import Catalogue, Filter, Viewer
+from fanarchive.discovery.index.catalogue import Catalogue, Viewer
 from fanarchive.discovery.index.columns import (
     FLAG_NAMES,
     NUMBER_FIELDS,
@@ -118,42 +118,18 @@ class SyntheticSource:
         return {}
 
 
-def queries(source: SyntheticSource, catalogue: Catalogue, n: int) -> list[Filter]:
-    """bench/discovery.py's mix: half in one of the 20 biggest fandoms, 1-3 includes (the
-    fandom, then tags of one of its works), 0-3 excludes, a rating subset, complete on 30%,
-    sorted by kudos or updated."""
-    rng = random.Random(bench.SEED)
-    np_rng = np.random.default_rng(bench.SEED)
-    fandoms = source.tag_ids["fandom"]
-    made = []
-    for q in range(n):
-        if q % 2 == 0:
-            fandom = int(fandoms[int(np_rng.choice(20))])
-        else:
-            fandom = int(fandoms[int(np_rng.choice(bench.FANDOMS, p=source.plan.fandom_p))])
-        include = [fandom]
-        extra = rng.randint(0, 2)
-        if extra:
-            members = ids_of(catalogue.tags[fandom])
-            work = int(members[min(len(members) - 1, rng.randint(0, 50))])
-            own = catalogue.work_tags.gather(bitmap_of(np.array([work]))).tolist()
-            others = [t for t in own if source.types.get(t) in FREE_KINDS[1:]]
-            rng.shuffle(others)
-            include += others[:extra]
-        excludes = [
-            int(source.tag_ids["freeform"][rng.randint(0, 30)]) for _ in range(rng.randint(0, 3))
-        ]
-        ratings = rng.sample(list(FIXED["rating"]), rng.randint(1, 3)) if rng.random() < 0.5 else []
-        made.append(
-            Filter(
-                include=tuple(include),
-                exclude=tuple(e for e in dict.fromkeys(excludes) if e not in include),
-                ratings=tuple(ratings),
-                complete=True if rng.random() < 0.3 else None,
-                sort=rng.choice(["kudos", "updated"]),
-            )
-        )
-    return made
+def free_tags_of(catalogue: Catalogue, source: SyntheticSource) -> Callable[[int, int], list[int]]:
+    """`discovery.make_queries`' reading of a fandom's `position`-th work's free tags,
+    from the index instead of the database."""
+
+    def free_tags(fandom: int, position: int) -> list[int]:
+        members = ids_of(catalogue.tags[fandom])
+        if position >= len(members):
+            return []
+        own = catalogue.work_tags.gather(bitmap_of(members[position : position + 1]))
+        return [t for t in own.tolist() if source.types.get(t) in FREE_KINDS[1:]]
+
+    return free_tags
 
 
 def main() -> None:
@@ -188,7 +164,11 @@ def main() -> None:
             raise SystemExit("the index just saved could not be loaded")
         catalogue = loaded[0]
         print(f"Index load: {time.monotonic() - started:.1f} s")
-        mix = queries(source, catalogue, args.queries)
+        made = {"plan": source.plan, "tag_ids": source.tag_ids, "fixed": source.fixed}
+        free_tags = free_tags_of(catalogue, source)
+        mix = [
+            bench.to_filter(q) for q in bench.make_queries(made, args.queries, free_tags=free_tags)
+        ]
         viewer = Viewer()
         for round_number in range(1, args.rounds + 1):
             rows = []

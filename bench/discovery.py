@@ -46,6 +46,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -369,10 +370,32 @@ def _documents(cursor: Any, ids: list[int], words: int, rng: np.random.Generator
 # -- the queries --------------------------------------------------------------
 
 
-def make_queries(made: dict[str, Any], n: int, seed: int = SEED) -> list[dict[str, Any]]:
-    """Seeded filters: 1-3 includes (a fandom, then tags of one of its works), 0-3 excludes."""
+def database_free_tags(fandom: int, position: int) -> list[int]:
+    """The character, relationship and freeform tags of the fandom's `position`-th work
+    (by id) in the database; none when it has fewer works."""
     from fanarchive.works.models import WorkTag
 
+    work_id = (
+        WorkTag.objects.filter(tag_id=fandom)
+        .order_by("work_id")
+        .values_list("work_id", flat=True)[position:][:1]
+    )
+    return list(
+        WorkTag.objects.filter(
+            work_id__in=list(work_id),
+            tag__type__in=["character", "freeform", "relationship"],
+        ).values_list("tag_id", flat=True)
+    )
+
+
+def make_queries(
+    made: dict[str, Any],
+    n: int,
+    seed: int = SEED,
+    free_tags: Callable[[int, int], list[int]] = database_free_tags,
+) -> list[dict[str, Any]]:
+    """Seeded filters: 1-3 includes (a fandom, then tags of one of its works, as
+    `free_tags(fandom, position)` reads them), 0-3 excludes."""
     rng = random.Random(seed)
     plan = made["plan"]
     fandoms = made["tag_ids"]["fandom"]
@@ -387,17 +410,7 @@ def make_queries(made: dict[str, Any], n: int, seed: int = SEED) -> list[dict[st
         include = [fandom]
         extra = rng.randint(0, 2)
         if extra:
-            work_id = (
-                WorkTag.objects.filter(tag_id=fandom)
-                .order_by("work_id")
-                .values_list("work_id", flat=True)[rng.randint(0, 50) :][:1]
-            )
-            others = list(
-                WorkTag.objects.filter(
-                    work_id__in=list(work_id),
-                    tag__type__in=["character", "freeform", "relationship"],
-                ).values_list("tag_id", flat=True)
-            )
+            others = free_tags(fandom, rng.randint(0, 50))
             rng.shuffle(others)
             include += others[:extra]
         excludes = [
