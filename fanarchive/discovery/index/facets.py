@@ -214,8 +214,8 @@ def facets_of(catalogue: Catalogue, works: BitMap) -> dict[str, list[tuple[int, 
     # does in 9). A sample of the result foresees how many, a few timed ones what each
     # costs; should intersecting still run past what counting would cost, counting finishes.
     counting = COUNTING_COST * len(works)
-    foreseen = intersections_foreseen(catalogue, works) * intersection_cost(catalogue, works)
-    if foreseen > FORESIGHT_EXCESS * counting:
+    intersecting = intersections_foreseen(catalogue, works) * intersection_cost(catalogue, works)
+    if intersecting > FORESIGHT_EXCESS * counting:
         return facets_by_counting(catalogue, works)
     found = facets_by_bitmaps(catalogue, works, deadline=time.perf_counter() + counting)
     return found if found is not None else facets_by_counting(catalogue, works)
