@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,9 @@ class SyntheticSource:
             tag_ids=self.pair_tags[first:last],
             creators=[[1]] * len(ids),
         )
+
+    def batches(self, ranges: Any, *, types: Any, implied: Any) -> Iterator[Columns]:
+        return (self.columns(types=types, id_range=r, implied=implied) for r in ranges)
 
     def filed_tags(self, **_: Any) -> Columns:
         raise NotImplementedError("the synthetic archive never changes")

@@ -102,6 +102,13 @@ def parse_count(name: str, raw: str | None, default: int) -> int:
     return int(raw.strip())
 
 
+def parse_build_processes(raw: str | None) -> int:
+    """FANARCHIVE_INDEX_BUILD_PROCESSES: at least 1 (0 is taken for 1); by default the
+    machine's CPUs, at most 4 (past that the database, not reading, is the limit)."""
+    default = min(os.cpu_count() or 1, 4)
+    return max(1, parse_count("FANARCHIVE_INDEX_BUILD_PROCESSES", raw, default))
+
+
 @dataclass(frozen=True)
 class SpamConfig:
     """Who counts as a new account, and what new accounts and guests may do.
@@ -350,6 +357,9 @@ class Env:
     # Which catalogue backend lists works (FANARCHIVE_CATALOGUE_BACKEND;
     # `discovery.index.backends`).
     catalogue_backend: str = "roaring"
+    # Processes reading a full catalogue build's batches from the database at once
+    # (FANARCHIVE_INDEX_BUILD_PROCESSES; `discovery.index.parallel`); 1: the build's own.
+    index_build_processes: int = 1
     # Who may read adult works' text (FANARCHIVE_AGE_GATE and its companions).
     age_gate: AgeGateConfig = AgeGateConfig()
     # What new accounts and guests may do (FANARCHIVE_NEW_ACCOUNT_* and companions).
@@ -401,6 +411,9 @@ def load() -> Env:
             60.0,
         ),
         catalogue_backend=(os.environ.get("FANARCHIVE_CATALOGUE_BACKEND") or "roaring").strip(),
+        index_build_processes=parse_build_processes(
+            os.environ.get("FANARCHIVE_INDEX_BUILD_PROCESSES")
+        ),
         age_gate=parse_age_gate(dict(os.environ), trusted_proxies),
         spam=parse_spam(dict(os.environ)),
         require_two_factor=parse_require_two_factor(

@@ -187,6 +187,7 @@ TASK_LEASE = timedelta(seconds=ENV.task_lease)
 # Guests' listing pages in the shared cache, at most this long (core/page_cache.py).
 GUEST_PAGE_CACHE_SECONDS = ENV.guest_page_cache
 CATALOGUE_BACKEND = ENV.catalogue_backend
+INDEX_BUILD_PROCESSES = ENV.index_build_processes
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["fanarchive.accounts.backends.UsernameOrEmailBackend"]

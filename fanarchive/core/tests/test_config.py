@@ -14,6 +14,7 @@ import pytest
 
 from config.env import (
     ConfigError,
+    parse_build_processes,
     parse_email_url,
     parse_networks,
     parse_seconds,
@@ -296,3 +297,11 @@ def test_the_guest_page_cache_takes_seconds_or_zero_for_off():
     assert parse_seconds_or_off(name, "60", 300.0) == 60.0
     with pytest.raises(ConfigError, match=f"{name} must be a positive number"):
         parse_seconds_or_off(name, "-5", 300.0)
+
+
+def test_index_build_processes_default_to_the_cpus_and_refuse_words():
+    assert parse_build_processes(None) == min(os.cpu_count() or 1, 4)
+    assert parse_build_processes("3") == 3
+    assert parse_build_processes("0") == 1
+    with pytest.raises(ConfigError, match="FANARCHIVE_INDEX_BUILD_PROCESSES must be a whole"):
+        parse_build_processes("many")

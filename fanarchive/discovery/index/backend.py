@@ -13,7 +13,7 @@ Nothing here imports Django: a backend sees the archive only through its `Source
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -92,6 +92,17 @@ class Source(Protocol):
         id_range: tuple[int, int] | None = None,
         implied: Mapping[int, set[int]] | None = None,
     ) -> Columns: ...
+
+    def batches(
+        self,
+        ranges: list[tuple[int, int]],
+        *,
+        types: dict[int, str],
+        implied: Mapping[int, set[int]],
+    ) -> Iterator[Columns]:
+        """`columns` of each id range, in order: a full build (a source may read several
+        ranges at once)."""
+        ...
 
     def filed_tags(
         self, *, types: dict[int, str], work_ids: list[int], memo: dict[int, set[int]]

@@ -159,10 +159,8 @@ class Catalogue:
         flag_ids: dict[str, list[np.ndarray]] = {name: [] for name in FLAG_NAMES}
         texts: dict[str, list[str]] = {name: [""] * high for name in TEXT_FIELDS}
         language_ids: dict[str, list[np.ndarray]] = {}
-        for low in range(0, high, batch):
-            columns = source.columns(
-                types=catalogue.tag_type, id_range=(low, low + batch), implied=implied
-            )
+        ranges = [(low, low + batch) for low in range(0, high, batch)]
+        for columns in source.batches(ranges, types=catalogue.tag_type, implied=implied):
             if not len(columns.ids):
                 continue
             ids = columns.ids

@@ -8,7 +8,7 @@ engagement counts from `works.stats`: the two seams for later issues.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from fanarchive.discovery.index.columns import (
     TEXT_FIELDS,
     Columns,
 )
+from fanarchive.discovery.index.parallel import read_batches
 from fanarchive.discovery.tagging import Filings, filings, tag_types
 from fanarchive.tags.selectors import implied_tag_ids
 from fanarchive.works.models import Creatorship, Work
@@ -200,6 +201,18 @@ class DatabaseSource:
         implied: Mapping[int, set[int]] | None = None,
     ) -> Columns:
         return load_columns(types=types, work_ids=work_ids, id_range=id_range, implied=implied)
+
+    def batches(
+        self,
+        ranges: list[tuple[int, int]],
+        *,
+        types: dict[int, str],
+        implied: Mapping[int, set[int]],
+    ) -> Iterator[Columns]:
+        def read(id_range: tuple[int, int]) -> Columns:
+            return load_columns(types=types, id_range=id_range, implied=implied)
+
+        return read_batches(ranges, read, types=types)
 
     def filed_tags(
         self, *, types: dict[int, str], work_ids: list[int], memo: dict[int, set[int]]

@@ -3,7 +3,8 @@ the works' tags, chosen from a sample of the result and a few timed intersection
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 import pytest
@@ -75,6 +76,11 @@ class MemorySource:
             tag_ids=np.array([t for _, t in pairs], dtype=np.int64),
             creators=[[1]] * len(ids),
         )
+
+    def batches(
+        self, ranges: list[tuple[int, int]], *, types: dict[int, str], implied: Any
+    ) -> Iterator[Columns]:
+        return (self.columns(types=types, id_range=r, implied=implied) for r in ranges)
 
     def filed_tags(
         self, *, types: dict[int, str], work_ids: list[int], memo: dict[int, set[int]]

@@ -23,6 +23,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # No tqdm monitor thread: the build forks its readers only from a process with no
+        # other thread (`discovery.index.parallel`), and the bars move often enough.
+        tqdm.monitor_interval = 0
         total = Work.objects.count()
         if options["search"]:
             work_ids = list(Work.objects.order_by("id").values_list("id", flat=True))

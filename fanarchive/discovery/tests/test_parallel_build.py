@@ -1,0 +1,132 @@
+"""A full index build's batches read in forked processes (`discovery.index.parallel`)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from io import StringIO
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from fanarchive.core.testing import make_user, make_work
+from fanarchive.discovery.index import live, parallel
+from fanarchive.discovery.index.catalogue import Catalogue, Filter, Viewer
+from fanarchive.discovery.index.columns import Columns
+from fanarchive.discovery.index.source import DatabaseSource
+
+# Committing: the readers' own connections see only what is committed.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.flushes_database]
+
+RANGES = [(low, low + 5) for low in range(0, 40, 5)]
+
+
+def _read_here_or_there(id_range: tuple[int, int]) -> Columns:
+    """A batch that says which process read it (in `languages`)."""
+    ids = np.arange(*id_range, dtype=np.int64)
+    return Columns(ids=ids, languages=[str(os.getpid())] * len(ids))
+
+
+def _read_failing(id_range: tuple[int, int]) -> Columns:
+    if id_range[0] == 20:
+        raise ValueError("the database went away")
+    return _read_here_or_there(id_range)
+
+
+def test_batches_read_in_other_processes_come_back_whole_and_in_order(monkeypatch):
+    monkeypatch.setattr(parallel, "reader_processes", lambda batches: 2)
+    batches = list(parallel.read_batches(RANGES, _read_here_or_there, types={}))
+    assert [b.ids.tolist() for b in batches] == [list(range(*r)) for r in RANGES]
+    readers = {language for b in batches for language in b.languages}
+    assert readers and str(os.getpid()) not in readers
+    assert len(readers) <= 2
+
+
+def test_a_reader_that_fails_fails_the_build(monkeypatch):
+    monkeypatch.setattr(parallel, "reader_processes", lambda batches: 2)
+    with pytest.raises(ValueError, match="the database went away"):
+        list(parallel.read_batches(RANGES, _read_failing, types={}))
+
+
+def test_batches_are_read_here_when_other_processes_cannot_or_need_not(settings):
+    settings.INDEX_BUILD_PROCESSES = 2
+    many, few = 8, parallel.MIN_BATCHES - 1
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
+    # Another process cannot open an in-memory SQLite database (the test suite's).
+    assert parallel.reader_processes(many) == (0 if in_memory else 2)
+    assert parallel.reader_processes(few) == 0
+    settings.INDEX_BUILD_PROCESSES = 1
+    assert parallel.reader_processes(many) == 0
+    settings.INDEX_BUILD_PROCESSES = 2
+    with transaction.atomic():  # uncommitted rows: invisible to other connections
+        assert parallel.reader_processes(many) == 0
+    started, stop = threading.Event(), threading.Event()
+
+    def wait() -> None:
+        started.set()
+        stop.wait(5)
+
+    other = threading.Thread(target=wait)
+    other.start()
+    started.wait(5)
+    try:  # a forked child could inherit a lock this thread holds
+        assert parallel.reader_processes(many) == 0
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_reindex_runs_no_thread_that_would_keep_the_readers_from_forking(
+    monkeypatch, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    make_work(make_user("reindex_writer"))
+    seen: list[int] = []
+    decide = parallel.reader_processes
+
+    def spy(batches: int) -> int:
+        seen.append(threading.active_count())
+        return decide(batches)
+
+    monkeypatch.setattr(parallel, "reader_processes", spy)
+    call_command("reindex", stdout=StringIO())
+    live.forget()
+    assert seen == [1]
+
+
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").split(":")[0] not in ("postgres", "postgresql"),
+    reason="the readers open the database again: the SQLite test database is in memory",
+)
+def test_an_index_built_by_several_readers_is_the_one_built_by_one(settings):
+    writer = make_user("parallel_writer")
+    ids: list[int] = []
+    for n in range(12):
+        work = make_work(
+            writer,
+            title=f"Lantern {n}",
+            fandoms=["Harbour Tales"] if n % 4 else ["Harbour Tales", "Inland Songs"],
+            freeforms=[f"Trope {n % 3}", "Lanterns"],
+        )
+        ids.append(work.id)
+    batch = max(1, (ids[-1] + 1) // 6)  # six batches or so, each with works
+    settings.INDEX_BUILD_PROCESSES = 1
+    alone = Catalogue.build(DatabaseSource(), batch=batch)
+    settings.INDEX_BUILD_PROCESSES = 2
+    assert parallel.reader_processes(-(-(ids[-1] + 1) // batch)) == 2
+    together = Catalogue.build(DatabaseSource(), batch=batch)
+    everyone = Viewer(authenticated=True)
+    for catalogue in (alone, together):
+        assert catalogue.stats()["works"] == 12
+    crossovers = Filter(crossover="only")
+    crossing = together.ids(together.matching(crossovers, everyone)).tolist()
+    assert crossing == alone.ids(alone.matching(crossovers, everyone)).tolist()
+    assert len(crossing) == 3
+    assert together.facets(together.visible(everyone)) == alone.facets(alone.visible(everyone))
+    by_title = Filter(sort="title", descending=False)
+    assert together.page(together.matching(by_title, everyone), by_title, 0, 20) == alone.page(
+        alone.matching(by_title, everyone), by_title, 0, 20
+    )
+    assert together.tag_type == alone.tag_type
