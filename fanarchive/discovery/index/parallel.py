@@ -47,9 +47,14 @@ def reader_processes(batches: int) -> int:
         return 0
     if connection.vendor == "sqlite" and cast(Any, connection).is_in_memory_db():
         return 0
-    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if other_threads() or "fork" not in multiprocessing.get_all_start_methods():
         return 0
     return min(wanted, batches)
+
+
+def other_threads() -> bool:
+    """Whether this process runs a thread besides this one."""
+    return threading.active_count() > 1
 
 
 def read_batches(
