@@ -95,4 +95,9 @@ def read_batches(
 def _read(id_range: tuple[int, int]) -> Columns:
     """In a reader process: one batch."""
     read: Callable[[tuple[int, int]], Columns] = _shared["read"]
-    return read(id_range)
+    try:
+        return read(id_range)
+    finally:
+        # Readers end without Python's clean-up: a connection left open would end in the
+        # server's log as a client gone without a word.
+        connections.close_all()
