@@ -33,6 +33,9 @@ from fanarchive.discovery.tagging import add_tag_types
 MIN_BATCHES = 4
 # Batches read ahead per reader: enough to keep each busy, few enough to bound memory.
 AHEAD = 2
+# Seconds a batch may take to read (50,000 works take a second or two): a reader that
+# hangs fails the build with an error rather than holding it up for ever.
+READ_TIMEOUT = 600.0
 
 # What the forked readers share with the build (set just before they fork).
 _shared: dict[str, Any] = {}
@@ -81,7 +84,7 @@ def read_batches(
                 for id_range in islice(waiting, AHEAD * processes)
             )
             while pending:
-                columns = pending.popleft().get()
+                columns = pending.popleft().get(timeout=READ_TIMEOUT)
                 following = next(waiting, None)
                 if following is not None:
                     pending.append(pool.apply_async(_read, (following,)))

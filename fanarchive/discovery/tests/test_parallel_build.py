@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
+import time
 from io import StringIO
 
 import numpy as np
@@ -29,6 +31,12 @@ def _read_here_or_there(id_range: tuple[int, int]) -> Columns:
     return Columns(ids=ids, languages=[str(os.getpid())] * len(ids))
 
 
+def _read_hanging(id_range: tuple[int, int]) -> Columns:
+    if id_range[0] == 10:
+        time.sleep(30)
+    return _read_here_or_there(id_range)
+
+
 def _read_failing(id_range: tuple[int, int]) -> Columns:
     if id_range[0] == 20:
         raise ValueError("the database went away")
@@ -48,6 +56,15 @@ def test_a_reader_that_fails_fails_the_build(monkeypatch):
     monkeypatch.setattr(parallel, "reader_processes", lambda batches: 2)
     with pytest.raises(ValueError, match="the database went away"):
         list(parallel.read_batches(RANGES, _read_failing, types={}))
+
+
+def test_a_reader_that_hangs_fails_the_build_in_time(monkeypatch):
+    monkeypatch.setattr(parallel, "reader_processes", lambda batches: 2)
+    monkeypatch.setattr(parallel, "READ_TIMEOUT", 0.5)
+    started = time.monotonic()
+    with pytest.raises(multiprocessing.TimeoutError):
+        list(parallel.read_batches(RANGES, _read_hanging, types={}))
+    assert time.monotonic() - started < 10  # the hung reader is not waited for
 
 
 def test_batches_are_read_here_when_other_processes_cannot_or_need_not(settings, monkeypatch):
@@ -110,6 +127,7 @@ def test_reindex_starts_no_thread_that_would_keep_the_readers_from_forking(
 
 def test_an_index_built_by_several_readers_is_the_one_built_by_one(settings, monkeypatch):
     monkeypatch.setattr(parallel, "other_threads", lambda: False)
+    monkeypatch.setattr(parallel, "READ_TIMEOUT", 60.0)  # never a hung suite
     writer = make_user("parallel_writer")
     ids: list[int] = []
     for n in range(12):
