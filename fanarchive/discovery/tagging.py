@@ -124,8 +124,8 @@ def _own_tags(
     row is read as one number (work, tag and main packed), all of them aggregated into one
     string, parsed by numpy: a third of the time. Packing needs work ids below 2**30; an
     archive past that reads rows."""
-    ids = None if work_ids is None else sorted(set(work_ids))
-    highest = ids[-1] if ids else (id_range[1] - 1 if id_range else None)
+    ids = None if work_ids is None else list(work_ids)  # sorted by `_work_tag_sql`
+    highest = max(ids) if ids else (id_range[1] - 1 if id_range else None)
     if highest is None or highest >= PACKED_WORK_LIMIT:
         table = np.asarray(
             _work_tag_rows(("work_id", "tag_id", "main"), ids, id_range), dtype=np.int64
